@@ -1,0 +1,55 @@
+# eduplatform task runner. `just --list` is the menu; every recipe runs through the `edu` CLI
+# and the layer registry (layers.toml), so budgets and results are the same here and in CI.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+run := "uv run --all-packages --locked --quiet"
+
+# Show this menu
+default:
+    @just --list --unsorted
+
+# Install the workspace (every member and the dev tools) into .venv from uv.lock
+setup:
+    uv sync --all-packages --locked
+    {{run}} edu doctor
+
+# Check this machine: Python, uv, just and the infrastructure backends
+doctor:
+    {{run}} edu doctor
+
+# Run the pull-request set: every layer triggered by `pr`, with the time table at the end
+test *ARGS:
+    {{run}} edu test --trigger pr {{ARGS}}
+
+# Unit tests only (budget 30 s); extra pytest arguments pass through, e.g. `just test-unit -k clock`
+test-unit *ARGS:
+    {{run}} edu test unit -- {{ARGS}}
+
+# Run any registered layer by name, e.g. `just layer typecheck`
+layer NAME *ARGS:
+    {{run}} edu test {{NAME}} -- {{ARGS}}
+
+# List every registered layer with its budget and triggers
+layers:
+    {{run}} edu test --list
+
+# Lint and format-check (ruff), as a budgeted layer
+lint:
+    {{run}} edu test lint
+
+# Fix what ruff can fix and format every file
+fmt:
+    {{run}} edu gate lint --fix
+
+# mypy --strict over every workspace member, as a budgeted layer
+typecheck:
+    {{run}} edu test typecheck
+
+# All static gates: lint, typecheck, architecture contracts, declared dependencies
+gates:
+    {{run}} edu test lint typecheck architecture deps
+
+# Install the git pre-commit hooks (local hooks only: ruff, ruff-format, mypy, hygiene)
+hooks:
+    {{run}} pre-commit install

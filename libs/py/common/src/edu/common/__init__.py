@@ -1,0 +1,1 @@
+"""Shared building blocks every eduplatform Python service uses."""

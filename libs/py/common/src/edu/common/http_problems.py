@@ -1,0 +1,215 @@
+"""FastAPI exception handlers that answer every error as ``application/problem+json``.
+
+Install them with :func:`install_problem_handlers`. Bad input becomes a 400/422 with a message
+per field, domain errors keep their status, and anything unexpected becomes a 500 whose body
+names the request id but never the stack trace (which goes to the log instead).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from edu.common.problems import DomainError, FieldProblem
+from edu.common.request_context import RequestIdMiddleware, current_request_id
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://docs.eduplatform.dev/problems/"
+logger = logging.getLogger("edu.common.http")
+
+_STATUS_TITLES = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Not allowed"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict with the current state"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("invalid-input", "The request has invalid values"),
+    429: ("too-many-requests", "Too many requests"),
+    500: ("internal-error", "Internal error"),
+    503: ("unavailable", "Service unavailable"),
+}
+
+
+class ProblemFieldError(BaseModel):
+    field: str = Field(description="Where the problem is, e.g. `body.email`.")
+    message: str = Field(description="What is wrong, in plain words.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="URI identifying the problem type.")
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[ProblemFieldError] | None = None
+
+
+def problem_response(
+    status: int,
+    detail: str | None,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    instance: str | None = None,
+    errors: Sequence[FieldProblem] = (),
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    default_slug, default_title = _STATUS_TITLES.get(status, ("error", "Error"))
+    body = Problem(
+        type=PROBLEM_TYPE_BASE + (slug or default_slug),
+        title=title or default_title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        request_id=current_request_id(),
+        errors=[ProblemFieldError(field=e.field, message=e.message) for e in errors] or None,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _field_problems(errors: Iterable[Any]) -> list[FieldProblem]:
+    problems = []
+    for error in errors:
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        problems.append(FieldProblem(field=location or "request", message=_plain(error)))
+    return problems
+
+
+def _plain(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "missing":
+        return "This field is required."
+    if kind == "extra_forbidden":
+        return "This field is not allowed here."
+    message = str(error.get("msg", "Invalid value."))
+    message = message.removeprefix("Value error, ")
+    return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, RequestValidationError):  # pragma: no cover - registration bug
+        raise exc
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return problem_response(
+            400, "The request body is not valid JSON.", instance=request.url.path
+        )
+    return problem_response(
+        422,
+        "Some values in the request are missing or invalid; see `errors`.",
+        instance=request.url.path,
+        errors=_field_problems(errors),
+    )
+
+
+async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, StarletteHTTPException):  # pragma: no cover - registration bug
+        raise exc
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return problem_response(
+        exc.status_code,
+        detail,
+        instance=request.url.path,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+async def _handle_domain(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, DomainError):  # pragma: no cover - registration bug
+        raise exc
+    headers = None
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        headers = {"Retry-After": str(retry_after)}
+    if exc.status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    return problem_response(
+        exc.status,
+        exc.detail,
+        slug=exc.slug,
+        title=exc.title,
+        instance=request.url.path,
+        errors=exc.errors,
+        headers=headers,
+    )
+
+
+class UnexpectedErrorMiddleware:
+    """Turns an exception nothing else handled into a 500 problem, logged with its trace.
+
+    It sits inside the request-id middleware, so the log line and the response both carry the
+    request id; the client sees neither the exception nor the trace.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            logger.exception(
+                "unhandled error on %s %s", scope.get("method", "?"), scope.get("path", "?")
+            )
+            if started:
+                raise
+            response = problem_response(
+                500,
+                "Something went wrong on our side. Quote the request id when reporting it.",
+                instance=scope.get("path"),
+            )
+            await response(scope, receive, send)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Answer every error from ``app`` as problem+json, each response carrying a request id."""
+    app.add_exception_handler(RequestValidationError, _handle_validation)
+    app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(DomainError, _handle_domain)
+    app.add_middleware(UnexpectedErrorMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting problem+json answers for ``statuses``."""
+    return {
+        status: {
+            "model": Problem,
+            "description": _STATUS_TITLES.get(status, ("error", "Error"))[1],
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,1 @@
+"""The ``edu`` command-line tool: home of every harness command."""

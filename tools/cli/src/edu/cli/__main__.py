@@ -1,0 +1,3 @@
+from edu.cli.app import main
+
+main()

@@ -1,0 +1,154 @@
+"""``edu``: the eduplatform harness command."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from edu.cli import doctor as doctor_checks
+from edu.cli import gates
+from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
+from edu.cli.results import LayerResult
+from edu.cli.runner import LayerRunner
+from edu.cli.table import render_table
+from edu.cli.workspace import REGISTRY_FILE, Workspace, WorkspaceError, find_root
+
+app = typer.Typer(
+    help="eduplatform's harness: check the machine, run test layers against their budgets, "
+    "run the quality gates.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+gate_app = typer.Typer(help="Static quality gates (each is also a registered layer).")
+app.add_typer(gate_app, name="gate")
+
+
+def _workspace() -> Workspace:
+    try:
+        return Workspace(find_root())
+    except WorkspaceError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+def results_dir(root: Path) -> Path:
+    configured = os.environ.get("EDU_RESULTS_ROOT")
+    return Path(configured) if configured else root / ".edu" / "results"
+
+
+@app.command()
+def doctor() -> None:
+    """What this machine offers: Python, uv, just, and each infrastructure backend."""
+    findings = doctor_checks.run_checks()
+    typer.echo(doctor_checks.render(findings))
+    required = [f for f in findings if f.group == "toolchain" and not f.ok]
+    if required:
+        typer.secho(f"missing required tools: {', '.join(f.name for f in required)}", fg="red")
+        raise typer.Exit(1)
+
+
+@app.command("test", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def run_tests(
+    ctx: typer.Context,
+    layers: Annotated[list[str] | None, typer.Argument(help="Layers to run, by name.")] = None,
+    trigger: Annotated[
+        str | None, typer.Option(help=f"Run every layer of a trigger: {', '.join(TRIGGERS)}.")
+    ] = None,
+    list_layers: Annotated[
+        bool, typer.Option("--list", help="List the registered layers.")
+    ] = False,
+) -> None:
+    """Run test layers through the registry: time each against its budget, save results.
+
+    Arguments after `--` go to the layer's command (e.g. `edu test unit -- -k settings`).
+    """
+    ws = _workspace()
+    try:
+        registry = load_registry(ws.root / REGISTRY_FILE)
+        if list_layers:
+            for layer in registry.layers:
+                typer.echo(
+                    f"{layer.name:<14} {layer.budget_seconds:>6g} s  {','.join(layer.triggers):<16}"
+                    f" {layer.description}"
+                )
+            return
+        selected: list[Layer] = [registry.get(name) for name in layers or []]
+        if trigger:
+            selected += [layer for layer in registry.for_trigger(trigger) if layer not in selected]
+    except RegistryError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+    if not selected:
+        typer.secho("name a layer or a --trigger (see `edu test --list`)", fg="red", err=True)
+        raise typer.Exit(2)
+
+    runner = LayerRunner(root=ws.root, results_dir=results_dir(ws.root))
+    outcomes: list[LayerResult] = []
+    for layer in selected:
+        typer.secho(f"\n=== {layer.name}: {layer.description}", bold=True)
+        result = runner.run(layer, extra=ctx.args)
+        outcomes.append(result)
+        _report(result)
+    table = render_table(outcomes)
+    (runner.results_dir / "last-run.txt").write_text(table + "\n")
+    typer.echo("\n" + table)
+    if not all(r.ok for r in outcomes):
+        raise typer.Exit(1)
+
+
+def _report(result: LayerResult) -> None:
+    used = f"{result.duration_seconds:.1f} s of {result.budget_seconds:g} s"
+    if result.status == "passed":
+        typer.secho(f"--- {result.layer}: passed in {used}", fg="green")
+    elif result.status == "warning":
+        typer.secho(f"--- {result.layer}: passed, but {result.message}", fg="yellow")
+    else:
+        typer.secho(f"--- {result.layer}: {result.status.upper()}: {result.message}", fg="red")
+
+
+def _finish(outcomes: list[gates.GateOutcome]) -> None:
+    for outcome in outcomes:
+        color = "green" if outcome.ok else "red"
+        typer.secho(f"{'ok' if outcome.ok else 'FAIL'}  {outcome.name}", fg=color)
+        if outcome.output and (not outcome.ok or os.environ.get("EDU_VERBOSE")):
+            typer.echo("    " + outcome.output.replace("\n", "\n    "))
+    if not all(o.ok for o in outcomes):
+        raise typer.Exit(1)
+
+
+@gate_app.command("lint")
+def gate_lint(
+    fix: Annotated[bool, typer.Option(help="Fix and format instead of checking.")] = False,
+) -> None:
+    """ruff check and ruff format --check over the whole repository."""
+    _finish(gates.lint(_workspace(), fix=fix))
+
+
+@gate_app.command("typecheck")
+def gate_typecheck(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Only the members holding these files.")
+    ] = None,
+    jobs: Annotated[int, typer.Option(help="Members checked at once.")] = 2,
+) -> None:
+    """mypy --strict over each workspace member's sources and tests."""
+    _finish(gates.typecheck(_workspace(), jobs=jobs, files=files))
+
+
+@gate_app.command("architecture")
+def gate_architecture() -> None:
+    """import-linter contracts from pyproject.toml."""
+    _finish(gates.architecture(_workspace()))
+
+
+@gate_app.command("deps")
+def gate_deps() -> None:
+    """Every import declared by its member; nothing declared left unused."""
+    _finish(gates.deps(_workspace()))
+
+
+def main() -> None:
+    app()

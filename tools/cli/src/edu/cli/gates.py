@@ -1,0 +1,105 @@
+"""The static quality gates: ruff, mypy --strict, import-linter and the dependency check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from edu.cli.depcheck import DistributionMap, check_member, requirement_name
+from edu.cli.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class GateOutcome:
+    name: str
+    ok: bool
+    output: str
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> GateOutcome:
+    done = subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    return GateOutcome(" ".join(argv), done.returncode == 0, (done.stdout + done.stderr).strip())
+
+
+def lint(ws: Workspace, fix: bool = False) -> list[GateOutcome]:
+    ruff = [sys.executable, "-m", "ruff"]
+    if fix:
+        return [
+            _run([*ruff, "check", "--fix", "."], ws.root),
+            _run([*ruff, "format", "."], ws.root),
+        ]
+    return [
+        _run([*ruff, "check", "--no-fix", "."], ws.root),
+        _run([*ruff, "format", "--check", "."], ws.root),
+    ]
+
+
+def typecheck_targets(ws: Workspace) -> list[tuple[str, Path, list[str]]]:
+    """(label, working folder, mypy arguments) per member, plus the repository's own tests."""
+    targets: list[tuple[str, Path, list[str]]] = []
+    for member in ws.members:
+        args = ["src"]
+        if member.tests.is_dir():
+            args.append("tests")
+        targets.append((member.name, member.path, args))
+    if (ws.root / "tests").is_dir():
+        targets.append(("repository tests", ws.root, ["tests"]))
+    return targets
+
+
+def typecheck(ws: Workspace, jobs: int = 2, files: list[Path] | None = None) -> list[GateOutcome]:
+    """mypy per member; with ``files``, only the members that contain one of them."""
+    config = ws.root / "pyproject.toml"
+    targets = typecheck_targets(ws)
+    if files:
+        changed = [f.resolve() for f in files]
+        targets = [
+            t for t in targets
+            if any(f.is_relative_to(t[1]) for f in changed)
+            and (t[1] != ws.root or any(f.is_relative_to(ws.root / "tests") for f in changed))
+        ]  # fmt: skip
+
+    def one(target: tuple[str, Path, list[str]]) -> GateOutcome:
+        label, cwd, args = target
+        env = {**os.environ, "MYPYPATH": "src" if (cwd / "src").is_dir() else ""}
+        cache = ws.root / ".mypy_cache" / label.replace(" ", "-")
+        outcome = _run(
+            [sys.executable, "-m", "mypy", "--config-file", str(config),
+             "--cache-dir", str(cache), *args],
+            cwd, env,
+        )  # fmt: skip
+        return GateOutcome(f"mypy {label}", outcome.ok, outcome.output)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(one, targets))
+
+
+def architecture(ws: Workspace) -> list[GateOutcome]:
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    return [_run([str(lint_imports), "--config", str(ws.root / "pyproject.toml")], ws.root)]
+
+
+def deps(ws: Workspace) -> list[GateOutcome]:
+    dists = DistributionMap(ws.members)
+    groups = ws.pyproject.get("dependency-groups", {})
+    dev = groups.get("dev", []) if isinstance(groups, dict) else []
+    root_dev = [r for r in dev if isinstance(r, str)]
+    root_dev_names = [requirement_name(r) for r in root_dev]
+    outcomes = []
+    for member in ws.members:
+        problems = check_member(member, dists, root_dev_names)
+        text = "\n".join(str(p) for p in problems) or "all imports declared, no unused dependencies"
+        outcomes.append(GateOutcome(f"deps {member.name}", not problems, text))
+    return outcomes

@@ -1,0 +1,115 @@
+"""The layer registry (``layers.toml``): every test layer and gate, its budget and triggers."""
+
+from __future__ import annotations
+
+import glob
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+TRIGGERS = ("pr", "nightly", "weekly", "monthly")
+KINDS = ("pytest", "command")
+INFRASTRUCTURE = ("postgres", "nats", "redis", "smtp", "browser")
+WARN_FRACTION = 0.8
+
+
+class RegistryError(ValueError):
+    """The registry file is malformed; the message says where and how."""
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    description: str
+    kind: str
+    paths: tuple[str, ...]
+    args: tuple[str, ...]
+    budget_seconds: float
+    goal_seconds: float | None
+    triggers: tuple[str, ...]
+    needs: tuple[str, ...]
+
+    def expand_paths(self, root: Path) -> list[str]:
+        """The test folders that exist now, relative to ``root``, in a stable order."""
+        found: list[str] = []
+        for pattern in self.paths:
+            for match in sorted(glob.glob(pattern, root_dir=root)):
+                if (root / match).exists() and match not in found:
+                    found.append(match)
+        return found
+
+
+@dataclass(frozen=True)
+class Registry:
+    layers: tuple[Layer, ...]
+
+    def get(self, name: str) -> Layer:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        known = ", ".join(layer.name for layer in self.layers)
+        raise RegistryError(f"no layer named {name!r}; known layers: {known}")
+
+    def for_trigger(self, trigger: str) -> list[Layer]:
+        if trigger not in TRIGGERS:
+            raise RegistryError(f"unknown trigger {trigger!r}; use one of {', '.join(TRIGGERS)}")
+        return [layer for layer in self.layers if trigger in layer.triggers]
+
+
+def load_registry(path: Path) -> Registry:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise RegistryError(f"layer registry {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{path}: not valid TOML: {exc}") from None
+    raw_layers = data.get("layers")
+    if not isinstance(raw_layers, dict) or not raw_layers:
+        raise RegistryError(f"{path}: no [layers.<name>] tables")
+    return Registry(tuple(_parse_layer(path, name, raw) for name, raw in raw_layers.items()))
+
+
+def _parse_layer(path: Path, name: str, raw: object) -> Layer:
+    where = f"{path.name}: layer {name!r}"
+    if not isinstance(raw, dict):
+        raise RegistryError(f"{where}: must be a table")
+    unknown = set(raw) - {
+        "description", "kind", "paths", "args", "budget_seconds", "goal_seconds", "triggers", "needs",
+    }  # fmt: skip
+    if unknown:
+        raise RegistryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    kind = raw.get("kind", "pytest")
+    if kind not in KINDS:
+        raise RegistryError(f"{where}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    budget = raw.get("budget_seconds")
+    if not isinstance(budget, int | float) or isinstance(budget, bool) or budget <= 0:
+        raise RegistryError(f"{where}: budget_seconds must be a positive number")
+    goal = raw.get("goal_seconds")
+    if goal is not None and (not isinstance(goal, int | float) or not 0 < goal <= budget):
+        raise RegistryError(f"{where}: goal_seconds must be positive and within the budget")
+    triggers = tuple(raw.get("triggers", ()))
+    if not triggers or any(t not in TRIGGERS for t in triggers):
+        raise RegistryError(
+            f"{where}: triggers must be a non-empty subset of {', '.join(TRIGGERS)}"
+        )
+    needs = tuple(raw.get("needs", ()))
+    if any(n not in INFRASTRUCTURE for n in needs):
+        raise RegistryError(f"{where}: needs must be a subset of {', '.join(INFRASTRUCTURE)}")
+    paths = tuple(raw.get("paths", ()))
+    args = tuple(raw.get("args", ()))
+    if kind == "pytest" and not paths:
+        raise RegistryError(f"{where}: a pytest layer needs paths")
+    if kind == "command" and not args:
+        raise RegistryError(f"{where}: a command layer needs args (the command to run)")
+    return Layer(
+        name=name,
+        description=str(raw.get("description", "")),
+        kind=kind,
+        paths=paths,
+        args=args,
+        budget_seconds=float(budget),
+        goal_seconds=float(goal) if goal is not None else None,
+        triggers=triggers,
+        needs=needs,
+    )

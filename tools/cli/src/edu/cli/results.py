@@ -1,0 +1,99 @@
+"""What a layer run leaves behind: a JSON summary, JUnit XML and a history line."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    total: int = 0
+    failures: int = 0
+    errors: int = 0
+    skipped: int = 0
+
+    @property
+    def passed(self) -> int:
+        return self.total - self.failures - self.errors - self.skipped
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    layer: str
+    status: str  # passed | warning | failed | over-budget | no-tests
+    exit_code: int
+    duration_seconds: float
+    budget_seconds: float
+    goal_seconds: float | None
+    started_at: str
+    command: list[str]
+    counts: CaseCounts = field(default_factory=CaseCounts)
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("passed", "warning")
+
+    @property
+    def budget_fraction(self) -> float:
+        return self.duration_seconds / self.budget_seconds
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["budget_fraction"] = round(self.budget_fraction, 4)
+        data["ok"] = self.ok
+        return data
+
+
+def read_junit_counts(path: Path) -> CaseCounts:
+    """Totals from a JUnit XML file (pytest's or ours); zeros when it is missing or unreadable."""
+    try:
+        root = ET.parse(path).getroot()  # noqa: S314 - our own test output, not untrusted input
+    except (OSError, ET.ParseError):
+        return CaseCounts()
+    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+    total = failures = errors = skipped = 0
+    for suite in suites:
+        total += int(suite.get("tests", 0))
+        failures += int(suite.get("failures", 0))
+        errors += int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+    return CaseCounts(total, failures, errors, skipped)
+
+
+def write_command_junit(path: Path, result: LayerResult, output_tail: str) -> None:
+    """JUnit for a gate that is one command: one test case, failed when the command failed."""
+    suite = ET.Element(
+        "testsuite",
+        name=result.layer,
+        tests="1",
+        failures="0" if result.exit_code == 0 else "1",
+        errors="0",
+        skipped="0",
+        time=f"{result.duration_seconds:.3f}",
+    )
+    case = ET.SubElement(
+        suite, "testcase", classname=f"layer.{result.layer}", name=" ".join(result.command),
+        time=f"{result.duration_seconds:.3f}",
+    )  # fmt: skip
+    if result.exit_code != 0:
+        failure = ET.SubElement(case, "failure", message=f"exit code {result.exit_code}")
+        failure.text = output_tail
+    ET.SubElement(case, "system-out").text = output_tail
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suites = ET.Element("testsuites", name=result.layer)
+    suites.append(suite)
+    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def write_summary(results_dir: Path, result: LayerResult) -> Path:
+    layer_dir = results_dir / result.layer
+    layer_dir.mkdir(parents=True, exist_ok=True)
+    summary = layer_dir / "summary.json"
+    summary.write_text(json.dumps(result.to_json(), indent=2) + "\n")
+    with (results_dir / "history.jsonl").open("a") as history:
+        history.write(json.dumps(result.to_json()) + "\n")
+    return summary

@@ -1,0 +1,39 @@
+"""The per-layer time table printed at the end of every run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from edu.cli.results import LayerResult
+
+_MARKS = {
+    "passed": "ok",
+    "warning": "WARN",
+    "failed": "FAIL",
+    "over-budget": "OVER",
+    "no-tests": "EMPTY",
+}
+
+
+def render_table(results: Sequence[LayerResult]) -> str:
+    header = ("layer", "result", "time", "budget", "used", "goal", "tests")
+    rows = [header]
+    for r in results:
+        tests = f"{r.counts.passed}/{r.counts.total}" if r.counts.total else "-"
+        goal = f"{r.goal_seconds:g} s" if r.goal_seconds else "-"
+        rows.append((
+            r.layer, _MARKS.get(r.status, r.status), f"{r.duration_seconds:.1f} s",
+            f"{r.budget_seconds:g} s", f"{r.budget_fraction:.0%}", goal, tests,
+        ))  # fmt: skip
+    total = sum(r.duration_seconds for r in results)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    failed = [r.layer for r in results if not r.ok]
+    verdict = f"{len(results) - len(failed)} passed, {len(failed)} failed"
+    lines.append(f"total {total:.1f} s; layers: {verdict}")
+    passed = sum(r.counts.passed for r in results)
+    not_passed = sum(r.counts.failures + r.counts.errors for r in results)
+    not_passed += sum(1 for r in results if not r.ok and not r.counts.failures + r.counts.errors)
+    lines.append(f"tests: {passed} passed, {not_passed} failed")
+    return "\n".join(lines)

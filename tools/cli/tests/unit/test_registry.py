@@ -1,0 +1,58 @@
+from pathlib import Path
+
+import pytest
+
+from edu.cli.registry import RegistryError, load_registry
+
+VALID = """
+[layers.unit]
+description = "fast tests"
+kind = "pytest"
+paths = ["libs/*/tests/unit"]
+budget_seconds = 30
+goal_seconds = 10
+triggers = ["pr", "nightly"]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "layers.toml"
+    path.write_text(text)
+    return path
+
+
+def test_reads_a_layer_with_its_budget_and_triggers(tmp_path: Path) -> None:
+    registry = load_registry(write(tmp_path, VALID))
+    unit = registry.get("unit")
+    assert unit.budget_seconds == 30
+    assert unit.triggers == ("pr", "nightly")
+    assert [layer.name for layer in registry.for_trigger("nightly")] == ["unit"]
+    assert registry.for_trigger("weekly") == []
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        (("budget_seconds = 30", "budget_seconds = 0"), "budget_seconds must be a positive"),
+        (("budget_seconds = 30", 'budget_seconds = "fast"'), "budget_seconds must be a positive"),
+        (('"pr", "nightly"', '"pr", "hourly"'), "triggers must be"),
+        (("goal_seconds = 10", "goal_seconds = 60"), "goal_seconds must be positive and within"),
+        (('kind = "pytest"', 'kind = "magic"'), "kind must be one of"),
+        (('paths = ["libs/*/tests/unit"]', "flaky = true"), "unknown field"),
+    ],
+)
+def test_rejects_a_malformed_layer_saying_what_is_wrong(
+    tmp_path: Path, change: tuple[str, str], complaint: str
+) -> None:
+    with pytest.raises(RegistryError, match=complaint):
+        load_registry(write(tmp_path, VALID.replace(*change)))
+
+
+def test_unknown_layer_names_list_the_known_ones(tmp_path: Path) -> None:
+    with pytest.raises(RegistryError, match="known layers: unit"):
+        load_registry(write(tmp_path, VALID)).get("e2e")
+
+
+def test_unknown_trigger_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(RegistryError, match="unknown trigger"):
+        load_registry(write(tmp_path, VALID)).for_trigger("hourly")
