@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-kib", type=int, default=500)
     parser.add_argument("files", nargs="*", type=Path)
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     problems: list[str] = []
     for path in args.files:
         if not path.is_file():
