@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from edu.cli import doctor as doctor_checks
-from edu.cli import gates
+from edu.cli import gates, layer_table
 from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
 from edu.cli.results import LayerResult
 from edu.cli.runner import LayerRunner
@@ -37,6 +37,31 @@ def _workspace() -> Workspace:
 def results_dir(root: Path) -> Path:
     configured = os.environ.get("EDU_RESULTS_ROOT")
     return Path(configured) if configured else root / ".edu" / "results"
+
+
+@app.command()
+def layers(
+    markdown: Annotated[bool, typer.Option(help="Print the README's Markdown table.")] = False,
+    write_readme: Annotated[
+        bool, typer.Option(help="Rewrite the table inside README.md between its markers.")
+    ] = False,
+) -> None:
+    """The registered layers: budget, goal, triggers and needed infrastructure."""
+    ws = _workspace()
+    registry = load_registry(ws.root / REGISTRY_FILE)
+    table = layer_table.markdown_table(registry)
+    if write_readme:
+        readme = ws.root / "README.md"
+        readme.write_text(layer_table.replace_section(readme.read_text(), table))
+        typer.echo("README.md layer table updated")
+    elif markdown:
+        typer.echo(table)
+    else:
+        for layer in registry.layers:
+            typer.echo(
+                f"{layer.name:<14} {layer.budget_seconds:>6g} s  {','.join(layer.triggers):<16}"
+                f" {layer.description}"
+            )
 
 
 @app.command()
