@@ -11,10 +11,13 @@ import typer
 from edu.cli import doctor as doctor_checks
 from edu.cli import gates, layer_table
 from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
+from edu.cli.report import health as report_health
+from edu.cli.report import page as report_page
 from edu.cli.results import LayerResult
 from edu.cli.runner import LayerRunner
 from edu.cli.table import render_table
 from edu.cli.workspace import REGISTRY_FILE, Workspace, WorkspaceError, find_root
+from edu.common.clock import SystemClock
 
 app = typer.Typer(
     help="eduplatform's harness: check the machine, run test layers against their budgets, "
@@ -122,6 +125,20 @@ def run_tests(
     typer.echo("\n" + table)
     if not all(r.ok for r in outcomes):
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    output: Annotated[Path | None, typer.Option(help="Where to write the HTML page.")] = None,
+) -> None:
+    """Build the test-health page (budgets, trends, slowest tests, flaky candidates)."""
+    ws = _workspace()
+    source = results_dir(ws.root)
+    target = output or source / "report" / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    generated = SystemClock().now().isoformat(timespec="seconds")
+    target.write_text(report_page.render(report_health.compute(source), generated))
+    typer.echo(f"report written to {target}")
 
 
 def _report(result: LayerResult) -> None:

@@ -51,7 +51,7 @@ def typecheck_targets(ws: Workspace) -> list[tuple[str, Path, list[str]]]:
     targets: list[tuple[str, Path, list[str]]] = []
     for member in ws.members:
         args = ["src"]
-        if member.tests.is_dir():
+        if member.tests.is_dir() and any(member.tests.rglob("*.py")):
             args.append("tests")
         targets.append((member.name, member.path, args))
     if (ws.root / "tests").is_dir():

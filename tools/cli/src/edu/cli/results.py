@@ -32,6 +32,7 @@ class LayerResult:
     command: list[str]
     counts: CaseCounts = field(default_factory=CaseCounts)
     message: str = ""
+    failed_tests: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -62,6 +63,32 @@ def read_junit_counts(path: Path) -> CaseCounts:
         errors += int(suite.get("errors", 0))
         skipped += int(suite.get("skipped", 0))
     return CaseCounts(total, failures, errors, skipped)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One test case from a JUnit file."""
+
+    test_id: str
+    seconds: float
+    outcome: str  # passed | failed | error | skipped
+
+
+def read_junit_cases(path: Path) -> list[CaseResult]:
+    try:
+        root = ET.parse(path).getroot()  # noqa: S314 - our own test output, not untrusted input
+    except (OSError, ET.ParseError):
+        return []
+    cases = []
+    for case in root.iter("testcase"):
+        outcome = "passed"
+        for tag in ("failure", "error", "skipped"):
+            if case.find(tag) is not None:
+                outcome = "failed" if tag == "failure" else tag
+                break
+        test_id = f"{case.get('classname', '')}::{case.get('name', '')}".strip(":")
+        cases.append(CaseResult(test_id, float(case.get("time", 0) or 0), outcome))
+    return cases
 
 
 def write_command_junit(path: Path, result: LayerResult, output_tail: str) -> None:

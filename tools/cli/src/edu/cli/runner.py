@@ -13,6 +13,7 @@ from edu.cli.registry import WARN_FRACTION, Layer
 from edu.cli.results import (
     CaseCounts,
     LayerResult,
+    read_junit_cases,
     read_junit_counts,
     write_command_junit,
     write_summary,
@@ -72,7 +73,10 @@ class LayerRunner:
         if layer.kind == "command":
             write_command_junit(junit_path, result, _tail(log_path))
         counts = read_junit_counts(junit_path)
-        result = LayerResult(**{**result.__dict__, "counts": counts})
+        failed = tuple(
+            c.test_id for c in read_junit_cases(junit_path) if c.outcome in ("failed", "error")
+        )
+        result = LayerResult(**{**result.__dict__, "counts": counts, "failed_tests": failed})
         write_summary(self.results_dir, result)
         return result
 

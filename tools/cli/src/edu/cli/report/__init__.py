@@ -1,0 +1,1 @@
+"""``edu report``: the test-health page built from the layer runner's results."""

@@ -1,0 +1,107 @@
+"""What the report shows, computed from `.edu/results/` (history, summaries, JUnit files)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+from edu.cli.results import CaseResult, read_junit_cases
+
+
+@dataclass(frozen=True)
+class Run:
+    layer: str
+    status: str
+    started_at: str
+    duration_seconds: float
+    budget_seconds: float
+    tests: int
+    failed_tests: tuple[str, ...]
+
+    @property
+    def fraction(self) -> float:
+        return self.duration_seconds / self.budget_seconds
+
+
+@dataclass(frozen=True)
+class FlakyCandidate:
+    layer: str
+    test_id: str
+    failed_at: str
+    passed_at: str
+
+
+@dataclass(frozen=True)
+class Health:
+    latest: list[Run]
+    trends: dict[str, list[Run]]
+    slowest: list[tuple[str, CaseResult]]
+    flaky: list[FlakyCandidate]
+
+
+def load_runs(history: Path) -> list[Run]:
+    runs: list[Run] = []
+    if not history.is_file():
+        return runs
+    for line in history.read_text().splitlines():
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            runs.append(
+                Run(
+                    layer=data["layer"],
+                    status=data["status"],
+                    started_at=data["started_at"],
+                    duration_seconds=float(data["duration_seconds"]),
+                    budget_seconds=float(data["budget_seconds"]),
+                    tests=int(data.get("counts", {}).get("total", 0)),
+                    failed_tests=tuple(data.get("failed_tests", ())),
+                )
+            )
+        except (KeyError, ValueError, TypeError, json.JSONDecodeError):
+            continue  # a torn or foreign line must not hide the rest of the history
+    return runs
+
+
+def flaky_candidates(runs: list[Run]) -> list[FlakyCandidate]:
+    """Tests that failed in one run of a layer and passed in that layer's next run."""
+    by_layer: dict[str, list[Run]] = defaultdict(list)
+    for run in runs:
+        by_layer[run.layer].append(run)
+    found: dict[tuple[str, str], FlakyCandidate] = {}
+    for layer, layer_runs in by_layer.items():
+        for before, after in pairwise(layer_runs):
+            if after.tests == 0:
+                continue
+            for test_id in set(before.failed_tests) - set(after.failed_tests):
+                found[(layer, test_id)] = FlakyCandidate(
+                    layer, test_id, before.started_at, after.started_at
+                )
+    return sorted(found.values(), key=lambda f: (f.layer, f.test_id))
+
+
+def slowest_tests(results_dir: Path, limit: int = 15) -> list[tuple[str, CaseResult]]:
+    cases: list[tuple[str, CaseResult]] = []
+    for junit in sorted(results_dir.glob("*/junit.xml")):
+        layer = junit.parent.name
+        cases.extend((layer, case) for case in read_junit_cases(junit))
+    cases.sort(key=lambda item: item[1].seconds, reverse=True)
+    return cases[:limit]
+
+
+def compute(results_dir: Path, trend_length: int = 20) -> Health:
+    runs = load_runs(results_dir / "history.jsonl")
+    trends: dict[str, list[Run]] = defaultdict(list)
+    for run in runs:
+        trends[run.layer].append(run)
+    latest = [layer_runs[-1] for layer_runs in trends.values()]
+    return Health(
+        latest=latest,
+        trends={layer: layer_runs[-trend_length:] for layer, layer_runs in trends.items()},
+        slowest=slowest_tests(results_dir),
+        flaky=flaky_candidates(runs),
+    )
