@@ -1,0 +1,7 @@
+"""Persistence shared by eduplatform services.
+
+* :mod:`edu.db.engine` — the async engine every service opens on its own database.
+* :mod:`edu.db.uow` — the unit of work, the one place that commits.
+* :mod:`edu.db.outbox` — the transactional outbox and the relay that publishes it to NATS.
+* :mod:`edu.db.migrations` — Alembic run programmatically, and the stairway walk for tests.
+"""

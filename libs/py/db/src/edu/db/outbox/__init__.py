@@ -1,0 +1,27 @@
+"""The transactional outbox: events stored with the change, relayed to NATS JetStream."""
+
+from edu.db.outbox.event import Outbox, OutboxEvent
+from edu.db.outbox.fakes import FakeEventPublisher, FakeOutbox
+from edu.db.outbox.publishers import (
+    EVENTS_STREAM,
+    SUBJECT_PREFIX,
+    EventPublisher,
+    JetStreamPublisher,
+)
+from edu.db.outbox.relay import OutboxRelay
+from edu.db.outbox.table import OUTBOX, SqlAlchemyOutbox, outbox_table
+
+__all__ = [
+    "EVENTS_STREAM",
+    "OUTBOX",
+    "SUBJECT_PREFIX",
+    "EventPublisher",
+    "FakeEventPublisher",
+    "FakeOutbox",
+    "JetStreamPublisher",
+    "Outbox",
+    "OutboxEvent",
+    "OutboxRelay",
+    "SqlAlchemyOutbox",
+    "outbox_table",
+]
