@@ -60,6 +60,8 @@ class LayerRunner:
             return result
 
         env = {**os.environ, "EDU_LAYER": layer.name, "EDU_RESULTS_DIR": str(layer_dir)}
+        # The workspace's own tools (edu, pytest, buf, ...) first, even when not activated.
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         began = self.clock.monotonic()
         exit_code = self.processes.run(argv, cwd=self.root, env=env, log_path=log_path)
         duration = self.clock.monotonic() - began
