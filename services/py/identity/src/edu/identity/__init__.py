@@ -1,0 +1,1 @@
+"""identity: accounts, passwords, tokens and roles for eduplatform."""

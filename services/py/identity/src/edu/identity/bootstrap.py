@@ -1,0 +1,124 @@
+"""The composition root: settings in, wired use cases out. Nothing connects until used."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from edu.auth.keys import SigningKey, jwks_document
+from edu.auth.tokens import TokenIssuer, TokenVerifier
+from edu.common.clock import Clock, SystemClock
+from edu.db.engine import create_engine, session_factory
+from edu.db.outbox import EventPublisher, JetStreamPublisher, OutboxRelay
+from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
+from edu.identity.adapters.common_passwords import common_passwords
+from edu.identity.adapters.redis_throttle import RedisLoginThrottle
+from edu.identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
+from edu.identity.domain.passwords import PasswordPolicy
+from edu.identity.service_layer.accounts import Accounts
+from edu.identity.service_layer.ports import (
+    IdentityUnitOfWork,
+    PasswordHasher,
+    UnitOfWorkFactory,
+)
+from edu.identity.service_layer.registration import Registration
+from edu.identity.service_layer.sessions import Sessions
+from edu.identity.service_layer.throttling import LoginThrottle
+from edu.identity.settings import IdentitySettings
+
+logger = logging.getLogger("edu.identity")
+
+
+@dataclass
+class Identity:
+    """Everything the entrypoints use, plus what must be closed on shutdown."""
+
+    registration: Registration
+    sessions: Sessions
+    accounts: Accounts
+    verifier: TokenVerifier
+    jwks: dict[str, Any]
+    relay: OutboxRelay | None = None
+    publisher: EventPublisher | None = None
+    engine: AsyncEngine | None = None
+    redis: Redis | None = None
+
+    async def close(self) -> None:
+        if self.publisher is not None:
+            await self.publisher.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+def bootstrap(
+    settings: IdentitySettings,
+    *,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
+    unit_of_work: UnitOfWorkFactory | None = None,
+    throttle: LoginThrottle | None = None,
+    password_hasher: PasswordHasher | None = None,
+    publisher: EventPublisher | None = None,
+    signing_key: SigningKey | None = None,
+    clock: Clock | None = None,
+) -> Identity:
+    """Wire identity from ``settings``; each keyword replaces one real adapter (tests).
+
+    ``sessions`` binds the real repositories to given sessions (integration tests bind them
+    to a rolled-back connection); ``unit_of_work`` replaces the repositories altogether.
+    """
+    clock = clock or SystemClock()
+    engine = None
+    if sessions is None:
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        sessions = session_factory(engine)
+    session_maker = sessions
+
+    def sql_unit_of_work() -> IdentityUnitOfWork:
+        return SqlAlchemyIdentityUnitOfWork(session_maker)
+
+    uow = unit_of_work or sql_unit_of_work
+
+    redis = None
+    if throttle is None:
+        redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        throttle = RedisLoginThrottle(
+            redis,
+            prefix=settings.redis_key_prefix,
+            limit=settings.login_failure_limit,
+            window_seconds=settings.login_failure_window_seconds,
+            clock=clock,
+        )
+    if signing_key is None:
+        if settings.signing_key is None:
+            logger.warning("no EDU_SIGNING_KEY: using a key generated for this process only")
+        signing_key = settings.load_signing_key()
+    hasher = password_hasher or Argon2PasswordHasher()
+    issuer = TokenIssuer(
+        signing_key,
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        ttl=settings.access_token_ttl,
+        clock=clock,
+    )
+    jwks = jwks_document(signing_key)
+    if publisher is None and settings.nats_url:
+        publisher = JetStreamPublisher(settings.nats_url)
+    return Identity(
+        registration=Registration(uow, hasher, PasswordPolicy(common_passwords()), clock),
+        sessions=Sessions(uow, hasher, throttle, issuer, clock, settings.refresh_token_ttl),
+        accounts=Accounts(uow, clock),
+        verifier=TokenVerifier.from_keys(
+            jwks, issuer=settings.token_issuer, audience=settings.token_audience, clock=clock
+        ),
+        jwks=jwks,
+        relay=OutboxRelay(session_maker, publisher, clock=clock) if publisher else None,
+        publisher=publisher,
+        engine=engine,
+        redis=redis,
+    )

@@ -1,0 +1,1 @@
+"""identity's rules in plain Python: no framework, no database, no network."""

@@ -1,0 +1,1 @@
+"""HTTP: the FastAPI app, its routes and their request and response models."""

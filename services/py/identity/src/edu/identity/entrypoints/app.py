@@ -1,0 +1,55 @@
+"""The identity FastAPI app: ``make_app(settings, **overrides)``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+
+from edu.common.http_problems import install_problem_handlers
+from edu.identity.bootstrap import Identity, bootstrap
+from edu.identity.entrypoints import routes_account, routes_auth
+from edu.identity.settings import IdentitySettings
+
+
+@contextlib.asynccontextmanager
+async def _running(identity: Identity) -> AsyncIterator[None]:
+    """Run the outbox relay beside the app (when NATS is configured); close everything after."""
+    stop = asyncio.Event()
+    relay = (
+        asyncio.create_task(identity.relay.run(stop), name="outbox-relay")
+        if identity.relay
+        else None
+    )
+    try:
+        yield
+    finally:
+        stop.set()
+        if relay is not None:
+            await relay
+        await identity.close()
+
+
+def make_app(settings: IdentitySettings, **overrides: Any) -> FastAPI:
+    """Build the app; ``overrides`` replace adapters (see ``bootstrap``)."""
+    identity = bootstrap(settings, **overrides)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with _running(identity):
+            yield
+
+    app = FastAPI(
+        title="eduplatform identity",
+        version="0.1.0",
+        summary="Accounts, sign-in, access and refresh tokens, roles.",
+        lifespan=lifespan,
+    )
+    app.state.identity = identity
+    install_problem_handlers(app)
+    app.include_router(routes_auth.router)
+    app.include_router(routes_account.router)
+    return app

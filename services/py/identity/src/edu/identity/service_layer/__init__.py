@@ -1,0 +1,1 @@
+"""identity's use cases and the ports they need."""

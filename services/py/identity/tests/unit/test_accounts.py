@@ -1,0 +1,43 @@
+"""Reading one's own account, and becoming a teacher."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from edu.identity.adapters.fakes import FakeUnitOfWork
+from edu.identity.domain.user import AccountGone, Role
+from edu.identity.service_layer.accounts import Accounts
+from edu.identity.service_layer.registration import Registration, SignUp
+
+
+class TestBecomingATeacher:
+    async def test_adds_the_role_once_and_announces_it_once(
+        self, registration: Registration, accounts: Accounts, uow: FakeUnitOfWork
+    ) -> None:
+        user = await registration.sign_up(
+            SignUp(email="ada@example.org", password="violet-kettle-orbit-9")
+        )
+
+        first = await accounts.become_teacher(user.id)
+        again = await accounts.become_teacher(user.id)
+
+        assert first.roles == again.roles == {Role.STUDENT, Role.TEACHER}
+        granted = [e for e in uow.committed_events if e.type == "user.role_granted"]
+        assert len(granted) == 1
+        assert (granted[0].version, granted[0].payload["role"]) == (2, "teacher")
+        assert (await accounts.profile(user.id)).is_teacher
+
+    async def test_a_deleted_account_cannot_become_anything(self, accounts: Accounts) -> None:
+        with pytest.raises(AccountGone):
+            await accounts.become_teacher(uuid.uuid4())
+
+
+class TestReadingTheProfile:
+    async def test_an_account_that_no_longer_exists_is_unauthenticated(
+        self, accounts: Accounts
+    ) -> None:
+        with pytest.raises(AccountGone) as caught:
+            await accounts.profile(uuid.uuid4())
+        assert caught.value.status == 401

@@ -1,0 +1,70 @@
+"""Signing up stores the account and announces it, in one commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from edu.identity.adapters.fakes import FakeUnitOfWork
+from edu.identity.domain.email import EmailAddress, InvalidEmail
+from edu.identity.domain.passwords import WeakPassword
+from edu.identity.domain.user import EmailAlreadyRegistered, Role
+from edu.identity.service_layer.registration import Registration, SignUp
+
+PASSWORD = "violet-kettle-orbit-9"
+
+
+class TestSigningUp:
+    async def test_stores_a_student_with_a_hashed_password(
+        self, registration: Registration, uow: FakeUnitOfWork
+    ) -> None:
+        user = await registration.sign_up(SignUp(email=" Ada@Example.org ", password=PASSWORD))
+
+        stored = await uow.users.get_by_email(EmailAddress("ada@example.org"))
+        assert stored is not None
+        assert stored.id == user.id
+        assert stored.roles == {Role.STUDENT}
+        assert stored.password_hash == f"fake${PASSWORD}"
+        assert uow.commits == 1
+
+    async def test_writes_user_registered_to_the_outbox_in_the_same_commit(
+        self, registration: Registration, uow: FakeUnitOfWork
+    ) -> None:
+        user = await registration.sign_up(SignUp(email="ada@example.org", password=PASSWORD))
+
+        (event,) = uow.committed_events
+        assert event.type == "user.registered"
+        assert (event.aggregate, event.aggregate_id, event.version) == ("user", str(user.id), 1)
+        assert event.payload["email"] == "ada@example.org"
+        assert event.payload["roles"] == ["student"]
+
+    async def test_a_teacher_may_say_so_at_sign_up(self, registration: Registration) -> None:
+        user = await registration.sign_up(
+            SignUp(email="t@example.org", password=PASSWORD, as_teacher=True)
+        )
+        assert user.roles == {Role.STUDENT, Role.TEACHER}
+
+
+class TestRefusingToSignUp:
+    async def test_an_email_already_registered_in_any_case_is_a_conflict(
+        self, registration: Registration, uow: FakeUnitOfWork
+    ) -> None:
+        await registration.sign_up(SignUp(email="ada@example.org", password=PASSWORD))
+        with pytest.raises(EmailAlreadyRegistered) as caught:
+            await registration.sign_up(SignUp(email="ADA@example.org", password=PASSWORD))
+        assert caught.value.status == 409
+        assert len(uow.committed_events) == 1
+
+    async def test_a_weak_password_stores_and_announces_nothing(
+        self, registration: Registration, uow: FakeUnitOfWork
+    ) -> None:
+        with pytest.raises(WeakPassword):
+            await registration.sign_up(SignUp(email="ada@example.org", password="password1234"))
+        assert uow.users.rows == {}
+        assert uow.committed_events == []
+
+    async def test_a_malformed_email_is_refused_before_hashing(
+        self, registration: Registration, uow: FakeUnitOfWork
+    ) -> None:
+        with pytest.raises(InvalidEmail):
+            await registration.sign_up(SignUp(email="ada", password=PASSWORD))
+        assert uow.commits == 0
