@@ -53,3 +53,11 @@ gates:
 # Install the git pre-commit hooks (local hooks only: ruff, ruff-format, mypy, hygiene)
 hooks:
     {{run}} pre-commit install
+
+# Regenerate the Python protobuf code (libs/py/proto-gen) from proto/; `edu proto check` gates it
+proto:
+    {{run}} edu proto gen
+
+# Export every service's OpenAPI spec to contracts/openapi/<service>.json; `edu openapi check` gates them
+openapi:
+    {{run}} edu openapi export

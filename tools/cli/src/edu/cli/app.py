@@ -10,6 +10,8 @@ import typer
 
 from edu.cli import doctor as doctor_checks
 from edu.cli import gates, layer_table
+from edu.cli import proto as proto_commands
+from edu.cli.openapi_gate import command as openapi_commands
 from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
 from edu.cli.report import health as report_health
 from edu.cli.report import page as report_page
@@ -190,6 +192,10 @@ def gate_architecture() -> None:
 def gate_deps() -> None:
     """Every import declared by its member; nothing declared left unused."""
     _finish(gates.deps(_workspace()))
+
+
+app.add_typer(proto_commands.build_app(_finish), name="proto")
+app.add_typer(openapi_commands.build_app(_finish), name="openapi")
 
 
 def main() -> None:

@@ -1,0 +1,98 @@
+"""`edu openapi export`: finds the services, builds each app in a child process, writes specs."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edu.cli.openapi_gate.export import (
+    ExportError,
+    HttpService,
+    SubprocessExporter,
+    discover,
+    write_specs,
+)
+from edu.cli.workspace import Workspace
+
+APP_MODULE = """
+import os
+from fastapi import FastAPI
+
+def create_app() -> FastAPI:
+    if not os.environ["EDU_DATABASE_URL"]:  # settings of real services insist on it
+        raise RuntimeError("no database URL")
+    app = FastAPI(title="demo", version=os.environ["EDU_ENVIRONMENT"])
+
+    @app.get("/ping")
+    def ping() -> dict[str, str]:
+        return {"pong": "yes"}
+
+    return app
+"""
+
+
+def member(root: Path, name: str, service_table: str = "") -> None:
+    folder = root / "services" / "py" / name
+    folder.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(
+        f'[project]\nname = "edu-{name}"\n\n[tool.uv.build-backend]\nmodule-name = "edu.{name}"\n'
+        + service_table
+    )
+
+
+class FakeExporter:
+    def __init__(self, failing: set[str] | None = None) -> None:
+        self.failing = failing or set()
+
+    def export(self, service: HttpService) -> dict[str, Any]:
+        if service.name in self.failing:
+            raise ExportError(f"{service.name}: broken")
+        return {"openapi": "3.1.0", "info": {"title": service.name, "version": "1"}}
+
+
+class TestDiscovery:
+    def test_finds_members_with_a_service_table_only(self, tmp_path: Path) -> None:
+        (tmp_path / "pyproject.toml").write_text(
+            '[tool.uv.workspace]\nmembers = ["services/py/*"]\n'
+        )
+        member(tmp_path, "course", '\n[tool.edu.service]\nport = 8002\napp = "edu.course.a:make"\n')
+        member(tmp_path, "helper")
+        assert discover(Workspace(tmp_path)) == [HttpService("course", "edu.course.a:make")]
+
+
+class TestWriting:
+    def test_writes_each_spec_and_deletes_specs_of_vanished_services(self, tmp_path: Path) -> None:
+        specs = tmp_path / "contracts" / "openapi"
+        specs.mkdir(parents=True)
+        (specs / "legacy.json").write_text("{}\n")
+        (specs / "course.breaking.toml").write_text('version = "2"\n')
+        written = write_specs(tmp_path, [HttpService("course", "m:f")], FakeExporter())
+        assert written == [
+            "contracts/openapi/course.json",
+            "contracts/openapi/legacy.json (deleted: no such service)",
+        ]
+        assert sorted(p.name for p in specs.iterdir()) == ["course.breaking.toml", "course.json"]
+
+    def test_writes_the_others_before_reporting_a_broken_app(self, tmp_path: Path) -> None:
+        services = [HttpService("course", "m:f"), HttpService("identity", "m:f")]
+        with pytest.raises(ExportError, match="identity: broken"):
+            write_specs(tmp_path, services, FakeExporter(failing={"identity"}))
+        assert (tmp_path / "contracts/openapi/course.json").is_file()
+
+
+class TestSubprocessExporter:
+    def test_builds_the_app_in_test_mode_with_placeholder_urls(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        (tmp_path / "demo_service_app.py").write_text(APP_MODULE)
+        monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+        monkeypatch.delenv("EDU_DATABASE_URL", raising=False)
+        spec = SubprocessExporter(tmp_path).export(
+            HttpService("demo", "demo_service_app:create_app")
+        )
+        assert spec["info"] == {"title": "demo", "version": "test"}
+        assert "/ping" in spec["paths"]
+
+    def test_reports_an_app_that_does_not_build(self, tmp_path: Path) -> None:
+        with pytest.raises(ExportError, match="demo: no_such_module:create_app did not build"):
+            SubprocessExporter(tmp_path).export(HttpService("demo", "no_such_module:create_app"))
