@@ -61,3 +61,19 @@ proto:
 # Export every service's OpenAPI spec to contracts/openapi/<service>.json; `edu openapi check` gates them
 openapi:
     {{run}} edu openapi export
+
+# Integration tests against real PostgreSQL, NATS and Redis (budget 120 s); pytest args pass through
+test-integration *ARGS:
+    {{run}} edu test integration -- {{ARGS}}
+
+# Start PostgreSQL, NATS (JetStream) and Redis on the dev ports (external, Docker or embedded)
+env-up:
+    {{run}} edu env up
+
+# Stop exactly what `just env-up` started
+env-down:
+    {{run}} edu env down
+
+# Each infrastructure component: its backend, its URL and whether it answers
+env-status:
+    {{run}} edu env status

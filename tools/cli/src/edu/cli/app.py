@@ -11,6 +11,7 @@ import typer
 from edu.cli import doctor as doctor_checks
 from edu.cli import gates, layer_table
 from edu.cli import proto as proto_commands
+from edu.cli.env import env_app
 from edu.cli.openapi_gate import command as openapi_commands
 from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
 from edu.cli.report import health as report_health
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 gate_app = typer.Typer(help="Static quality gates (each is also a registered layer).")
 app.add_typer(gate_app, name="gate")
+app.add_typer(env_app, name="env")
 
 
 def _workspace() -> Workspace:

