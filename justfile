@@ -77,3 +77,7 @@ env-down:
 # Each infrastructure component: its backend, its URL and whether it answers
 env-status:
     {{run}} edu env status
+
+# Infrastructure, migrations and every declared service with hot reload; Ctrl-C stops it all
+dev:
+    {{run}} edu dev

@@ -31,9 +31,10 @@ class Launcher(Protocol):
 class ProcessLauncher:
     """Data under ``<root>/.edu/env/<component>``, logs under ``<root>/.edu/env/logs``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, nats_monitor_port: int | None = NATS_MONITOR_DEV_PORT) -> None:
         self.root = root
         self.env_dir = root / ".edu" / "env"
+        self.nats_monitor_port = nats_monitor_port
 
     def log_path(self, component: str) -> Path:
         return self.env_dir / "logs" / f"{component}.log"
@@ -51,7 +52,7 @@ class ProcessLauncher:
         if name == "nats":
             return EmbeddedNats(
                 binary=binary, store_dir=self.env_dir / "nats", port=port,
-                log_path=self.log_path(name), monitor_port=NATS_MONITOR_DEV_PORT,
+                log_path=self.log_path(name), monitor_port=self.nats_monitor_port,
                 server_name="edu-dev",
             ).start()  # fmt: skip
         return EmbeddedRedis(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +54,14 @@ class DevEnvironment:
             outcomes.append(self._outcome(server, action))
         return outcomes
 
-    def down(self) -> list[Outcome]:
-        """Stop exactly what `up` started; external servers are only forgotten."""
+    def down(self, only: Collection[str] | None = None) -> list[Outcome]:
+        """Stop exactly what `up` started (or those of it named in ``only``).
+
+        External servers are only forgotten.
+        """
         servers = self.state.load()
+        kept = {n: s for n, s in servers.items() if only is not None and n not in only}
+        servers = {n: s for n, s in servers.items() if n not in kept}
         outcomes: list[Outcome] = []
         docker = [name for name, s in servers.items() if s.backend == Backend.DOCKER]
         if docker:
@@ -68,7 +73,7 @@ class DevEnvironment:
             detail = "" if stopped else "still running; see `edu env logs`"
             outcomes.append(Outcome(name, server.backend, server.url, False,
                                     "stopped" if stopped else "failed", detail))  # fmt: skip
-        self.state.save(servers)
+        self.state.save({**servers, **kept})
         return outcomes
 
     def status(self) -> list[Outcome]:

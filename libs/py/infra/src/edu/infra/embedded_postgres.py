@@ -47,10 +47,10 @@ class EmbeddedPostgres:
         if self.run_as:
             grant_traversal(self.data_dir)
             grant_traversal(self.bin_dir)
-        if self.cache_dir is None:
+        cached = self._cached_cluster() if self.cache_dir else None
+        if cached is None:
             self._initdb(self.data_dir)
             return
-        cached = self._cached_cluster()
         shutil.copytree(cached, self.data_dir, symlinks=True)
         if self.run_as:
             self.run_as.chown_tree(self.data_dir)
@@ -83,8 +83,14 @@ class EmbeddedPostgres:
         self._run([str(self.bin_dir / "initdb"), "-D", str(target), "--no-sync",
                    *self.initdb_args], "initdb")  # fmt: skip
 
-    def _cached_cluster(self) -> Path:
+    def _cached_cluster(self) -> Path | None:
+        """The cached initdb'd cluster for these binaries (made now if missing), or None when
+        there is no usable cache folder (e.g. a user without a home)."""
         assert self.cache_dir is not None  # noqa: S101 - callers check; narrows the type
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
         postgres = (self.bin_dir / "postgres").stat()
         identity = f"{self.bin_dir.resolve()}|{postgres.st_size}|{postgres.st_mtime_ns}|"
         identity += f"{self.run_as.uid if self.run_as else os.geteuid()}|{self.initdb_args}"
@@ -94,7 +100,6 @@ class EmbeddedPostgres:
             return final
         # Build beside it and rename: concurrent runs never see half a cluster.
         building = self.cache_dir / f".building-{os.getpid()}-{secrets.token_hex(4)}"
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
         if self.run_as:
             grant_traversal(building)
         self._initdb(building)

@@ -1,0 +1,99 @@
+"""Reading [tool.edu.service] declarations, and the one-`edu dev` lock."""
+
+from pathlib import Path
+
+import pytest
+
+from edu.infra.dev_services import (
+    AlreadyRunning,
+    DeclarationError,
+    DevLock,
+    declared_services,
+    read_declaration,
+)
+
+SERVICE = """
+[project]
+name = "edu-{name}"
+
+[tool.edu.service]
+port = {port}
+app = "edu.{name}.entrypoints.asgi:create_app"
+database = "{name}"
+migrations = "migrations/{name}"
+"""
+
+
+def member(root: Path, name: str, port: int = 8001, table: str | None = None) -> Path:
+    folder = root / "services" / "py" / name
+    folder.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(table or SERVICE.format(name=name, port=port))
+    (root / "migrations" / name).mkdir(parents=True, exist_ok=True)
+    (root / "migrations" / name / "env.py").touch()
+    return folder
+
+
+URLS = {
+    "postgres": "postgresql+asyncpg://postgres@127.0.0.1:15432/postgres",
+    "nats": "nats://127.0.0.1:14222",
+    "redis": "redis://127.0.0.1:16379/0",
+}
+
+
+class TestDeclarations:
+    def test_a_declared_member_becomes_a_service_with_its_own_database_url(
+        self, tmp_path: Path
+    ) -> None:
+        service = read_declaration(tmp_path, member(tmp_path, "course", port=8002))
+        assert service is not None
+        assert (service.port, service.database, service.url) == (
+            8002,
+            "course",
+            "http://127.0.0.1:8002",
+        )
+        assert service.migrations == tmp_path / "migrations" / "course"
+        assert service.environment(URLS) == {
+            "EDU_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:15432/course",
+            "EDU_NATS_URL": "nats://127.0.0.1:14222",
+            "EDU_REDIS_URL": "redis://127.0.0.1:16379/0",
+            "EDU_ENVIRONMENT": "development",
+        }
+
+    def test_runs_uvicorn_with_reload_on_loopback(self, tmp_path: Path) -> None:
+        service = read_declaration(tmp_path, member(tmp_path, "course", port=8002))
+        assert service is not None
+        command = service.command()
+        assert command[1:4] == ["-m", "uvicorn", "edu.course.entrypoints.asgi:create_app"]
+        assert {"--factory", "--reload"} <= set(command)
+        assert command[command.index("--host") + 1] == "127.0.0.1"
+
+    def test_a_member_without_the_table_is_not_a_service(self, tmp_path: Path) -> None:
+        plain = member(tmp_path, "common", table='[project]\nname = "edu-common"\n')
+        assert read_declaration(tmp_path, plain) is None
+
+    def test_a_missing_key_is_named(self, tmp_path: Path) -> None:
+        broken = member(tmp_path, "course", table="[tool.edu.service]\nport = 8002\n")
+        with pytest.raises(DeclarationError, match="missing app, database, migrations"):
+            read_declaration(tmp_path, broken)
+
+    def test_two_services_on_one_port_are_refused(self, tmp_path: Path) -> None:
+        members = [member(tmp_path, "course", 8002), member(tmp_path, "enrollment", 8002)]
+        with pytest.raises(DeclarationError, match=r"port\(s\) \[8002\]"):
+            declared_services(tmp_path, members)
+
+
+class TestDevLock:
+    def test_a_second_holder_is_told_who_runs(self, tmp_path: Path) -> None:
+        first = DevLock(tmp_path / "dev.lock")
+        first.acquire()
+        with pytest.raises(AlreadyRunning, match=r"already running \(pid \d+\)"):
+            DevLock(tmp_path / "dev.lock").acquire()
+        first.release()
+
+    def test_the_lock_can_be_taken_again_once_released(self, tmp_path: Path) -> None:
+        first = DevLock(tmp_path / "dev.lock")
+        first.acquire()
+        first.release()
+        second = DevLock(tmp_path / "dev.lock")
+        second.acquire()
+        second.release()

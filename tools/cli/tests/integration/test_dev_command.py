@@ -1,0 +1,163 @@
+"""`edu dev` on a throwaway workspace with a tiny service, against the plugin's real servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from edu.infra.probes import free_port, port_in_use
+from edu.testing.database_fixtures import PostgresServer
+
+TINY_APP = """
+import os
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+async def info(request):
+    url = os.environ["EDU_DATABASE_URL"].replace("postgresql+asyncpg", "postgresql")
+    conn = await asyncpg.connect(url)
+    migrated = await conn.fetchval("SELECT to_regclass('tiny_items') IS NOT NULL")
+    await conn.close()
+    return JSONResponse({"database_url": os.environ["EDU_DATABASE_URL"], "migrated": migrated,
+                         "environment": os.environ["EDU_ENVIRONMENT"]})
+
+
+def create_app():
+    return Starlette(routes=[Route("/", info)])
+"""
+
+MIGRATION = """
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0001"
+down_revision = None
+
+
+def upgrade():
+    op.create_table("tiny_items", sa.Column("id", sa.Integer, primary_key=True))
+"""
+
+
+class RunningDev:
+    """`edu dev` in the background; its output collected line by line."""
+
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "edu.cli", "dev"], cwd=root, env=env, text=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.output:
+            assert self.process.poll() is None, self.output
+            assert time.monotonic() < deadline, f"no {text!r} in:\n{self.output}"
+            time.sleep(0.1)
+
+    def interrupt(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+
+def workspace(root: Path, with_service: bool) -> tuple[int, str]:
+    (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["services/py/*"]\n')
+    port, database = free_port(), f"tiny_{secrets.token_hex(4)}"
+    if with_service:
+        member = root / "services" / "py" / "tiny"
+        (member / "src").mkdir(parents=True)
+        (member / "src" / "tinyapp.py").write_text(TINY_APP)
+        (member / "pyproject.toml").write_text(
+            '[project]\nname = "edu-tiny"\n[tool.uv.build-backend]\nmodule-name = "tinyapp"\n'
+            f'[tool.edu.service]\nport = {port}\napp = "tinyapp:create_app"\n'
+            f'database = "{database}"\nmigrations = "migrations/tiny"\n'
+        )
+        versions = root / "migrations" / "tiny" / "versions"
+        versions.mkdir(parents=True)
+        sample = Path(__file__).parents[4] / "libs/py/testing/tests/integration/sample_migrations"
+        (root / "migrations" / "tiny" / "env.py").write_text((sample / "env.py").read_text())
+        (versions / "0001_tiny.py").write_text(MIGRATION)
+    return port, database
+
+
+@pytest.fixture
+def dev_env(postgres_server: PostgresServer, nats_url: str, redis_url: str) -> dict[str, str]:
+    """The test run's servers, given to `edu dev` as external ones: it starts no server itself."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+        "EDU_DATABASE_URL": postgres_server.url("postgres"), "EDU_NATS_URL": nats_url,
+        "EDU_REDIS_URL": redis_url, "EDU_INFRA_DOCKER": "off", "PYTHONUNBUFFERED": "1",
+    }  # fmt: skip
+
+
+class TestDevWithAService:
+    def test_migrates_serves_refuses_a_second_run_and_stops_on_ctrl_c(
+        self, tmp_path: Path, dev_env: dict[str, str]
+    ) -> None:
+        port, database = workspace(tmp_path, with_service=True)
+        env = {**dev_env, "EDU_ROOT": str(tmp_path)}
+        dev = RunningDev(tmp_path, env)
+        try:
+            dev.wait_for(f"tiny           http://127.0.0.1:{port}")
+            info = fetch_json(f"http://127.0.0.1:{port}/")
+            assert str(info["database_url"]).endswith(f"/{database}")
+            assert (info["migrated"], info["environment"]) == (True, "development")
+
+            second = subprocess.run([sys.executable, "-m", "edu.cli", "dev"], cwd=tmp_path,
+                                    env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+            assert second.returncode == 1
+            assert "already running" in second.stderr
+        finally:
+            code = dev.interrupt()
+        assert code == 0, dev.output
+        assert not port_in_use(port)
+
+
+class TestDevWithoutServices:
+    def test_prints_the_infrastructure_and_waits_for_ctrl_c(
+        self, tmp_path: Path, dev_env: dict[str, str]
+    ) -> None:
+        workspace(tmp_path, with_service=False)
+        dev = RunningDev(tmp_path, {**dev_env, "EDU_ROOT": str(tmp_path)})
+        dev.wait_for("Ctrl-C stops everything")
+        assert "no services are declared" in dev.output
+        assert dev_env["EDU_NATS_URL"] in dev.output
+        assert dev.interrupt() == 0
+
+
+def fetch_json(url: str, timeout: float = 30) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback URL
+                loaded: dict[str, object] = json.loads(response.read())
+                return loaded
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
