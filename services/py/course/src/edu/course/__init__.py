@@ -1,0 +1,1 @@
+"""Course service: authoring by teachers and the public catalogue of published courses."""

@@ -1,0 +1,1 @@
+"""Implementations of the ports: PostgreSQL through SQLAlchemy, and fakes for tests."""

@@ -1,0 +1,71 @@
+"""The composition root: settings in, wired use cases out. Nothing connects until used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from edu.auth.tokens import TokenVerifier
+from edu.common.clock import Clock, SystemClock
+from edu.course.adapters.catalogue_search import SqlAlchemyCatalogueSearch
+from edu.course.adapters.unit_of_work import CourseSqlAlchemyUnitOfWork
+from edu.course.service_layer.authoring import CourseAuthoring
+from edu.course.service_layer.catalogue import Catalogue
+from edu.course.service_layer.ports import CourseUnitOfWork
+from edu.course.settings import CourseSettings
+from edu.db.engine import create_engine, session_factory
+from edu.db.outbox import EventPublisher, JetStreamPublisher, OutboxRelay
+
+
+@dataclass
+class CourseService:
+    """Everything the entrypoints use, plus what must be closed on shutdown."""
+
+    authoring: CourseAuthoring
+    catalogue: Catalogue
+    verifier: TokenVerifier
+    relay: OutboxRelay | None = None
+    publisher: EventPublisher | None = None
+    engine: AsyncEngine | None = None
+
+    async def close(self) -> None:
+        if self.publisher is not None:
+            await self.publisher.close()
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+def bootstrap(
+    settings: CourseSettings,
+    *,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
+    verifier: TokenVerifier | None = None,
+    publisher: EventPublisher | None = None,
+    clock: Clock | None = None,
+) -> CourseService:
+    """Wire the course service from ``settings``; each keyword replaces one real adapter.
+
+    ``sessions`` binds the repositories to given sessions (integration tests bind them to a
+    rolled-back connection); ``verifier`` trusts other keys than identity's JWKS.
+    """
+    clock = clock or SystemClock()
+    engine = None
+    if sessions is None:
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        sessions = session_factory(engine)
+    session_maker = sessions
+
+    def unit_of_work() -> CourseUnitOfWork:
+        return CourseSqlAlchemyUnitOfWork(session_maker)
+
+    if publisher is None and settings.nats_url:
+        publisher = JetStreamPublisher(settings.nats_url)
+    return CourseService(
+        authoring=CourseAuthoring(unit_of_work, clock),
+        catalogue=Catalogue(SqlAlchemyCatalogueSearch(session_maker), unit_of_work),
+        verifier=verifier or TokenVerifier(jwks_url=settings.jwks_url, clock=clock),
+        relay=OutboxRelay(session_maker, publisher, clock=clock) if publisher else None,
+        publisher=publisher,
+        engine=engine,
+    )

@@ -1,0 +1,1 @@
+"""Courses and lessons as plain Python: the rules teachers edit and publish within."""

@@ -1,0 +1,1 @@
+"""HTTP routes (FastAPI) and the ASGI factory."""

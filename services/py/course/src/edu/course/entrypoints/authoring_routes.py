@@ -1,0 +1,121 @@
+"""Teachers' routes: their courses, lessons, order and publication. Every route needs the
+teacher role; changing a course needs to own it (403 otherwise)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from edu.common.http_problems import problem_responses
+from edu.course.entrypoints.deps import ServicesDep, TeacherDep
+from edu.course.entrypoints.schemas import CourseIn, CourseOut, LessonIn, LessonOrderIn, LessonOut
+
+router = APIRouter(tags=["authoring"])
+CHANGE_ERRORS = problem_responses(401, 403, 404, 409, 422)
+
+
+@router.post(
+    "/courses",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a draft course",
+    responses=problem_responses(401, 403, 422),
+)
+async def create_course(body: CourseIn, teacher: TeacherDep, wired: ServicesDep) -> CourseOut:
+    """Start a new draft course owned by the calling teacher."""
+    course = await wired.authoring.create_course(teacher.user_id, body.to_domain())
+    return CourseOut.of(course)
+
+
+@router.get(
+    "/teaching/courses",
+    summary="List my courses",
+    responses=problem_responses(401, 403),
+)
+async def list_my_courses(teacher: TeacherDep, wired: ServicesDep) -> list[CourseOut]:
+    """The calling teacher's courses, drafts included, newest first."""
+    return [CourseOut.of(c) for c in await wired.authoring.own_courses(teacher.user_id)]
+
+
+@router.get(
+    "/teaching/courses/{course_id}",
+    summary="Read one of my courses",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def read_my_course(course_id: UUID, teacher: TeacherDep, wired: ServicesDep) -> CourseOut:
+    """One of the calling teacher's courses with every lesson in full, draft or published."""
+    return CourseOut.of(await wired.authoring.own_course(teacher.user_id, course_id))
+
+
+@router.put("/courses/{course_id}", summary="Edit a course", responses=CHANGE_ERRORS)
+async def edit_course(
+    course_id: UUID, body: CourseIn, teacher: TeacherDep, wired: ServicesDep
+) -> CourseOut:
+    """Replace the title, summary, level and tags of a course."""
+    course = await wired.authoring.edit_course(teacher.user_id, course_id, body.to_domain())
+    return CourseOut.of(course)
+
+
+@router.post(
+    "/courses/{course_id}/lessons",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a lesson",
+    responses=CHANGE_ERRORS,
+)
+async def add_lesson(
+    course_id: UUID, body: LessonIn, teacher: TeacherDep, wired: ServicesDep
+) -> LessonOut:
+    """Append a lesson at the end of the course."""
+    lesson = await wired.authoring.add_lesson(teacher.user_id, course_id, body.to_domain())
+    course = await wired.authoring.own_course(teacher.user_id, course_id)
+    return LessonOut.of(lesson, course.lesson_ids.index(lesson.id))
+
+
+@router.put(
+    "/courses/{course_id}/lessons/{lesson_id}", summary="Edit a lesson", responses=CHANGE_ERRORS
+)
+async def edit_lesson(
+    course_id: UUID, lesson_id: UUID, body: LessonIn, teacher: TeacherDep, wired: ServicesDep
+) -> LessonOut:
+    """Replace a lesson's title, body, video URL and estimated minutes."""
+    authoring = wired.authoring
+    lesson = await authoring.edit_lesson(teacher.user_id, course_id, lesson_id, body.to_domain())
+    course = await authoring.own_course(teacher.user_id, course_id)
+    return LessonOut.of(lesson, course.lesson_ids.index(lesson.id))
+
+
+@router.delete(
+    "/courses/{course_id}/lessons/{lesson_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a lesson",
+    responses=CHANGE_ERRORS,
+)
+async def remove_lesson(
+    course_id: UUID, lesson_id: UUID, teacher: TeacherDep, wired: ServicesDep
+) -> Response:
+    """Delete a lesson; a published course keeps at least one (409)."""
+    await wired.authoring.remove_lesson(teacher.user_id, course_id, lesson_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put("/courses/{course_id}/lesson-order", summary="Reorder lessons", responses=CHANGE_ERRORS)
+async def reorder_lessons(
+    course_id: UUID, body: LessonOrderIn, teacher: TeacherDep, wired: ServicesDep
+) -> CourseOut:
+    """Put the lessons in the given order; the list must name every lesson exactly once."""
+    course = await wired.authoring.reorder_lessons(teacher.user_id, course_id, body.lesson_ids)
+    return CourseOut.of(course)
+
+
+@router.post("/courses/{course_id}/publish", summary="Publish a course", responses=CHANGE_ERRORS)
+async def publish_course(course_id: UUID, teacher: TeacherDep, wired: ServicesDep) -> CourseOut:
+    """Open the course to the catalogue and to enrolment; it needs at least one lesson (409)."""
+    return CourseOut.of(await wired.authoring.publish(teacher.user_id, course_id))
+
+
+@router.post(
+    "/courses/{course_id}/unpublish", summary="Unpublish a course", responses=CHANGE_ERRORS
+)
+async def unpublish_course(course_id: UUID, teacher: TeacherDep, wired: ServicesDep) -> CourseOut:
+    """Take the course out of the catalogue; students already enrolled keep their enrolment."""
+    return CourseOut.of(await wired.authoring.unpublish(teacher.user_id, course_id))

@@ -1,0 +1,186 @@
+"""Request and response bodies of the course API (pydantic), and their mapping to the domain.
+
+The limits repeat the domain's (edu.course.domain.values) so OpenAPI documents them; the domain
+still checks everything, whoever calls it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from edu.course.domain import values
+from edu.course.domain.course import Course, CourseStatus, Lesson
+from edu.course.domain.values import CourseDetails, LessonContent, Level
+from edu.course.service_layer.ports import CataloguePage, CourseSummary
+
+
+class CourseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=values.TITLE_MAX, examples=["Intro to Rust"])
+    summary: str = Field(default="", max_length=values.SUMMARY_MAX)
+    level: Level = Level.BEGINNER
+    tags: list[str] = Field(default=[], max_length=values.TAGS_MAX, examples=[["rust"]])
+
+    def to_domain(self) -> CourseDetails:
+        return CourseDetails(self.title, self.summary, self.level, tuple(self.tags))
+
+
+class LessonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=values.TITLE_MAX)
+    body_markdown: str = Field(default="", max_length=values.BODY_MAX)
+    video_url: str | None = Field(default=None, max_length=values.URL_MAX)
+    estimated_minutes: StrictInt = Field(default=10, ge=1, le=values.MINUTES_MAX)
+
+    def to_domain(self) -> LessonContent:
+        return LessonContent(self.title, self.body_markdown, self.video_url, self.estimated_minutes)
+
+
+class LessonOrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lesson_ids: list[UUID] = Field(description="Every lesson of the course, in the new order.")
+
+
+class LessonOut(BaseModel):
+    id: UUID
+    position: int
+    title: str
+    body_markdown: str
+    video_url: str | None
+    estimated_minutes: int
+
+    @classmethod
+    def of(cls, lesson: Lesson, position: int) -> LessonOut:
+        c = lesson.content
+        return cls(
+            id=lesson.id,
+            position=position,
+            title=c.title,
+            body_markdown=c.body_markdown,
+            video_url=c.video_url,
+            estimated_minutes=c.estimated_minutes,
+        )
+
+
+class LessonOutlineOut(BaseModel):
+    """A lesson as the catalogue shows it: no body."""
+
+    id: UUID
+    position: int
+    title: str
+    estimated_minutes: int
+    has_video: bool
+
+
+class CourseBase(BaseModel):
+    id: UUID
+    teacher_id: UUID
+    title: str
+    summary: str
+    level: Level
+    tags: list[str]
+    status: CourseStatus
+    version: int = Field(description="Grows with every change; events carry it too.")
+    published_at: datetime | None
+
+
+def _base(course: Course) -> dict[str, object]:
+    d = course.details
+    return {
+        "id": course.id,
+        "teacher_id": course.teacher_id,
+        "title": d.title,
+        "summary": d.summary,
+        "level": d.level,
+        "tags": list(d.tags),
+        "status": course.status,
+        "version": course.version,
+        "published_at": course.published_at,
+    }
+
+
+class CourseOut(CourseBase):
+    """A course as its teacher sees it, with every lesson in full."""
+
+    created_at: datetime
+    updated_at: datetime
+    lessons: list[LessonOut]
+
+    @classmethod
+    def of(cls, course: Course) -> CourseOut:
+        lessons = [LessonOut.of(lesson, i) for i, lesson in enumerate(course.lessons)]
+        return cls.model_validate(
+            {
+                **_base(course),
+                "created_at": course.created_at,
+                "updated_at": course.updated_at,
+                "lessons": lessons,
+            }
+        )
+
+
+class PublishedCourseOut(CourseBase):
+    """A published course with its lesson outline."""
+
+    lesson_count: int
+    total_minutes: int
+    lessons: list[LessonOutlineOut]
+
+    @classmethod
+    def of(cls, course: Course) -> PublishedCourseOut:
+        outline = [
+            LessonOutlineOut(
+                id=lesson.id,
+                position=i,
+                title=lesson.content.title,
+                estimated_minutes=lesson.content.estimated_minutes,
+                has_video=lesson.content.video_url is not None,
+            )
+            for i, lesson in enumerate(course.lessons)
+        ]
+        return cls.model_validate(
+            {
+                **_base(course),
+                "lesson_count": len(outline),
+                "total_minutes": sum(lesson.estimated_minutes for lesson in outline),
+                "lessons": outline,
+            }
+        )
+
+
+class CourseSummaryOut(BaseModel):
+    id: UUID
+    teacher_id: UUID
+    title: str
+    summary: str
+    level: Level
+    tags: list[str]
+    lesson_count: int
+    total_minutes: int
+    published_at: datetime
+
+    @classmethod
+    def of(cls, summary: CourseSummary) -> CourseSummaryOut:
+        return cls.model_validate({**summary.__dict__, "tags": list(summary.tags)})
+
+
+class CataloguePageOut(BaseModel):
+    items: list[CourseSummaryOut]
+    total: int = Field(description="How many published courses match, over all pages.")
+    page: int
+    page_size: int
+
+    @classmethod
+    def of(cls, page: CataloguePage) -> CataloguePageOut:
+        return cls(
+            items=[CourseSummaryOut.of(item) for item in page.items],
+            total=page.total,
+            page=page.page,
+            page_size=page.page_size,
+        )

@@ -1,0 +1,92 @@
+"""The ports the course use cases need, as Protocols; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from edu.course.domain.course import Course
+from edu.course.domain.values import Level
+from edu.db.outbox import Outbox
+
+
+class CourseRepository(Protocol):
+    async def add(self, course: Course) -> None:
+        """Store a new course."""
+        ...
+
+    async def get(self, course_id: UUID) -> Course | None:
+        """The course with its lessons in order, or None."""
+        ...
+
+    async def save(self, course: Course) -> None:
+        """Store the changes of a course loaded by ``get``; Conflict if someone else saved first."""
+        ...
+
+    async def list_by_teacher(self, teacher_id: UUID) -> Sequence[Course]:
+        """Every course of one teacher, newest first."""
+        ...
+
+
+class CourseUnitOfWork(Protocol):
+    """One transaction: repositories and the outbox share it; only ``commit`` makes it last."""
+
+    @property
+    def courses(self) -> CourseRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    """Filters of the public catalogue; ``text`` is a full-text search over title and summary."""
+
+    text: str | None = None
+    teacher_id: UUID | None = None
+    level: Level | None = None
+    tag: str | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    id: UUID
+    teacher_id: UUID
+    title: str
+    summary: str
+    level: Level
+    tags: tuple[str, ...]
+    lesson_count: int
+    total_minutes: int
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    items: Sequence[CourseSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class CatalogueSearch(Protocol):
+    async def search(self, query: CatalogueQuery) -> CataloguePage:
+        """Published courses matching ``query``: best text match first, else newest first."""
+        ...

@@ -1,0 +1,25 @@
+"""Course service settings, read once from ``EDU_*`` environment variables."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from edu.common.settings import ServiceSettings
+
+
+class CourseSettings(ServiceSettings):
+    service_name: ClassVar[str] = "course"
+
+    database_url: str = Field(
+        description="SQLAlchemy URL of the course database (postgresql+asyncpg://...)."
+    )
+    database_pool_size: int = Field(default=10, ge=1, le=100)
+    nats_url: str | None = Field(
+        default=None, description="NATS for the outbox relay; without it events stay queued."
+    )
+    jwks_url: str = Field(
+        default="http://127.0.0.1:8001/.well-known/jwks.json",
+        description="identity's public keys, to verify access tokens locally.",
+    )

@@ -1,0 +1,125 @@
+"""The catalogue query on PostgreSQL: full-text search, filters, pagination, drafts hidden."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from edu.common.clock import FakeClock
+from edu.course.adapters.catalogue_search import SqlAlchemyCatalogueSearch
+from edu.course.adapters.unit_of_work import CourseSqlAlchemyUnitOfWork
+from edu.course.domain.values import CourseDetails, LessonContent, Level
+from edu.course.service_layer.authoring import CourseAuthoring
+from edu.course.service_layer.ports import CatalogueQuery
+
+
+class Shelf:
+    """Creates courses through the real use cases, so the catalogue sees real data."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.clock = FakeClock()
+        self.authoring = CourseAuthoring(lambda: CourseSqlAlchemyUnitOfWork(sessions), self.clock)
+
+    async def course(
+        self,
+        title: str,
+        summary: str = "",
+        *,
+        teacher: UUID | None = None,
+        level: Level = Level.BEGINNER,
+        tags: tuple[str, ...] = (),
+        minutes: tuple[int, ...] = (10,),
+        publish: bool = True,
+    ) -> UUID:
+        teacher = teacher or uuid4()
+        details = CourseDetails(title, summary, level, tags)
+        course = await self.authoring.create_course(teacher, details)
+        for index, minute in enumerate(minutes):
+            content = LessonContent(f"Lesson {index}", estimated_minutes=minute)
+            await self.authoring.add_lesson(teacher, course.id, content)
+        if publish:
+            self.clock.advance(60)
+            await self.authoring.publish(teacher, course.id)
+        return course.id
+
+
+@pytest.fixture
+def shelf(sessions: async_sessionmaker[AsyncSession]) -> Shelf:
+    return Shelf(sessions)
+
+
+@pytest.fixture
+def search(sessions: async_sessionmaker[AsyncSession]) -> SqlAlchemyCatalogueSearch:
+    return SqlAlchemyCatalogueSearch(sessions)
+
+
+class TestTextSearch:
+    async def test_words_match_their_stems_in_title_and_summary(
+        self, shelf: Shelf, search: SqlAlchemyCatalogueSearch
+    ) -> None:
+        baking = await shelf.course("Baking bread", "Loaves for beginners")
+        await shelf.course("Knitting", "Scarves")
+        page = await search.search(CatalogueQuery(text="bakes beginner"))
+        assert [c.id for c in page.items] == [baking]
+
+    async def test_title_matches_rank_above_summary_matches(
+        self, shelf: Shelf, search: SqlAlchemyCatalogueSearch
+    ) -> None:
+        in_summary = await shelf.course("Cooking basics", "Includes a chapter on pasta")
+        in_title = await shelf.course("Pasta", "Shapes and sauces")
+        page = await search.search(CatalogueQuery(text="pasta"))
+        assert [c.id for c in page.items] == [in_title, in_summary]
+
+    async def test_odd_search_input_is_not_an_error(
+        self, shelf: Shelf, search: SqlAlchemyCatalogueSearch
+    ) -> None:
+        await shelf.course("Anything")
+        page = await search.search(CatalogueQuery(text='"unclosed & | ! :* ('))
+        assert page.total == 0
+
+
+class TestFilters:
+    async def test_drafts_never_appear(
+        self, shelf: Shelf, search: SqlAlchemyCatalogueSearch
+    ) -> None:
+        teacher = uuid4()
+        published = await shelf.course("Open", teacher=teacher)
+        await shelf.course("Hidden", teacher=teacher, publish=False)
+        page = await search.search(CatalogueQuery(teacher_id=teacher))
+        assert [c.id for c in page.items] == [published]
+
+    async def test_level_and_tag_filters_combine(
+        self, shelf: Shelf, search: SqlAlchemyCatalogueSearch
+    ) -> None:
+        teacher = uuid4()
+        wanted = await shelf.course("A", teacher=teacher, level=Level.ADVANCED, tags=("go", "web"))
+        await shelf.course("B", teacher=teacher, level=Level.BEGINNER, tags=("go",))
+        await shelf.course("C", teacher=teacher, level=Level.ADVANCED, tags=("rust",))
+        page = await search.search(
+            CatalogueQuery(teacher_id=teacher, level=Level.ADVANCED, tag="go")
+        )
+        assert [c.id for c in page.items] == [wanted]
+
+    async def test_summaries_count_lessons_and_minutes(
+        self, shelf: Shelf, search: SqlAlchemyCatalogueSearch
+    ) -> None:
+        teacher = uuid4()
+        await shelf.course("Timed", teacher=teacher, minutes=(5, 20, 30))
+        [summary] = (await search.search(CatalogueQuery(teacher_id=teacher))).items
+        assert (summary.lesson_count, summary.total_minutes) == (3, 55)
+
+
+class TestPagination:
+    async def test_pages_are_newest_first_and_total_counts_every_match(
+        self, shelf: Shelf, search: SqlAlchemyCatalogueSearch
+    ) -> None:
+        teacher = uuid4()
+        made = [await shelf.course(f"Course {i}", teacher=teacher) for i in range(5)]
+        first = await search.search(CatalogueQuery(teacher_id=teacher, page=1, page_size=2))
+        last = await search.search(CatalogueQuery(teacher_id=teacher, page=3, page_size=2))
+        beyond = await search.search(CatalogueQuery(teacher_id=teacher, page=4, page_size=2))
+        assert [c.id for c in first.items] == [made[4], made[3]]
+        assert [c.id for c in last.items] == [made[0]]
+        assert (first.total, last.total, beyond.total, beyond.items) == (5, 5, 5, [])

@@ -1,0 +1,1 @@
+"""Enrollment service: enrolments, lesson progress, course completion and certificates."""

@@ -1,0 +1,1 @@
+"""Implementations of the ports: PostgreSQL, the course service client, NATS, and fakes."""

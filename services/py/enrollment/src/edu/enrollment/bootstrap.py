@@ -1,0 +1,86 @@
+"""The composition root: settings in, wired use cases out. Nothing connects until used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from edu.auth.tokens import TokenVerifier
+from edu.common.clock import Clock, SystemClock
+from edu.db.engine import create_engine, session_factory
+from edu.db.outbox import EventPublisher, JetStreamPublisher, OutboxRelay
+from edu.enrollment.adapters.course_service_client import HttpCourseDirectory
+from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.service_layer.certificates import CertificateVerification
+from edu.enrollment.service_layer.course_information import CourseInformation
+from edu.enrollment.service_layer.enrolments import Enrolments
+from edu.enrollment.service_layer.ports import CourseDirectory, EnrollmentUnitOfWork
+from edu.enrollment.settings import EnrollmentSettings
+
+
+@dataclass
+class EnrollmentService:
+    """Everything the entrypoints use, plus what must be closed on shutdown."""
+
+    enrolments: Enrolments
+    certificates: CertificateVerification
+    courses: CourseInformation
+    verifier: TokenVerifier
+    relay: OutboxRelay | None = None
+    publisher: EventPublisher | None = None
+    course_client: HttpCourseDirectory | None = None
+    engine: AsyncEngine | None = None
+
+    async def close(self) -> None:
+        if self.publisher is not None:
+            await self.publisher.close()
+        if self.course_client is not None:
+            await self.course_client.aclose()
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+def bootstrap(
+    settings: EnrollmentSettings,
+    *,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
+    verifier: TokenVerifier | None = None,
+    directory: CourseDirectory | None = None,
+    publisher: EventPublisher | None = None,
+    clock: Clock | None = None,
+) -> EnrollmentService:
+    """Wire the enrollment service from ``settings``; each keyword replaces one real adapter.
+
+    ``sessions`` binds the repositories to given sessions (integration tests bind them to a
+    rolled-back connection); ``directory`` replaces the course-service client.
+    """
+    clock = clock or SystemClock()
+    engine = None
+    if sessions is None:
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        sessions = session_factory(engine)
+    session_maker = sessions
+
+    def unit_of_work() -> EnrollmentUnitOfWork:
+        return EnrollmentSqlAlchemyUnitOfWork(session_maker)
+
+    client = None
+    if directory is None:
+        client = HttpCourseDirectory(
+            settings.course_service_url, timeout=settings.course_service_timeout
+        )
+        directory = client
+    courses = CourseInformation(unit_of_work, directory)
+    if publisher is None and settings.nats_url:
+        publisher = JetStreamPublisher(settings.nats_url)
+    return EnrollmentService(
+        enrolments=Enrolments(unit_of_work, courses, clock),
+        certificates=CertificateVerification(unit_of_work),
+        courses=courses,
+        verifier=verifier or TokenVerifier(jwks_url=settings.jwks_url, clock=clock),
+        relay=OutboxRelay(session_maker, publisher, clock=clock) if publisher else None,
+        publisher=publisher,
+        course_client=client,
+        engine=engine,
+    )

@@ -1,0 +1,1 @@
+"""Enrolments, progress and certificates as plain Python."""

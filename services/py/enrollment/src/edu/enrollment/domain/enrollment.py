@@ -1,0 +1,117 @@
+"""The Enrollment aggregate: one student in one course, their completed lessons, certificate.
+
+Progress is always measured against the course's current outline, so lessons a teacher adds
+later count and removed ones stop counting. Completion is decided when a lesson is marked
+complete (marking one again re-checks it); once completed, an enrolment stays completed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from edu.enrollment.domain.certificate import Certificate, new_verification_code
+from edu.enrollment.domain.course_outline import CourseOutline
+from edu.enrollment.domain.events import EnrollmentEvent, EnrollmentEventType
+
+
+class EnrollmentStatus(StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class Progress:
+    completed_lessons: int
+    total_lessons: int
+    percent: int
+
+
+@dataclass(eq=False)
+class Enrollment:
+    id: UUID
+    student_id: UUID
+    course_id: UUID
+    enrolled_at: datetime
+    status: EnrollmentStatus = EnrollmentStatus.ACTIVE
+    completed_lessons: dict[UUID, datetime] = field(default_factory=dict)
+    completed_at: datetime | None = None
+    certificate: Certificate | None = None
+    version: int = 0
+    events: list[EnrollmentEvent] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def enrol(
+        cls,
+        *,
+        student_id: UUID,
+        outline: CourseOutline,
+        now: datetime,
+        enrollment_id: UUID | None = None,
+    ) -> Enrollment:
+        outline.ensure_open_for_enrolment()
+        enrollment = cls(enrollment_id or uuid4(), student_id, outline.course_id, enrolled_at=now)
+        enrollment._record(EnrollmentEventType.CREATED)
+        return enrollment
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status is EnrollmentStatus.COMPLETED
+
+    def progress(self, outline: CourseOutline) -> Progress:
+        done = len(outline.lesson_ids.intersection(self.completed_lessons))
+        total = len(outline.lesson_ids)
+        if self.is_completed:
+            return Progress(done, total, 100)
+        return Progress(done, total, done * 100 // total if total else 0)
+
+    def complete_lesson(
+        self,
+        lesson_id: UUID,
+        outline: CourseOutline,
+        now: datetime,
+        new_code: Callable[[], str] = new_verification_code,
+    ) -> None:
+        """Mark ``lesson_id`` done (again is fine); finishing the last lesson issues a certificate."""
+        outline.ensure_has_lesson(lesson_id)
+        if lesson_id not in self.completed_lessons:
+            self.completed_lessons[lesson_id] = now
+            self._record(
+                EnrollmentEventType.LESSON_COMPLETED,
+                lesson_id=str(lesson_id),
+                progress_percent=self.progress(outline).percent,
+            )
+        if not self.is_completed and outline.lesson_ids <= self.completed_lessons.keys():
+            self._complete(outline, now, new_code)
+
+    def _complete(self, outline: CourseOutline, now: datetime, new_code: Callable[[], str]) -> None:
+        self.status = EnrollmentStatus.COMPLETED
+        self.completed_at = now
+        self._record(EnrollmentEventType.COURSE_COMPLETED)
+        self.certificate = Certificate(
+            id=uuid4(),
+            code=new_code(),
+            enrollment_id=self.id,
+            student_id=self.student_id,
+            course_id=self.course_id,
+            course_title=outline.title,
+            issued_at=now,
+        )
+        self._record(
+            EnrollmentEventType.CERTIFICATE_ISSUED,
+            certificate_id=str(self.certificate.id),
+            verification_code=self.certificate.code,
+        )
+
+    def _record(self, kind: EnrollmentEventType, **extra: object) -> None:
+        self.version += 1
+        payload: dict[str, object] = {
+            "enrollment_id": str(self.id),
+            "student_id": str(self.student_id),
+            "course_id": str(self.course_id),
+            **extra,
+        }
+        self.events.append(EnrollmentEvent(kind, self.id, self.version, payload))

@@ -1,0 +1,1 @@
+"""HTTP routes (FastAPI), the course-events consumer and the ASGI factory."""

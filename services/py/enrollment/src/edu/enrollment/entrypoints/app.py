@@ -1,0 +1,56 @@
+"""The enrollment FastAPI app: ``make_app(settings, **overrides)``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+
+from edu.common.http_problems import install_problem_handlers
+from edu.enrollment.bootstrap import EnrollmentService, bootstrap
+from edu.enrollment.entrypoints import routes
+from edu.enrollment.entrypoints.course_events import CourseEventsConsumer
+from edu.enrollment.settings import EnrollmentSettings
+
+
+@contextlib.asynccontextmanager
+async def _running(service: EnrollmentService, nats_url: str | None) -> AsyncIterator[None]:
+    """Beside the app, when NATS is configured: the outbox relay and the course-events
+    consumer feeding the read model. Everything is stopped and closed afterwards."""
+    stop = asyncio.Event()
+    background = []
+    if service.relay is not None:
+        background.append(asyncio.create_task(service.relay.run(stop), name="outbox-relay"))
+    if nats_url is not None:
+        consumer = CourseEventsConsumer(nats_url, service.courses)
+        background.append(asyncio.create_task(consumer.run(stop), name="course-events"))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.gather(*background)
+        await service.close()
+
+
+def make_app(settings: EnrollmentSettings, **overrides: Any) -> FastAPI:
+    """Build the app; ``overrides`` replace adapters (see ``bootstrap``)."""
+    service = bootstrap(settings, **overrides)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with _running(service, settings.nats_url):
+            yield
+
+    app = FastAPI(
+        title="eduplatform enrollment",
+        version="0.1.0",
+        summary="Students enrol in published courses, complete lessons and earn certificates.",
+        lifespan=lifespan,
+    )
+    app.state.enrollment = service
+    install_problem_handlers(app)
+    app.include_router(routes.router)
+    return app

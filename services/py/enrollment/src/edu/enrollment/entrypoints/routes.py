@@ -1,0 +1,88 @@
+"""The enrollment API: students' enrolments and progress, and public certificate checks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Response, status
+
+from edu.common.http_problems import problem_responses
+from edu.enrollment.entrypoints.deps import ServicesDep, StudentDep
+from edu.enrollment.entrypoints.schemas import CertificateOut, EnrolIn, EnrollmentOut
+
+router = APIRouter()
+
+
+@router.post(
+    "/enrollments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Enrol in a course",
+    tags=["enrolments"],
+    responses={
+        200: {"model": EnrollmentOut, "description": "Already enrolled: the existing enrolment."},
+        **problem_responses(401, 403, 404, 409, 422, 503),
+    },
+)
+async def enrol(
+    body: EnrolIn, student: StudentDep, wired: ServicesDep, response: Response
+) -> EnrollmentOut:
+    """Enrol the calling student in a published course (201). Idempotent: enrolling again
+    answers 200 with the existing enrolment."""
+    standing, created = await wired.enrolments.enrol(student.user_id, body.course_id)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return EnrollmentOut.of(standing)
+
+
+@router.get(
+    "/enrollments",
+    summary="List my enrolments",
+    tags=["enrolments"],
+    responses=problem_responses(401, 403, 503),
+)
+async def list_enrolments(student: StudentDep, wired: ServicesDep) -> list[EnrollmentOut]:
+    """The calling student's enrolments with their progress, newest first."""
+    return [EnrollmentOut.of(s) for s in await wired.enrolments.enrolments_of(student.user_id)]
+
+
+@router.get(
+    "/enrollments/{enrollment_id}",
+    summary="Read one of my enrolments",
+    tags=["enrolments"],
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def read_enrolment(
+    enrollment_id: UUID, student: StudentDep, wired: ServicesDep
+) -> EnrollmentOut:
+    """One of the calling student's enrolments with its progress."""
+    return EnrollmentOut.of(await wired.enrolments.enrolment_of(student.user_id, enrollment_id))
+
+
+@router.put(
+    "/enrollments/{enrollment_id}/completed-lessons/{lesson_id}",
+    summary="Mark a lesson complete",
+    tags=["enrolments"],
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def complete_lesson(
+    enrollment_id: UUID, lesson_id: UUID, student: StudentDep, wired: ServicesDep
+) -> EnrollmentOut:
+    """Mark a lesson of the enrolled course complete, in any order; doing it again changes
+    nothing. Completing the last lesson completes the course and issues a certificate."""
+    standing = await wired.enrolments.complete_lesson(student.user_id, enrollment_id, lesson_id)
+    return EnrollmentOut.of(standing)
+
+
+@router.get(
+    "/certificates/{code}",
+    summary="Verify a certificate",
+    tags=["certificates"],
+    responses=problem_responses(404, 422),
+)
+async def verify_certificate(
+    code: Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")],
+    wired: ServicesDep,
+) -> CertificateOut:
+    """Public: the certificate a verification code belongs to, or 404."""
+    return CertificateOut.of(await wired.certificates.verify(code))

@@ -1,0 +1,69 @@
+"""Where enrollment learns about courses: its local read model first, the course service second.
+
+See docs/architecture/adr/0004-enrollment-course-data.md for why it is both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from uuid import UUID
+
+from edu.common.problems import NotFound
+from edu.db.outbox import OutboxEvent
+from edu.enrollment.domain.course_outline import CourseOutline
+from edu.enrollment.service_layer.ports import CourseDirectory, EnrollmentUnitOfWork
+
+COURSE_EVENT_TYPES = frozenset({"course.published", "course.unpublished", "course.updated"})
+
+
+class CourseInformation:
+    def __init__(self, uow: Callable[[], EnrollmentUnitOfWork], directory: CourseDirectory) -> None:
+        self._uow = uow
+        self._directory = directory
+
+    async def outline(self, course_id: UUID) -> CourseOutline:
+        """The course's outline from the read model, else fetched from the course service."""
+        async with self._uow() as uow:
+            known = await uow.outlines.get(course_id)
+        return known or await self.fetch(course_id)
+
+    async def outlines(self, course_ids: Iterable[UUID]) -> Mapping[UUID, CourseOutline]:
+        wanted = set(course_ids)
+        async with self._uow() as uow:
+            found = dict(await uow.outlines.get_many(wanted))
+        for missing in wanted - found.keys():
+            found[missing] = await self.fetch(missing)
+        return found
+
+    async def fetch(self, course_id: UUID) -> CourseOutline:
+        """Ask the course service and keep the answer in the read model."""
+        fetched = await self._directory.fetch_outline(course_id)
+        if fetched is None:
+            raise NotFound("There is no published course with this id.")
+        await self.remember(fetched)
+        return fetched
+
+    async def remember(self, outline: CourseOutline) -> bool:
+        """Keep ``outline`` unless a newer one is known (events may arrive in any order)."""
+        async with self._uow() as uow:
+            kept = await uow.outlines.store(outline)
+            await uow.commit()
+        return kept
+
+    async def apply_course_event(self, event: OutboxEvent) -> bool:
+        """Feed one course event into the read model; other event types are ignored."""
+        if event.type not in COURSE_EVENT_TYPES:
+            return False
+        return await self.remember(outline_from_course_event(event))
+
+
+def outline_from_course_event(event: OutboxEvent) -> CourseOutline:
+    """Raises ValueError (or KeyError/TypeError) when the payload is not a course snapshot."""
+    payload = event.payload
+    return CourseOutline(
+        course_id=UUID(str(payload["course_id"])),
+        title=str(payload["title"]),
+        published=bool(payload["published"]),
+        lesson_ids=frozenset(UUID(str(i)) for i in payload["lesson_ids"]),
+        version=event.version,
+    )

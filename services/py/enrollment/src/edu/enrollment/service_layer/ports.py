@@ -1,0 +1,95 @@
+"""The ports the enrollment use cases need, as Protocols; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from edu.common.problems import DomainError
+from edu.db.outbox import Outbox
+from edu.enrollment.domain.certificate import Certificate
+from edu.enrollment.domain.course_outline import CourseOutline
+from edu.enrollment.domain.enrollment import Enrollment
+
+
+class CourseServiceUnavailable(DomainError):
+    """The course service could not be asked in time (only when the local read model lacks it)."""
+
+    status = 503
+    slug = "course-service-unavailable"
+    title = "Course information is temporarily unavailable"
+
+
+class EnrollmentRepository(Protocol):
+    async def add_if_absent(self, enrollment: Enrollment) -> tuple[Enrollment, bool]:
+        """Store ``enrollment`` unless the student is already enrolled in that course.
+
+        Returns the stored enrolment and whether it was created now. Safe under any number of
+        concurrent calls: exactly one of them creates.
+        """
+        ...
+
+    async def find(self, student_id: UUID, course_id: UUID) -> Enrollment | None:
+        """The student's enrolment in that course, if any."""
+        ...
+
+    async def get(self, enrollment_id: UUID, *, for_update: bool = False) -> Enrollment | None:
+        """With ``for_update``, holds a lock until the transaction ends, so changes serialise."""
+        ...
+
+    async def save(self, enrollment: Enrollment) -> None:
+        """Store completed lessons, status, version and certificate of a loaded enrolment."""
+        ...
+
+    async def list_for_student(self, student_id: UUID) -> Sequence[Enrollment]:
+        """The student's enrolments, newest first."""
+        ...
+
+    async def certificate_by_code(self, code: str) -> Certificate | None: ...
+
+
+class CourseOutlines(Protocol):
+    """The local read model of courses, fed by course events."""
+
+    async def get(self, course_id: UUID) -> CourseOutline | None: ...
+
+    async def get_many(self, course_ids: Iterable[UUID]) -> Mapping[UUID, CourseOutline]: ...
+
+    async def store(self, outline: CourseOutline) -> bool:
+        """Keep ``outline`` unless a newer version is stored; True when it was kept."""
+        ...
+
+
+class CourseDirectory(Protocol):
+    """The course service itself, asked synchronously when the read model has no answer."""
+
+    async def fetch_outline(self, course_id: UUID) -> CourseOutline | None:
+        """The published course's outline, None when no such published course exists.
+
+        Raises CourseServiceUnavailable when the service does not answer in time.
+        """
+        ...
+
+
+class EnrollmentUnitOfWork(Protocol):
+    @property
+    def enrollments(self) -> EnrollmentRepository: ...
+
+    @property
+    def outlines(self) -> CourseOutlines: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...

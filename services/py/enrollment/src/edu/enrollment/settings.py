@@ -1,0 +1,31 @@
+"""Enrollment service settings, read once from ``EDU_*`` environment variables."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from edu.common.settings import ServiceSettings
+
+
+class EnrollmentSettings(ServiceSettings):
+    service_name: ClassVar[str] = "enrollment"
+
+    database_url: str = Field(
+        description="SQLAlchemy URL of the enrollment database (postgresql+asyncpg://...)."
+    )
+    database_pool_size: int = Field(default=10, ge=1, le=100)
+    nats_url: str | None = Field(
+        default=None,
+        description="NATS: relays the outbox and feeds the course read model from course events.",
+    )
+    jwks_url: str = Field(
+        default="http://127.0.0.1:8001/.well-known/jwks.json",
+        description="identity's public keys, to verify access tokens locally.",
+    )
+    course_service_url: str = Field(
+        default="http://127.0.0.1:8002",
+        description="The course service, asked when the read model does not know a course.",
+    )
+    course_service_timeout: float = Field(default=1.0, gt=0, le=30)

@@ -1,0 +1,74 @@
+"""Enrollment integration fixtures: its migrations, sessions bound to the test's transaction,
+a fake course service, and an app wired to them with a throwaway token key."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from edu.auth.testing import TokenMinter
+from edu.auth.tokens import TokenVerifier
+from edu.enrollment.adapters.fakes import FakeCourseDirectory
+from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.entrypoints.app import make_app
+from edu.enrollment.settings import EnrollmentSettings
+
+
+@pytest.fixture(scope="session")
+def migrations_path() -> Path:
+    return Path(__file__).parents[5] / "migrations" / "enrollment"
+
+
+@pytest.fixture
+def sessions(db_connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        bind=db_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def uow(sessions: async_sessionmaker[AsyncSession]) -> EnrollmentSqlAlchemyUnitOfWork:
+    return EnrollmentSqlAlchemyUnitOfWork(sessions)
+
+
+@pytest.fixture(scope="session")
+def minter() -> TokenMinter:
+    return TokenMinter()
+
+
+@pytest.fixture
+def course_service() -> FakeCourseDirectory:
+    return FakeCourseDirectory()
+
+
+@pytest.fixture(scope="session")
+def settings() -> EnrollmentSettings:
+    return EnrollmentSettings(database_url="postgresql+asyncpg://unused/unused", nats_url=None)
+
+
+@pytest.fixture
+def app(
+    settings: EnrollmentSettings,
+    sessions: async_sessionmaker[AsyncSession],
+    minter: TokenMinter,
+    course_service: FakeCourseDirectory,
+) -> FastAPI:
+    return make_app(
+        settings,
+        sessions=sessions,
+        verifier=TokenVerifier.from_keys(minter.jwks()),
+        directory=course_service,
+    )
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://enrollment.test") as client:
+        yield client

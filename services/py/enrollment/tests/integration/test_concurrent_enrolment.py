@@ -1,0 +1,100 @@
+"""500 concurrent duplicate enrol requests: exactly one enrolment, no response >= 500.
+
+This test cannot run inside the usual rolled-back transaction: racing requests need their own
+connections and real commits. It uses its own engine on the worker's database and deletes the
+rows it made afterwards (everything of its own, freshly made course).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from uuid import uuid4
+
+import httpx
+import pytest_asyncio
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from edu.auth.testing import TokenMinter
+from edu.auth.tokens import TokenVerifier
+from edu.db.engine import create_engine, session_factory
+from edu.enrollment.adapters.fakes import FakeCourseDirectory
+from edu.enrollment.adapters.orm import course_outlines, enrollments, outbox
+from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.domain.course_outline import CourseOutline
+from edu.enrollment.entrypoints.app import make_app
+from edu.enrollment.settings import EnrollmentSettings
+
+REQUESTS = 500
+# 20 (+20 overflow) connections: real contention, well within PostgreSQL's default 100.
+POOL = 20
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def committing_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url, pool_size=POOL)
+    yield engine
+    await engine.dispose()
+
+
+class TestConcurrentEnrolment:
+    async def test_500_duplicate_requests_create_exactly_one_enrolment_and_no_5xx(
+        self, committing_engine: AsyncEngine, settings: EnrollmentSettings, minter: TokenMinter
+    ) -> None:
+        sessions = session_factory(committing_engine)
+        course = CourseOutline(uuid4(), "Racing", True, frozenset({uuid4()}), 1)
+        student = uuid4()
+        async with EnrollmentSqlAlchemyUnitOfWork(sessions) as uow:
+            await uow.outlines.store(course)
+            await uow.commit()
+        app = make_app(
+            settings,
+            sessions=sessions,
+            verifier=TokenVerifier.from_keys(minter.jwks()),
+            directory=FakeCourseDirectory(),
+        )
+        body = {"course_id": str(course.course_id)}
+        headers = minter.headers(user_id=student, roles={"student"})
+        transport = httpx.ASGITransport(app=app)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://e.test") as client:
+
+                async def enrol(as_student: dict[str, str]) -> httpx.Response:
+                    return await client.post("/enrollments", json=body, headers=as_student)
+
+                # Warm up like a running server: other students enrol at once, so every pooled
+                # connection is open and has its statements prepared. A cold pool opens
+                # connections one by one, which spaces the racing requests out and would hide
+                # the very race this test is about.
+                others = [minter.headers(roles={"student"}) for _ in range(2 * POOL)]
+                await asyncio.gather(*(enrol(other) for other in others))
+
+                answers = await asyncio.gather(*(enrol(headers) for _ in range(REQUESTS)))
+            statuses = Counter(answer.status_code for answer in answers)
+            async with committing_engine.connect() as connection:
+                stored = await connection.scalar(
+                    select(func.count()).where(enrollments.c.student_id == student)
+                )
+                created_events = await connection.scalar(
+                    select(func.count()).where(
+                        outbox.c.type == "enrollment.created",
+                        outbox.c.payload["student_id"].astext == str(student),
+                    )
+                )
+            assert statuses == {201: 1, 200: REQUESTS - 1}, statuses
+            assert len({answer.json()["id"] for answer in answers}) == 1
+            assert (stored, created_events) == (1, 1)
+        finally:
+            async with committing_engine.begin() as connection:
+                course_id = str(course.course_id)
+                await connection.execute(
+                    delete(outbox).where(outbox.c.payload["course_id"].astext == course_id)
+                )
+                await connection.execute(
+                    delete(enrollments).where(enrollments.c.course_id == course.course_id)
+                )
+                await connection.execute(
+                    delete(course_outlines).where(course_outlines.c.course_id == course.course_id)
+                )

@@ -1,0 +1,180 @@
+"""Students' use cases over fakes: enrol, progress, completion, certificates."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from uuid import UUID, uuid4
+
+import pytest
+
+from edu.common.clock import FakeClock
+from edu.common.problems import Conflict, NotFound
+from edu.enrollment.adapters.fakes import FakeCourseDirectory, FakeEnrollmentDatabase
+from edu.enrollment.domain.course_outline import CourseOutline
+from edu.enrollment.service_layer.certificates import CertificateVerification
+from edu.enrollment.service_layer.course_information import CourseInformation
+from edu.enrollment.service_layer.enrolments import Enrolments
+from edu.enrollment.service_layer.ports import CourseServiceUnavailable
+
+STUDENT = uuid4()
+
+
+def published(lessons: int = 2) -> CourseOutline:
+    lesson_ids = frozenset(uuid4() for _ in range(lessons))
+    return CourseOutline(uuid4(), "Bread baking", True, lesson_ids, version=2)
+
+
+@pytest.fixture
+def db() -> FakeEnrollmentDatabase:
+    return FakeEnrollmentDatabase()
+
+
+@pytest.fixture
+def directory() -> FakeCourseDirectory:
+    return FakeCourseDirectory()
+
+
+@pytest.fixture
+def enrolments(db: FakeEnrollmentDatabase, directory: FakeCourseDirectory) -> Enrolments:
+    courses = CourseInformation(db.unit_of_work, directory)
+    return Enrolments(db.unit_of_work, courses, FakeClock(), new_code=lambda: "verify-me")
+
+
+class TestEnrol:
+    async def test_enrolling_creates_one_enrolment_and_one_event(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        course = published()
+        db.outlines[course.course_id] = course
+        standing, created = await enrolments.enrol(STUDENT, course.course_id)
+        assert created
+        assert standing.progress.percent == 0
+        [event] = db.outbox
+        assert (event.type, event.aggregate, event.version) == (
+            "enrollment.created",
+            "enrollment",
+            1,
+        )
+
+    async def test_enrolling_again_returns_the_same_enrolment_without_a_new_event(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        course = published()
+        db.outlines[course.course_id] = course
+        first, _ = await enrolments.enrol(STUDENT, course.course_id)
+        again, created = await enrolments.enrol(STUDENT, course.course_id)
+        assert not created
+        assert again.enrollment.id == first.enrollment.id
+        assert len(db.enrollments) == len(db.outbox) == 1
+
+    async def test_enrolling_again_after_the_course_closed_still_returns_the_enrolment(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        course = published()
+        db.outlines[course.course_id] = course
+        first, _ = await enrolments.enrol(STUDENT, course.course_id)
+        db.outlines[course.course_id] = replace(course, published=False, version=3)
+        again, created = await enrolments.enrol(STUDENT, course.course_id)
+        assert (again.enrollment.id, created) == (first.enrollment.id, False)
+
+    async def test_an_unpublished_course_refuses_new_students(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        course = replace(published(), published=False)
+        db.outlines[course.course_id] = course
+        with pytest.raises(Conflict):
+            await enrolments.enrol(STUDENT, course.course_id)
+        assert db.enrollments == {}
+
+    async def test_a_course_missing_from_the_read_model_is_fetched_and_remembered(
+        self, db: FakeEnrollmentDatabase, directory: FakeCourseDirectory, enrolments: Enrolments
+    ) -> None:
+        course = published()
+        directory.outlines[course.course_id] = course
+        await enrolments.enrol(STUDENT, course.course_id)
+        await enrolments.enrol(uuid4(), course.course_id)
+        assert directory.asked == [course.course_id]
+        assert db.outlines[course.course_id] == course
+
+    async def test_a_course_unknown_everywhere_is_not_found(self, enrolments: Enrolments) -> None:
+        with pytest.raises(NotFound):
+            await enrolments.enrol(STUDENT, uuid4())
+
+    async def test_an_unreachable_course_service_is_reported_as_unavailable(
+        self, directory: FakeCourseDirectory, enrolments: Enrolments
+    ) -> None:
+        directory.down = True
+        with pytest.raises(CourseServiceUnavailable):
+            await enrolments.enrol(STUDENT, uuid4())
+
+
+class TestCompleteLesson:
+    async def enrolled(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> tuple[UUID, CourseOutline]:
+        course = published(lessons=2)
+        db.outlines[course.course_id] = course
+        standing, _ = await enrolments.enrol(STUDENT, course.course_id)
+        return standing.enrollment.id, course
+
+    async def test_completing_every_lesson_issues_a_verifiable_certificate(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        enrollment_id, course = await self.enrolled(db, enrolments)
+        for lesson_id in sorted(course.lesson_ids):
+            standing = await enrolments.complete_lesson(STUDENT, enrollment_id, lesson_id)
+        assert standing.progress.percent == 100
+        assert [e.type for e in db.outbox] == [
+            "enrollment.created",
+            "lesson.completed",
+            "lesson.completed",
+            "course.completed",
+            "certificate.issued",
+        ]
+        assert [e.version for e in db.outbox] == [1, 2, 3, 4, 5]
+        certificate = await CertificateVerification(db.unit_of_work).verify("verify-me")
+        assert certificate.enrollment_id == enrollment_id
+
+    async def test_completing_a_lesson_twice_writes_nothing_the_second_time(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        enrollment_id, course = await self.enrolled(db, enrolments)
+        lesson_id = min(course.lesson_ids)
+        await enrolments.complete_lesson(STUDENT, enrollment_id, lesson_id)
+        commits, events = db.commits, len(db.outbox)
+        standing = await enrolments.complete_lesson(STUDENT, enrollment_id, lesson_id)
+        assert (db.commits, len(db.outbox)) == (commits, events)
+        assert standing.progress.percent == 50
+
+    async def test_another_students_enrolment_is_not_found(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        enrollment_id, course = await self.enrolled(db, enrolments)
+        with pytest.raises(NotFound):
+            await enrolments.complete_lesson(uuid4(), enrollment_id, min(course.lesson_ids))
+
+    async def test_a_lesson_of_another_course_is_not_found(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        enrollment_id, _ = await self.enrolled(db, enrolments)
+        with pytest.raises(NotFound, match="not part"):
+            await enrolments.complete_lesson(STUDENT, enrollment_id, uuid4())
+
+
+class TestListEnrolments:
+    async def test_a_student_sees_their_enrolments_with_progress(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        course = published(lessons=4)
+        db.outlines[course.course_id] = course
+        standing, _ = await enrolments.enrol(STUDENT, course.course_id)
+        await enrolments.complete_lesson(STUDENT, standing.enrollment.id, min(course.lesson_ids))
+        await enrolments.enrol(uuid4(), course.course_id)
+        [mine] = await enrolments.enrolments_of(STUDENT)
+        assert (mine.progress.completed_lessons, mine.progress.percent) == (1, 25)
+
+
+class TestVerifyCertificate:
+    async def test_an_unknown_code_is_not_found(self, db: FakeEnrollmentDatabase) -> None:
+        with pytest.raises(NotFound):
+            await CertificateVerification(db.unit_of_work).verify("nope")
