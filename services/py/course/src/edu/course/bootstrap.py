@@ -64,7 +64,13 @@ def bootstrap(
     return CourseService(
         authoring=CourseAuthoring(unit_of_work, clock),
         catalogue=Catalogue(SqlAlchemyCatalogueSearch(session_maker), unit_of_work),
-        verifier=verifier or TokenVerifier(jwks_url=settings.jwks_url, clock=clock),
+        verifier=verifier
+        or TokenVerifier(
+            jwks_url=settings.jwks_url,
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+            clock=clock,
+        ),
         relay=OutboxRelay(session_maker, publisher, clock=clock) if publisher else None,
         publisher=publisher,
         engine=engine,

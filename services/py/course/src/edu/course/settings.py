@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from edu.auth.tokens import DEFAULT_AUDIENCE, DEFAULT_ISSUER
 from edu.common.settings import ServiceSettings
 
 
@@ -23,3 +24,5 @@ class CourseSettings(ServiceSettings):
         default="http://127.0.0.1:8001/.well-known/jwks.json",
         description="identity's public keys, to verify access tokens locally.",
     )
+    token_issuer: str = DEFAULT_ISSUER
+    token_audience: str = DEFAULT_AUDIENCE

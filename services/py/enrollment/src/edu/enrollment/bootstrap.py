@@ -78,7 +78,13 @@ def bootstrap(
         enrolments=Enrolments(unit_of_work, courses, clock),
         certificates=CertificateVerification(unit_of_work),
         courses=courses,
-        verifier=verifier or TokenVerifier(jwks_url=settings.jwks_url, clock=clock),
+        verifier=verifier
+        or TokenVerifier(
+            jwks_url=settings.jwks_url,
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+            clock=clock,
+        ),
         relay=OutboxRelay(session_maker, publisher, clock=clock) if publisher else None,
         publisher=publisher,
         course_client=client,

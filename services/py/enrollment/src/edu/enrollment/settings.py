@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from edu.auth.tokens import DEFAULT_AUDIENCE, DEFAULT_ISSUER
 from edu.common.settings import ServiceSettings
 
 
@@ -24,6 +25,8 @@ class EnrollmentSettings(ServiceSettings):
         default="http://127.0.0.1:8001/.well-known/jwks.json",
         description="identity's public keys, to verify access tokens locally.",
     )
+    token_issuer: str = DEFAULT_ISSUER
+    token_audience: str = DEFAULT_AUDIENCE
     course_service_url: str = Field(
         default="http://127.0.0.1:8002",
         description="The course service, asked when the read model does not know a course.",
