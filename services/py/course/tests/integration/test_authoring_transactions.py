@@ -28,7 +28,7 @@ class TestPublishWritesTheOutbox:
         self, authoring: CourseAuthoring, db_connection: AsyncConnection
     ) -> None:
         course = await authoring.create_course(TEACHER, CourseDetails("Weaving"))
-        lesson = await authoring.add_lesson(TEACHER, course.id, LessonContent("Warp"))
+        lesson = (await authoring.add_lesson(TEACHER, course.id, LessonContent("Warp"))).lesson
         published = await authoring.publish(TEACHER, course.id)
         rows = (await db_connection.execute(select(outbox))).mappings().all()
         [row] = [r for r in rows if r["aggregate_id"] == str(course.id)]

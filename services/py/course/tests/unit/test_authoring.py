@@ -53,8 +53,8 @@ class TestChangeCourse:
         self, db: FakeCourseDatabase, authoring: CourseAuthoring
     ) -> None:
         course = await authoring.create_course(TEACHER, CourseDetails("Pottery"))
-        first = await authoring.add_lesson(TEACHER, course.id, LessonContent("Clay"))
-        second = await authoring.add_lesson(TEACHER, course.id, LessonContent("Wheel"))
+        first = (await authoring.add_lesson(TEACHER, course.id, LessonContent("Clay"))).lesson
+        second = (await authoring.add_lesson(TEACHER, course.id, LessonContent("Wheel"))).lesson
         await authoring.edit_lesson(
             TEACHER, course.id, first.id, LessonContent("Clay", estimated_minutes=30)
         )
@@ -71,7 +71,7 @@ class TestPublish:
         self, db: FakeCourseDatabase, authoring: CourseAuthoring
     ) -> None:
         course = await authoring.create_course(TEACHER, CourseDetails("Pottery"))
-        lesson = await authoring.add_lesson(TEACHER, course.id, LessonContent("Clay"))
+        lesson = (await authoring.add_lesson(TEACHER, course.id, LessonContent("Clay"))).lesson
         published = await authoring.publish(TEACHER, course.id)
         [event] = db.outbox
         assert event.type == "course.published"

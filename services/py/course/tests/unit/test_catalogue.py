@@ -44,8 +44,8 @@ class TestPublishedCourse:
         self, authoring: CourseAuthoring, catalogue: Catalogue
     ) -> None:
         course = await authoring.create_course(TEACHER, CourseDetails("Open"))
-        one = await authoring.add_lesson(TEACHER, course.id, LessonContent("One"))
-        two = await authoring.add_lesson(TEACHER, course.id, LessonContent("Two"))
+        one = (await authoring.add_lesson(TEACHER, course.id, LessonContent("One"))).lesson
+        two = (await authoring.add_lesson(TEACHER, course.id, LessonContent("Two"))).lesson
         await authoring.publish(TEACHER, course.id)
         found = await catalogue.published_course(course.id)
         assert found.lesson_ids == (one.id, two.id)
@@ -55,7 +55,7 @@ class TestPublishedCourse:
         self, authoring: CourseAuthoring, catalogue: Catalogue
     ) -> None:
         course = await authoring.create_course(TEACHER, CourseDetails("Closed"))
-        lesson = await authoring.add_lesson(TEACHER, course.id, LessonContent("One"))
+        lesson = (await authoring.add_lesson(TEACHER, course.id, LessonContent("One"))).lesson
         with pytest.raises(NotFound):
             await catalogue.published_lesson(course.id, lesson.id)
 

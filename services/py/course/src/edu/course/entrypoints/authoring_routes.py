@@ -66,9 +66,8 @@ async def add_lesson(
     course_id: UUID, body: LessonIn, teacher: TeacherDep, wired: ServicesDep
 ) -> LessonOut:
     """Append a lesson at the end of the course."""
-    lesson = await wired.authoring.add_lesson(teacher.user_id, course_id, body.to_domain())
-    course = await wired.authoring.own_course(teacher.user_id, course_id)
-    return LessonOut.of(lesson, course.lesson_ids.index(lesson.id))
+    placed = await wired.authoring.add_lesson(teacher.user_id, course_id, body.to_domain())
+    return LessonOut.of(placed.lesson, placed.position)
 
 
 @router.put(
@@ -78,10 +77,10 @@ async def edit_lesson(
     course_id: UUID, lesson_id: UUID, body: LessonIn, teacher: TeacherDep, wired: ServicesDep
 ) -> LessonOut:
     """Replace a lesson's title, body, video URL and estimated minutes."""
-    authoring = wired.authoring
-    lesson = await authoring.edit_lesson(teacher.user_id, course_id, lesson_id, body.to_domain())
-    course = await authoring.own_course(teacher.user_id, course_id)
-    return LessonOut.of(lesson, course.lesson_ids.index(lesson.id))
+    placed = await wired.authoring.edit_lesson(
+        teacher.user_id, course_id, lesson_id, body.to_domain()
+    )
+    return LessonOut.of(placed.lesson, placed.position)
 
 
 @router.delete(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -14,6 +15,18 @@ from edu.course.service_layer.outbox_events import to_outbox_event
 from edu.course.service_layer.ports import CourseUnitOfWork
 
 UnitOfWorkFactory = Callable[[], CourseUnitOfWork]
+
+
+@dataclass(frozen=True)
+class PlacedLesson:
+    """A lesson and where it stands in its course (0 = first)."""
+
+    lesson: Lesson
+    position: int
+
+    @classmethod
+    def of(cls, course: Course, lesson_id: UUID) -> PlacedLesson:
+        return cls(course.lesson(lesson_id), course.lesson_ids.index(lesson_id))
 
 
 class CourseAuthoring:
@@ -49,22 +62,24 @@ class CourseAuthoring:
         """Replace title, summary, level and tags."""
         return await self._change(teacher_id, course_id, lambda c: c.edit(details, self._now()))
 
-    async def add_lesson(self, teacher_id: UUID, course_id: UUID, content: LessonContent) -> Lesson:
+    async def add_lesson(
+        self, teacher_id: UUID, course_id: UUID, content: LessonContent
+    ) -> PlacedLesson:
         """Append a lesson at the end of the course."""
         lesson_id = uuid4()
         course = await self._change(
             teacher_id, course_id, lambda c: c.add_lesson(content, self._now(), lesson_id)
         )
-        return course.lesson(lesson_id)
+        return PlacedLesson.of(course, lesson_id)
 
     async def edit_lesson(
         self, teacher_id: UUID, course_id: UUID, lesson_id: UUID, content: LessonContent
-    ) -> Lesson:
+    ) -> PlacedLesson:
         """Replace a lesson's title, body, video and estimate."""
         course = await self._change(
             teacher_id, course_id, lambda c: c.edit_lesson(lesson_id, content, self._now())
         )
-        return course.lesson(lesson_id)
+        return PlacedLesson.of(course, lesson_id)
 
     async def remove_lesson(self, teacher_id: UUID, course_id: UUID, lesson_id: UUID) -> None:
         """Delete a lesson (a published course keeps at least one)."""
