@@ -68,15 +68,16 @@ def gone(pid: int | None) -> bool:
 class TestEmbeddedEnvironment:
     def test_up_twice_then_down_leaves_no_process_behind(self, tmp_path: Path) -> None:
         env = embedded_environment(tmp_path, free_ports())
-        first = env.up()
-        assert [(o.action, o.answers) for o in first] == [("started", True)] * 3, first
-        pids = {name: server.pid for name, server in env.state.load().items()}
+        try:
+            first = env.up()
+            assert [(o.action, o.answers) for o in first] == [("started", True)] * 3, first
+            pids = {name: server.pid for name, server in env.state.load().items()}
 
-        second = env.up()
-        assert [o.action for o in second] == ["already running"] * 3
-        assert {name: server.pid for name, server in env.state.load().items()} == pids
-
-        env.down()
+            second = env.up()
+            assert [o.action for o in second] == ["already running"] * 3
+            assert {name: server.pid for name, server in env.state.load().items()} == pids
+        finally:
+            env.down()
         assert all(gone(pid) for pid in pids.values())
         assert not any(url_answers(o.component, o.url) for o in first)
         assert env.state.load() == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import factory
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy.orm import registry
 
 from edu.testing.database_fixtures import PostgresServer
 from edu.testing.factories import AsyncSQLAlchemyFactory
+from edu.testing.template_databases import template_name
 
 metadata = MetaData()
 widgets = Table(
@@ -55,16 +57,13 @@ class TestTheWorkersDatabase:
         assert count == 0
 
     async def test_is_cloned_from_a_template_nobody_can_connect_to(
-        self, db_connection: AsyncConnection, database_url: str
+        self, db_connection: AsyncConnection, database_url: str, migrations_path: Path
     ) -> None:
-        rows = await db_connection.execute(
-            text(
-                "SELECT datname, datallowconn FROM pg_database WHERE datistemplate AND datname LIKE 'edu_tpl_%'"
-            )
+        allows_connections = await db_connection.scalar(
+            text("SELECT datallowconn FROM pg_database WHERE datistemplate AND datname = :name"),
+            {"name": template_name(migrations_path)},
         )
-        templates = rows.all()
-        assert len(templates) == 1
-        assert templates[0].datallowconn is False
+        assert allows_connections is False
         assert database_url.rsplit("/", 1)[-1].startswith("edu_test_")
 
     def test_server_urls_point_at_the_named_database(self, postgres_server: PostgresServer) -> None:

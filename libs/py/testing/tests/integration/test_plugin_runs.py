@@ -117,22 +117,26 @@ class TestTemplateCloning:
         assert len(databases) == 2
 
 
-class TestNoBackend:
-    def test_fails_with_what_to_install_instead_of_skipping(self, project: Path) -> None:
-        write_same_key_tests(project)
+class TestClearErrors:
+    def test_no_backend_and_an_unset_migrations_path_fail_with_what_to_do(
+        self, project: Path
+    ) -> None:
+        # One run, two folders: with the override (so the database is what fails), and without.
+        with_override, without = project / "with_override", project / "without_override"
+        for folder in (with_override, without):
+            folder.mkdir()
+            write_same_key_tests(folder)
+        (project / "conftest.py").rename(with_override / "conftest.py")
+        (without / "test_needs_migrations.py").write_text(
+            "def test_asks_for_migrations(migrations_path):\n    pass\n"
+        )
         empty = project / "no-binaries-here"
         empty.mkdir()
         done = run_pytest(project, EDU_PG_BIN=str(empty), EDU_INFRA_DOCKER="off")
         assert done.returncode == 1
-        assert "4 errors" in done.stdout
+        assert "9 errors" in done.stdout
         assert "skipped" not in done.stdout
         assert "No postgres backend can start" in done.stdout
         assert str(empty) in done.stdout
         assert "uv sync --all-packages" in done.stdout
-
-    def test_an_unset_migrations_path_says_how_to_set_it(self, project: Path) -> None:
-        (project / "conftest.py").unlink()
-        write_same_key_tests(project)
-        done = run_pytest(project, "-x")
-        assert done.returncode == 1
         assert "override the migrations_path fixture" in done.stdout
