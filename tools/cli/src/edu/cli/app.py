@@ -13,6 +13,7 @@ from edu.cli import gates, layer_table
 from edu.cli import proto as proto_commands
 from edu.cli.dev import dev_command
 from edu.cli.env import env_app
+from edu.cli.mail import mail_app
 from edu.cli.openapi_gate import command as openapi_commands
 from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
 from edu.cli.report import health as report_health
@@ -32,6 +33,7 @@ app = typer.Typer(
 gate_app = typer.Typer(help="Static quality gates (each is also a registered layer).")
 app.add_typer(gate_app, name="gate")
 app.add_typer(env_app, name="env")
+app.add_typer(mail_app, name="mail")
 app.command("dev")(dev_command)
 
 

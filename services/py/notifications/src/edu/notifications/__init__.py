@@ -1,0 +1,1 @@
+"""notifications: in-app notifications and queued emails, driven by other services' events."""

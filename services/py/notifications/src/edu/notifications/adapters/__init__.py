@@ -1,0 +1,1 @@
+"""notifications' adapters: PostgreSQL repositories, the Jinja2 email renderer, test fakes."""

@@ -1,0 +1,1 @@
+"""notifications' domain: plain Python, no framework (an import-linter contract checks it)."""

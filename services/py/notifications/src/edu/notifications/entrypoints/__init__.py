@@ -1,0 +1,1 @@
+"""notifications' entrypoints: the HTTP API (the event consumer is wired in bootstrap)."""

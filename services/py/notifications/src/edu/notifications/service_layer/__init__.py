@@ -1,0 +1,1 @@
+"""notifications' use cases: handling events, the user's inbox, email preferences."""

@@ -1,0 +1,99 @@
+"""``edu mail``: what the dev SMTP sink received (``edu env up`` runs it on port 11025).
+
+Reads the sink's folder directly (``.edu/env/mail``, or ``EDU_MAIL_DIR``), so it works whether
+or not the sink is running; the sink's own page (http://127.0.0.1:11080/) shows the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from edu.cli.workspace import WorkspaceError, find_root
+from edu.mailsink.store import MailStore, ReceivedMail, UnknownMail
+
+mail_app = typer.Typer(help="Mail received by the dev SMTP sink (127.0.0.1:11025).")
+
+FolderOption = Annotated[
+    Path | None,
+    typer.Option("--dir", help="The sink's folder (default: .edu/env/mail, or EDU_MAIL_DIR)."),
+]
+
+
+def mail_folder(folder: Path | None) -> Path:
+    if folder is not None:
+        return folder
+    if configured := os.environ.get("EDU_MAIL_DIR"):
+        return Path(configured)
+    try:
+        return find_root() / ".edu" / "env" / "mail"
+    except WorkspaceError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+def render(mails: list[ReceivedMail]) -> str:
+    rows = [("id", "received", "to", "subject")]
+    rows += [
+        (
+            m.id,
+            m.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            ", ".join(m.rcpt_to),
+            m.subject,
+        )
+        for m in mails
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)), row[3]])
+        for row in rows
+    )
+
+
+@mail_app.callback(invoke_without_command=True)
+def list_mail(
+    ctx: typer.Context,
+    folder: FolderOption = None,
+    last: Annotated[int, typer.Option(help="Show only the newest N.", min=1)] = 20,
+    to: Annotated[str | None, typer.Option(help="Only mail to this address.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array, newest last.")] = False,
+) -> None:
+    """List received mail, oldest first (the newest at the bottom)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    mails = MailStore(mail_folder(folder)).list()
+    if to is not None:
+        mails = [m for m in mails if to.lower() in (r.lower() for r in m.rcpt_to)]
+    mails = mails[-last:]
+    if as_json:
+        typer.echo(json.dumps([m.to_json() for m in mails], indent=2))
+    elif not mails:
+        typer.echo(f"no mail in {mail_folder(folder)}")
+    else:
+        typer.echo(render(mails))
+
+
+@mail_app.command("show")
+def show(
+    mail_id: Annotated[str, typer.Argument(help="An id from `edu mail`.")],
+    folder: FolderOption = None,
+    raw: Annotated[bool, typer.Option(help="The whole message as received (.eml).")] = False,
+) -> None:
+    """Print one message: its headers and text body, or the raw .eml."""
+    store = MailStore(mail_folder(folder))
+    try:
+        if raw:
+            typer.echo(store.raw(mail_id).decode("utf-8", errors="replace"))
+            return
+        message = store.read(mail_id)
+        for header in ("From", "To", "Subject", "Date", "Message-ID"):
+            typer.echo(f"{header}: {message.get(header, '')}")
+        typer.echo("")
+        typer.echo(store.text_of(mail_id))
+    except UnknownMail:
+        typer.secho(f"no message {mail_id!r} in {store.folder}", fg="red", err=True)
+        raise typer.Exit(1) from None
