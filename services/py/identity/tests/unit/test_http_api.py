@@ -52,6 +52,7 @@ class TestSignUpOverHttp:
             ({"email": "ada@example.org"}, 422, "body.password"),
             ({"email": 5, "password": PASSWORD}, 422, "body.email"),
             ({"email": "a@b.org", "password": PASSWORD, "admin": True}, 422, "body.admin"),
+            ({"email": "a@b.org", "password": PASSWORD, "teacher": "yes"}, 422, "body.teacher"),
         ],
     )
     async def test_bad_input_is_a_4xx_naming_the_field(

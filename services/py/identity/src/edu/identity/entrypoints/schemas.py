@@ -12,7 +12,8 @@ from edu.identity.domain.user import User
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=4096)
+    # Strict: "yes" is not a boolean and 5 is not an email; JSON types must match.
+    model_config = ConfigDict(extra="forbid", strict=True, str_max_length=4096)
 
 
 class SignUpRequest(_Request):
