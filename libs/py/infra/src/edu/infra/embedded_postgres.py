@@ -98,6 +98,8 @@ class EmbeddedPostgres:
         final = self.cache_dir / f"postgres-{key}"
         if (final / "PG_VERSION").is_file():
             return final
+        if not os.access(self.cache_dir, os.W_OK | os.X_OK):  # e.g. another user's EDU_CACHE_DIR
+            return None
         # Build beside it and rename: concurrent runs never see half a cluster.
         building = self.cache_dir / f".building-{os.getpid()}-{secrets.token_hex(4)}"
         if self.run_as:
