@@ -66,7 +66,7 @@ openapi:
 test-integration *ARGS:
     {{run}} edu test integration -- {{ARGS}}
 
-# Start PostgreSQL, NATS (JetStream) and Redis on the dev ports (external, Docker or embedded)
+# Start PostgreSQL, NATS (JetStream), Redis and the SMTP sink on the dev ports (external, Docker or embedded)
 env-up:
     {{run}} edu env up
 
@@ -78,6 +78,10 @@ env-down:
 env-status:
     {{run}} edu env status
 
-# Infrastructure, migrations and every declared service with hot reload; Ctrl-C stops it all
+# Infrastructure, migrations, every declared service with hot reload, then every worker; Ctrl-C stops it all
 dev:
     {{run}} edu dev
+
+# Mail the dev SMTP sink received (`just mail show <id>` for one); pass-through args, e.g. `just mail --to ada@example.org`
+mail *ARGS:
+    {{run}} edu mail {{ARGS}}

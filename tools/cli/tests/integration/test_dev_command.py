@@ -11,11 +11,12 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from edu.infra.probes import free_port, port_in_use
+from edu.infra.probes import free_port, port_in_use, smtp_answers, wait_until
 from edu.testing.database_fixtures import PostgresServer
 
 TINY_APP = """
@@ -53,6 +54,34 @@ def upgrade():
 """
 
 
+# A worker that records what it was started with: its environment, its interpreter, and whether
+# the service's migrations had run by then; then it works (sleeps) until it is stopped.
+TINY_WORKER = """
+import asyncio, json, os, sys, time
+
+import asyncpg
+
+
+async def migrated():
+    url = os.environ["EDU_DATABASE_URL"].replace("postgresql+asyncpg", "postgresql")
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetchval("SELECT to_regclass('tiny_items') IS NOT NULL")
+    finally:
+        await conn.close()
+
+
+seen = {k: v for k, v in os.environ.items() if k.startswith("EDU_")}
+record = {"env": seen, "python": sys.executable, "pid": os.getpid(), "cwd": os.getcwd(),
+          "migrated": asyncio.run(migrated())}
+with open("worker-saw.json.tmp", "w") as fh:
+    json.dump(record, fh)
+os.replace("worker-saw.json.tmp", "worker-saw.json")
+while True:
+    time.sleep(1)
+"""
+
+
 class RunningDev:
     """`edu dev` in the background; its output collected line by line."""
 
@@ -85,8 +114,10 @@ class RunningDev:
         return self.process.wait(timeout=30)
 
 
-def workspace(root: Path, with_service: bool) -> tuple[int, str]:
-    (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["services/py/*"]\n')
+def workspace(root: Path, with_service: bool, with_worker: bool = False) -> tuple[int, str]:
+    (root / "pyproject.toml").write_text(
+        '[tool.uv.workspace]\nmembers = ["services/py/*", "workers/py/*"]\n'
+    )
     port, database = free_port(), f"tiny_{secrets.token_hex(4)}"
     if with_service:
         member = root / "services" / "py" / "tiny"
@@ -102,16 +133,49 @@ def workspace(root: Path, with_service: bool) -> tuple[int, str]:
         sample = Path(__file__).parents[4] / "libs/py/testing/tests/integration/sample_migrations"
         (root / "migrations" / "tiny" / "env.py").write_text((sample / "env.py").read_text())
         (versions / "0001_tiny.py").write_text(MIGRATION)
+    if with_worker:
+        worker = root / "workers" / "py" / "tiny-worker"
+        worker.mkdir(parents=True)
+        (worker / "tiny_worker.py").write_text(TINY_WORKER)
+        (worker / "pyproject.toml").write_text(
+            '[project]\nname = "edu-tiny-worker"\n[tool.uv.build-backend]\nmodule-name = "tiny_worker"\n'
+            "[tool.edu.worker]\n"
+            'command = ["python", "workers/py/tiny-worker/tiny_worker.py"]\n'
+            f'database = "{database}"\n'
+        )
     return port, database
 
 
+@pytest.fixture(scope="module")
+def smtp_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A mail sink of this module's own (edu dev would otherwise start one on the dev port)."""
+    port = free_port()
+    folder = tmp_path_factory.mktemp("mail")
+    sink = subprocess.Popen(
+        [sys.executable, "-m", "edu.mailsink", "--port", str(port), "--dir", str(folder),
+         "--http-port", "0"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert wait_until(lambda: smtp_answers("127.0.0.1", port), 20), (
+            "the mail sink did not start"
+        )
+        yield f"smtp://127.0.0.1:{port}"
+    finally:
+        sink.terminate()
+        sink.wait(timeout=20)
+
+
 @pytest.fixture
-def dev_env(postgres_server: PostgresServer, nats_url: str, redis_url: str) -> dict[str, str]:
+def dev_env(
+    postgres_server: PostgresServer, nats_url: str, redis_url: str, smtp_url: str
+) -> dict[str, str]:
     """The test run's servers, given to `edu dev` as external ones: it starts no server itself."""
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
         "EDU_DATABASE_URL": postgres_server.url("postgres"), "EDU_NATS_URL": nats_url,
-        "EDU_REDIS_URL": redis_url, "EDU_INFRA_DOCKER": "off", "PYTHONUNBUFFERED": "1",
+        "EDU_REDIS_URL": redis_url, "EDU_SMTP_URL": smtp_url, "EDU_INFRA_DOCKER": "off",
+        "PYTHONUNBUFFERED": "1",
     }  # fmt: skip
 
 
@@ -138,6 +202,40 @@ class TestDevWithAService:
         assert not port_in_use(port)
 
 
+class TestDevWithAWorker:
+    def test_the_worker_starts_after_the_migrations_with_its_connections_and_stops_on_ctrl_c(
+        self, tmp_path: Path, dev_env: dict[str, str]
+    ) -> None:
+        port, database = workspace(tmp_path, with_service=True, with_worker=True)
+        dev = RunningDev(tmp_path, {**dev_env, "EDU_ROOT": str(tmp_path)})
+        try:
+            dev.wait_for("Ctrl-C stops everything")
+            saw = tmp_path / "worker-saw.json"
+            assert wait_until(saw.is_file, 30), dev.output
+            record = json.loads(saw.read_text())
+        finally:
+            code = dev.interrupt()
+        assert code == 0, dev.output
+        assert record["migrated"] is True  # its service's migrations ran before it started
+        assert (record["python"], record["cwd"]) == (sys.executable, str(tmp_path))
+        env = record["env"]
+        smtp_port = dev_env["EDU_SMTP_URL"].rsplit(":", 1)[1]
+        assert env["EDU_DATABASE_URL"].endswith(f"/{database}")
+        assert (env["EDU_SMTP_HOST"], env["EDU_SMTP_PORT"]) == ("127.0.0.1", smtp_port)
+        assert (env["EDU_NATS_URL"], env["EDU_REDIS_URL"]) == (
+            dev_env["EDU_NATS_URL"], dev_env["EDU_REDIS_URL"],
+        )  # fmt: skip
+        assert env["EDU_TINY_SERVICE_URL"] == f"http://127.0.0.1:{port}"
+        assert env["EDU_ENVIRONMENT"] == "development"
+        workers_at = dev.output.index("workers:")
+        assert dev.output.index("services:") < workers_at
+        assert (
+            f"tiny-worker    python workers/py/tiny-worker/tiny_worker.py on database {database}"
+            in dev.output[workers_at:]
+        )
+        assert gone(record["pid"])
+
+
 class TestDevWithoutServices:
     def test_prints_the_infrastructure_and_waits_for_ctrl_c(
         self, tmp_path: Path, dev_env: dict[str, str]
@@ -148,6 +246,17 @@ class TestDevWithoutServices:
         assert "no services are declared" in dev.output
         assert dev_env["EDU_NATS_URL"] in dev.output
         assert dev.interrupt() == 0
+
+
+def gone(pid: int | None) -> bool:
+    """No such process any more (each of these processes is reaped by whoever started it)."""
+    if pid is None:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def fetch_json(url: str, timeout: float = 30) -> dict[str, object]:

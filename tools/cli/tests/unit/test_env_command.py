@@ -13,7 +13,7 @@ from edu.infra.probes import free_port
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("EDU_ROOT", str(tmp_path))
     monkeypatch.setenv("EDU_INFRA_DOCKER", "off")
-    for name in ("EDU_DATABASE_URL", "EDU_NATS_URL", "EDU_REDIS_URL"):
+    for name in ("EDU_DATABASE_URL", "EDU_NATS_URL", "EDU_REDIS_URL", "EDU_SMTP_URL"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 
@@ -23,6 +23,7 @@ def closed_urls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EDU_DATABASE_URL", f"postgresql+asyncpg://ci@127.0.0.1:{free_port()}/x")
     monkeypatch.setenv("EDU_NATS_URL", f"nats://127.0.0.1:{free_port()}")
     monkeypatch.setenv("EDU_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    monkeypatch.setenv("EDU_SMTP_URL", f"smtp://127.0.0.1:{free_port()}")
 
 
 class TestStatus:
@@ -32,9 +33,10 @@ class TestStatus:
         monkeypatch.setenv("EDU_INFRA_EMBEDDED", "off")
         result = CliRunner().invoke(app, ["env", "status"])
         assert result.exit_code == 0
-        assert result.output.count("unavailable") == 3
+        assert result.output.count("unavailable") == 4
         assert "postgres: No postgres backend can start" in result.output
         assert "uv sync --all-packages" in result.output
+        assert "smtp: No smtp backend can start: EDU_SMTP_URL is not set" in result.output
 
     def test_external_servers_show_their_url_and_that_they_do_not_answer(
         self, repo: Path, monkeypatch: pytest.MonkeyPatch
@@ -44,6 +46,7 @@ class TestStatus:
         lines = [line.split() for line in result.output.splitlines()[1:]]
         assert [(ln[0], ln[1], ln[3]) for ln in lines] == [
             ("postgres", "external", "no"), ("nats", "external", "no"), ("redis", "external", "no"),
+            ("smtp", "external", "no"),
         ]  # fmt: skip
 
 

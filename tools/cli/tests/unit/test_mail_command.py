@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from edu.cli.app import app
+from edu.infra.launched import LaunchedServer
+from edu.infra.state import StateFile
 from edu.mailsink.store import MailStore
 
 
@@ -55,6 +57,14 @@ class TestListing:
         assert f'"id": "{saved.id}"' in listed.output
         assert "Subject: Welcome" in shown.output
         assert "Body of Welcome" in shown.output
+
+    def test_when_docker_runs_the_catcher_it_points_at_its_page(self, store: MailStore) -> None:
+        catcher = LaunchedServer("smtp", "docker", "smtp://127.0.0.1:11025",
+                                 page_url="http://127.0.0.1:11080/")  # fmt: skip
+        StateFile(store.folder.parent / "state.json").save({"smtp": catcher})
+        result = CliRunner().invoke(app, ["mail"])
+        assert result.exit_code == 0
+        assert "runs in Docker (mailpit): its mail is on http://127.0.0.1:11080/" in result.output
 
     def test_an_unknown_id_is_an_error(self, store: MailStore) -> None:
         result = CliRunner().invoke(app, ["mail", "show", "nope"])

@@ -29,14 +29,17 @@ SCRIPT = (
 import json, os, sys
 from pathlib import Path
 from edu.infra.binaries import BinaryFinder
+from edu.infra.components import NATS, POSTGRES, REDIS
 from edu.infra.dev_launcher import ProcessLauncher
 from edu.infra.devenv import DevEnvironment
 from edu.infra.selection import choose_backend
 
 root, ports = Path(sys.argv[1]), json.loads(sys.argv[2])
 finder = BinaryFinder(os.environ)
+# The servers only: the mail sink is Python, and this interpreter found our packages by hand.
 env = DevEnvironment(root, ProcessLauncher(root, nats_monitor_port=None),
-                     lambda c: choose_backend(c, {}, finder, lambda: False), ports=ports)
+                     lambda c: choose_backend(c, {}, finder, lambda: False), ports=ports,
+                     components=(POSTGRES, NATS, REDIS))
 up = env.up()
 pids = [s.pid for s in env.state.load().values()]
 down = env.down()
@@ -53,7 +56,7 @@ def free_ports() -> dict[str, int]:
 def embedded_environment(root: Path, ports: dict[str, int]) -> DevEnvironment:
     finder = BinaryFinder(os.environ)
     return DevEnvironment(
-        root, ProcessLauncher(root, nats_monitor_port=None),
+        root, ProcessLauncher(root, nats_monitor_port=None, mail_page_port=None),
         lambda component: choose_backend(component, {}, finder, lambda: False), ports=ports,
     )  # fmt: skip
 
@@ -70,11 +73,11 @@ class TestEmbeddedEnvironment:
         env = embedded_environment(tmp_path, free_ports())
         try:
             first = env.up()
-            assert [(o.action, o.answers) for o in first] == [("started", True)] * 3, first
+            assert [(o.action, o.answers) for o in first] == [("started", True)] * 4, first
             pids = {name: server.pid for name, server in env.state.load().items()}
 
             second = env.up()
-            assert [o.action for o in second] == ["already running"] * 3
+            assert [o.action for o in second] == ["already running"] * 4
             assert {name: server.pid for name, server in env.state.load().items()} == pids
         finally:
             env.down()

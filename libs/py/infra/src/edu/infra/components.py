@@ -1,4 +1,4 @@
-"""The three pieces of infrastructure, their fixed dev ports and how to reach them."""
+"""The pieces of infrastructure, their fixed dev ports and how to reach them."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ class Component:
     docker_image: str
     container_port: int
     install_hint: str
+    # A web page the server also serves (the mail sink's list of received mail), on this dev port.
+    dev_page_port: int | None = None
 
     def url(self, port: int, host: str = "127.0.0.1", database: str = "postgres") -> str:
         """The URL clients use for a server of this component on ``host:port``."""
@@ -29,6 +31,8 @@ class Component:
             return f"postgresql+asyncpg://postgres@{host}:{port}/{database}"
         if self.name == "nats":
             return f"nats://{host}:{port}"
+        if self.name == "smtp":
+            return f"smtp://{host}:{port}"
         return f"redis://{host}:{port}/0"
 
 
@@ -70,8 +74,25 @@ REDIS = Component(
     ),
 )
 NATS_MONITOR_DEV_PORT = 18222
+MAIL_PAGE_DEV_PORT = 11080
+MAILPIT_PAGE_PORT = 8025  # mailpit's web page inside its container
 
-COMPONENTS: tuple[Component, ...] = (POSTGRES, NATS, REDIS)
+# The dev SMTP sink (ADR 0007): it keeps every message, nothing leaves the machine.
+SMTP = Component(
+    name="smtp",
+    env_var="EDU_SMTP_URL",
+    dev_port=11025,
+    docker_image="axllent/mailpit:v1.31.3",
+    container_port=1025,
+    install_hint=(
+        "`uv sync --all-packages` installs edu-mailsink (`python -m edu.mailsink`, run with "
+        "this interpreter); or start Docker (mailpit); or set EDU_SMTP_URL=smtp://HOST:PORT "
+        "to a server you run"
+    ),
+    dev_page_port=MAIL_PAGE_DEV_PORT,
+)
+
+COMPONENTS: tuple[Component, ...] = (POSTGRES, NATS, REDIS, SMTP)
 
 
 def component_named(name: str) -> Component:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from edu.infra.components import NATS_MONITOR_DEV_PORT, Component
+from edu.infra.components import MAIL_PAGE_DEV_PORT, NATS_MONITOR_DEV_PORT, Component
 from edu.infra.docker import Compose
 from edu.infra.embedded_postgres import EmbeddedPostgres, default_cache_dir
-from edu.infra.embedded_servers import EmbeddedNats, EmbeddedRedis
+from edu.infra.embedded_servers import EmbeddedMailSink, EmbeddedNats, EmbeddedRedis
 from edu.infra.launched import LaunchedServer, stop_launched
 from edu.infra.probes import port_in_use, url_answers
 from edu.infra.runtime_user import postgres_run_as
@@ -29,12 +29,27 @@ class Launcher(Protocol):
 
 
 class ProcessLauncher:
-    """Data under ``<root>/.edu/env/<component>``, logs under ``<root>/.edu/env/logs``."""
+    """Data under ``<root>/.edu/env/<component>``, logs under ``<root>/.edu/env/logs``.
 
-    def __init__(self, root: Path, nats_monitor_port: int | None = NATS_MONITOR_DEV_PORT) -> None:
+    The secondary ports (NATS monitoring, the mail page) default to the dev ones; None leaves
+    them out (tests and isolated stacks must not collide with a running `edu env`).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        nats_monitor_port: int | None = NATS_MONITOR_DEV_PORT,
+        mail_page_port: int | None = MAIL_PAGE_DEV_PORT,
+    ) -> None:
         self.root = root
         self.env_dir = root / ".edu" / "env"
         self.nats_monitor_port = nats_monitor_port
+        self.mail_page_port = mail_page_port
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where the embedded mail sink stores what it receives (`edu mail` reads it)."""
+        return self.env_dir / "mail"
 
     def log_path(self, component: str) -> Path:
         return self.env_dir / "logs" / f"{component}.log"
@@ -54,6 +69,11 @@ class ProcessLauncher:
                 binary=binary, store_dir=self.env_dir / "nats", port=port,
                 log_path=self.log_path(name), monitor_port=self.nats_monitor_port,
                 server_name="edu-dev",
+            ).start()  # fmt: skip
+        if name == "smtp":
+            return EmbeddedMailSink(
+                python=binary, mail_dir=self.mail_dir, port=port, log_path=self.log_path(name),
+                page_port=self.mail_page_port,
             ).start()  # fmt: skip
         return EmbeddedRedis(
             binary=binary, data_dir=self.env_dir / "redis", port=port,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ class Outcome:
     answers: bool
     action: str  # started | already running | external | stopped | not running | failed
     detail: str = ""
+    page_url: str = ""  # a page for people, when the server has one (the mail sink's)
 
 
 @dataclass
@@ -29,6 +30,8 @@ class DevEnvironment:
     launcher: Launcher
     choose: Callable[[Component], Choice]
     ports: Mapping[str, int] = field(default_factory=lambda: {c.name: c.dev_port for c in COMPONENTS})  # fmt: skip
+    # Which components this environment manages, in start order (all of them for `edu env`).
+    components: Sequence[Component] = COMPONENTS
 
     @property
     def state(self) -> StateFile:
@@ -38,7 +41,7 @@ class DevEnvironment:
         """Start what is not running yet; what already runs is left alone (up twice is a no-op)."""
         servers = self.state.load()
         outcomes: list[Outcome] = []
-        for component in COMPONENTS:
+        for component in self.components:
             known = servers.get(component.name)
             if known and self.launcher.running(known):
                 outcomes.append(self._outcome(known, "already running"))
@@ -79,7 +82,7 @@ class DevEnvironment:
     def status(self) -> list[Outcome]:
         servers = self.state.load()
         outcomes: list[Outcome] = []
-        for component in COMPONENTS:
+        for component in self.components:
             known = servers.get(component.name)
             if known:
                 running = self.launcher.running(known)
@@ -104,7 +107,9 @@ class DevEnvironment:
         port = self.ports[component.name]
         if choice.backend == Backend.DOCKER:
             self.launcher.start_docker([component])
-            return LaunchedServer(component.name, Backend.DOCKER, component.url(port))
+            page = component.dev_page_port and f"http://127.0.0.1:{component.dev_page_port}/"
+            return LaunchedServer(component.name, Backend.DOCKER, component.url(port),
+                                  page_url=page or None)  # fmt: skip
         if self.launcher.port_taken(port):
             raise RuntimeError(
                 f"port {port} is taken by a process `edu env` did not start; stop it, or set "
@@ -114,7 +119,8 @@ class DevEnvironment:
 
     def _outcome(self, server: LaunchedServer, action: str) -> Outcome:
         answers = self.launcher.answers(server.component, server.url)
-        return Outcome(server.component, server.backend, server.url, answers, action)
+        return Outcome(server.component, server.backend, server.url, answers, action,
+                       page_url=server.page_url or "")  # fmt: skip
 
     def log_path(self, component: str) -> Path | None:
         server = self.state.load().get(component)

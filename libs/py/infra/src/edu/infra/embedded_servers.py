@@ -1,4 +1,4 @@
-"""nats-server (with JetStream) and redis-server as plain processes on 127.0.0.1."""
+"""nats-server (with JetStream), redis-server and the mail sink as plain processes on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edu.infra.components import NATS, REDIS
+from edu.infra.components import NATS, REDIS, SMTP
 from edu.infra.launched import LaunchedServer, spawn_detached, stop_launched
-from edu.infra.probes import nats_answers, redis_answers, wait_until
+from edu.infra.probes import nats_answers, port_in_use, redis_answers, smtp_answers, wait_until
 
 
 class StartError(RuntimeError):
@@ -74,6 +74,38 @@ class EmbeddedRedis:
             log_path=str(self.log_path),
         )  # fmt: skip
         return _await_ready(server, lambda: redis_answers("127.0.0.1", self.port), timeout)
+
+
+@dataclass
+class EmbeddedMailSink:
+    """edu.mailsink (ADR 0007): every message kept under ``mail_dir``, where `edu mail` reads."""
+
+    python: Path
+    mail_dir: Path
+    port: int
+    log_path: Path
+    page_port: int | None = None
+
+    def argv(self) -> list[str]:
+        return [str(self.python), "-m", "edu.mailsink", "--host", "127.0.0.1",
+                "--port", str(self.port), "--dir", str(self.mail_dir.resolve()),
+                "--http-port", str(self.page_port or 0)]  # fmt: skip
+
+    def start(self, timeout: float = 20.0) -> LaunchedServer:
+        self.mail_dir.mkdir(parents=True, exist_ok=True)
+        proc = spawn_detached(self.argv(), self.log_path)
+        page = f"http://127.0.0.1:{self.page_port}/" if self.page_port else None
+        server = LaunchedServer(
+            component="smtp", backend="embedded", url=SMTP.url(self.port), pid=proc.pid,
+            pid_started_at=proc.create_time(), data_dir=str(self.mail_dir.resolve()),
+            log_path=str(self.log_path), page_url=page,
+        )  # fmt: skip
+        return _await_ready(server, self._answers, timeout)
+
+    def _answers(self) -> bool:
+        # The page comes up just after SMTP; callers may open it as soon as we return.
+        page_up = not self.page_port or port_in_use(self.page_port)
+        return smtp_answers("127.0.0.1", self.port) and page_up
 
 
 def _await_ready(

@@ -17,7 +17,12 @@ from edu.infra.probes import wait_until
 from edu.infra.runtime_user import RunAs
 
 # PostgreSQL: SIGINT is a "fast" shutdown (SIGTERM would wait for every client to leave).
-STOP_SIGNALS = {"postgres": signal.SIGINT, "nats": signal.SIGTERM, "redis": signal.SIGTERM}
+STOP_SIGNALS = {
+    "postgres": signal.SIGINT,
+    "nats": signal.SIGTERM,
+    "redis": signal.SIGTERM,
+    "smtp": signal.SIGTERM,
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class LaunchedServer:
     data_dir: str | None = None
     log_path: str | None = None
     container_id: str | None = None
+    # A page the server serves for people (the mail sink's list of received mail).
+    page_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -37,15 +37,21 @@ def redis_answers(host: str, port: int, timeout: float = 1.0) -> bool:
     return reply.startswith((b"+PONG", b"-"))
 
 
+def smtp_answers(host: str, port: int, timeout: float = 1.0) -> bool:
+    # An SMTP server speaks first too: "220 <host> ESMTP ...". A bare TCP accept is not enough
+    # (a port can be open while the server is not ready, or be something else altogether).
+    return _exchange(host, port, b"", timeout).startswith(b"220")
+
+
 def host_port(url: str) -> tuple[str, int]:
-    """Host and port of a postgresql://, postgresql+asyncpg://, nats:// or redis:// URL."""
+    """Host and port of a postgresql://, postgresql+asyncpg://, nats://, redis:// or smtp:// URL."""
     if url.startswith("postgres"):
         from sqlalchemy.engine import make_url  # SQLAlchemy's URL rules; imported on use (slow)
 
         parsed = make_url(url)
         return parsed.host or "127.0.0.1", parsed.port or 5432
     split = urlsplit(url)
-    default = 4222 if split.scheme in ("nats", "tls") else 6379
+    default = {"nats": 4222, "tls": 4222, "smtp": 25}.get(split.scheme, 6379)
     return split.hostname or "127.0.0.1", split.port or default
 
 
@@ -54,6 +60,7 @@ def url_answers(component: str, url: str, timeout: float = 1.0) -> bool:
         "postgres": postgres_answers,
         "nats": nats_answers,
         "redis": redis_answers,
+        "smtp": smtp_answers,
     }
     host, port = host_port(url)
     return check[component](host, port, timeout)
@@ -73,6 +80,18 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different free ports: each socket stays bound until all are picked."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def wait_until(check: Callable[[], bool], timeout: float, interval: float = 0.02) -> bool:

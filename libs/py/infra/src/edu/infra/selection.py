@@ -20,7 +20,8 @@ class Choice:
     component: Component
     backend: Backend
     external_url: str | None = None
-    # Embedded only: PostgreSQL's bin folder, or the nats-server / redis-server executable.
+    # Embedded only: PostgreSQL's bin folder, the nats-server / redis-server executable, or the
+    # Python interpreter that runs the mail sink.
     binary: Path | None = None
 
     def describe(self) -> str:
@@ -36,6 +37,8 @@ def embedded_binary(component: Component, finder: BinaryFinder) -> Path | None:
         return finder.postgres_bin()
     if component.name == "nats":
         return finder.nats_server()
+    if component.name == "smtp":
+        return finder.mail_sink()
     return finder.redis_server()
 
 

@@ -1,0 +1,66 @@
+"""Workers declared for `just dev` (``[tool.edu.worker]``): long-running processes beside the
+services, started once every service's migrations have run.
+
+    [tool.edu.worker]
+    command = ["python", "-m", "edu.email_sender"]   # "python" becomes this interpreter
+    database = "notifications"                        # optional: whose database it works on
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from edu.infra.databases import checked_name
+from edu.infra.dev_services import DeclarationError
+from edu.infra.process_environment import connection_environment
+
+PYTHON_NAMES = frozenset({"python", "python3"})
+
+
+@dataclass(frozen=True)
+class DeclaredWorker:
+    name: str
+    member: Path
+    argv: tuple[str, ...]
+    database: str | None = None
+
+    def environment(self, urls: Mapping[str, str]) -> dict[str, str]:
+        """The worker's own connections, as a service gets them (FIXED INTERFACE 2)."""
+        return connection_environment(urls, self.database)
+
+    def command(self) -> list[str]:
+        # The workspace's interpreter: a bare "python" on PATH may be another one, without it.
+        first, *rest = self.argv
+        return [sys.executable if first in PYTHON_NAMES else first, *rest]
+
+    @property
+    def description(self) -> str:
+        on = f" on database {self.database}" if self.database else ""
+        return " ".join(self.argv) + on
+
+
+def declared_workers(members: Iterable[Path]) -> list[DeclaredWorker]:
+    return [w for w in (read_worker_declaration(m) for m in members) if w is not None]
+
+
+def read_worker_declaration(member: Path) -> DeclaredWorker | None:
+    pyproject = member / "pyproject.toml"
+    with pyproject.open("rb") as fh:
+        table = tomllib.load(fh).get("tool", {}).get("edu", {}).get("worker")
+    if table is None:
+        return None
+    where = f"{pyproject} [tool.edu.worker]"
+    argv = table.get("command")
+    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
+        raise DeclarationError(f"{where}: command must be a non-empty list of strings")
+    database = table.get("database")
+    if database is not None:
+        try:
+            database = checked_name(str(database))
+        except ValueError as exc:
+            raise DeclarationError(f"{where}: {exc}") from None
+    return DeclaredWorker(member.name, member, tuple(argv), database)

@@ -1,0 +1,123 @@
+"""A complete stack on free ports, apart from `edu dev`: for E2E and load runs.
+
+Its own embedded PostgreSQL, NATS, Redis and mail sink (never Docker, never the external URLs
+meant for `edu env`), state and data under ``folder``, every declared service on a free port
+without hot reload, every declared worker, each process logging to ``folder/logs/<name>.log``.
+A running `just dev` is not touched, and several isolated stacks can run side by side.
+
+    with start_isolated_stack(root, members, tmp_path / "stack") as stack:
+        stack.service_urls["web"]      # http://127.0.0.1:<free port>
+        stack.mail_dir                 # edu.mailsink.store.MailStore(stack.mail_dir).list()
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import TracebackType
+from typing import Self, TypedDict
+
+from edu.infra.binaries import BinaryFinder
+from edu.infra.components import COMPONENTS, Component
+from edu.infra.dev_launcher import ProcessLauncher
+from edu.infra.dev_services import declared_services
+from edu.infra.dev_stack import DevStack, StackError
+from edu.infra.dev_workers import declared_workers
+from edu.infra.devenv import DevEnvironment
+from edu.infra.probes import free_ports
+from edu.infra.selection import Choice, choose_backend
+
+MAIL_PAGE = "mail-page"  # the key of the mail sink's page in ``ports``
+
+
+@dataclass
+class IsolatedStack:
+    folder: Path
+    environment: DevEnvironment
+    processes: DevStack
+    infrastructure: dict[str, str]  # component -> URL (postgres, nats, redis, smtp)
+    mail_dir: Path
+    mail_page_url: str | None
+
+    @property
+    def service_urls(self) -> dict[str, str]:
+        return {service.name: service.url for service in self.processes.services}
+
+    def log_path(self, name: str) -> Path | None:
+        return self.processes.log_path(name)
+
+    def stop(self) -> None:
+        """Every process, then every server; nothing is left running."""
+        try:
+            self.processes.stop()
+        finally:
+            self.environment.down()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def embedded_only(component: Component) -> Choice:
+    return choose_backend(component, {}, BinaryFinder(os.environ), lambda: False)
+
+
+class StackOptions(TypedDict, total=False):
+    """The keyword options of ``start_isolated_stack``, for wrappers that pass them on."""
+
+    only: Collection[str] | None
+    ports: Mapping[str, int] | None
+    extra_env: Mapping[str, str] | None
+    reload: bool
+    choose: Callable[[Component], Choice]
+    say: Callable[[str], None]
+    ready_timeout: float
+
+
+def start_isolated_stack(
+    root: Path, members: Iterable[Path], folder: Path, *,
+    only: Collection[str] | None = None, ports: Mapping[str, int] | None = None,
+    extra_env: Mapping[str, str] | None = None, reload: bool = False,
+    choose: Callable[[Component], Choice] = embedded_only,
+    say: Callable[[str], None] = lambda line: None, ready_timeout: float = 90.0,
+) -> IsolatedStack:  # fmt: skip
+    """Start it and wait until every service answers; ``stop()`` it (or use it in ``with``).
+
+    ``members``: the workspace members' folders; ``only``: the services and workers to run
+    (default all declared); ``ports``: fixed ports by component, service or ``"mail-page"``
+    name (default: free ports); ``extra_env``: more settings for every process.
+    """
+    root, folder, members = root.resolve(), folder.resolve(), list(members)
+    services = [s for s in declared_services(root, members) if only is None or s.name in only]
+    workers = [w for w in declared_workers(members) if only is None or w.name in only]
+    names = [c.name for c in COMPONENTS] + [MAIL_PAGE] + [s.name for s in services]
+    chosen = {**dict(zip(names, free_ports(len(names)), strict=True)), **(ports or {})}
+    services = [replace(s, port=chosen[s.name]) for s in services]
+    launcher = ProcessLauncher(folder, nats_monitor_port=None, mail_page_port=chosen[MAIL_PAGE])
+    env = DevEnvironment(folder, launcher, choose, ports=chosen)
+    processes = DevStack(root, {}, services, workers, reload=reload, log_dir=folder / "logs",
+                         extra_env=extra_env, say=say)  # fmt: skip
+    try:
+        outcomes = env.up()
+        broken = [f"{o.component}: {o.action} {o.detail}" for o in outcomes
+                  if o.action == "failed" or not o.answers]  # fmt: skip
+        if broken:
+            raise StackError("infrastructure did not start: " + "; ".join(broken))
+        processes.urls = {o.component: o.url for o in outcomes}
+        processes.start()
+        processes.wait_until_serving(ready_timeout)
+    except BaseException:
+        processes.stop()
+        env.down()
+        raise
+    page = next((o.page_url for o in outcomes if o.component == "smtp"), "") or None
+    return IsolatedStack(folder, env, processes, dict(processes.urls), launcher.mail_dir, page)

@@ -1,0 +1,83 @@
+"""Reading [tool.edu.worker] declarations: the command `edu dev` runs and its environment."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from edu.infra.dev_services import DeclarationError
+from edu.infra.dev_workers import declared_workers, read_worker_declaration
+
+URLS = {
+    "postgres": "postgresql+asyncpg://postgres@127.0.0.1:15432/postgres",
+    "nats": "nats://127.0.0.1:14222",
+    "redis": "redis://127.0.0.1:16379/0",
+    "smtp": "smtp://127.0.0.1:11025",
+}
+
+EMAIL_SENDER = """
+[project]
+name = "edu-email-sender"
+
+[tool.edu.worker]
+command = ["python", "-m", "edu.email_sender"]
+database = "notifications"
+"""
+
+
+def member(root: Path, name: str, table: str) -> Path:
+    folder = root / "workers" / "py" / name
+    folder.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(table)
+    return folder
+
+
+class TestWorkerDeclarations:
+    def test_python_is_this_interpreter_and_the_rest_is_kept(self, tmp_path: Path) -> None:
+        worker = read_worker_declaration(member(tmp_path, "email-sender", EMAIL_SENDER))
+        assert worker is not None
+        assert worker.command() == [sys.executable, "-m", "edu.email_sender"]
+
+    def test_the_worker_gets_its_database_and_the_mail_server_in_the_names_it_reads(
+        self, tmp_path: Path
+    ) -> None:
+        worker = read_worker_declaration(member(tmp_path, "email-sender", EMAIL_SENDER))
+        assert worker is not None
+        assert worker.environment(URLS) == {
+            "EDU_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:15432/notifications",
+            "EDU_NATS_URL": "nats://127.0.0.1:14222",
+            "EDU_REDIS_URL": "redis://127.0.0.1:16379/0",
+            "EDU_SMTP_URL": "smtp://127.0.0.1:11025",
+            "EDU_SMTP_HOST": "127.0.0.1",
+            "EDU_SMTP_PORT": "11025",
+            "EDU_ENVIRONMENT": "development",
+        }
+
+    def test_a_worker_without_a_database_gets_no_database_url(self, tmp_path: Path) -> None:
+        table = '[tool.edu.worker]\ncommand = ["/usr/bin/env", "true"]\n'
+        worker = read_worker_declaration(member(tmp_path, "ticker", table))
+        assert worker is not None
+        assert worker.command() == ["/usr/bin/env", "true"]
+        assert "EDU_DATABASE_URL" not in worker.environment(URLS)
+
+    def test_only_members_with_the_table_are_workers(self, tmp_path: Path) -> None:
+        members = [
+            member(tmp_path, "email-sender", EMAIL_SENDER),
+            member(tmp_path, "common", '[project]\nname = "edu-common"\n'),
+        ]
+        assert [w.name for w in declared_workers(members)] == ["email-sender"]
+
+    @pytest.mark.parametrize(
+        "command", ['"python -m edu.email_sender"', "[]", '["python", 3]'], ids=str
+    )
+    def test_a_command_that_is_not_a_list_of_strings_is_refused(
+        self, tmp_path: Path, command: str
+    ) -> None:
+        table = f"[tool.edu.worker]\ncommand = {command}\n"
+        with pytest.raises(DeclarationError, match=r"\[tool.edu.worker\]: command must be"):
+            read_worker_declaration(member(tmp_path, "broken", table))
+
+    def test_a_database_name_outside_our_rules_is_refused(self, tmp_path: Path) -> None:
+        table = '[tool.edu.worker]\ncommand = ["python"]\ndatabase = "Robert; DROP"\n'
+        with pytest.raises(DeclarationError, match="database name"):
+            read_worker_declaration(member(tmp_path, "broken", table))
