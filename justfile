@@ -85,3 +85,29 @@ dev:
 # Mail the dev SMTP sink received (`just mail show <id>` for one); pass-through args, e.g. `just mail --to ada@example.org`
 mail *ARGS:
     {{run}} edu mail {{ARGS}}
+
+# Which members, test folders and layers the change since main needs, e.g. `just affected --base origin/main --json`
+affected *ARGS:
+    {{run}} edu affected {{ARGS}}
+
+# Run only what the change since main needs (budgets apply); e.g. `just test-affected --layer unit -- --splits 2 --group 1`
+test-affected *ARGS:
+    {{run}} edu affected --run {{ARGS}}
+
+# Run every layer of one pipeline trigger (pr, nightly, weekly, monthly) whole, as CI does; --kind/--layer/--exclude filter
+test-pipeline TRIGGER *ARGS:
+    {{run}} edu affected --run --all --trigger {{TRIGGER}} {{ARGS}}
+
+# Refresh .test_durations (per-test times pytest-split shards CI runners by) from a unit and an integration run
+test-durations:
+    {{run}} edu test unit -- --store-durations --clean-durations
+    {{run}} edu test integration -- --store-durations
+
+# Check the CI workflows: GitHub's schema, the zizmor audit, agreement with layers.toml
+workflows:
+    {{run}} edu test workflows
+
+# Merge CI jobs' downloaded results folders into .edu/results and build the test-health report
+ci-report *FOLDERS:
+    {{run}} edu ci merge-results .edu/results {{FOLDERS}}
+    {{run}} edu report

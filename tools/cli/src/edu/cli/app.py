@@ -11,10 +11,15 @@ import typer
 from edu.cli import doctor as doctor_checks
 from edu.cli import gates, layer_table
 from edu.cli import proto as proto_commands
+from edu.cli.affected.command import CONTEXT as AFFECTED_CONTEXT
+from edu.cli.affected.command import affected_command
 from edu.cli.dev import dev_command
 from edu.cli.env import env_app
 from edu.cli.mail import mail_app
 from edu.cli.openapi_gate import command as openapi_commands
+from edu.cli.passthrough import PassthroughCommand, passthrough_args
+from edu.cli.pipelines.command import ci_app
+from edu.cli.pipelines.gate import check_workflows
 from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
 from edu.cli.report import health as report_health
 from edu.cli.report import page as report_page
@@ -86,7 +91,11 @@ def doctor() -> None:
         raise typer.Exit(1)
 
 
-@app.command("test", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(
+    "test",
+    cls=PassthroughCommand,
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
 def run_tests(
     ctx: typer.Context,
     layers: Annotated[list[str] | None, typer.Argument(help="Layers to run, by name.")] = None,
@@ -125,7 +134,7 @@ def run_tests(
     outcomes: list[LayerResult] = []
     for layer in selected:
         typer.secho(f"\n=== {layer.name}: {layer.description}", bold=True)
-        result = runner.run(layer, extra=ctx.args)
+        result = runner.run(layer, extra=passthrough_args(ctx))
         outcomes.append(result)
         _report(result)
     table = render_table(outcomes)
@@ -202,6 +211,16 @@ def gate_deps() -> None:
 
 app.add_typer(proto_commands.build_app(_finish), name="proto")
 app.add_typer(openapi_commands.build_app(_finish), name="openapi")
+
+
+@gate_app.command("workflows")
+def gate_workflows() -> None:
+    """CI workflows: GitHub schema, zizmor audit, agreement with the layer registry."""
+    _finish(check_workflows(_workspace().root))
+
+
+app.command("affected", cls=PassthroughCommand, context_settings=AFFECTED_CONTEXT)(affected_command)
+app.add_typer(ci_app, name="ci")
 
 
 def main() -> None:

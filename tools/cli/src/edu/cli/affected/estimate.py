@@ -1,0 +1,99 @@
+"""How much of the full run's time a selection keeps, from recorded durations.
+
+Test times come from the committed ``.test_durations`` (pytest-split's file: node id ->
+seconds), so the estimate is the same on every machine and in CI. Gate times come from the
+latest local run in ``.edu/results/history.jsonl`` when there is one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from edu.cli.affected.selection import LayerPick, Selection
+from edu.cli.registry import Layer
+
+DURATIONS_FILE = ".test_durations"
+
+
+@dataclass(frozen=True)
+class LayerEstimate:
+    layer: str
+    selected_seconds: float
+    full_seconds: float
+
+
+@dataclass(frozen=True)
+class Estimate:
+    tests: tuple[LayerEstimate, ...]  # pytest layers, from the durations file
+    gates: tuple[LayerEstimate, ...]  # command layers, from the last recorded runs
+
+    @staticmethod
+    def _fraction(rows: Sequence[LayerEstimate]) -> float:
+        full = sum(row.full_seconds for row in rows)
+        return sum(row.selected_seconds for row in rows) / full if full else 0.0
+
+    @property
+    def tests_fraction(self) -> float:
+        return self._fraction(self.tests)
+
+    @property
+    def overall_fraction(self) -> float:
+        return self._fraction([*self.tests, *self.gates])
+
+
+def read_durations(path: Path) -> dict[str, float]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return {str(k): float(v) for k, v in data.items() if isinstance(v, int | float)}
+
+
+def read_last_durations(history: Path) -> dict[str, float]:
+    """Each layer's duration in its latest recorded run (later lines win)."""
+    last: dict[str, float] = {}
+    try:
+        lines = history.read_text().splitlines()
+    except OSError:
+        return last
+    for line in lines:
+        try:
+            data = json.loads(line)
+            last[str(data["layer"])] = float(data["duration_seconds"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return last
+
+
+def estimate(
+    selection: Selection,
+    layers: Sequence[Layer],
+    targets: Mapping[str, Sequence[str]],
+    durations: Mapping[str, float],
+    gate_seconds: Mapping[str, float],
+) -> Estimate:
+    picks: dict[str, LayerPick] = {pick.layer.name: pick for pick in selection.picks}
+    tests: list[LayerEstimate] = []
+    gates: list[LayerEstimate] = []
+    for layer in layers:
+        pick = picks.get(layer.name)
+        if layer.kind == "pytest":
+            folders = targets.get(layer.name, ())
+            chosen = pick.targets if pick else ()
+            tests.append(
+                LayerEstimate(layer.name, _seconds(durations, chosen), _seconds(durations, folders))
+            )
+        else:
+            seconds = gate_seconds.get(layer.name, 0.0)
+            gates.append(LayerEstimate(layer.name, seconds if pick else 0.0, seconds))
+    return Estimate(tuple(tests), tuple(gates))
+
+
+def _seconds(durations: Mapping[str, float], folders: Sequence[str]) -> float:
+    prefixes = tuple(folder.rstrip("/") + "/" for folder in folders)
+    if not prefixes:
+        return 0.0
+    return sum(seconds for node, seconds in durations.items() if node.startswith(prefixes))

@@ -1,0 +1,86 @@
+"""What one changed path means: a full run, a member's code, or only a member's tests.
+
+Paths inside a member belong to it. Paths outside members follow the repository's
+conventions: generated protobuf code is built from ``proto/``, a pact names its consumer and
+provider, an exported OpenAPI spec has a service and the web front end as its client, and a
+service's migrations live under ``migrations/<service>/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edu.cli.affected.graph import DependencyGraph, MemberNode
+
+# A change here can alter how every test runs: the lockfile, the root configuration, the
+# registry and recipe book, the pytest plugin and the CI definitions themselves.
+FULL_SUITE_FILES = ("uv.lock", "pyproject.toml", "layers.toml", "justfile")
+FULL_SUITE_FOLDERS = ("libs/py/testing", ".ci", ".github/workflows", ".github/actions")
+
+PROTO_FOLDER = "proto"
+GENERATED_PROTO_MEMBER = "libs/py/proto-gen"
+PACTS_FOLDER = "contracts/pacts"
+OPENAPI_FOLDER = "contracts/openapi"
+# The members calling the services' public HTTP APIs, whose tests a spec change can break.
+OPENAPI_CLIENTS = ("services/py/web",)
+MIGRATIONS_FOLDER = "migrations"
+
+
+@dataclass(frozen=True)
+class Effect:
+    kind: str  # full | code | tests
+    member: str | None
+    reason: str
+
+
+def effects_of(path: str, graph: DependencyGraph) -> list[Effect]:
+    """Every effect of one changed file (none for docs and other unowned files)."""
+    if path in FULL_SUITE_FILES or _under(path, FULL_SUITE_FOLDERS):
+        return [Effect("full", None, f"{path} changes how every suite runs")]
+    owner = graph.owner_of(path)
+    if owner is not None:
+        tests_only = path.startswith(owner.path + "/tests/")
+        return [Effect("tests" if tests_only else "code", owner.name, f"{path} changed")]
+    if _under(path, (PROTO_FOLDER,)):
+        generated = graph.by_path(GENERATED_PROTO_MEMBER)
+        return [Effect("code", generated.name, f"generated from {path}")] if generated else []
+    if _under(path, (PACTS_FOLDER,)) and path.endswith(".json"):
+        return _pact_effects(path, graph)
+    if _under(path, (OPENAPI_FOLDER,)) and path.endswith(".json"):
+        return _openapi_effects(path, graph)
+    if _under(path, (MIGRATIONS_FOLDER,)):
+        parts = path.split("/")
+        service = graph.by_folder_name(parts[1]) if len(parts) > 2 else None
+        return [Effect("code", service.name, f"its migration {path} changed")] if service else []
+    return []
+
+
+def _pact_effects(path: str, graph: DependencyGraph) -> list[Effect]:
+    """``<consumer>-<provider>.json``; names may hold hyphens, so try every split point."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".json")
+    pieces = stem.split("-")
+    for cut in range(1, len(pieces)):
+        consumer = graph.by_folder_name("-".join(pieces[:cut]))
+        provider = graph.by_folder_name("-".join(pieces[cut:]))
+        if consumer and provider:
+            return [
+                Effect("tests", consumer.name, f"its pact {path} (consumer) changed"),
+                Effect("tests", provider.name, f"its pact {path} (provider) changed"),
+            ]
+    return [Effect("full", None, f"{path}: no <consumer>-<provider> members match its name")]
+
+
+def _openapi_effects(path: str, graph: DependencyGraph) -> list[Effect]:
+    service = graph.by_folder_name(path.rsplit("/", 1)[-1].removesuffix(".json"))
+    clients: list[MemberNode] = [c for c in map(graph.by_path, OPENAPI_CLIENTS) if c is not None]
+    effects = [Effect("tests", service.name, f"its OpenAPI spec {path} changed")] if service else []
+    effects += [
+        Effect("tests", client.name, f"it calls the API of {path}")
+        for client in clients
+        if service is None or client.name != service.name
+    ]
+    return effects
+
+
+def _under(path: str, folders: tuple[str, ...]) -> bool:
+    return any(path == folder or path.startswith(folder + "/") for folder in folders)

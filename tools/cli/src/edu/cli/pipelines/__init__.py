@@ -1,0 +1,1 @@
+"""The CI pipelines as code: what ``.github/workflows`` run, checked against the layer registry."""

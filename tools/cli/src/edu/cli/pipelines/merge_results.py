@@ -1,0 +1,90 @@
+"""One ``.edu/results`` from many CI jobs, so ``edu report`` sees a whole pipeline run.
+
+Each job uploads its results folder. Shards of one layer ran side by side on separate
+runners, so their merged result takes the longest shard's time (the layer's wall time in
+CI), the sum of their test counts, the worst status and every JUnit suite.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from edu.cli.results import CaseCounts, LayerResult, write_summary
+
+# Worst first: the merged status is the first one any shard has.
+_SEVERITY = ("failed", "over-budget", "warning", "passed", "no-tests")
+
+
+def merge_results(target: Path, sources: Sequence[Path]) -> list[LayerResult]:
+    """Merge every ``<source>/<layer>/summary.json`` into ``target``; append to its history."""
+    found: dict[str, list[tuple[Path, LayerResult]]] = defaultdict(list)
+    for source in sources:
+        for summary in sorted(source.glob("*/summary.json")):
+            found[summary.parent.name].append((summary.parent, _read(summary)))
+    merged: list[LayerResult] = []
+    for layer, shards in sorted(found.items()):
+        ran = [s for s in shards if s[1].status != "no-tests"] or shards
+        result = _combine([r for _, r in ran])
+        out = target / layer
+        out.mkdir(parents=True, exist_ok=True)
+        _merge_junit(out / "junit.xml", [folder / "junit.xml" for folder, _ in ran])
+        with (out / "output.log").open("w") as log:
+            for folder, _ in ran:
+                log.write(f"===== {folder}\n")
+                log.write(_read_text(folder / "output.log"))
+        write_summary(target, result)
+        merged.append(result)
+    return merged
+
+
+def _read(path: Path) -> LayerResult:
+    data = json.loads(path.read_text())
+    data.pop("ok", None)
+    data.pop("budget_fraction", None)
+    data["counts"] = CaseCounts(**data.get("counts", {}))
+    data["failed_tests"] = tuple(data.get("failed_tests", ()))
+    return LayerResult(**data)
+
+
+def _combine(results: list[LayerResult]) -> LayerResult:
+    if len(results) == 1:
+        return results[0]
+    first = min(results, key=lambda r: r.started_at)
+    status = min((r.status for r in results), key=_SEVERITY.index)
+    counts = CaseCounts(
+        total=sum(r.counts.total for r in results),
+        failures=sum(r.counts.failures for r in results),
+        errors=sum(r.counts.errors for r in results),
+        skipped=sum(r.counts.skipped for r in results),
+    )
+    messages = sorted({r.message for r in results if r.message})
+    return LayerResult(
+        layer=first.layer, status=status, exit_code=max(r.exit_code for r in results),
+        duration_seconds=max(r.duration_seconds for r in results),
+        budget_seconds=first.budget_seconds, goal_seconds=first.goal_seconds,
+        started_at=first.started_at, command=first.command, counts=counts,
+        message=f"{len(results)} shards" + (f": {'; '.join(messages)}" if messages else ""),
+        failed_tests=tuple(t for r in results for t in r.failed_tests),
+    )  # fmt: skip
+
+
+def _merge_junit(target: Path, sources: list[Path]) -> None:
+    suites = ET.Element("testsuites")
+    for source in sources:
+        try:
+            root = ET.parse(source).getroot()  # noqa: S314 - our own CI's test output
+        except (OSError, ET.ParseError):
+            continue
+        suites.extend([root] if root.tag == "testsuite" else list(root.iter("testsuite")))
+    ET.ElementTree(suites).write(target, encoding="utf-8", xml_declaration=True)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return ""

@@ -1,0 +1,90 @@
+"""What one changed path means: full run, a member's code, a member's tests, or nothing."""
+
+from edu.cli.affected.graph import DependencyGraph, MemberNode
+from edu.cli.affected.rules import Effect, effects_of
+
+GRAPH = DependencyGraph(
+    MemberNode(f"edu-{path.rsplit('/', 1)[-1]}", path)
+    for path in (
+        "libs/py/common",
+        "libs/py/testing",
+        "libs/py/proto-gen",
+        "services/py/web",
+        "services/py/course",
+        "services/py/enrollment",
+        "workers/py/email-sender",
+        "services/py/notifications",
+    )
+)
+
+
+def kinds(path: str) -> list[tuple[str, str | None]]:
+    return [(e.kind, e.member) for e in effects_of(path, GRAPH)]
+
+
+class TestFullSuiteTriggers:
+    def test_the_lockfile_root_config_registry_and_recipes_run_everything(self) -> None:
+        for path in ("uv.lock", "pyproject.toml", "layers.toml", "justfile"):
+            assert kinds(path) == [("full", None)], path
+
+    def test_the_testing_plugin_and_ci_definitions_run_everything(self) -> None:
+        for path in (
+            "libs/py/testing/src/edu/testing/plugin.py",
+            ".ci/run",
+            ".github/workflows/pr.yml",
+            ".github/actions/setup-workspace/action.yml",
+        ):
+            assert kinds(path) == [("full", None)], path
+
+    def test_a_members_own_pyproject_is_not_the_root_one(self) -> None:
+        assert kinds("services/py/course/pyproject.toml") == [("code", "edu-course")]
+
+
+class TestMemberFiles:
+    def test_a_source_file_changes_its_members_code(self) -> None:
+        assert kinds("services/py/course/src/edu/course/domain.py") == [("code", "edu-course")]
+
+    def test_a_test_file_changes_only_its_members_tests(self) -> None:
+        assert kinds("services/py/course/tests/unit/test_x.py") == [("tests", "edu-course")]
+
+    def test_docs_outside_members_change_nothing(self) -> None:
+        assert kinds("docs/architecture/adr/0001-workspace-and-tooling.md") == []
+        assert kinds("README.md") == []
+
+
+class TestContracts:
+    def test_a_proto_file_changes_the_generated_code(self) -> None:
+        assert kinds("proto/edu/course/v1/course_service.proto") == [("code", "edu-proto-gen")]
+
+    def test_a_pact_selects_its_consumer_and_provider(self) -> None:
+        assert kinds("contracts/pacts/web-course.json") == [
+            ("tests", "edu-web"),
+            ("tests", "edu-course"),
+        ]
+
+    def test_a_pact_between_hyphenated_members_is_split_where_both_names_exist(self) -> None:
+        assert kinds("contracts/pacts/email-sender-notifications.json") == [
+            ("tests", "edu-email-sender"),
+            ("tests", "edu-notifications"),
+        ]
+
+    def test_a_pact_naming_unknown_members_runs_everything_rather_than_nothing(self) -> None:
+        [effect] = effects_of("contracts/pacts/mobile-course.json", GRAPH)
+        assert effect.kind == "full"
+        assert "consumer" in effect.reason
+
+    def test_an_openapi_spec_selects_its_service_and_the_web_client(self) -> None:
+        assert kinds("contracts/openapi/course.json") == [
+            ("tests", "edu-course"),
+            ("tests", "edu-web"),
+        ]
+
+    def test_a_migration_changes_its_services_code(self) -> None:
+        effects = effects_of("migrations/enrollment/versions/0002_x.py", GRAPH)
+        assert effects == [
+            Effect(
+                "code",
+                "edu-enrollment",
+                "its migration migrations/enrollment/versions/0002_x.py changed",
+            )
+        ]
