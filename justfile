@@ -111,3 +111,7 @@ workflows:
 ci-report *FOLDERS:
     {{run}} edu ci merge-results .edu/results {{FOLDERS}}
     {{run}} edu report
+
+# Playwright E2E (Debian's Chromium) against the whole stack on free ports (budget 300 s); `just test-e2e --headed --slowmo 300` to watch
+test-e2e *ARGS:
+    {{run}} edu test e2e -- {{ARGS}}

@@ -56,6 +56,8 @@ def typecheck_targets(ws: Workspace) -> list[tuple[str, Path, list[str]]]:
         targets.append((member.name, member.path, args))
     if (ws.root / "tests").is_dir():
         targets.append(("repository tests", ws.root, ["tests"]))
+    if (ws.root / "e2e").is_dir():
+        targets.append(("e2e suite", ws.root, ["e2e"]))
     return targets
 
 
@@ -68,7 +70,7 @@ def typecheck(ws: Workspace, jobs: int = 2, files: list[Path] | None = None) -> 
         targets = [
             t for t in targets
             if any(f.is_relative_to(t[1]) for f in changed)
-            and (t[1] != ws.root or any(f.is_relative_to(ws.root / "tests") for f in changed))
+            and (t[1] != ws.root or any(f.is_relative_to(ws.root / t[2][0]) for f in changed))
         ]  # fmt: skip
 
     def one(target: tuple[str, Path, list[str]]) -> GateOutcome:

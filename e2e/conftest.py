@@ -1,0 +1,151 @@
+"""The E2E suite's stack and browser.
+
+One session fixture starts the whole platform on free ports (its own embedded PostgreSQL,
+NATS, Redis and mail sink; every service and worker) through the same code as `just dev`
+(``edu.cli.dev.start_isolated_stack``), so a running `just dev` is never touched. Playwright
+drives Debian's Chromium (``/usr/bin/chromium``; `playwright install` is never needed).
+Each test makes its own accounts and courses, through the public APIs or the pages.
+
+Headed, for local debugging: ``just test-e2e --headed --slowmo 300``. On a failure, the
+screenshot and the Playwright trace (`playwright show-trace trace.zip`) land in
+``$EDU_RESULTS_DIR/artifacts`` (``.edu/results/e2e/``), with every service's log beside them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from edu.cli.dev import start_isolated_stack
+from edu.infra.isolated_stack import IsolatedStack
+from edu.mailsink.store import MailStore, ReceivedMail
+
+CHROMIUM = Path(os.environ.get("EDU_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+PASSWORD = "violet-kettle-orbit-9"
+
+
+def results_dir() -> Path:
+    return Path(os.environ.get("EDU_RESULTS_DIR", ".edu/results/e2e"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-playwright writes failure screenshots and traces under --output.
+    if getattr(config.option, "output", None) in (None, "test-results"):
+        config.option.output = str(results_dir() / "artifacts")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IsolatedStack]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (Debian's "
+                    "build; `playwright install` is not used), or set EDU_CHROMIUM", pytrace=False)  # fmt: skip
+    folder = tmp_path_factory.mktemp("stack")
+    # Started in a thread of its own: migrating runs event loops, and Playwright's sync API
+    # may already have one running in this thread. A short service timeout lets an outage
+    # turn into the friendly page quickly.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        starting = pool.submit(start_isolated_stack, folder, extra_env={"EDU_SERVICE_TIMEOUT": "2"})
+        running = starting.result()
+    with running:
+        yield running
+    logs = folder / "logs"
+    if logs.is_dir():
+        shutil.copytree(logs, results_dir() / "stack-logs", dirs_exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def web_url(stack: IsolatedStack) -> str:
+    return stack.service_urls["web"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any], web_url: str) -> dict[str, Any]:
+    return {**browser_context_args, "base_url": web_url,
+            "viewport": {"width": 1100, "height": 800}}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def api(stack: IsolatedStack) -> Iterator[httpx.Client]:
+    """A plain HTTP client for making test data through the services' public APIs."""
+    with httpx.Client(timeout=10) as client:
+        yield client
+
+
+NewAccount = Callable[..., tuple[str, str]]
+
+
+@pytest.fixture
+def new_account(api: httpx.Client, stack: IsolatedStack) -> NewAccount:
+    """An account made through identity's API: (email, access token)."""
+
+    def make(role: str = "student", *, teacher: bool = False) -> tuple[str, str]:
+        identity = stack.service_urls["identity"]
+        email = f"{role}-{uuid.uuid4().hex[:10]}@example.org"
+        body = {"email": email, "password": PASSWORD, "teacher": teacher}
+        api.post(f"{identity}/auth/signup", json=body).raise_for_status()
+        login = api.post(f"{identity}/auth/login", json={"email": email, "password": PASSWORD})
+        return email, str(login.raise_for_status().json()["access_token"])
+
+    return make
+
+
+PublishedCourse = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def published_course(
+    api: httpx.Client, stack: IsolatedStack, new_account: NewAccount
+) -> PublishedCourse:
+    """A course with lessons, published by a fresh teacher through course's API."""
+
+    def make(title: str, lessons: int = 3) -> dict[str, Any]:
+        course = stack.service_urls["course"]
+        _, token = new_account("teacher", teacher=True)
+        auth = {"Authorization": f"Bearer {token}"}
+        body = {"title": title, "summary": f"All about {title}.", "tags": ["e2e"]}
+        made = api.post(f"{course}/courses", json=body, headers=auth).raise_for_status().json()
+        for n in range(1, lessons + 1):
+            lesson = {"title": f"Lesson {n} of {title}", "estimated_minutes": 5,
+                      "body_markdown": f"# Part {n}\n\nRead this, then **mark it complete**."}  # fmt: skip
+            api.post(f"{course}/courses/{made['id']}/lessons", json=lesson, headers=auth).raise_for_status()  # fmt: skip
+        published = api.post(f"{course}/courses/{made['id']}/publish", headers=auth)
+        result: dict[str, Any] = published.raise_for_status().json()
+        return result
+
+    return make
+
+
+MailTo = Callable[..., list[ReceivedMail]]
+
+
+@pytest.fixture
+def mail_to(stack: IsolatedStack) -> MailTo:
+    """The mail the stack's SMTP sink received for an address, waiting until ``count`` came."""
+
+    def received(address: str, count: int = 1, timeout: float = 30.0) -> list[ReceivedMail]:
+        deadline = time.monotonic() + timeout
+        while True:
+            mails = [m for m in MailStore(stack.mail_dir).list() if address in m.rcpt_to]
+            if len(mails) >= count or time.monotonic() > deadline:
+                return mails
+            time.sleep(0.25)
+
+    return received

@@ -1,0 +1,1 @@
+"""web: the student and teacher front end (server-rendered; ADR 0008)."""

@@ -1,0 +1,81 @@
+"""The composition root: settings in, the clients and session helpers the pages use out."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import httpx
+
+from edu.common.clock import Clock
+from edu.web.access_tokens import AccessTokens
+from edu.web.clients.course import CourseClient, HttpCourseClient
+from edu.web.clients.enrollment import EnrollmentClient, HttpEnrollmentClient
+from edu.web.clients.identity import HttpIdentityClient, IdentityClient
+from edu.web.clients.notifications import HttpNotificationsClient, NotificationsClient
+from edu.web.clients.transport import ServiceTransport
+from edu.web.csrf import CsrfTokens
+from edu.web.session import SharedRefresh
+from edu.web.settings import WebSettings
+
+
+@dataclass
+class Web:
+    """Everything the pages use, plus what must be closed on shutdown."""
+
+    settings: WebSettings
+    identity: IdentityClient
+    course: CourseClient
+    enrollment: EnrollmentClient
+    notifications: NotificationsClient
+    access_tokens: AccessTokens
+    refresh: SharedRefresh
+    csrf: CsrfTokens
+    transports: tuple[ServiceTransport, ...] = ()
+
+    async def close(self) -> None:
+        for transport in self.transports:
+            await transport.aclose()
+
+
+def bootstrap(
+    settings: WebSettings,
+    *,
+    identity: IdentityClient | None = None,
+    course: CourseClient | None = None,
+    enrollment: EnrollmentClient | None = None,
+    notifications: NotificationsClient | None = None,
+    transports: dict[str, httpx.AsyncBaseTransport] | None = None,
+    clock: Clock | None = None,
+) -> Web:
+    """Wire web from ``settings``. A client keyword replaces that client (unit tests pass
+    fakes); ``transports`` keeps the real clients but routes a service's calls through the
+    given httpx transport (integration tests pass in-process ASGI apps)."""
+    opened: list[ServiceTransport] = []
+
+    def transport(service: str, url: str) -> ServiceTransport:
+        made = ServiceTransport(service, url, timeout=settings.service_timeout,
+                                transport=(transports or {}).get(service))  # fmt: skip
+        opened.append(made)
+        return made
+
+    identity = identity or HttpIdentityClient(transport("identity", settings.identity_service_url))
+    course = course or HttpCourseClient(transport("course", settings.course_service_url))
+    enrollment = enrollment or HttpEnrollmentClient(
+        transport("enrollment", settings.enrollment_service_url)
+    )
+    notifications = notifications or HttpNotificationsClient(
+        transport("notifications", settings.notifications_service_url)
+    )
+    secret = settings.csrf_secret.get_secret_value().encode() if settings.csrf_secret else b""
+    return Web(
+        settings=settings, identity=identity, course=course, enrollment=enrollment,
+        notifications=notifications,
+        access_tokens=AccessTokens(identity, issuer=settings.token_issuer,
+                                   audience=settings.token_audience, clock=clock),
+        refresh=SharedRefresh(identity),
+        # Without a configured secret (allowed only in development and test) forms are signed
+        # with a per-process one: they go stale when the process restarts, nothing worse.
+        csrf=CsrfTokens(secret or secrets.token_bytes(32)),
+        transports=tuple(opened),
+    )  # fmt: skip

@@ -1,0 +1,141 @@
+"""FakeCourseClient: courses in memory, authoring checked against the caller's token."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from edu.auth.tokens import TokenVerifier
+from edu.web.clients.errors import ProblemError
+from edu.web.clients.fakes.switch import Switchable, principal_of
+from edu.web.clients.models import (
+    CataloguePage,
+    CourseDraft,
+    CourseSummary,
+    Lesson,
+    LessonDraft,
+    LessonOutline,
+    PublishedCourse,
+    TeacherCourse,
+)
+
+NOT_FOUND = ProblemError(404, "Not found", "No published course with this id.")
+
+
+@dataclass
+class StoredCourse:
+    teacher_id: UUID
+    course: TeacherCourse
+
+
+@dataclass
+class FakeCourseClient(Switchable):
+    verifier: TokenVerifier
+    name: str = "course"
+    courses: dict[UUID, StoredCourse] = field(default_factory=dict)
+    searches: list[str | None] = field(default_factory=list)
+
+    def published(self) -> list[TeacherCourse]:
+        return [s.course for s in self.courses.values() if s.course.published]
+
+    async def browse(self, text: str | None, *, page: int, page_size: int) -> CataloguePage:
+        self.answer()
+        self.searches.append(text)
+        found = [c for c in self.published() if not text or text.lower() in c.title.lower()]
+        items = [_summary(c) for c in found[(page - 1) * page_size : page * page_size]]
+        return CataloguePage(items=tuple(items), total=len(found), page=page, page_size=page_size)
+
+    async def course(self, course_id: UUID) -> PublishedCourse:
+        self.answer()
+        stored = self.courses.get(course_id)
+        if stored is None or not stored.course.published:
+            raise NOT_FOUND
+        c = stored.course
+        outline = tuple(LessonOutline(id=lesson.id, position=lesson.position, title=lesson.title,
+                                      estimated_minutes=lesson.estimated_minutes)
+                        for lesson in c.lessons)  # fmt: skip
+        return PublishedCourse(id=c.id, teacher_id=stored.teacher_id, title=c.title,
+                               summary=c.summary, level=c.level, tags=c.tags,
+                               lesson_count=len(outline), lessons=outline,
+                               total_minutes=sum(x.estimated_minutes for x in outline))  # fmt: skip
+
+    async def lesson(self, course_id: UUID, lesson_id: UUID) -> Lesson:
+        await self.course(course_id)
+        for lesson in self.courses[course_id].course.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        raise ProblemError(404, "Not found", "No such lesson in this course.")
+
+    def _own(self, token: str, course_id: UUID | None = None) -> UUID:
+        principal = principal_of(self.verifier, token)
+        if "teacher" not in principal.roles:
+            raise ProblemError(403, "Not allowed", "Only teachers may do this.")
+        if course_id is not None:
+            stored = self.courses.get(course_id)
+            if stored is None or stored.teacher_id != principal.user_id:
+                raise ProblemError(404, "Not found", "No such course of yours.")
+        return principal.user_id
+
+    async def teaching_courses(self, token: str) -> list[TeacherCourse]:
+        self.answer()
+        teacher = self._own(token)
+        return [s.course for s in self.courses.values() if s.teacher_id == teacher]
+
+    async def teaching_course(self, token: str, course_id: UUID) -> TeacherCourse:
+        self.answer()
+        self._own(token, course_id)
+        return self.courses[course_id].course
+
+    async def create_course(self, token: str, draft: CourseDraft) -> TeacherCourse:
+        self.answer()
+        teacher = self._own(token)
+        if not draft.title.strip():
+            raise ProblemError(422, "Invalid input", "", {"title": ("The title must not be empty.",)})  # fmt: skip
+        course = TeacherCourse(id=uuid.uuid4(), title=draft.title, summary=draft.summary,
+                               level=draft.level, tags=draft.tags, status="draft", lessons=())  # fmt: skip
+        self.courses[course.id] = StoredCourse(teacher, course)
+        return course
+
+    def _replace(self, course_id: UUID, **changes: object) -> TeacherCourse:
+        stored = self.courses[course_id]
+        stored.course = stored.course.model_copy(update=changes)
+        return stored.course
+
+    async def add_lesson(self, token: str, course_id: UUID, draft: LessonDraft) -> Lesson:
+        self.answer()
+        self._own(token, course_id)
+        lessons = self.courses[course_id].course.lessons
+        lesson = Lesson(id=uuid.uuid4(), position=len(lessons), **draft.model_dump())
+        self._replace(course_id, lessons=(*lessons, lesson))
+        return lesson
+
+    async def reorder_lessons(
+        self, token: str, course_id: UUID, lesson_ids: Sequence[UUID]
+    ) -> TeacherCourse:
+        self.answer()
+        self._own(token, course_id)
+        by_id = {lesson.id: lesson for lesson in self.courses[course_id].course.lessons}
+        if sorted(by_id) != sorted(lesson_ids):
+            raise ProblemError(409, "Conflict", "Name every lesson exactly once.")
+        ordered = tuple(by_id[i].model_copy(update={"position": n}) for n, i in enumerate(lesson_ids))  # fmt: skip
+        return self._replace(course_id, lessons=ordered)
+
+    async def publish(self, token: str, course_id: UUID) -> TeacherCourse:
+        self.answer()
+        self._own(token, course_id)
+        if not self.courses[course_id].course.lessons:
+            raise ProblemError(409, "Conflict", "A course needs at least one lesson to be published.")  # fmt: skip
+        return self._replace(course_id, status="published")
+
+    async def unpublish(self, token: str, course_id: UUID) -> TeacherCourse:
+        self.answer()
+        self._own(token, course_id)
+        return self._replace(course_id, status="draft")
+
+
+def _summary(course: TeacherCourse) -> CourseSummary:
+    return CourseSummary(id=course.id, title=course.title, summary=course.summary,
+                         level=course.level, tags=course.tags, lesson_count=len(course.lessons),
+                         total_minutes=sum(x.estimated_minutes for x in course.lessons))  # fmt: skip

@@ -1,0 +1,137 @@
+"""What web reads from the services: only the fields it shows. Unknown fields are ignored
+(tolerant reader), so a service may add to its answers without breaking the front end."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class User(_Read):
+    id: UUID
+    email: str
+    roles: tuple[str, ...]
+
+
+class Tokens(_Read):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    refresh_expires_in: int
+
+
+class CourseSummary(_Read):
+    id: UUID
+    title: str
+    summary: str
+    level: str
+    tags: tuple[str, ...]
+    lesson_count: int
+    total_minutes: int
+
+
+class CataloguePage(_Read):
+    items: tuple[CourseSummary, ...]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+class LessonOutline(_Read):
+    id: UUID
+    position: int
+    title: str
+    estimated_minutes: int
+
+
+class PublishedCourse(_Read):
+    id: UUID
+    teacher_id: UUID
+    title: str
+    summary: str
+    level: str
+    tags: tuple[str, ...]
+    lesson_count: int
+    total_minutes: int
+    lessons: tuple[LessonOutline, ...]
+
+
+class Lesson(_Read):
+    id: UUID
+    position: int
+    title: str
+    body_markdown: str
+    video_url: str | None
+    estimated_minutes: int
+
+
+class TeacherCourse(_Read):
+    """A course as its teacher sees it: drafts too, every lesson in full."""
+
+    id: UUID
+    title: str
+    summary: str
+    level: str
+    tags: tuple[str, ...]
+    status: str
+    lessons: tuple[Lesson, ...]
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+class Progress(_Read):
+    completed_lessons: int
+    total_lessons: int
+    percent: int
+
+
+class Enrolment(_Read):
+    id: UUID
+    course_id: UUID
+    course_title: str
+    status: str
+    enrolled_at: datetime
+    completed_at: datetime | None
+    progress: Progress
+    completed_lesson_ids: tuple[UUID, ...]
+    certificate_code: str | None
+
+
+class Certificate(_Read):
+    code: str
+    student_id: UUID
+    course_id: UUID
+    course_title: str
+    issued_at: datetime
+
+
+class CourseDraft(BaseModel):
+    """A teacher's new course, as the course API takes it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    summary: str = ""
+    level: str = "beginner"
+    tags: tuple[str, ...] = ()
+
+
+class LessonDraft(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    body_markdown: str = ""
+    estimated_minutes: int = 10
+    video_url: str | None = None

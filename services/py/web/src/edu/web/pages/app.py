@@ -1,0 +1,79 @@
+"""The web FastAPI app: ``make_app(settings, **overrides)``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from edu.web.bootstrap import Web, bootstrap
+from edu.web.csrf import CSRF_COOKIE, CsrfTokens
+from edu.web.pages import account, catalogue, learning, lessons, teaching
+from edu.web.pages.errors import install_error_pages
+from edu.web.session import write_session_cookies
+from edu.web.settings import WebSettings
+
+# No script and no inline style anywhere: pages are plain HTML and one stylesheet. Lesson
+# images may come from any https host.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' https: data:; script-src 'none'; style-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
+    """Build the app; ``overrides`` replace clients or their transports (see ``bootstrap``)."""
+    wired = bootstrap(settings, **overrides)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await wired.close()
+
+    # A browser front end: no OpenAPI pages, they would only advertise form endpoints.
+    app = FastAPI(title="eduplatform web", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)  # fmt: skip
+    app.state.web = wired
+    app.middleware("http")(_cookies(wired))
+    install_error_pages(app)
+    static = Path(__file__).parents[1] / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    for module in (catalogue, lessons, account, learning, teaching):
+        app.include_router(module.router)
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _cookies(
+    wired: Web,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    """Gives each browser its CSRF cookie, and writes the session cookies a page changed."""
+    secure = wired.settings.secure_cookies
+
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        nonce = request.cookies.get(CSRF_COOKIE)
+        request.state.csrf_nonce = nonce or CsrfTokens.new_nonce()
+        response = await call_next(request)
+        if nonce is None:
+            response.set_cookie(CSRF_COOKIE, request.state.csrf_nonce, path="/", secure=secure,
+                                httponly=True, samesite="lax")  # fmt: skip
+        write_session_cookies(request, response, secure=secure)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+    return middleware

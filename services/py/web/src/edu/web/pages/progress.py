@@ -1,0 +1,43 @@
+"""Where a student stands in a course: their enrolment, and the lessons around one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from edu.web.bootstrap import Web
+from edu.web.clients.models import Enrolment, LessonOutline, PublishedCourse
+from edu.web.session import Member, Visitor
+
+
+async def enrolment_in(wired: Web, who: Visitor | Member, course_id: UUID) -> Enrolment | None:
+    """The visitor's enrolment in the course, if signed in and enrolled."""
+    if who.token is None:
+        return None
+    for enrolment in await wired.enrollment.enrolments(who.token):
+        if enrolment.course_id == course_id:
+            return enrolment
+    return None
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    previous: LessonOutline | None
+    next: LessonOutline | None
+
+
+def neighbours(course: PublishedCourse, lesson_id: UUID) -> Neighbours:
+    ids = [lesson.id for lesson in course.lessons]
+    if lesson_id not in ids:
+        return Neighbours(None, None)
+    at = ids.index(lesson_id)
+    return Neighbours(
+        course.lessons[at - 1] if at > 0 else None,
+        course.lessons[at + 1] if at + 1 < len(ids) else None,
+    )
+
+
+def resume_at(course: PublishedCourse, enrolment: Enrolment | None) -> LessonOutline | None:
+    """The first lesson not completed yet (the first lesson for a newcomer)."""
+    done = set(enrolment.completed_lesson_ids) if enrolment else set()
+    return next((lesson for lesson in course.lessons if lesson.id not in done), None)

@@ -1,0 +1,125 @@
+"""web's app over in-memory fakes of the four clients, driven through httpx like a browser
+that keeps cookies (no redirects followed, so each test sees where a page sends it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import pytest
+import pytest_asyncio
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from edu.common.settings import Environment
+from edu.web.clients.fakes import (
+    FakeCourseClient,
+    FakeEnrollmentClient,
+    FakeIdentityClient,
+    FakeNotificationsClient,
+)
+from edu.web.clients.models import CourseDraft, LessonDraft, TeacherCourse
+from edu.web.csrf import CSRF_COOKIE, CSRF_FIELD, CsrfTokens
+from edu.web.pages.app import make_app
+from edu.web.session import ACCESS_COOKIE, REFRESH_COOKIE
+from edu.web.settings import WebSettings
+
+CSRF_SECRET = "unit-test-csrf-secret-0123456789"
+PASSWORD = "violet-kettle-orbit-9"
+
+
+@pytest.fixture
+def identity() -> FakeIdentityClient:
+    return FakeIdentityClient()
+
+
+@pytest.fixture
+def course(identity: FakeIdentityClient) -> FakeCourseClient:
+    return FakeCourseClient(verifier=identity.verifier)
+
+
+@pytest.fixture
+def enrollment(course: FakeCourseClient) -> FakeEnrollmentClient:
+    return FakeEnrollmentClient(courses=course)
+
+
+@pytest.fixture
+def notifications(identity: FakeIdentityClient) -> FakeNotificationsClient:
+    return FakeNotificationsClient(verifier=identity.verifier)
+
+
+@pytest.fixture
+def settings() -> WebSettings:
+    return WebSettings(environment=Environment.TEST, csrf_secret=SecretStr(CSRF_SECRET))
+
+
+@pytest.fixture
+def app(
+    settings: WebSettings,
+    identity: FakeIdentityClient,
+    course: FakeCourseClient,
+    enrollment: FakeEnrollmentClient,
+    notifications: FakeNotificationsClient,
+) -> FastAPI:
+    return make_app(settings, identity=identity, course=course, enrollment=enrollment,
+                    notifications=notifications)  # fmt: skip
+
+
+@pytest_asyncio.fixture
+async def site(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    # raise_app_exceptions=False: the 500 page must reach the test, as it reaches a browser.
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://web.test") as client:
+        yield client
+
+
+SubmitForm = Callable[[str, dict[str, str]], Awaitable[httpx.Response]]
+
+
+@pytest.fixture
+def submit(site: httpx.AsyncClient) -> SubmitForm:
+    """Post a form as a browser would: with the CSRF token its pages carry."""
+
+    async def post(path: str, data: dict[str, str]) -> httpx.Response:
+        if CSRF_COOKIE not in site.cookies:
+            await site.get("/health")  # any page hands out the CSRF cookie
+        token = CsrfTokens(CSRF_SECRET.encode()).token_for(site.cookies[CSRF_COOKIE])
+        return await site.post(path, data={**data, CSRF_FIELD: token})
+
+    return post
+
+
+SignIn = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+def sign_in(site: httpx.AsyncClient, identity: FakeIdentityClient) -> SignIn:
+    """Make an account in the fake identity and put its session cookies in the site."""
+
+    async def signed_in(email: str = "ada@example.org", *, teacher: bool = False) -> str:
+        await identity.sign_up(email, PASSWORD, teacher=teacher)
+        tokens = identity.tokens_for(email)
+        site.cookies.set(ACCESS_COOKIE, tokens.access_token, domain="web.test")
+        site.cookies.set(REFRESH_COOKIE, tokens.refresh_token, domain="web.test")
+        return email
+
+    return signed_in
+
+
+PublishCourse = Callable[..., Awaitable[TeacherCourse]]
+
+
+@pytest.fixture
+def publish_course(identity: FakeIdentityClient, course: FakeCourseClient) -> PublishCourse:
+    """A published course by a fresh teacher, straight into the fake course service."""
+
+    async def published(title: str = "Intro to Rust", lessons: int = 3) -> TeacherCourse:
+        teacher = await identity.sign_up(f"t-{len(course.courses)}@example.org", PASSWORD, teacher=True)  # fmt: skip
+        token = identity.tokens_for(teacher.email).access_token
+        made = await course.create_course(token, CourseDraft(title=title, summary="Learn it."))
+        for n in range(1, lessons + 1):
+            body = f"# Part {n}\n\nSome **bold** text."
+            await course.add_lesson(token, made.id, LessonDraft(title=f"Lesson {n}", body_markdown=body))  # fmt: skip
+        return await course.publish(token, made.id)
+
+    return published

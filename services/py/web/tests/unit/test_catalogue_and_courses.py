@@ -1,0 +1,100 @@
+"""The catalogue, a course's page and enrolling, over fake services."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from edu.web.clients.fakes import FakeCourseClient, FakeEnrollmentClient
+
+Call = Callable[..., Awaitable[Any]]
+
+
+class TestCatalogue:
+    async def test_lists_published_courses_and_passes_the_search_words_on(
+        self, site: httpx.AsyncClient, publish_course: Call, course: FakeCourseClient
+    ) -> None:
+        await publish_course("Intro to Rust")
+        await publish_course("Baking bread")
+
+        everything = await site.get("/")
+        found = await site.get("/", params={"q": "  rust "})
+
+        assert everything.status_code == 200
+        assert "Intro to Rust" in everything.text
+        assert "Baking bread" in everything.text
+        assert "Intro to Rust" in found.text
+        assert "Baking bread" not in found.text
+        assert "1 course matching “rust”" in found.text
+        assert course.searches == [None, "rust"]
+
+    async def test_an_unreachable_course_service_is_a_friendly_503_page(
+        self, site: httpx.AsyncClient, course: FakeCourseClient
+    ) -> None:
+        course.down = True
+        page = await site.get("/")
+        assert page.status_code == 503
+        assert page.headers["retry-after"] == "30"
+        assert "try again in a minute" in page.text
+        assert "Traceback" not in page.text
+        assert "ServiceUnavailable" not in page.text
+
+    async def test_a_mangled_course_id_is_a_404_page(self, site: httpx.AsyncClient) -> None:
+        page = await site.get("/courses/not-a-uuid")
+        assert page.status_code == 404
+        assert "Page not found" in page.text
+
+
+class TestCoursePage:
+    async def test_shows_the_outline_and_an_enrol_button_to_a_visitor(
+        self, site: httpx.AsyncClient, publish_course: Call
+    ) -> None:
+        made = await publish_course(lessons=2)
+        page = await site.get(f"/courses/{made.id}")
+        assert page.status_code == 200
+        assert re.search(
+            r"<li>\s*<span class=\"position\">1.</span>\s*<a href=\"[^\"]+\">Lesson 1</a>",
+            page.text,
+        )
+        assert ">Enrol</button>" in page.text
+
+    async def test_an_anonymous_enrol_leads_to_log_in_and_back_to_the_course(
+        self, site: httpx.AsyncClient, submit: Call, publish_course: Call
+    ) -> None:
+        made = await publish_course()
+        course_url = f"http://web.test/courses/{made.id}"
+        site.headers["referer"] = course_url
+        answer = await submit(f"/courses/{made.id}/enrol", {})
+        assert answer.status_code == 303
+        assert answer.headers["location"] == f"/login?next=%2Fcourses%2F{made.id}"
+
+
+class TestEnrol:
+    async def test_enrolling_opens_the_first_lesson(
+        self, site: httpx.AsyncClient, submit: Call, sign_in: Call, publish_course: Call
+    ) -> None:
+        made = await publish_course()
+        await sign_in()
+        answer = await submit(f"/courses/{made.id}/enrol", {})
+        assert answer.status_code == 303
+        assert answer.headers["location"] == f"/courses/{made.id}/lessons/{made.lessons[0].id}"
+        page = await site.get(f"/courses/{made.id}")
+        assert "You are enrolled." in page.text
+        assert ">Enrol</button>" not in page.text
+
+    async def test_enrolling_twice_keeps_one_enrolment(
+        self,
+        submit: Call,
+        sign_in: Call,
+        publish_course: Call,
+        enrollment: FakeEnrollmentClient,
+    ) -> None:
+        made = await publish_course()
+        await sign_in()
+        first = await submit(f"/courses/{made.id}/enrol", {})
+        second = await submit(f"/courses/{made.id}/enrol", {})
+        assert first.headers["location"] == second.headers["location"]
+        assert len(enrollment.enrolments_by_id) == 1
