@@ -30,6 +30,14 @@ class TestEstimate:
         assert result.tests_fraction == 0.25
         assert result.overall_fraction == (1.0 + 2.0) / (4.0 + 2.0)
 
+    def test_a_gate_given_some_folders_counts_at_its_share_of_a_full_run(self) -> None:
+        typecheck = Layer("typecheck", "", "command", (), ("edu", "gate", "typecheck"), 240.0,
+                          None, ("pr",), ())  # fmt: skip
+        selection = select(["services/py/a/src/x.py"], GRAPH, [typecheck], TARGETS, {})
+        result = estimate(selection, [typecheck], TARGETS, {}, {"typecheck": 60.0}, folder_count=4)
+        [gate] = result.gates
+        assert (gate.selected_seconds, gate.full_seconds) == (15.0, 60.0)
+
     def test_a_folder_prefix_does_not_match_a_longer_sibling(self) -> None:
         durations = {**DURATIONS, "services/py/a/tests/unit-slow/test_x.py::t": 9.0}
         selection = select(["services/py/a/src/x.py"], GRAPH, [UNIT], TARGETS, {})

@@ -79,7 +79,7 @@ def affected_command(
     results = _results_dir(root)
     guess = estimate(
         selection, layers, targets, read_durations(root / DURATIONS_FILE),
-        read_last_durations(results / "history.jsonl"),
+        read_last_durations(results / "history.jsonl"), folder_count=len(graph.nodes) + 1,
     )  # fmt: skip
     if not run:
         if as_json:

@@ -74,7 +74,10 @@ def estimate(
     targets: Mapping[str, Sequence[str]],
     durations: Mapping[str, float],
     gate_seconds: Mapping[str, float],
+    folder_count: int = 1,
 ) -> Estimate:
+    """``folder_count``: how many folders a restricted gate (typecheck) checks in a full run;
+    a restricted run is counted at its share of them."""
     picks: dict[str, LayerPick] = {pick.layer.name: pick for pick in selection.picks}
     tests: list[LayerEstimate] = []
     gates: list[LayerEstimate] = []
@@ -88,7 +91,8 @@ def estimate(
             )
         else:
             seconds = gate_seconds.get(layer.name, 0.0)
-            gates.append(LayerEstimate(layer.name, seconds if pick else 0.0, seconds))
+            share = 0.0 if pick is None else 1.0 if pick.whole else len(pick.targets) / folder_count
+            gates.append(LayerEstimate(layer.name, seconds * min(share, 1.0), seconds))
     return Estimate(tuple(tests), tuple(gates))
 
 
