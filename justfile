@@ -115,3 +115,11 @@ ci-report *FOLDERS:
 # Playwright E2E (Debian's Chromium) against the whole stack on free ports (budget 300 s); `just test-e2e --headed --slowmo 300` to watch
 test-e2e *ARGS:
     {{run}} edu test e2e -- {{ARGS}}
+
+# API fuzzing (schemathesis) against every service on free ports, fixed seed (budget 120 s); failures leave REPRODUCE.md in .edu/results/fuzz/
+test-fuzz *ARGS:
+    {{run}} edu test fuzz -- {{ARGS}}
+
+# The nightly fuzzing profile: a random seed (replay with EDU_FUZZ_SEED=<seed> just test-fuzz-nightly), more examples, longer sequences
+test-fuzz-nightly *ARGS:
+    {{run}} edu test fuzz-nightly -- {{ARGS}}

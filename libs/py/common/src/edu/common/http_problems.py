@@ -1,8 +1,9 @@
 """FastAPI exception handlers that answer every error as ``application/problem+json``.
 
 Install them with :func:`install_problem_handlers`. Bad input becomes a 400/422 with a message
-per field, domain errors keep their status, and anything unexpected becomes a 500 whose body
-names the request id but never the stack trace (which goes to the log instead).
+per field, domain errors keep their status, a 405 lists every method of the path in ``Allow``,
+and anything unexpected becomes a 500 whose body names the request id but never the stack trace
+(which goes to the log instead). The app's OpenAPI then documents those answers as sent.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from edu.common.allowed_methods import allowed_methods
+from edu.common.openapi_problems import document_problems
 from edu.common.problems import DomainError, FieldProblem
 from edu.common.request_context import RequestIdMiddleware, current_request_id
 
@@ -128,11 +132,12 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, StarletteHTTPException):  # pragma: no cover - registration bug
         raise exc
     detail = exc.detail if isinstance(exc.detail, str) else None
+    headers = dict(exc.headers) if exc.headers else {}
+    if exc.status_code == 405:
+        # Starlette lists only the first matching route's methods; list the whole path's.
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope))
     return problem_response(
-        exc.status_code,
-        detail,
-        instance=request.url.path,
-        headers=dict(exc.headers) if exc.headers else None,
+        exc.status_code, detail, instance=request.url.path, headers=headers or None
     )
 
 
@@ -201,6 +206,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _handle_domain)
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    document_problems(app, _problem_schemas)
+
+
+def _problem_schemas() -> dict[str, Any]:
+    _, schemas = models_json_schema(
+        [(Problem, "serialization")], ref_template="#/components/schemas/{model}"
+    )
+    found: dict[str, Any] = schemas.get("$defs", {})
+    return found
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -8,18 +8,46 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 
 from edu.common.http_problems import problem_responses
+from edu.common.openapi_links import link, links_on
 from edu.course.entrypoints.deps import ServicesDep, TeacherDep
 from edu.course.entrypoints.schemas import CourseIn, CourseOut, LessonIn, LessonOrderIn, LessonOut
 
 router = APIRouter(tags=["authoring"])
 CHANGE_ERRORS = problem_responses(401, 403, 404, 409, 422)
 
+# The authoring workflow as OpenAPI links: what a teacher does next with what an answer returns.
+_COURSE = "$response.body#/id"
+_SAME_COURSE = "$request.path.course_id"
+_COURSE_LINKS = {
+    "read": link("GET", "/teaching/courses/{course_id}", course_id=_COURSE),
+    "edit": link("PUT", "/courses/{course_id}", course_id=_COURSE),
+    "add_lesson": link("POST", "/courses/{course_id}/lessons", course_id=_COURSE),
+    "publish": link("POST", "/courses/{course_id}/publish", course_id=_COURSE),
+}
+_LESSON_LINKS = links_on(
+    201,
+    edit=link("PUT", "/courses/{course_id}/lessons/{lesson_id}",
+              course_id=_SAME_COURSE, lesson_id="$response.body#/id"),
+    remove=link("DELETE", "/courses/{course_id}/lessons/{lesson_id}",
+                course_id=_SAME_COURSE, lesson_id="$response.body#/id"),
+    publish=link("POST", "/courses/{course_id}/publish", course_id=_SAME_COURSE),
+    read_course=link("GET", "/teaching/courses/{course_id}", course_id=_SAME_COURSE),
+)  # fmt: skip
+# Once published, the course and its first lesson are in the public catalogue.
+_PUBLISHED_LINKS = links_on(
+    200,
+    catalogue=link("GET", "/courses/{course_id}", course_id=_COURSE),
+    first_lesson=link("GET", "/courses/{course_id}/lessons/{lesson_id}",
+                      course_id=_COURSE, lesson_id="$response.body#/lessons/0/id"),
+    unpublish=link("POST", "/courses/{course_id}/unpublish", course_id=_COURSE),
+)  # fmt: skip
+
 
 @router.post(
     "/courses",
     status_code=status.HTTP_201_CREATED,
     summary="Create a draft course",
-    responses=problem_responses(401, 403, 422),
+    responses={**problem_responses(401, 403, 422), **links_on(201, **_COURSE_LINKS)},
 )
 async def create_course(body: CourseIn, teacher: TeacherDep, wired: ServicesDep) -> CourseOut:
     """Start a new draft course owned by the calling teacher."""
@@ -60,7 +88,7 @@ async def edit_course(
     "/courses/{course_id}/lessons",
     status_code=status.HTTP_201_CREATED,
     summary="Add a lesson",
-    responses=CHANGE_ERRORS,
+    responses={**CHANGE_ERRORS, **_LESSON_LINKS},
 )
 async def add_lesson(
     course_id: UUID, body: LessonIn, teacher: TeacherDep, wired: ServicesDep
@@ -87,7 +115,19 @@ async def edit_lesson(
     "/courses/{course_id}/lessons/{lesson_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a lesson",
-    responses=CHANGE_ERRORS,
+    responses={
+        **CHANGE_ERRORS,
+        **links_on(
+            204,
+            read_removed=link(
+                "GET",
+                "/courses/{course_id}/lessons/{lesson_id}",
+                course_id=_SAME_COURSE,
+                lesson_id="$request.path.lesson_id",
+                description="The catalogue no longer shows a removed lesson (404).",
+            ),
+        ),
+    },
 )
 async def remove_lesson(
     course_id: UUID, lesson_id: UUID, teacher: TeacherDep, wired: ServicesDep
@@ -106,7 +146,11 @@ async def reorder_lessons(
     return CourseOut.of(course)
 
 
-@router.post("/courses/{course_id}/publish", summary="Publish a course", responses=CHANGE_ERRORS)
+@router.post(
+    "/courses/{course_id}/publish",
+    summary="Publish a course",
+    responses={**CHANGE_ERRORS, **_PUBLISHED_LINKS},
+)
 async def publish_course(course_id: UUID, teacher: TeacherDep, wired: ServicesDep) -> CourseOut:
     """Open the course to the catalogue and to enrolment; it needs at least one lesson (409)."""
     return CourseOut.of(await wired.authoring.publish(teacher.user_id, course_id))

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from edu.common.http_problems import problem_responses
+from edu.common.json_fields import NO_NUL
 from edu.course.domain.values import TAG_MAX, TAG_PATTERN, Level, normalise_tag
 from edu.course.entrypoints.deps import ServicesDep
 from edu.course.entrypoints.schemas import CataloguePageOut, LessonOut, PublishedCourseOut
@@ -20,7 +21,12 @@ router = APIRouter(tags=["catalogue"])
 async def browse_catalogue(
     wired: ServicesDep,
     q: Annotated[
-        str | None, Query(max_length=200, description="Words to search titles and summaries for.")
+        str | None,
+        Query(
+            max_length=200,
+            pattern=NO_NUL,
+            description="Words to search titles and summaries for.",
+        ),
     ] = None,
     teacher_id: Annotated[UUID | None, Query(description="Only this teacher's courses.")] = None,
     level: Annotated[Level | None, Query()] = None,

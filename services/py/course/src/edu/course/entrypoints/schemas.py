@@ -1,48 +1,67 @@
 """Request and response bodies of the course API (pydantic), and their mapping to the domain.
 
-The limits repeat the domain's (edu.course.domain.values) so OpenAPI documents them; the domain
-still checks everything, whoever calls it.
+The limits repeat the domain's (edu.course.domain.values) so OpenAPI documents them, and every
+value the documented schema allows is one the domain accepts (the API fuzzer holds us to it);
+the domain still checks everything, whoever calls it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from edu.common.json_fields import NOT_BLANK, JsonInt, Text
 from edu.course.domain import values
 from edu.course.domain.course import Course, CourseStatus, Lesson
 from edu.course.domain.values import CourseDetails, LessonContent, Level
 from edu.course.service_layer.ports import CataloguePage, CourseSummary
 
+# Patterns are checked with Python's `re`, whose escapes (\uXXXX) JSON Schema's dialect shares.
+_REQUEST = ConfigDict(extra="forbid", regex_engine="python-re")
+# Free text is edu.common's Text: no NUL, which PostgreSQL cannot store. A title also needs
+# something besides white space (NOT_BLANK): the domain strips titles and refuses empty ones.
+# A tag is a slug; capitals are accepted and stored lower-cased (the domain's normalise_tag).
+Tag = Annotated[
+    str, StringConstraints(max_length=values.TAG_MAX, pattern=r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+]
+# http(s), a host name, printable ASCII after it: a subset of what the domain's URL check
+# accepts (other characters are percent-encoded in a URL anyway).
+VIDEO_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
+
 
 class CourseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _REQUEST
 
-    title: str = Field(min_length=1, max_length=values.TITLE_MAX, examples=["Intro to Rust"])
-    summary: str = Field(default="", max_length=values.SUMMARY_MAX)
+    title: str = Field(
+        min_length=1, max_length=values.TITLE_MAX, pattern=NOT_BLANK, examples=["Intro to Rust"]
+    )
+    summary: Text = Field(default="", max_length=values.SUMMARY_MAX)
     level: Level = Level.BEGINNER
-    tags: list[str] = Field(default=[], max_length=values.TAGS_MAX, examples=[["rust"]])
+    tags: list[Tag] = Field(default=[], max_length=values.TAGS_MAX, examples=[["rust"]])
 
     def to_domain(self) -> CourseDetails:
         return CourseDetails(self.title, self.summary, self.level, tuple(self.tags))
 
 
 class LessonIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _REQUEST
 
-    title: str = Field(min_length=1, max_length=values.TITLE_MAX)
-    body_markdown: str = Field(default="", max_length=values.BODY_MAX)
-    video_url: str | None = Field(default=None, max_length=values.URL_MAX)
-    estimated_minutes: StrictInt = Field(default=10, ge=1, le=values.MINUTES_MAX)
+    title: str = Field(min_length=1, max_length=values.TITLE_MAX, pattern=NOT_BLANK)
+    body_markdown: Text = Field(default="", max_length=values.BODY_MAX)
+    video_url: str | None = Field(
+        default=None, max_length=values.URL_MAX, pattern=VIDEO_URL_PATTERN
+    )
+    estimated_minutes: JsonInt = Field(default=10, ge=1, le=values.MINUTES_MAX)
 
     def to_domain(self) -> LessonContent:
         return LessonContent(self.title, self.body_markdown, self.video_url, self.estimated_minutes)
 
 
 class LessonOrderIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _REQUEST
 
     lesson_ids: list[UUID] = Field(description="Every lesson of the course, in the new order.")
 

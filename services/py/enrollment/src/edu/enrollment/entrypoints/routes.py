@@ -8,10 +8,33 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Response, status
 
 from edu.common.http_problems import problem_responses
+from edu.common.openapi_links import link, links_on
 from edu.enrollment.entrypoints.deps import ServicesDep, StudentDep
 from edu.enrollment.entrypoints.schemas import CertificateOut, EnrolIn, EnrollmentOut
 
 router = APIRouter()
+
+# The learning workflow as OpenAPI links: enrol, complete what remains, verify the certificate.
+_COMPLETE = "/enrollments/{enrollment_id}/completed-lessons/{lesson_id}"
+_NEXT_LESSON = "$response.body#/remaining_lesson_ids/0"
+_ENROLMENT_LINKS = {
+    "read": link("GET", "/enrollments/{enrollment_id}", enrollment_id="$response.body#/id"),
+    "complete_next": link(
+        "PUT", _COMPLETE, enrollment_id="$response.body#/id", lesson_id=_NEXT_LESSON
+    ),
+}
+_PROGRESS_LINKS = links_on(
+    200,
+    complete_next=link(
+        "PUT", _COMPLETE, enrollment_id="$request.path.enrollment_id", lesson_id=_NEXT_LESSON
+    ),
+    verify_certificate=link(
+        "GET",
+        "/certificates/{code}",
+        code="$response.body#/certificate_code",
+        description="Once the last lesson is complete, its certificate verifies publicly.",
+    ),
+)
 
 
 @router.post(
@@ -20,8 +43,13 @@ router = APIRouter()
     summary="Enrol in a course",
     tags=["enrolments"],
     responses={
-        200: {"model": EnrollmentOut, "description": "Already enrolled: the existing enrolment."},
+        200: {
+            "model": EnrollmentOut,
+            "description": "Already enrolled: the existing enrolment.",
+            "links": _ENROLMENT_LINKS,
+        },
         **problem_responses(401, 403, 404, 409, 422, 503),
+        **links_on(201, **_ENROLMENT_LINKS),
     },
 )
 async def enrol(
@@ -50,7 +78,7 @@ async def list_enrolments(student: StudentDep, wired: ServicesDep) -> list[Enrol
     "/enrollments/{enrollment_id}",
     summary="Read one of my enrolments",
     tags=["enrolments"],
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses={**problem_responses(401, 403, 404, 422, 503), **_PROGRESS_LINKS},
 )
 async def read_enrolment(
     enrollment_id: UUID, student: StudentDep, wired: ServicesDep
@@ -63,7 +91,7 @@ async def read_enrolment(
     "/enrollments/{enrollment_id}/completed-lessons/{lesson_id}",
     summary="Mark a lesson complete",
     tags=["enrolments"],
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses={**problem_responses(401, 403, 404, 422, 503), **_PROGRESS_LINKS},
 )
 async def complete_lesson(
     enrollment_id: UUID, lesson_id: UUID, student: StudentDep, wired: ServicesDep

@@ -34,6 +34,9 @@ class EnrollmentOut(BaseModel):
     completed_at: datetime | None
     progress: ProgressOut
     completed_lesson_ids: list[UUID]
+    remaining_lesson_ids: list[UUID] = Field(
+        description="The course's lessons not completed yet (any order may be followed)."
+    )
     certificate_code: str | None = Field(
         description="Verification code of the certificate, once the course is completed."
     )
@@ -56,6 +59,9 @@ class EnrollmentOut(BaseModel):
                 percent=progress.percent,
             ),
             completed_lesson_ids=sorted(enrollment.completed_lessons),
+            remaining_lesson_ids=sorted(
+                standing.outline.lesson_ids - enrollment.completed_lessons.keys()
+            ),
             certificate_code=certificate.code if certificate else None,
         )
 

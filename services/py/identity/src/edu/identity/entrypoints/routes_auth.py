@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from edu.common.http_problems import problem_responses
+from edu.common.openapi_links import link, links_on
 from edu.identity.entrypoints.deps import ClientAddress, IdentityDep
 from edu.identity.entrypoints.schemas import (
     LogInRequest,
@@ -17,6 +18,17 @@ from edu.identity.service_layer.registration import SignUp
 from edu.identity.service_layer.sessions import IssuedTokens
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+
+_CREDENTIALS = {"email": "$request.body#/email", "password": "$request.body#/password"}
+_REFRESH_TOKEN = {"refresh_token": "$response.body#/refresh_token"}
+# What a client does with a fresh pair of tokens: refresh them later, or sign out.
+_TOKEN_LINKS = links_on(
+    200,
+    refresh=link("POST", "/auth/refresh", request_body=_REFRESH_TOKEN,
+                 description="Get new tokens with the refresh token."),
+    log_out=link("POST", "/auth/logout", request_body=_REFRESH_TOKEN,
+                 description="Sign out this session."),
+)  # fmt: skip
 
 
 def _tokens(issued: IssuedTokens) -> TokensOut:
@@ -33,7 +45,18 @@ def _tokens(issued: IssuedTokens) -> TokensOut:
     summary="Create an account",
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
-    responses=problem_responses(400, 409, 422),
+    responses={
+        **problem_responses(400, 409, 422),
+        **links_on(
+            201,
+            log_in=link(
+                "POST",
+                "/auth/login",
+                request_body=_CREDENTIALS,
+                description="Sign in to the new account.",
+            ),
+        ),
+    },
 )
 async def sign_up(body: SignUpRequest, identity: IdentityDep) -> UserOut:
     """Create a student account (or student and teacher with `teacher: true`)."""
@@ -47,7 +70,7 @@ async def sign_up(body: SignUpRequest, identity: IdentityDep) -> UserOut:
     "/login",
     summary="Sign in with email and password",
     response_model=TokensOut,
-    responses=problem_responses(400, 401, 422, 429, 503),
+    responses={**problem_responses(400, 401, 422, 429, 503), **_TOKEN_LINKS},
 )
 async def log_in(body: LogInRequest, identity: IdentityDep, address: ClientAddress) -> TokensOut:
     """Exchange email and password for an access token and a refresh token.
@@ -62,7 +85,7 @@ async def log_in(body: LogInRequest, identity: IdentityDep, address: ClientAddre
     "/refresh",
     summary="Get new tokens with a refresh token",
     response_model=TokensOut,
-    responses=problem_responses(400, 401, 422),
+    responses={**problem_responses(400, 401, 422), **_TOKEN_LINKS},
 )
 async def refresh(body: RefreshTokenRequest, identity: IdentityDep) -> TokensOut:
     """Spend a refresh token for a new pair. Presenting a spent one signs out every session

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from edu.identity.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from edu.identity.domain.user import User
 
 
@@ -17,8 +18,13 @@ class _Request(BaseModel):
 
 
 class SignUpRequest(_Request):
-    email: str = Field(max_length=320, examples=["ada@example.org"])
+    email: str = Field(
+        max_length=320, examples=["ada@example.org"], json_schema_extra={"format": "email"}
+    )
+    # The lengths are the policy's (edu.identity.domain.passwords), documented for clients.
     password: str = Field(
+        min_length=MIN_LENGTH,
+        max_length=MAX_LENGTH,
         description="At least 12 characters, not a common password, not your email address.",
         examples=["correct horse battery staple"],
     )

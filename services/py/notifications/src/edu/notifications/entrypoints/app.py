@@ -44,7 +44,7 @@ def make_app(settings: NotificationsSettings, **overrides: Any) -> FastAPI:
 
     app = FastAPI(
         title="eduplatform notifications",
-        version="0.1.0",
+        version="0.2.0",
         summary="In-app notifications and emails: welcome, enrolment confirmation, certificate.",
         lifespan=lifespan,
     )

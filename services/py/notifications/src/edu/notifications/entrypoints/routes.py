@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from edu.common.http_problems import problem_responses
+from edu.common.openapi_links import link, links_on
 from edu.notifications.entrypoints.deps import CurrentPrincipal, NotificationsDep
 from edu.notifications.entrypoints.schemas import (
     NotificationOut,
@@ -25,7 +26,18 @@ router = APIRouter()
     "/notifications",
     summary="My notifications",
     response_model=NotificationPageOut,
-    responses=problem_responses(401),
+    responses={
+        **problem_responses(401, 422),
+        **links_on(
+            200,
+            mark_first_read=link(
+                "POST",
+                "/notifications/{notification_id}/read",
+                notification_id="$response.body#/items/0/id",
+                description="Mark the newest notification on the page read.",
+            ),
+        ),
+    },
     tags=["notifications"],
 )
 async def my_notifications(

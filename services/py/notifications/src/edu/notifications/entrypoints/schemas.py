@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from edu.notifications.domain.notifications import Notification, NotificationKind
 from edu.notifications.domain.preferences import Preferences
@@ -55,7 +55,8 @@ class UnreadCountOut(BaseModel):
 class PreferencesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    enrollment_emails: bool = Field(
+    # Strict: 0, 1 and "yes" are not booleans (FastAPI's lax default would take them).
+    enrollment_emails: StrictBool = Field(
         description="Send an email when you enrol in a course (the notification stays either way)."
     )
 

@@ -1,0 +1,1 @@
+"""The API fuzzing tier (schemathesis): the stack it fuzzes, its users, its reproductions."""

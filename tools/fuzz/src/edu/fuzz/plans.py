@@ -1,0 +1,79 @@
+"""Per service: which users fuzz it, which seeded values it may draw, and its exclusions.
+
+Every exclusion switches off one check for one operation and says why next to it. There is no
+list of known failures: what the fuzzer finds gets fixed in the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from edu.fuzz.configuration import Exclusion, ServicePlan
+from edu.fuzz.seeds import PublishedCourse
+
+STUDENTS = ("student", "student-peer")
+TEACHERS = ("teacher", "teacher-peer")
+
+EXCLUSIONS: dict[str, tuple[Exclusion, ...]] = {
+    "identity": (
+        Exclusion(
+            "POST /auth/signup",
+            "positive_data_acceptance",
+            "the password policy also refuses common passwords, passwords of fewer than five "
+            "different characters and passwords containing the email address; JSON Schema "
+            "cannot say that, so a schema-valid sign-up is rightly answered 422",
+            also_expected=("422",),
+        ),
+    ),
+    "course": (
+        Exclusion(
+            "PUT /courses/{course_id}/lesson-order",
+            "positive_data_acceptance",
+            "the new order must name exactly the course's current lessons, which no schema "
+            "can know; any other list of ids is rightly answered 422",
+            also_expected=("422",),
+        ),
+    ),
+    "enrollment": (),
+    "notifications": (),
+}
+
+
+# The journey (edu.fuzz.journey): a teacher authors and publishes, a student enrols and learns.
+JOURNEY = ServicePlan(
+    "journey", users=("teacher", "student"), stateful_only=True, stateful_weight=2
+)
+# Only the steps of the journey, so the sequences walk it instead of every side road (each
+# service's own run covers those).
+JOURNEY_OPERATIONS = (
+    "POST /courses",
+    "POST /courses/{course_id}/lessons",
+    "POST /courses/{course_id}/publish",
+    "POST /enrollments",
+    "PUT /enrollments/{enrollment_id}/completed-lessons/{lesson_id}",
+    "GET /certificates/{code}",
+)
+
+
+def service_plan(name: str, published: Sequence[PublishedCourse] = ()) -> ServicePlan:
+    if name == "course":
+        return ServicePlan(name, users=TEACHERS, exclusions=EXCLUSIONS[name])
+    if name == "enrollment" and published:
+        # Enrolment needs a course another service published: half the generated course and
+        # lesson ids are the seeded ones, so the success paths run, not only the 404s.
+        return ServicePlan(
+            name,
+            users=STUDENTS,
+            exclusions=EXCLUSIONS[name],
+            dictionaries={
+                "published_courses": [str(c.course_id) for c in published],
+                "seeded_lessons": [str(lesson) for c in published for lesson in c.lesson_ids],
+            },
+            parameters={
+                "body.course_id": "published_courses",
+                "path.lesson_id": "seeded_lessons",
+            },
+        )
+    if name in EXCLUSIONS:  # enrollment without seeds too (unit tests)
+        return ServicePlan(name, users=STUDENTS, exclusions=EXCLUSIONS[name])
+    raise KeyError(f"no fuzzing plan for service {name!r}")

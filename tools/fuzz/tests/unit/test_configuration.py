@@ -1,0 +1,80 @@
+"""The schemathesis configuration: every check on, the profile's budget, reasons required."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import schemathesis
+
+from edu.fuzz.configuration import (
+    ALL_CHECKS,
+    Exclusion,
+    InvalidExclusion,
+    ServicePlan,
+    schemathesis_config,
+)
+from edu.fuzz.plans import EXCLUSIONS, JOURNEY, service_plan
+from edu.fuzz.profiles import NIGHTLY, PR
+
+AUTH = Path("/tmp/auth.json")
+
+
+class TestExclusions:
+    def test_a_reason_of_a_few_words_is_required(self) -> None:
+        with pytest.raises(InvalidExclusion, match="written reason"):
+            Exclusion("GET /x", "ignored_auth", "flaky")
+
+    def test_only_known_checks_can_be_relaxed(self) -> None:
+        with pytest.raises(InvalidExclusion, match="no check named"):
+            Exclusion("GET /x", "not_a_check", "because this one is not a real check")
+
+    def test_a_tolerance_keeps_the_check_on_and_adds_statuses(self) -> None:
+        tolerance = Exclusion(
+            "POST /x", "positive_data_acceptance", "rules no schema can state", ("422",)
+        )
+        setting = tolerance.as_operation_config()["checks"]["positive_data_acceptance"]
+        assert "enabled" not in setting
+        assert setting["expected-statuses"][-1] == "422"
+        assert "2xx" in setting["expected-statuses"]
+
+    def test_no_service_switches_a_check_off_entirely(self) -> None:
+        # Every relaxation so far keeps its check running; a real exclusion would show here.
+        assert all(e.also_expected for plan in EXCLUSIONS.values() for e in plan)
+
+
+class TestSchemathesisConfig:
+    @pytest.mark.parametrize("name", ["identity", "course", "enrollment", "notifications"])
+    def test_schemathesis_accepts_every_service_plan(self, name: str) -> None:
+        config = schemathesis_config(PR, service_plan(name), AUTH)
+        schemathesis.Config.from_dict(config)  # raises on anything it does not understand
+
+    def test_every_check_is_on_with_a_hang_detector(self) -> None:
+        config = schemathesis.Config.from_dict(
+            schemathesis_config(PR, service_plan("course"), AUTH)
+        )
+        checks = config.projects.get_default().checks
+        assert all(
+            checks.get_by_name(name=n).enabled for n in ALL_CHECKS if n != "max_response_time"
+        )
+        assert checks.max_response_time.limit is not None
+
+    def test_pr_is_derandomised_and_nightly_is_not(self) -> None:
+        plan = ServicePlan("x", users=("student",))
+        assert schemathesis_config(PR, plan, AUTH)["generation"]["deterministic"] is True
+        assert schemathesis_config(NIGHTLY, plan, AUTH)["generation"]["deterministic"] is False
+
+    def test_the_journey_only_walks_links_on_valid_data(self) -> None:
+        config = schemathesis_config(PR, JOURNEY, AUTH)
+        assert config["phases"]["fuzzing"] == {"enabled": False}
+        assert config["phases"]["stateful"]["generation"]["mode"] == "positive"
+
+    def test_enrollment_draws_seeded_courses(self) -> None:
+        from uuid import uuid4
+
+        from edu.fuzz.seeds import PublishedCourse
+
+        seeded = PublishedCourse(uuid4(), (uuid4(),))
+        config = schemathesis_config(PR, service_plan("enrollment", [seeded]), AUTH)
+        assert config["dictionaries"]["published_courses"]["values"] == [str(seeded.course_id)]
+        assert config["parameters"]["body.course_id"]["dictionary"] == "published_courses"
