@@ -1,4 +1,5 @@
-"""This repository's own workflows, registry and recorded test times.
+"""This repository's own workflows, registry and recorded test times (it reads the whole
+repository, so it lives with the integration tests, not in the unit layer's budget).
 
 The selection must pay off: a change to one leaf service (one nothing else runs) may select
 at most a third of the pull-request tests' recorded time (.test_durations, refreshed by
