@@ -10,10 +10,11 @@ import nats
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from edu.db.outbox import JetStreamPublisher, OutboxEvent
+from edu.db.outbox import JetStreamPublisher
+from edu.events import DecodedEvent, decode
 
 MakePublisher = Callable[[str], JetStreamPublisher]
-ReadStream = Callable[[str], Awaitable[list[OutboxEvent]]]
+ReadStream = Callable[[str], Awaitable[list[DecodedEvent]]]
 
 
 @pytest.fixture(scope="session")
@@ -58,9 +59,10 @@ async def make_publisher(stream: str, subject_prefix: str) -> AsyncIterator[Make
 
 @pytest.fixture
 def read_stream(stream: str) -> ReadStream:
-    """Every event stored in this test's stream on the server at ``url``, in stream order."""
+    """Every event stored in this test's stream on the server at ``url``, in stream order,
+    decoded from the wire with ``edu.events.decode`` (the way every consumer reads them)."""
 
-    async def read(url: str) -> list[OutboxEvent]:
+    async def read(url: str) -> list[DecodedEvent]:
         client = await nats.connect(url)
         try:
             js = client.jetstream()
@@ -68,10 +70,10 @@ def read_stream(stream: str) -> ReadStream:
             if count == 0:
                 return []
             subscription = await js.pull_subscribe("", stream=stream)
-            events: list[OutboxEvent] = []
+            events: list[DecodedEvent] = []
             while len(events) < count:
                 batch = await subscription.fetch(count - len(events), timeout=2)
-                events.extend(OutboxEvent.from_json(message.data) for message in batch)
+                events.extend(decode(message.data) for message in batch)
             return events
         finally:
             await client.close()

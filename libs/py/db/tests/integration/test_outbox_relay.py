@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edu.common.clock import FakeClock
 from edu.db.outbox import OUTBOX, FakeEventPublisher, JetStreamPublisher, OutboxEvent, OutboxRelay
 from edu.db.uow import SqlAlchemyUnitOfWork
+from edu.events import DecodedEvent
+from edu.proto_gen.events.v1.course_events_pb2 import CourseUpdated
 from edu.testing.nats_servers import NatsServerFactory
 
 MakePublisher = Callable[[str], JetStreamPublisher]
-ReadStream = Callable[[str], Awaitable[list[OutboxEvent]]]
+ReadStream = Callable[[str], Awaitable[list[DecodedEvent]]]
 Sessions = async_sessionmaker[AsyncSession]
 
 # Three aggregates whose events interleave, as concurrent use cases would write them.
@@ -31,7 +34,7 @@ async def write(sessions: Sessions, plan: list[tuple[str, int]]) -> list[OutboxE
             type="course.updated",
             aggregate_id=aggregate_id,
             version=version,
-            payload={"v": version},
+            payload=CourseUpdated(course_id=aggregate_id, title=f"v{version}"),
             clock=clock,
         )
         async with SqlAlchemyUnitOfWork(sessions) as uow:
@@ -47,7 +50,7 @@ async def unpublished(sessions: Sessions) -> int:
         return (await session.execute(query)).scalar_one()
 
 
-def versions_by_aggregate(events: list[OutboxEvent]) -> dict[str, list[int]]:
+def versions_by_aggregate(events: list[DecodedEvent]) -> dict[str, list[int]]:
     seen: dict[str, list[int]] = defaultdict(list)
     for event in events:
         seen[event.aggregate_id].append(event.version)
@@ -150,6 +153,51 @@ class TestPublishingInOrder:
         await drain(relay, sessions)
 
         assert [e.id for e in await read_stream(nats_url)] == [e.id for e in written]
+
+
+class TestTheWireFormat:
+    async def test_events_travel_as_the_generated_envelope_with_their_typed_payload(
+        self,
+        sessions: Sessions,
+        nats_url: str,
+        make_publisher: MakePublisher,
+        read_stream: ReadStream,
+    ) -> None:
+        [written] = await write(sessions, [("a", 1)])
+
+        await drain(OutboxRelay(sessions, make_publisher(nats_url)), sessions)
+
+        [delivered] = await read_stream(nats_url)
+        assert (delivered.id, delivered.type, delivered.aggregate) == (
+            written.id,
+            "course.updated",
+            "course",
+        )
+        assert delivered.occurred_at == written.occurred_at
+        assert delivered.payload == CourseUpdated(course_id="a", title="v1")
+
+    async def test_a_stored_event_that_breaks_the_contract_is_held_back_with_the_reason(
+        self, sessions: Sessions
+    ) -> None:
+        # Written around OutboxEvent.new (which would refuse it), as an old build might have.
+        async with sessions() as session, session.begin():
+            await session.execute(
+                insert(OUTBOX).values(
+                    id=uuid.uuid4(),
+                    type="user.registered",
+                    aggregate="user",
+                    aggregate_id="u-1",
+                    version=1,
+                    occurred_at=FakeClock().now(),
+                    payload={"user_id": "u-1", "roles": ["student"]},
+                )
+            )
+        relay = OutboxRelay(sessions, JetStreamPublisher("nats://127.0.0.1:1"))
+
+        assert await relay.relay_once() == 0
+        async with sessions() as session:
+            error = (await session.execute(select(OUTBOX.c.last_error))).scalar_one()
+        assert "does not match edu.events.v1.UserRegistered" in error
 
 
 class TestSurvivingAnOutage:

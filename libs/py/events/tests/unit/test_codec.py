@@ -20,26 +20,40 @@ from edu.events import (
     decode,
     encode,
     payload_field,
+    payload_for,
     payload_of,
 )
-from edu.proto_gen.events.v1 import envelope_pb2, identity_events_pb2
+from edu.proto_gen.events.v1 import course_events_pb2, envelope_pb2, identity_events_pb2
 
 # One valid payload per member of EventEnvelope's oneof (as a producer stores it).
 SAMPLES: dict[str, dict[str, Any]] = {
     "user.registered": {"user_id": "u-1", "email": "ada@example.org", "role": "ROLE_STUDENT"},
+    "user.role_granted": {"user_id": "u-1", "role": "ROLE_TEACHER"},
     "course.published": {
         "course_id": "c-1",
         "teacher_id": "t-1",
         "title": "Compilers",
         "lesson_ids": ["l-1", "l-2"],
     },
-    "course.unpublished": {"course_id": "c-1", "teacher_id": "t-1"},
+    "course.unpublished": {
+        "course_id": "c-1",
+        "teacher_id": "t-1",
+        "title": "Compilers",
+        "lesson_ids": ["l-1"],
+    },
+    "course.updated": {
+        "course_id": "c-1",
+        "teacher_id": "t-1",
+        "title": "Compilers II",
+        "lesson_ids": ["l-2", "l-1"],
+    },
     "enrollment.created": {"enrollment_id": "e-1", "student_id": "s-1", "course_id": "c-1"},
     "lesson.completed": {
         "enrollment_id": "e-1",
         "student_id": "s-1",
         "course_id": "c-1",
         "lesson_id": "l-1",
+        "progress_percent": 50,
     },
     "course.completed": {"enrollment_id": "e-1", "student_id": "s-1", "course_id": "c-1"},
     "certificate.issued": {
@@ -148,8 +162,25 @@ class TestContractOnTheWayOut:
     def test_an_event_type_the_envelope_does_not_carry_is_rejected_saying_where_to_add_it(
         self,
     ) -> None:
-        with pytest.raises(EventContractError, match=r"course_updated.*envelope\.proto"):
-            encode(Stored(type="course.updated", payload={}))
+        with pytest.raises(EventContractError, match=r"course_archived.*envelope\.proto"):
+            encode(Stored(type="course.archived", payload={}))
+
+
+class TestPayloadFor:
+    def test_gives_the_dict_to_store_for_the_event_types_own_message(self) -> None:
+        message = course_events_pb2.CourseUpdated(course_id="c-1", lesson_ids=["l-1"])
+
+        assert payload_for("course.updated", message) == {"course_id": "c-1", "lesson_ids": ["l-1"]}
+
+    def test_refuses_another_events_message_even_when_its_fields_would_parse(self) -> None:
+        message = course_events_pb2.CoursePublished(course_id="c-1")
+
+        with pytest.raises(EventContractError, match=r"edu\.events\.v1\.CourseUpdated"):
+            payload_for("course.updated", message)
+
+    def test_refuses_an_event_type_the_envelope_does_not_carry(self) -> None:
+        with pytest.raises(EventContractError, match="no payload in the envelope"):
+            payload_for("course.archived", course_events_pb2.CourseUpdated())
 
 
 class TestEventsThisBuildDoesNotKnow:
@@ -196,22 +227,11 @@ class TestMalformedInput:
 
 
 class TestEnvelopesFromBeforeTheContract:
-    def test_an_old_style_payload_is_read_keeping_the_fields_the_contract_has(self) -> None:
+    def test_a_known_event_with_its_payload_under_payload_is_malformed_not_skipped(self) -> None:
         payload = {"user_id": "u-1", "email": "ada@example.org", "roles": ["student"]}
 
-        decoded = decode(wire(payload=payload))
-
-        assert isinstance(decoded.payload, identity_events_pb2.UserRegistered)
-        assert (decoded.payload.user_id, decoded.payload.email) == ("u-1", "ada@example.org")
-
-    def test_an_old_style_payload_of_an_unknown_event_is_unknown(self) -> None:
-        assert decode(wire(type="course.updated", payload={"v": 1})).payload == UnknownPayload(
-            "course.updated"
-        )
-
-    def test_an_old_style_payload_with_wrong_types_is_malformed(self) -> None:
-        with pytest.raises(MalformedEvent, match="old-style payload"):
-            decode(wire(payload={"user_id": {"nested": True}}))
+        with pytest.raises(MalformedEvent, match="carries no 'user_registered' payload"):
+            decode(wire(payload=payload))
 
 
 def test_json_format_is_the_one_the_adr_names() -> None:

@@ -9,8 +9,10 @@ from edu.proto_gen.events.v1 import enrollment_events_pb2, envelope_pb2, identit
 
 EVENT_TYPES = {
     "user.registered",
+    "user.role_granted",
     "course.published",
     "course.unpublished",
+    "course.updated",
     "enrollment.created",
     "lesson.completed",
     "course.completed",

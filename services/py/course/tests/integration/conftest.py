@@ -43,7 +43,9 @@ def minter() -> TokenMinter:
 
 @pytest.fixture
 def app(sessions: async_sessionmaker[AsyncSession], minter: TokenMinter) -> FastAPI:
-    settings = CourseSettings(database_url="postgresql+asyncpg://unused/unused", nats_url=None)
+    settings = CourseSettings(
+        database_url="postgresql+asyncpg://unused/unused", nats_url=None, grpc_port=0
+    )
     return make_app(settings, sessions=sessions, verifier=TokenVerifier.from_keys(minter.jwks()))
 
 

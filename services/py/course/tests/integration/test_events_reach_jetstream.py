@@ -18,7 +18,9 @@ from edu.course.adapters.orm import courses, outbox
 from edu.course.entrypoints.app import make_app
 from edu.course.settings import CourseSettings
 from edu.db.engine import create_engine, session_factory
-from edu.db.outbox import JetStreamPublisher, OutboxEvent
+from edu.db.outbox import JetStreamPublisher
+from edu.events import decode
+from edu.proto_gen.events.v1.course_events_pb2 import CoursePublished
 
 
 class TestEventsReachJetStream:
@@ -35,7 +37,7 @@ class TestEventsReachJetStream:
         await js.add_stream(name=stream, subjects=[f"{prefix}.>"])
         engine = create_engine(database_url, pool_size=2)
         app = make_app(
-            CourseSettings(database_url=database_url, nats_url=None),
+            CourseSettings(database_url=database_url, nats_url=None, grpc_port=0),
             sessions=session_factory(engine),
             verifier=TokenVerifier.from_keys(minter.jwks()),
             publisher=JetStreamPublisher(nats_url, stream=stream, subject_prefix=prefix),
@@ -56,9 +58,10 @@ class TestEventsReachJetStream:
                     await c.post(f"/courses/{course_id}/publish", headers=teacher)
                 subscription = await js.pull_subscribe(f"{prefix}.course.published", stream=stream)
                 [message] = await subscription.fetch(1, timeout=10)
-            event = OutboxEvent.from_json(message.data)
+            event = decode(message.data)
             assert (event.type, event.aggregate_id) == ("course.published", str(course_id))
-            assert len(event.payload["lesson_ids"]) == 1
+            assert isinstance(event.payload, CoursePublished)
+            assert (event.payload.title, len(event.payload.lesson_ids)) == ("Bus", 1)
             assert message.header is not None
             assert message.header["Nats-Msg-Id"] == str(event.id)
         finally:

@@ -12,6 +12,12 @@ from edu.course.adapters.fakes import FakeCourseDatabase
 from edu.course.domain.course import CourseStatus
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.course.service_layer.authoring import CourseAuthoring
+from edu.events import decode, encode
+from edu.proto_gen.events.v1.course_events_pb2 import (
+    CoursePublished,
+    CourseUnpublished,
+    CourseUpdated,
+)
 
 TEACHER = uuid4()
 
@@ -78,7 +84,12 @@ class TestPublish:
         assert event.aggregate == "course"
         assert event.aggregate_id == str(course.id)
         assert event.version == published.version
-        assert event.payload["lesson_ids"] == [str(lesson.id)]
+        assert decode(encode(event)).payload == CoursePublished(
+            course_id=str(course.id),
+            teacher_id=str(TEACHER),
+            title="Pottery",
+            lesson_ids=[str(lesson.id)],
+        )
 
     async def test_publishing_without_lessons_is_a_conflict_and_writes_no_event(
         self, db: FakeCourseDatabase, authoring: CourseAuthoring
@@ -98,6 +109,41 @@ class TestPublish:
         await authoring.unpublish(TEACHER, course.id)
         assert [e.type for e in db.outbox] == ["course.published", "course.unpublished"]
         assert db.courses[course.id].events == []
+        unpublished = decode(encode(db.outbox[1])).payload
+        assert isinstance(unpublished, CourseUnpublished)
+        assert (unpublished.title, len(unpublished.lesson_ids)) == ("Pottery", 1)
+
+    async def test_changing_a_published_course_sends_its_new_snapshot_as_course_updated(
+        self, db: FakeCourseDatabase, authoring: CourseAuthoring
+    ) -> None:
+        course = await authoring.create_course(TEACHER, CourseDetails("Pottery"))
+        first = (await authoring.add_lesson(TEACHER, course.id, LessonContent("Clay"))).lesson
+        await authoring.publish(TEACHER, course.id)
+        second = (await authoring.add_lesson(TEACHER, course.id, LessonContent("Glaze"))).lesson
+        await authoring.edit_course(TEACHER, course.id, CourseDetails("Stoneware"))
+
+        updates = [decode(encode(e)) for e in db.outbox if e.type == "course.updated"]
+
+        assert [(u.version, u.payload) for u in updates] == [
+            (
+                4,
+                CourseUpdated(
+                    course_id=str(course.id),
+                    teacher_id=str(TEACHER),
+                    title="Pottery",
+                    lesson_ids=[str(first.id), str(second.id)],
+                ),
+            ),
+            (
+                5,
+                CourseUpdated(
+                    course_id=str(course.id),
+                    teacher_id=str(TEACHER),
+                    title="Stoneware",
+                    lesson_ids=[str(first.id), str(second.id)],
+                ),
+            ),
+        ]
 
 
 class TestOwnCourses:

@@ -15,6 +15,13 @@ from edu.enrollment.service_layer.certificates import CertificateVerification
 from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.enrollment.service_layer.enrolments import Enrolments
 from edu.enrollment.service_layer.ports import CourseServiceUnavailable
+from edu.events import decode, encode
+from edu.proto_gen.events.v1.enrollment_events_pb2 import (
+    CertificateIssued,
+    CourseCompleted,
+    EnrollmentCreated,
+    LessonCompleted,
+)
 
 STUDENT = uuid4()
 
@@ -96,6 +103,16 @@ class TestEnrol:
         assert directory.asked == [course.course_id]
         assert db.outlines[course.course_id] == course
 
+    async def test_a_draft_fetched_from_the_course_service_is_remembered_and_refuses_students(
+        self, db: FakeEnrollmentDatabase, directory: FakeCourseDirectory, enrolments: Enrolments
+    ) -> None:
+        draft = replace(published(), published=False)
+        directory.outlines[draft.course_id] = draft
+        with pytest.raises(Conflict, match="not open"):
+            await enrolments.enrol(STUDENT, draft.course_id)
+        assert db.outlines[draft.course_id] == draft
+        assert db.enrollments == {}
+
     async def test_a_course_unknown_everywhere_is_not_found(self, enrolments: Enrolments) -> None:
         with pytest.raises(NotFound):
             await enrolments.enrol(STUDENT, uuid4())
@@ -134,6 +151,35 @@ class TestCompleteLesson:
         assert [e.version for e in db.outbox] == [1, 2, 3, 4, 5]
         certificate = await CertificateVerification(db.unit_of_work).verify("verify-me")
         assert certificate.enrollment_id == enrollment_id
+
+    async def test_the_events_are_the_contracts_messages_progress_and_code_included(
+        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    ) -> None:
+        enrollment_id, course = await self.enrolled(db, enrolments)
+        first, second = sorted(course.lesson_ids)
+        await enrolments.complete_lesson(STUDENT, enrollment_id, first)
+        await enrolments.complete_lesson(STUDENT, enrollment_id, second)
+
+        payloads = [decode(encode(event)).payload for event in db.outbox]
+
+        ids = {
+            "enrollment_id": str(enrollment_id),
+            "student_id": str(STUDENT),
+            "course_id": str(course.course_id),
+        }
+        certificate = payloads[4]
+        assert isinstance(certificate, CertificateIssued)
+        assert payloads == [
+            EnrollmentCreated(**ids),
+            LessonCompleted(**ids, lesson_id=str(first), progress_percent=50),
+            LessonCompleted(**ids, lesson_id=str(second), progress_percent=100),
+            CourseCompleted(**ids),
+            CertificateIssued(
+                **ids,
+                certificate_id=certificate.certificate_id,
+                verification_code="verify-me",
+            ),
+        ]
 
     async def test_completing_a_lesson_twice_writes_nothing_the_second_time(
         self, db: FakeEnrollmentDatabase, enrolments: Enrolments

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 
@@ -13,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from edu.db.databases import create_database, drop_database
 from edu.db.migrations import revisions, schema_differences, stairway
 from edu.db.outbox import JetStreamPublisher, OutboxRelay
+from edu.events import decode
 from edu.identity.adapters.orm import metadata
+from edu.proto_gen.events.v1.identity_events_pb2 import ROLE_STUDENT, UserRegistered
 from edu.testing.database_fixtures import PostgresServer
 
 
@@ -60,9 +61,11 @@ class TestPublishingUserRegistered:
             (message,) = await subscription.fetch(1, timeout=2)
         finally:
             await client_nc.close()
-        envelope = json.loads(message.data)
+        event = decode(message.data)
         assert message.subject == f"{prefix}.user.registered"
         assert message.headers is not None
-        assert message.headers["Nats-Msg-Id"] == envelope["id"]
-        assert envelope["aggregate_id"] == created.json()["id"]
-        assert envelope["payload"]["email"] == "ada@example.org"
+        assert message.headers["Nats-Msg-Id"] == str(event.id)
+        assert event.aggregate_id == created.json()["id"]
+        assert event.payload == UserRegistered(
+            user_id=created.json()["id"], email="ada@example.org", role=ROLE_STUDENT
+        )

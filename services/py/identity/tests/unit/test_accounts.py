@@ -6,10 +6,12 @@ import uuid
 
 import pytest
 
+from edu.events import decode, encode
 from edu.identity.adapters.fakes import FakeUnitOfWork
 from edu.identity.domain.user import AccountGone, Role
 from edu.identity.service_layer.accounts import Accounts
 from edu.identity.service_layer.registration import Registration, SignUp
+from edu.proto_gen.events.v1.identity_events_pb2 import ROLE_TEACHER, UserRoleGranted
 
 
 class TestBecomingATeacher:
@@ -26,7 +28,10 @@ class TestBecomingATeacher:
         assert first.roles == again.roles == {Role.STUDENT, Role.TEACHER}
         granted = [e for e in uow.committed_events if e.type == "user.role_granted"]
         assert len(granted) == 1
-        assert (granted[0].version, granted[0].payload["role"]) == (2, "teacher")
+        assert granted[0].version == 2
+        assert decode(encode(granted[0])).payload == UserRoleGranted(
+            user_id=str(user.id), role=ROLE_TEACHER
+        )
         assert (await accounts.profile(user.id)).is_teacher
 
     async def test_a_deleted_account_cannot_become_anything(self, accounts: Accounts) -> None:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from edu.events import decode, encode
 from edu.identity.adapters.fakes import FakeUnitOfWork
 from edu.identity.domain.email import EmailAddress, InvalidEmail
 from edu.identity.domain.passwords import WeakPassword
 from edu.identity.domain.user import EmailAlreadyRegistered, Role
 from edu.identity.service_layer.registration import Registration, SignUp
+from edu.proto_gen.events.v1.identity_events_pb2 import (
+    ROLE_STUDENT,
+    ROLE_TEACHER,
+    UserRegistered,
+)
 
 PASSWORD = "violet-kettle-orbit-9"
 
@@ -34,14 +40,21 @@ class TestSigningUp:
         (event,) = uow.committed_events
         assert event.type == "user.registered"
         assert (event.aggregate, event.aggregate_id, event.version) == ("user", str(user.id), 1)
-        assert event.payload["email"] == "ada@example.org"
-        assert event.payload["roles"] == ["student"]
+        assert decode(encode(event)).payload == UserRegistered(
+            user_id=str(user.id), email="ada@example.org", role=ROLE_STUDENT
+        )
 
-    async def test_a_teacher_may_say_so_at_sign_up(self, registration: Registration) -> None:
+    async def test_a_teacher_may_say_so_at_sign_up_and_is_announced_as_one(
+        self, registration: Registration, uow: FakeUnitOfWork
+    ) -> None:
         user = await registration.sign_up(
             SignUp(email="t@example.org", password=PASSWORD, as_teacher=True)
         )
         assert user.roles == {Role.STUDENT, Role.TEACHER}
+        (event,) = uow.committed_events
+        payload = decode(encode(event)).payload
+        assert isinstance(payload, UserRegistered)
+        assert payload.role == ROLE_TEACHER
 
 
 class TestRefusingToSignUp:

@@ -5,7 +5,8 @@
   the contract on the way out.
 * :func:`decode` turns those bytes back into a :class:`DecodedEvent` whose payload is the typed
   message, or :class:`UnknownPayload` for an event this build does not know yet.
-* :func:`payload_of` gives producers the dict to store from a typed payload message.
+* :func:`payload_for` gives producers the dict to store from a typed payload message (checked
+  to be that event type's payload); ``edu.db.outbox.OutboxEvent.new`` calls it for them.
 * :mod:`edu.events.jetstream_consumer` (imported on its own: it needs NATS) is the durable
   consumer with explicit acks and a dead-letter subject; :mod:`edu.events.dispositions` holds
   its rules (acknowledge, redeliver with backoff, dead-letter after N deliveries).
@@ -18,6 +19,7 @@ from edu.events.codec import (
     UnknownPayload,
     decode,
     encode,
+    payload_for,
     payload_of,
 )
 from edu.events.errors import EventContractError, MalformedEvent
@@ -32,5 +34,6 @@ __all__ = [
     "encode",
     "is_known_event_type",
     "payload_field",
+    "payload_for",
     "payload_of",
 ]

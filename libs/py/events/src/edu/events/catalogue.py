@@ -29,6 +29,14 @@ def is_payload_field(name: str) -> bool:
     return name in _PAYLOAD_FIELDS
 
 
+def payload_message_name(event_type: str) -> str | None:
+    """The full protobuf name of ``event_type``'s payload message; None for an unknown type."""
+    if not is_known_event_type(event_type):
+        return None
+    message = EventEnvelope.DESCRIPTOR.fields_by_name[payload_field(event_type)].message_type
+    return message.full_name if message is not None else None
+
+
 def contract_name(event_type: str) -> str:
     """The full protobuf name of ``event_type``'s payload message, for error messages."""
     message = EventEnvelope.DESCRIPTOR.fields_by_name[payload_field(event_type)].message_type

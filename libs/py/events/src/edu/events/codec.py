@@ -17,9 +17,13 @@ from uuid import UUID
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
-from edu.events.catalogue import contract_name, is_known_event_type, payload_field
+from edu.events.catalogue import (
+    contract_name,
+    is_known_event_type,
+    payload_field,
+    payload_message_name,
+)
 from edu.events.errors import EventContractError, MalformedEvent
-from edu.events.legacy import legacy_payload
 from edu.proto_gen.events.v1.envelope_pb2 import EventEnvelope
 
 
@@ -110,7 +114,7 @@ def decode(data: bytes | str) -> DecodedEvent:
         aggregate=envelope.aggregate,
         aggregate_id=envelope.aggregate_id,
         version=envelope.version,
-        payload=_payload(envelope, raw),
+        payload=_payload(envelope),
     )
 
 
@@ -119,11 +123,32 @@ def payload_of(message: Message) -> dict[str, Any]:
     return json_format.MessageToDict(message, preserving_proto_field_name=True)
 
 
-def _payload(envelope: EventEnvelope, raw: dict[str, Any]) -> Message | UnknownPayload:
+def payload_for(event_type: str, message: Message) -> dict[str, Any]:
+    """:func:`payload_of` ``message``, after checking it is the payload type of ``event_type``.
+
+    Two payloads may share field names (``CoursePublished`` and ``CourseUpdated``), so the
+    parse in :func:`encode` alone would not notice a producer storing one as the other.
+    """
+    expected = payload_message_name(event_type)
+    if message.DESCRIPTOR.full_name != expected:
+        raise EventContractError(
+            f"a {event_type} event carries {expected or 'no payload in the envelope'}, "
+            f"not {message.DESCRIPTOR.full_name}"
+        )
+    return payload_of(message)
+
+
+def _payload(envelope: EventEnvelope) -> Message | UnknownPayload:
     carried = envelope.WhichOneof("payload")
     if carried is None:
-        legacy = legacy_payload(envelope, raw)
-        return legacy if legacy is not None else UnknownPayload(envelope.type)
+        if is_known_event_type(envelope.type):
+            # Also the form of before ADR 0006 ("payload": {...}), which no producer writes any
+            # more: dead-letter it visibly rather than skip it as if it were news.
+            raise MalformedEvent(
+                f"event {envelope.id} of type {envelope.type!r} carries no "
+                f"{payload_field(envelope.type)!r} payload"
+            )
+        return UnknownPayload(envelope.type)
     if carried != payload_field(envelope.type):
         raise MalformedEvent(
             f"event {envelope.id} says type {envelope.type!r} but carries {carried!r}"

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import nats
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -99,7 +98,10 @@ class DurableEventConsumer:
                     messages = await subscription.fetch(
                         self.settings.batch, timeout=self.settings.fetch_timeout
                     )
-                except NatsTimeoutError:
+                except TimeoutError:
+                    # Nothing to fetch. nats-py raises its own TimeoutError or, from a pull
+                    # that expires on the server, a bare asyncio one: both mean "idle", not
+                    # a broken connection worth a reconnect and a growing pause.
                     self._check(client)
                     continue
                 for message in messages:

@@ -12,10 +12,11 @@ from edu.course.adapters.catalogue_search import SqlAlchemyCatalogueSearch
 from edu.course.adapters.unit_of_work import CourseSqlAlchemyUnitOfWork
 from edu.course.service_layer.authoring import CourseAuthoring
 from edu.course.service_layer.catalogue import Catalogue
+from edu.course.service_layer.course_reads import CourseReads
 from edu.course.service_layer.ports import CourseUnitOfWork
 from edu.course.settings import CourseSettings
 from edu.db.engine import create_engine, session_factory
-from edu.db.outbox import EventPublisher, JetStreamPublisher, OutboxRelay
+from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 
 
 @dataclass
@@ -24,14 +25,13 @@ class CourseService:
 
     authoring: CourseAuthoring
     catalogue: Catalogue
+    reads: CourseReads
     verifier: TokenVerifier
     relay: OutboxRelay | None = None
-    publisher: EventPublisher | None = None
     engine: AsyncEngine | None = None
 
     async def close(self) -> None:
-        if self.publisher is not None:
-            await self.publisher.close()
+        """Close what the lifespan opened; the relay's publisher is closed by relay_lifespan."""
         if self.engine is not None:
             await self.engine.dispose()
 
@@ -59,11 +59,10 @@ def bootstrap(
     def unit_of_work() -> CourseUnitOfWork:
         return CourseSqlAlchemyUnitOfWork(session_maker)
 
-    if publisher is None and settings.nats_url:
-        publisher = JetStreamPublisher(settings.nats_url)
     return CourseService(
         authoring=CourseAuthoring(unit_of_work, clock),
         catalogue=Catalogue(SqlAlchemyCatalogueSearch(session_maker), unit_of_work),
+        reads=CourseReads(unit_of_work),
         verifier=verifier
         or TokenVerifier(
             jwks_url=settings.jwks_url,
@@ -71,7 +70,8 @@ def bootstrap(
             audience=settings.token_audience,
             clock=clock,
         ),
-        relay=OutboxRelay(session_maker, publisher, clock=clock) if publisher else None,
-        publisher=publisher,
+        relay=service_relay(
+            session_maker, nats_url=settings.nats_url, publisher=publisher, clock=clock
+        ),
         engine=engine,
     )

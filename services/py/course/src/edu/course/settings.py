@@ -24,5 +24,12 @@ class CourseSettings(ServiceSettings):
         default="http://127.0.0.1:8001/.well-known/jwks.json",
         description="identity's public keys, to verify access tokens locally.",
     )
+    grpc_port: int = Field(
+        default=9002,
+        ge=0,
+        le=65535,
+        description="Port of the internal gRPC server (CourseService, health) on 127.0.0.1; "
+        "0 picks a free one (tests).",
+    )
     token_issuer: str = DEFAULT_ISSUER
     token_audience: str = DEFAULT_AUDIENCE

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from edu.auth.tokens import TokenVerifier
 from edu.common.clock import Clock, SystemClock
 from edu.db.engine import create_engine, session_factory
-from edu.db.outbox import EventPublisher, JetStreamPublisher, OutboxRelay
-from edu.enrollment.adapters.course_service_client import HttpCourseDirectory
+from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
+from edu.enrollment.adapters.course_grpc_client import GrpcCourseDirectory
 from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
 from edu.enrollment.service_layer.certificates import CertificateVerification
 from edu.enrollment.service_layer.course_information import CourseInformation
@@ -28,13 +28,11 @@ class EnrollmentService:
     courses: CourseInformation
     verifier: TokenVerifier
     relay: OutboxRelay | None = None
-    publisher: EventPublisher | None = None
-    course_client: HttpCourseDirectory | None = None
+    course_client: GrpcCourseDirectory | None = None
     engine: AsyncEngine | None = None
 
     async def close(self) -> None:
-        if self.publisher is not None:
-            await self.publisher.close()
+        """Close what the lifespan opened; the relay's publisher is closed by relay_lifespan."""
         if self.course_client is not None:
             await self.course_client.aclose()
         if self.engine is not None:
@@ -67,13 +65,11 @@ def bootstrap(
 
     client = None
     if directory is None:
-        client = HttpCourseDirectory(
-            settings.course_service_url, timeout=settings.course_service_timeout
+        client = GrpcCourseDirectory(
+            settings.course_grpc_target, deadline=settings.course_grpc_deadline
         )
         directory = client
     courses = CourseInformation(unit_of_work, directory)
-    if publisher is None and settings.nats_url:
-        publisher = JetStreamPublisher(settings.nats_url)
     return EnrollmentService(
         enrolments=Enrolments(unit_of_work, courses, clock),
         certificates=CertificateVerification(unit_of_work),
@@ -85,8 +81,9 @@ def bootstrap(
             audience=settings.token_audience,
             clock=clock,
         ),
-        relay=OutboxRelay(session_maker, publisher, clock=clock) if publisher else None,
-        publisher=publisher,
+        relay=service_relay(
+            session_maker, nats_url=settings.nats_url, publisher=publisher, clock=clock
+        ),
         course_client=client,
         engine=engine,
     )

@@ -27,8 +27,14 @@ class EnrollmentSettings(ServiceSettings):
     )
     token_issuer: str = DEFAULT_ISSUER
     token_audience: str = DEFAULT_AUDIENCE
-    course_service_url: str = Field(
-        default="http://127.0.0.1:8002",
-        description="The course service, asked when the read model does not know a course.",
+    course_grpc_target: str = Field(
+        default="127.0.0.1:9002",
+        description="course's gRPC server (host:port), asked when the read model does not "
+        "know a course.",
     )
-    course_service_timeout: float = Field(default=1.0, gt=0, le=30)
+    course_grpc_deadline: float = Field(
+        default=1.0,
+        gt=0,
+        le=30,
+        description="Seconds one GetCourse may take, retries on UNAVAILABLE included.",
+    )

@@ -13,7 +13,7 @@ from edu.auth.keys import SigningKey, jwks_document
 from edu.auth.tokens import TokenIssuer, TokenVerifier
 from edu.common.clock import Clock, SystemClock
 from edu.db.engine import create_engine, session_factory
-from edu.db.outbox import EventPublisher, JetStreamPublisher, OutboxRelay
+from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
 from edu.identity.adapters.common_passwords import common_passwords
 from edu.identity.adapters.redis_throttle import RedisLoginThrottle
@@ -43,13 +43,11 @@ class Identity:
     verifier: TokenVerifier
     jwks: dict[str, Any]
     relay: OutboxRelay | None = None
-    publisher: EventPublisher | None = None
     engine: AsyncEngine | None = None
     redis: Redis | None = None
 
     async def close(self) -> None:
-        if self.publisher is not None:
-            await self.publisher.close()
+        """Close what the lifespan opened; the relay's publisher is closed by relay_lifespan."""
         if self.redis is not None:
             await self.redis.aclose()
         if self.engine is not None:
@@ -107,8 +105,6 @@ def bootstrap(
         clock=clock,
     )
     jwks = jwks_document(signing_key)
-    if publisher is None and settings.nats_url:
-        publisher = JetStreamPublisher(settings.nats_url)
     return Identity(
         registration=Registration(uow, hasher, PasswordPolicy(common_passwords()), clock),
         sessions=Sessions(uow, hasher, throttle, issuer, clock, settings.refresh_token_ttl),
@@ -117,8 +113,9 @@ def bootstrap(
             jwks, issuer=settings.token_issuer, audience=settings.token_audience, clock=clock
         ),
         jwks=jwks,
-        relay=OutboxRelay(session_maker, publisher, clock=clock) if publisher else None,
-        publisher=publisher,
+        relay=service_relay(
+            session_maker, nats_url=settings.nats_url, publisher=publisher, clock=clock
+        ),
         engine=engine,
         redis=redis,
     )

@@ -2,6 +2,7 @@
 
 from edu.db.outbox.event import Outbox, OutboxEvent
 from edu.db.outbox.fakes import FakeEventPublisher, FakeOutbox
+from edu.db.outbox.lifespan import relay_lifespan, service_relay
 from edu.db.outbox.publishers import (
     EVENTS_STREAM,
     SUBJECT_PREFIX,
@@ -24,4 +25,6 @@ __all__ = [
     "OutboxRelay",
     "SqlAlchemyOutbox",
     "outbox_table",
+    "relay_lifespan",
+    "service_relay",
 ]

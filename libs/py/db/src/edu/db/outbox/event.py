@@ -1,12 +1,13 @@
-"""The event envelope every service publishes (JSON until protobuf arrives).
+"""A domain event as a service stores it in its outbox, on its way to the bus.
 
-``{"id", "type", "occurred_at", "aggregate", "aggregate_id", "version", "payload"}``; ``type`` is
-``<aggregate>.<event>`` (e.g. ``enrollment.created``) and ``id`` lets consumers deduplicate.
+On the wire it becomes an ``edu.events.v1.EventEnvelope`` in the protobuf JSON mapping
+(``edu.events.encode``, ADR 0006); here the payload is kept as the dict of that mapping, so
+the outbox table stays plain JSONB. ``type`` is ``<aggregate>.<event>`` (e.g.
+``enrollment.created``) and ``id`` lets consumers deduplicate.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -14,7 +15,10 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from google.protobuf.message import Message
+
 from edu.common.clock import Clock
+from edu.events import encode, payload_for
 
 _TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
@@ -46,48 +50,28 @@ class OutboxEvent:
         type: str,  # named like the envelope field it fills
         aggregate_id: str | UUID,
         version: int,
-        payload: dict[str, Any],
+        payload: Message | dict[str, Any],
         clock: Clock,
         aggregate: str | None = None,
     ) -> OutboxEvent:
-        """A fresh event; ``aggregate`` defaults to the first part of ``type``."""
-        json.dumps(payload)  # fail here, in the use case, not later in the relay
-        return cls(
+        """A fresh event; ``aggregate`` defaults to the first part of ``type``.
+
+        ``payload`` is the generated ``edu.events.v1`` message of ``type`` (or the dict of its
+        JSON mapping). The event is checked against the contract here, in the use case, so a
+        producer bug fails the request that caused it instead of holding the outbox back later
+        (``EventContractError``).
+        """
+        event = cls(
             id=uuid.uuid4(),
             type=type,
             aggregate=aggregate or type.split(".", 1)[0],
             aggregate_id=str(aggregate_id),
             version=version,
             occurred_at=clock.now().astimezone(UTC),
-            payload=payload,
+            payload=payload_for(type, payload) if isinstance(payload, Message) else payload,
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "type": self.type,
-            "occurred_at": self.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            "aggregate": self.aggregate,
-            "aggregate_id": self.aggregate_id,
-            "version": self.version,
-            "payload": self.payload,
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, data: str | bytes) -> OutboxEvent:
-        raw = json.loads(data)
-        return cls(
-            id=UUID(raw["id"]),
-            type=raw["type"],
-            aggregate=raw["aggregate"],
-            aggregate_id=str(raw["aggregate_id"]),
-            version=int(raw["version"]),
-            occurred_at=datetime.fromisoformat(raw["occurred_at"]).astimezone(UTC),
-            payload=dict(raw.get("payload") or {}),
-        )
+        encode(event)
+        return event
 
 
 class Outbox(Protocol):

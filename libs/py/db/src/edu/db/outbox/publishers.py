@@ -11,6 +11,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from edu.db.outbox.event import OutboxEvent
+from edu.events import encode
 
 logger = logging.getLogger("edu.db.outbox")
 
@@ -28,6 +29,9 @@ class EventPublisher(Protocol):
 
 class JetStreamPublisher:
     """Publishes to JetStream subject ``<prefix>.<type>`` on ``stream``, deduplicated by id.
+
+    The message is the event's ``edu.events.v1.EventEnvelope`` in protobuf JSON
+    (``edu.events.encode``), so every payload is checked against the contract before it leaves.
 
     It connects lazily and creates the stream if it is missing. The NATS client retries a
     dropped connection a few times and then gives up; the next ``publish`` then connects anew,
@@ -52,10 +56,11 @@ class JetStreamPublisher:
         self._js: JetStreamContext | None = None
 
     async def publish(self, event: OutboxEvent) -> None:
+        data = encode(event)  # first: a contract error is not the bus's fault
         js = await self._jetstream()
         await js.publish(
             f"{self.subject_prefix}.{event.type}",
-            event.to_json().encode(),
+            data,
             timeout=self.ack_timeout,
             headers={"Nats-Msg-Id": str(event.id)},
         )

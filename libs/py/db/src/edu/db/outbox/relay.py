@@ -27,6 +27,7 @@ from edu.common.clock import Clock, SystemClock
 from edu.db.outbox.event import OutboxEvent
 from edu.db.outbox.publishers import EventPublisher
 from edu.db.outbox.table import OUTBOX
+from edu.events import EventContractError
 
 logger = logging.getLogger("edu.db.outbox")
 
@@ -81,7 +82,9 @@ class OutboxRelay:
                 try:
                     await self._publisher.publish(event)
                 except Exception as exc:
-                    logger.warning("outbox: publishing %s %s failed: %s", event.type, event.id, exc)
+                    # A contract error will not heal by waiting: it needs a fix and a deploy.
+                    log = logger.error if isinstance(exc, EventContractError) else logger.warning
+                    log("outbox: publishing %s %s failed: %s", event.type, event.id, exc)
                     await session.execute(
                         update(OUTBOX)
                         .where(OUTBOX.c.position == row["position"])
@@ -100,6 +103,10 @@ class OutboxRelay:
                 .where(OUTBOX.c.position.in_(positions))
                 .values(published_at=self._clock.now())
             )
+
+    async def close(self) -> None:
+        """Close the publisher (its NATS connection); ``run`` must have stopped."""
+        await self._publisher.close()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until ``stop`` is set: drain full batches at once, poll when idle, back off

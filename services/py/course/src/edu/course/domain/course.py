@@ -141,7 +141,6 @@ class Course:
                 course_id=self.id,
                 teacher_id=self.teacher_id,
                 title=self.details.title,
-                published=self.is_published,
                 lesson_ids=self.lesson_ids,
                 version=self.version,
             )

@@ -1,8 +1,9 @@
 """What happened to a course that other services care about.
 
-Each event carries a full snapshot of what enrollment needs (published state, title, lesson ids)
-so a consumer can keep its read model by keeping the highest version it has seen, without
-replaying history or caring about order.
+Each event carries a full snapshot of what enrollment needs (title, lesson ids; published or
+not follows from the type) so a consumer can keep its read model by keeping the highest version
+it has seen, without replaying history or caring about order. On the wire they are the
+``edu.events.v1`` messages (service_layer/outbox_events.py).
 """
 
 from __future__ import annotations
@@ -25,16 +26,5 @@ class CourseEvent:
     course_id: UUID
     teacher_id: UUID
     title: str
-    published: bool
     lesson_ids: tuple[UUID, ...]
     version: int
-
-    def payload(self) -> dict[str, object]:
-        return {
-            "course_id": str(self.course_id),
-            "teacher_id": str(self.teacher_id),
-            "title": self.title,
-            "published": self.published,
-            "lesson_ids": [str(lesson_id) for lesson_id in self.lesson_ids],
-            "lesson_count": len(self.lesson_ids),
-        }

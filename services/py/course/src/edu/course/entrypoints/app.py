@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,22 +11,23 @@ from fastapi import FastAPI
 from edu.common.http_problems import install_problem_handlers
 from edu.course.bootstrap import CourseService, bootstrap
 from edu.course.entrypoints import authoring_routes, catalogue_routes
+from edu.course.entrypoints.grpc_server import serving_grpc
+from edu.course.entrypoints.grpc_service import GrpcCourseService
 from edu.course.settings import CourseSettings
+from edu.db.outbox import relay_lifespan
 
 
 @contextlib.asynccontextmanager
-async def _running(service: CourseService) -> AsyncIterator[None]:
-    """Run the outbox relay beside the app (when NATS is configured); close everything after."""
-    stop = asyncio.Event()
-    relay = (
-        asyncio.create_task(service.relay.run(stop), name="outbox-relay") if service.relay else None
-    )
+async def _running(service: CourseService, grpc_port: int) -> AsyncIterator[int]:
+    """Beside the app: the outbox relay (when NATS is configured) and the internal gRPC server
+    (yielding its port). Everything is stopped and closed afterwards."""
     try:
-        yield
+        async with (
+            relay_lifespan(service.relay),
+            serving_grpc(GrpcCourseService(service.reads), grpc_port) as bound,
+        ):
+            yield bound
     finally:
-        stop.set()
-        if relay is not None:
-            await relay
         await service.close()
 
 
@@ -37,7 +37,8 @@ def make_app(settings: CourseSettings, **overrides: Any) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with _running(service):
+        async with _running(service, settings.grpc_port) as grpc_port:
+            app.state.grpc_port = grpc_port
             yield
 
     app = FastAPI(

@@ -81,7 +81,7 @@ class Enrollment:
             self.completed_lessons[lesson_id] = now
             self._record(
                 EnrollmentEventType.LESSON_COMPLETED,
-                lesson_id=str(lesson_id),
+                lesson_id=lesson_id,
                 progress_percent=self.progress(outline).percent,
             )
         if not self.is_completed and outline.lesson_ids <= self.completed_lessons.keys():
@@ -102,16 +102,30 @@ class Enrollment:
         )
         self._record(
             EnrollmentEventType.CERTIFICATE_ISSUED,
-            certificate_id=str(self.certificate.id),
+            certificate_id=self.certificate.id,
             verification_code=self.certificate.code,
         )
 
-    def _record(self, kind: EnrollmentEventType, **extra: object) -> None:
+    def _record(
+        self,
+        kind: EnrollmentEventType,
+        *,
+        lesson_id: UUID | None = None,
+        progress_percent: int | None = None,
+        certificate_id: UUID | None = None,
+        verification_code: str | None = None,
+    ) -> None:
         self.version += 1
-        payload: dict[str, object] = {
-            "enrollment_id": str(self.id),
-            "student_id": str(self.student_id),
-            "course_id": str(self.course_id),
-            **extra,
-        }
-        self.events.append(EnrollmentEvent(kind, self.id, self.version, payload))
+        self.events.append(
+            EnrollmentEvent(
+                kind,
+                self.id,
+                self.student_id,
+                self.course_id,
+                self.version,
+                lesson_id=lesson_id,
+                progress_percent=progress_percent,
+                certificate_id=certificate_id,
+                verification_code=verification_code,
+            )
+        )

@@ -6,7 +6,7 @@ All four belong to the enrolment aggregate, so their versions count that enrolme
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
@@ -20,7 +20,14 @@ class EnrollmentEventType(StrEnum):
 
 @dataclass(frozen=True)
 class EnrollmentEvent:
+    """Every event names the enrolment, its student and course; the rest depends on ``type``."""
+
     type: EnrollmentEventType
     enrollment_id: UUID
+    student_id: UUID
+    course_id: UUID
     version: int
-    payload: dict[str, object] = field(default_factory=dict)
+    lesson_id: UUID | None = None  # lesson.completed
+    progress_percent: int | None = None  # lesson.completed
+    certificate_id: UUID | None = None  # certificate.issued
+    verification_code: str | None = None  # certificate.issued

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -10,9 +9,10 @@ from typing import Any
 from fastapi import FastAPI
 
 from edu.common.http_problems import install_problem_handlers
+from edu.db.outbox import relay_lifespan
 from edu.enrollment.bootstrap import EnrollmentService, bootstrap
 from edu.enrollment.entrypoints import routes
-from edu.enrollment.entrypoints.course_events import CourseEventsConsumer
+from edu.enrollment.entrypoints.course_events import course_events_consumer
 from edu.enrollment.settings import EnrollmentSettings
 
 
@@ -20,18 +20,11 @@ from edu.enrollment.settings import EnrollmentSettings
 async def _running(service: EnrollmentService, nats_url: str | None) -> AsyncIterator[None]:
     """Beside the app, when NATS is configured: the outbox relay and the course-events
     consumer feeding the read model. Everything is stopped and closed afterwards."""
-    stop = asyncio.Event()
-    background = []
-    if service.relay is not None:
-        background.append(asyncio.create_task(service.relay.run(stop), name="outbox-relay"))
-    if nats_url is not None:
-        consumer = CourseEventsConsumer(nats_url, service.courses)
-        background.append(asyncio.create_task(consumer.run(stop), name="course-events"))
+    consumer = course_events_consumer(nats_url, service.courses) if nats_url else None
     try:
-        yield
+        async with relay_lifespan(service.relay, consumer.run if consumer else None):
+            yield
     finally:
-        stop.set()
-        await asyncio.gather(*background)
         await service.close()
 
 

@@ -1,112 +1,83 @@
-"""The course-events consumer: a durable JetStream pull consumer feeding the read model.
+"""Course events feeding the read model (ADR 0004), through edu.events' durable consumer.
 
-At-least-once: a message is acknowledged only after the read model stored it, so a crash
-replays it, which the version guard makes harmless. A message that can never be applied
-(unreadable JSON, a payload that is not a course snapshot) is terminated and logged instead of
-redelivered for ever; a database failure is left unacknowledged and comes back after a pause.
+Each of ``course.published``, ``course.unpublished`` and ``course.updated`` carries a full
+snapshot as its generated ``edu.events.v1`` message; whether the course is open follows from
+which message it is. Delivery is at-least-once and in any order: the read model keeps the
+highest version, so a replayed or stale snapshot changes nothing and no processed-events table
+is needed. What the consumer does with failures (ADR 0007): bytes that are no envelope are
+dead-lettered at once, a snapshot that cannot be read (an id that is no UUID) after
+``max_deliveries``, and a database outage is retried for as long as it lasts.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from typing import Protocol
+import dataclasses
+from typing import Any
+from uuid import UUID
 
-import nats
-from nats.errors import TimeoutError as NatsTimeoutError
-from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from edu.db.outbox import EVENTS_STREAM, SUBJECT_PREFIX, OutboxEvent
+from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.service_layer.course_information import CourseInformation
+from edu.events import DecodedEvent
+from edu.events.jetstream_consumer import ConsumerSettings, DurableEventConsumer
+from edu.proto_gen.events.v1.course_events_pb2 import (
+    CoursePublished,
+    CourseUnpublished,
+    CourseUpdated,
+)
 
-logger = logging.getLogger("edu.enrollment.course_events")
+COURSE_EVENTS = ("course.published", "course.unpublished", "course.updated")
 DURABLE_NAME = "enrollment-course-outlines"
+DEAD_LETTER_PREFIX = "dlq.enrollment"
+# The database being unreachable is nobody's fault: redeliver, never dead-letter.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, OperationalError, InterfaceError)
+
+Snapshot = CoursePublished | CourseUnpublished | CourseUpdated
 
 
-class Message(Protocol):
-    """The part of a JetStream message the handler uses (so tests can hand it a fake)."""
+def outline_from_event(event: DecodedEvent) -> CourseOutline | None:
+    """The course snapshot ``event`` carries; None for any other event.
 
-    data: bytes
-
-    async def ack(self) -> None: ...
-
-    async def nak(self, delay: float | None = None) -> None: ...
-
-    async def term(self) -> None: ...
-
-
-async def handle_course_message(message: Message, courses: CourseInformation) -> None:
-    try:
-        event = OutboxEvent.from_json(message.data)
-        await courses.apply_course_event(event)
-    except (ValueError, KeyError, TypeError) as exc:
-        logger.error("course events: dropping an unusable message: %r", exc)
-        await message.term()
-        return
-    except Exception:
-        logger.exception("course events: applying a message failed; it will come back")
-        await message.nak(delay=2.0)
-        return
-    await message.ack()
+    Raises ValueError when an id in the snapshot is no UUID (the message is at fault).
+    """
+    payload = event.payload
+    if not isinstance(payload, Snapshot):
+        return None
+    return CourseOutline(
+        course_id=UUID(payload.course_id),
+        title=payload.title,
+        published=not isinstance(payload, CourseUnpublished),
+        lesson_ids=frozenset(UUID(lesson_id) for lesson_id in payload.lesson_ids),
+        version=event.version,
+    )
 
 
-class CourseEventsConsumer:
-    def __init__(
-        self,
-        nats_url: str,
-        courses: CourseInformation,
-        *,
-        stream: str = EVENTS_STREAM,
-        subject_prefix: str = SUBJECT_PREFIX,
-        durable: str = DURABLE_NAME,
-        fetch_timeout: float = 1.0,
-    ) -> None:
-        self._url = nats_url
+class CourseEventHandler:
+    """Stores each course snapshot in the read model; True when it was newer than the known one."""
+
+    def __init__(self, courses: CourseInformation) -> None:
         self._courses = courses
-        self._stream = stream
-        self._subject = f"{subject_prefix}.course.>"
-        self._prefix = subject_prefix
-        self._durable = durable
-        self._fetch_timeout = fetch_timeout
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Consume until ``stop`` is set, reconnecting with growing pauses after failures."""
-        pause = 0.5
-        while not stop.is_set():
-            try:
-                await self._consume(stop)
-                pause = 0.5
-            except Exception as exc:
-                logger.warning("course events: consumer failed (%r); retrying in %.1fs", exc, pause)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=pause)
-                pause = min(pause * 2, 30.0)
+    async def __call__(self, event: DecodedEvent) -> bool:
+        outline = outline_from_event(event)
+        return outline is not None and await self._courses.remember(outline)
 
-    async def _consume(self, stop: asyncio.Event) -> None:
-        client = await nats.connect(
-            self._url, name="edu-enrollment-course-events", max_reconnect_attempts=3
-        )
-        try:
-            js = client.jetstream()
-            await self._ensure_stream(js)
-            subscription = await js.pull_subscribe(
-                self._subject, durable=self._durable, stream=self._stream
-            )
-            while not stop.is_set():
-                try:
-                    messages = await subscription.fetch(batch=50, timeout=self._fetch_timeout)
-                except NatsTimeoutError:
-                    continue
-                for message in messages:
-                    await handle_course_message(message, self._courses)
-        finally:
-            await client.close()
 
-    async def _ensure_stream(self, js: JetStreamContext) -> None:
-        # The course service's relay creates the stream too; whoever starts first does it.
-        try:
-            await js.stream_info(self._stream)
-        except NotFoundError:
-            await js.add_stream(name=self._stream, subjects=[f"{self._prefix}.>"])
+def consumer_settings(**overrides: Any) -> ConsumerSettings:
+    """The durable consumer of the course events; tests override stream, prefix and timings."""
+    defaults = ConsumerSettings(
+        durable=DURABLE_NAME, event_types=COURSE_EVENTS, dead_letter_prefix=DEAD_LETTER_PREFIX
+    )
+    return dataclasses.replace(defaults, **overrides)
+
+
+def course_events_consumer(
+    nats_url: str, courses: CourseInformation, settings: ConsumerSettings | None = None
+) -> DurableEventConsumer:
+    return DurableEventConsumer(
+        nats_url,
+        CourseEventHandler(courses),
+        settings or consumer_settings(),
+        transient=TRANSIENT_ERRORS,
+    )

@@ -1,6 +1,8 @@
 """Where enrollment learns about courses: its local read model first, the course service second.
 
-See docs/architecture/adr/0004-enrollment-course-data.md for why it is both.
+Both sources reach the read model through :meth:`CourseInformation.remember` (course events
+through entrypoints/course_events.py, the course service through :meth:`fetch`), so both obey
+the same version guard. See docs/architecture/adr/0004-enrollment-course-data.md.
 """
 
 from __future__ import annotations
@@ -9,11 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from uuid import UUID
 
 from edu.common.problems import NotFound
-from edu.db.outbox import OutboxEvent
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.service_layer.ports import CourseDirectory, EnrollmentUnitOfWork
-
-COURSE_EVENT_TYPES = frozenset({"course.published", "course.unpublished", "course.updated"})
 
 
 class CourseInformation:
@@ -36,10 +35,10 @@ class CourseInformation:
         return found
 
     async def fetch(self, course_id: UUID) -> CourseOutline:
-        """Ask the course service and keep the answer in the read model."""
+        """Ask the course service and keep the answer (a draft too) in the read model."""
         fetched = await self._directory.fetch_outline(course_id)
         if fetched is None:
-            raise NotFound("There is no published course with this id.")
+            raise NotFound("There is no course with this id.")
         await self.remember(fetched)
         return fetched
 
@@ -49,21 +48,3 @@ class CourseInformation:
             kept = await uow.outlines.store(outline)
             await uow.commit()
         return kept
-
-    async def apply_course_event(self, event: OutboxEvent) -> bool:
-        """Feed one course event into the read model; other event types are ignored."""
-        if event.type not in COURSE_EVENT_TYPES:
-            return False
-        return await self.remember(outline_from_course_event(event))
-
-
-def outline_from_course_event(event: OutboxEvent) -> CourseOutline:
-    """Raises ValueError (or KeyError/TypeError) when the payload is not a course snapshot."""
-    payload = event.payload
-    return CourseOutline(
-        course_id=UUID(str(payload["course_id"])),
-        title=str(payload["title"]),
-        published=bool(payload["published"]),
-        lesson_ids=frozenset(UUID(str(i)) for i in payload["lesson_ids"]),
-        version=event.version,
-    )

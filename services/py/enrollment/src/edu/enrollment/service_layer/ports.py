@@ -66,7 +66,7 @@ class CourseDirectory(Protocol):
     """The course service itself, asked synchronously when the read model has no answer."""
 
     async def fetch_outline(self, course_id: UUID) -> CourseOutline | None:
-        """The published course's outline, None when no such published course exists.
+        """The course's outline, published or not; None when no course has this id.
 
         Raises CourseServiceUnavailable when the service does not answer in time.
         """

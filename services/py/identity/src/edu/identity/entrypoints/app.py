@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from edu.common.http_problems import install_problem_handlers
+from edu.db.outbox import relay_lifespan
 from edu.identity.bootstrap import Identity, bootstrap
 from edu.identity.entrypoints import routes_account, routes_auth
 from edu.identity.settings import IdentitySettings
@@ -18,18 +18,10 @@ from edu.identity.settings import IdentitySettings
 @contextlib.asynccontextmanager
 async def _running(identity: Identity) -> AsyncIterator[None]:
     """Run the outbox relay beside the app (when NATS is configured); close everything after."""
-    stop = asyncio.Event()
-    relay = (
-        asyncio.create_task(identity.relay.run(stop), name="outbox-relay")
-        if identity.relay
-        else None
-    )
     try:
-        yield
+        async with relay_lifespan(identity.relay):
+            yield
     finally:
-        stop.set()
-        if relay is not None:
-            await relay
         await identity.close()
 
 

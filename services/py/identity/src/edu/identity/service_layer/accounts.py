@@ -5,8 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from edu.common.clock import Clock
-from edu.db.outbox import OutboxEvent
 from edu.identity.domain.user import AccountGone, Role, User
+from edu.identity.service_layer.outbox_events import role_granted
 from edu.identity.service_layer.ports import UnitOfWorkFactory
 
 
@@ -31,14 +31,6 @@ class Accounts:
                 raise AccountGone()
             if user.become_teacher():
                 await uow.users.save(user)
-                uow.outbox.add(
-                    OutboxEvent.new(
-                        type="user.role_granted",
-                        aggregate_id=user.id,
-                        version=user.version,
-                        payload={"user_id": str(user.id), "role": Role.TEACHER.value},
-                        clock=self._clock,
-                    )
-                )
+                uow.outbox.add(role_granted(user, Role.TEACHER, self._clock))
                 await uow.commit()
         return user

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from edu.common.clock import Clock
-from edu.db.outbox import OutboxEvent
 from edu.identity.domain.email import EmailAddress
 from edu.identity.domain.passwords import PasswordPolicy, normalise_password
 from edu.identity.domain.user import EmailAlreadyRegistered, User
+from edu.identity.service_layer.outbox_events import user_registered
 from edu.identity.service_layer.ports import PasswordHasher, UnitOfWorkFactory
 
 
@@ -48,19 +48,6 @@ class Registration:
                 now=self._clock.now(),
             )
             await uow.users.add(user)
-            uow.outbox.add(
-                OutboxEvent.new(
-                    type="user.registered",
-                    aggregate_id=user.id,
-                    version=user.version,
-                    payload={
-                        "user_id": str(user.id),
-                        "email": user.email.value,
-                        "roles": sorted(user.roles),
-                        "registered_at": user.created_at.isoformat(),
-                    },
-                    clock=self._clock,
-                )
-            )
+            uow.outbox.add(user_registered(user, self._clock))
             await uow.commit()
         return user

@@ -84,6 +84,7 @@ class Course(_message.Message):
     TITLE_FIELD_NUMBER: _builtins.int
     STATUS_FIELD_NUMBER: _builtins.int
     LESSONS_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The course's id (a UUID in text form)."""
     teacher_id: _builtins.str
@@ -92,6 +93,10 @@ class Course(_message.Message):
     """The course's title."""
     status: Global___CourseStatus.ValueType
     """Draft or published."""
+    version: _builtins.int
+    """The course aggregate's version, the same number as the `version` of its events, so a
+    reader that also consumes them keeps whichever snapshot is newer.
+    """
     @_builtins.property
     def lessons(self) -> _containers.RepeatedCompositeFieldContainer[Global___Lesson]:
         """Every lesson of the course, ordered by position."""
@@ -104,10 +109,11 @@ class Course(_message.Message):
         title: _builtins.str = ...,
         status: Global___CourseStatus.ValueType = ...,
         lessons: _abc.Iterable[Global___Lesson] | None = ...,
+        version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "lessons", b"lessons", "status", b"status", "teacher_id", b"teacher_id", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "lessons", b"lessons", "status", b"status", "teacher_id", b"teacher_id", "title", b"title", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!edu/events/v1/course_events.proto\x12\redu.events.v1\"[\n\x0f\x43oursePublished\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\t\":\n\x11\x43ourseUnpublished\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!edu/events/v1/course_events.proto\x12\redu.events.v1\"[\n\x0f\x43oursePublished\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\t\"]\n\x11\x43ourseUnpublished\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\t\"Y\n\rCourseUpdated\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,5 +34,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_COURSEPUBLISHED']._serialized_start=52
   _globals['_COURSEPUBLISHED']._serialized_end=143
   _globals['_COURSEUNPUBLISHED']._serialized_start=145
-  _globals['_COURSEUNPUBLISHED']._serialized_end=203
+  _globals['_COURSEUNPUBLISHED']._serialized_end=238
+  _globals['_COURSEUPDATED']._serialized_start=240
+  _globals['_COURSEUPDATED']._serialized_end=329
 # @@protoc_insertion_point(module_scope)

@@ -20,7 +20,11 @@ DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
 class CoursePublished(_message.Message):
-    """"course.published": a course entered the public catalogue (published by course)."""
+    """"course.published": a course entered the public catalogue (published by course). Like
+    "course.unpublished" and "course.updated" it is a full snapshot of what other services keep
+    about a course, so a reader keeps the one with the highest envelope version and needs no
+    history; being published is implied by the event type.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -56,26 +60,76 @@ Global___CoursePublished: _TypeAlias = CoursePublished  # noqa: Y015
 
 @_typing.final
 class CourseUnpublished(_message.Message):
-    """"course.unpublished": a course left the public catalogue (published by course)."""
+    """"course.unpublished": a course left the public catalogue (published by course). Students
+    already enrolled keep working through it, so the snapshot still carries title and lessons.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
     COURSE_ID_FIELD_NUMBER: _builtins.int
     TEACHER_ID_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    LESSON_IDS_FIELD_NUMBER: _builtins.int
     course_id: _builtins.str
     """The course's id."""
     teacher_id: _builtins.str
     """The teacher who owns it."""
+    title: _builtins.str
+    """Its title at the time of unpublishing."""
+    @_builtins.property
+    def lesson_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Its lessons' ids, ordered by position."""
+
     def __init__(
         self,
         *,
         course_id: _builtins.str = ...,
         teacher_id: _builtins.str = ...,
+        title: _builtins.str = ...,
+        lesson_ids: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "teacher_id", b"teacher_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "lesson_ids", b"lesson_ids", "teacher_id", b"teacher_id", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CourseUnpublished: _TypeAlias = CourseUnpublished  # noqa: Y015
+
+@_typing.final
+class CourseUpdated(_message.Message):
+    """"course.updated": the title or the set of lessons of a published course changed (published
+    by course; never sent for a draft, so the course is published).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    COURSE_ID_FIELD_NUMBER: _builtins.int
+    TEACHER_ID_FIELD_NUMBER: _builtins.int
+    TITLE_FIELD_NUMBER: _builtins.int
+    LESSON_IDS_FIELD_NUMBER: _builtins.int
+    course_id: _builtins.str
+    """The course's id."""
+    teacher_id: _builtins.str
+    """The teacher who owns it."""
+    title: _builtins.str
+    """Its title after the change."""
+    @_builtins.property
+    def lesson_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Its lessons' ids after the change, ordered by position."""
+
+    def __init__(
+        self,
+        *,
+        course_id: _builtins.str = ...,
+        teacher_id: _builtins.str = ...,
+        title: _builtins.str = ...,
+        lesson_ids: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "lesson_ids", b"lesson_ids", "teacher_id", b"teacher_id", "title", b"title"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CourseUpdated: _TypeAlias = CourseUpdated  # noqa: Y015

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%edu/events/v1/enrollment_events.proto\x12\redu.events.v1\"Q\n\x11\x45nrollmentCreated\x12\x15\n\renrollment_id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\"b\n\x0fLessonCompleted\x12\x15\n\renrollment_id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x11\n\tlesson_id\x18\x04 \x01(\t\"O\n\x0f\x43ourseCompleted\x12\x15\n\renrollment_id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\"\x84\x01\n\x11\x43\x65rtificateIssued\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x15\n\renrollment_id\x18\x02 \x01(\t\x12\x12\n\nstudent_id\x18\x03 \x01(\t\x12\x11\n\tcourse_id\x18\x04 \x01(\t\x12\x19\n\x11verification_code\x18\x05 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%edu/events/v1/enrollment_events.proto\x12\redu.events.v1\"Q\n\x11\x45nrollmentCreated\x12\x15\n\renrollment_id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\"|\n\x0fLessonCompleted\x12\x15\n\renrollment_id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12\x11\n\tlesson_id\x18\x04 \x01(\t\x12\x18\n\x10progress_percent\x18\x05 \x01(\r\"O\n\x0f\x43ourseCompleted\x12\x15\n\renrollment_id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\"\x84\x01\n\x11\x43\x65rtificateIssued\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x15\n\renrollment_id\x18\x02 \x01(\t\x12\x12\n\nstudent_id\x18\x03 \x01(\t\x12\x11\n\tcourse_id\x18\x04 \x01(\t\x12\x19\n\x11verification_code\x18\x05 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,9 +34,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ENROLLMENTCREATED']._serialized_start=56
   _globals['_ENROLLMENTCREATED']._serialized_end=137
   _globals['_LESSONCOMPLETED']._serialized_start=139
-  _globals['_LESSONCOMPLETED']._serialized_end=237
-  _globals['_COURSECOMPLETED']._serialized_start=239
-  _globals['_COURSECOMPLETED']._serialized_end=318
-  _globals['_CERTIFICATEISSUED']._serialized_start=321
-  _globals['_CERTIFICATEISSUED']._serialized_end=453
+  _globals['_LESSONCOMPLETED']._serialized_end=263
+  _globals['_COURSECOMPLETED']._serialized_start=265
+  _globals['_COURSECOMPLETED']._serialized_end=344
+  _globals['_CERTIFICATEISSUED']._serialized_start=347
+  _globals['_CERTIFICATEISSUED']._serialized_end=479
 # @@protoc_insertion_point(module_scope)

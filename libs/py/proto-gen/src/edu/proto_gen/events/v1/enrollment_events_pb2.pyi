@@ -56,6 +56,7 @@ class LessonCompleted(_message.Message):
     STUDENT_ID_FIELD_NUMBER: _builtins.int
     COURSE_ID_FIELD_NUMBER: _builtins.int
     LESSON_ID_FIELD_NUMBER: _builtins.int
+    PROGRESS_PERCENT_FIELD_NUMBER: _builtins.int
     enrollment_id: _builtins.str
     """The enrollment the progress belongs to."""
     student_id: _builtins.str
@@ -64,6 +65,10 @@ class LessonCompleted(_message.Message):
     """The course."""
     lesson_id: _builtins.str
     """The lesson completed."""
+    progress_percent: _builtins.int
+    """Progress after this lesson, 0-100, measured against the course's lessons as enrollment
+    knew them at that moment (other services cannot recompute it later).
+    """
     def __init__(
         self,
         *,
@@ -71,10 +76,11 @@ class LessonCompleted(_message.Message):
         student_id: _builtins.str = ...,
         course_id: _builtins.str = ...,
         lesson_id: _builtins.str = ...,
+        progress_percent: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "enrollment_id", b"enrollment_id", "lesson_id", b"lesson_id", "student_id", b"student_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "enrollment_id", b"enrollment_id", "lesson_id", b"lesson_id", "progress_percent", b"progress_percent", "student_id", b"student_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -43,6 +43,8 @@ class EventEnvelope(_message.Message):
     LESSON_COMPLETED_FIELD_NUMBER: _builtins.int
     COURSE_COMPLETED_FIELD_NUMBER: _builtins.int
     CERTIFICATE_ISSUED_FIELD_NUMBER: _builtins.int
+    COURSE_UPDATED_FIELD_NUMBER: _builtins.int
+    USER_ROLE_GRANTED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The event's id (a UUID in text form); also the JetStream Nats-Msg-Id for de-duplication."""
     type: _builtins.str
@@ -85,6 +87,14 @@ class EventEnvelope(_message.Message):
     def certificate_issued(self) -> _enrollment_events_pb2.CertificateIssued:
         """type "certificate.issued" """
 
+    @_builtins.property
+    def course_updated(self) -> _course_events_pb2.CourseUpdated:
+        """type "course.updated" """
+
+    @_builtins.property
+    def user_role_granted(self) -> _identity_events_pb2.UserRoleGranted:
+        """type "user.role_granted" """
+
     def __init__(
         self,
         *,
@@ -101,12 +111,14 @@ class EventEnvelope(_message.Message):
         lesson_completed: _enrollment_events_pb2.LessonCompleted | None = ...,
         course_completed: _enrollment_events_pb2.CourseCompleted | None = ...,
         certificate_issued: _enrollment_events_pb2.CertificateIssued | None = ...,
+        course_updated: _course_events_pb2.CourseUpdated | None = ...,
+        user_role_granted: _identity_events_pb2.UserRoleGranted | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "enrollment_created", b"enrollment_created", "lesson_completed", b"lesson_completed", "occurred_at", b"occurred_at", "payload", b"payload", "user_registered", b"user_registered"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "lesson_completed", b"lesson_completed", "occurred_at", b"occurred_at", "payload", b"payload", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate", b"aggregate", "aggregate_id", b"aggregate_id", "certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "enrollment_created", b"enrollment_created", "id", b"id", "lesson_completed", b"lesson_completed", "occurred_at", b"occurred_at", "payload", b"payload", "type", b"type", "user_registered", b"user_registered", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate", b"aggregate", "aggregate_id", b"aggregate_id", "certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "id", b"id", "lesson_completed", b"lesson_completed", "occurred_at", b"occurred_at", "payload", b"payload", "type", b"type", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["user_registered", "course_published", "course_unpublished", "enrollment_created", "lesson_completed", "course_completed", "certificate_issued"]  # noqa: Y015
+    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["user_registered", "course_published", "course_unpublished", "enrollment_created", "lesson_completed", "course_completed", "certificate_issued", "course_updated", "user_role_granted"]  # noqa: Y015
     _WhichOneofArgType_payload: _TypeAlias = _typing.Literal["payload", b"payload"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_payload) -> _WhichOneofReturnType_payload | None: ...
 

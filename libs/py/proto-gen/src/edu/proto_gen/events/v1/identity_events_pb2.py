@@ -24,15 +24,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#edu/events/v1/identity_events.proto\x12\redu.events.v1\"S\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12!\n\x04role\x18\x03 \x01(\x0e\x32\x13.edu.events.v1.Role*@\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x10\n\x0cROLE_STUDENT\x10\x01\x12\x10\n\x0cROLE_TEACHER\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#edu/events/v1/identity_events.proto\x12\redu.events.v1\"S\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12!\n\x04role\x18\x03 \x01(\x0e\x32\x13.edu.events.v1.Role\"E\n\x0fUserRoleGranted\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12!\n\x04role\x18\x02 \x01(\x0e\x32\x13.edu.events.v1.Role*@\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x10\n\x0cROLE_STUDENT\x10\x01\x12\x10\n\x0cROLE_TEACHER\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'edu.proto_gen.events.v1.identity_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ROLE']._serialized_start=139
-  _globals['_ROLE']._serialized_end=203
+  _globals['_ROLE']._serialized_start=210
+  _globals['_ROLE']._serialized_end=274
   _globals['_USERREGISTERED']._serialized_start=54
   _globals['_USERREGISTERED']._serialized_end=137
+  _globals['_USERROLEGRANTED']._serialized_start=139
+  _globals['_USERROLEGRANTED']._serialized_end=208
 # @@protoc_insertion_point(module_scope)

@@ -55,7 +55,9 @@ class UserRegistered(_message.Message):
     email: _builtins.str
     """The address the user registered with."""
     role: Global___Role.ValueType
-    """The role chosen at registration."""
+    """The role chosen at registration: ROLE_TEACHER for a teacher's sign-up (who is also a
+    student), ROLE_STUDENT otherwise. When it happened is the envelope's occurred_at.
+    """
     def __init__(
         self,
         *,
@@ -70,3 +72,31 @@ class UserRegistered(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___UserRegistered: _TypeAlias = UserRegistered  # noqa: Y015
+
+@_typing.final
+class UserRoleGranted(_message.Message):
+    """"user.role_granted": an existing user took on another role, e.g. became a teacher (published
+    by identity).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    USER_ID_FIELD_NUMBER: _builtins.int
+    ROLE_FIELD_NUMBER: _builtins.int
+    user_id: _builtins.str
+    """The user's id."""
+    role: Global___Role.ValueType
+    """The role granted."""
+    def __init__(
+        self,
+        *,
+        user_id: _builtins.str = ...,
+        role: Global___Role.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["role", b"role", "user_id", b"user_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UserRoleGranted: _TypeAlias = UserRoleGranted  # noqa: Y015
