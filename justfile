@@ -123,3 +123,15 @@ test-fuzz *ARGS:
 # The nightly fuzzing profile: a random seed (replay with EDU_FUZZ_SEED=<seed> just test-fuzz-nightly), more examples, longer sequences
 test-fuzz-nightly *ARGS:
     {{run}} edu test fuzz-nightly -- {{ARGS}}
+
+# Seed the dev databases through the services' use cases (S default, M, L: 10,000 students); idempotent
+seed SIZE="S":
+    {{run}} edu seed {{SIZE}}
+
+# Load smoke, the `load` layer (<= 90 s): platform on free ports, seed S, Locust, SLOs of load/slo.toml
+test-load:
+    {{run}} edu test load
+
+# Weekly load, the `load-weekly` layer: ramp, step (the knee), soak, distributed Locust, twin benchmark
+load-weekly:
+    {{run}} edu test load-weekly

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from edu.common.clock import FakeClock
 from edu.course.adapters.catalogue_search import SqlAlchemyCatalogueSearch
@@ -123,3 +123,12 @@ class TestPagination:
         assert [c.id for c in first.items] == [made[4], made[3]]
         assert [c.id for c in last.items] == [made[0]]
         assert (first.total, last.total, beyond.total, beyond.items) == (5, 5, 5, [])
+
+
+class TestLeanReadPath:
+    async def test_an_engine_bound_search_answers_from_a_pooled_autocommit_connection(
+        self, db_engine: AsyncEngine
+    ) -> None:
+        search = SqlAlchemyCatalogueSearch(async_sessionmaker(db_engine))
+        page = await search.search(CatalogueQuery(teacher_id=uuid4(), page=2))
+        assert (page.items, page.total) == ([], 0)

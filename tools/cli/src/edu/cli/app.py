@@ -15,6 +15,7 @@ from edu.cli.affected.command import CONTEXT as AFFECTED_CONTEXT
 from edu.cli.affected.command import affected_command
 from edu.cli.dev import dev_command
 from edu.cli.env import env_app
+from edu.cli.load import load_app
 from edu.cli.mail import mail_app
 from edu.cli.openapi_gate import command as openapi_commands
 from edu.cli.passthrough import PassthroughCommand, passthrough_args
@@ -25,6 +26,7 @@ from edu.cli.report import health as report_health
 from edu.cli.report import page as report_page
 from edu.cli.results import LayerResult
 from edu.cli.runner import LayerRunner
+from edu.cli.seed import seed_command
 from edu.cli.table import render_table
 from edu.cli.workspace import REGISTRY_FILE, Workspace, WorkspaceError, find_root
 from edu.common.clock import SystemClock
@@ -40,6 +42,8 @@ app.add_typer(gate_app, name="gate")
 app.add_typer(env_app, name="env")
 app.add_typer(mail_app, name="mail")
 app.command("dev")(dev_command)
+app.command("seed")(seed_command)
+app.add_typer(load_app, name="load")
 
 
 def _workspace() -> Workspace:

@@ -15,7 +15,9 @@ from edu.course.bootstrap import CourseService
 bearer_scheme = HTTPBearer(auto_error=False, description="An access token from identity.")
 
 
-def course_service(request: Request) -> CourseService:
+# async although it awaits nothing: FastAPI runs a plain def dependency in a worker thread,
+# a thread hop per request for one attribute read (ADR 0009).
+async def course_service(request: Request) -> CourseService:
     wired: CourseService = request.app.state.course
     return wired
 

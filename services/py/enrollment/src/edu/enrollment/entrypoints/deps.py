@@ -15,7 +15,9 @@ from edu.enrollment.bootstrap import EnrollmentService
 bearer_scheme = HTTPBearer(auto_error=False, description="An access token from identity.")
 
 
-def enrollment_service(request: Request) -> EnrollmentService:
+# async although it awaits nothing: FastAPI runs a plain def dependency in a worker thread,
+# a thread hop per request for one attribute read (ADR 0009).
+async def enrollment_service(request: Request) -> EnrollmentService:
     wired: EnrollmentService = request.app.state.enrollment
     return wired
 

@@ -1,0 +1,1 @@
+"""The load suite's users: anonymous visitors, students, new students and teachers."""

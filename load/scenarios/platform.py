@@ -1,0 +1,55 @@
+"""Where the services listen and who may log in: read once per Locust process.
+
+`edu load` passes the service URLs the way every stack process gets them
+(``EDU_<SERVICE>_SERVICE_URL``) and the seed manifest's path (``EDU_SEED_MANIFEST``); the
+manifest lists the seeded accounts and their shared password (tools/seed).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Platform:
+    identity: str
+    course: str
+    enrollment: str
+    password: str
+    students: tuple[str, ...]
+    teachers: tuple[str, ...]
+
+    def any_student(self) -> str:
+        return random.choice(self.students)  # noqa: S311 - picking a test account, not a secret
+
+    def any_teacher(self) -> str:
+        return random.choice(self.teachers)  # noqa: S311 - picking a test account, not a secret
+
+
+def _url(service: str) -> str:
+    variable = f"EDU_{service.upper()}_SERVICE_URL"
+    try:
+        return os.environ[variable].rstrip("/")
+    except KeyError:
+        raise RuntimeError(f"{variable} is not set: run the suite through `edu load`") from None
+
+
+@functools.cache
+def platform() -> Platform:
+    path = os.environ.get("EDU_SEED_MANIFEST")
+    if not path:
+        raise RuntimeError("EDU_SEED_MANIFEST is not set: run the suite through `edu load`")
+    manifest = json.loads(Path(path).read_text())
+    return Platform(
+        identity=_url("identity"),
+        course=_url("course"),
+        enrollment=_url("enrollment"),
+        password=str(manifest["password"]),
+        students=tuple(manifest["students"]),
+        teachers=tuple(manifest["teachers"]),
+    )

@@ -1,0 +1,98 @@
+"""Students: log in, look at their enrolments, enrol in courses, complete lessons in order.
+
+Seeded students pick up where the seed left them (enrolments at varied progress); new students
+sign up first. Every completion is of a lesson the course really has.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from locust import FastHttpUser, between, task
+
+from scenarios.accounts import log_in, sign_up
+from scenarios.catalogue import CatalogueBrowsing
+from scenarios.platform import platform
+
+
+class Student(FastHttpUser):
+    weight = 6
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        self.catalogue = CatalogueBrowsing(self)
+        self.auth = log_in(self, self.account())
+        self.lessons: dict[str, list[str]] = {}  # course id -> lesson ids, in course order
+        self.enrolments: dict[str, dict[str, Any]] = {}  # enrolment id -> its last answer
+        self.my_enrolments()
+
+    def account(self) -> str:
+        return platform().any_student()
+
+    @task(3)
+    def my_enrolments(self) -> None:
+        response = self.client.get(
+            f"{platform().enrollment}/enrollments", headers=self.auth, name="/enrollments"
+        )
+        if response.status_code == 200:
+            self.enrolments = {e["id"]: e for e in response.json()}
+
+    @task(2)
+    def enrol(self) -> None:
+        course = self.catalogue.course()
+        if course is None:
+            return
+        self.lessons[course["id"]] = [lesson["id"] for lesson in course["lessons"]]
+        response = self.client.post(
+            f"{platform().enrollment}/enrollments",
+            json={"course_id": course["id"]},
+            headers=self.auth,
+            name="/enrollments",
+        )
+        if response.status_code in (200, 201):
+            enrolment = response.json()
+            self.enrolments[enrolment["id"]] = enrolment
+
+    @task(4)
+    def complete_next_lesson(self) -> None:
+        active = [e for e in self.enrolments.values() if e["status"] == "active"]
+        if not active:
+            return
+        enrolment = random.choice(active)  # noqa: S311 - load pattern, not a secret
+        lessons = self._lessons_of(enrolment["course_id"])
+        done = set(enrolment["completed_lesson_ids"])
+        remaining = [lesson for lesson in lessons if lesson not in done]
+        if not remaining:
+            return
+        response = self.client.put(
+            f"{platform().enrollment}/enrollments/{enrolment['id']}"
+            f"/completed-lessons/{remaining[0]}",
+            headers=self.auth,
+            name="/enrollments/{enrollment_id}/completed-lessons/{lesson_id}",
+        )
+        if response.status_code == 200:
+            self.enrolments[enrolment["id"]] = response.json()
+
+    @task(2)
+    def browse(self) -> None:
+        self.catalogue.browse()
+
+    def _lessons_of(self, course_id: str) -> list[str]:
+        if course_id not in self.lessons:
+            response = self.client.get(
+                f"{platform().course}/courses/{course_id}", name="/courses/{course_id}"
+            )
+            if response.status_code != 200:
+                return []
+            self.lessons[course_id] = [lesson["id"] for lesson in response.json()["lessons"]]
+        return self.lessons[course_id]
+
+
+class NewStudent(Student):
+    """Signs up (argon2id hashing: the costliest call there is), then studies like the others."""
+
+    weight = 1
+
+    def account(self) -> str:
+        return sign_up(self)

@@ -1,0 +1,88 @@
+"""Teachers: log in, list their courses, write a new course, publish it, keep editing it.
+
+Each teacher user edits only the course it created itself, so two users that happen to log in
+as the same seeded teacher never race on one course (that would be a legitimate 409, not load).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+from locust import FastHttpUser, between, task
+
+from scenarios.accounts import log_in
+from scenarios.platform import platform
+
+LESSON = {
+    "title": "Getting set up",
+    "body_markdown": "## Before you start\n\nInstall the tools and open the exercises.\n",
+    "estimated_minutes": 12,
+}
+
+
+class Teacher(FastHttpUser):
+    weight = 1
+    wait_time = between(3, 7)
+
+    def on_start(self) -> None:
+        self.auth = log_in(self, platform().any_teacher())
+        self.course_id: str | None = None
+        # Every teacher call happens at least once per user, whatever the random task picks.
+        self.my_courses()
+        self.write_course()
+        self.edit_course()
+
+    @task(3)
+    def my_courses(self) -> None:
+        self.client.get(
+            f"{platform().course}/teaching/courses", headers=self.auth, name="/teaching/courses"
+        )
+
+    @task(1)
+    def write_course(self) -> None:
+        """A new draft with a lesson, then published: what a teacher does on a good day."""
+        created = self.client.post(
+            f"{platform().course}/courses",
+            json=self._details(),
+            headers=self.auth,
+            name="/courses",
+        )
+        if created.status_code != 201:
+            return
+        self.course_id = created.json()["id"]
+        self.add_lesson()
+        self.client.post(
+            f"{platform().course}/courses/{self.course_id}/publish",
+            headers=self.auth,
+            name="/courses/{course_id}/publish",
+        )
+
+    @task(2)
+    def add_lesson(self) -> None:
+        if self.course_id:
+            self.client.post(
+                f"{platform().course}/courses/{self.course_id}/lessons",
+                json=LESSON,
+                headers=self.auth,
+                name="/courses/{course_id}/lessons",
+            )
+
+    @task(3)
+    def edit_course(self) -> None:
+        if self.course_id:
+            self.client.put(
+                f"{platform().course}/courses/{self.course_id}",
+                json=self._details(),
+                headers=self.auth,
+                name="/courses/{course_id}",
+            )
+
+    def _details(self) -> dict[str, object]:
+        level = random.choice(["beginner", "intermediate", "advanced"])  # noqa: S311
+        return {
+            "title": f"Load-written course {uuid.uuid4().hex[:8]}",
+            "summary": "Written by the load suite's teachers: practice projects and exercises.",
+            "level": level,
+            "tags": ["load-suite", "exercises"],
+        }

@@ -1,0 +1,176 @@
+"""``edu load``: the load suite (load/) against the platform on free ports, seeded, SLO-checked.
+
+edu load smoke             the nightly profile (<= 90 s): stack, seed S, Locust, SLOs, stop
+edu load run PROFILE       any profile of load/profiles.toml the same way
+edu load weekly            one stack seeded M: ramp, step (the knee), soak, and the benchmark
+edu load bench             the catalogue vs its bare twin (Starlette + asyncpg), one worker each
+edu load check FOLDER      judge an earlier run's CSV against load/slo.toml again
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from edu.cli.env import repository_root
+from edu.cli.load.bench import side_by_side
+from edu.cli.load.knee import find_knee, steps_of
+from edu.cli.load.locust_csv import read_history, read_stats
+from edu.cli.load.locust_run import LocustRun
+from edu.cli.load.profiles import Profile, ProfileFileError, load_profiles
+from edu.cli.load.results import checks_line, fresh_folder, results_root, write_slo_report
+from edu.cli.load.slo import SloBook, SloFileError, load_slos
+from edu.cli.load.stack import LoadStack, load_stack
+from edu.cli.load.verdict import judge
+
+load_app = typer.Typer(help="Load tests (Locust) with SLO gates; see load/README.md.",
+                       no_args_is_help=True)  # fmt: skip
+
+SloOption = Annotated[Path | None, typer.Option(help="SLO file (default load/slo.toml).")]
+EnvOption = Annotated[
+    list[str] | None,
+    typer.Option("--env", help="NAME=VALUE for every service process, e.g. a tuning knob."),
+]
+
+
+def _say(line: str) -> None:
+    typer.echo(line)
+
+
+def _slos(root: Path, slo: Path | None) -> SloBook:
+    try:
+        return load_slos(slo or root / "load" / "slo.toml")
+    except SloFileError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+def _profile(root: Path, name: str) -> Profile:
+    try:
+        profiles = load_profiles(root / "load" / "profiles.toml")
+    except ProfileFileError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+    if name not in profiles:
+        typer.secho(f"no profile {name!r}; known: {', '.join(profiles)}", fg="red", err=True)
+        raise typer.Exit(2)
+    return profiles[name]
+
+
+def _extra_env(pairs: list[str] | None) -> dict[str, str]:
+    env = dict(pair.split("=", 1) for pair in pairs or [] if "=" in pair)
+    if len(env) != len(pairs or []):
+        typer.secho("--env takes NAME=VALUE", fg="red", err=True)
+        raise typer.Exit(2)
+    return env
+
+
+def _run_profile(root: Path, stack: LoadStack, profile: Profile, book: SloBook) -> bool:
+    out = fresh_folder(results_root(root) / profile.name)
+    typer.secho(f"\n=== load profile {profile.name}: {profile.description}", bold=True)
+    started = time.monotonic()
+    run = LocustRun(profile, root, out, stack.stack.service_urls["course"],
+                    stack.locust_environment())  # fmt: skip
+    run.run()
+    typer.echo(f"locust ran {time.monotonic() - started:.1f} s; reports in {out}")
+    report = judge(read_stats(run.prefix), book, profile.name)
+    typer.echo(write_slo_report(out, profile.name, report))
+    typer.echo(checks_line(report))
+    return report.ok
+
+
+def _stack_folder(root: Path) -> Path:
+    return fresh_folder(root / ".edu" / "load" / "stack")
+
+
+def _keep_logs(stack: LoadStack, destination: Path) -> None:
+    logs = stack.stack.folder / "logs"
+    if logs.is_dir():
+        shutil.copytree(logs, destination / "logs", dirs_exist_ok=True)
+
+
+@load_app.command("run")
+def run_command(
+    profile: Annotated[str, typer.Argument(help="A profile of load/profiles.toml.")] = "smoke",
+    slo: SloOption = None,
+    env: EnvOption = None,
+) -> None:
+    """Start the stack, seed it, run one profile, check the SLOs, stop everything."""
+    root = repository_root()
+    book, chosen = _slos(root, slo), _profile(root, profile)
+    started = time.monotonic()
+    with load_stack(_stack_folder(root), chosen.seed, say=_say, extra_env=_extra_env(env)) as stack:
+        ok = _run_profile(root, stack, chosen, book)
+        _keep_logs(stack, results_root(root) / chosen.name)
+    typer.echo(f"load {chosen.name}: {time.monotonic() - started:.1f} s in all")
+    if not ok:
+        raise typer.Exit(1)
+
+
+@load_app.command("smoke")
+def smoke_command(slo: SloOption = None, env: EnvOption = None) -> None:
+    """The nightly smoke profile (the `load` layer): <= 90 s from start to stop."""
+    run_command("smoke", slo, env)
+
+
+@load_app.command("check")
+def check_command(
+    folder: Annotated[Path, typer.Argument(help="A results folder, e.g. .edu/results/load/smoke.")],
+    profile: Annotated[str, typer.Option(help="Whose throughput floor applies.")] = "smoke",
+    slo: SloOption = None,
+) -> None:
+    """Judge an earlier run's Locust CSV against the SLOs (non-zero exit on a breach)."""
+    root = repository_root()
+    report = judge(read_stats(folder / "locust"), _slos(root, slo), profile)
+    typer.echo(write_slo_report(folder, profile, report))
+    typer.echo(checks_line(report))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@load_app.command("bench")
+def bench_command(
+    seconds: Annotated[int, typer.Option(help="Seconds of load on each side.")] = 10,
+    env: EnvOption = None,
+) -> None:
+    """The catalogue as the service serves it vs a bare Starlette + asyncpg twin."""
+    root = repository_root()
+    with load_stack(_stack_folder(root), "M", say=_say, extra_env=_extra_env(env)) as stack:
+        _bench(root, stack, seconds, _extra_env(env))
+
+
+def _bench(root: Path, stack: LoadStack, seconds: int, env: dict[str, str]) -> None:
+    out = results_root(root) / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    result = side_by_side(root, stack.stack.service_urls["course"], stack.postgres,
+                          out / "twin.log", env, seconds=seconds)  # fmt: skip
+    (out / "bench.txt").write_text(result.render() + "\n")
+    typer.echo(result.render())
+
+
+@load_app.command("weekly")
+def weekly_command(slo: SloOption = None, env: EnvOption = None) -> None:
+    """Ramp, step (finds the knee), soak and the twin benchmark on one stack seeded M."""
+    root = repository_root()
+    book, extra = _slos(root, slo), _extra_env(env)
+    profiles = [_profile(root, name) for name in ("ramp", "step", "soak")]
+    with load_stack(_stack_folder(root), "M", say=_say, extra_env=extra) as stack:
+        results = {p.name: _run_profile(root, stack, p, book) for p in profiles}
+        knee = find_knee(
+            steps_of(read_history(results_root(root) / "step" / "locust"), list(book.knee)),
+            book.knee,
+        )
+        text = knee.render(book.knee)
+        (results_root(root) / "step" / "knee.txt").write_text(text + "\n")
+        typer.secho("\n=== the knee (step profile)", bold=True)
+        typer.echo(text)
+        typer.secho("\n=== benchmark", bold=True)
+        _bench(root, stack, 10, extra)
+        _keep_logs(stack, results_root(root) / "weekly")
+    # Ramp and step go past the knee on purpose: only the soak must hold every SLO.
+    if not results["soak"] or knee.knee is None:
+        raise typer.Exit(1)

@@ -1,0 +1,98 @@
+"""The platform under load: the code behind `just dev`, on free ports, seeded.
+
+`edu.cli.dev.start_isolated_stack` starts its own PostgreSQL, NATS, Redis and mail sink and
+the services the scenarios call, each as `edu dev` runs it (one uvicorn worker) but without hot
+reload; a running `just dev` is left alone. Then `edu seed` writes the profile's seed size
+through the use cases, and the stack waits until the services' relays have published what the
+seed queued, so the load starts on a quiet platform.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from edu.cli.dev import start_isolated_stack
+from edu.cli.seed import seed_argv
+from edu.infra.databases import with_database
+from edu.infra.isolated_stack import IsolatedStack
+
+# The services the scenarios call; the others (web, notifications, workers) would only take
+# CPU from the two cores the measurement runs on.
+LOAD_SERVICES = frozenset({"identity", "course", "enrollment"})
+
+
+@dataclass(frozen=True)
+class LoadStack:
+    stack: IsolatedStack
+    manifest: Path
+
+    @property
+    def postgres(self) -> str:
+        return self.stack.infrastructure["postgres"]
+
+    def locust_environment(self) -> dict[str, str]:
+        urls = self.stack.service_urls
+        env = {f"EDU_{name.upper()}_SERVICE_URL": url for name, url in urls.items()}
+        return {**env, "EDU_SEED_MANIFEST": str(self.manifest)}
+
+
+@contextmanager
+def load_stack(
+    folder: Path,
+    seed_size: str,
+    *,
+    say: Callable[[str], None],
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[LoadStack]:
+    started = time.monotonic()
+    with start_isolated_stack(
+        folder, only=LOAD_SERVICES, reload=False, say=say, extra_env=extra_env or {}
+    ) as stack:
+        say(f"stack up in {time.monotonic() - started:.1f} s: {stack.service_urls}")
+        manifest = folder / "seed-manifest.json"
+        seeding = time.monotonic()
+        done = subprocess.run(
+            seed_argv(seed_size, stack.infrastructure["postgres"], manifest),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"seeding failed:\n{done.stdout}{done.stderr}")
+        say(done.stdout.strip())
+        say(f"seed {seed_size} in {time.monotonic() - seeding:.1f} s")
+        waited = asyncio.run(wait_for_outboxes(stack.infrastructure["postgres"]))
+        say(f"outboxes drained in {waited:.1f} s")
+        yield LoadStack(stack, manifest)
+
+
+async def wait_for_outboxes(server_url: str, patience: float = 60.0) -> float:
+    """Until no service has unpublished events (or ``patience`` s); returns the seconds waited."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    started = time.monotonic()
+    engines = [create_async_engine(with_database(server_url, name)) for name in LOAD_SERVICES]
+    try:
+        while time.monotonic() - started < patience:
+            pending = 0
+            for engine in engines:
+                async with engine.connect() as conn:
+                    found = await conn.scalar(
+                        text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+                    )
+                    pending += int(found or 0)
+            if pending == 0:
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    return time.monotonic() - started

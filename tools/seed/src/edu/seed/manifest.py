@@ -1,0 +1,27 @@
+"""The seed manifest: who can log in, for tools that act as seeded users (the load tests).
+
+Load tests need real accounts but must not depend on this package's internals; they read this
+JSON file instead. Course ids are not in it: clients discover courses through the catalogue.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from edu.seed.plan import SeedPlan
+from edu.seed.specs import SEED_PASSWORD
+
+
+def manifest(plan: SeedPlan) -> dict[str, object]:
+    return {
+        "size": plan.size.name,
+        "password": SEED_PASSWORD,
+        "teachers": [spec.email for spec in plan.teachers],
+        "students": [spec.email for spec in plan.students],
+    }
+
+
+def write_manifest(plan: SeedPlan, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manifest(plan), indent=1) + "\n")

@@ -1,0 +1,65 @@
+"""The seed's targets wired to the services' own in-memory fakes: every use case is real."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import pytest
+
+from edu.common.clock import FakeClock
+from edu.course.adapters.fakes import FakeCatalogueSearch, FakeCourseDatabase
+from edu.course.service_layer.authoring import CourseAuthoring
+from edu.course.service_layer.catalogue import Catalogue
+from edu.enrollment.adapters.fakes import FakeEnrollmentDatabase
+from edu.enrollment.service_layer.course_information import CourseInformation
+from edu.enrollment.service_layer.enrolments import Enrolments
+from edu.identity.adapters.common_passwords import common_passwords
+from edu.identity.adapters.fakes import (
+    FakePasswordHasher,
+    FakeRefreshTokenRepository,
+    FakeUnitOfWork,
+    FakeUserRepository,
+)
+from edu.identity.domain.email import EmailAddress
+from edu.identity.domain.passwords import PasswordPolicy
+from edu.identity.service_layer.registration import Registration
+from edu.seed.course_directory import CatalogueCourseDirectory
+from edu.seed.targets import SeedTargets
+
+
+@dataclass
+class FakePlatform:
+    targets: SeedTargets
+    users: FakeUserRepository
+    identity: FakeUnitOfWork
+    courses: FakeCourseDatabase
+    enrolments: FakeEnrollmentDatabase
+
+
+@pytest.fixture(scope="session")
+def password_policy() -> PasswordPolicy:
+    return PasswordPolicy(common_passwords())
+
+
+@pytest.fixture
+def platform(password_policy: PasswordPolicy) -> FakePlatform:
+    clock = FakeClock()
+    users = FakeUserRepository()
+    identity = FakeUnitOfWork(users, FakeRefreshTokenRepository())
+    courses = FakeCourseDatabase()
+    enrolments = FakeEnrollmentDatabase()
+    catalogue = Catalogue(FakeCatalogueSearch(courses), courses.unit_of_work)
+    information = CourseInformation(enrolments.unit_of_work, CatalogueCourseDirectory(catalogue))
+
+    async def find_account(email: str) -> UUID | None:
+        user = await users.get_by_email(EmailAddress.parse(email))
+        return user.id if user else None
+
+    targets = SeedTargets(
+        registration=Registration(lambda: identity, FakePasswordHasher(), password_policy, clock),
+        find_account=find_account,
+        authoring=CourseAuthoring(courses.unit_of_work, clock),
+        enrolments=Enrolments(enrolments.unit_of_work, information, clock),
+    )
+    return FakePlatform(targets, users, identity, courses, enrolments)
