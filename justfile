@@ -135,3 +135,11 @@ test-load:
 # Weekly load, the `load-weekly` layer: ramp, step (the knee), soak, distributed Locust, twin benchmark
 load-weekly:
     {{run}} edu test load-weekly
+
+# Pact contracts, the `contract` layer (budget 60 s): consumer pacts vs contracts/pacts/, then every provider verified
+test-contract *ARGS:
+    {{run}} edu test contract -- {{ARGS}}
+
+# Rewrite contracts/pacts/ from the consumer tests (review the diff; the providers must still verify)
+pacts:
+    {{run}} pytest contracts/tests/consumer --update-pacts -q

@@ -58,6 +58,8 @@ def typecheck_targets(ws: Workspace) -> list[tuple[str, Path, list[str]]]:
         targets.append(("repository tests", ws.root, ["tests"]))
     if (ws.root / "e2e").is_dir():
         targets.append(("e2e suite", ws.root, ["e2e"]))
+    if (ws.root / "contracts" / "tests").is_dir():
+        targets.append(("contract suite", ws.root, ["contracts/tests"]))
     return targets
 
 

@@ -1,0 +1,105 @@
+"""web -> course: the catalogue and a teacher's authoring, through web's real course client."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from pact import Pact, match
+
+from edu.web.clients.course import HttpCourseClient
+from edu.web.clients.models import CourseDraft
+from edu.web.clients.transport import ServiceTransport
+
+# A new course has no lessons and a course need not have tags: `each_like(min=0)` writes the
+# `"min": 0` rule the provider must meet; pact-python only warns that min 0 is unusual.
+warnings.filterwarnings("ignore", "The minimum number of items", UserWarning)
+
+JSON = "application/json"
+BEARER = match.regex("Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln", regex=r"^Bearer \S+$")
+SUMMARY = {
+    "id": match.uuid("0b7e8f3a-2c4d-4e5f-8a9b-1c2d3e4f5a6b"),
+    "title": match.str("Python from scratch"),
+    "summary": match.str("Variables to classes."),
+    "level": match.str("beginner"),
+    "tags": match.each_like("python", min=0),
+    "lesson_count": match.int(1),
+    "total_minutes": match.int(10),
+}
+LESSON = {
+    "id": match.uuid("5d6e7f80-9a1b-4c2d-8e3f-405162738495"),
+    "position": match.int(1),
+    "title": match.str("Hello, world"),
+    "body_markdown": match.str("Print something."),
+    "video_url": None,
+    "estimated_minutes": match.int(10),
+}
+TEACHER_COURSE = {
+    "id": match.uuid("0b7e8f3a-2c4d-4e5f-8a9b-1c2d3e4f5a6b"),
+    "title": match.str("Rust for teachers"),
+    "summary": match.str("Ownership, gently."),
+    "level": match.str("intermediate"),
+    "tags": match.each_like("rust", min=0),
+    "status": match.str("draft"),
+    "lessons": match.each_like(LESSON, min=0),
+}
+
+
+def course_pact() -> Pact:
+    pact = Pact("web", "course").with_specification("V4")
+    (
+        pact.upon_receiving("a visitor browses the catalogue")
+        .given("a published course")
+        .with_request("GET", "/courses")
+        .with_query_parameters({"page": "1", "page_size": "12"})
+        .will_respond_with(200)
+        .with_body(
+            {"items": match.each_like(SUMMARY), "total": match.int(1), "page": 1, "page_size": 12},
+            JSON,
+        )
+    )
+    (
+        pact.upon_receiving("a teacher creates a course")
+        .given("a signed-in teacher")
+        .with_request("POST", "/courses")
+        .with_header("Authorization", BEARER)
+        .with_body(
+            {
+                "title": "Rust for teachers",
+                "summary": "Ownership, gently.",
+                "level": "intermediate",
+                "tags": ["rust"],
+            },
+            JSON,
+        )
+        .will_respond_with(201)
+        .with_body({**TEACHER_COURSE, "lessons": []}, JSON)
+    )
+    (
+        pact.upon_receiving("a teacher lists the courses they teach")
+        .given("a signed-in teacher with a draft course")
+        .with_request("GET", "/teaching/courses")
+        .with_header("Authorization", BEARER)
+        .will_respond_with(200)
+        .with_body(match.each_like(TEACHER_COURSE), JSON)
+    )
+    return pact
+
+
+class TestWebCourseContract:
+    async def test_web_course_client_reads_what_course_promises(self, pact_check: Any) -> None:
+        pact = course_pact()
+        token = "eyJhbGciOiJFUzI1NiJ9.e30.c2ln"
+        with pact.serve() as server:
+            client = HttpCourseClient(ServiceTransport("course", str(server.url), timeout=5))
+            page = await client.browse(None, page=1, page_size=12)
+            draft = CourseDraft(
+                title="Rust for teachers", summary="Ownership, gently.", level="intermediate",
+                tags=("rust",),
+            )  # fmt: skip
+            created = await client.create_course(token, draft)
+            teaching = await client.teaching_courses(token)
+            assert page.items[0].title == "Python from scratch"
+            assert created.status == "draft"
+            assert teaching[0].lessons[0].position == 1
+        pact_check(pact)

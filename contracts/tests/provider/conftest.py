@@ -1,0 +1,197 @@
+"""The providers for verification: this checkout's identity, course and enrollment, each its
+real application (uvicorn, its own migrated database, its outbox relay) on free ports through
+``edu.cli.dev.start_isolated_stack``, once per session.
+
+Provider states are set up through each provider's own public API, so every state is the
+outcome of the provider's use cases (sign up, create and publish a course, enrol, complete
+lessons), never a row written behind its back. Messages are read back from the stack's
+JetStream stream: the bytes the provider's outbox relay published after ``edu.events.encode``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import nats
+import pytest
+from pact import Verifier
+from pact.types import Message
+
+from edu.cli.dev import start_isolated_stack
+from edu.events import decode
+
+PASSWORD = "correct horse battery"
+TEACHER = "teacher@example.com"
+STUDENT = "student@example.com"
+PROVIDERS = {"identity", "course", "enrollment"}
+PACTS = Path(__file__).resolve().parents[2] / "pacts"
+State = Callable[[], object]
+Produce = Callable[[], Message]
+
+
+class Platform:
+    """The running providers, driven like a client would drive them."""
+
+    def __init__(self, urls: dict[str, str], nats_url: str) -> None:
+        self.urls = urls
+        self.nats_url = nats_url
+        self.http = httpx.Client(timeout=10)
+        self.teacher_token = self.signed_in(TEACHER, teacher=True)
+        self.student_token = self.signed_in(STUDENT, teacher=False)
+
+    def call(self, service: str, method: str, path: str, token: str | None = None,
+             json: Any = None, expect: tuple[int, ...] = (200, 201)) -> Any:  # fmt: skip
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = self.http.request(method, self.urls[service] + path, json=json, headers=headers)
+        if response.status_code not in expect:
+            raise AssertionError(
+                f"{method} {service}{path}: {response.status_code} {response.text}"
+            )
+        return response.json() if response.content else None
+
+    def sign_up(self, email: str, *, teacher: bool = False) -> dict[str, Any]:
+        body = {"email": email, "password": PASSWORD, "teacher": teacher}
+        result: dict[str, Any] = self.call("identity", "POST", "/auth/signup", json=body,
+                                           expect=(201, 409))  # fmt: skip
+        return result
+
+    def signed_in(self, email: str, *, teacher: bool) -> str:
+        self.sign_up(email, teacher=teacher)
+        body = {"email": email, "password": PASSWORD}
+        return str(self.call("identity", "POST", "/auth/login", json=body)["access_token"])
+
+    def course(self, *, publish: bool) -> dict[str, Any]:
+        """A teacher's course with one lesson, published when asked; its teacher view."""
+        draft = {"title": f"Python {uuid4().hex[:6]}", "summary": "Variables to classes.",
+                 "level": "beginner", "tags": ["python"]}  # fmt: skip
+        course = self.call("course", "POST", "/courses", self.teacher_token, draft)
+        lesson = {"title": "Hello, world", "body_markdown": "Print something."}
+        self.call("course", "POST", f"/courses/{course['id']}/lessons", self.teacher_token, lesson)
+        if publish:
+            self.call("course", "POST", f"/courses/{course['id']}/publish", self.teacher_token)
+        result: dict[str, Any] = self.call("course", "GET", f"/teaching/courses/{course['id']}",
+                                           self.teacher_token)  # fmt: skip
+        return result
+
+    def enrolment(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The student enrolled in a fresh published course (once enrollment knows it)."""
+        course = self.course(publish=True)
+        deadline = time.monotonic() + 10
+        while True:
+            body = {"course_id": course["id"]}
+            try:
+                return course, self.call(
+                    "enrollment", "POST", "/enrollments", self.student_token, body
+                )
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)  # the course's snapshot is still on its way to enrollment
+
+    def last_event(self, subject: str, aggregate_id: str) -> tuple[bytes, dict[str, Any]]:
+        """The last message on ``subject`` once it is about ``aggregate_id`` (the relay is async)."""
+        return asyncio.run(self._last_event(subject, aggregate_id))
+
+    async def _last_event(self, subject: str, aggregate_id: str) -> tuple[bytes, dict[str, Any]]:
+        client = await nats.connect(self.nats_url)
+        try:
+            stream = client.jetstream()
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    message = await stream.get_last_msg("EVENTS", subject)
+                    if message.data and decode(message.data).aggregate_id == aggregate_id:
+                        return message.data, {"subject": message.subject}
+                except nats.js.errors.NotFoundError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"no {subject} event about {aggregate_id} was published")
+                await asyncio.sleep(0.05)
+        finally:
+            await client.close()
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    folder: Path = tmp_path_factory.mktemp("providers")
+    with start_isolated_stack(folder, only=PROVIDERS) as stack:
+        platform = Platform(stack.service_urls, stack.infrastructure["nats"])
+        try:
+            yield platform
+        finally:
+            platform.http.close()
+
+
+class StateSetupFailed(AssertionError):
+    """A provider state could not be set up: the verification proves nothing, so it fails."""
+
+
+class PactVerification:
+    """Verifies one committed pact against its running provider and records the matrix row.
+
+    State handlers are wrapped: one that raises is recorded and the verification fails once
+    the verifier is done. Left to pact-python, the exception becomes a 500 from its callback
+    server that the verifier retries and then reports only after ~130 s on this machine;
+    the wrapper fails it at once and names the state.
+    """
+
+    def __init__(self, platform: Platform, record_row: Any) -> None:
+        self._platform = platform
+        self._record_row = record_row
+
+    def __call__(self, provider: str, consumer: str, *, states: Mapping[str, State],
+                 token: str | None = None, messages: Mapping[str, Produce] | None = None,
+                 pact: Path | None = None) -> None:  # fmt: skip
+        committed = pact is None  # probes (a pact given) stay out of the matrix
+        pact = pact or PACTS / f"{consumer}-{provider}.json"
+        count = len(json.loads(pact.read_text())["interactions"])
+        passed = self._record_row("verify", consumer, provider, count) if committed else None
+        failures: list[str] = []
+        verifier = Verifier(provider, host="127.0.0.1").add_source(pact)
+        verifier.set_error_on_empty_pact().state_handler(guarded(states, failures))
+        if messages is None:
+            verifier.add_transport(url=self._platform.urls[provider])
+        else:
+            verifier.message_handler({name: _no_args(make) for name, make in messages.items()})
+        if token is not None:
+            verifier.add_custom_header("Authorization", f"Bearer {token}")
+        try:
+            verifier.verify()
+        except RuntimeError as exc:  # pact-python says only "Failed to execute verifier"
+            raise AssertionError(
+                f"{consumer} -> {provider}:\n{verifier.output(strip_ansi=True)}"
+            ) from exc
+        finally:
+            if failures:
+                raise StateSetupFailed("provider states not set up: " + "; ".join(failures))
+        if passed is not None:
+            passed()
+
+
+def guarded(states: Mapping[str, State], failures: list[str]) -> dict[str, Callable[..., None]]:
+    def wrap(name: str, setup: State) -> Callable[..., None]:
+        def handler(parameters: dict[str, Any] | None = None) -> None:
+            try:
+                setup()
+            except Exception as exc:  # any failure: recorded, the verification then fails
+                failures.append(f"{name!r}: {exc!r}")
+
+        return handler
+
+    return {name: wrap(name, setup) for name, setup in states.items()}
+
+
+def _no_args(make: Produce) -> Callable[..., Message]:
+    return lambda *args, **kwargs: make()
+
+
+@pytest.fixture
+def verify_pact(platform: Platform, record_row: Any) -> PactVerification:
+    return PactVerification(platform, record_row)
