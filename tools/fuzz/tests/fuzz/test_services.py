@@ -21,7 +21,7 @@ SERVICES = [s.name for s in fuzzed_services(Path(__file__).parents[4])]
 def verdict(run: FuzzRun, stack: Stack, profile: Profile, services: list[str]) -> None:
     if run.passed:
         return
-    logs = {name: stack.services[name].log_tail() for name in services}
+    logs = {name: stack.services[name].log_text() for name in services}
     written = write_reproduction(run, profile, logs)
     pytest.fail(f"{failures_of(run.output)}\n\nReproduction: {written}", pytrace=False)
 

@@ -13,6 +13,8 @@ OUTPUT = """\
 =================================== FAILURES ===================================
 ________________________________ POST /courses _________________________________
 - Server error
+[500] Internal Server Error:
+    `{"status":500,"request_id":"78388af8"}`
 Reproduce with:
     curl -X POST -d '{"title": "\\u0000"}' http://127.0.0.1:5/courses
     st replay bJye5F
@@ -33,11 +35,19 @@ class TestReproduction:
         folder = tmp_path / "course"
         folder.mkdir()
         run = FuzzRun("course", folder, 1, OUTPUT)
-        written = write_reproduction(
-            run, NIGHTLY, {"course": "Traceback ... invalid byte sequence 0x00"}
+        log = "\n".join(
+            [
+                "18:33:38.001 INFO    course       started",
+                "18:33:38.820 ERROR   course       unhandled error on POST /courses  request_id=78388af8",
+                "Traceback (most recent call last):",
+                "asyncpg.exceptions.CharacterNotInRepertoireError: invalid byte sequence 0x00",
+                "18:33:39.000 INFO    course       something later",
+            ]
         )
+        written = write_reproduction(run, NIGHTLY, {"course": log})
         text = written.read_text()
         assert f"EDU_FUZZ_SEED={NIGHTLY.seed}" in text
         assert "curl -X POST" in text
         assert "invalid byte sequence" in text
+        assert "something later" not in text  # only the failing request's record
         assert "replay <case id>" in text

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -99,6 +99,7 @@ class TestText:
 
 
 class TestNotBlank:
+    @settings(max_examples=50, deadline=None)  # the unit layer's budget is tight
     @given(st.text(max_size=8))
     def test_agrees_with_str_strip_on_what_is_blank(self, title: str) -> None:
         stripped_empty = not title.strip()

@@ -71,10 +71,13 @@ class ServiceProcess:
                 process.kill()
                 process.wait(timeout=5)
 
-    def log_tail(self, lines: int = 40) -> str:
+    def log_text(self) -> str:
         with contextlib.suppress(OSError):
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+            return self.log_path.read_text(errors="replace")
         return "(no log)"
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
 
 
 def _answers(url: str) -> bool:

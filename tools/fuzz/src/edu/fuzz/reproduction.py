@@ -2,12 +2,13 @@
 
 It holds every failure as schemathesis reported it (the request as a curl command, the answer,
 the `st replay` id), the way to run the same requests again (profile and seed), the way to
-replay a failure against a local stack, and the end of each service's log (the traceback of a
-500 is there, under the request id the answer quotes).
+replay a failure against a local stack, and the service's log records of the failing requests
+(a 500's traceback, found by the request id its answer quotes).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,6 +17,11 @@ from edu.fuzz.runner import FuzzRun
 
 FAILURES_HEADING = " FAILURES "
 SECTIONS_AFTER = (" WARNINGS ", " SUMMARY ")
+# Every problem answer names its request id; the service logs its traceback under the same id.
+REQUEST_ID = re.compile(r'"request_id":\s*"([A-Za-z0-9._-]{1,128})"')
+# A new log record starts with a time stamp (edu.common's format) or uvicorn's level prefix.
+RECORD_START = re.compile(r"^(\d\d:\d\d:\d\d|INFO:|WARNING:|ERROR:)")
+EXCERPT_LINES = 120
 
 
 def failures_of(output: str) -> str:
@@ -29,6 +35,22 @@ def failures_of(output: str) -> str:
         len(lines),
     )
     return "\n".join(lines[start:end]).strip()
+
+
+def log_excerpt(log: str, output: str, tail: int = 40) -> str:
+    """The log records of the failing requests (by request id), else the log's last lines."""
+    lines = log.splitlines()
+    wanted = set(REQUEST_ID.findall(failures_of(output)))
+    picked: list[str] = []
+    for start, line in enumerate(lines):
+        if any(request_id in line for request_id in wanted):
+            record = [line]
+            for following in lines[start + 1 : start + EXCERPT_LINES]:
+                if RECORD_START.match(following):
+                    break
+                record.append(following)
+            picked += [*record, ""]
+    return "\n".join(picked).strip() or "\n".join(lines[-tail:])
 
 
 def reproduction(run: FuzzRun, profile: Profile, logs: Mapping[str, str]) -> str:
@@ -59,9 +81,10 @@ def reproduction(run: FuzzRun, profile: Profile, logs: Mapping[str, str]) -> str
         failures_of(run.output),
         "```",
     ]
-    for name, tail in logs.items():
-        parts += ["", f"## {name} log (last lines; full log: {results / 'logs'})", "", "```"]
-        parts += [tail, "```"]
+    for name, log in logs.items():
+        where = results / "logs" / f"{name}.log"
+        parts += ["", f"## {name}'s log for these requests (all of it: {where})", "", "```"]
+        parts += [log_excerpt(log, run.output), "```"]
     return "\n".join(parts) + "\n"
 
 
