@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,10 +32,69 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="write the consumer tests' pacts into contracts/pacts/ instead of comparing",
     )
+    parser.addoption(
+        "--contract-base",
+        default=os.environ.get("EDU_CONTRACT_BASE"),
+        help="only the consumer/provider pairs the change since this git ref touches "
+        "(also $EDU_CONTRACT_BASE); without it, the full matrix",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[MATRIX_KEY] = {}
+    config.addinivalue_line(
+        "markers", "pact_pair(consumer, provider): the pact a test writes or verifies"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    base = config.getoption("--contract-base")
+    touched = touched_parties(changed_files(str(base))) if base else None
+    if touched is None:
+        return  # the full matrix
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        marker = item.get_closest_marker("pact_pair")
+        pair = tuple(marker.args) if marker else ()
+        (keep if not pair or touched & {*pair, "-".join(pair)} else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def changed_files(base: str) -> list[str]:
+    """Files changed since the merge base with ``base``, committed or not, plus untracked ones."""
+    root = PACTS.parents[1]
+    merge_base = _git(root, "merge-base", base, "HEAD").strip()
+    changed = _git(root, "diff", "--name-only", "--no-renames", merge_base)
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard")
+    return [line for line in (changed + untracked).splitlines() if line]
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def touched_parties(files: list[str]) -> set[str] | None:
+    """Services and pacts (``consumer-provider``) a change touches; None: run every pair.
+
+    A service's folder touches every pair it is part of, a pact file its own pair; prose and
+    suites that no pact reads touch none; anything else (a shared library, this suite, the
+    lock file) may change any pair, so everything runs.
+    """
+    touched: set[str] = set()
+    for path in files:
+        service = re.match(r"services/py/([^/]+)/", path)
+        if service:
+            touched.add(service[1])
+        elif path.startswith("contracts/pacts/") and path.endswith(".json"):
+            touched.add(Path(path).stem)
+        elif not (path.endswith(".md") or path.startswith(("docs/", "e2e/", "load/", ".github/"))):
+            return None
+    return touched or None
 
 
 def normalised(document: dict[str, Any]) -> dict[str, Any]:

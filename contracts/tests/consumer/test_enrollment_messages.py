@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import pytest
 from pact import Pact, match
 
 from edu.enrollment.entrypoints.course_events import outline_from_event
@@ -41,6 +42,7 @@ def course_pact() -> Pact:
     return pact
 
 
+@pytest.mark.pact_pair("enrollment", "course")
 class TestEnrollmentMessageContracts:
     def test_enrollment_reads_course_published_into_an_outline(self, pact_check: Any) -> None:
         pact = course_pact()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pact import Pact, match
 
 from edu.common.clock import FakeClock
@@ -93,12 +94,14 @@ def collect(bodies: list[bytes]) -> Any:
 
 
 class TestNotificationsMessageContracts:
+    @pytest.mark.pact_pair("notifications", "identity")
     async def test_notifications_handles_identity_user_registered(self, pact_check: Any) -> None:
         pact, bodies = identity_pact(), list[bytes]()
         pact.verify(collect(bodies), "Async")
         assert await handled(bodies) == [Outcome.HANDLED]
         pact_check(pact)
 
+    @pytest.mark.pact_pair("notifications", "enrollment")
     async def test_notifications_handles_enrollment_events(self, pact_check: Any) -> None:
         pact, bodies = enrollment_pact(), list[bytes]()
         pact.verify(collect(bodies), "Async")

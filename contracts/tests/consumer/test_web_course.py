@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import pytest
 from pact import Pact, match
 
 from edu.web.clients.course import HttpCourseClient
@@ -86,6 +87,7 @@ def course_pact() -> Pact:
     return pact
 
 
+@pytest.mark.pact_pair("web", "course")
 class TestWebCourseContract:
     async def test_web_course_client_reads_what_course_promises(self, pact_check: Any) -> None:
         pact = course_pact()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pact import Pact, match
 
 from edu.web.clients.enrollment import HttpEnrollmentClient
@@ -50,6 +51,7 @@ def enrollment_pact() -> Pact:
     return pact
 
 
+@pytest.mark.pact_pair("web", "enrollment")
 class TestWebEnrollmentContract:
     async def test_web_enrollment_client_reads_what_enrollment_promises(
         self, pact_check: Any

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pact import Pact, match
 
 from edu.web.clients.errors import ProblemError
@@ -69,6 +70,7 @@ def identity_pact() -> Pact:
     return pact
 
 
+@pytest.mark.pact_pair("web", "identity")
 class TestWebIdentityContract:
     async def test_web_identity_client_reads_what_identity_promises(self, pact_check: Any) -> None:
         pact = identity_pact()

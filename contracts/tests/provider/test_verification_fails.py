@@ -33,6 +33,7 @@ def cannot_be_set_up() -> None:
     raise RuntimeError("the database refused the student")
 
 
+@pytest.mark.pact_pair("web", "identity")
 class TestVerificationFails:
     def test_a_state_that_fails_to_set_up_fails_the_verification(
         self, platform: Any, verify_pact: Any, tmp_path: Path

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
+import pytest
 from pact.types import Message
 
 ADA = "a student ada@example.com with password 'correct horse battery'"
@@ -23,9 +24,11 @@ def as_message(contents: bytes, metadata: dict[str, Any]) -> Message:
 
 
 class TestHttpProviders:
+    @pytest.mark.pact_pair("web", "identity")
     def test_identity_honours_web(self, platform: Any, verify_pact: Any) -> None:
         verify_pact("identity", "web", states={ADA: lambda: platform.sign_up("ada@example.com")})
 
+    @pytest.mark.pact_pair("web", "course")
     def test_course_honours_web(self, platform: Any, verify_pact: Any) -> None:
         states = {
             "a published course": lambda: platform.course(publish=True),
@@ -34,12 +37,14 @@ class TestHttpProviders:
         }
         verify_pact("course", "web", states=states, token=platform.teacher_token)
 
+    @pytest.mark.pact_pair("web", "enrollment")
     def test_enrollment_honours_web(self, platform: Any, verify_pact: Any) -> None:
         states = {"a signed-in student enrolled in a published course": platform.enrolment}
         verify_pact("enrollment", "web", states=states, token=platform.student_token)
 
 
 class TestMessageProviders:
+    @pytest.mark.pact_pair("notifications", "identity")
     def test_identity_publishes_what_notifications_reads(
         self, platform: Any, verify_pact: Any
     ) -> None:
@@ -55,6 +60,7 @@ class TestMessageProviders:
                     states={"a student has signed up": student_signs_up},
                     messages={"a user.registered event": user_registered})  # fmt: skip
 
+    @pytest.mark.pact_pair("notifications", "enrollment")
     def test_enrollment_publishes_what_notifications_reads(
         self, platform: Any, verify_pact: Any
     ) -> None:
@@ -85,6 +91,7 @@ class TestMessageProviders:
             },
         )
 
+    @pytest.mark.pact_pair("enrollment", "course")
     def test_course_publishes_what_enrollment_reads(self, platform: Any, verify_pact: Any) -> None:
         course: dict[str, Any] = {}
 
