@@ -138,3 +138,24 @@ class TestServiceLinks:
         web = read_declaration(tmp_path, member(tmp_path, "web", table=table))
         assert web is not None
         assert service_links([web])["EDU_WEB_URL"] == "http://127.0.0.1:9100"
+
+
+class TestGrpcPorts:
+    def test_a_declared_grpc_port_is_served_and_every_process_learns_its_target(
+        self, tmp_path: Path
+    ) -> None:
+        table = SERVICE.format(name="course", port=9102) + "grpc_port = 9902\n"
+        course = read_declaration(tmp_path, member(tmp_path, "course", table=table))
+        assert course is not None
+        assert course.environment(URLS)["EDU_GRPC_PORT"] == "9902"
+        assert service_links([course])["EDU_COURSE_GRPC_TARGET"] == "127.0.0.1:9902"
+
+    def test_a_service_without_grpc_gets_no_grpc_settings(self, tmp_path: Path) -> None:
+        [identity] = declared_services(tmp_path, [member(tmp_path, "identity", 9101)])
+        assert "EDU_GRPC_PORT" not in identity.environment(URLS)
+        assert not any(key.endswith("_GRPC_TARGET") for key in service_links([identity]))
+
+    def test_a_grpc_port_that_is_not_a_number_is_refused(self, tmp_path: Path) -> None:
+        table = SERVICE.format(name="course", port=9102) + 'grpc_port = "x"\n'
+        with pytest.raises(DeclarationError, match="grpc_port must be a number"):
+            read_declaration(tmp_path, member(tmp_path, "course", table=table))

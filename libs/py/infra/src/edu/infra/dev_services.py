@@ -41,10 +41,18 @@ class DeclaredService:
     app: str
     database: str | None
     migrations: Path | None
+    grpc_port: int | None = None  # an internal gRPC server beside the HTTP one (course)
 
     def environment(self, urls: Mapping[str, str]) -> dict[str, str]:
         """The service process's own connections (FIXED INTERFACE 2) in development mode."""
-        return connection_environment(urls, self.database)
+        env = connection_environment(urls, self.database)
+        if self.grpc_port is not None:
+            env["EDU_GRPC_PORT"] = str(self.grpc_port)
+        return env
+
+    @property
+    def grpc_target(self) -> str | None:
+        return None if self.grpc_port is None else f"127.0.0.1:{self.grpc_port}"
 
     def command(self, reload: bool = True) -> list[str]:
         """uvicorn on 127.0.0.1; hot reload for `edu dev`, none for test and load stacks."""
@@ -81,8 +89,13 @@ def read_declaration(root: Path, member: Path) -> DeclaredService | None:
         raise DeclarationError(f"{where}: missing {', '.join(missing)}")
     if not isinstance(table["port"], int) or ":" not in str(table["app"]):
         raise DeclarationError(f"{where}: port must be a number and app 'module:factory'")
+    grpc_port = table.get("grpc_port")
+    if grpc_port is not None and not isinstance(grpc_port, int):
+        raise DeclarationError(f"{where}: grpc_port must be a number")
     if "database" not in table:
-        return DeclaredService(member.name, member, table["port"], str(table["app"]), None, None)
+        return DeclaredService(
+            member.name, member, table["port"], str(table["app"]), None, None, grpc_port
+        )
     migrations = root / str(table["migrations"])
     if not (migrations / "env.py").is_file():
         raise DeclarationError(f"{where}: {migrations} is not an Alembic folder (no env.py)")
@@ -91,5 +104,5 @@ def read_declaration(root: Path, member: Path) -> DeclaredService | None:
     except ValueError as exc:
         raise DeclarationError(f"{where}: {exc}") from None
     return DeclaredService(
-        member.name, member, table["port"], str(table["app"]), database, migrations
+        member.name, member, table["port"], str(table["app"]), database, migrations, grpc_port
     )

@@ -30,6 +30,7 @@ from edu.infra.probes import free_ports
 from edu.infra.selection import Choice, choose_backend
 
 MAIL_PAGE = "mail-page"  # the key of the mail sink's page in ``ports``
+GRPC_SUFFIX = "-grpc"  # ``ports["course-grpc"]``: a service's internal gRPC port
 
 
 @dataclass
@@ -99,9 +100,13 @@ def start_isolated_stack(
     root, folder, members = root.resolve(), folder.resolve(), list(members)
     services = [s for s in declared_services(root, members) if only is None or s.name in only]
     workers = [w for w in declared_workers(members) if only is None or w.name in only]
-    names = [c.name for c in COMPONENTS] + [MAIL_PAGE] + [s.name for s in services]
+    grpc = [f"{s.name}{GRPC_SUFFIX}" for s in services if s.grpc_port is not None]
+    names = [c.name for c in COMPONENTS] + [MAIL_PAGE] + [s.name for s in services] + grpc
     chosen = {**dict(zip(names, free_ports(len(names)), strict=True)), **(ports or {})}
-    services = [replace(s, port=chosen[s.name]) for s in services]
+    services = [
+        replace(s, port=chosen[s.name], grpc_port=chosen.get(f"{s.name}{GRPC_SUFFIX}"))
+        for s in services
+    ]
     launcher = ProcessLauncher(folder, nats_monitor_port=None, mail_page_port=chosen[MAIL_PAGE])
     env = DevEnvironment(folder, launcher, choose, ports=chosen)
     processes = DevStack(root, {}, services, workers, reload=reload, log_dir=folder / "logs",

@@ -53,8 +53,13 @@ def smtp_environment(url: str) -> dict[str, str]:
 
 def service_links(services: Iterable[Listening]) -> dict[str, str]:
     """``EDU_<SERVICE>_SERVICE_URL`` for every service, plus the aliases services read."""
+    services = list(services)
     urls = {service.name: service.url for service in services}
     env = {f"EDU_{name.upper().replace('-', '_')}_SERVICE_URL": url for name, url in urls.items()}
+    for service in services:
+        target = getattr(service, "grpc_target", None)
+        if target:  # e.g. EDU_COURSE_GRPC_TARGET, read by enrollment's gRPC client
+            env[f"EDU_{service.name.upper().replace('-', '_')}_GRPC_TARGET"] = target
     for name, variable, path in _ALIASES:
         if name in urls:
             env[variable] = urls[name] + path
