@@ -22,6 +22,10 @@ doctor:
 test *ARGS:
     {{run}} edu test --trigger pr {{ARGS}}
 
+# The full run: every layer that fits on one machine (gates, unit, integration, contract, fuzz, E2E, load smoke), as .ci/run does
+test-all:
+    {{run}} edu test --full
+
 # Unit tests only (budget 30 s); extra pytest arguments pass through, e.g. `just test-unit -k clock`
 test-unit *ARGS:
     {{run}} edu test unit -- {{ARGS}}

@@ -29,7 +29,7 @@ def test_every_just_recipe_the_readme_names_exists() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     quickstart = README.split("## Getting started", 1)[1].split("```", 2)[1]
     test_command = quickstart.strip().splitlines()[-1].split("#")[0].strip()
-    assert test_command == "just test"
+    assert test_command == "just test-all"
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(rf"^{re.escape(test_command)}\s*$", ci, flags=re.MULTILINE)
 

@@ -56,3 +56,20 @@ def test_unknown_layer_names_list_the_known_ones(tmp_path: Path) -> None:
 def test_unknown_trigger_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RegistryError, match="unknown trigger"):
         load_registry(write(tmp_path, VALID)).for_trigger("hourly")
+
+
+class TestFullRun:
+    def test_holds_pr_and_nightly_layers_but_not_weekly_ones(self, tmp_path: Path) -> None:
+        text = VALID + VALID.replace("layers.unit", "layers.soak").replace(
+            '["pr", "nightly"]', '["weekly"]'
+        )
+        registry = load_registry(write(tmp_path, text))
+        assert [layer.name for layer in registry.full_run()] == ["unit"]
+
+    def test_a_layer_can_opt_out_of_the_full_run(self, tmp_path: Path) -> None:
+        registry = load_registry(write(tmp_path, VALID + "full_run = false\n"))
+        assert registry.full_run() == []
+
+    def test_full_run_must_be_a_boolean(self, tmp_path: Path) -> None:
+        with pytest.raises(RegistryError, match="full_run must be true or false"):
+            load_registry(write(tmp_path, VALID + 'full_run = "yes"\n'))

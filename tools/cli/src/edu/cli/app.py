@@ -109,6 +109,10 @@ def run_tests(
     list_layers: Annotated[
         bool, typer.Option("--list", help="List the registered layers.")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="The full run: every layer that fits on one machine."),
+    ] = False,
 ) -> None:
     """Run test layers through the registry: time each against its budget, save results.
 
@@ -127,11 +131,15 @@ def run_tests(
         selected: list[Layer] = [registry.get(name) for name in layers or []]
         if trigger:
             selected += [layer for layer in registry.for_trigger(trigger) if layer not in selected]
+        if full:
+            selected += [layer for layer in registry.full_run() if layer not in selected]
     except RegistryError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from None
     if not selected:
-        typer.secho("name a layer or a --trigger (see `edu test --list`)", fg="red", err=True)
+        typer.secho(
+            "name a layer, a --trigger or --full (see `edu test --list`)", fg="red", err=True
+        )
         raise typer.Exit(2)
 
     runner = LayerRunner(root=ws.root, results_dir=results_dir(ws.root))

@@ -10,15 +10,16 @@ END = "<!-- layers:end -->"
 
 def markdown_table(registry: Registry) -> str:
     lines = [
-        "| layer | command | budget | goal | runs on | needs | what it checks |",
-        "|---|---|---|---|---|---|---|",
+        "| layer | command | budget | goal | runs on | full run | needs | what it checks |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for layer in registry.layers:
         goal = f"{layer.goal_seconds:g} s" if layer.goal_seconds else "-"
         needs = ", ".join(layer.needs) or "-"
         lines.append(
             f"| {layer.name} | `edu test {layer.name}` | {layer.budget_seconds:g} s | {goal} "
-            f"| {', '.join(layer.triggers)} | {needs} | {layer.description} |"
+            f"| {', '.join(layer.triggers)} | {'yes' if layer.full_run else 'no'} | {needs} "
+            f"| {layer.description} |"
         )
     return "\n".join(lines)
 

@@ -28,6 +28,7 @@ class Layer:
     goal_seconds: float | None
     triggers: tuple[str, ...]
     needs: tuple[str, ...]
+    full_run: bool = True  # part of `edu test --full` (the README's one command, `.ci/run`)
 
     def expand_paths(self, root: Path) -> list[str]:
         """The test folders that exist now, relative to ``root``, in a stable order."""
@@ -55,6 +56,10 @@ class Registry:
             raise RegistryError(f"unknown trigger {trigger!r}; use one of {', '.join(TRIGGERS)}")
         return [layer for layer in self.layers if trigger in layer.triggers]
 
+    def full_run(self) -> list[Layer]:
+        """Every layer that fits one machine's run: `edu test --full`, in registry order."""
+        return [layer for layer in self.layers if layer.full_run]
+
 
 def load_registry(path: Path) -> Registry:
     try:
@@ -76,6 +81,7 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         raise RegistryError(f"{where}: must be a table")
     unknown = set(raw) - {
         "description", "kind", "paths", "args", "budget_seconds", "goal_seconds", "triggers", "needs",
+        "full_run",
     }  # fmt: skip
     if unknown:
         raise RegistryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -96,6 +102,11 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
     needs = tuple(raw.get("needs", ()))
     if any(n not in INFRASTRUCTURE for n in needs):
         raise RegistryError(f"{where}: needs must be a subset of {', '.join(INFRASTRUCTURE)}")
+    # By default the full run holds every pr and nightly layer; weekly/monthly-only layers
+    # (long load profiles, staging chaos) and deeper profiles of a layer opt out.
+    full_run = raw.get("full_run", any(t in ("pr", "nightly") for t in triggers))
+    if not isinstance(full_run, bool):
+        raise RegistryError(f"{where}: full_run must be true or false")
     paths = tuple(raw.get("paths", ()))
     args = tuple(raw.get("args", ()))
     if kind == "pytest" and not paths:
@@ -112,4 +123,5 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         goal_seconds=float(goal) if goal is not None else None,
         triggers=triggers,
         needs=needs,
+        full_run=full_run,
     )
