@@ -151,8 +151,13 @@ class PactVerification:
                  pact: Path | None = None) -> None:  # fmt: skip
         committed = pact is None  # probes (a pact given) stay out of the matrix
         pact = pact or PACTS / f"{consumer}-{provider}.json"
-        count = len(json.loads(pact.read_text())["interactions"])
-        passed = self._record_row("verify", consumer, provider, count) if committed else None
+        interactions = json.loads(pact.read_text())["interactions"]
+        passed = (
+            self._record_row("verify", consumer, provider, len(interactions)) if committed else None
+        )
+        needed = {s["name"] for i in interactions for s in i.get("providerStates", [])}
+        if needed - set(states):  # unknown to pact-python too: it would fail only after retries
+            raise StateSetupFailed(f"no setup for provider states {sorted(needed - set(states))}")
         failures: list[str] = []
         verifier = Verifier(provider, host="127.0.0.1").add_source(pact)
         verifier.set_error_on_empty_pact().state_handler(guarded(states, failures))

@@ -51,3 +51,10 @@ class TestVerificationFails:
         states = {ADA: lambda: platform.sign_up("ada@example.com")}
         with pytest.raises(AssertionError, match="nickname"):
             verify_pact("identity", "web-probe", pact=pact, states=states)
+
+    def test_a_state_without_a_setup_fails_the_verification(
+        self, verify_pact: Any, tmp_path: Path
+    ) -> None:
+        pact = probe_pact(tmp_path, "a state nobody wrote a setup for", {})
+        with pytest.raises(AssertionError, match="nobody wrote a setup for"):
+            verify_pact("identity", "web-probe", pact=pact, states={})
