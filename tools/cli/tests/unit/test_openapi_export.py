@@ -1,4 +1,5 @@
-"""`edu openapi export`: finds the services, builds each app in a child process, writes specs."""
+"""`edu openapi export`: finds the services and writes specs (the child-process build is an
+integration test: tools/cli/tests/integration/test_openapi_export_subprocess.py)."""
 
 from pathlib import Path
 from typing import Any
@@ -8,27 +9,10 @@ import pytest
 from edu.cli.openapi_gate.export import (
     ExportError,
     HttpService,
-    SubprocessExporter,
     discover,
     write_specs,
 )
 from edu.cli.workspace import Workspace
-
-APP_MODULE = """
-import os
-from fastapi import FastAPI
-
-def create_app() -> FastAPI:
-    if not os.environ["EDU_DATABASE_URL"]:  # settings of real services insist on it
-        raise RuntimeError("no database URL")
-    app = FastAPI(title="demo", version=os.environ["EDU_ENVIRONMENT"])
-
-    @app.get("/ping")
-    def ping() -> dict[str, str]:
-        return {"pong": "yes"}
-
-    return app
-"""
 
 
 def member(root: Path, name: str, service_table: str = "") -> None:
@@ -78,21 +62,3 @@ class TestWriting:
         with pytest.raises(ExportError, match="identity: broken"):
             write_specs(tmp_path, services, FakeExporter(failing={"identity"}))
         assert (tmp_path / "contracts/openapi/course.json").is_file()
-
-
-class TestSubprocessExporter:
-    def test_builds_the_app_in_test_mode_with_placeholder_urls(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        (tmp_path / "demo_service_app.py").write_text(APP_MODULE)
-        monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-        monkeypatch.delenv("EDU_DATABASE_URL", raising=False)
-        spec = SubprocessExporter(tmp_path).export(
-            HttpService("demo", "demo_service_app:create_app")
-        )
-        assert spec["info"] == {"title": "demo", "version": "test"}
-        assert "/ping" in spec["paths"]
-
-    def test_reports_an_app_that_does_not_build(self, tmp_path: Path) -> None:
-        with pytest.raises(ExportError, match="demo: no_such_module:create_app did not build"):
-            SubprocessExporter(tmp_path).export(HttpService("demo", "no_such_module:create_app"))
