@@ -38,6 +38,7 @@ class TestServiceEnvironment:
         assert env["EDU_COURSE_GRPC_TARGET"] == "127.0.0.1:4"
         assert env["EDU_GRPC_PORT"] == "4"
         assert env["EDU_ENVIRONMENT"] == "test"
+        assert int(env["EDU_LOGIN_FAILURE_LIMIT"]) > 10_000  # runs share one client address
         assert env["PATH"] == "/bin"
 
 
