@@ -39,7 +39,9 @@ class Profile:
         )
 
 
-PR = Profile("pr", PR_SEED, True, max_examples=12, stateful_examples=12, stateful_steps=8)
+# pr: the coverage phase already walks every boundary and wrong type deterministically; 8 drawn
+# examples per operation on top keep the layer near its goal on two loaded cores.
+PR = Profile("pr", PR_SEED, True, max_examples=8, stateful_examples=12, stateful_steps=8)
 NIGHTLY = Profile("nightly", 0, False, max_examples=150, stateful_examples=120, stateful_steps=20)
 PROFILES = {p.name: p for p in (PR, NIGHTLY)}
 
