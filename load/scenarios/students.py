@@ -11,7 +11,7 @@ from typing import Any
 
 from locust import FastHttpUser, between, task
 
-from scenarios.accounts import log_in, sign_up
+from scenarios.accounts import SignedIn, sign_up
 from scenarios.catalogue import CatalogueBrowsing
 from scenarios.platform import platform
 
@@ -19,10 +19,11 @@ from scenarios.platform import platform
 class Student(FastHttpUser):
     weight = 6
     wait_time = between(1, 3)
+    max_retries = 1  # see Visitor
 
     def on_start(self) -> None:
         self.catalogue = CatalogueBrowsing(self)
-        self.auth = log_in(self, self.account())
+        self.session = SignedIn(self, self.account())
         self.lessons: dict[str, list[str]] = {}  # course id -> lesson ids, in course order
         self.enrolments: dict[str, dict[str, Any]] = {}  # enrolment id -> its last answer
         self.my_enrolments()
@@ -33,7 +34,9 @@ class Student(FastHttpUser):
     @task(3)
     def my_enrolments(self) -> None:
         response = self.client.get(
-            f"{platform().enrollment}/enrollments", headers=self.auth, name="/enrollments"
+            f"{platform().enrollment}/enrollments",
+            headers=self.session.headers(),
+            name="/enrollments",
         )
         if response.status_code == 200:
             self.enrolments = {e["id"]: e for e in response.json()}
@@ -47,7 +50,7 @@ class Student(FastHttpUser):
         response = self.client.post(
             f"{platform().enrollment}/enrollments",
             json={"course_id": course["id"]},
-            headers=self.auth,
+            headers=self.session.headers(),
             name="/enrollments",
         )
         if response.status_code in (200, 201):
@@ -68,7 +71,7 @@ class Student(FastHttpUser):
         response = self.client.put(
             f"{platform().enrollment}/enrollments/{enrolment['id']}"
             f"/completed-lessons/{remaining[0]}",
-            headers=self.auth,
+            headers=self.session.headers(),
             name="/enrollments/{enrollment_id}/completed-lessons/{lesson_id}",
         )
         if response.status_code == 200:

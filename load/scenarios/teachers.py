@@ -11,7 +11,7 @@ import uuid
 
 from locust import FastHttpUser, between, task
 
-from scenarios.accounts import log_in
+from scenarios.accounts import SignedIn
 from scenarios.platform import platform
 
 LESSON = {
@@ -24,9 +24,10 @@ LESSON = {
 class Teacher(FastHttpUser):
     weight = 1
     wait_time = between(3, 7)
+    max_retries = 1  # see Visitor
 
     def on_start(self) -> None:
-        self.auth = log_in(self, platform().any_teacher())
+        self.session = SignedIn(self, platform().any_teacher())
         self.course_id: str | None = None
         # Every teacher call happens at least once per user, whatever the random task picks.
         self.my_courses()
@@ -36,7 +37,9 @@ class Teacher(FastHttpUser):
     @task(3)
     def my_courses(self) -> None:
         self.client.get(
-            f"{platform().course}/teaching/courses", headers=self.auth, name="/teaching/courses"
+            f"{platform().course}/teaching/courses",
+            headers=self.session.headers(),
+            name="/teaching/courses",
         )
 
     @task(1)
@@ -45,7 +48,7 @@ class Teacher(FastHttpUser):
         created = self.client.post(
             f"{platform().course}/courses",
             json=self._details(),
-            headers=self.auth,
+            headers=self.session.headers(),
             name="/courses",
         )
         if created.status_code != 201:
@@ -54,7 +57,7 @@ class Teacher(FastHttpUser):
         self.add_lesson()
         self.client.post(
             f"{platform().course}/courses/{self.course_id}/publish",
-            headers=self.auth,
+            headers=self.session.headers(),
             name="/courses/{course_id}/publish",
         )
 
@@ -64,7 +67,7 @@ class Teacher(FastHttpUser):
             self.client.post(
                 f"{platform().course}/courses/{self.course_id}/lessons",
                 json=LESSON,
-                headers=self.auth,
+                headers=self.session.headers(),
                 name="/courses/{course_id}/lessons",
             )
 
@@ -74,7 +77,7 @@ class Teacher(FastHttpUser):
             self.client.put(
                 f"{platform().course}/courses/{self.course_id}",
                 json=self._details(),
-                headers=self.auth,
+                headers=self.session.headers(),
                 name="/courses/{course_id}",
             )
 

@@ -18,6 +18,10 @@ class Visitor(FastHttpUser):
 
     weight = 12
     wait_time = between(0.5, 1.5)
+    # A request sent on a keep-alive connection the server is closing (uvicorn: 5 s idle; a
+    # user's connection to one service idles while it talks to another) fails with "connection
+    # closed" before the service saw it. Browsers retry those once, and so do our users.
+    max_retries = 1
 
     def on_start(self) -> None:
         self.catalogue = CatalogueBrowsing(self)

@@ -85,6 +85,11 @@ class TestKnee:
         assert (knee.knee.users, knee.knee.rps) == (20, 18.0)
         assert "sustainable rate: 18.0 req/s at 20 users" in knee.render(LIMITS)
 
+    def test_seconds_before_the_first_user_spawned_are_no_step(self, tmp_path: Path) -> None:
+        prefix = self.write_history(tmp_path, [(0, 0.0, 0, 0), (10, 9.0, 20, 0)])
+        steps = steps_of(read_history(prefix), list(LIMITS))
+        assert [step.users for step in steps] == [10]
+
     def test_failures_during_a_step_end_the_sustainable_range(self, tmp_path: Path) -> None:
         prefix = self.write_history(tmp_path, [(10, 9.0, 20, 0), (20, 18.0, 30, 3)])
         knee = find_knee(steps_of(read_history(prefix), list(LIMITS)), LIMITS)

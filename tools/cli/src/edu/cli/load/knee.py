@@ -56,7 +56,8 @@ class Knee:
 def steps_of(history: Sequence[HistoryRow], key_endpoints: Sequence[str]) -> list[Step]:
     """One Step per plateau (consecutive seconds at one user count), in order."""
     plateaus: list[list[HistoryRow]] = []
-    for row in sorted(history, key=lambda r: r.timestamp):
+    # Rows before the first user spawned (0 users) belong to no step.
+    for row in sorted((r for r in history if r.users > 0), key=lambda r: r.timestamp):
         if plateaus and plateaus[-1][0].users == row.users:
             plateaus[-1].append(row)
         else:
