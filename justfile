@@ -132,6 +132,10 @@ test-fuzz-nightly *ARGS:
 seed SIZE="S":
     {{run}} edu seed {{SIZE}}
 
+# Chaos experiments (chaostoolkit, <= 300 s) against a stack on free ports under background load; `just test-chaos -k nats` for one; journals in .edu/results/chaos
+test-chaos *ARGS:
+    {{run}} edu test chaos -- {{ARGS}}
+
 # Load smoke, the `load` layer (<= 90 s): platform on free ports, seed S, Locust, SLOs of load/slo.toml
 test-load:
     {{run}} edu test load

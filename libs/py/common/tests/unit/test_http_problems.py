@@ -1,3 +1,4 @@
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
@@ -31,11 +32,34 @@ def make_app() -> FastAPI:
     def login() -> None:
         raise TooManyRequests("Too many failed log-ins; try again later.", retry_after=120)
 
+    @app.get("/database-restarting")
+    def database_restarting() -> None:
+        try:
+            raise _CannotConnectNow("the database system is shutting down")
+        except _CannotConnectNow as exc:
+            raise RuntimeError("(DBAPIError) the database system is shutting down") from exc
+
+    @app.get("/database-gone")
+    def database_gone() -> None:
+        raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+
+    @app.get("/query-wrong")
+    def query_wrong() -> None:
+        raise _SyntaxError("syntax error at or near SELEC")
+
     @app.get("/boom")
     def boom() -> None:
         raise RuntimeError("database password is hunter2")
 
     return app
+
+
+class _CannotConnectNow(Exception):
+    sqlstate = "57P03"  # as asyncpg's CannotConnectNowError carries it
+
+
+class _SyntaxError(Exception):
+    sqlstate = "42601"
 
 
 client = TestClient(make_app(), raise_server_exceptions=False)
@@ -93,6 +117,20 @@ def test_unexpected_errors_hide_the_stack_trace_and_name_the_request() -> None:
     assert "Traceback" not in response.text
     assert body["request_id"] == "abc-123"
     assert response.headers["x-request-id"] == "abc-123"
+
+
+@pytest.mark.parametrize("path", ["/database-restarting", "/database-gone"])
+def test_an_unreachable_database_is_a_503_with_retry_after(path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 503
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.headers["retry-after"] == "5"
+    assert "Try again in a few seconds" in response.json()["detail"]
+    assert "shutting down" not in response.text
+
+
+def test_a_database_error_that_is_our_bug_stays_a_500() -> None:
+    assert client.get("/query-wrong").status_code == 500
 
 
 def test_unknown_routes_are_problems_too() -> None:

@@ -161,8 +161,41 @@ async def _handle_domain(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# SQLSTATEs that mean "the database cannot serve you now", not "your query is wrong":
+# class 08 (connection exceptions), 57P01-57P03 (shutting down, crash recovery, cannot connect
+# now) and 53300 (too many connections).
+_UNAVAILABLE_SQLSTATES = ("57P01", "57P02", "57P03", "53300")
+RETRY_AFTER_UNAVAILABLE_S = 5
+
+
+def dependency_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says a server we depend on cannot be reached right
+    now: a refused, reset or timed-out connection, a connection the driver invalidated, or a
+    database answering one of the "not now" SQLSTATEs. Seen in the chaos experiments: a
+    PostgreSQL restart surfaced as ``ConnectionRefusedError`` and ``CannotConnectNowError``.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ConnectionError | TimeoutError):
+            return True
+        if getattr(current, "connection_invalidated", False) is True:  # SQLAlchemy's disconnects
+            return True
+        sqlstate = getattr(current, "sqlstate", None)  # asyncpg's errors carry it
+        if isinstance(sqlstate, str) and (
+            sqlstate.startswith("08") or sqlstate in _UNAVAILABLE_SQLSTATES
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 class UnexpectedErrorMiddleware:
     """Turns an exception nothing else handled into a 500 problem, logged with its trace.
+
+    A dependency that cannot be reached (``dependency_unavailable``: the database restarting,
+    a broken connection) is nobody's bug: that is a 503 with Retry-After, logged as a warning.
 
     It sits inside the request-id middleware, so the log line and the response both carry the
     request id; the client sees neither the exception nor the trace.
@@ -185,7 +218,20 @@ class UnexpectedErrorMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except Exception:
+        except Exception as exc:
+            if dependency_unavailable(exc) and not started:
+                logger.warning(
+                    "a dependency is unavailable on %s %s: %s: %s",
+                    scope.get("method", "?"), scope.get("path", "?"), type(exc).__name__, exc,
+                )  # fmt: skip
+                await problem_response(
+                    503,
+                    "The service cannot reach its database or another server it depends on "
+                    "right now. Try again in a few seconds.",
+                    instance=scope.get("path"),
+                    headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)},
+                )(scope, receive, send)
+                return
             logger.exception(
                 "unhandled error on %s %s", scope.get("method", "?"), scope.get("path", "?")
             )

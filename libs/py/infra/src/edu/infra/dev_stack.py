@@ -16,7 +16,9 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from edu.infra.databases import create_database_if_missing, upgrade_to_head, with_database
 from edu.infra.dev_services import DeclaredService
@@ -35,11 +37,15 @@ class DevStack:
         workers: Sequence[DeclaredWorker] = (), *, reload: bool = True,
         log_dir: Path | None = None, extra_env: Mapping[str, str] | None = None,
         say: Callable[[str], None] = print,
+        own_env: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:  # fmt: skip
         self.root, self.urls, self.services, self.workers = root, urls, services, workers
         self.reload, self.log_dir, self.say = reload, log_dir, say
         self.extra_env = dict(extra_env or {})
+        # Settings for one process only, e.g. enrollment's database through a chaos proxy.
+        self.own_env = {name: dict(env) for name, env in (own_env or {}).items()}
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.specs: dict[str, ProcessSpec] = {}
 
     def start(self) -> None:
         """Services first, each once its migrations ran; workers after all of them."""
@@ -96,21 +102,11 @@ class DevStack:
         self.say(f"{name}: database {database} {'created' if created else 'exists'}")
 
     def _spawn(self, name: str, argv: list[str], own: Mapping[str, str]) -> None:
-        env = {**os.environ, **service_links(self.services), **own, **self.extra_env}
-        log = self.log_path(name)
-        output = None
-        if log is not None:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            output = log.open("ab")
-        try:
-            # A process group each: uvicorn --reload runs a reloader and a worker process.
-            self.processes[name] = subprocess.Popen(  # noqa: S603 - argv from declarations
-                argv, env=env, cwd=self.root, stdin=subprocess.DEVNULL, stdout=output,
-                stderr=subprocess.STDOUT if output else None, start_new_session=True,
-            )  # fmt: skip
-        finally:
-            if output is not None:
-                output.close()  # the child holds its own copy
+        env = {**os.environ, **service_links(self.services), **own, **self.extra_env,
+               **self.own_env.get(name, {})}  # fmt: skip
+        spec = ProcessSpec(name, argv, env, self.root, self.log_path(name))
+        self.specs[name] = spec
+        self.processes[name] = spec.spawn()
 
     def _up_or_dead(self, service: DeclaredService) -> bool:
         return self.processes[service.name].poll() is not None or port_in_use(service.port)
@@ -120,6 +116,44 @@ class DevStack:
         if log is None or not log.is_file():
             return ""
         return ":\n" + log.read_text(errors="replace")[-3000:]
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """How a stack process was started: enough to start it again (a chaos experiment kills
+    a service with SIGKILL and brings it back exactly as the stack started it)."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    cwd: Path
+    log_path: Path | None
+
+    def spawn(self) -> subprocess.Popen[bytes]:
+        output = None
+        if self.log_path is not None:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            output = self.log_path.open("ab")
+        try:
+            # A process group each: uvicorn --reload runs a reloader and a worker process.
+            return subprocess.Popen(  # noqa: S603 - argv from declarations
+                self.argv, env=self.env, cwd=self.cwd, stdin=subprocess.DEVNULL, stdout=output,
+                stderr=subprocess.STDOUT if output else None, start_new_session=True,
+            )  # fmt: skip
+        finally:
+            if output is not None:
+                output.close()  # the child holds its own copy
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "argv": self.argv, "env": self.env, "cwd": str(self.cwd),
+                "log_path": None if self.log_path is None else str(self.log_path)}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ProcessSpec:
+        log = data.get("log_path")
+        return cls(str(data["name"]), [str(a) for a in data["argv"]],
+                   {str(k): str(v) for k, v in data["env"].items()}, Path(data["cwd"]),
+                   None if log is None else Path(log))  # fmt: skip
 
 
 @contextmanager

@@ -82,6 +82,7 @@ class StackOptions(TypedDict, total=False):
     choose: Callable[[Component], Choice]
     say: Callable[[str], None]
     ready_timeout: float
+    own_env: Mapping[str, Mapping[str, str]] | None
 
 
 def start_isolated_stack(
@@ -90,6 +91,7 @@ def start_isolated_stack(
     extra_env: Mapping[str, str] | None = None, reload: bool = False,
     choose: Callable[[Component], Choice] = embedded_only,
     say: Callable[[str], None] = lambda line: None, ready_timeout: float = 90.0,
+    own_env: Mapping[str, Mapping[str, str]] | None = None,
 ) -> IsolatedStack:  # fmt: skip
     """Start it and wait until every service answers; ``stop()`` it (or use it in ``with``).
 
@@ -110,7 +112,7 @@ def start_isolated_stack(
     launcher = ProcessLauncher(folder, nats_monitor_port=None, mail_page_port=chosen[MAIL_PAGE])
     env = DevEnvironment(folder, launcher, choose, ports=chosen)
     processes = DevStack(root, {}, services, workers, reload=reload, log_dir=folder / "logs",
-                         extra_env=extra_env, say=say)  # fmt: skip
+                         extra_env=extra_env, say=say, own_env=own_env)  # fmt: skip
     try:
         outcomes = env.up()
         broken = [f"{o.component}: {o.action} {o.detail}" for o in outcomes

@@ -1,0 +1,1 @@
+"""Chaos experiments' actions and probes; see chaos/README.md."""

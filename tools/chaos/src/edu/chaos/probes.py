@@ -1,0 +1,129 @@
+"""The experiments' probes: what the steady-state hypotheses measure.
+
+Hypothesis probes return a dict with ``ok`` and the counts behind it, judged by the
+``edu.chaos.tolerances.holds`` tolerance, so a journal shows the numbers, not only a verdict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+import httpx
+import psutil
+
+from edu.chaos import ledger as ledgers
+from edu.chaos.target import Target, fault_windows, run_dir, timeline
+from edu.chaos.verdict import judge
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float, interval_s: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if condition():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval_s)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) == 0
+
+
+async def measure_round_trip_ms(database_url: str, samples: int = 3) -> float:
+    """The median of ``samples`` ``SELECT 1`` round trips on one connection (ms)."""
+    conn = await asyncpg.connect(ledgers.plain(database_url), timeout=15)
+    try:
+        times = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            await conn.fetchval("SELECT 1")
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        await conn.close()
+    return sorted(times)[len(times) // 2]
+
+
+def services_answer(timeout_s: float = 30.0) -> dict[str, Any]:
+    """Every service of the stack answers HTTP (any status below 500) within ``timeout_s``."""
+    target = Target.load()
+    started = time.monotonic()
+    answered: dict[str, float | None] = {}
+    with httpx.Client(timeout=2.0) as client:
+        for name, url in sorted(target.service_urls.items()):
+
+            def answers(url: str = url) -> bool:
+                try:
+                    return client.get(f"{url}/openapi.json").status_code < 500
+                except httpx.HTTPError:
+                    return False
+
+            ok = wait_for(answers, max(0.0, timeout_s - (time.monotonic() - started)), 0.2)
+            answered[name] = round(time.monotonic() - started, 2) if ok else None
+    down = [name for name, seconds in answered.items() if seconds is None]
+    return {"ok": not down, "down": down, "answered_after_s": answered}
+
+
+def ledger(patience_s: float = 30.0) -> dict[str, Any]:
+    """Every event stored by a producer was published and processed once: lost = 0,
+    duplicated = 0 (waiting up to ``patience_s`` for the platform to catch up)."""
+    target = Target.load()
+    databases = {name: target.database_url(name) for name in (*ledgers.PRODUCERS, "notifications")}  # fmt: skip
+    return asyncio.run(ledgers.settle(databases, patience_s))
+
+
+def outbox_backlog() -> dict[str, Any]:
+    """Events waiting in the producers' outboxes now (during a NATS outage: the kept events)."""
+    target = Target.load()
+    databases = {name: target.database_url(name) for name in (*ledgers.PRODUCERS, "notifications")}  # fmt: skip
+    counted = asyncio.run(ledgers.count(databases))
+    return {"unpublished": counted["unpublished"], "events": counted["events"]}
+
+
+def load_verdict(
+    grace_s: float = 0.0,
+    keep_succeeding: list[str] | None = None,
+    errors_allowed_in_window: bool = True,
+    max_p95_ratio: float | None = None,
+    p95_ops: list[str] | None = None,
+    settle_s: float = 2.0,
+) -> dict[str, Any]:
+    """The background load of this run judged against its fault windows (edu.chaos.verdict),
+    and every enrolment the load was told exists is in enrollment's database.
+
+    Before the method has run (the hypothesis is checked first) this run has no finished load
+    yet: the verdict then says so and holds; after the method it judges the load.
+    """
+    events = timeline()
+    if not any(e["event"] == "load-stopped" for e in events):
+        return {"ok": True, "phase": "before the method: no load finished in this run yet"}
+    path = run_dir() / "load" / "requests.jsonl"
+    records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    report = judge(records, fault_windows(events), grace_s=grace_s,
+                   keep_succeeding=keep_succeeding or (), settle_s=settle_s,
+                   errors_allowed_in_window=errors_allowed_in_window,
+                   max_p95_ratio=max_p95_ratio, p95_ops=p95_ops)  # fmt: skip
+    enrolled = [str(r["ref"]) for r in records if r["op"] == "enrol" and r["ok"]]
+    missing = asyncio.run(ledgers.missing_enrolments(Target.load().database_url("enrollment"), enrolled))  # fmt: skip
+    report["enrolments_missing"] = len(missing)
+    if missing:
+        report["ok"] = False
+        report["violations"].append(f"{len(missing)} enrolment(s) answered 2xx are not in the database: {missing[:3]}")  # fmt: skip
+    report["phase"] = "after the method"
+    (run_dir() / "verdict.json").write_text(json.dumps(report, indent=2))
+    return report

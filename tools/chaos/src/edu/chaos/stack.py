@@ -1,0 +1,108 @@
+"""The stack the experiments run against: `edu dev`'s code on free ports, plus fault proxies.
+
+``chaos_stack(root, members, folder)`` starts a fault proxy (edu.chaos.proxy) in front of
+PostgreSQL for enrollment only, then the isolated stack (its own embedded PostgreSQL, NATS,
+Redis, mail sink; identity, course, enrollment, notifications) with enrollment's database URL
+pointing at the proxy, and writes the stack file the actions and probes read. On exit it stops
+what is running *now* (a process an experiment restarted has a new pid), the stack, the proxy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from edu.chaos.actions import stop_leftovers
+from edu.chaos.probes import port_open, wait_for
+from edu.chaos.target import Target
+from edu.infra.databases import with_database
+from edu.infra.dev_services import declared_services
+from edu.infra.isolated_stack import IsolatedStack, start_isolated_stack
+from edu.infra.probes import free_ports
+
+SERVICES = frozenset({"identity", "course", "enrollment", "notifications"})
+PROXIED = "enrollment"  # its connection to PostgreSQL goes through the fault proxy
+PROXY = "enrollment-db"
+
+
+@contextmanager
+def chaos_stack(
+    root: Path, members: Iterable[Path], folder: Path, *, say: Callable[[str], None] = print
+) -> Iterator[Target]:
+    members = list(members)
+    folder.mkdir(parents=True, exist_ok=True)
+    postgres, listen, control = free_ports(3)
+    proxy = _start_proxy(listen, postgres, control, folder / "logs" / "proxy.log")
+    try:
+        database = {s.name: s.database for s in declared_services(root, members)}
+        through_proxy = with_database(f"postgresql+asyncpg://postgres@127.0.0.1:{listen}/postgres", str(database[PROXIED]))  # fmt: skip
+        stack = start_isolated_stack(
+            root, members, folder, only=SERVICES, ports={"postgres": postgres}, say=say,
+            own_env={PROXIED: {"EDU_DATABASE_URL": through_proxy}},
+        )  # fmt: skip
+        with stack:
+            target = _describe(stack, folder / "stack.json", database, through_proxy, listen, control)  # fmt: skip
+            try:
+                yield target
+            finally:
+                stop_leftovers(folder)
+                _stop_current(Target.load(target.path), stack)
+    finally:
+        proxy.terminate()
+        with suppress(subprocess.TimeoutExpired):
+            proxy.wait(5)
+        proxy.kill()
+
+
+def _start_proxy(listen: int, upstream: int, control: int, log_path: Path) -> subprocess.Popen[bytes]:  # fmt: skip
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "edu.chaos.proxy", "--listen", f"127.0.0.1:{listen}",
+             "--upstream", f"127.0.0.1:{upstream}", "--control", f"127.0.0.1:{control}"],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    if not wait_for(lambda: port_open(control) or child.poll() is not None, 15.0) or child.poll() is not None:  # fmt: skip
+        raise RuntimeError(f"the fault proxy did not start; see {log_path}")
+    return child
+
+
+def _describe(
+    stack: IsolatedStack, path: Path, database: dict[str, str | None], through_proxy: str,
+    listen: int, control: int,
+) -> Target:  # fmt: skip
+    ports = dict(stack.environment.ports)
+    processes = {}
+    for name, child in stack.processes.processes.items():
+        spec = stack.processes.specs[name]
+        processes[name] = {"pid": child.pid, "spec": spec.to_json()}
+    services = {s.name: s.port for s in stack.processes.services}
+    data = {
+        "folder": str(stack.folder),
+        "ports": {**ports, **services},
+        "infrastructure": stack.infrastructure,
+        "service_urls": stack.service_urls,
+        "databases": {name: with_database(stack.infrastructure["postgres"], db)
+                      for name, db in database.items() if db is not None and name in services},
+        "processes": processes,
+        "proxies": {PROXY: {"listen": listen, "control_url": f"http://127.0.0.1:{control}",
+                            "database_url": through_proxy, "between": f"{PROXIED} and postgres"}},
+    }  # fmt: skip
+    path.write_text(json.dumps(data, indent=2))
+    return Target(path, data)
+
+
+def _stop_current(target: Target, stack: IsolatedStack) -> None:
+    """Processes an experiment started again are not the stack's children: stop them too."""
+    started = {child.pid for child in stack.processes.processes.values()}
+    for name in target.data["processes"]:
+        pid = target.pid(name)
+        if pid not in started:
+            with suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGTERM)
