@@ -22,7 +22,8 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    # q * n first: q / 100 * n is 7.000000000000001 for q = 7, n = 100 (rank 8, not 7)
+    rank = max(1, math.ceil(q * len(ordered) / 100))
     return ordered[rank - 1]
 
 
@@ -118,7 +119,9 @@ def _recovery(records: Sequence[Mapping[str, Any]], windows: Sequence[Window]) -
     for window in windows:
         hit = {r["op"] for r in records if not r["ok"] and _overlaps(r, window.start, window.end)}
         for op in sorted(hit):
-            later = [float(r["t1"]) for r in records if r["op"] == op and r["ok"] and float(r["t0"]) >= window.start]  # fmt: skip
+            # a success that started before the end (say, before the fault took hold) is
+            # no recovery: with it an op that never succeeded again read as recovered in 0 s
+            later = [float(r["t1"]) for r in records if r["op"] == op and r["ok"] and float(r["t0"]) >= window.end]  # fmt: skip
             seconds = max(0.0, min(later) - window.end) if later else None
             previous = result.get(op, 0.0)
             result[op] = None if seconds is None or previous is None else max(previous, seconds)
@@ -131,8 +134,9 @@ def _phase_p95(
 ) -> dict[str, float | None]:  # fmt: skip
     chosen = [r for r in records if r["ok"] and (ops is None or r["op"] in ops)]
     if not windows:
-        return {"before": percentile([_ms(r) for r in chosen], 95), "during": None, "after": None}
-    first, last = windows[0].start, windows[-1].end
+        return {"before": _round(percentile([_ms(r) for r in chosen], 95)), "during": None, "after": None}  # fmt: skip
+    # not windows[-1].end: a fault can end after a later-starting one (nested faults)
+    first, last = min(w.start for w in windows), max(w.end for w in windows)
     before = [_ms(r) for r in chosen if float(r["t1"]) < first]
     during = [_ms(r) for r in chosen if any(_overlaps(r, w.start, w.end) for w in windows)]
     after = [_ms(r) for r in chosen if float(r["t0"]) > last + settle_s]
