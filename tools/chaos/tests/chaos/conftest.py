@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,15 +36,19 @@ def results() -> Path:
 
 
 @pytest.fixture(scope="session")
-def chaos_target(tmp_path_factory: pytest.TempPathFactory, results: Path) -> Iterator[Target]:
+def chaos_target(results: Path) -> Iterator[Target]:
     root = find_root()
-    folder = tmp_path_factory.mktemp("chaos-stack")
+    # Not under pytest's basetemp: PostgreSQL runs as its own user when we are root, and any
+    # other pytest run on the machine chmods /tmp/pytest-of-root back to 0700 (its cleanup),
+    # which cut the running server off its data directory in the restart experiment.
+    folder = Path(tempfile.mkdtemp(prefix="edu-chaos-"))
     try:
         with chaos_stack(root, workspace_members(root), folder, say=lambda line: None) as target:
             yield target
     finally:
         if (folder / "logs").is_dir():
             shutil.copytree(folder / "logs", results / "stack-logs", dirs_exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

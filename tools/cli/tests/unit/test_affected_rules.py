@@ -14,6 +14,7 @@ GRAPH = DependencyGraph(
         "services/py/enrollment",
         "workers/py/email-sender",
         "services/py/notifications",
+        "tools/chaos",
     )
 )
 
@@ -78,6 +79,10 @@ class TestContracts:
             ("tests", "edu-course"),
             ("tests", "edu-web"),
         ]
+
+    def test_a_chaos_experiment_selects_the_chaos_suite_only(self) -> None:
+        assert kinds("chaos/experiments/02-nats-down-30s.json") == [("tests", "edu-chaos")]
+        assert kinds("chaos/k8s/README.md") == [("tests", "edu-chaos")]
 
     def test_a_migration_changes_its_services_code(self) -> None:
         effects = effects_of("migrations/enrollment/versions/0002_x.py", GRAPH)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,7 +138,7 @@ class Window:
     end: float
 
 
-def fault_windows(events: list[Mapping[str, Any]]) -> list[Window]:
+def fault_windows(events: Sequence[Mapping[str, Any]]) -> list[Window]:
     """Pair each ``fault-start`` with the next ``fault-end`` of the same fault kind; a fault
     never removed lasts until now (the verdict then fails on the errors after it)."""
     windows: list[Window] = []

@@ -24,6 +24,9 @@ OPENAPI_FOLDER = "contracts/openapi"
 # The members calling the services' public HTTP APIs, whose tests a spec change can break.
 OPENAPI_CLIENTS = ("services/py/web",)
 MIGRATIONS_FOLDER = "migrations"
+# chaostoolkit experiments: data the chaos member's suite runs (its actions live in the member).
+CHAOS_EXPERIMENTS_FOLDER = "chaos"
+CHAOS_MEMBER = "tools/chaos"
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ def effects_of(path: str, graph: DependencyGraph) -> list[Effect]:
         return _pact_effects(path, graph)
     if _under(path, (OPENAPI_FOLDER,)) and path.endswith(".json"):
         return _openapi_effects(path, graph)
+    if _under(path, (CHAOS_EXPERIMENTS_FOLDER,)):
+        chaos = graph.by_path(CHAOS_MEMBER)
+        return [Effect("tests", chaos.name, f"its experiment {path} changed")] if chaos else []
     if _under(path, (MIGRATIONS_FOLDER,)):
         parts = path.split("/")
         service = graph.by_folder_name(parts[1]) if len(parts) > 2 else None
