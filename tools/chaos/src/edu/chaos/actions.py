@@ -1,8 +1,9 @@
 """The experiments' actions: each injects or removes one fault and proves that it did.
 
 An action that cannot prove its effect (the process still there, the port still open, no
-latency measurable through the proxy) raises ``InterruptExecution``: the experiment stops as
-"interrupted" and fails, instead of passing over a fault that never happened. Every action
+latency measurable through the proxy) raises ``InterruptExecution``: chaostoolkit records the
+step as failed and writes no fault window, so the load verdict and the layer's test fail instead
+of passing over a fault that never happened. Every action
 records what it did in the run's timeline (``fault-start`` / ``fault-end``), which the
 verdict probes read.
 """
