@@ -43,3 +43,12 @@ def test_every_recipe_has_a_doc_comment() -> None:
         if is_recipe and not line.startswith("set ") and not documented:
             undocumented.append(line.split(":")[0])
     assert not undocumented, f"recipes without a one-line doc comment: {undocumented}"
+
+
+def test_every_deployable_a_layer_drives_exists() -> None:
+    deployables = {p.parent.name for p in ROOT.glob("services/py/*/pyproject.toml")}
+    deployables |= {p.parent.name for p in ROOT.glob("workers/py/*/pyproject.toml")}
+    registry = load_registry(ROOT / "layers.toml")
+    for layer in registry.layers:
+        unknown = set(layer.drives) - deployables
+        assert not unknown, f"layers.toml: {layer.name} drives unknown deployables {unknown}"

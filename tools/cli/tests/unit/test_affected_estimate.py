@@ -30,6 +30,14 @@ class TestEstimate:
         assert result.tests_fraction == 0.25
         assert result.overall_fraction == (1.0 + 2.0) / (4.0 + 2.0)
 
+    def test_a_suite_without_recorded_test_durations_counts_its_last_wall_time(self) -> None:
+        fuzz = Layer("fuzz", "", "pytest", ("tools/fuzz/tests/fuzz",), (), 120.0, None, ("pr",), ())
+        targets = {"fuzz": ["tools/fuzz/tests/fuzz"]}
+        selection = select(["tools/fuzz/tests/fuzz/test_x.py"], GRAPH, [fuzz], targets, {})
+        result = estimate(selection, [fuzz], targets, DURATIONS, {"fuzz": 30.0})
+        [row] = result.tests
+        assert (row.selected_seconds, row.full_seconds) == (30.0, 30.0)
+
     def test_a_gate_given_some_folders_counts_at_its_share_of_a_full_run(self) -> None:
         typecheck = Layer("typecheck", "", "command", (), ("edu", "gate", "typecheck"), 240.0,
                           None, ("pr",), ())  # fmt: skip

@@ -1,5 +1,7 @@
 """From changed files to layers and their test folders, over a hand-built workspace."""
 
+import dataclasses
+
 import pytest
 
 from edu.cli.affected.graph import DependencyGraph, MemberNode
@@ -95,6 +97,54 @@ class TestALibraryChange:
         unit = targets(selection, "unit") or ()
         assert "services/py/course/tests/unit" in unit
         assert "services/py/identity/tests/unit" not in unit
+
+
+class TestSuitesThatDeclareWhatTheyDrive:
+    """fuzz declares the services it fuzzes: a change to another deployable leaves it out."""
+
+    FUZZ = Layer("fuzz", "the fuzz layer", "pytest", ("tools/fuzz/tests/fuzz",), (), 120.0, None,
+                 ("pr",), (), drives=("course", "identity"))  # fmt: skip
+
+    def chosen(self, *files: str) -> Selection:
+        return select(list(files), GRAPH, [self.FUZZ], TARGETS, SUITE_IMPORTS)
+
+    def test_a_driven_service_selects_it(self) -> None:
+        assert targets(self.chosen("services/py/course/src/edu/course/app.py"), "fuzz") == (
+            "tools/fuzz/tests/fuzz",
+        )
+
+    def test_a_deployable_it_does_not_drive_leaves_it_out(self) -> None:
+        selection = self.chosen("services/py/web/src/edu/web/app.py")
+        assert "fuzz" in selection.skipped
+
+    def test_a_library_under_a_driven_service_selects_it(self) -> None:
+        assert targets(self.chosen("libs/py/common/src/edu/common/x.py"), "fuzz") is not None
+
+    def test_with_keywords_one_driven_service_runs_only_its_tests(self) -> None:
+        fuzz = dataclasses.replace(
+            self.FUZZ, drive_keywords=(("course", "course or journey"), ("identity", "identity"))
+        )
+        selection = select(["services/py/course/src/edu/course/app.py"], GRAPH, [fuzz], TARGETS,
+                           SUITE_IMPORTS)  # fmt: skip
+        [chosen] = selection.picks
+        assert (chosen.keyword, chosen.share, chosen.whole) == ("(course or journey)", 0.5, False)
+
+    def test_with_keywords_every_driven_service_changed_runs_it_whole(self) -> None:
+        fuzz = dataclasses.replace(
+            self.FUZZ, drive_keywords=(("course", "course"), ("identity", "identity"))
+        )
+        selection = select(["libs/py/common/src/edu/common/x.py"], GRAPH, [fuzz], TARGETS,
+                           SUITE_IMPORTS)  # fmt: skip
+        [chosen] = selection.picks
+        assert (chosen.keyword, chosen.whole) == (None, True)
+
+    def test_with_keywords_a_change_inside_the_suite_runs_it_whole(self) -> None:
+        fuzz = dataclasses.replace(
+            self.FUZZ, drive_keywords=(("course", "course"), ("identity", "identity"))
+        )
+        files = ["services/py/course/src/edu/course/app.py", "tools/fuzz/tests/fuzz/conftest.py"]
+        [chosen] = select(files, GRAPH, [fuzz], TARGETS, SUITE_IMPORTS).picks
+        assert chosen.keyword is None
 
 
 class TestNarrowChanges:

@@ -73,3 +73,22 @@ class TestFullRun:
     def test_full_run_must_be_a_boolean(self, tmp_path: Path) -> None:
         with pytest.raises(RegistryError, match="full_run must be true or false"):
             load_registry(write(tmp_path, VALID + 'full_run = "yes"\n'))
+
+
+class TestDrives:
+    def test_names_the_deployables_a_network_suite_drives(self, tmp_path: Path) -> None:
+        registry = load_registry(write(tmp_path, VALID + 'drives = ["course", "identity"]\n'))
+        assert registry.layers[0].drives == ("course", "identity")
+
+    def test_defaults_to_any_deployable(self, tmp_path: Path) -> None:
+        assert load_registry(write(tmp_path, VALID)).layers[0].drives == ()
+
+    def test_as_a_table_gives_each_deployable_its_tests(self, tmp_path: Path) -> None:
+        text = VALID + 'drives = { course = "course or journey", identity = "identity" }\n'
+        [layer] = load_registry(write(tmp_path, text)).layers
+        assert layer.drives == ("course", "identity")
+        assert dict(layer.drive_keywords) == {"course": "course or journey", "identity": "identity"}
+
+    def test_must_be_a_list_of_names(self, tmp_path: Path) -> None:
+        with pytest.raises(RegistryError, match="drives must be a list"):
+            load_registry(write(tmp_path, VALID + 'drives = "course"\n'))

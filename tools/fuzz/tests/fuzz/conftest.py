@@ -123,8 +123,23 @@ def published_courses(stack: Stack) -> list[PublishedCourse]:
     return [publish_course(stack.url("course"), publisher, lessons=n) for n in (1, 2)]
 
 
+def wanted_runs(items: list[pytest.Item]) -> tuple[list[str], bool]:
+    """The services whose tests were collected, and whether the journey's was: `-k notifications`
+    (what `edu affected` passes for a notifications change) runs that campaign only."""
+    services: list[str] = []
+    journey = False
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "service" in callspec.params:
+            services.append(str(callspec.params["service"]))
+        elif "journey" in item.name:
+            journey = True
+    return services, journey
+
+
 @pytest.fixture(scope="session")
 def fuzz_runs(
+    request: pytest.FixtureRequest,
     stack: Stack,
     accounts: dict[str, Account],
     profile: Profile,
@@ -133,4 +148,5 @@ def fuzz_runs(
 ) -> dict[str, FuzzRun]:
     """Every service's run and the journey's, side by side (the tests read their verdicts)."""
     campaign = Campaign(stack, accounts, profile, results_dir, published_courses)
-    return campaign.run_all(list(stack.services))
+    services, journey = wanted_runs(request.session.items)
+    return campaign.run_all([s for s in stack.services if s in services], journey=journey)

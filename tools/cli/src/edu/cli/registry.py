@@ -29,6 +29,12 @@ class Layer:
     triggers: tuple[str, ...]
     needs: tuple[str, ...]
     full_run: bool = True  # part of `edu test --full` (the README's one command, `.ci/run`)
+    # For a suite that drives the running services over the network (fuzz, e2e, chaos): the
+    # deployables (service / worker folder names) whose change can break it; empty: any.
+    drives: tuple[str, ...] = ()
+    # Optional, per driven deployable: the pytest ``-k`` expression of the tests that exercise
+    # it, so a change to one runs only those (`edu affected`); ``(name, expression)`` pairs.
+    drive_keywords: tuple[tuple[str, str], ...] = ()
 
     def expand_paths(self, root: Path) -> list[str]:
         """The test folders that exist now, relative to ``root``, in a stable order."""
@@ -81,7 +87,7 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         raise RegistryError(f"{where}: must be a table")
     unknown = set(raw) - {
         "description", "kind", "paths", "args", "budget_seconds", "goal_seconds", "triggers", "needs",
-        "full_run",
+        "full_run", "drives",
     }  # fmt: skip
     if unknown:
         raise RegistryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -107,6 +113,14 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
     full_run = raw.get("full_run", any(t in ("pr", "nightly") for t in triggers))
     if not isinstance(full_run, bool):
         raise RegistryError(f"{where}: full_run must be true or false")
+    drives = raw.get("drives", [])
+    keywords: dict[str, str] = {}
+    if isinstance(drives, dict):
+        if not all(isinstance(k, str) and isinstance(v, str) and v for k, v in drives.items()):
+            raise RegistryError(f"{where}: drives as a table maps a name to a pytest -k expression")
+        keywords, drives = dict(drives), list(drives)
+    if not isinstance(drives, list) or not all(isinstance(d, str) and d for d in drives):
+        raise RegistryError(f"{where}: drives must be a list of service or worker names")
     paths = tuple(raw.get("paths", ()))
     args = tuple(raw.get("args", ()))
     if kind == "pytest" and not paths:
@@ -124,4 +138,6 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         triggers=triggers,
         needs=needs,
         full_run=full_run,
+        drives=tuple(drives),
+        drive_keywords=tuple(keywords.items()),
     )

@@ -68,10 +68,11 @@ class Campaign:
         (folder / "openapi.json").write_text(json.dumps(merged, indent=1))
         return run
 
-    def run_all(self, services: Sequence[str]) -> dict[str, FuzzRun]:
-        """Every service and the journey (when its services run), ``PARALLEL_RUNS`` at a time."""
+    def run_all(self, services: Sequence[str], *, journey: bool = True) -> dict[str, FuzzRun]:
+        """Every service and the journey (when its services run and ``journey``),
+        ``PARALLEL_RUNS`` at a time."""
         jobs: dict[str, Callable[[], FuzzRun]] = {}
-        if all(name in services for name in JOURNEY_SERVICES):
+        if journey and all(name in self.stack.services for name in JOURNEY_SERVICES):
             jobs[JOURNEY.name] = self.fuzz_journey  # the longest: start it first
         for name in services:
             jobs[name] = functools.partial(self.fuzz_service, name)

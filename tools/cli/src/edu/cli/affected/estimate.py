@@ -1,8 +1,9 @@
 """How much of the full run's time a selection keeps, from recorded durations.
 
 Test times come from the committed ``.test_durations`` (pytest-split's file: node id ->
-seconds), so the estimate is the same on every machine and in CI. Gate times come from the
-latest local run in ``.edu/results/history.jsonl`` when there is one.
+seconds), so the estimate is the same on every machine and in CI. Gate times, and the time of a
+test suite the durations file does not cover (fuzz, contract, e2e...), come from the latest
+local run in ``.edu/results/history.jsonl`` when there is one.
 """
 
 from __future__ import annotations
@@ -86,9 +87,16 @@ def estimate(
         if layer.kind == "pytest":
             folders = targets.get(layer.name, ())
             chosen = pick.targets if pick else ()
-            tests.append(
-                LayerEstimate(layer.name, _seconds(durations, chosen), _seconds(durations, folders))
-            )
+            full, selected = _seconds(durations, folders), _seconds(durations, chosen)
+            if not full and layer.name in gate_seconds:
+                # No per-test durations recorded for this suite (they come from the unit and
+                # integration layers' pytest-split runs): its last wall time, at the share of
+                # its folders chosen, rather than nothing (which made fuzz and contract free).
+                full = gate_seconds[layer.name]
+                selected = full * len(chosen) / len(folders) if folders else 0.0
+            if pick is not None and pick.keyword:
+                selected *= pick.share
+            tests.append(LayerEstimate(layer.name, selected, full))
         else:
             seconds = gate_seconds.get(layer.name, 0.0)
             share = 0.0 if pick is None else 1.0 if pick.whole else len(pick.targets) / folder_count

@@ -27,6 +27,7 @@ def to_json(
         "layers": [pick.layer.name for pick in selection.picks],
         "targets": {pick.layer.name: list(pick.targets) for pick in selection.picks},
         "whole": [pick.layer.name for pick in selection.picks if pick.whole],
+        "keywords": {p.layer.name: p.keyword for p in selection.picks if p.keyword},
         "skipped": dict(selection.skipped),
     }
     if estimate is not None:

@@ -1,6 +1,7 @@
 """Runs the selected layers through the same runner as ``edu test``: same budgets, results.
 
-Pytest layers get only the affected test folders (and the extra pytest arguments, such as
+Pytest layers get only the affected test folders, a network suite that maps the deployables
+it drives to tests only those tests' ``-k`` expression (and the extra pytest arguments, such as
 pytest-split's ``--splits N --group K``); gates that take member folders get those; the other
 gates run whole, as they are cheap.
 """
@@ -33,7 +34,8 @@ def run_picks(
         say(f"\n=== {layer.name}: {layer.description} ({pick.reason})")
         if layer.kind == "pytest":
             restricted = layer if pick.whole else dataclasses.replace(layer, paths=pick.targets)
-            result = runner.run(restricted, extra=extra)
+            keyword = ["-k", pick.keyword] if pick.keyword else []
+            result = runner.run(restricted, extra=[*keyword, *extra])
             if sharded and result.status == "no-tests":
                 # pytest-split hands out whole tests: a small selection leaves some shards empty.
                 say(f"--- {layer.name}: this shard got none of the selected tests")

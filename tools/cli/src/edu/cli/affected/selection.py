@@ -22,6 +22,8 @@ class LayerPick:
     whole: bool
     targets: tuple[str, ...]  # pytest: test folders; command: arguments; empty when whole
     reason: str
+    keyword: str | None = None  # pytest: only the tests matching this -k expression
+    share: float = 1.0  # with a keyword: the driven deployables' share it keeps (estimates)
 
 
 @dataclass(frozen=True)
@@ -109,13 +111,41 @@ class _TargetJudge:
             return "none of its test folders exist"
         if self.full:
             return LayerPick(layer, True, tuple(folders), "full run")
-        chosen = tuple(folder for folder in folders if self.target_selected(folder))
+        chosen = tuple(folder for folder in folders if self.target_selected(folder, layer.drives))
         if not chosen:
             return "no affected test folder"
-        whole = len(chosen) == len(folders)
-        return LayerPick(layer, whole, chosen, f"{len(chosen)} of {len(folders)} test folders")
+        keyword, share = self.keyword_for(layer, chosen)
+        whole = len(chosen) == len(folders) and keyword is None
+        reason = f"{len(chosen)} of {len(folders)} test folders"
+        if keyword:
+            reason += f", only -k {keyword!r}"
+        return LayerPick(layer, whole, chosen, reason, keyword, share)
 
-    def target_selected(self, folder: str) -> bool:
+    def keyword_for(self, layer: Layer, chosen: Sequence[str]) -> tuple[str | None, float]:
+        """A network suite chosen only because driven deployables changed, with a -k expression
+        per deployable: the tests of those (all of it when every driven one changed), and the
+        share of the deployables that is."""
+        keywords = dict(layer.drive_keywords)
+        if not keywords or any(self.selected_otherwise(folder, keywords) for folder in chosen):
+            return None, 1.0
+        changed = sorted(name for name in set(self.changed_deployables()) if name in keywords)
+        if not changed or len(changed) == len(keywords):
+            return None, 1.0
+        expression = " or ".join(f"({keywords[name]})" for name in changed)
+        return expression, len(changed) / len(keywords)
+
+    def selected_otherwise(self, folder: str, keywords: Mapping[str, str]) -> bool:
+        """Chosen for a reason other than a changed deployable it drives (importing one's code
+        is covered by that deployable's tests: the pact consumer tests import the consumer)."""
+        if any(_inside(path, folder) for path in self.files):
+            return True
+        owner = self.graph.owner_of(folder)
+        if owner is not None and owner.name in self.affected.tested:
+            return True
+        imported = self.suite_imports.get(folder, set()) & self.affected.code.keys()
+        return any(self.graph.nodes[name].path.rsplit("/", 1)[-1] not in keywords for name in imported)  # fmt: skip
+
+    def target_selected(self, folder: str, drives: Sequence[str] = ()) -> bool:
         if any(_inside(path, folder) for path in self.files):
             return True
         if _inside(folder, REPOSITORY_TESTS):
@@ -129,8 +159,9 @@ class _TargetJudge:
         ):
             return False
         # A suite that drives the running system (e2e, fuzz, load, chaos) reaches services over
-        # the network, not through imports: any changed deployable can break it.
-        return self._deployable_changed() or bool(
+        # the network, not through imports: any changed deployable can break it, or, when the
+        # layer declares the deployables it drives, any of those.
+        return self._deployable_changed(drives) or bool(
             self.suite_imports.get(folder, set()) & self.affected.code.keys()
         )
 
@@ -155,11 +186,14 @@ class _TargetJudge:
                 return LayerPick(layer, True, (), f"a change under {covered}")
         return f"nothing under {', '.join(layer.paths)} changed"
 
-    def _deployable_changed(self) -> bool:
-        return any(
-            self.graph.nodes[name].path.startswith(DEPLOYABLE_FOLDERS)
-            for name in self.affected.code
-        )
+    def changed_deployables(self) -> list[str]:
+        """Folder names of the changed services and workers (``course``, ``email-sender``)."""
+        paths = [self.graph.nodes[name].path for name in self.affected.code]
+        return [p.rsplit("/", 1)[-1] for p in paths if p.startswith(DEPLOYABLE_FOLDERS)]
+
+    def _deployable_changed(self, drives: Sequence[str] = ()) -> bool:
+        changed = self.changed_deployables()
+        return bool([name for name in changed if name in drives] if drives else changed)
 
     def _repository_tests_touched(self) -> bool:
         if any(_inside(path, REPOSITORY_TESTS) for path in self.files):
