@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from edu.cli.dev import start_isolated_stack
-from edu.infra.isolated_stack import IsolatedStack
+from edu.infra.isolated_stack import IsolatedStack, stack_folder
 from edu.mailsink.store import MailStore, ReceivedMail
 
 CHROMIUM = Path(os.environ.get("EDU_CHROMIUM", "/usr/bin/chromium"))
@@ -48,11 +48,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IsolatedStack]:
+def stack() -> Iterator[IsolatedStack]:
     if not CHROMIUM.is_file():
         pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (Debian's "
                     "build; `playwright install` is not used), or set EDU_CHROMIUM", pytrace=False)  # fmt: skip
-    folder = tmp_path_factory.mktemp("stack")
+    with stack_folder("edu-e2e-") as folder:
+        yield from _stack_in(folder)
+
+
+def _stack_in(folder: Path) -> Iterator[IsolatedStack]:
     # Started in a thread of its own: migrating runs event loops, and Playwright's sync API
     # may already have one running in this thread. A short service timeout lets an outage
     # turn into the friendly page quickly.

@@ -26,6 +26,7 @@ from pact.types import Message
 
 from edu.cli.dev import start_isolated_stack
 from edu.events import decode
+from edu.infra.isolated_stack import stack_folder
 
 PASSWORD = "correct horse battery"
 TEACHER = "teacher@example.com"
@@ -119,9 +120,8 @@ class Platform:
 
 
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    folder: Path = tmp_path_factory.mktemp("providers")
-    with start_isolated_stack(folder, only=PROVIDERS) as stack:
+def platform() -> Iterator[Platform]:
+    with stack_folder("edu-providers-") as folder, start_isolated_stack(folder, only=PROVIDERS) as stack:  # fmt: skip
         platform = Platform(stack.service_urls, stack.infrastructure["nats"])
         try:
             yield platform

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from edu.chaos.stack import chaos_stack
 from edu.chaos.target import Target
 from edu.cli.dev import workspace_members
 from edu.cli.workspace import find_root
+from edu.infra.isolated_stack import stack_folder
 
 
 def results_dir() -> Path:
@@ -38,17 +38,13 @@ def results() -> Path:
 @pytest.fixture(scope="session")
 def chaos_target(results: Path) -> Iterator[Target]:
     root = find_root()
-    # Not under pytest's basetemp: PostgreSQL runs as its own user when we are root, and any
-    # other pytest run on the machine chmods /tmp/pytest-of-root back to 0700 (its cleanup),
-    # which cut the running server off its data directory in the restart experiment.
-    folder = Path(tempfile.mkdtemp(prefix="edu-chaos-"))
-    try:
-        with chaos_stack(root, workspace_members(root), folder, say=lambda line: None) as target:
-            yield target
-    finally:
-        if (folder / "logs").is_dir():
-            shutil.copytree(folder / "logs", results / "stack-logs", dirs_exist_ok=True)
-        shutil.rmtree(folder, ignore_errors=True)
+    with stack_folder("edu-chaos-") as folder:  # not under pytest's basetemp: see stack_folder
+        try:
+            with chaos_stack(root, workspace_members(root), folder, say=lambda line: None) as target:  # fmt: skip
+                yield target
+        finally:
+            if (folder / "logs").is_dir():
+                shutil.copytree(folder / "logs", results / "stack-logs", dirs_exist_ok=True)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

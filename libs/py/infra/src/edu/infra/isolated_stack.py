@@ -13,7 +13,10 @@ A running `just dev` is not touched, and several isolated stacks can run side by
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterable, Mapping
+import shutil
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
@@ -66,6 +69,22 @@ class IsolatedStack:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+@contextmanager
+def stack_folder(prefix: str = "edu-stack-") -> Iterator[Path]:
+    """A fresh folder for an isolated stack's state, removed afterwards.
+
+    Not under pytest's basetemp: when we run as root, PostgreSQL runs as its own user and
+    needs to traverse the folder's parents, and every pytest session that starts on the
+    machine chmods ``/tmp/pytest-of-<user>`` back to 0700 — cutting a running server off its
+    data directory (the chaos suite's PostgreSQL restart failed so while another suite ran).
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def embedded_only(component: Component) -> Choice:
