@@ -64,6 +64,15 @@ class TestDocumentedErrors:
         assert answer.status_code == 400
         assert PROBLEM_JSON in responses["400"]["content"]
 
+    def test_every_operation_documents_the_503_of_an_unreachable_dependency(self) -> None:
+        paths = make_app().openapi()["paths"]
+        for path, item in paths.items():
+            for method, operation in item.items():
+                answer = operation["responses"].get("503")
+                assert answer is not None, f"{method.upper()} {path} does not document 503"
+                assert PROBLEM_JSON in answer["content"]
+                assert "Retry-After" in answer["headers"]
+
     def test_422_is_documented_as_the_problem_it_is(self) -> None:
         document = make_app().openapi()
         content = document["paths"]["/preferences"]["put"]["responses"]["422"]["content"]

@@ -2,7 +2,8 @@
 
 FastAPI documents each validated operation's 422 as ``application/json`` with its own
 ``HTTPValidationError`` shape, but our handlers (``edu.common.http_problems``) answer problem+json,
-and they answer 400 when a request body is not JSON at all, which FastAPI does not document.
+and they answer 400 when a request body is not JSON at all, and 503 (with Retry-After) when a
+dependency cannot be reached, which FastAPI does not document.
 A client generated from the document, and the API fuzzer, would trust the wrong contract.
 """
 
@@ -70,5 +71,19 @@ def _document_operation(operation: dict[str, Any]) -> None:
     if "requestBody" in operation and "400" not in responses:
         responses["400"] = {
             "description": "The request body is not valid JSON",
+            "content": problem_content(),
+        }
+    if "503" not in responses:
+        # edu.common.http_problems answers any operation so while its database (or another
+        # server it depends on) cannot be reached: a restart, a broken connection.
+        responses["503"] = {
+            "description": "A server the service depends on cannot be reached right now; "
+            "retry after the Retry-After seconds",
+            "headers": {
+                "Retry-After": {
+                    "schema": {"type": "integer"},
+                    "description": "Seconds to wait before retrying",
+                }
+            },
             "content": problem_content(),
         }
