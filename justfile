@@ -136,6 +136,10 @@ seed SIZE="S":
 test-chaos *ARGS:
     {{run}} edu test chaos -- {{ARGS}}
 
+# The monthly staging run: the Kubernetes variants (chaos/k8s) against staging, each journal judged; needs EDU_STAGING_* (chaos/k8s/README.md)
+chaos-staging *EXPERIMENTS:
+    {{run}} python -m edu.chaos.staging {{EXPERIMENTS}}
+
 # Load smoke, the `load` layer (<= 90 s): platform on free ports, seed S, Locust, SLOs of load/slo.toml
 test-load:
     {{run}} edu test load
