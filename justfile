@@ -22,7 +22,7 @@ doctor:
 test *ARGS:
     {{run}} edu test --trigger pr {{ARGS}}
 
-# The full run: every layer that fits on one machine (gates, unit, integration, contract, fuzz, E2E, load smoke), as .ci/run does
+# The full run: every layer that fits on one machine (gates, unit, integration, contract, fuzz, E2E, load smoke, chaos), as .ci/run does
 test-all:
     {{run}} edu test --full
 
