@@ -45,7 +45,7 @@ class ConsumerSettings:
     ack_wait: float = 30.0
     batch: int = 20
     fetch_timeout: float = 1.0
-    max_reconnect_pause: float = 30.0
+    max_reconnect_pause: float = 10.0  # the longest a consumer lags a recovered NATS
     policy: RedeliveryPolicy = field(default_factory=RedeliveryPolicy)
 
     @property

@@ -51,7 +51,9 @@ class OutboxRelay:
         *,
         batch_size: int = 100,
         poll_interval: float = 0.5,
-        max_backoff: float = 30.0,
+        # After the bus returns, events wait at most this long (a failed attempt is one cheap
+        # connect); 30 s let the chaos NATS outage's events wait ~9-25 s after recovery.
+        max_backoff: float = 10.0,
         clock: Clock | None = None,
     ) -> None:
         self._sessions = session_factory
