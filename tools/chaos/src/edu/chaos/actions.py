@@ -23,12 +23,13 @@ from typing import Any
 import psutil
 from chaoslib.exceptions import InterruptExecution
 
-from edu.chaos.probes import measure_round_trip_ms, port_open, process_alive, wait_for
+from edu.chaos.probes import measure_round_trip_ms, outbox_backlog, process_alive
 from edu.chaos.proxy import ProxyControl
 from edu.chaos.target import Target, mark, run_dir
 from edu.infra.dev_launcher import ProcessLauncher
 from edu.infra.devenv import DevEnvironment
 from edu.infra.isolated_stack import embedded_only
+from edu.infra.probes import port_in_use, wait_until
 
 
 def _environment(target: Target) -> DevEnvironment:
@@ -47,8 +48,8 @@ def kill_process(name: str, sig: str = "SIGKILL") -> dict[str, Any]:
         raise InterruptExecution(f"{name} (pid {pid}) is not running: nothing to kill")
     begun = time.time()  # the fault window opens when the fault is sent, not when proven
     os.killpg(pid, signal.Signals[sig])
-    gone = wait_for(lambda: not process_alive(pid), 10.0)
-    closed = wait_for(lambda: not port_open(port), 10.0)
+    gone = wait_until(lambda: not process_alive(pid), 10.0)
+    closed = wait_until(lambda: not port_in_use(port), 10.0)
     if not (gone and closed):
         raise InterruptExecution(f"{sig} to {name} did not take: process gone {gone}, port {port} closed {closed}")  # fmt: skip
     return mark("fault-start", at=begun, fault=f"{name}-down", action="kill", signal=sig, pid=pid,
@@ -64,7 +65,7 @@ def start_process(name: str, timeout_s: float = 30.0) -> dict[str, Any]:
     started = time.monotonic()
     child = spec.spawn()
     target.set_pid(name, child.pid)
-    serving = wait_for(lambda: port_open(port) or child.poll() is not None, timeout_s)
+    serving = wait_until(lambda: port_in_use(port) or child.poll() is not None, timeout_s)
     if not serving or child.poll() is not None:
         raise InterruptExecution(f"{name} did not come back within {timeout_s:g} s (exit {child.poll()}); see {spec.log_path}")  # fmt: skip
     return mark("fault-end", fault=f"{name}-down", action="start", pid=child.pid,
@@ -79,7 +80,7 @@ def stop_server(component: str) -> dict[str, Any]:
     begun = time.time()
     outcomes = _environment(target).down(only=[component])
     stopped = [o for o in outcomes if o.component == component and o.action == "stopped"]
-    closed = wait_for(lambda: not port_open(port), 15.0)
+    closed = wait_until(lambda: not port_in_use(port), 15.0)
     if not stopped or not closed:
         raise InterruptExecution(f"{component} did not stop: {outcomes}, port {port} closed {closed}")  # fmt: skip
     return mark("fault-start", at=begun, fault=f"{component}-down", action="stop", proof={"port_closed": port})  # fmt: skip
@@ -145,7 +146,7 @@ def start_load(users: int = 4, pace_s: float = 0.1, ready_timeout_s: float = 60.
     finally:
         log.close()
     (out / "pid").write_text(str(child.pid))
-    ready = wait_for(lambda: (out / "ready").is_file() or child.poll() is not None, ready_timeout_s)  # fmt: skip
+    ready = wait_until(lambda: (out / "ready").is_file() or child.poll() is not None, ready_timeout_s)  # fmt: skip
     if not ready or child.poll() is not None:
         child.kill()
         raise InterruptExecution(f"the background load did not start; see {out / 'load.log'}")
@@ -182,8 +183,6 @@ def stop_leftovers(folder: Path) -> None:
 def require_backlog(minimum: int = 1) -> dict[str, Any]:
     """During an outage of the broker: at least ``minimum`` events wait in the outboxes (the
     load kept producing them, and the outboxes kept them)."""
-    from edu.chaos.probes import outbox_backlog
-
     found = outbox_backlog()
     if found["unpublished"] < minimum:
         raise InterruptExecution(f"only {found['unpublished']} event(s) wait in the outboxes (expected >= {minimum}): was the broker really down, did the load run?")  # fmt: skip
@@ -195,11 +194,11 @@ def require_backlog(minimum: int = 1) -> dict[str, Any]:
 
 def ensure_process(name: str) -> dict[str, Any]:
     target = Target.load()
-    if process_alive(target.pid(name)) and port_open(target.port(name)):
+    if process_alive(target.pid(name)) and port_in_use(target.port(name)):
         return {"already": "running", "name": name}
     if process_alive(target.pid(name)):
         os.killpg(target.pid(name), signal.SIGKILL)  # alive but not serving: start it afresh
-        wait_for(lambda: not process_alive(target.pid(name)), 10.0)
+        wait_until(lambda: not process_alive(target.pid(name)), 10.0)
     return start_process(name)
 
 

@@ -31,9 +31,15 @@ def plain(url: str) -> str:
 
 
 async def _rows(url: str, query: str, *args: Any) -> list[asyncpg.Record]:
+    [rows] = await _fetch(url, (query, *args))
+    return rows
+
+
+async def _fetch(url: str, *queries: tuple[Any, ...]) -> list[list[asyncpg.Record]]:
+    """Each ``(query, *args)`` on one connection to ``url``."""
     conn = await asyncpg.connect(plain(url), timeout=5)
     try:
-        return list(await conn.fetch(query, *args))
+        return [list(await conn.fetch(query, *args)) for query, *args in queries]
     finally:
         await conn.close()
 
@@ -50,14 +56,14 @@ async def count(databases: Mapping[str, str], subscribed: Sequence[str] = SUBSCR
             if row["type"] in subscribed:
                 emitted.add(row["id"])
                 by_type[row["type"]] = by_type.get(row["type"], 0) + 1
-    notifications = databases["notifications"]
-    processed = {r["id"] for r in await _rows(notifications, "SELECT event_id::text AS id FROM processed_events")}  # fmt: skip
-    duplicated = 0
-    for table in ("notifications", "email_queue"):
-        rows = await _rows(notifications,
-                           f"SELECT count(*) - 1 AS extra FROM {table} "  # noqa: S608 - fixed names
-                           "GROUP BY source_event_id, user_id, kind HAVING count(*) > 1")  # fmt: skip
-        duplicated += sum(int(r["extra"]) for r in rows)
+    extra = "SELECT count(*) - 1 AS extra FROM {} GROUP BY source_event_id, user_id, kind HAVING count(*) > 1"  # fmt: skip
+    processed_rows, *duplicates = await _fetch(
+        databases["notifications"],
+        ("SELECT event_id::text AS id FROM processed_events",),
+        *((extra.format(table),) for table in ("notifications", "email_queue")),
+    )
+    processed = {r["id"] for r in processed_rows}
+    duplicated = sum(int(r["extra"]) for rows in duplicates for r in rows)
     lost = emitted - processed
     return {
         "events": len(emitted),

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
-from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -20,16 +18,7 @@ import psutil
 from edu.chaos import ledger as ledgers
 from edu.chaos.target import Target, fault_windows, run_dir, timeline
 from edu.chaos.verdict import judge
-
-
-def wait_for(condition: Callable[[], bool], timeout_s: float, interval_s: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if condition():
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(interval_s)
+from edu.infra.probes import wait_until
 
 
 def process_alive(pid: int) -> bool:
@@ -37,12 +26,6 @@ def process_alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
-
-
-def port_open(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex((host, port)) == 0
 
 
 async def measure_round_trip_ms(database_url: str, samples: int = 3) -> float:
@@ -73,24 +56,26 @@ def services_answer(timeout_s: float = 30.0) -> dict[str, Any]:
                 except httpx.HTTPError:
                     return False
 
-            ok = wait_for(answers, max(0.0, timeout_s - (time.monotonic() - started)), 0.2)
+            ok = wait_until(answers, max(0.0, timeout_s - (time.monotonic() - started)), 0.2)
             answered[name] = round(time.monotonic() - started, 2) if ok else None
     down = [name for name, seconds in answered.items() if seconds is None]
     return {"ok": not down, "down": down, "answered_after_s": answered}
 
 
+def _ledger_databases(target: Target) -> dict[str, str]:
+    return {name: target.database_url(name) for name in (*ledgers.PRODUCERS, "notifications")}
+
+
 def ledger(patience_s: float = 30.0) -> dict[str, Any]:
     """Every event stored by a producer was published and processed once: lost = 0,
     duplicated = 0 (waiting up to ``patience_s`` for the platform to catch up)."""
-    target = Target.load()
-    databases = {name: target.database_url(name) for name in (*ledgers.PRODUCERS, "notifications")}  # fmt: skip
+    databases = _ledger_databases(Target.load())
     return asyncio.run(ledgers.settle(databases, patience_s))
 
 
 def outbox_backlog() -> dict[str, Any]:
     """Events waiting in the producers' outboxes now (during a NATS outage: the kept events)."""
-    target = Target.load()
-    databases = {name: target.database_url(name) for name in (*ledgers.PRODUCERS, "notifications")}  # fmt: skip
+    databases = _ledger_databases(Target.load())
     counted = asyncio.run(ledgers.count(databases))
     return {"unpublished": counted["unpublished"], "events": counted["events"]}
 

@@ -19,12 +19,12 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from edu.chaos.actions import stop_leftovers
-from edu.chaos.probes import port_open, wait_for
+from edu.chaos.probes import process_alive
 from edu.chaos.target import Target
 from edu.infra.databases import with_database
 from edu.infra.dev_services import declared_services
 from edu.infra.isolated_stack import IsolatedStack, start_isolated_stack
-from edu.infra.probes import free_ports
+from edu.infra.probes import free_ports, port_in_use, wait_until
 
 SERVICES = frozenset({"identity", "course", "enrollment", "notifications"})
 PROXIED = "enrollment"  # its connection to PostgreSQL goes through the fault proxy
@@ -68,7 +68,7 @@ def _start_proxy(listen: int, upstream: int, control: int, log_path: Path) -> su
              "--upstream", f"127.0.0.1:{upstream}", "--control", f"127.0.0.1:{control}"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    if not wait_for(lambda: port_open(control) or child.poll() is not None, 15.0) or child.poll() is not None:  # fmt: skip
+    if not wait_until(lambda: port_in_use(control) or child.poll() is not None, 15.0) or child.poll() is not None:  # fmt: skip
         raise RuntimeError(f"the fault proxy did not start; see {log_path}")
     return child
 
@@ -99,10 +99,14 @@ def _describe(
 
 
 def _stop_current(target: Target, stack: IsolatedStack) -> None:
-    """Processes an experiment started again are not the stack's children: stop them too."""
+    """Processes an experiment started again are not the stack's children: stop them too
+    (SIGTERM to the group, SIGKILL to what is left after a few seconds)."""
     started = {child.pid for child in stack.processes.processes.values()}
-    for name in target.data["processes"]:
-        pid = target.pid(name)
-        if pid not in started:
+    restarted = [target.pid(name) for name in target.data["processes"]]
+    restarted = [pid for pid in restarted if pid not in started and process_alive(pid)]
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in restarted:
             with suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGTERM)
+                os.killpg(pid, sig)
+        if not restarted or wait_until(lambda: not any(map(process_alive, restarted)), 5.0):
+            return

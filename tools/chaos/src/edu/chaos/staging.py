@@ -76,11 +76,9 @@ def run_one(experiment: Path, out: Path, env: Mapping[str, str]) -> dict[str, An
          "--rollback-strategy", "always", "--journal-path", str(journal), str(experiment)],
         env={**env, RUN_DIR_VARIABLE: str(run / "run")}, stdin=subprocess.DEVNULL, check=False,
     )  # fmt: skip
-    if not journal.is_file():
-        return {"title": experiment.stem, "status": "no journal", "deviated": True, "duration_s": 0,
-                "steady_state_after": None, "failed_steps": ["chaos run"], "rollbacks": [],
-                "events": None, "lost": None, "duplicated": None, "requests": 0,
-                "failed_requests": 0, "status_500": 0, "p95_ms": {}}  # fmt: skip
+    if not journal.is_file():  # chaos itself failed (bad file, missing module): nothing ran
+        return {**summarize({}), "title": experiment.stem, "status": "no journal",
+                "failed_steps": ["chaos run"]}  # fmt: skip
     summary = summarize(json.loads(journal.read_text()))
     (run / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary

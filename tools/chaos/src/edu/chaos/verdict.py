@@ -54,10 +54,9 @@ def judge(
         violations.append(f"only {len(measured)} requests were made (at least {min_requests} expected): the load did not run")  # fmt: skip
     if not windows:
         violations.append("no fault window in the timeline: the fault was never injected")
-    in_window = [r for r in measured if any(_overlaps(r, w.start, w.end + grace_s) for w in windows)]  # fmt: skip
     failed = [r for r in measured if not r["ok"]]
-    failed_inside = [r for r in failed if r in in_window]
-    failed_outside = [r for r in failed if r not in in_window]
+    failed_inside = [r for r in failed if any(_overlaps(r, w.start, w.end + grace_s) for w in windows)]  # fmt: skip
+    failed_outside = [r for r in failed if not any(_overlaps(r, w.start, w.end + grace_s) for w in windows)]  # fmt: skip
     if failed_outside:
         sample = "; ".join(_describe(r) for r in failed_outside[:3])
         violations.append(f"{len(failed_outside)} request(s) failed outside the fault window (+{grace_s:g} s): {sample}")  # fmt: skip
