@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from edu.cli.load.locust_csv import EndpointStats, RunStats
 from edu.cli.load.results import checks_line
-from edu.cli.load.slo import SloFileError, load_slos
+from edu.cli.load.slo import EndpointSlo, SloFileError, load_slos
 from edu.cli.load.verdict import judge, render
 
 SLO_FILE = """
@@ -34,14 +35,28 @@ smoke = 10
 
 
 def stats(
-    name: str, requests: int = 100, failures: int = 0, p95: float = 10, p99: float = 20
+    name: str, requests: int = 200, failures: int = 0, p95: float = 10, p99: float = 20
 ) -> EndpointStats:
-    return EndpointStats(name, requests, failures, rps=5.0, p50_ms=5, p95_ms=p95, p99_ms=p99)
+    """An endpoint whose samples have these p95 and p99: 94 % at 5 ms, 5 % at the p95, the
+    rest at the p99 (the sample percentiles and the histogram agree)."""
+    slow = max(1, requests // 100)
+    middle = max(1, requests * 5 // 100)
+    times = {5.0: requests - middle - slow, float(p95): middle}
+    times[float(p99)] = times.get(float(p99), 0) + slow
+    return EndpointStats(
+        name, requests, failures, rps=5.0, p50_ms=5, p95_ms=p95, p99_ms=p99, response_times=times
+    )
 
 
 def run(*endpoints: EndpointStats, rps: float = 20.0) -> RunStats:
     total = EndpointStats("Aggregated", 1000, 0, rps, 5, 10, 20)
     return RunStats({e.name: e for e in endpoints}, total)
+
+
+def slow(name: str, ms: float, requests: int = 200) -> EndpointStats:
+    """An endpoint a fifth of whose requests take ``ms``: a p95 breach beyond doubt."""
+    times = {5.0: requests * 4 // 5, float(ms): requests // 5}
+    return EndpointStats(name, requests, 0, 5.0, 5, ms, ms, response_times=times)
 
 
 @pytest.fixture
@@ -91,6 +106,23 @@ class TestLoadSlos:
         assert book.for_endpoint("GET /courses").p95_ms == 50
         assert book.knee == {"POST /enrollments": 100, "GET /courses": 50}
 
+    def test_every_objective_in_the_repository_is_judged_by_a_profile_that_runs(self) -> None:
+        """The smoke (nightly) or the soak (weekly): no objective that nobody judges."""
+        book = load_slos(Path(__file__).parents[4] / "load" / "slo.toml")
+        unjudged = [
+            (endpoint, field)
+            for endpoint in book.endpoints
+            for field in ("p95_ms", "p99_ms")
+            if not any(book.judges(profile, endpoint, field) for profile in ("smoke", "soak"))
+        ]
+        assert unjudged == []
+
+    def test_judged_by_names_known_percentiles_only(self, tmp_path: Path) -> None:
+        path = tmp_path / "slo.toml"
+        path.write_text(SLO_FILE + '[judged_by.smoke]\np90_ms = ["GET /courses"]\n')
+        with pytest.raises(SloFileError, match="unknown"):
+            load_slos(path)
+
 
 class TestJudge:
     def test_a_run_within_every_objective_passes(self, slo_path: Path) -> None:
@@ -100,27 +132,76 @@ class TestJudge:
         assert report.ok
         assert checks_line(report) == "slo checks: 3 passed, 0 failed"
 
-    def test_a_slow_p95_is_a_breach_that_names_the_endpoint_and_numbers(
+    def test_a_slow_p95_backed_by_ample_samples_is_a_breach_that_names_the_numbers(
         self, slo_path: Path
     ) -> None:
-        report = judge(
-            run(stats("GET /courses", p95=51), stats("POST /enrollments")),
-            load_slos(slo_path),
-            "smoke",
+        slow_endpoint = EndpointStats(
+            "GET /courses", 400, 0, 5.0, 5, 80, 90, response_times={5.0: 360, 80.0: 40}
         )
+        report = judge(run(slow_endpoint, stats("POST /enrollments")), load_slos(slo_path), "smoke")
         assert not report.ok
         [slow] = [v for v in report.verdicts if not v.ok]
         assert slow.endpoint == "GET /courses"
-        assert slow.breaches == ("p95 51 > 50 ms",)
-        assert "BREACH: p95 51 > 50 ms" in render(report)
+        assert slow.breaches == ("p95 80 > 50 ms (>= 80 with 99% confidence, n=400)",)
+        assert "BREACH: p95 80 > 50 ms" in render(report)
+
+    def test_one_slow_request_among_four_is_reported_as_too_few_samples_not_a_breach(
+        self, slo_path: Path
+    ) -> None:
+        """The nightly smoke that turned red on `GET /teaching/courses`: p95 170 ms of 4."""
+        four = EndpointStats(
+            "GET /courses", 4, 0, 0.1, 11, 170, 170,
+            response_times={10.0: 1, 11.0: 1, 12.0: 1, 170.0: 1},
+        )  # fmt: skip
+        report = judge(run(four, stats("POST /enrollments")), load_slos(slo_path), "smoke")
+        assert report.ok
+        [verdict] = [v for v in report.verdicts if v.endpoint == "GET /courses"]
+        assert verdict.insufficient
+        assert "p95: not enough samples (n=4, needs 20)" in render(report)
+
+    def test_an_impossible_objective_still_fails_on_a_handful_of_samples(
+        self, slo_path: Path
+    ) -> None:
+        book = load_slos(slo_path)
+        impossible = replace(
+            book, endpoints={**book.endpoints, "GET /courses": EndpointSlo(1, 1, 0)}
+        )
+        four = EndpointStats(
+            "GET /courses", 4, 0, 0.1, 11, 12, 12,
+            response_times={10.0: 1, 11.0: 2, 12.0: 1},
+        )  # fmt: skip
+        report = judge(run(four, stats("POST /enrollments")), impossible, "smoke")
+        assert not report.ok
+
+    def test_a_percentile_another_profile_judges_is_shown_and_not_judged_here(
+        self, slo_path: Path
+    ) -> None:
+        book = replace(
+            load_slos(slo_path),
+            judged_by={"smoke": {"p95_ms": frozenset({"GET /courses"})},
+                       "soak": {"p95_ms": frozenset({"*"}), "p99_ms": frozenset({"*"})}},
+        )  # fmt: skip
+        slow_p99 = slow("POST /enrollments", 900, requests=1000)
+        report = judge(run(stats("GET /courses"), slow_p99), book, "smoke")
+        assert report.ok
+        assert "ok; p95 judged by soak; p99 judged by soak" in render(report)
+        assert not judge(run(stats("GET /courses"), slow_p99), book, "soak").ok
+
+    def test_a_run_without_response_time_histograms_cannot_pass_its_percentiles(
+        self, slo_path: Path
+    ) -> None:
+        bare = EndpointStats("GET /courses", 100, 0, 5.0, 5, 10, 20)
+        report = judge(run(bare, stats("POST /enrollments")), load_slos(slo_path), "smoke")
+        assert not report.ok
+        assert "no response-time histogram" in render(report)
 
     def test_failures_above_the_allowed_ratio_are_a_breach(self, slo_path: Path) -> None:
         book = load_slos(slo_path)
         within = judge(
-            run(stats("GET /courses"), stats("POST /enrollments", failures=1)), book, "smoke"
+            run(stats("GET /courses"), stats("POST /enrollments", 100, failures=1)), book, "smoke"
         )
         over = judge(
-            run(stats("GET /courses"), stats("POST /enrollments", failures=2)), book, "smoke"
+            run(stats("GET /courses"), stats("POST /enrollments", 100, failures=2)), book, "smoke"
         )
         assert within.ok
         assert not over.ok
@@ -135,7 +216,7 @@ class TestJudge:
 
     def test_unlisted_endpoints_are_held_to_the_defaults(self, slo_path: Path) -> None:
         report = judge(
-            run(stats("GET /courses"), stats("POST /enrollments"), stats("GET /other", p95=201)),
+            run(stats("GET /courses"), stats("POST /enrollments"), slow("GET /other", 260)),
             load_slos(slo_path), "smoke",
         )  # fmt: skip
         assert [v.endpoint for v in report.verdicts if not v.ok] == ["GET /other"]

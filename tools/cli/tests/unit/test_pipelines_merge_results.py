@@ -5,12 +5,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from edu.cli.pipelines.merge_results import merge_results
-from edu.cli.results import CaseCounts, LayerResult, write_summary
+from edu.cli.results import CaseCounts, LayerResult, LayerStatus, write_summary
 
 
 def shard(root: Path, layer: str, status: str, seconds: float, tests: int) -> Path:
     result = LayerResult(
-        layer=layer, status=status, exit_code=0 if status == "passed" else 1,
+        layer=layer, status=LayerStatus(status), exit_code=0 if status == "passed" else 1,
         duration_seconds=seconds, budget_seconds=30.0, goal_seconds=None,
         started_at="2026-11-27T02:17:00+00:00", command=["pytest"],
         counts=CaseCounts(total=tests), failed_tests=("t::x",) if status == "failed" else (),

@@ -6,8 +6,23 @@ from pathlib import Path
 import pytest
 
 from edu.cli.registry import Layer
+from edu.cli.results import LayerStatus
 from edu.cli.runner import LayerRunner
+from edu.cli.test_selection import SelectionError
 from edu.common.clock import FakeClock
+
+
+class FakeGauges:
+    """Each read of the CPU clock or the load average returns the next value given."""
+
+    def __init__(self, cpu: tuple[float, ...] = (0.0,), load: tuple[float, ...] = (0.0,)):
+        self.cpu, self.load = list(cpu), list(load)
+
+    def children_cpu_seconds(self) -> float:
+        return self.cpu.pop(0) if len(self.cpu) > 1 else self.cpu[0]
+
+    def load_average(self) -> float:
+        return self.load.pop(0) if len(self.load) > 1 else self.load[0]
 
 
 class FakeProcessRunner:
@@ -21,6 +36,7 @@ class FakeProcessRunner:
 
     def run(self, argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], log_path: Path) -> int:
         self.ran.append(list(argv))
+        self.env = dict(env)
         log_path.parent.mkdir(parents=True, exist_ok=True)
         log_path.write_text(f"ran {' '.join(argv)}\n")
         self.clock.advance(self.seconds)
@@ -44,11 +60,12 @@ def make_layer(kind: str = "command", budget: float = 10.0, **kw: object) -> Lay
 
 
 def runner_with(
-    tmp_path: Path, seconds: float, code: int = 0
+    tmp_path: Path, seconds: float, code: int = 0, gauges: FakeGauges | None = None
 ) -> tuple[LayerRunner, FakeProcessRunner]:
     clock = FakeClock()
     processes = FakeProcessRunner(clock, seconds, code)
-    return LayerRunner(tmp_path, tmp_path / "results", processes, clock), processes
+    runner = LayerRunner(tmp_path, tmp_path / "results", processes, clock, gauges or FakeGauges())
+    return runner, processes
 
 
 class TestBudgets:
@@ -59,15 +76,27 @@ class TestBudgets:
         assert not result.ok
         assert "over its 10 s budget" in result.message
 
-    def test_warns_at_eighty_percent_of_the_budget(self, tmp_path: Path) -> None:
-        runner, _ = runner_with(tmp_path, seconds=8.0)
+    def test_warns_at_seventy_percent_of_the_budget(self, tmp_path: Path) -> None:
+        runner, _ = runner_with(tmp_path, seconds=7.0)
         result = runner.run(make_layer(budget=10))
-        assert result.status == "warning"
+        assert result.status is LayerStatus.WARNING
         assert result.ok
+        assert "headroom below 30%" in result.message
 
-    def test_passes_quietly_below_eighty_percent(self, tmp_path: Path) -> None:
-        runner, _ = runner_with(tmp_path, seconds=7.9)
-        assert runner.run(make_layer(budget=10)).status == "passed"
+    def test_passes_quietly_below_seventy_percent(self, tmp_path: Path) -> None:
+        runner, _ = runner_with(tmp_path, seconds=6.9)
+        assert runner.run(make_layer(budget=10)).status is LayerStatus.PASSED
+
+    def test_over_budget_says_how_much_cpu_the_layer_used_and_how_busy_the_machine_was(
+        self, tmp_path: Path
+    ) -> None:
+        gauges = FakeGauges(cpu=(100.0, 112.5), load=(0.4, 3.9))
+        runner, _ = runner_with(tmp_path, seconds=12.5, gauges=gauges)
+        result = runner.run(make_layer(budget=10))
+        assert result.status is LayerStatus.OVER_BUDGET
+        assert result.cpu_seconds == pytest.approx(12.5)
+        assert (result.load_start, result.load_end) == (0.4, 3.9)
+        assert result.message == "took 12.5 s, over its 10 s budget (CPU 12.5 s, load 0.4 -> 3.9)"
 
     def test_a_failing_command_fails_even_inside_its_budget(self, tmp_path: Path) -> None:
         runner, _ = runner_with(tmp_path, seconds=1, code=3)
@@ -98,6 +127,66 @@ class TestPytestLayers:
         assert argv[3:5] == ["pkgs/a/tests", "pkgs/b/tests"]
         assert any(a.startswith("--junitxml=") for a in argv)
         assert argv[-2:] == ["-k", "x"]
+
+    def test_loads_only_the_plugins_the_layer_names(self, tmp_path: Path) -> None:
+        (tmp_path / "suite").mkdir()
+        runner, processes = runner_with(tmp_path, seconds=1)
+        runner.run(make_layer(kind="pytest", plugins=("asyncio", "xdist")))
+        assert processes.env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] == "1"
+        argv = processes.ran[0]
+        assert argv[argv.index("asyncio") - 1] == "-p"
+        assert argv[argv.index("xdist") - 1] == "-p"
+
+    def test_without_a_plugin_list_pytest_loads_every_installed_plugin(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+        (tmp_path / "suite").mkdir()
+        runner, processes = runner_with(tmp_path, seconds=1)
+        runner.run(make_layer(kind="pytest"))
+        assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in processes.env
+        assert "-p" not in processes.ran[0]
+
+
+class TestNarrowingToPaths:
+    @pytest.fixture
+    def tree(self, tmp_path: Path) -> Path:
+        for member in ("services/py/course", "services/py/identity", "libs/py/common"):
+            (tmp_path / member / "tests" / "unit").mkdir(parents=True)
+            (tmp_path / member / "tests" / "integration").mkdir(parents=True)
+        (tmp_path / "services/py/course/tests/unit/test_rules.py").write_text("")
+        return tmp_path
+
+    def unit(self) -> Layer:
+        return make_layer(kind="pytest", paths=("services/py/*/tests/unit", "libs/py/*/tests/unit"))
+
+    def test_a_member_folder_runs_only_that_members_tests_of_the_layer(self, tree: Path) -> None:
+        runner, processes = runner_with(tree, seconds=1)
+        runner.run(self.unit(), extra=["services/py/course", "-q"])
+        argv = processes.ran[0]
+        assert argv[3] == "services/py/course/tests/unit"
+        assert "services/py/identity/tests/unit" not in argv
+        assert "services/py/course" not in argv
+        assert argv[-1] == "-q"
+
+    def test_a_file_or_test_inside_the_layer_runs_as_given(self, tree: Path) -> None:
+        runner, processes = runner_with(tree, seconds=1)
+        test = "services/py/course/tests/unit/test_rules.py::test_x"
+        runner.run(self.unit(), extra=[test])
+        assert processes.ran[0][3:5] == [test, f"--junitxml={tree / 'results/demo/junit.xml'}"]
+
+    def test_a_path_outside_the_layer_is_refused_with_what_it_covers(self, tree: Path) -> None:
+        runner, processes = runner_with(tree, seconds=1)
+        with pytest.raises(SelectionError, match="holds none of this layer's tests"):
+            runner.run(self.unit(), extra=["services/py/course/tests/integration"])
+        assert processes.ran == []
+
+    def test_option_values_are_never_taken_for_paths(self, tree: Path) -> None:
+        runner, processes = runner_with(tree, seconds=1)
+        runner.run(self.unit(), extra=["--ignore", "services/py/course"])
+        argv = processes.ran[0]
+        assert "services/py/identity/tests/unit" in argv
+        assert argv[-2:] == ["--ignore", "services/py/course"]
 
 
 class TestResults:

@@ -24,10 +24,11 @@ from edu.cli.pipelines.gate import check_workflows
 from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
 from edu.cli.report import health as report_health
 from edu.cli.report import page as report_page
-from edu.cli.results import LayerResult
+from edu.cli.results import LayerResult, LayerStatus
 from edu.cli.runner import LayerRunner
 from edu.cli.seed import seed_command
 from edu.cli.table import render_table
+from edu.cli.test_selection import SelectionError
 from edu.cli.workspace import REGISTRY_FILE, Workspace, WorkspaceError, find_root
 from edu.common.clock import SystemClock
 
@@ -146,7 +147,11 @@ def run_tests(
     outcomes: list[LayerResult] = []
     for layer in selected:
         typer.secho(f"\n=== {layer.name}: {layer.description}", bold=True)
-        result = runner.run(layer, extra=passthrough_args(ctx))
+        try:
+            result = runner.run(layer, extra=passthrough_args(ctx))
+        except SelectionError as exc:
+            typer.secho(f"{layer.name}: {exc}", fg="red", err=True)
+            raise typer.Exit(2) from None
         outcomes.append(result)
         _report(result)
     table = render_table(outcomes)
@@ -172,9 +177,11 @@ def report(
 
 def _report(result: LayerResult) -> None:
     used = f"{result.duration_seconds:.1f} s of {result.budget_seconds:g} s"
-    if result.status == "passed":
+    if result.machine_note():
+        used += f" ({result.machine_note()})"
+    if result.status is LayerStatus.PASSED:
         typer.secho(f"--- {result.layer}: passed in {used}", fg="green")
-    elif result.status == "warning":
+    elif result.status is LayerStatus.WARNING:
         typer.secho(f"--- {result.layer}: passed, but {result.message}", fg="yellow")
     else:
         typer.secho(f"--- {result.layer}: {result.status.upper()}: {result.message}", fg="red")

@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -60,11 +61,18 @@ def imported_modules(files: Iterable[Path]) -> dict[str, str]:
     return found
 
 
+@cache
+def _installed() -> Mapping[str, list[str]]:
+    """Import name -> distributions of what is installed: reading every METADATA file takes
+    ~0.1 s, and nothing installs packages while the gate runs."""
+    return packages_distributions()
+
+
 class DistributionMap:
     """Import name -> distribution names, for installed packages and workspace members."""
 
     def __init__(self, members: Iterable[Member], extra: Mapping[str, list[str]] | None = None):
-        self._top = {k: [normalize(d) for d in v] for k, v in packages_distributions().items()}
+        self._top = {k: [normalize(d) for d in v] for k, v in _installed().items()}
         if extra:
             self._top.update({k: [normalize(d) for d in v] for k, v in extra.items()})
         self._namespace = {m.module: normalize(m.name) for m in members}

@@ -5,7 +5,22 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
+
+
+class LayerStatus(StrEnum):
+    """A layer run's verdict (a str: JSON summaries and history lines keep the plain words)."""
+
+    PASSED = "passed"
+    WARNING = "warning"  # passed, but used more of its budget than the headroom allows
+    FAILED = "failed"
+    OVER_BUDGET = "over-budget"
+    NO_TESTS = "no-tests"
+
+    @property
+    def ok(self) -> bool:
+        return self in (LayerStatus.PASSED, LayerStatus.WARNING)
 
 
 @dataclass(frozen=True)
@@ -23,7 +38,7 @@ class CaseCounts:
 @dataclass(frozen=True)
 class LayerResult:
     layer: str
-    status: str  # passed | warning | failed | over-budget | no-tests
+    status: LayerStatus
     exit_code: int
     duration_seconds: float
     budget_seconds: float
@@ -33,14 +48,28 @@ class LayerResult:
     counts: CaseCounts = field(default_factory=CaseCounts)
     message: str = ""
     failed_tests: tuple[str, ...] = ()
+    # User + system CPU seconds of the layer's process tree, and the one-minute load average
+    # when it started and ended: slower code shows in the CPU time, a busy machine in the load.
+    cpu_seconds: float | None = None
+    load_start: float | None = None
+    load_end: float | None = None
 
     @property
     def ok(self) -> bool:
-        return self.status in ("passed", "warning")
+        return LayerStatus(self.status).ok
 
     @property
     def budget_fraction(self) -> float:
         return self.duration_seconds / self.budget_seconds
+
+    def machine_note(self) -> str:
+        """What the process tree used and how busy the machine was: "CPU 25.6 s, load 0.4 -> 1.9"."""
+        if self.cpu_seconds is None:
+            return ""
+        load = ""
+        if self.load_start is not None and self.load_end is not None:
+            load = f", load {self.load_start:.1f} -> {self.load_end:.1f}"
+        return f"CPU {self.cpu_seconds:.1f} s{load}"
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)

@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from edu.cli.gauges import MachineGauges, SystemGauges
 from edu.cli.processes import ProcessRunner, TeeProcessRunner
 from edu.cli.registry import WARN_FRACTION, Layer
 from edu.cli.results import (
-    CaseCounts,
     LayerResult,
+    LayerStatus,
     read_junit_cases,
     read_junit_counts,
     write_command_junit,
     write_summary,
 )
+from edu.cli.test_selection import narrow_to_paths
 from edu.common.clock import Clock, SystemClock
 
 PYTEST_NO_TESTS = 5
@@ -29,16 +31,27 @@ class LayerRunner:
     results_dir: Path
     processes: ProcessRunner = field(default_factory=TeeProcessRunner)
     clock: Clock = field(default_factory=SystemClock)
+    gauges: MachineGauges = field(default_factory=SystemGauges)
 
     def command_for(self, layer: Layer, junit_path: Path, extra: Sequence[str] = ()) -> list[str]:
         if layer.kind == "pytest":
-            paths = layer.expand_paths(self.root)
+            paths, extra = narrow_to_paths(self.root, layer.expand_paths(self.root), extra)
+            plugins = [arg for name in layer.plugins for arg in ("-p", name)]
             return [
                 sys.executable, "-m", "pytest", *paths,
                 f"--junitxml={junit_path}", "-o", f"junit_suite_name={layer.name}",
-                *layer.args, *extra,
+                *plugins, *layer.args, *extra,
             ]  # fmt: skip
         return [*layer.args, *extra]
+
+    def environment_for(self, layer: Layer, layer_dir: Path) -> dict[str, str]:
+        env = {**os.environ, "EDU_LAYER": layer.name, "EDU_RESULTS_DIR": str(layer_dir)}
+        # The workspace's own tools (edu, pytest, buf, ...) first, even when not activated.
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+        if layer.plugins:
+            # Only the plugins the layer names (command_for passes each with -p).
+            env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        return env
 
     def run(self, layer: Layer, extra: Sequence[str] = ()) -> LayerResult:
         layer_dir = self.results_dir / layer.name
@@ -48,56 +61,68 @@ class LayerRunner:
         log_path = layer_dir / "output.log"
         argv = self.command_for(layer, junit_path, extra)
         started_at = self.clock.now().isoformat(timespec="seconds")
+        result = LayerResult(
+            layer=layer.name, status=LayerStatus.PASSED, exit_code=0, duration_seconds=0.0,
+            budget_seconds=layer.budget_seconds, goal_seconds=layer.goal_seconds,
+            started_at=started_at, command=argv,
+        )  # fmt: skip
 
         if layer.kind == "pytest" and not layer.expand_paths(self.root):
-            result = LayerResult(
-                layer=layer.name, status="no-tests", exit_code=PYTEST_NO_TESTS,
-                duration_seconds=0.0, budget_seconds=layer.budget_seconds,
-                goal_seconds=layer.goal_seconds, started_at=started_at, command=argv,
+            result = replace(
+                result, status=LayerStatus.NO_TESTS, exit_code=PYTEST_NO_TESTS,
                 message="none of the layer's test folders exist",
             )  # fmt: skip
             write_summary(self.results_dir, result)
             return result
 
-        env = {**os.environ, "EDU_LAYER": layer.name, "EDU_RESULTS_DIR": str(layer_dir)}
-        # The workspace's own tools (edu, pytest, buf, ...) first, even when not activated.
-        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+        env = self.environment_for(layer, layer_dir)
+        load_start, cpu_before = self.gauges.load_average(), self.gauges.children_cpu_seconds()
         began = self.clock.monotonic()
         exit_code = self.processes.run(argv, cwd=self.root, env=env, log_path=log_path)
         duration = self.clock.monotonic() - began
-
-        status, message = judge(layer, exit_code, duration)
-        result = LayerResult(
-            layer=layer.name, status=status, exit_code=exit_code, duration_seconds=duration,
-            budget_seconds=layer.budget_seconds, goal_seconds=layer.goal_seconds,
-            started_at=started_at, command=argv, counts=CaseCounts(), message=message,
+        cpu = self.gauges.children_cpu_seconds() - cpu_before
+        result = replace(
+            result, exit_code=exit_code, duration_seconds=duration, cpu_seconds=cpu,
+            load_start=load_start, load_end=self.gauges.load_average(),
         )  # fmt: skip
+        status, message = judge(layer, exit_code, duration)
+        result = replace(result, status=status, message=message)
+        if status is LayerStatus.OVER_BUDGET and result.machine_note():
+            result = replace(result, message=f"{message} ({result.machine_note()})")
         if layer.kind == "command":
             write_command_junit(junit_path, result, _tail(log_path))
-        counts = read_junit_counts(junit_path)
-        failed = tuple(
-            c.test_id for c in read_junit_cases(junit_path) if c.outcome in ("failed", "error")
+        result = replace(
+            result, counts=read_junit_counts(junit_path), failed_tests=_failed_tests(junit_path)
         )
-        result = LayerResult(**{**result.__dict__, "counts": counts, "failed_tests": failed})
         write_summary(self.results_dir, result)
         return result
 
 
-def judge(layer: Layer, exit_code: int, duration: float) -> tuple[str, str]:
+def judge(layer: Layer, exit_code: int, duration: float) -> tuple[LayerStatus, str]:
     """The verdict on one run: failures first, then the budget."""
     budget = layer.budget_seconds
     if layer.kind == "pytest" and exit_code == PYTEST_NO_TESTS:
-        return "no-tests", "pytest collected no tests: an empty layer is not a passing layer"
+        return (
+            LayerStatus.NO_TESTS,
+            "pytest collected no tests: an empty layer is not a passing layer",
+        )
     if exit_code != 0:
-        return "failed", f"exit code {exit_code}"
+        return LayerStatus.FAILED, f"exit code {exit_code}"
     if duration > budget:
-        return "over-budget", f"took {duration:.1f} s, over its {budget:g} s budget"
+        return LayerStatus.OVER_BUDGET, f"took {duration:.1f} s, over its {budget:g} s budget"
     if duration >= WARN_FRACTION * budget:
         return (
-            "warning",
-            f"took {duration:.1f} s, {duration / budget:.0%} of its {budget:g} s budget",
+            LayerStatus.WARNING,
+            f"took {duration:.1f} s, {duration / budget:.0%} of its {budget:g} s budget "
+            f"(headroom below {1 - WARN_FRACTION:.0%}: ordinary noise could push it over)",
         )
-    return "passed", ""
+    return LayerStatus.PASSED, ""
+
+
+def _failed_tests(junit_path: Path) -> tuple[str, ...]:
+    return tuple(
+        c.test_id for c in read_junit_cases(junit_path) if c.outcome in ("failed", "error")
+    )
 
 
 def _tail(path: Path, lines: int = 60) -> str:

@@ -1,12 +1,15 @@
-"""Locust's CSV output (``--csv PREFIX``): the per-endpoint totals and the per-second history."""
+"""Locust's CSV output (``--csv PREFIX``): the per-endpoint totals and the per-second history,
+and the response-time histograms load/scenarios/evidence.py writes beside them."""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 AGGREGATED = "Aggregated"
+HISTOGRAMS = "_response_times.json"
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,8 @@ class EndpointStats:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    # response time (ms) -> count: the samples behind the percentiles; empty when unknown
+    response_times: dict[float, int] = field(default_factory=dict, compare=False)
 
     @property
     def failure_ratio(self) -> float:
@@ -74,7 +79,27 @@ def read_stats(prefix: Path) -> RunStats:
                 endpoints[name] = stats
     if total is None:
         raise ValueError(f"{path} has no Aggregated row")
+    histograms = read_histograms(prefix)
+    for name, histogram in histograms.items():
+        if name in endpoints:
+            endpoints[name] = replace(endpoints[name], response_times=histogram)
     return RunStats(endpoints, total)
+
+
+def read_histograms(prefix: Path) -> dict[str, dict[float, int]]:
+    """Per endpoint, its response times (ms) -> count; {} for a run that left no histograms
+    (a Locust run without load/scenarios/evidence.py)."""
+    path = Path(f"{prefix}{HISTOGRAMS}")
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text())
+        return {
+            name: {float(ms): int(count) for ms, count in seen["response_times_ms"].items()}
+            for name, seen in data["endpoints"].items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path} is not a response-time histogram file: {exc}") from None
 
 
 def read_history(prefix: Path) -> list[HistoryRow]:

@@ -13,10 +13,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from edu.cli.results import CaseCounts, LayerResult, write_summary
+from edu.cli.results import CaseCounts, LayerResult, LayerStatus, write_summary
 
 # Worst first: the merged status is the first one any shard has.
-_SEVERITY = ("failed", "over-budget", "warning", "passed", "no-tests")
+_SEVERITY = (
+    LayerStatus.FAILED, LayerStatus.OVER_BUDGET, LayerStatus.WARNING, LayerStatus.PASSED,
+    LayerStatus.NO_TESTS,
+)  # fmt: skip
 
 
 def merge_results(target: Path, sources: Sequence[Path]) -> list[LayerResult]:
@@ -27,7 +30,7 @@ def merge_results(target: Path, sources: Sequence[Path]) -> list[LayerResult]:
             found[summary.parent.name].append((summary.parent, _read(summary)))
     merged: list[LayerResult] = []
     for layer, shards in sorted(found.items()):
-        ran = [s for s in shards if s[1].status != "no-tests"] or shards
+        ran = [s for s in shards if s[1].status is not LayerStatus.NO_TESTS] or shards
         result = _combine([r for _, r in ran])
         out = target / layer
         out.mkdir(parents=True, exist_ok=True)
@@ -47,6 +50,7 @@ def _read(path: Path) -> LayerResult:
     data.pop("budget_fraction", None)
     data["counts"] = CaseCounts(**data.get("counts", {}))
     data["failed_tests"] = tuple(data.get("failed_tests", ()))
+    data["status"] = LayerStatus(data["status"])
     return LayerResult(**data)
 
 
@@ -69,7 +73,15 @@ def _combine(results: list[LayerResult]) -> LayerResult:
         started_at=first.started_at, command=first.command, counts=counts,
         message=f"{len(results)} shards" + (f": {'; '.join(messages)}" if messages else ""),
         failed_tests=tuple(t for r in results for t in r.failed_tests),
+        cpu_seconds=_sum_known([r.cpu_seconds for r in results]),
+        load_start=first.load_start, load_end=max(results, key=lambda r: r.started_at).load_end,
     )  # fmt: skip
+
+
+def _sum_known(values: list[float | None]) -> float | None:
+    """Shards ran on separate runners: their CPU adds up (unknown if any shard did not say)."""
+    known = [v for v in values if v is not None]
+    return sum(known) if len(known) == len(values) else None
 
 
 def _merge_junit(target: Path, sources: list[Path]) -> None:

@@ -20,6 +20,9 @@ class Run:
     budget_seconds: float
     tests: int
     failed_tests: tuple[str, ...]
+    cpu_seconds: float | None = None
+    load_start: float | None = None
+    load_end: float | None = None
 
     @property
     def fraction(self) -> float:
@@ -60,11 +63,19 @@ def load_runs(history: Path) -> list[Run]:
                     budget_seconds=float(data["budget_seconds"]),
                     tests=int(data.get("counts", {}).get("total", 0)),
                     failed_tests=tuple(data.get("failed_tests", ())),
+                    cpu_seconds=_number(data.get("cpu_seconds")),
+                    load_start=_number(data.get("load_start")),
+                    load_end=_number(data.get("load_end")),
                 )
             )
         except (KeyError, ValueError, TypeError, json.JSONDecodeError):
             continue  # a torn or foreign line must not hide the rest of the history
     return runs
+
+
+def _number(value: object) -> float | None:
+    """A recorded gauge; None for history lines written before the runner recorded it."""
+    return float(value) if isinstance(value, int | float) else None
 
 
 def flaky_candidates(runs: list[Run]) -> list[FlakyCandidate]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from edu.cli.registry import WARN_FRACTION
 from edu.cli.report.health import Health, Run
 
 _COLORS = {"passed": "#2e7d32", "warning": "#f9a825", "failed": "#c62828",
@@ -38,11 +39,11 @@ def _budget_chart(latest: list[Run]) -> str:
     bottom = height - 18
     parts.append(f'<line x1="{budget_x:.1f}" x2="{budget_x:.1f}" y1="0" y2="{bottom}" '
                  'stroke="#c62828" stroke-dasharray="4 3"/>')  # fmt: skip
-    warn_x = label_w + 0.8 * scale
+    warn_x = label_w + WARN_FRACTION * scale
     parts.append(f'<line x1="{warn_x:.1f}" x2="{warn_x:.1f}" y1="0" y2="{bottom}" '
                  'stroke="#f9a825" stroke-dasharray="2 3"/>')  # fmt: skip
     parts.append(f'<text x="{budget_x - 20:.1f}" y="{height - 4}">budget</text>')
-    parts.append(f'<text x="{warn_x - 10:.1f}" y="{height - 4}">80 %</text>')
+    parts.append(f'<text x="{warn_x - 10:.1f}" y="{height - 4}">{WARN_FRACTION:.0%}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -63,6 +64,29 @@ def _sparkline(runs: list[Run]) -> str:
             "</svg>")  # fmt: skip
 
 
+def _machine_table(latest: list[Run]) -> str:
+    """Wall time beside CPU time and load: slower code, or a busy machine?"""
+    rows = [
+        "<table><tr><th>layer</th><th class=num>wall s</th><th class=num>CPU s</th>"
+        "<th class=num>CPU / wall</th><th class=num>load at start</th>"
+        "<th class=num>load at end</th></tr>"
+    ]
+    for run in latest:
+        cpu = "-" if run.cpu_seconds is None else f"{run.cpu_seconds:.1f}"
+        ratio = (
+            "-"
+            if run.cpu_seconds is None or not run.duration_seconds
+            else (f"{run.cpu_seconds / run.duration_seconds:.2f}")
+        )
+        loads = ["-" if v is None else f"{v:.2f}" for v in (run.load_start, run.load_end)]
+        rows.append(
+            f"<tr><td>{escape(run.layer)}</td><td class=num>{run.duration_seconds:.1f}</td>"
+            f"<td class=num>{cpu}</td><td class=num>{ratio}</td>"
+            f"<td class=num>{loads[0]}</td><td class=num>{loads[1]}</td></tr>"
+        )
+    return "".join(rows) + "</table>"
+
+
 def render(health: Health, generated_at: str) -> str:
     out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>eduplatform test "
            f"health</title><style>{_STYLE}</style></head><body><h1>Test health</h1>"
@@ -72,6 +96,7 @@ def render(health: Health, generated_at: str) -> str:
         return "".join(out) + "</body></html>"
     out.append("<h2>Latest run of each layer against its budget</h2>")
     out.append(_budget_chart(health.latest))
+    out.append(_machine_table(health.latest))
     out.append("<h2>Trend</h2><table><tr><th>layer</th><th>runs</th><th>last</th>"
                "<th>duration over recent runs (dashed: budget)</th></tr>")  # fmt: skip
     for layer, runs in sorted(health.trends.items()):

@@ -1,6 +1,7 @@
 """The mini toxiproxy against a tiny echo server on 127.0.0.1: pass-through, latency both
 ways, order under jitter, throughput under latency, loss stalls, resets, the control API and
-the command line."""
+the command line. Real sockets and real time: the integration layer's (the toxics' own rules
+are unit tests, tests/unit/test_toxics.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from edu.chaos.proxy import (
     ProxyControl,
     ProxyControlError,
     Toxics,
-    ToxicsError,
     running_proxy,
 )
 from edu.infra.probes import free_port
@@ -369,14 +369,6 @@ async def test_a_malformed_request_is_a_400(proxy: LatencyProxy) -> None:
     assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert b"Connection: close" in head
     assert json.loads(body)["title"] == "Bad request"
-
-
-def test_toxics_validate_themselves() -> None:
-    with pytest.raises(ToxicsError, match=r"jitter_ms .* cannot be negative"):
-        Toxics(jitter_ms=-1)
-    assert Toxics.from_json({"loss": 0.5}, base=Toxics(latency_ms=3)) == Toxics(
-        latency_ms=3, loss=0.5
-    )
 
 
 # -- the command line -----------------------------------------------------------------------
