@@ -9,10 +9,15 @@ run := "uv run --all-packages --locked --quiet"
 default:
     @just --list --unsorted
 
-# Install the workspace (every member and the dev tools) into .venv from uv.lock
+# Install the workspace (every member and the dev tools) into .venv from uv.lock, with bytecode compiled
 setup:
-    uv sync --all-packages --locked
+    uv sync --all-packages --locked --compile-bytecode
+    {{run}} edu compile
     {{run}} edu doctor
+
+# Write every module's bytecode (after pulling many changes where PYTHONDONTWRITEBYTECODE is set)
+compile:
+    {{run}} edu compile
 
 # Check this machine: Python, uv, just and the infrastructure backends
 doctor:

@@ -82,13 +82,21 @@ while True:
 """
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class RunningDev:
     """`edu dev` in the background; its output collected line by line."""
 
     def __init__(self, root: Path, env: dict[str, str]) -> None:
+        # Ctrl-C reaches `edu dev` as SIGINT, which a shell ignores in every command it starts
+        # in the background (`cmd &` without job control): the child must start with it at its
+        # default, or Python never turns it into KeyboardInterrupt and the run looks hung.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "edu.cli", "dev"], cwd=root, env=env, text=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            preexec_fn=_default_sigint,  # noqa: PLW1509 - no threads touch signals before exec
         )  # fmt: skip
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from edu.chaos.target import Window
+from edu.common.percentiles import histogram_of, min_samples, proven_ratio_breach
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -79,16 +80,11 @@ def judge(
             violations.append(f"{op} never succeeded again after the fault was removed")
         elif grace_s and seconds > grace_s:
             violations.append(f"{op} took {seconds:.1f} s to recover (allowed {grace_s:g} s)")
-    p95 = _phase_p95(measured, windows, settle_s, set(p95_ops) if p95_ops else None)
+    phases = _phase_durations(measured, windows, settle_s, set(p95_ops) if p95_ops else None)
+    p95 = {phase: _round(percentile(values, 95)) for phase, values in phases.items()}
     ratio = None
     if max_p95_ratio is not None:
-        before, after = p95["before"], p95["after"]
-        if before is None or after is None:
-            violations.append(f"cannot compare p95 before ({before}) and after ({after}) the fault: too few requests")  # fmt: skip
-        else:
-            ratio = after / before
-            if ratio > max_p95_ratio:
-                violations.append(f"p95 after the fault is {after:.0f} ms, {ratio:.2f}x the {before:.0f} ms before it (allowed {max_p95_ratio:g}x)")  # fmt: skip
+        ratio = _judge_recovery(phases, max_p95_ratio, violations)
     return {
         "ok": not violations,
         "violations": violations,
@@ -100,6 +96,7 @@ def judge(
         "ok_during_fault": ok_during,
         "enrolments": sum(1 for r in measured if r["op"] == "enrol" and r["ok"]),
         "p95_ms": p95,
+        "p95_samples": {phase: len(values) for phase, values in phases.items()},
         "p95_ratio_after_to_before": ratio,
         "recovered_in_s": recovered,
         "windows": [{"fault": w.kind, "seconds": round(w.end - w.start, 2)} for w in windows],
@@ -127,20 +124,46 @@ def _recovery(records: Sequence[Mapping[str, Any]], windows: Sequence[Window]) -
     return result
 
 
-def _phase_p95(
+def _phase_durations(
     records: Sequence[Mapping[str, Any]], windows: Sequence[Window], settle_s: float,
     ops: set[str] | None,
-) -> dict[str, float | None]:  # fmt: skip
+) -> dict[str, list[float]]:  # fmt: skip
+    """The successful requests' durations (ms) before, during and after the faults."""
     chosen = [r for r in records if r["ok"] and (ops is None or r["op"] in ops)]
     if not windows:
-        return {"before": _round(percentile([_ms(r) for r in chosen], 95)), "during": None, "after": None}  # fmt: skip
+        return {"before": [_ms(r) for r in chosen], "during": [], "after": []}
     # not windows[-1].end: a fault can end after a later-starting one (nested faults)
     first, last = min(w.start for w in windows), max(w.end for w in windows)
-    before = [_ms(r) for r in chosen if float(r["t1"]) < first]
-    during = [_ms(r) for r in chosen if any(_overlaps(r, w.start, w.end) for w in windows)]
-    after = [_ms(r) for r in chosen if float(r["t0"]) > last + settle_s]
-    return {"before": _round(percentile(before, 95)), "during": _round(percentile(during, 95)),
-            "after": _round(percentile(after, 95))}  # fmt: skip
+    return {
+        "before": [_ms(r) for r in chosen if float(r["t1"]) < first],
+        "during": [_ms(r) for r in chosen if any(_overlaps(r, w.start, w.end) for w in windows)],
+        "after": [_ms(r) for r in chosen if float(r["t0"]) > last + settle_s],
+    }
+
+
+def _judge_recovery(
+    phases: Mapping[str, list[float]], max_ratio: float, violations: list[str]
+) -> float | None:
+    """Latency recovered: the p95 after the fault is within ``max_ratio`` of the one before.
+    A breach must be proven (edu.common.percentiles: the 99 % bounds of both p95s), and each
+    phase needs the samples a p95 needs; the point ratio is reported either way."""
+    before, after = phases["before"], phases["after"]
+    need = min_samples(0.95)
+    if len(before) < need or len(after) < need:
+        violations.append(
+            f"not enough samples to compare p95 before (n={len(before)}) and after "
+            f"(n={len(after)}) the fault: each needs {need}; the load did not run long enough"
+        )
+        return None
+    p95_before, p95_after = percentile(before, 95), percentile(after, 95)
+    ratio = p95_after / p95_before if p95_before and p95_after is not None else None
+    proven = proven_ratio_breach(histogram_of(before), histogram_of(after), 0.95, max_ratio)
+    if proven:
+        violations.append(
+            f"p95 after the fault is {p95_after:.0f} ms, {ratio:.2f}x the {p95_before:.0f} ms "
+            f"before it (allowed {max_ratio:g}x; beyond the 99 % bounds of both)"
+        )
+    return ratio
 
 
 def _round(value: float | None) -> float | None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from edu.cli import bytecode
 from edu.cli import doctor as doctor_checks
 from edu.cli import gates, layer_table
 from edu.cli import proto as proto_commands
@@ -83,6 +84,20 @@ def layers(
                 f"{layer.name:<14} {layer.budget_seconds:>6g} s  {','.join(layer.triggers):<16}"
                 f" {layer.description}"
             )
+
+
+@app.command("compile")
+def compile_bytecode() -> None:
+    """Write every module's bytecode now (sources, and the fast layers' rewritten tests)."""
+    ws = _workspace()
+    if not bytecode.compile_sources(ws.root):
+        typer.secho("compileall failed on some source file (see above)", fg="red", err=True)
+        raise typer.Exit(1)
+    for layer, code in bytecode.warm_test_modules(ws.root, load_registry(ws.root / REGISTRY_FILE)):
+        if code not in (0, 5):
+            typer.secho(f"collecting the {layer} layer failed (exit {code}): run it", fg="red")
+            raise typer.Exit(1)
+    typer.echo("bytecode written: workspace sources, unit and integration test modules")
 
 
 @app.command()

@@ -160,14 +160,35 @@ def nearest_rank(histogram: Mapping[float, int], quantile: float) -> float | Non
     return order_statistic(histogram, max(1, math.ceil(round(quantile * n, 9))))
 
 
-def lower_bound(histogram: Mapping[float, int], quantile: float) -> float | None:
-    rank = lower_rank(sum(histogram.values()), quantile)
+def lower_bound(
+    histogram: Mapping[float, int], quantile: float, confidence: float = CONFIDENCE
+) -> float | None:
+    """A value the true ``quantile`` is at or above with ``confidence`` (None: too few)."""
+    rank = lower_rank(sum(histogram.values()), quantile, confidence)
     return None if rank is None else order_statistic(histogram, rank)
 
 
-def upper_bound(histogram: Mapping[float, int], quantile: float) -> float | None:
-    rank = upper_rank(sum(histogram.values()), quantile)
+def upper_bound(
+    histogram: Mapping[float, int], quantile: float, confidence: float = CONFIDENCE
+) -> float | None:
+    """A value the true ``quantile`` is at or below with ``confidence`` (None: too few)."""
+    rank = upper_rank(sum(histogram.values()), quantile, confidence)
     return None if rank is None else order_statistic(histogram, rank)
+
+
+def proven_ratio_breach(
+    before: Mapping[float, int], after: Mapping[float, int], quantile: float, max_ratio: float
+) -> bool | None:
+    """Is the ``quantile`` after more than ``max_ratio`` times the one before, beyond doubt?
+    Each side is bounded at sqrt(CONFIDENCE) so that both hold together with CONFIDENCE: the
+    lower bound after against the upper bound before. None: too few samples before for an
+    upper bound (below ~100 for a p95), so no breach can be proven either way."""
+    each = math.sqrt(CONFIDENCE)
+    after_low = lower_bound(after, quantile, each)
+    before_high = upper_bound(before, quantile, each)
+    if before_high is None:
+        return None
+    return after_low is not None and after_low > max_ratio * before_high
 
 
 def judge_percentile(
