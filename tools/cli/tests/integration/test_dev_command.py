@@ -96,7 +96,7 @@ class RunningDev:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "edu.cli", "dev"], cwd=root, env=env, text=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            preexec_fn=_default_sigint,  # noqa: PLW1509 - no threads touch signals before exec
+            preexec_fn=_default_sigint,
         )  # fmt: skip
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()

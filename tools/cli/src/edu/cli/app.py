@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from edu.cli import bytecode
+from edu.cli import bytecode, gates, layer_table
 from edu.cli import doctor as doctor_checks
-from edu.cli import gates, layer_table
 from edu.cli import proto as proto_commands
 from edu.cli.affected.command import CONTEXT as AFFECTED_CONTEXT
 from edu.cli.affected.command import affected_command
