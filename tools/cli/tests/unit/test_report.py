@@ -76,3 +76,15 @@ def test_page_shows_each_layer_against_budget_slowest_tests_and_flaky(tmp_path: 
 
 def test_page_without_history_says_how_to_get_one(tmp_path: Path) -> None:
     assert "No layer has run yet" in render(compute(tmp_path), "now")
+
+
+def test_page_sets_cpu_time_and_load_beside_wall_time(tmp_path: Path) -> None:
+    """Slower code (more CPU) or a busy machine (high load, the same CPU)?"""
+    line = json.loads(history_line("unit", "t1", 12.0, []))
+    line |= {"cpu_seconds": 6.0, "load_start": 3.5, "load_end": 4.25}
+    write_history(tmp_path, json.dumps(line), history_line("lint", "t1", 1, []))
+    html = render(compute(tmp_path), "now")
+    assert "<td>unit</td><td class=num>12.0</td><td class=num>6.0</td>" in html
+    assert "<td class=num>0.50</td><td class=num>3.50</td><td class=num>4.25</td>" in html
+    # a history line from before the runner recorded them shows dashes, not zeros
+    assert "<td>lint</td><td class=num>1.0</td><td class=num>-</td>" in html
