@@ -3,7 +3,7 @@
 
 Each service is the process ``[tool.edu.service]`` declares (the same factory `just dev` and a
 deployment run), on a free port. Course, enrollment and notifications verify tokens with
-identity's JWKS over HTTP; enrollment asks course over HTTP; events travel over NATS.
+identity's JWKS over HTTP; enrollment asks course over gRPC (ADR 0004); events travel over NATS.
 """
 
 from __future__ import annotations

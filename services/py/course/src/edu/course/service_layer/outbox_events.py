@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from edu.common.clock import Clock
 from edu.course.domain.events import CourseEvent, CourseEventType
-from edu.db.outbox import OutboxEvent
+from edu.db.outbox.event import OutboxEvent
 from edu.proto_gen.events.v1 import course_events_pb2 as wire
 
 _MESSAGES = {

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from edu.course.domain.course import Course
 from edu.course.domain.values import Level
-from edu.db.outbox import Outbox
+from edu.db.outbox.event import Outbox
 
 
 class CourseRepository(Protocol):

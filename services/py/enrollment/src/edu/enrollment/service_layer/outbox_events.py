@@ -7,7 +7,7 @@ from typing import TypeVar
 from google.protobuf.message import Message
 
 from edu.common.clock import Clock
-from edu.db.outbox import OutboxEvent
+from edu.db.outbox.event import OutboxEvent
 from edu.enrollment.domain.events import EnrollmentEvent, EnrollmentEventType
 from edu.proto_gen.events.v1 import enrollment_events_pb2 as wire
 

@@ -8,7 +8,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from edu.common.problems import DomainError
-from edu.db.outbox import Outbox
+from edu.db.outbox.event import Outbox
 from edu.enrollment.domain.certificate import Certificate
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.domain.enrollment import Enrollment

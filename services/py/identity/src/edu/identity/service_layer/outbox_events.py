@@ -8,7 +8,7 @@ the envelope's ``occurred_at``.
 from __future__ import annotations
 
 from edu.common.clock import Clock
-from edu.db.outbox import OutboxEvent
+from edu.db.outbox.event import OutboxEvent
 from edu.identity.domain.user import Role, User
 from edu.proto_gen.events.v1 import identity_events_pb2 as wire
 

@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
-from edu.db.outbox import Outbox
+from edu.db.outbox.event import Outbox
 from edu.identity.domain.email import EmailAddress
 from edu.identity.domain.refresh_tokens import RefreshToken, RefreshTokenFamily
 from edu.identity.domain.user import User
