@@ -34,6 +34,14 @@ class CaseCounts:
     def passed(self) -> int:
         return self.total - self.failures - self.errors - self.skipped
 
+    @classmethod
+    def of(cls, cases: list[CaseResult]) -> CaseCounts:
+        outcomes = [c.outcome for c in cases]
+        return cls(
+            len(outcomes), outcomes.count("failed"), outcomes.count("error"),
+            outcomes.count("skipped"),
+        )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class LayerResult:
@@ -63,35 +71,13 @@ class LayerResult:
         return self.duration_seconds / self.budget_seconds
 
     def machine_note(self) -> str:
-        """What the process tree used and how busy the machine was: "CPU 25.6 s, load 0.4 -> 1.9"."""
-        if self.cpu_seconds is None:
-            return ""
-        load = ""
-        if self.load_start is not None and self.load_end is not None:
-            load = f", load {self.load_start:.1f} -> {self.load_end:.1f}"
-        return f"CPU {self.cpu_seconds:.1f} s{load}"
+        return machine_note(self.cpu_seconds, self.load_start, self.load_end)
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["budget_fraction"] = round(self.budget_fraction, 4)
         data["ok"] = self.ok
         return data
-
-
-def read_junit_counts(path: Path) -> CaseCounts:
-    """Totals from a JUnit XML file (pytest's or ours); zeros when it is missing or unreadable."""
-    try:
-        root = ET.parse(path).getroot()  # noqa: S314 - our own test output, not untrusted input
-    except (OSError, ET.ParseError):
-        return CaseCounts()
-    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
-    total = failures = errors = skipped = 0
-    for suite in suites:
-        total += int(suite.get("tests", 0))
-        failures += int(suite.get("failures", 0))
-        errors += int(suite.get("errors", 0))
-        skipped += int(suite.get("skipped", 0))
-    return CaseCounts(total, failures, errors, skipped)
 
 
 @dataclass(frozen=True)
@@ -120,29 +106,40 @@ def read_junit_cases(path: Path) -> list[CaseResult]:
     return cases
 
 
-def write_command_junit(path: Path, result: LayerResult, output_tail: str) -> None:
+def write_command_junit(
+    path: Path, layer: str, command: list[str], exit_code: int, seconds: float, output_tail: str
+) -> CaseResult:
     """JUnit for a gate that is one command: one test case, failed when the command failed."""
+    failed = exit_code != 0
     suite = ET.Element(
-        "testsuite",
-        name=result.layer,
-        tests="1",
-        failures="0" if result.exit_code == 0 else "1",
-        errors="0",
-        skipped="0",
-        time=f"{result.duration_seconds:.3f}",
-    )
-    case = ET.SubElement(
-        suite, "testcase", classname=f"layer.{result.layer}", name=" ".join(result.command),
-        time=f"{result.duration_seconds:.3f}",
+        "testsuite", name=layer, tests="1", failures=str(int(failed)), errors="0", skipped="0",
+        time=f"{seconds:.3f}",
     )  # fmt: skip
-    if result.exit_code != 0:
-        failure = ET.SubElement(case, "failure", message=f"exit code {result.exit_code}")
+    name = " ".join(command)
+    case = ET.SubElement(
+        suite, "testcase", classname=f"layer.{layer}", name=name, time=f"{seconds:.3f}"
+    )
+    if failed:
+        failure = ET.SubElement(case, "failure", message=f"exit code {exit_code}")
         failure.text = output_tail
     ET.SubElement(case, "system-out").text = output_tail
     path.parent.mkdir(parents=True, exist_ok=True)
-    suites = ET.Element("testsuites", name=result.layer)
+    suites = ET.Element("testsuites", name=layer)
     suites.append(suite)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+    return CaseResult(f"layer.{layer}::{name}", seconds, "failed" if failed else "passed")
+
+
+def machine_note(cpu: float | None, load_start: float | None, load_end: float | None) -> str:
+    """What the process tree used and how busy the machine was: "CPU 25.6 s, load 0.4 -> 1.9"."""
+    if cpu is None:
+        return ""
+    load = (
+        ""
+        if load_start is None or load_end is None
+        else f", load {load_start:.1f} -> {load_end:.1f}"
+    )
+    return f"CPU {cpu:.1f} s{load}"
 
 
 def write_summary(results_dir: Path, result: LayerResult) -> Path:

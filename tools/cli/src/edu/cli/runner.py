@@ -5,17 +5,19 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from edu.cli.gauges import MachineGauges, SystemGauges
 from edu.cli.processes import ProcessRunner, TeeProcessRunner
 from edu.cli.registry import WARN_FRACTION, Layer
 from edu.cli.results import (
+    CaseCounts,
     LayerResult,
     LayerStatus,
+    machine_note,
     read_junit_cases,
-    read_junit_counts,
     write_command_junit,
     write_summary,
 )
@@ -61,15 +63,14 @@ class LayerRunner:
         log_path = layer_dir / "output.log"
         argv = self.command_for(layer, junit_path, extra)
         started_at = self.clock.now().isoformat(timespec="seconds")
-        result = LayerResult(
-            layer=layer.name, status=LayerStatus.PASSED, exit_code=0, duration_seconds=0.0,
-            budget_seconds=layer.budget_seconds, goal_seconds=layer.goal_seconds,
-            started_at=started_at, command=argv,
+        layer_result = partial(
+            LayerResult, layer=layer.name, budget_seconds=layer.budget_seconds,
+            goal_seconds=layer.goal_seconds, started_at=started_at, command=argv,
         )  # fmt: skip
 
         if layer.kind == "pytest" and not layer.expand_paths(self.root):
-            result = replace(
-                result, status=LayerStatus.NO_TESTS, exit_code=PYTEST_NO_TESTS,
+            result = layer_result(
+                status=LayerStatus.NO_TESTS, exit_code=PYTEST_NO_TESTS, duration_seconds=0.0,
                 message="none of the layer's test folders exist",
             )  # fmt: skip
             write_summary(self.results_dir, result)
@@ -81,19 +82,22 @@ class LayerRunner:
         exit_code = self.processes.run(argv, cwd=self.root, env=env, log_path=log_path)
         duration = self.clock.monotonic() - began
         cpu = self.gauges.children_cpu_seconds() - cpu_before
-        result = replace(
-            result, exit_code=exit_code, duration_seconds=duration, cpu_seconds=cpu,
-            load_start=load_start, load_end=self.gauges.load_average(),
-        )  # fmt: skip
+        load_end = self.gauges.load_average()
         status, message = judge(layer, exit_code, duration)
-        result = replace(result, status=status, message=message)
-        if status is LayerStatus.OVER_BUDGET and result.machine_note():
-            result = replace(result, message=f"{message} ({result.machine_note()})")
+        if status is LayerStatus.OVER_BUDGET:
+            message += f" ({machine_note(cpu, load_start, load_end)})"
         if layer.kind == "command":
-            write_command_junit(junit_path, result, _tail(log_path))
-        result = replace(
-            result, counts=read_junit_counts(junit_path), failed_tests=_failed_tests(junit_path)
-        )
+            # A gate is one command: one test case, failed when the command failed.
+            tail = _tail(log_path)
+            cases = [write_command_junit(junit_path, layer.name, argv, exit_code, duration, tail)]
+        else:
+            cases = read_junit_cases(junit_path)
+        result = layer_result(
+            status=status, message=message, exit_code=exit_code, duration_seconds=duration,
+            cpu_seconds=cpu, load_start=load_start, load_end=load_end,
+            counts=CaseCounts.of(cases),
+            failed_tests=tuple(c.test_id for c in cases if c.outcome in ("failed", "error")),
+        )  # fmt: skip
         write_summary(self.results_dir, result)
         return result
 
@@ -117,12 +121,6 @@ def judge(layer: Layer, exit_code: int, duration: float) -> tuple[LayerStatus, s
             f"(headroom below {1 - WARN_FRACTION:.0%}: ordinary noise could push it over)",
         )
     return LayerStatus.PASSED, ""
-
-
-def _failed_tests(junit_path: Path) -> tuple[str, ...]:
-    return tuple(
-        c.test_id for c in read_junit_cases(junit_path) if c.outcome in ("failed", "error")
-    )
 
 
 def _tail(path: Path, lines: int = 60) -> str:
