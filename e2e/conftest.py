@@ -31,9 +31,15 @@ from edu.mailsink.store import MailStore, ReceivedMail
 
 CHROMIUM = Path(os.environ.get("EDU_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 PASSWORD = "violet-kettle-orbit-9"
 
 
@@ -50,8 +56,11 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def stack() -> Iterator[IsolatedStack]:
     if not CHROMIUM.is_file():
-        pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (Debian's "
-                    "build; `playwright install` is not used), or set EDU_CHROMIUM", pytrace=False)  # fmt: skip
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (Debian's "
+            "build; `playwright install` is not used), or set EDU_CHROMIUM",
+            pytrace=False,
+        )
     with stack_folder("edu-e2e-") as folder:
         yield from _stack_in(folder)
 
@@ -82,8 +91,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any], web_url: str) -> dict[str, Any]:
-    return {**browser_context_args, "base_url": web_url,
-            "viewport": {"width": 1100, "height": 800}}  # fmt: skip
+    return {**browser_context_args, "base_url": web_url, "viewport": {"width": 1100, "height": 800}}
 
 
 @pytest.fixture(scope="session")
@@ -127,9 +135,14 @@ def published_course(
         body = {"title": title, "summary": f"All about {title}.", "tags": ["e2e"]}
         made = api.post(f"{course}/courses", json=body, headers=auth).raise_for_status().json()
         for n in range(1, lessons + 1):
-            lesson = {"title": f"Lesson {n} of {title}", "estimated_minutes": 5,
-                      "body_markdown": f"# Part {n}\n\nRead this, then **mark it complete**."}  # fmt: skip
-            api.post(f"{course}/courses/{made['id']}/lessons", json=lesson, headers=auth).raise_for_status()  # fmt: skip
+            lesson = {
+                "title": f"Lesson {n} of {title}",
+                "estimated_minutes": 5,
+                "body_markdown": f"# Part {n}\n\nRead this, then **mark it complete**.",
+            }
+            api.post(
+                f"{course}/courses/{made['id']}/lessons", json=lesson, headers=auth
+            ).raise_for_status()
         published = api.post(f"{course}/courses/{made['id']}/publish", headers=auth)
         result: dict[str, Any] = published.raise_for_status().json()
         return result

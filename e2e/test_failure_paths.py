@@ -60,9 +60,11 @@ class TestSignUpFailures:
 
 class TestEnrolTwice:
     def test_enrolling_again_from_a_stale_page_is_harmless(
-        self, page: Page, new_account: Callable[..., tuple[str, str]],
+        self,
+        page: Page,
+        new_account: Callable[..., tuple[str, str]],
         published_course: Callable[..., dict[str, Any]],
-    ) -> None:  # fmt: skip
+    ) -> None:
         course = published_course(f"Knots {uuid.uuid4().hex[:6]}", lessons=2)
         page.goto("/signup")
         page.get_by_label("Email address").fill(f"twice-{uuid.uuid4().hex[:8]}@example.org")

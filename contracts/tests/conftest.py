@@ -121,8 +121,13 @@ def record_row(request: pytest.FixtureRequest) -> RecordRow:
     matrix = request.config.stash[MATRIX_KEY]
 
     def record(kind: str, consumer: str, provider: str, interactions: int) -> Callable[[], None]:
-        row = {"kind": kind, "consumer": consumer, "provider": provider,
-               "interactions": interactions, "result": "failed"}  # fmt: skip
+        row = {
+            "kind": kind,
+            "consumer": consumer,
+            "provider": provider,
+            "interactions": interactions,
+            "result": "failed",
+        }
         matrix[(kind, consumer, provider)] = row
 
         def passed() -> None:

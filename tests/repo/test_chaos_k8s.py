@@ -177,7 +177,9 @@ def signature_of(module: str, func: str) -> inspect.Signature:
     """The activity's signature: chaosk8s's from the package if installed, else from the list."""
     if module.split(".")[0] == "chaosk8s" and not chaosk8s_installed():
         known = CHAOSK8S_SIGNATURES.get(module, {})
-        assert func in known, f"{module}.{func} is not an activity of chaostoolkit-kubernetes {CHAOSK8S_VERSION}"  # fmt: skip
+        assert func in known, (
+            f"{module}.{func} is not an activity of chaostoolkit-kubernetes {CHAOSK8S_VERSION}"
+        )
         return known_signature(known[func])
     found = getattr(importlib.import_module(module), func, None)
     assert callable(found), f"{module} has no function {func}"
@@ -257,8 +259,11 @@ def test_every_local_experiment_has_a_staging_variant_or_a_reason() -> None:
         local.stem
         for local in locals_
         if not (K8S / local.name).is_file()
-        and not any(local.stem in line and "no staging variant" in line.lower() for line in readme.splitlines())
-    ]  # fmt: skip
+        and not any(
+            local.stem in line and "no staging variant" in line.lower()
+            for line in readme.splitlines()
+        )
+    ]
     assert not unexplained, f"no staging variant and no reason in {README.name}: {unexplained}"
 
 
@@ -296,7 +301,9 @@ def test_every_python_activity_exists_with_its_arguments(path: Path) -> None:
         try:
             signature.bind(**arguments)
         except TypeError as error:
-            pytest.fail(f"{name}: {module}.{func}{signature} does not take {sorted(arguments)}: {error}")  # fmt: skip
+            pytest.fail(
+                f"{name}: {module}.{func}{signature} does not take {sorted(arguments)}: {error}"
+            )
 
 
 @pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.stem)
@@ -341,7 +348,9 @@ def test_after_substitution_the_arguments_are_what_kubernetes_takes(
         if isinstance(resource, dict):
             metadata = resource["metadata"]
             assert DNS_NAME.match(metadata["name"]), metadata["name"]
-            assert metadata["namespace"] == arguments["ns"], "the object and the call disagree on the namespace"  # fmt: skip
+            assert metadata["namespace"] == arguments["ns"], (
+                "the object and the call disagree on the namespace"
+            )
 
 
 @pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.stem)
@@ -350,20 +359,34 @@ def test_the_hypothesis_is_the_local_one_with_http_probes_for_the_services(path:
     the ledger and the verdict by name), except services_answer, which reads the local stack:
     instead, chaostoolkit's HTTP provider asks each service, expecting a 200."""
     local_path = LOCAL / path.name
-    assert local_path.is_file(), f"a staging variant is named after its local experiment: no {local_path.name}"  # fmt: skip
+    assert local_path.is_file(), (
+        f"a staging variant is named after its local experiment: no {local_path.name}"
+    )
 
     def python_probes(experiment: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
         return [
-            (p["name"], p["provider"]["module"], p["provider"]["func"], p["provider"].get("arguments"))
+            (
+                p["name"],
+                p["provider"]["module"],
+                p["provider"]["func"],
+                p["provider"].get("arguments"),
+            )
             for p in experiment["steady-state-hypothesis"]["probes"]
             if p["provider"]["type"] == "python"
-        ]  # fmt: skip
+        ]
 
     experiment = load(path)
     expected = [p for p in python_probes(load(local_path)) if p[2] != "services_answer"]
     assert python_probes(experiment) == expected
-    http = [p for p in experiment["steady-state-hypothesis"]["probes"] if p["provider"]["type"] == "http"]  # fmt: skip
-    asked = {str(p["provider"]["url"]).split("}")[0].removeprefix("${").removesuffix("_url") for p in http}  # fmt: skip
+    http = [
+        p
+        for p in experiment["steady-state-hypothesis"]["probes"]
+        if p["provider"]["type"] == "http"
+    ]
+    asked = {
+        str(p["provider"]["url"]).split("}")[0].removeprefix("${").removesuffix("_url")
+        for p in http
+    }
     assert asked == set(SERVICES), f"HTTP probes ask {sorted(asked)}, not every service"
     assert all(p["tolerance"] == 200 for p in http), "an HTTP probe that does not expect a 200"
 
@@ -384,7 +407,7 @@ def test_the_fault_is_marked_proved_and_undone(path: Path) -> None:
             for i, a in enumerate(method)
             if a["provider"].get("func") == func
             and all(a["provider"].get("arguments", {}).get(k) == v for k, v in arguments.items())
-        ]  # fmt: skip
+        ]
 
     starts, ends = at("mark", event="fault-start"), at("mark", event="fault-end")
     assert len(starts) == 1, "one fault window: one fault-start mark"
@@ -396,7 +419,11 @@ def test_the_fault_is_marked_proved_and_undone(path: Path) -> None:
     window = method[start + 1 : end]
     actions = [i for i, a in enumerate(window) if is_k8s(a["provider"]) and a["type"] == "action"]
     assert actions, "no chaosk8s action inside the fault window"
-    proofs = [a["name"] for a in window[actions[0] + 1 :] if is_k8s(a["provider"]) and a["provider"]["func"] in FAULT_PROOFS]  # fmt: skip
+    proofs = [
+        a["name"]
+        for a in window[actions[0] + 1 :]
+        if is_k8s(a["provider"]) and a["provider"]["func"] in FAULT_PROOFS
+    ]
     assert proofs, f"no probe after the fault that fails without it ({sorted(FAULT_PROOFS)})"
     if at("start_load"):
         stops = at("stop_load")
@@ -408,17 +435,23 @@ def test_the_fault_is_marked_proved_and_undone(path: Path) -> None:
     for activity in method:
         provider = activity["provider"]
         arguments = provider.get("arguments", {})
-        if provider.get("func") in ("scale_statefulset", "scale_deployment") and arguments["replicas"] == 0:  # fmt: skip
+        if (
+            provider.get("func") in ("scale_statefulset", "scale_deployment")
+            and arguments["replicas"] == 0
+        ):
             assert any(
-                u["func"] == provider["func"] and u["arguments"]["name"] == arguments["name"]
-                and u["arguments"]["replicas"] != 0 for u in undo
-            ), f"{activity['name']}: no rollback scales it back"  # fmt: skip
+                u["func"] == provider["func"]
+                and u["arguments"]["name"] == arguments["name"]
+                and u["arguments"]["replicas"] != 0
+                for u in undo
+            ), f"{activity['name']}: no rollback scales it back"
         if provider.get("func") == "create_custom_object":
             name = arguments["resource"]["metadata"]["name"]
             assert any(
                 u["func"] in ("delete_custom_object", "delete_network_fault")
-                and u["arguments"]["name"] == name for u in undo
-            ), f"{activity['name']}: no rollback deletes {name}"  # fmt: skip
+                and u["arguments"]["name"] == name
+                for u in undo
+            ), f"{activity['name']}: no rollback deletes {name}"
 
     for name, provider in python_providers(experiment):
         if is_k8s(provider):
@@ -428,12 +461,16 @@ def test_the_fault_is_marked_proved_and_undone(path: Path) -> None:
     assert "default" not in context, "the kube context must have no default"
 
 
-@pytest.mark.skipif(not chaosk8s_installed(), reason="chaostoolkit-kubernetes is installed for the staging run only")  # fmt: skip
+@pytest.mark.skipif(
+    not chaosk8s_installed(), reason="chaostoolkit-kubernetes is installed for the staging run only"
+)
 def test_known_signatures_match_the_installed_chaosk8s() -> None:
     assert importlib.metadata.version("chaostoolkit-kubernetes") == CHAOSK8S_VERSION
     for module, functions in CHAOSK8S_SIGNATURES.items():
         loaded = importlib.import_module(module)
-        assert set(functions) <= set(loaded.__all__), f"{module}: {set(functions) - set(loaded.__all__)}"  # fmt: skip
+        assert set(functions) <= set(loaded.__all__), (
+            f"{module}: {set(functions) - set(loaded.__all__)}"
+        )
         for func, text in functions.items():
             real = inspect.signature(getattr(loaded, func))
             flat = ", ".join(

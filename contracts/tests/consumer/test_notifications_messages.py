@@ -51,16 +51,28 @@ ENROLMENT = match.uuid("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d")
 def identity_pact() -> Pact:
     pact = Pact("notifications", "identity").with_specification("V4")
     payload = {"user_id": STUDENT, "email": match.str("ada@example.com"), "role": "ROLE_STUDENT"}
-    message(pact, "a user.registered event", "a student has signed up", "user.registered",
-            envelope("user.registered", "user", payload, "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b"))  # fmt: skip
+    message(
+        pact,
+        "a user.registered event",
+        "a student has signed up",
+        "user.registered",
+        envelope("user.registered", "user", payload, "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b"),
+    )
     return pact
 
 
 def enrollment_pact() -> Pact:
     pact = Pact("notifications", "enrollment").with_specification("V4")
     created = {"enrollment_id": ENROLMENT, "student_id": STUDENT, "course_id": COURSE}
-    message(pact, "an enrollment.created event", "a student has enrolled in a course",
-            "enrollment.created", envelope("enrollment.created", "enrollment", created, "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c01"))  # fmt: skip
+    message(
+        pact,
+        "an enrollment.created event",
+        "a student has enrolled in a course",
+        "enrollment.created",
+        envelope(
+            "enrollment.created", "enrollment", created, "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c01"
+        ),
+    )
     issued = {
         "certificate_id": match.uuid("1b2c3d4e-5f60-4718-89a0-b1c2d3e4f506"),
         "enrollment_id": ENROLMENT,
@@ -68,8 +80,15 @@ def enrollment_pact() -> Pact:
         "course_id": COURSE,
         "verification_code": match.regex("Zx9-Q1w2E3r4T5y6U7i8", regex=r"^[A-Za-z0-9_-]{16,64}$"),
     }
-    message(pact, "a certificate.issued event", "a student has completed every lesson of a course",
-            "certificate.issued", envelope("certificate.issued", "enrollment", issued, "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c02"))  # fmt: skip
+    message(
+        pact,
+        "a certificate.issued event",
+        "a student has completed every lesson of a course",
+        "certificate.issued",
+        envelope(
+            "certificate.issued", "enrollment", issued, "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c02"
+        ),
+    )
     return pact
 
 

@@ -96,9 +96,11 @@ class TestWebCourseContract:
             client = HttpCourseClient(ServiceTransport("course", str(server.url), timeout=5))
             page = await client.browse(None, page=1, page_size=12)
             draft = CourseDraft(
-                title="Rust for teachers", summary="Ownership, gently.", level="intermediate",
+                title="Rust for teachers",
+                summary="Ownership, gently.",
+                level="intermediate",
                 tags=("rust",),
-            )  # fmt: skip
+            )
             created = await client.create_course(token, draft)
             teaching = await client.teaching_courses(token)
             assert page.items[0].title == "Python from scratch"

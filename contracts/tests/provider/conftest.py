@@ -47,8 +47,15 @@ class Platform:
         self.teacher_token = self.signed_in(TEACHER, teacher=True)
         self.student_token = self.signed_in(STUDENT, teacher=False)
 
-    def call(self, service: str, method: str, path: str, token: str | None = None,
-             json: Any = None, expect: tuple[int, ...] = (200, 201)) -> Any:  # fmt: skip
+    def call(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        token: str | None = None,
+        json: Any = None,
+        expect: tuple[int, ...] = (200, 201),
+    ) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = self.http.request(method, self.urls[service] + path, json=json, headers=headers)
         if response.status_code not in expect:
@@ -59,8 +66,9 @@ class Platform:
 
     def sign_up(self, email: str, *, teacher: bool = False) -> dict[str, Any]:
         body = {"email": email, "password": PASSWORD, "teacher": teacher}
-        result: dict[str, Any] = self.call("identity", "POST", "/auth/signup", json=body,
-                                           expect=(201, 409))  # fmt: skip
+        result: dict[str, Any] = self.call(
+            "identity", "POST", "/auth/signup", json=body, expect=(201, 409)
+        )
         return result
 
     def signed_in(self, email: str, *, teacher: bool) -> str:
@@ -70,15 +78,20 @@ class Platform:
 
     def course(self, *, publish: bool) -> dict[str, Any]:
         """A teacher's course with one lesson, published when asked; its teacher view."""
-        draft = {"title": f"Python {uuid4().hex[:6]}", "summary": "Variables to classes.",
-                 "level": "beginner", "tags": ["python"]}  # fmt: skip
+        draft = {
+            "title": f"Python {uuid4().hex[:6]}",
+            "summary": "Variables to classes.",
+            "level": "beginner",
+            "tags": ["python"],
+        }
         course = self.call("course", "POST", "/courses", self.teacher_token, draft)
         lesson = {"title": "Hello, world", "body_markdown": "Print something."}
         self.call("course", "POST", f"/courses/{course['id']}/lessons", self.teacher_token, lesson)
         if publish:
             self.call("course", "POST", f"/courses/{course['id']}/publish", self.teacher_token)
-        result: dict[str, Any] = self.call("course", "GET", f"/teaching/courses/{course['id']}",
-                                           self.teacher_token)  # fmt: skip
+        result: dict[str, Any] = self.call(
+            "course", "GET", f"/teaching/courses/{course['id']}", self.teacher_token
+        )
         return result
 
     def enrolment(self) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -121,7 +134,10 @@ class Platform:
 
 @pytest.fixture(scope="session")
 def platform() -> Iterator[Platform]:
-    with stack_folder("edu-providers-") as folder, start_isolated_stack(folder, only=PROVIDERS) as stack:  # fmt: skip
+    with (
+        stack_folder("edu-providers-") as folder,
+        start_isolated_stack(folder, only=PROVIDERS) as stack,
+    ):
         platform = Platform(stack.service_urls, stack.infrastructure["nats"])
         try:
             yield platform
@@ -146,9 +162,16 @@ class PactVerification:
         self._platform = platform
         self._record_row = record_row
 
-    def __call__(self, provider: str, consumer: str, *, states: Mapping[str, State],
-                 token: str | None = None, messages: Mapping[str, Produce] | None = None,
-                 pact: Path | None = None) -> None:  # fmt: skip
+    def __call__(
+        self,
+        provider: str,
+        consumer: str,
+        *,
+        states: Mapping[str, State],
+        token: str | None = None,
+        messages: Mapping[str, Produce] | None = None,
+        pact: Path | None = None,
+    ) -> None:
         committed = pact is None  # probes (a pact given) stay out of the matrix
         pact = pact or PACTS / f"{consumer}-{provider}.json"
         interactions = json.loads(pact.read_text())["interactions"]

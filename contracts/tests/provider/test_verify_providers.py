@@ -56,9 +56,12 @@ class TestMessageProviders:
         def user_registered() -> Message:
             return as_message(*platform.last_event("events.user.registered", user["id"]))
 
-        verify_pact("identity", "notifications",
-                    states={"a student has signed up": student_signs_up},
-                    messages={"a user.registered event": user_registered})  # fmt: skip
+        verify_pact(
+            "identity",
+            "notifications",
+            states={"a student has signed up": student_signs_up},
+            messages={"a user.registered event": user_registered},
+        )
 
     @pytest.mark.pact_pair("notifications", "enrollment")
     def test_enrollment_publishes_what_notifications_reads(
@@ -101,6 +104,9 @@ class TestMessageProviders:
         def course_published() -> Message:
             return as_message(*platform.last_event("events.course.published", course["id"]))
 
-        verify_pact("course", "enrollment",
-                    states={"a teacher has published a course with one lesson": teacher_publishes},
-                    messages={"a course.published event": course_published})  # fmt: skip
+        verify_pact(
+            "course",
+            "enrollment",
+            states={"a teacher has published a course with one lesson": teacher_publishes},
+            messages={"a course.published event": course_published},
+        )

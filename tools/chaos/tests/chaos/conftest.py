@@ -40,7 +40,9 @@ def chaos_target(results: Path) -> Iterator[Target]:
     root = find_root()
     with stack_folder("edu-chaos-") as folder:  # not under pytest's basetemp: see stack_folder
         try:
-            with chaos_stack(root, workspace_members(root), folder, say=lambda line: None) as target:  # fmt: skip
+            with chaos_stack(
+                root, workspace_members(root), folder, say=lambda line: None
+            ) as target:
                 yield target
         finally:
             if (folder / "logs").is_dir():

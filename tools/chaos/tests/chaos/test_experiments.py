@@ -35,12 +35,25 @@ def test_experiment(experiment: Path, chaos_target: Target, results: Path) -> No
     env = {**os.environ, STACK_VARIABLE: str(chaos_target.path), RUN_DIR_VARIABLE: str(run)}
     chaos = Path(sys.executable).parent / "chaos"
     done = subprocess.run(
-        [str(chaos), "--no-version-check", "--log-file", str(run / "chaostoolkit.log"),
-         "run", "--journal-path", str(journal_path), "--rollback-strategy", "always",
-         str(experiment)],
-        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
+        [
+            str(chaos),
+            "--no-version-check",
+            "--log-file",
+            str(run / "chaostoolkit.log"),
+            "run",
+            "--journal-path",
+            str(journal_path),
+            "--rollback-strategy",
+            "always",
+            str(experiment),
+        ],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
         timeout=240,
-    )  # fmt: skip
+    )
     assert journal_path.is_file(), f"no journal:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
     summary = summarize(json.loads(journal_path.read_text()))
     summaries = results / "summaries"

@@ -373,20 +373,28 @@ async def test_a_malformed_request_is_a_400(proxy: LatencyProxy) -> None:
 
 # -- the command line -----------------------------------------------------------------------
 
-START = re.compile(rb"^proxy 127\.0\.0\.1:(\d+) -> 127\.0\.0\.1:(\d+) \(control 127\.0\.0\.1:(\d+)\)$")  # fmt: skip
+START = re.compile(
+    rb"^proxy 127\.0\.0\.1:(\d+) -> 127\.0\.0\.1:(\d+) \(control 127\.0\.0\.1:(\d+)\)$"
+)
 
 
 async def test_the_command_line_serves_until_sigterm_and_exits_0(echo: Echo) -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "edu.chaos.proxy",
-        "--listen", "127.0.0.1:0",
-        "--upstream", f"127.0.0.1:{echo.port}",
-        "--control", "127.0.0.1:0",
-        "--latency-ms", "50",
+        sys.executable,
+        "-m",
+        "edu.chaos.proxy",
+        "--listen",
+        "127.0.0.1:0",
+        "--upstream",
+        f"127.0.0.1:{echo.port}",
+        "--control",
+        "127.0.0.1:0",
+        "--latency-ms",
+        "50",
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    )
     try:
         assert process.stdout is not None
         line = await asyncio.wait_for(process.stdout.readline(), 10)

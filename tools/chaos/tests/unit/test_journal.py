@@ -16,22 +16,41 @@ Journal = dict[str, Any]
 FAULT_START = {"event": "fault-start", "at": 1000.0, "fault": "notifications-down", "pid": 41}
 FAULT_END = {"event": "fault-end", "at": 1008.5, "fault": "notifications-down", "pid": 57}
 VERDICT = {
-    "ok": True, "requests": 812, "failed": 0, "failed_outside_window": 0, "status_500": 0,
-    "enrolments": 150, "enrolments_missing": 0,
+    "ok": True,
+    "requests": 812,
+    "failed": 0,
+    "failed_outside_window": 0,
+    "status_500": 0,
+    "enrolments": 150,
+    "enrolments_missing": 0,
     "p95_ms": {"before": 41.2, "during": 88.4, "after": 43.6},
-    "recovered_in_s": {}, "violations": [],
-}  # fmt: skip
+    "recovered_in_s": {},
+    "violations": [],
+}
 BACKLOG = {"event": "outbox-backlog", "unpublished": 3}
-LEDGER = {"ok": True, "events": 431, "lost": 0, "duplicated": 0, "unpublished": 0, "settled_in_s": 1.4}  # fmt: skip
+LEDGER = {
+    "ok": True,
+    "events": 431,
+    "lost": 0,
+    "duplicated": 0,
+    "unpublished": 0,
+    "settled_in_s": 1.4,
+}
 
 
 def probe(name: str, output: Any, status: str = "succeeded") -> dict[str, Any]:
     return {"activity": {"name": name, "type": "probe"}, "output": output, "status": status}
 
 
-def step(name: str, output: Any = None, status: str = "succeeded", exception: Any = None) -> dict[str, Any]:  # fmt: skip
-    return {"activity": {"name": name, "type": "action"}, "status": status, "output": output,
-            "exception": exception}  # fmt: skip
+def step(
+    name: str, output: Any = None, status: str = "succeeded", exception: Any = None
+) -> dict[str, Any]:
+    return {
+        "activity": {"name": name, "type": "action"},
+        "status": status,
+        "output": output,
+        "exception": exception,
+    }
 
 
 def good_journal() -> Journal:
@@ -221,9 +240,42 @@ def test_the_table_has_one_line_per_experiment_with_its_result() -> None:
     assert len(lines) == 4
     assert lines[0].split()[:3] == ["experiment", "result", "time"]
     assert lines[0].endswith("p95 before/during/after ms")
-    assert lines[1].split() == ["01-kill-notifications-consumer", "passed", "42s", "431", "0", "0", "812", "0", "0", "41/88/44"]  # fmt: skip
-    assert lines[2].split() == ["02-nats-down-30s", "FAILED", "42s", "431", "1", "0", "812", "7", "2", "41/88/44"]  # fmt: skip
-    assert lines[3].split() == ["03-postgres-restart", "FAILED", "0s", "-", "-", "-", "0", "0", "0", "-/-/-"]  # fmt: skip
+    assert lines[1].split() == [
+        "01-kill-notifications-consumer",
+        "passed",
+        "42s",
+        "431",
+        "0",
+        "0",
+        "812",
+        "0",
+        "0",
+        "41/88/44",
+    ]
+    assert lines[2].split() == [
+        "02-nats-down-30s",
+        "FAILED",
+        "42s",
+        "431",
+        "1",
+        "0",
+        "812",
+        "7",
+        "2",
+        "41/88/44",
+    ]
+    assert lines[3].split() == [
+        "03-postgres-restart",
+        "FAILED",
+        "0s",
+        "-",
+        "-",
+        "-",
+        "0",
+        "0",
+        "0",
+        "-/-/-",
+    ]
     # the columns line up under the header
     assert {len(line.split("  p95")[0]) for line in lines[:1]} == {
         len(line.rsplit("  ", 1)[0]) for line in lines[1:]

@@ -40,8 +40,14 @@ def test_the_real_experiments_need_the_kube_context_and_the_target(tmp_path: Pat
 
 
 def test_the_target_file_is_private_and_complete(tmp_path: Path) -> None:
-    env = {f"EDU_STAGING_{s}_URL": f"http://{s.lower()}" for s in ("IDENTITY", "COURSE", "ENROLLMENT", "NOTIFICATIONS")}  # fmt: skip
-    env |= {f"EDU_STAGING_{s}_DATABASE_URL": f"postgresql://x/{s.lower()}" for s in ("IDENTITY", "COURSE", "ENROLLMENT", "NOTIFICATIONS")}  # fmt: skip
+    env = {
+        f"EDU_STAGING_{s}_URL": f"http://{s.lower()}"
+        for s in ("IDENTITY", "COURSE", "ENROLLMENT", "NOTIFICATIONS")
+    }
+    env |= {
+        f"EDU_STAGING_{s}_DATABASE_URL": f"postgresql://x/{s.lower()}"
+        for s in ("IDENTITY", "COURSE", "ENROLLMENT", "NOTIFICATIONS")
+    }
     path = tmp_path / "out" / "target.json"
     write_target(path, env)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

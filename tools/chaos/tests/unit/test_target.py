@@ -112,7 +112,12 @@ def test_mark_appends_to_the_timeline_of_the_run_folder(
     assert first["event"] == "load-started"
     assert first["pid"] == 3048
     assert before <= first["at"] <= time.time()
-    assert second == {"event": "fault-start", "at": 12.5, "fault": "nats-down", "proof": {"port_closed": 4222}}  # fmt: skip
+    assert second == {
+        "event": "fault-start",
+        "at": 12.5,
+        "fault": "nats-down",
+        "proof": {"port_closed": 4222},
+    }
     assert timeline() == [first, second]
     assert timeline(folder) == [first, second]
     assert len((folder / "timeline.jsonl").read_text().splitlines()) == 2
@@ -124,7 +129,9 @@ def test_timeline_skips_blank_lines_and_reads_another_folder(
     monkeypatch.setenv(RUN_DIR_VARIABLE, str(tmp_path / "this-run"))
     other = tmp_path / "other-run"
     other.mkdir()
-    (other / "timeline.jsonl").write_text('{"event": "a", "at": 1}\n\n  \n{"event": "b", "at": 2}\n')  # fmt: skip
+    (other / "timeline.jsonl").write_text(
+        '{"event": "a", "at": 1}\n\n  \n{"event": "b", "at": 2}\n'
+    )
     assert [e["event"] for e in timeline(other)] == ["a", "b"]
     assert timeline() == []
 

@@ -18,13 +18,23 @@ FAULT = Window("postgres-down", 20.0, 30.0)
 
 
 def record(
-    op: str, t0: float, ms: float = 50.0, status: int = 200, ok: bool | None = None,
-    error: str = "", ref: str = "",
-) -> Record:  # fmt: skip
+    op: str,
+    t0: float,
+    ms: float = 50.0,
+    status: int = 200,
+    ok: bool | None = None,
+    error: str = "",
+    ref: str = "",
+) -> Record:
     return {
-        "op": op, "t0": t0, "t1": t0 + ms / 1000, "status": status,
-        "ok": (200 <= status < 300) if ok is None else ok, "error": error, "ref": ref,
-    }  # fmt: skip
+        "op": op,
+        "t0": t0,
+        "t1": t0 + ms / 1000,
+        "status": status,
+        "ok": (200 <= status < 300) if ok is None else ok,
+        "error": error,
+        "ref": ref,
+    }
 
 
 def steady(
@@ -213,9 +223,7 @@ def test_an_operation_that_never_succeeds_again_is_a_violation() -> None:
 def test_a_success_early_in_the_window_is_not_a_recovery() -> None:
     # The first enrol of the window got through before the fault took hold; every later one
     # failed and none ran after the fault: enrol never recovered.
-    records = (
-        steady("enrol", 0, 21) + failing("enrol", 21, 31) + steady("signup", 0, 60)
-    )  # fmt: skip
+    records = steady("enrol", 0, 21) + failing("enrol", 21, 31) + steady("signup", 0, 60)
     verdict = judge(records, [FAULT])
     assert verdict["recovered_in_s"] == {"enrol": None}
     assert "enrol never succeeded again after the fault was removed" in verdict["violations"]
@@ -224,9 +232,12 @@ def test_a_success_early_in_the_window_is_not_a_recovery() -> None:
 def test_recovery_over_two_faults_is_the_slowest() -> None:
     first, second = Window("nats-down", 10.0, 15.0), Window("nats-down", 30.0, 35.0)
     records = (
-        steady("enrol", 0, 10) + failing("enrol", 10, 16) + steady("enrol", 16, 30)
-        + failing("enrol", 30, 38) + steady("enrol", 38, 60)
-    )  # fmt: skip
+        steady("enrol", 0, 10)
+        + failing("enrol", 10, 16)
+        + steady("enrol", 16, 30)
+        + failing("enrol", 30, 38)
+        + steady("enrol", 38, 60)
+    )
     verdict = judge(records, [first, second], grace_s=10)
     assert verdict["recovered_in_s"] == {"enrol": pytest.approx(3.05)}
 

@@ -57,9 +57,12 @@ def write(root: Path, path: str, text: str) -> None:
 def member(root: Path, folder: str, deps: list[str], source: str, suites: tuple[str, ...]) -> None:
     name = folder.rsplit("/", 1)[-1]
     module = name.replace("-", "_")
-    write(root, f"{folder}/pyproject.toml",
-          f'[project]\nname = "edu-{name}"\ndependencies = {json.dumps(deps)}\n'
-          f'[tool.uv.build-backend]\nmodule-name = "edu.{module}"\n')  # fmt: skip
+    write(
+        root,
+        f"{folder}/pyproject.toml",
+        f'[project]\nname = "edu-{name}"\ndependencies = {json.dumps(deps)}\n'
+        f'[tool.uv.build-backend]\nmodule-name = "edu.{module}"\n',
+    )
     write(root, f"{folder}/src/edu/{module}/__init__.py", source)
     for suite in suites:
         write(root, f"{folder}/tests/{suite}/test_{module}.py", "def test_ok() -> None: ...\n")

@@ -94,10 +94,15 @@ class RunningDev:
         # in the background (`cmd &` without job control): the child must start with it at its
         # default, or Python never turns it into KeyboardInterrupt and the run looks hung.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "edu.cli", "dev"], cwd=root, env=env, text=True,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "edu.cli", "dev"],
+            cwd=root,
+            env=env,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             preexec_fn=_default_sigint,
-        )  # fmt: skip
+        )
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -160,10 +165,21 @@ def smtp_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     folder = tmp_path_factory.mktemp("mail")
     sink = subprocess.Popen(
-        [sys.executable, "-m", "edu.mailsink", "--port", str(port), "--dir", str(folder),
-         "--http-port", "0"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "edu.mailsink",
+            "--port",
+            str(port),
+            "--dir",
+            str(folder),
+            "--http-port",
+            "0",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     try:
         assert wait_until(lambda: smtp_answers("127.0.0.1", port), 20), (
             "the mail sink did not start"
@@ -181,10 +197,13 @@ def dev_env(
     """The test run's servers, given to `edu dev` as external ones: it starts no server itself."""
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
-        "EDU_DATABASE_URL": postgres_server.url("postgres"), "EDU_NATS_URL": nats_url,
-        "EDU_REDIS_URL": redis_url, "EDU_SMTP_URL": smtp_url, "EDU_INFRA_DOCKER": "off",
+        "EDU_DATABASE_URL": postgres_server.url("postgres"),
+        "EDU_NATS_URL": nats_url,
+        "EDU_REDIS_URL": redis_url,
+        "EDU_SMTP_URL": smtp_url,
+        "EDU_INFRA_DOCKER": "off",
         "PYTHONUNBUFFERED": "1",
-    }  # fmt: skip
+    }
 
 
 class TestDevWithAService:
@@ -200,8 +219,14 @@ class TestDevWithAService:
             assert str(info["database_url"]).endswith(f"/{database}")
             assert (info["migrated"], info["environment"]) == (True, "development")
 
-            second = subprocess.run([sys.executable, "-m", "edu.cli", "dev"], cwd=tmp_path,
-                                    env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+            second = subprocess.run(
+                [sys.executable, "-m", "edu.cli", "dev"],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert second.returncode == 1
             assert "already running" in second.stderr
         finally:
@@ -231,8 +256,9 @@ class TestDevWithAWorker:
         assert env["EDU_DATABASE_URL"].endswith(f"/{database}")
         assert (env["EDU_SMTP_HOST"], env["EDU_SMTP_PORT"]) == ("127.0.0.1", smtp_port)
         assert (env["EDU_NATS_URL"], env["EDU_REDIS_URL"]) == (
-            dev_env["EDU_NATS_URL"], dev_env["EDU_REDIS_URL"],
-        )  # fmt: skip
+            dev_env["EDU_NATS_URL"],
+            dev_env["EDU_REDIS_URL"],
+        )
         assert env["EDU_TINY_SERVICE_URL"] == f"http://127.0.0.1:{port}"
         assert env["EDU_ENVIRONMENT"] == "development"
         workers_at = dev.output.index("workers:")

@@ -27,10 +27,12 @@ def sink_environment(root: Path) -> tuple[DevEnvironment, int]:
     smtp_port, page_port = free_ports(2)
     finder = BinaryFinder({})
     env = DevEnvironment(
-        root, ProcessLauncher(root, nats_monitor_port=None, mail_page_port=page_port),
+        root,
+        ProcessLauncher(root, nats_monitor_port=None, mail_page_port=page_port),
         lambda component: choose_backend(component, {}, finder, lambda: False),
-        ports={"smtp": smtp_port}, components=(SMTP,),
-    )  # fmt: skip
+        ports={"smtp": smtp_port},
+        components=(SMTP,),
+    )
     return env, page_port
 
 
@@ -61,8 +63,10 @@ class TestTheSinkInTheDevEnvironment:
         try:
             [up] = env.up()
             assert (up.action, up.answers, up.page_url) == (
-                "started", True, f"http://127.0.0.1:{page_port}/",
-            ), up.detail  # fmt: skip
+                "started",
+                True,
+                f"http://127.0.0.1:{page_port}/",
+            ), up.detail
             assert [o.action for o in env.up()] == ["already running"]
             pid = env.state.load()["smtp"].pid
             port = int(up.url.rsplit(":", 1)[1])
@@ -74,8 +78,9 @@ class TestTheSinkInTheDevEnvironment:
             assert listed.exit_code == 0, listed.output
             [mail] = json.loads(listed.output)
             assert (mail["rcpt_to"], mail["subject"]) == (
-                ["ada@example.org"], "Welcome to eduplatform",
-            )  # fmt: skip
+                ["ada@example.org"],
+                "Welcome to eduplatform",
+            )
             with urllib.request.urlopen(f"{up.page_url}api/messages", timeout=5) as page:  # noqa: S310 - loopback URL
                 assert "Welcome to eduplatform" in page.read().decode()
         finally:

@@ -80,10 +80,14 @@ def workspace(root: Path) -> str:
         '[tool.uv.workspace]\nmembers = ["services/py/*", "workers/py/*"]\n'
     )
     service = '[tool.edu.service]\nport = 8001\napp = "tinyapp:create_app"\n'
-    member(root, "services/py/tiny", service + f'database = "{database}"\n'
-           'migrations = "migrations/tiny"\n', {"src/tinyapp.py": APP})  # fmt: skip
+    member(
+        root,
+        "services/py/tiny",
+        service + f'database = "{database}"\nmigrations = "migrations/tiny"\n',
+        {"src/tinyapp.py": APP},
+    )
     member(root, "services/py/front", service.replace("8001", "8000"), {"src/tinyapp.py": APP})
-    worker = f'[tool.edu.worker]\ncommand = ["python", "workers/py/mailer/mailer.py"]\ndatabase = "{database}"\n'  # fmt: skip
+    worker = f'[tool.edu.worker]\ncommand = ["python", "workers/py/mailer/mailer.py"]\ndatabase = "{database}"\n'
     member(root, "workers/py/mailer", worker, {"mailer.py": WORKER})
     versions = root / "migrations" / "tiny" / "versions"
     versions.mkdir(parents=True)
@@ -122,8 +126,9 @@ class TestIsolatedStack:
             assert "EDU_DATABASE_URL" not in front
             assert front["EDU_TINY_SERVICE_URL"] == urls["tiny"]
             assert (front["EDU_NATS_URL"], front["EDU_REDIS_URL"]) == (
-                stack.infrastructure["nats"], stack.infrastructure["redis"],
-            )  # fmt: skip
+                stack.infrastructure["nats"],
+                stack.infrastructure["redis"],
+            )
 
             mails = MailStore(stack.mail_dir)
             assert wait_until(lambda: bool(mails.list()), 30), log_of(stack.log_path("mailer"))

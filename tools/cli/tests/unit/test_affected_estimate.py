@@ -39,8 +39,9 @@ class TestEstimate:
         assert (row.selected_seconds, row.full_seconds) == (30.0, 30.0)
 
     def test_a_gate_given_some_folders_counts_at_its_share_of_a_full_run(self) -> None:
-        typecheck = Layer("typecheck", "", "command", (), ("edu", "gate", "typecheck"), 240.0,
-                          None, ("pr",), ())  # fmt: skip
+        typecheck = Layer(
+            "typecheck", "", "command", (), ("edu", "gate", "typecheck"), 240.0, None, ("pr",), ()
+        )
         selection = select(["services/py/a/src/x.py"], GRAPH, [typecheck], TARGETS, {})
         result = estimate(selection, [typecheck], TARGETS, {}, {"typecheck": 60.0}, folder_count=4)
         [gate] = result.gates

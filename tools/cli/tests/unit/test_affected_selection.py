@@ -26,8 +26,17 @@ GRAPH = DependencyGraph(
 
 
 def layer(name: str, kind: str, paths: tuple[str, ...] = (), args: tuple[str, ...] = ()) -> Layer:
-    return Layer(name, f"the {name} layer", kind, paths, args or ("edu", "gate", name), 30.0,
-                 None, ("pr", "nightly"), ())  # fmt: skip
+    return Layer(
+        name,
+        f"the {name} layer",
+        kind,
+        paths,
+        args or ("edu", "gate", name),
+        30.0,
+        None,
+        ("pr", "nightly"),
+        (),
+    )
 
 
 LAYERS = [
@@ -102,8 +111,18 @@ class TestALibraryChange:
 class TestSuitesThatDeclareWhatTheyDrive:
     """fuzz declares the services it fuzzes: a change to another deployable leaves it out."""
 
-    FUZZ = Layer("fuzz", "the fuzz layer", "pytest", ("tools/fuzz/tests/fuzz",), (), 120.0, None,
-                 ("pr",), (), drives=("course", "identity"))  # fmt: skip
+    FUZZ = Layer(
+        "fuzz",
+        "the fuzz layer",
+        "pytest",
+        ("tools/fuzz/tests/fuzz",),
+        (),
+        120.0,
+        None,
+        ("pr",),
+        (),
+        drives=("course", "identity"),
+    )
 
     def chosen(self, *files: str) -> Selection:
         return select(list(files), GRAPH, [self.FUZZ], TARGETS, SUITE_IMPORTS)
@@ -124,8 +143,9 @@ class TestSuitesThatDeclareWhatTheyDrive:
         fuzz = dataclasses.replace(
             self.FUZZ, drive_keywords=(("course", "course or journey"), ("identity", "identity"))
         )
-        selection = select(["services/py/course/src/edu/course/app.py"], GRAPH, [fuzz], TARGETS,
-                           SUITE_IMPORTS)  # fmt: skip
+        selection = select(
+            ["services/py/course/src/edu/course/app.py"], GRAPH, [fuzz], TARGETS, SUITE_IMPORTS
+        )
         [chosen] = selection.picks
         assert (chosen.keyword, chosen.share, chosen.whole) == ("(course or journey)", 0.5, False)
 
@@ -133,8 +153,9 @@ class TestSuitesThatDeclareWhatTheyDrive:
         fuzz = dataclasses.replace(
             self.FUZZ, drive_keywords=(("course", "course"), ("identity", "identity"))
         )
-        selection = select(["libs/py/common/src/edu/common/x.py"], GRAPH, [fuzz], TARGETS,
-                           SUITE_IMPORTS)  # fmt: skip
+        selection = select(
+            ["libs/py/common/src/edu/common/x.py"], GRAPH, [fuzz], TARGETS, SUITE_IMPORTS
+        )
         [chosen] = selection.picks
         assert (chosen.keyword, chosen.whole) == (None, True)
 

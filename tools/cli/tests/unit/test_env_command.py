@@ -45,9 +45,11 @@ class TestStatus:
         result = CliRunner().invoke(app, ["env", "status"])
         lines = [line.split() for line in result.output.splitlines()[1:]]
         assert [(ln[0], ln[1], ln[3]) for ln in lines] == [
-            ("postgres", "external", "no"), ("nats", "external", "no"), ("redis", "external", "no"),
+            ("postgres", "external", "no"),
+            ("nats", "external", "no"),
+            ("redis", "external", "no"),
             ("smtp", "external", "no"),
-        ]  # fmt: skip
+        ]
 
 
 class TestUpAndDown:

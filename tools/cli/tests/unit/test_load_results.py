@@ -37,12 +37,15 @@ def history_row(ts: int, users: int, name: str, rps: float, p95: int, failures: 
 class TestReadStats:
     def test_reads_each_endpoint_as_method_and_name_and_the_aggregate(self, tmp_path: Path) -> None:
         (tmp_path / "locust_stats.csv").write_text(
-            "\n".join([
-                STATS_HEADER,
-                stats_row("GET", "/courses", 200, 2, 5.5, 45),
-                stats_row("", "Aggregated", 300, 2, 7.5, 60),
-            ]) + "\n"
-        )  # fmt: skip
+            "\n".join(
+                [
+                    STATS_HEADER,
+                    stats_row("GET", "/courses", 200, 2, 5.5, 45),
+                    stats_row("", "Aggregated", 300, 2, 7.5, 60),
+                ]
+            )
+            + "\n"
+        )
         run = read_stats(tmp_path / "locust")
         courses = run.endpoints["GET /courses"]
         assert (courses.requests, courses.failures, courses.rps, courses.p95_ms) == (

@@ -150,9 +150,15 @@ class TestJudge:
     ) -> None:
         """The nightly smoke that turned red on `GET /teaching/courses`: p95 170 ms of 4."""
         four = EndpointStats(
-            "GET /courses", 4, 0, 0.1, 11, 170, 170,
+            "GET /courses",
+            4,
+            0,
+            0.1,
+            11,
+            170,
+            170,
             response_times={10.0: 1, 11.0: 1, 12.0: 1, 170.0: 1},
-        )  # fmt: skip
+        )
         report = judge(run(four, stats("POST /enrollments")), load_slos(slo_path), "smoke")
         assert report.ok
         [verdict] = [v for v in report.verdicts if v.endpoint == "GET /courses"]
@@ -167,9 +173,15 @@ class TestJudge:
             book, endpoints={**book.endpoints, "GET /courses": EndpointSlo(1, 1, 0)}
         )
         four = EndpointStats(
-            "GET /courses", 4, 0, 0.1, 11, 12, 12,
+            "GET /courses",
+            4,
+            0,
+            0.1,
+            11,
+            12,
+            12,
             response_times={10.0: 1, 11.0: 2, 12.0: 1},
-        )  # fmt: skip
+        )
         report = judge(run(four, stats("POST /enrollments")), impossible, "smoke")
         assert not report.ok
 
@@ -178,9 +190,11 @@ class TestJudge:
     ) -> None:
         book = replace(
             load_slos(slo_path),
-            judged_by={"smoke": {"p95_ms": frozenset({"GET /courses"})},
-                       "soak": {"p95_ms": frozenset({"*"}), "p99_ms": frozenset({"*"})}},
-        )  # fmt: skip
+            judged_by={
+                "smoke": {"p95_ms": frozenset({"GET /courses"})},
+                "soak": {"p95_ms": frozenset({"*"}), "p99_ms": frozenset({"*"})},
+            },
+        )
         slow_p99 = slow("POST /enrollments", 900, requests=1000)
         report = judge(run(stats("GET /courses"), slow_p99), book, "smoke")
         assert report.ok
@@ -217,8 +231,9 @@ class TestJudge:
     def test_unlisted_endpoints_are_held_to_the_defaults(self, slo_path: Path) -> None:
         report = judge(
             run(stats("GET /courses"), stats("POST /enrollments"), slow("GET /other", 260)),
-            load_slos(slo_path), "smoke",
-        )  # fmt: skip
+            load_slos(slo_path),
+            "smoke",
+        )
         assert [v.endpoint for v in report.verdicts if not v.ok] == ["GET /other"]
 
     def test_throughput_below_the_profile_floor_fails_the_run(self, slo_path: Path) -> None:

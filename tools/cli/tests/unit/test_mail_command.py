@@ -59,8 +59,9 @@ class TestListing:
         assert "Body of Welcome" in shown.output
 
     def test_when_docker_runs_the_catcher_it_points_at_its_page(self, store: MailStore) -> None:
-        catcher = LaunchedServer("smtp", "docker", "smtp://127.0.0.1:11025",
-                                 page_url="http://127.0.0.1:11080/")  # fmt: skip
+        catcher = LaunchedServer(
+            "smtp", "docker", "smtp://127.0.0.1:11025", page_url="http://127.0.0.1:11080/"
+        )
         StateFile(store.folder.parent / "state.json").save({"smtp": catcher})
         result = CliRunner().invoke(app, ["mail"])
         assert result.exit_code == 0

@@ -32,8 +32,12 @@ def course_api() -> Spec:
             "/courses": {
                 "get": {
                     "parameters": [
-                        {"name": "status", "in": "query", "required": False,
-                         "schema": {"anyOf": [ref("Status"), {"type": "null"}]}},
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"anyOf": [ref("Status"), {"type": "null"}]},
+                        },
                     ],
                     "responses": {
                         "200": json_body({"type": "array", "items": ref("Course")}),
@@ -48,10 +52,18 @@ def course_api() -> Spec:
             "/courses/{course_id}": {
                 "get": {
                     "parameters": [
-                        {"name": "course_id", "in": "path", "required": True,
-                         "schema": {"type": "string"}},
-                        {"name": "include", "in": "query", "required": False,
-                         "schema": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+                        {
+                            "name": "course_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "include",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                        },
                     ],
                     "responses": {
                         "200": json_body(ref("Course")),
@@ -100,7 +112,7 @@ def course_api() -> Spec:
                 },
             }
         },
-    }  # fmt: skip
+    }
 
 
 @pytest.fixture
@@ -321,8 +333,9 @@ class TestOtherSchemaDialects:
     def test_reads_openapi_3_0_nullable(self, old: Spec, new: Spec) -> None:
         for spec, nullable in ((old, True), (new, False)):
             spec["paths"]["/courses/{course_id}"]["get"]["parameters"][1]["schema"] = {
-                "type": "string", "nullable": nullable,
-            }  # fmt: skip
+                "type": "string",
+                "nullable": nullable,
+            }
         assert breaking_keys(old, new) == {
             "changed-type: GET /courses/{course_id} query parameter include"
         }

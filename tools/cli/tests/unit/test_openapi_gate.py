@@ -23,10 +23,22 @@ def course_spec(version: str = "1.0.0", with_title: bool = True) -> dict[str, An
     return {
         "openapi": "3.1.0",
         "info": {"title": "course", "version": version},
-        "paths": {"/courses/{course_id}": {"get": {"responses": {"200": {"content": {
-            "application/json": {"schema": {"type": "object", "properties": properties}},
-        }}}}}},
-    }  # fmt: skip
+        "paths": {
+            "/courses/{course_id}": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "object", "properties": properties}
+                                },
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    }
 
 
 class FakeExporter:

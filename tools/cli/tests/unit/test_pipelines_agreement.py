@@ -33,9 +33,12 @@ def layer(name: str, *triggers: str, kind: str = "pytest") -> Layer:
 
 
 REGISTRY = Registry(
-    (layer("lint", "pr", "nightly", kind="command"), layer("unit", "pr", "nightly"),
-     layer("e2e", "nightly"))
-)  # fmt: skip
+    (
+        layer("lint", "pr", "nightly", kind="command"),
+        layer("unit", "pr", "nightly"),
+        layer("e2e", "nightly"),
+    )
+)
 
 
 def commands(workflow_yaml: str, name: str = "ci.yml") -> list[Command]:

@@ -10,11 +10,17 @@ from edu.cli.results import CaseCounts, LayerResult, LayerStatus, write_summary
 
 def shard(root: Path, layer: str, status: str, seconds: float, tests: int) -> Path:
     result = LayerResult(
-        layer=layer, status=LayerStatus(status), exit_code=0 if status == "passed" else 1,
-        duration_seconds=seconds, budget_seconds=30.0, goal_seconds=None,
-        started_at="2026-11-27T02:17:00+00:00", command=["pytest"],
-        counts=CaseCounts(total=tests), failed_tests=("t::x",) if status == "failed" else (),
-    )  # fmt: skip
+        layer=layer,
+        status=LayerStatus(status),
+        exit_code=0 if status == "passed" else 1,
+        duration_seconds=seconds,
+        budget_seconds=30.0,
+        goal_seconds=None,
+        started_at="2026-11-27T02:17:00+00:00",
+        command=["pytest"],
+        counts=CaseCounts(total=tests),
+        failed_tests=("t::x",) if status == "failed" else (),
+    )
     write_summary(root, result)
     cases = "".join(
         f'<testcase classname="{root.name}" name="t{i}" time="0.1"/>' for i in range(tests)

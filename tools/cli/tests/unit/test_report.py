@@ -8,11 +8,17 @@ from edu.cli.report.page import render
 def history_line(
     layer: str, started: str, seconds: float, failed: list[str], total: int = 3
 ) -> str:
-    return json.dumps({
-        "layer": layer, "status": "failed" if failed else "passed", "started_at": started,
-        "duration_seconds": seconds, "budget_seconds": 30, "counts": {"total": total},
-        "failed_tests": failed,
-    })  # fmt: skip
+    return json.dumps(
+        {
+            "layer": layer,
+            "status": "failed" if failed else "passed",
+            "started_at": started,
+            "duration_seconds": seconds,
+            "budget_seconds": 30,
+            "counts": {"total": total},
+            "failed_tests": failed,
+        }
+    )
 
 
 def write_history(tmp_path: Path, *lines: str) -> Path:
@@ -22,29 +28,38 @@ def write_history(tmp_path: Path, *lines: str) -> Path:
 
 class TestFlakyCandidates:
     def test_a_test_that_fails_then_passes_is_a_candidate(self, tmp_path: Path) -> None:
-        runs = load_runs(write_history(
-            tmp_path,
-            history_line("unit", "t1", 3, ["test_a.py::test_x"]),
-            history_line("unit", "t2", 3, []),
-        ) / "history.jsonl")  # fmt: skip
+        runs = load_runs(
+            write_history(
+                tmp_path,
+                history_line("unit", "t1", 3, ["test_a.py::test_x"]),
+                history_line("unit", "t2", 3, []),
+            )
+            / "history.jsonl"
+        )
         [candidate] = flaky_candidates(runs)
         assert candidate.test_id == "test_a.py::test_x"
         assert (candidate.failed_at, candidate.passed_at) == ("t1", "t2")
 
     def test_a_test_that_keeps_failing_is_not_flaky(self, tmp_path: Path) -> None:
-        runs = load_runs(write_history(
-            tmp_path,
-            history_line("unit", "t1", 3, ["test_a.py::test_x"]),
-            history_line("unit", "t2", 3, ["test_a.py::test_x"]),
-        ) / "history.jsonl")  # fmt: skip
+        runs = load_runs(
+            write_history(
+                tmp_path,
+                history_line("unit", "t1", 3, ["test_a.py::test_x"]),
+                history_line("unit", "t2", 3, ["test_a.py::test_x"]),
+            )
+            / "history.jsonl"
+        )
         assert flaky_candidates(runs) == []
 
     def test_runs_of_other_layers_do_not_clear_a_failure(self, tmp_path: Path) -> None:
-        runs = load_runs(write_history(
-            tmp_path,
-            history_line("unit", "t1", 3, ["test_a.py::test_x"]),
-            history_line("lint", "t2", 1, []),
-        ) / "history.jsonl")  # fmt: skip
+        runs = load_runs(
+            write_history(
+                tmp_path,
+                history_line("unit", "t1", 3, ["test_a.py::test_x"]),
+                history_line("lint", "t2", 1, []),
+            )
+            / "history.jsonl"
+        )
         assert flaky_candidates(runs) == []
 
 

@@ -4,12 +4,19 @@ from edu.cli.table import render_table
 
 def result(layer: str, status: str, seconds: float, cpu: float | None = None) -> LayerResult:
     return LayerResult(
-        layer=layer, status=LayerStatus(status), exit_code=0 if status != "failed" else 1,
-        duration_seconds=seconds, budget_seconds=30, goal_seconds=10,
-        started_at="2026-01-01T00:00:00", command=["x"], counts=CaseCounts(total=4, skipped=1),
-        cpu_seconds=cpu, load_start=None if cpu is None else 0.5,
+        layer=layer,
+        status=LayerStatus(status),
+        exit_code=0 if status != "failed" else 1,
+        duration_seconds=seconds,
+        budget_seconds=30,
+        goal_seconds=10,
+        started_at="2026-01-01T00:00:00",
+        command=["x"],
+        counts=CaseCounts(total=4, skipped=1),
+        cpu_seconds=cpu,
+        load_start=None if cpu is None else 0.5,
         load_end=None if cpu is None else 1.75,
-    )  # fmt: skip
+    )
 
 
 def test_shows_each_layer_against_its_budget_and_a_verdict_line() -> None:

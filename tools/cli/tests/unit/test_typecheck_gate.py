@@ -13,8 +13,11 @@ from edu.cli.workspace import Workspace
 
 def make_workspace(root: Path) -> Workspace:
     (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["libs/*"]\n')
-    for name, deps in (("small", ["httpx"]), ("big", ["httpx", "sqlalchemy", "fastapi"]),
-                       ("mid", ["httpx", "pydantic"])):  # fmt: skip
+    for name, deps in (
+        ("small", ["httpx"]),
+        ("big", ["httpx", "sqlalchemy", "fastapi"]),
+        ("mid", ["httpx", "pydantic"]),
+    ):
         member = root / "libs" / name
         (member / "src").mkdir(parents=True)
         (member / "pyproject.toml").write_text(
@@ -30,7 +33,9 @@ class FakeMypy:
     def __init__(self) -> None:
         self.calls: list[tuple[str, set[str]]] = []
 
-    def __call__(self, argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> GateOutcome:  # fmt: skip
+    def __call__(
+        self, argv: list[str], cwd: Path, env: dict[str, str] | None = None
+    ) -> GateOutcome:
         cache = Path(argv[argv.index("--cache-dir") + 1])
         found = {p.name for p in cache.iterdir()} if cache.is_dir() else set()
         self.calls.append((cache.name, found))

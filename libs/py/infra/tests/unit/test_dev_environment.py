@@ -24,8 +24,13 @@ class FakeLauncher:
     def start_embedded(self, choice: Choice, port: int) -> LaunchedServer:
         self.next_pid += 1
         page = f"http://127.0.0.1:{port + 1}/" if choice.component.name == "smtp" else None
-        server = LaunchedServer(choice.component.name, "embedded", choice.component.url(port),
-                                pid=self.next_pid, page_url=page)  # fmt: skip
+        server = LaunchedServer(
+            choice.component.name,
+            "embedded",
+            choice.component.url(port),
+            pid=self.next_pid,
+            page_url=page,
+        )
         self.live[server.component] = server
         self.started.append(server.component)
         return server
@@ -68,8 +73,11 @@ class TestUp:
         assert [o.action for o in outcomes] == ["started"] * 4
         assert launcher.started == ["postgres", "nats", "redis", "smtp"]
         assert set(environment(tmp_path, launcher).state.load()) == {
-            "postgres", "nats", "redis", "smtp",
-        }  # fmt: skip
+            "postgres",
+            "nats",
+            "redis",
+            "smtp",
+        }
 
     def test_the_mail_sink_comes_up_on_its_dev_port_with_its_page(self, tmp_path: Path) -> None:
         outcomes = environment(tmp_path, FakeLauncher()).up()
@@ -95,8 +103,11 @@ class TestUp:
         del launcher.live["nats"]
         outcomes = environment(tmp_path, launcher).up()
         assert [o.action for o in outcomes] == [
-            "already running", "started", "already running", "already running",
-        ]  # fmt: skip
+            "already running",
+            "started",
+            "already running",
+            "already running",
+        ]
 
     def test_a_port_held_by_someone_else_fails_that_component_only(self, tmp_path: Path) -> None:
         launcher = FakeLauncher(taken_ports=[15432])
@@ -119,8 +130,11 @@ class TestUp:
 
         outcomes = environment(tmp_path, FakeLauncher(), nothing).up()
         assert [o.detail for o in outcomes] == [
-            "install postgres", "install nats", "install redis", "install smtp",
-        ]  # fmt: skip
+            "install postgres",
+            "install nats",
+            "install redis",
+            "install smtp",
+        ]
 
 
 class TestDown:
@@ -186,6 +200,8 @@ class TestStatus:
         environment(tmp_path, launcher).up()
         outcomes = environment(tmp_path, launcher).status()
         assert [(o.component, o.action, o.answers) for o in outcomes] == [
-            ("postgres", "running", True), ("nats", "running", True), ("redis", "running", True),
+            ("postgres", "running", True),
+            ("nats", "running", True),
+            ("redis", "running", True),
             ("smtp", "running", True),
-        ]  # fmt: skip
+        ]

@@ -76,10 +76,19 @@ class TestRunningAsAProcess:
         smtp_port, http_port = free_port(), free_port()
         folder = tmp_path / "mail"
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "edu.mailsink", "--port", str(smtp_port),
-            "--dir", str(folder), "--http-port", str(http_port),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "edu.mailsink",
+            "--port",
+            str(smtp_port),
+            "--dir",
+            str(folder),
+            "--http-port",
+            str(http_port),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{http_port}") as page:
                 async with asyncio.timeout(10):

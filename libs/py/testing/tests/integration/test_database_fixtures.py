@@ -19,11 +19,12 @@ from edu.testing.template_databases import template_name
 
 metadata = MetaData()
 widgets = Table(
-    "widgets", metadata,
+    "widgets",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("sku", Text, nullable=False, unique=True),
     Column("name", Text, nullable=False),
-)  # fmt: skip
+)
 
 
 @dataclass

@@ -78,9 +78,13 @@ def run_pytest(folder: Path, *args: str, **env: str) -> subprocess.CompletedProc
         clean.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", *PLUGINS, *args],
-        cwd=folder, env={**clean, **env}, capture_output=True, text=True, timeout=300,
+        cwd=folder,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
         check=False,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -103,10 +107,17 @@ class TestIsolation:
         write_same_key_tests(project)
         done = run_pytest(project, "-vv")  # -q (always given) and -vv: one line per test
         assert done.returncode == 0, done.stdout + done.stderr
-        order = [line.split("::")[1].split("[")[0] for line in done.stdout.splitlines()
-                 if "PASSED" in line]  # fmt: skip
-        assert order == ["test_a_inserts_the_key", "test_b_inserts_the_key",
-                         "test_b_inserts_the_key", "test_a_inserts_the_key"]  # fmt: skip
+        order = [
+            line.split("::")[1].split("[")[0]
+            for line in done.stdout.splitlines()
+            if "PASSED" in line
+        ]
+        assert order == [
+            "test_a_inserts_the_key",
+            "test_b_inserts_the_key",
+            "test_b_inserts_the_key",
+            "test_a_inserts_the_key",
+        ]
 
 
 class TestTemplateCloning:

@@ -45,8 +45,13 @@ class SimulatedCrash(BaseException):
 
 def registered(email: str = "ada@example.org") -> OutboxEvent:
     user_id = str(uuid.uuid4())
-    return OutboxEvent.new(type="user.registered", aggregate_id=user_id, version=1,
-                           payload={"user_id": user_id, "email": email}, clock=SystemClock())  # fmt: skip
+    return OutboxEvent.new(
+        type="user.registered",
+        aggregate_id=user_id,
+        version=1,
+        payload={"user_id": user_id, "email": email},
+        clock=SystemClock(),
+    )
 
 
 async def publish(
@@ -72,8 +77,14 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: fl
 class Pipeline:
     """notifications' consumer and the email-sender worker on one database and one sink."""
 
-    def __init__(self, sessions: Sessions, js: JetStreamContext, settings: ConsumerSettings,
-                 nats_url: str, sink: SmtpSink) -> None:  # fmt: skip
+    def __init__(
+        self,
+        sessions: Sessions,
+        js: JetStreamContext,
+        settings: ConsumerSettings,
+        nats_url: str,
+        sink: SmtpSink,
+    ) -> None:
         self.sessions, self.js, self.settings, self.nats_url, self.sink = (
             sessions,
             js,
@@ -138,9 +149,12 @@ class Pipeline:
 
 @pytest.fixture
 def pipeline(
-    committed_sessions: Sessions, jetstream: JetStreamContext, consumer_settings: ConsumerSettings,
-    nats_url: str, mail_sink: SmtpSink,
-) -> Pipeline:  # fmt: skip
+    committed_sessions: Sessions,
+    jetstream: JetStreamContext,
+    consumer_settings: ConsumerSettings,
+    nats_url: str,
+    mail_sink: SmtpSink,
+) -> Pipeline:
     return Pipeline(committed_sessions, jetstream, consumer_settings, nats_url, mail_sink)
 
 
@@ -194,9 +208,12 @@ class TestDeadLetters:
         caplog.set_level(logging.ERROR, logger="edu.events.consumer")
         settings = pipeline.settings
         poison = OutboxEvent.new(
-            type="enrollment.created", aggregate_id="e", version=1, clock=SystemClock(),
+            type="enrollment.created",
+            aggregate_id="e",
+            version=1,
+            clock=SystemClock(),
             payload={"enrollment_id": "e", "student_id": "not-a-uuid", "course_id": "c"},
-        )  # fmt: skip
+        )
         before, after = registered("before@example.org"), registered("after@example.org")
         dlq = await pipeline.js.pull_subscribe(
             f"{settings.dead_letter_prefix}.>", stream=settings.dead_letter_stream
@@ -241,9 +258,12 @@ async def _both(pipeline: Pipeline, deliveries: int) -> bool:
 
 class TestNatsOutage:
     async def test_the_consumer_reconnects_and_handles_what_was_published_meanwhile(
-        self, committed_sessions: Sessions, consumer_settings: ConsumerSettings, mail_sink: SmtpSink,
+        self,
+        committed_sessions: Sessions,
+        consumer_settings: ConsumerSettings,
+        mail_sink: SmtpSink,
         nats_server_factory: NatsServerFactory,
-    ) -> None:  # fmt: skip
+    ) -> None:
         server = await nats_server_factory()
         js_client = await nats.connect(
             server.url, max_reconnect_attempts=-1, reconnect_time_wait=0.1

@@ -108,9 +108,12 @@ class TestHandlingOnPostgres:
 
 class TestApiOnPostgres:
     async def test_a_handled_event_shows_up_unread_and_can_be_marked_read(
-        self, handling: EventHandling, client: httpx.AsyncClient, minter: TokenMinter,
+        self,
+        handling: EventHandling,
+        client: httpx.AsyncClient,
+        minter: TokenMinter,
         fake_clock: FakeClock,
-    ) -> None:  # fmt: skip
+    ) -> None:
         for course in ("Compilers", "Databases"):
             published = event(
                 "course.published", fake_clock, course_id=course, teacher_id="t", title=course
@@ -140,9 +143,13 @@ class TestApiOnPostgres:
         assert unread == {"unread": 1}
 
     async def test_switched_off_enrolment_emails_stay_off(
-        self, handling: EventHandling, client: httpx.AsyncClient, minter: TokenMinter,
-        sessions: Sessions, fake_clock: FakeClock,
-    ) -> None:  # fmt: skip
+        self,
+        handling: EventHandling,
+        client: httpx.AsyncClient,
+        minter: TokenMinter,
+        sessions: Sessions,
+        fake_clock: FakeClock,
+    ) -> None:
         headers = minter.headers(user_id=ADA)
         put = await client.put("/preferences", json={"enrollment_emails": False}, headers=headers)
         enrolled = event(

@@ -33,9 +33,13 @@ def enrolled(make_event: MakeEvent, course_id: str = "c-1") -> DecodedEvent:
 
 def certified(make_event: MakeEvent) -> DecodedEvent:
     return make_event(
-        "certificate.issued", certificate_id="k-1", enrollment_id="e-1",
-        student_id=str(STUDENT), course_id="c-1", verification_code="CODE-42",
-    )  # fmt: skip
+        "certificate.issued",
+        certificate_id="k-1",
+        enrollment_id="e-1",
+        student_id=str(STUDENT),
+        course_id="c-1",
+        verification_code="CODE-42",
+    )
 
 
 class TestWelcome:
@@ -46,8 +50,10 @@ class TestWelcome:
 
         (email,) = db.emails
         assert (email.kind, email.to_address, email.user_id) == (
-            NotificationKind.WELCOME, "ada@example.org", STUDENT,
-        )  # fmt: skip
+            NotificationKind.WELCOME,
+            "ada@example.org",
+            STUDENT,
+        )
         (notification,) = db.notifications.values()
         assert notification.kind is NotificationKind.WELCOME
         assert db.recipients[STUDENT].email == "ada@example.org"
@@ -67,9 +73,13 @@ class TestEachEventOnce:
         assert len(db.notifications) == 1
 
     async def test_a_failure_half_way_leaves_nothing_so_the_redelivery_does_it_once(
-        self, handling: EventHandling, make_event: MakeEvent, db: FakeDatabase,
-        renderer: FakeEmailRenderer, monkeypatch: pytest.MonkeyPatch,
-    ) -> None:  # fmt: skip
+        self,
+        handling: EventHandling,
+        make_event: MakeEvent,
+        db: FakeDatabase,
+        renderer: FakeEmailRenderer,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
         event = registered(make_event)
         real_render = renderer.render
 
@@ -100,9 +110,12 @@ class TestEachEventOnce:
 
 class TestEnrolmentConfirmation:
     async def test_names_the_course_from_its_publication(
-        self, handling: EventHandling, make_event: MakeEvent, db: FakeDatabase,
+        self,
+        handling: EventHandling,
+        make_event: MakeEvent,
+        db: FakeDatabase,
         renderer: FakeEmailRenderer,
-    ) -> None:  # fmt: skip
+    ) -> None:
         await handling.handle(registered(make_event))
         await handling.handle(
             make_event("course.published", course_id="c-1", teacher_id="t", title="Compilers")
@@ -137,9 +150,12 @@ class TestEnrolmentConfirmation:
 
 class TestCertificateEmail:
     async def test_goes_out_even_when_optional_emails_are_off(
-        self, handling: EventHandling, make_event: MakeEvent, db: FakeDatabase,
+        self,
+        handling: EventHandling,
+        make_event: MakeEvent,
+        db: FakeDatabase,
         renderer: FakeEmailRenderer,
-    ) -> None:  # fmt: skip
+    ) -> None:
         await handling.handle(registered(make_event))
         db.preferences[STUDENT] = Preferences(STUDENT, enrollment_emails=False)
 

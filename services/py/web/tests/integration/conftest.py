@@ -43,17 +43,22 @@ class AsgiCourseDirectory:
     (enrollment's own gRPC client is tested by enrollment; here it only has to find courses)."""
 
     def __init__(self, app: FastAPI) -> None:
-        self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                         base_url="http://course.test")  # fmt: skip
+        self._client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://course.test"
+        )
 
     async def fetch_outline(self, course_id: UUID) -> CourseOutline | None:
         answer = await self._client.get(f"/courses/{course_id}")
         if answer.status_code == 404:
             return None
         body = answer.raise_for_status().json()
-        return CourseOutline(course_id=UUID(body["id"]), title=body["title"],
-                             published=body["status"] == "published", version=body["version"],
-                             lesson_ids=frozenset(UUID(x["id"]) for x in body["lessons"]))  # fmt: skip
+        return CourseOutline(
+            course_id=UUID(body["id"]),
+            title=body["title"],
+            published=body["status"] == "published",
+            version=body["version"],
+            lesson_ids=frozenset(UUID(x["id"]) for x in body["lessons"]),
+        )
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -74,10 +79,15 @@ async def web(databases: dict[str, str], redis_url: str) -> AsyncIterator[Web]:
     verifier = TokenVerifier.from_keys(jwks_document(key))
     test = Environment.TEST
     identity = identity_app(
-        IdentitySettings(environment=test, database_url=databases["identity"], redis_url=redis_url,
-                         redis_key_prefix=f"web-it-{uuid.uuid4().hex[:8]}:"),
-        signing_key=key, password_hasher=Argon2PasswordHasher.cheap_for_tests(),
-    )  # fmt: skip
+        IdentitySettings(
+            environment=test,
+            database_url=databases["identity"],
+            redis_url=redis_url,
+            redis_key_prefix=f"web-it-{uuid.uuid4().hex[:8]}:",
+        ),
+        signing_key=key,
+        password_hasher=Argon2PasswordHasher.cheap_for_tests(),
+    )
     # grpc_port 0: course's internal gRPC server, where it has one, on a free port (never the
     # dev port); a course without one ignores the key.
     course_settings = CourseSettings.model_validate(
@@ -86,14 +96,19 @@ async def web(databases: dict[str, str], redis_url: str) -> AsyncIterator[Web]:
     course = course_app(course_settings, verifier=verifier)
     enrollment = enrollment_app(
         EnrollmentSettings(environment=test, database_url=databases["enrollment"]),
-        verifier=verifier, directory=AsgiCourseDirectory(course),
-    )  # fmt: skip
+        verifier=verifier,
+        directory=AsgiCourseDirectory(course),
+    )
     notifications = notifications_app(
         NotificationsSettings(environment=test, database_url=databases["notifications"]),
         verifier=verifier,
     )
-    apps = {"identity": identity, "course": course, "enrollment": enrollment,
-            "notifications": notifications}  # fmt: skip
+    apps = {
+        "identity": identity,
+        "course": course,
+        "enrollment": enrollment,
+        "notifications": notifications,
+    }
     # httpx's ASGI transport does not run lifespans: they are entered here, around the session
     # (they close each service's engine at the end).
     async with (
@@ -102,7 +117,9 @@ async def web(databases: dict[str, str], redis_url: str) -> AsyncIterator[Web]:
         enrollment.router.lifespan_context(enrollment),
         notifications.router.lifespan_context(notifications),
     ):
-        wired = bootstrap(WebSettings(environment=test),
-                          transports={n: httpx.ASGITransport(app=a) for n, a in apps.items()})  # fmt: skip
+        wired = bootstrap(
+            WebSettings(environment=test),
+            transports={n: httpx.ASGITransport(app=a) for n, a in apps.items()},
+        )
         yield wired
         await wired.close()

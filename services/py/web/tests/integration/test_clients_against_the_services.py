@@ -76,8 +76,12 @@ class TestCourseClient:
         title = f"Rust {uuid.uuid4().hex[:8]}"
         draft = CourseDraft(title=title, summary="Ownership.", level="beginner", tags=("rust",))
         course = await web.course.create_course(token, draft)
-        first = await web.course.add_lesson(token, course.id, LessonDraft(title="One", body_markdown="# One"))  # fmt: skip
-        second = await web.course.add_lesson(token, course.id, LessonDraft(title="Two", estimated_minutes=5))  # fmt: skip
+        first = await web.course.add_lesson(
+            token, course.id, LessonDraft(title="One", body_markdown="# One")
+        )
+        second = await web.course.add_lesson(
+            token, course.id, LessonDraft(title="Two", estimated_minutes=5)
+        )
         reordered = await web.course.reorder_lessons(token, course.id, [second.id, first.id])
         assert [lesson.title for lesson in reordered.lessons] == ["Two", "One"]
         assert (await web.course.publish(token, course.id)).published

@@ -61,8 +61,13 @@ def app(
     enrollment: FakeEnrollmentClient,
     notifications: FakeNotificationsClient,
 ) -> FastAPI:
-    return make_app(settings, identity=identity, course=course, enrollment=enrollment,
-                    notifications=notifications)  # fmt: skip
+    return make_app(
+        settings,
+        identity=identity,
+        course=course,
+        enrollment=enrollment,
+        notifications=notifications,
+    )
 
 
 @pytest_asyncio.fixture
@@ -114,12 +119,16 @@ def publish_course(identity: FakeIdentityClient, course: FakeCourseClient) -> Pu
     """A published course by a fresh teacher, straight into the fake course service."""
 
     async def published(title: str = "Intro to Rust", lessons: int = 3) -> TeacherCourse:
-        teacher = await identity.sign_up(f"t-{len(course.courses)}@example.org", PASSWORD, teacher=True)  # fmt: skip
+        teacher = await identity.sign_up(
+            f"t-{len(course.courses)}@example.org", PASSWORD, teacher=True
+        )
         token = identity.tokens_for(teacher.email).access_token
         made = await course.create_course(token, CourseDraft(title=title, summary="Learn it."))
         for n in range(1, lessons + 1):
             body = f"# Part {n}\n\nSome **bold** text."
-            await course.add_lesson(token, made.id, LessonDraft(title=f"Lesson {n}", body_markdown=body))  # fmt: skip
+            await course.add_lesson(
+                token, made.id, LessonDraft(title=f"Lesson {n}", body_markdown=body)
+            )
         return await course.publish(token, made.id)
 
     return published

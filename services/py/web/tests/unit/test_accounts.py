@@ -74,8 +74,10 @@ class TestSignUp:
         form = await site.get("/signup")
         token = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', form.text)
         assert token is not None
-        answer = await site.post("/signup", data={"email": "a@example.org", "password": PASSWORD,
-                                                     "csrf_token": token.group(1)})  # fmt: skip
+        answer = await site.post(
+            "/signup",
+            data={"email": "a@example.org", "password": PASSWORD, "csrf_token": token.group(1)},
+        )
         assert answer.status_code == 303
         assert "a@example.org" in identity.users
 
@@ -94,11 +96,17 @@ class TestSignUp:
     async def test_cookies_are_secure_outside_development(
         self, identity: FakeIdentityClient, app: FastAPI
     ) -> None:
-        settings = WebSettings(environment=Environment.PRODUCTION,
-                               csrf_secret=SecretStr("a-real-secret-from-the-vault-42"))  # fmt: skip
-        prod = make_app(settings, identity=identity, course=app.state.web.course,
-                        enrollment=app.state.web.enrollment,
-                        notifications=app.state.web.notifications)  # fmt: skip
+        settings = WebSettings(
+            environment=Environment.PRODUCTION,
+            csrf_secret=SecretStr("a-real-secret-from-the-vault-42"),
+        )
+        prod = make_app(
+            settings,
+            identity=identity,
+            course=app.state.web.course,
+            enrollment=app.state.web.enrollment,
+            notifications=app.state.web.notifications,
+        )
         transport = httpx.ASGITransport(app=prod)
         async with httpx.AsyncClient(transport=transport, base_url="https://web.test") as client:
             page = await client.get("/login")
@@ -166,9 +174,12 @@ class TestSession:
         assert 'edu_session=""' in set_cookies(answer)[ACCESS_COOKIE]
 
     async def test_log_out_revokes_the_refresh_token_and_clears_the_cookies(
-        self, site: httpx.AsyncClient, submit: Call, sign_in: Call,
+        self,
+        site: httpx.AsyncClient,
+        submit: Call,
+        sign_in: Call,
         identity: FakeIdentityClient,
-    ) -> None:  # fmt: skip
+    ) -> None:
         await sign_in()
         refresh_token = site.cookies[REFRESH_COOKIE]
         answer = await submit("/logout", {})

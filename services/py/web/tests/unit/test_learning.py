@@ -24,13 +24,19 @@ async def enrolled(
 
 class TestLessonPage:
     async def test_renders_markdown_without_raw_html_and_links_to_the_next_lesson(
-        self, site: httpx.AsyncClient, submit: Call, sign_in: Call, publish_course: Call,
+        self,
+        site: httpx.AsyncClient,
+        submit: Call,
+        sign_in: Call,
+        publish_course: Call,
         enrollment: FakeEnrollmentClient,
-    ) -> None:  # fmt: skip
+    ) -> None:
         made = await enrolled(submit, sign_in, publish_course)
         first, second = made.lessons
         stored = enrollment.courses.courses[made.id]
-        evil = first.model_copy(update={"body_markdown": "<script>alert(1)</script> [x](javascript:alert(1))"})  # fmt: skip
+        evil = first.model_copy(
+            update={"body_markdown": "<script>alert(1)</script> [x](javascript:alert(1))"}
+        )
         stored.course = stored.course.model_copy(update={"lessons": (evil, second)})
 
         page = await site.get(f"/courses/{made.id}/lessons/{first.id}")
@@ -45,9 +51,12 @@ class TestLessonPage:
 
 class TestMarkComplete:
     async def test_records_the_lesson_and_opens_the_next_one(
-        self, submit: Call, sign_in: Call, publish_course: Call,
+        self,
+        submit: Call,
+        sign_in: Call,
+        publish_course: Call,
         enrollment: FakeEnrollmentClient,
-    ) -> None:  # fmt: skip
+    ) -> None:
         made = await enrolled(submit, sign_in, publish_course)
         first, second = made.lessons
         answer = await submit(f"/courses/{made.id}/lessons/{first.id}/complete", {})
@@ -55,8 +64,12 @@ class TestMarkComplete:
         assert [lesson for _, lesson in enrollment.completions] == [first.id]
 
     async def test_the_last_lesson_completes_the_course_with_a_certificate(
-        self, site: httpx.AsyncClient, submit: Call, sign_in: Call, publish_course: Call,
-    ) -> None:  # fmt: skip
+        self,
+        site: httpx.AsyncClient,
+        submit: Call,
+        sign_in: Call,
+        publish_course: Call,
+    ) -> None:
         made = await enrolled(submit, sign_in, publish_course)
         for lesson in made.lessons:
             answer = await submit(f"/courses/{made.id}/lessons/{lesson.id}/complete", {})
@@ -67,9 +80,12 @@ class TestMarkComplete:
         assert "View your certificate" in course_page.text
 
     async def test_a_visitor_not_enrolled_is_sent_to_the_course_page(
-        self, submit: Call, sign_in: Call, publish_course: Call,
+        self,
+        submit: Call,
+        sign_in: Call,
+        publish_course: Call,
         enrollment: FakeEnrollmentClient,
-    ) -> None:  # fmt: skip
+    ) -> None:
         made = await publish_course()
         await sign_in()
         answer = await submit(f"/courses/{made.id}/lessons/{made.lessons[0].id}/complete", {})
@@ -89,9 +105,12 @@ class TestMyLearning:
         assert "25 % · 1 of 4 lessons" in page.text
 
     async def test_the_header_shows_the_unread_count_and_hides_it_in_an_outage(
-        self, site: httpx.AsyncClient, sign_in: Call, notifications: FakeNotificationsClient,
+        self,
+        site: httpx.AsyncClient,
+        sign_in: Call,
+        notifications: FakeNotificationsClient,
         identity: Any,
-    ) -> None:  # fmt: skip
+    ) -> None:
         email = await sign_in()
         user, _ = identity.users[email]
         notifications.unread[user.id] = 2
@@ -103,25 +122,34 @@ class TestMyLearning:
 
 
 class TestCertificates:
-    async def completed(self, submit: Call, sign_in: Call, publish_course: Call,
-                        enrollment: FakeEnrollmentClient) -> str:  # fmt: skip
+    async def completed(
+        self, submit: Call, sign_in: Call, publish_course: Call, enrollment: FakeEnrollmentClient
+    ) -> str:
         made = await enrolled(submit, sign_in, publish_course, lessons=1)
         await submit(f"/courses/{made.id}/lessons/{made.lessons[0].id}/complete", {})
         return next(iter(enrollment.certificates))
 
     async def test_the_owner_sees_it_with_its_public_verification_link(
-        self, site: httpx.AsyncClient, submit: Call, sign_in: Call, publish_course: Call,
+        self,
+        site: httpx.AsyncClient,
+        submit: Call,
+        sign_in: Call,
+        publish_course: Call,
         enrollment: FakeEnrollmentClient,
-    ) -> None:  # fmt: skip
+    ) -> None:
         code = await self.completed(submit, sign_in, publish_course, enrollment)
         page = await site.get(f"/certificates/{code}")
         assert page.status_code == 200
         assert f'<a href="http://web.test/verify/{code}">' in page.text
 
     async def test_anyone_can_verify_it_and_an_unknown_code_is_a_404(
-        self, site: httpx.AsyncClient, submit: Call, sign_in: Call, publish_course: Call,
+        self,
+        site: httpx.AsyncClient,
+        submit: Call,
+        sign_in: Call,
+        publish_course: Call,
         enrollment: FakeEnrollmentClient,
-    ) -> None:  # fmt: skip
+    ) -> None:
         code = await self.completed(submit, sign_in, publish_course, enrollment)
         site.cookies.clear()
         assert (await site.get(f"/certificates/{code}")).headers["location"] == f"/verify/{code}"

@@ -20,15 +20,22 @@ from edu.web.session import SharedRefresh
 
 
 def transport_answering(handler: Any) -> ServiceTransport:
-    return ServiceTransport("course", "http://course.test", timeout=1.0,
-                            transport=httpx.MockTransport(handler))  # fmt: skip
+    return ServiceTransport(
+        "course", "http://course.test", timeout=1.0, transport=httpx.MockTransport(handler)
+    )
 
 
 class TestAnswers:
     async def test_problem_json_field_errors_are_keyed_by_the_field_name(self) -> None:
-        problem = {"title": "Invalid", "detail": "See errors.", "status": 422, "errors": [
-            {"field": "body.title", "message": "The title must not be empty."},
-            {"field": "tags", "message": "At most 10 tags."}]}  # fmt: skip
+        problem = {
+            "title": "Invalid",
+            "detail": "See errors.",
+            "status": 422,
+            "errors": [
+                {"field": "body.title", "message": "The title must not be empty."},
+                {"field": "tags", "message": "At most 10 tags."},
+            ],
+        }
         http = transport_answering(lambda request: httpx.Response(422, json=problem))
         with pytest.raises(ProblemError) as raised:
             await http.call("POST", "/courses")
@@ -78,15 +85,21 @@ class TestAccessTokens:
         identity = FakeIdentityClient()
         user = await identity.sign_up("ada@example.org", "violet-kettle-orbit-9", teacher=False)
         token = identity.tokens_for("ada@example.org").access_token
-        principal = await AccessTokens(identity, issuer="eduplatform-identity",
-                                       audience="eduplatform").principal(token)  # fmt: skip
+        principal = await AccessTokens(
+            identity, issuer="eduplatform-identity", audience="eduplatform"
+        ).principal(token)
         assert principal is not None
         assert principal.user_id == user.id
 
     async def test_an_unknown_key_refetches_the_keys_at_most_once_per_cooldown(self) -> None:
         identity, now = CountingIdentity(), [0.0]
-        tokens = AccessTokens(identity, issuer="eduplatform-identity", audience="eduplatform",
-                              refetch_cooldown=30.0, monotonic=lambda: now[0])  # fmt: skip
+        tokens = AccessTokens(
+            identity,
+            issuer="eduplatform-identity",
+            audience="eduplatform",
+            refetch_cooldown=30.0,
+            monotonic=lambda: now[0],
+        )
         stranger = TokenMinter().mint()  # signed by a key identity never published
         assert await tokens.principal(stranger) is None
         assert await tokens.principal(stranger) is None
@@ -130,5 +143,9 @@ class CountingIdentity(FakeIdentityClient):
         self.answer()
         self.refresh_calls += 1
         await asyncio.sleep(0)  # let the second request arrive while the first waits
-        return Tokens(access_token=f"a{self.refresh_calls + 1}", refresh_token="r2",
-                      expires_in=900, refresh_expires_in=3600)  # fmt: skip
+        return Tokens(
+            access_token=f"a{self.refresh_calls + 1}",
+            refresh_token="r2",
+            expires_in=900,
+            refresh_expires_in=3600,
+        )

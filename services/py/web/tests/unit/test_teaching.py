@@ -14,7 +14,10 @@ Call = Callable[..., Awaitable[Any]]
 
 
 async def new_course(submit: Call, title: str = "Intro to Rust") -> str:
-    answer = await submit("/teach/courses", {"title": title, "summary": "Ownership.", "level": "beginner", "tags": "Rust, systems"})  # fmt: skip
+    answer = await submit(
+        "/teach/courses",
+        {"title": title, "summary": "Ownership.", "level": "beginner", "tags": "Rust, systems"},
+    )
     assert answer.status_code == 303, answer.text
     location: str = answer.headers["location"]
     return location
@@ -65,7 +68,9 @@ class TestAuthoring:
         await sign_in(teacher=True)
         editor = await new_course(submit)
         for title in ("Borrowing", "Ownership"):
-            answer = await submit(f"{editor}/lessons", {"lesson_title": title, "minutes": "15", "body": "Text"})  # fmt: skip
+            answer = await submit(
+                f"{editor}/lessons", {"lesson_title": title, "minutes": "15", "body": "Text"}
+            )
             assert answer.status_code == 303
         (stored,) = course.courses.values()
         second = stored.course.lessons[1].id

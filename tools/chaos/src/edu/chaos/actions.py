@@ -34,8 +34,9 @@ from edu.infra.probes import port_in_use, wait_until
 
 def _environment(target: Target) -> DevEnvironment:
     """The ``edu env`` code that started the stack's servers, rebuilt from the stack file."""
-    launcher = ProcessLauncher(target.folder, nats_monitor_port=None,
-                               mail_page_port=target.ports.get("mail-page"))  # fmt: skip
+    launcher = ProcessLauncher(
+        target.folder, nats_monitor_port=None, mail_page_port=target.ports.get("mail-page")
+    )
     return DevEnvironment(target.folder, launcher, embedded_only, ports=target.ports)
 
 
@@ -51,9 +52,18 @@ def kill_process(name: str, sig: str = "SIGKILL") -> dict[str, Any]:
     gone = wait_until(lambda: not process_alive(pid), 10.0)
     closed = wait_until(lambda: not port_in_use(port), 10.0)
     if not (gone and closed):
-        raise InterruptExecution(f"{sig} to {name} did not take: process gone {gone}, port {port} closed {closed}")  # fmt: skip
-    return mark("fault-start", at=begun, fault=f"{name}-down", action="kill", signal=sig, pid=pid,
-                proof={"process_gone": gone, "port_closed": port})  # fmt: skip
+        raise InterruptExecution(
+            f"{sig} to {name} did not take: process gone {gone}, port {port} closed {closed}"
+        )
+    return mark(
+        "fault-start",
+        at=begun,
+        fault=f"{name}-down",
+        action="kill",
+        signal=sig,
+        pid=pid,
+        proof={"process_gone": gone, "port_closed": port},
+    )
 
 
 def start_process(name: str, timeout_s: float = 30.0) -> dict[str, Any]:
@@ -67,9 +77,16 @@ def start_process(name: str, timeout_s: float = 30.0) -> dict[str, Any]:
     target.set_pid(name, child.pid)
     serving = wait_until(lambda: port_in_use(port) or child.poll() is not None, timeout_s)
     if not serving or child.poll() is not None:
-        raise InterruptExecution(f"{name} did not come back within {timeout_s:g} s (exit {child.poll()}); see {spec.log_path}")  # fmt: skip
-    return mark("fault-end", fault=f"{name}-down", action="start", pid=child.pid,
-                seconds_to_serve=round(time.monotonic() - started, 2))  # fmt: skip
+        raise InterruptExecution(
+            f"{name} did not come back within {timeout_s:g} s (exit {child.poll()}); see {spec.log_path}"
+        )
+    return mark(
+        "fault-end",
+        fault=f"{name}-down",
+        action="start",
+        pid=child.pid,
+        seconds_to_serve=round(time.monotonic() - started, 2),
+    )
 
 
 def stop_server(component: str) -> dict[str, Any]:
@@ -82,8 +99,16 @@ def stop_server(component: str) -> dict[str, Any]:
     stopped = [o for o in outcomes if o.component == component and o.action == "stopped"]
     closed = wait_until(lambda: not port_in_use(port), 15.0)
     if not stopped or not closed:
-        raise InterruptExecution(f"{component} did not stop: {outcomes}, port {port} closed {closed}")  # fmt: skip
-    return mark("fault-start", at=begun, fault=f"{component}-down", action="stop", proof={"port_closed": port})  # fmt: skip
+        raise InterruptExecution(
+            f"{component} did not stop: {outcomes}, port {port} closed {closed}"
+        )
+    return mark(
+        "fault-start",
+        at=begun,
+        fault=f"{component}-down",
+        action="stop",
+        proof={"port_closed": port},
+    )
 
 
 def start_server(component: str) -> dict[str, Any]:
@@ -93,14 +118,21 @@ def start_server(component: str) -> dict[str, Any]:
     outcomes = [o for o in _environment(target).up() if o.component == component]
     if not outcomes or outcomes[0].action != "started" or not outcomes[0].answers:
         raise InterruptExecution(f"{component} did not start again: {outcomes}")
-    return mark("fault-end", fault=f"{component}-down", action="start",
-                seconds_to_answer=round(time.monotonic() - started, 2))  # fmt: skip
+    return mark(
+        "fault-end",
+        fault=f"{component}-down",
+        action="start",
+        seconds_to_answer=round(time.monotonic() - started, 2),
+    )
 
 
 def add_latency(
-    proxy: str, latency_ms: float, loss: float = 0.0, jitter_ms: float = 0.0,
+    proxy: str,
+    latency_ms: float,
+    loss: float = 0.0,
+    jitter_ms: float = 0.0,
     min_round_trip_ms: float | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Delay (and stall, for ``loss``) every chunk through a fault proxy, both ways: a round
     trip gains 2x ``latency_ms``. Proves it by timing a query through the proxy."""
     target = Target.load()
@@ -113,10 +145,21 @@ def add_latency(
     expected = min_round_trip_ms if min_round_trip_ms is not None else 2 * latency_ms * 0.9
     if measured < expected:
         control.clear()
-        raise InterruptExecution(f"latency not present through {proxy}: a round trip took {measured:.0f} ms (expected >= {expected:.0f})")  # fmt: skip
-    return mark("fault-start", at=begun, fault=f"{proxy}-latency", action="latency", latency_ms=latency_ms,
-                loss=loss, proof={"round_trip_ms_before": round(baseline, 1),
-                                  "round_trip_ms_with_fault": round(measured, 1)})  # fmt: skip
+        raise InterruptExecution(
+            f"latency not present through {proxy}: a round trip took {measured:.0f} ms (expected >= {expected:.0f})"
+        )
+    return mark(
+        "fault-start",
+        at=begun,
+        fault=f"{proxy}-latency",
+        action="latency",
+        latency_ms=latency_ms,
+        loss=loss,
+        proof={
+            "round_trip_ms_before": round(baseline, 1),
+            "round_trip_ms_with_fault": round(measured, 1),
+        },
+    )
 
 
 def remove_latency(proxy: str) -> dict[str, Any]:
@@ -128,25 +171,46 @@ def remove_latency(proxy: str) -> dict[str, Any]:
     measured = asyncio.run(measure_round_trip_ms(described["database_url"]))
     if measured > 100:
         raise InterruptExecution(f"latency still present through {proxy}: {measured:.0f} ms")
-    return mark("fault-end", at=ended, fault=f"{proxy}-latency", action="clear",
-                proof={"round_trip_ms": round(measured, 1)})  # fmt: skip
+    return mark(
+        "fault-end",
+        at=ended,
+        fault=f"{proxy}-latency",
+        action="clear",
+        proof={"round_trip_ms": round(measured, 1)},
+    )
 
 
-def start_load(users: int = 4, pace_s: float = 0.1, ready_timeout_s: float = 60.0) -> dict[str, Any]:  # fmt: skip
+def start_load(
+    users: int = 4, pace_s: float = 0.1, ready_timeout_s: float = 60.0
+) -> dict[str, Any]:
     """Background load (edu.chaos.load) until ``stop_load``; waits until it made its courses."""
     out = run_dir() / "load"
     out.mkdir(parents=True, exist_ok=True)
     log = (out / "load.log").open("ab")
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "edu.chaos.load", "--out", str(out), "--users", str(users),
-             "--pace", str(pace_s)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "edu.chaos.load",
+                "--out",
+                str(out),
+                "--users",
+                str(users),
+                "--pace",
+                str(pace_s),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     finally:
         log.close()
     (out / "pid").write_text(str(child.pid))
-    ready = wait_until(lambda: (out / "ready").is_file() or child.poll() is not None, ready_timeout_s)  # fmt: skip
+    ready = wait_until(
+        lambda: (out / "ready").is_file() or child.poll() is not None, ready_timeout_s
+    )
     if not ready or child.poll() is not None:
         child.kill()
         raise InterruptExecution(f"the background load did not start; see {out / 'load.log'}")
@@ -169,7 +233,11 @@ def stop_load(timeout_s: float = 20.0) -> dict[str, Any]:
     except psutil.TimeoutExpired:
         os.killpg(pid, signal.SIGKILL)
     pid_file.unlink()
-    lines = (out / "requests.jsonl").read_text().count("\n") if (out / "requests.jsonl").is_file() else 0  # fmt: skip
+    lines = (
+        (out / "requests.jsonl").read_text().count("\n")
+        if (out / "requests.jsonl").is_file()
+        else 0
+    )
     return mark("load-stopped", requests=lines, out=str(out))
 
 
@@ -185,7 +253,9 @@ def require_backlog(minimum: int = 1) -> dict[str, Any]:
     load kept producing them, and the outboxes kept them)."""
     found = outbox_backlog()
     if found["unpublished"] < minimum:
-        raise InterruptExecution(f"only {found['unpublished']} event(s) wait in the outboxes (expected >= {minimum}): was the broker really down, did the load run?")  # fmt: skip
+        raise InterruptExecution(
+            f"only {found['unpublished']} event(s) wait in the outboxes (expected >= {minimum}): was the broker really down, did the load run?"
+        )
     return mark("outbox-backlog", **found)
 
 

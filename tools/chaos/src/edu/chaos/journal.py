@@ -14,10 +14,14 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
     """Status, deviation, each method step's outcome and proof, and the after-hypothesis's
     figures (ledger counts and load verdict) of one experiment run."""
     steps = [
-        {"name": run["activity"]["name"], "status": run["status"],
-         "output": run.get("output"), "error": run.get("exception")}
+        {
+            "name": run["activity"]["name"],
+            "status": run["status"],
+            "output": run.get("output"),
+            "error": run.get("exception"),
+        }
         for run in journal.get("run") or []
-    ]  # fmt: skip
+    ]
     states = journal.get("steady_states") or {}
     after = states.get("after") or {}
     figures = _outputs(after.get("probes") or [])
@@ -34,8 +38,12 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         "steady_state_after": after.get("steady_state_met"),
         "failed_steps": failed_steps,
         "rollbacks": rollbacks,
-        "faults": [s["output"] for s in steps if isinstance(s["output"], Mapping)
-                   and s["output"].get("event") in ("fault-start", "fault-end", "outbox-backlog")],
+        "faults": [
+            s["output"]
+            for s in steps
+            if isinstance(s["output"], Mapping)
+            and s["output"].get("event") in ("fault-start", "fault-end", "outbox-backlog")
+        ],
         "events": ledger.get("events"),
         "lost": ledger.get("lost"),
         "duplicated": ledger.get("duplicated"),
@@ -49,9 +57,9 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         "enrolments_missing": verdict.get("enrolments_missing"),
         "p95_ms": verdict.get("p95_ms"),
         "recovered_in_s": verdict.get("recovered_in_s"),
-        "violations": verdict.get("violations", []) + (
-            [] if ledger.get("ok", True) else [f"ledger: {ledger}"]),
-    }  # fmt: skip
+        "violations": verdict.get("violations", [])
+        + ([] if ledger.get("ok", True) else [f"ledger: {ledger}"]),
+    }
 
 
 def passed(summary: Mapping[str, Any]) -> bool:
@@ -69,15 +77,17 @@ def passed(summary: Mapping[str, Any]) -> bool:
 
 def table(summaries: Mapping[str, Mapping[str, Any]]) -> str:
     """One line per experiment: the figures the closing notes quote."""
-    head = f"{'experiment':34} {'result':9} {'time':>6} {'events':>6} {'lost':>4} {'dup':>4} {'reqs':>5} {'failed':>6} {'500s':>4}  p95 before/during/after ms"  # fmt: skip
+    head = f"{'experiment':34} {'result':9} {'time':>6} {'events':>6} {'lost':>4} {'dup':>4} {'reqs':>5} {'failed':>6} {'500s':>4}  p95 before/during/after ms"
     lines = [head]
     for name, s in sorted(summaries.items()):
         p95 = s.get("p95_ms") or {}
-        phases = "/".join("-" if p95.get(k) is None else f"{p95[k]:.0f}" for k in ("before", "during", "after"))  # fmt: skip
+        phases = "/".join(
+            "-" if p95.get(k) is None else f"{p95[k]:.0f}" for k in ("before", "during", "after")
+        )
         lines.append(
             f"{name:34} {'passed' if passed(s) else 'FAILED':9} {s['duration_s']:>5.0f}s "
             f"{s['events'] if s['events'] is not None else '-':>6} {s['lost'] if s['lost'] is not None else '-':>4} "
             f"{s['duplicated'] if s['duplicated'] is not None else '-':>4} {s['requests'] or 0:>5} "
             f"{s['failed_requests'] or 0:>6} {s['status_500'] or 0:>4}  {phases}"
-        )  # fmt: skip
+        )
     return "\n".join(lines)

@@ -44,19 +44,23 @@ async def _fetch(url: str, *queries: tuple[Any, ...]) -> list[list[asyncpg.Recor
         await conn.close()
 
 
-async def count(databases: Mapping[str, str], subscribed: Sequence[str] = SUBSCRIBED) -> dict[str, Any]:  # fmt: skip
+async def count(
+    databases: Mapping[str, str], subscribed: Sequence[str] = SUBSCRIBED
+) -> dict[str, Any]:
     emitted: set[str] = set()
     unpublished = 0
     by_type: dict[str, int] = {}
     for producer in PRODUCERS:
-        rows = await _rows(databases[producer],
-                           "SELECT id::text AS id, type, published_at IS NULL AS pending FROM outbox")  # fmt: skip
+        rows = await _rows(
+            databases[producer],
+            "SELECT id::text AS id, type, published_at IS NULL AS pending FROM outbox",
+        )
         for row in rows:
             unpublished += int(row["pending"])
             if row["type"] in subscribed:
                 emitted.add(row["id"])
                 by_type[row["type"]] = by_type.get(row["type"], 0) + 1
-    extra = "SELECT count(*) - 1 AS extra FROM {} GROUP BY source_event_id, user_id, kind HAVING count(*) > 1"  # fmt: skip
+    extra = "SELECT count(*) - 1 AS extra FROM {} GROUP BY source_event_id, user_id, kind HAVING count(*) > 1"
     processed_rows, *duplicates = await _fetch(
         databases["notifications"],
         ("SELECT event_id::text AS id FROM processed_events",),
@@ -94,6 +98,10 @@ async def missing_enrolments(database: str, ids: Sequence[str]) -> list[str]:
     """Enrolments the load was told exist (200/201) that enrollment's database does not hold."""
     if not ids:
         return []
-    rows = await _rows(database, "SELECT id::text AS id FROM enrollments WHERE id::text = ANY($1::text[])", list(ids))  # fmt: skip
+    rows = await _rows(
+        database,
+        "SELECT id::text AS id FROM enrollments WHERE id::text = ANY($1::text[])",
+        list(ids),
+    )
     found = {r["id"] for r in rows}
     return [i for i in ids if i not in found]

@@ -116,13 +116,28 @@ async def _make_courses(platform: Platform, count: int, lessons: int) -> list[di
     course_url = platform.urls["course"]
     courses = []
     for n in range(count):
-        body = {"title": f"Chaos course {n} {uuid.uuid4().hex[:6]}", "summary": "Load.", "tags": ["chaos"]}  # fmt: skip
-        made = (await platform.call("setup", "POST", f"{course_url}/courses", json_body=body, token=token)).json()  # fmt: skip
+        body = {
+            "title": f"Chaos course {n} {uuid.uuid4().hex[:6]}",
+            "summary": "Load.",
+            "tags": ["chaos"],
+        }
+        made = (
+            await platform.call(
+                "setup", "POST", f"{course_url}/courses", json_body=body, token=token
+            )
+        ).json()
         for k in range(lessons):
             lesson = {"title": f"Lesson {k}", "estimated_minutes": 5, "body_markdown": "Read."}
-            await platform.call("setup", "POST", f"{course_url}/courses/{made['id']}/lessons",
-                                json_body=lesson, token=token)  # fmt: skip
-        published = await platform.call("setup", "POST", f"{course_url}/courses/{made['id']}/publish", token=token)  # fmt: skip
+            await platform.call(
+                "setup",
+                "POST",
+                f"{course_url}/courses/{made['id']}/lessons",
+                json_body=lesson,
+                token=token,
+            )
+        published = await platform.call(
+            "setup", "POST", f"{course_url}/courses/{made['id']}/publish", token=token
+        )
         courses.append(published.json())
     return courses
 
@@ -131,17 +146,27 @@ async def journey(platform: Platform, course: dict[str, Any], pace: float) -> No
     token = await platform.account("student")
     await asyncio.sleep(pace)
     enrollment = platform.urls["enrollment"]
-    made = await platform.call("enrol", "POST", f"{enrollment}/enrollments",
-                               json_body={"course_id": course["id"]}, token=token)  # fmt: skip
+    made = await platform.call(
+        "enrol",
+        "POST",
+        f"{enrollment}/enrollments",
+        json_body={"course_id": course["id"]},
+        token=token,
+    )
     enrolment_id = made.json()["id"]
     for lesson in course["lessons"]:
         await asyncio.sleep(pace)
-        await platform.call("complete", "PUT",
-                            f"{enrollment}/enrollments/{enrolment_id}/completed-lessons/{lesson['id']}",
-                            token=token)  # fmt: skip
+        await platform.call(
+            "complete",
+            "PUT",
+            f"{enrollment}/enrollments/{enrolment_id}/completed-lessons/{lesson['id']}",
+            token=token,
+        )
 
 
-async def user(platform: Platform, courses: list[dict[str, Any]], pace: float, stop: asyncio.Event) -> None:  # fmt: skip
+async def user(
+    platform: Platform, courses: list[dict[str, Any]], pace: float, stop: asyncio.Event
+) -> None:
     while not stop.is_set():
         with contextlib.suppress(StepFailed):  # that journey ends; the user starts another
             await journey(platform, random.choice(courses), pace)  # noqa: S311 - load, not secrets

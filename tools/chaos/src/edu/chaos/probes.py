@@ -99,16 +99,26 @@ def load_verdict(
         return {"ok": True, "phase": "before the method: no load finished in this run yet"}
     path = run_dir() / "load" / "requests.jsonl"
     records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    report = judge(records, fault_windows(events), grace_s=grace_s,
-                   keep_succeeding=keep_succeeding or (), settle_s=settle_s,
-                   errors_allowed_in_window=errors_allowed_in_window,
-                   max_p95_ratio=max_p95_ratio, p95_ops=p95_ops)  # fmt: skip
+    report = judge(
+        records,
+        fault_windows(events),
+        grace_s=grace_s,
+        keep_succeeding=keep_succeeding or (),
+        settle_s=settle_s,
+        errors_allowed_in_window=errors_allowed_in_window,
+        max_p95_ratio=max_p95_ratio,
+        p95_ops=p95_ops,
+    )
     enrolled = [str(r["ref"]) for r in records if r["op"] == "enrol" and r["ok"]]
-    missing = asyncio.run(ledgers.missing_enrolments(Target.load().database_url("enrollment"), enrolled))  # fmt: skip
+    missing = asyncio.run(
+        ledgers.missing_enrolments(Target.load().database_url("enrollment"), enrolled)
+    )
     report["enrolments_missing"] = len(missing)
     if missing:
         report["ok"] = False
-        report["violations"].append(f"{len(missing)} enrolment(s) answered 2xx are not in the database: {missing[:3]}")  # fmt: skip
+        report["violations"].append(
+            f"{len(missing)} enrolment(s) answered 2xx are not in the database: {missing[:3]}"
+        )
     report["phase"] = "after the method"
     (run_dir() / "verdict.json").write_text(json.dumps(report, indent=2))
     return report

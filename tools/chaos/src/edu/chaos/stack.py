@@ -41,13 +41,22 @@ def chaos_stack(
     proxy = _start_proxy(listen, postgres, control, folder / "logs" / "proxy.log")
     try:
         database = {s.name: s.database for s in declared_services(root, members)}
-        through_proxy = with_database(f"postgresql+asyncpg://postgres@127.0.0.1:{listen}/postgres", str(database[PROXIED]))  # fmt: skip
+        through_proxy = with_database(
+            f"postgresql+asyncpg://postgres@127.0.0.1:{listen}/postgres", str(database[PROXIED])
+        )
         stack = start_isolated_stack(
-            root, members, folder, only=SERVICES, ports={"postgres": postgres}, say=say,
+            root,
+            members,
+            folder,
+            only=SERVICES,
+            ports={"postgres": postgres},
+            say=say,
             own_env={PROXIED: {"EDU_DATABASE_URL": through_proxy}},
-        )  # fmt: skip
+        )
         with stack:
-            target = _describe(stack, folder / "stack.json", database, through_proxy, listen, control)  # fmt: skip
+            target = _describe(
+                stack, folder / "stack.json", database, through_proxy, listen, control
+            )
             try:
                 yield target
             finally:
@@ -60,23 +69,43 @@ def chaos_stack(
         proxy.kill()
 
 
-def _start_proxy(listen: int, upstream: int, control: int, log_path: Path) -> subprocess.Popen[bytes]:  # fmt: skip
+def _start_proxy(
+    listen: int, upstream: int, control: int, log_path: Path
+) -> subprocess.Popen[bytes]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         child = subprocess.Popen(
-            [sys.executable, "-m", "edu.chaos.proxy", "--listen", f"127.0.0.1:{listen}",
-             "--upstream", f"127.0.0.1:{upstream}", "--control", f"127.0.0.1:{control}"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    if not wait_until(lambda: port_in_use(control) or child.poll() is not None, 15.0) or child.poll() is not None:  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "edu.chaos.proxy",
+                "--listen",
+                f"127.0.0.1:{listen}",
+                "--upstream",
+                f"127.0.0.1:{upstream}",
+                "--control",
+                f"127.0.0.1:{control}",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    if (
+        not wait_until(lambda: port_in_use(control) or child.poll() is not None, 15.0)
+        or child.poll() is not None
+    ):
         raise RuntimeError(f"the fault proxy did not start; see {log_path}")
     return child
 
 
 def _describe(
-    stack: IsolatedStack, path: Path, database: dict[str, str | None], through_proxy: str,
-    listen: int, control: int,
-) -> Target:  # fmt: skip
+    stack: IsolatedStack,
+    path: Path,
+    database: dict[str, str | None],
+    through_proxy: str,
+    listen: int,
+    control: int,
+) -> Target:
     ports = dict(stack.environment.ports)
     processes = {}
     for name, child in stack.processes.processes.items():
@@ -88,12 +117,21 @@ def _describe(
         "ports": {**ports, **services},
         "infrastructure": stack.infrastructure,
         "service_urls": stack.service_urls,
-        "databases": {name: with_database(stack.infrastructure["postgres"], db)
-                      for name, db in database.items() if db is not None and name in services},
+        "databases": {
+            name: with_database(stack.infrastructure["postgres"], db)
+            for name, db in database.items()
+            if db is not None and name in services
+        },
         "processes": processes,
-        "proxies": {PROXY: {"listen": listen, "control_url": f"http://127.0.0.1:{control}",
-                            "database_url": through_proxy, "between": f"{PROXIED} and postgres"}},
-    }  # fmt: skip
+        "proxies": {
+            PROXY: {
+                "listen": listen,
+                "control_url": f"http://127.0.0.1:{control}",
+                "database_url": through_proxy,
+                "between": f"{PROXIED} and postgres",
+            }
+        },
+    }
     path.write_text(json.dumps(data, indent=2))
     return Target(path, data)
 

@@ -72,13 +72,29 @@ def run_one(experiment: Path, out: Path, env: Mapping[str, str]) -> dict[str, An
     journal = run / "journal.json"
     chaos = Path(sys.executable).parent / "chaos"
     subprocess.run(
-        [str(chaos), "--no-version-check", "--log-file", str(run / "chaostoolkit.log"), "run",
-         "--rollback-strategy", "always", "--journal-path", str(journal), str(experiment)],
-        env={**env, RUN_DIR_VARIABLE: str(run / "run")}, stdin=subprocess.DEVNULL, check=False,
-    )  # fmt: skip
+        [
+            str(chaos),
+            "--no-version-check",
+            "--log-file",
+            str(run / "chaostoolkit.log"),
+            "run",
+            "--rollback-strategy",
+            "always",
+            "--journal-path",
+            str(journal),
+            str(experiment),
+        ],
+        env={**env, RUN_DIR_VARIABLE: str(run / "run")},
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     if not journal.is_file():  # chaos itself failed (bad file, missing module): nothing ran
-        return {**summarize({}), "title": experiment.stem, "status": "no journal",
-                "failed_steps": ["chaos run"]}  # fmt: skip
+        return {
+            **summarize({}),
+            "title": experiment.stem,
+            "status": "no journal",
+            "failed_steps": ["chaos run"],
+        }
     summary = summarize(json.loads(journal.read_text()))
     (run / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
@@ -95,15 +111,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(args.experiments) - {p.stem for p in available}
     if unknown or not chosen:
         names = ", ".join(p.stem for p in available)
-        print(f"no such staging experiment: {', '.join(sorted(unknown)) or '(none)'}; known: {names}", file=sys.stderr)  # fmt: skip
+        print(
+            f"no such staging experiment: {', '.join(sorted(unknown)) or '(none)'}; known: {names}",
+            file=sys.stderr,
+        )
         return 2
     env = dict(os.environ)
     out = args.out / time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     env.setdefault("EDU_STAGING_RUN_ID", out.name.lower())  # names 04's NetworkChaos object
     missing = missing_variables(chosen, env)
     if missing:
-        print("the staging run needs these variables (chaos/k8s/README.md, Environment):\n  "
-              + "\n  ".join(missing), file=sys.stderr)  # fmt: skip
+        print(
+            "the staging run needs these variables (chaos/k8s/README.md, Environment):\n  "
+            + "\n  ".join(missing),
+            file=sys.stderr,
+        )
         return 2
     if STACK_VARIABLE not in env:
         env[STACK_VARIABLE] = str((out / "target.json").resolve())

@@ -52,28 +52,42 @@ def judge(
     violations: list[str] = []
     measured = [r for r in records if r["op"] != "setup"]
     if len(measured) < min_requests:
-        violations.append(f"only {len(measured)} requests were made (at least {min_requests} expected): the load did not run")  # fmt: skip
+        violations.append(
+            f"only {len(measured)} requests were made (at least {min_requests} expected): the load did not run"
+        )
     if not windows:
         violations.append("no fault window in the timeline: the fault was never injected")
     failed = [r for r in measured if not r["ok"]]
-    failed_inside = [r for r in failed if any(_overlaps(r, w.start, w.end + grace_s) for w in windows)]  # fmt: skip
-    failed_outside = [r for r in failed if not any(_overlaps(r, w.start, w.end + grace_s) for w in windows)]  # fmt: skip
+    failed_inside = [
+        r for r in failed if any(_overlaps(r, w.start, w.end + grace_s) for w in windows)
+    ]
+    failed_outside = [
+        r for r in failed if not any(_overlaps(r, w.start, w.end + grace_s) for w in windows)
+    ]
     if failed_outside:
         sample = "; ".join(_describe(r) for r in failed_outside[:3])
-        violations.append(f"{len(failed_outside)} request(s) failed outside the fault window (+{grace_s:g} s): {sample}")  # fmt: skip
+        violations.append(
+            f"{len(failed_outside)} request(s) failed outside the fault window (+{grace_s:g} s): {sample}"
+        )
     if failed_inside and not errors_allowed_in_window:
         sample = "; ".join(_describe(r) for r in failed_inside[:3])
-        violations.append(f"{len(failed_inside)} request(s) failed during a fault the load should not notice: {sample}")  # fmt: skip
+        violations.append(
+            f"{len(failed_inside)} request(s) failed during a fault the load should not notice: {sample}"
+        )
     five_hundreds = [r for r in measured if int(r["status"]) == 500]
     if five_hundreds:
-        violations.append(f"{len(five_hundreds)} answer(s) were 500 Internal Server Error: {_describe(five_hundreds[0])}")  # fmt: skip
+        violations.append(
+            f"{len(five_hundreds)} answer(s) were 500 Internal Server Error: {_describe(five_hundreds[0])}"
+        )
     during = [r for r in measured if any(_overlaps(r, w.start, w.end) for w in windows)]
     ok_during: dict[str, int] = {}
     for op in keep_succeeding:
         ok_during[op] = sum(1 for r in during if r["op"] == op and r["ok"])
         lost = sum(1 for r in during if r["op"] == op and not r["ok"])
         if ok_during[op] == 0 or lost:
-            violations.append(f"{op}: {ok_during[op]} succeeded and {lost} failed during the fault (it should keep succeeding)")  # fmt: skip
+            violations.append(
+                f"{op}: {ok_during[op]} succeeded and {lost} failed during the fault (it should keep succeeding)"
+            )
     recovered = _recovery(measured, windows)
     for op, seconds in recovered.items():
         if seconds is None:
@@ -108,7 +122,9 @@ def _describe(record: Mapping[str, Any]) -> str:
     return f"{record['op']} -> {record['status']} {error}".strip()
 
 
-def _recovery(records: Sequence[Mapping[str, Any]], windows: Sequence[Window]) -> dict[str, float | None]:  # fmt: skip
+def _recovery(
+    records: Sequence[Mapping[str, Any]], windows: Sequence[Window]
+) -> dict[str, float | None]:
     """For each operation that failed during a fault: seconds from the fault's end to its
     first success that started after the end (None: it never succeeded again)."""
     result: dict[str, float | None] = {}
@@ -117,7 +133,11 @@ def _recovery(records: Sequence[Mapping[str, Any]], windows: Sequence[Window]) -
         for op in sorted(hit):
             # a success that started before the end (say, before the fault took hold) is
             # no recovery: with it an op that never succeeded again read as recovered in 0 s
-            later = [float(r["t1"]) for r in records if r["op"] == op and r["ok"] and float(r["t0"]) >= window.end]  # fmt: skip
+            later = [
+                float(r["t1"])
+                for r in records
+                if r["op"] == op and r["ok"] and float(r["t0"]) >= window.end
+            ]
             seconds = max(0.0, min(later) - window.end) if later else None
             previous = result.get(op, 0.0)
             result[op] = None if seconds is None or previous is None else max(previous, seconds)
@@ -125,9 +145,11 @@ def _recovery(records: Sequence[Mapping[str, Any]], windows: Sequence[Window]) -
 
 
 def _phase_durations(
-    records: Sequence[Mapping[str, Any]], windows: Sequence[Window], settle_s: float,
+    records: Sequence[Mapping[str, Any]],
+    windows: Sequence[Window],
+    settle_s: float,
     ops: set[str] | None,
-) -> dict[str, list[float]]:  # fmt: skip
+) -> dict[str, list[float]]:
     """The successful requests' durations (ms) before, during and after the faults."""
     chosen = [r for r in records if r["ok"] and (ops is None or r["op"] in ops)]
     if not windows:

@@ -122,7 +122,11 @@ def check_member(
             problems.append(DepProblem(member.name, "undeclared", module, where))
     for name in sorted(declared - used - {normalize(n) for n in member.unused_ok}):
         problems.append(
-            DepProblem(member.name, "unused", name,
-                       "list it under [tool.edu] unused-dependencies-ok if it is needed at run time")
-        )  # fmt: skip
+            DepProblem(
+                member.name,
+                "unused",
+                name,
+                "list it under [tool.edu] unused-dependencies-ok if it is needed at run time",
+            )
+        )
     return problems

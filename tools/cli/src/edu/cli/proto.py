@@ -39,9 +39,13 @@ def _buf() -> str:
 
 def _run_buf(args: list[str], cwd: Path) -> tuple[bool, str]:
     done = subprocess.run(
-        [_buf(), *args], cwd=cwd, capture_output=True, text=True, check=False,
+        [_buf(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
         stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     return done.returncode == 0, (done.stdout + done.stderr).strip()
 
 
@@ -61,18 +65,20 @@ def breaking(root: Path, base_ref: str | None = None) -> GateOutcome:
         against = base.extract(PROTO_ROOT.as_posix(), Path(scratch))
         if against is None or not (against / "buf.yaml").is_file():
             return GateOutcome(
-                name, True,
+                name,
+                True,
                 f"{base.label} has no {PROTO_ROOT}/ module yet: nothing to compare with, so "
                 "nothing can break; the check starts once main has it",
-            )  # fmt: skip
+            )
         ok, output = _run_buf(["breaking", str(PROTO_ROOT), "--against", str(against)], root)
     if ok:
         return GateOutcome(name, True, "no breaking changes")
     return GateOutcome(
-        name, False,
+        name,
+        False,
         f"{output}\n\nThese changes break existing producers or consumers of the contract. "
         "Add a new field / message / package version (e.g. v2) instead of changing one.",
-    )  # fmt: skip
+    )
 
 
 def freshness(root: Path) -> GateOutcome:

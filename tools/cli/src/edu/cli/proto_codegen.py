@@ -36,11 +36,15 @@ def proto_files(proto_root: Path) -> list[str]:
 def _protoc(proto_root: Path, files: list[str], out: Path, outputs: list[str]) -> None:
     bin_dir = Path(sys.executable).parent
     argv = [
-        sys.executable, "-m", "grpc_tools.protoc", f"-I{proto_root}",
+        sys.executable,
+        "-m",
+        "grpc_tools.protoc",
+        f"-I{proto_root}",
         f"--plugin=protoc-gen-mypy={bin_dir / 'protoc-gen-mypy'}",
         f"--plugin=protoc-gen-mypy_grpc={bin_dir / 'protoc-gen-mypy_grpc'}",
-        *(f"--{kind}_out={out}" for kind in outputs), *files,
-    ]  # fmt: skip
+        *(f"--{kind}_out={out}" for kind in outputs),
+        *files,
+    ]
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:

@@ -92,9 +92,18 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
     if not isinstance(raw, dict):
         raise RegistryError(f"{where}: must be a table")
     unknown = set(raw) - {
-        "description", "kind", "paths", "args", "budget_seconds", "goal_seconds", "triggers", "needs",
-        "full_run", "drives", "plugins",
-    }  # fmt: skip
+        "description",
+        "kind",
+        "paths",
+        "args",
+        "budget_seconds",
+        "goal_seconds",
+        "triggers",
+        "needs",
+        "full_run",
+        "drives",
+        "plugins",
+    }
     if unknown:
         raise RegistryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     kind = raw.get("kind", "pytest")

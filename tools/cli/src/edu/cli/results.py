@@ -38,9 +38,11 @@ class CaseCounts:
     def of(cls, cases: list[CaseResult]) -> CaseCounts:
         outcomes = [c.outcome for c in cases]
         return cls(
-            len(outcomes), outcomes.count("failed"), outcomes.count("error"),
+            len(outcomes),
+            outcomes.count("failed"),
+            outcomes.count("error"),
             outcomes.count("skipped"),
-        )  # fmt: skip
+        )
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,14 @@ def write_command_junit(
     """JUnit for a gate that is one command: one test case, failed when the command failed."""
     failed = exit_code != 0
     suite = ET.Element(
-        "testsuite", name=layer, tests="1", failures=str(int(failed)), errors="0", skipped="0",
+        "testsuite",
+        name=layer,
+        tests="1",
+        failures=str(int(failed)),
+        errors="0",
+        skipped="0",
         time=f"{seconds:.3f}",
-    )  # fmt: skip
+    )
     name = " ".join(command)
     case = ET.SubElement(
         suite, "testcase", classname=f"layer.{layer}", name=name, time=f"{seconds:.3f}"

@@ -40,10 +40,17 @@ class LayerRunner:
             paths, extra = narrow_to_paths(self.root, layer.expand_paths(self.root), extra)
             plugins = [arg for name in layer.plugins for arg in ("-p", name)]
             return [
-                sys.executable, "-m", "pytest", *paths,
-                f"--junitxml={junit_path}", "-o", f"junit_suite_name={layer.name}",
-                *plugins, *layer.args, *extra,
-            ]  # fmt: skip
+                sys.executable,
+                "-m",
+                "pytest",
+                *paths,
+                f"--junitxml={junit_path}",
+                "-o",
+                f"junit_suite_name={layer.name}",
+                *plugins,
+                *layer.args,
+                *extra,
+            ]
         return [*layer.args, *extra]
 
     def environment_for(self, layer: Layer, layer_dir: Path) -> dict[str, str]:
@@ -64,15 +71,21 @@ class LayerRunner:
         argv = self.command_for(layer, junit_path, extra)
         started_at = self.clock.now().isoformat(timespec="seconds")
         layer_result = partial(
-            LayerResult, layer=layer.name, budget_seconds=layer.budget_seconds,
-            goal_seconds=layer.goal_seconds, started_at=started_at, command=argv,
-        )  # fmt: skip
+            LayerResult,
+            layer=layer.name,
+            budget_seconds=layer.budget_seconds,
+            goal_seconds=layer.goal_seconds,
+            started_at=started_at,
+            command=argv,
+        )
 
         if layer.kind == "pytest" and not layer.expand_paths(self.root):
             result = layer_result(
-                status=LayerStatus.NO_TESTS, exit_code=PYTEST_NO_TESTS, duration_seconds=0.0,
+                status=LayerStatus.NO_TESTS,
+                exit_code=PYTEST_NO_TESTS,
+                duration_seconds=0.0,
                 message="none of the layer's test folders exist",
-            )  # fmt: skip
+            )
             write_summary(self.results_dir, result)
             return result
 
@@ -93,11 +106,16 @@ class LayerRunner:
         else:
             cases = read_junit_cases(junit_path)
         result = layer_result(
-            status=status, message=message, exit_code=exit_code, duration_seconds=duration,
-            cpu_seconds=cpu, load_start=load_start, load_end=load_end,
+            status=status,
+            message=message,
+            exit_code=exit_code,
+            duration_seconds=duration,
+            cpu_seconds=cpu,
+            load_start=load_start,
+            load_end=load_end,
             counts=CaseCounts.of(cases),
             failed_tests=tuple(c.test_id for c in cases if c.outcome in ("failed", "error")),
-        )  # fmt: skip
+        )
         write_summary(self.results_dir, result)
         return result
 

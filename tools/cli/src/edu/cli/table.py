@@ -32,10 +32,19 @@ def render_table(results: Sequence[LayerResult]) -> str:
             if r.load_start is not None and r.load_end is not None
             else "-"
         )
-        rows.append((
-            r.layer, _MARKS.get(LayerStatus(r.status), r.status), f"{r.duration_seconds:.1f} s",
-            f"{r.budget_seconds:g} s", f"{r.budget_fraction:.0%}", goal, cpu, load, tests,
-        ))  # fmt: skip
+        rows.append(
+            (
+                r.layer,
+                _MARKS.get(LayerStatus(r.status), r.status),
+                f"{r.duration_seconds:.1f} s",
+                f"{r.budget_seconds:g} s",
+                f"{r.budget_fraction:.0%}",
+                goal,
+                cpu,
+                load,
+                tests,
+            )
+        )
     total = sum(r.duration_seconds for r in results)
     cpu_total = sum(r.cpu_seconds or 0.0 for r in results)
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

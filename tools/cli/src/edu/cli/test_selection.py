@@ -14,11 +14,32 @@ from collections.abc import Sequence
 from pathlib import Path
 
 # pytest options whose next argument is a value, not a path to select.
-_TAKES_VALUE = frozenset({
-    "-k", "-m", "-p", "-o", "-c", "-n", "-W", "--maxfail", "--deselect", "--ignore",
-    "--ignore-glob", "--rootdir", "--basetemp", "--durations", "--junitxml", "--override-ini",
-    "--splits", "--group", "--hypothesis-seed", "--dist", "--tb", "-r",
-})  # fmt: skip
+_TAKES_VALUE = frozenset(
+    {
+        "-k",
+        "-m",
+        "-p",
+        "-o",
+        "-c",
+        "-n",
+        "-W",
+        "--maxfail",
+        "--deselect",
+        "--ignore",
+        "--ignore-glob",
+        "--rootdir",
+        "--basetemp",
+        "--durations",
+        "--junitxml",
+        "--override-ini",
+        "--splits",
+        "--group",
+        "--hypothesis-seed",
+        "--dist",
+        "--tb",
+        "-r",
+    }
+)
 
 
 class SelectionError(ValueError):

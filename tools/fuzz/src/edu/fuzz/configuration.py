@@ -39,9 +39,20 @@ MAX_RESPONSE_SECONDS = 10.0
 EXPECTED_BY_DEFAULT = {
     "positive_data_acceptance": ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx"),
     "negative_data_rejection": (
-        "400", "401", "403", "404", "405", "406", "409", "415", "422", "428", "429", "5xx",
+        "400",
+        "401",
+        "403",
+        "404",
+        "405",
+        "406",
+        "409",
+        "415",
+        "422",
+        "428",
+        "429",
+        "5xx",
     ),
-}  # fmt: skip
+}
 
 
 class InvalidExclusion(ValueError):

@@ -37,12 +37,14 @@ def journey_document(
     """Merge ``documents`` (service name -> its OpenAPI) into one answered by ``urls``."""
     merged: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": "eduplatform learning journey (" + " + ".join(documents) + ")",
-                 "version": "0"},
+        "info": {
+            "title": "eduplatform learning journey (" + " + ".join(documents) + ")",
+            "version": "0",
+        },
         "servers": [{"url": urls[next(iter(documents))]}],
         "paths": {},
         "components": {"schemas": {}, "securitySchemes": {}},
-    }  # fmt: skip
+    }
     for service, document in documents.items():
         own = _prefixed(copy.deepcopy(document), f"{service}_")
         for path, item in own.get("paths", {}).items():

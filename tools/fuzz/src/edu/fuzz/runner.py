@@ -52,9 +52,21 @@ def prepare_folder(folder: Path, config: Mapping[str, Any]) -> Path:
 
 def st_command(config_path: Path, location: str, *extra: str) -> list[str]:
     reports = config_path.parent / "reports"
-    return [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config_path),
-            "--no-color", "run", location, "--report", "junit,vcr",
-            "--report-dir", str(reports), *extra]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(config_path),
+        "--no-color",
+        "run",
+        location,
+        "--report",
+        "junit,vcr",
+        "--report-dir",
+        str(reports),
+        *extra,
+    ]
 
 
 def run_schemathesis(
@@ -64,9 +76,13 @@ def run_schemathesis(
     config_path = prepare_folder(folder, config)
     argv = st_command(config_path, location, *extra)
     done = subprocess.run(
-        argv, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
+        argv,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
         cwd=folder,
-    )  # fmt: skip
+    )
     output = done.stdout + done.stderr
     (folder / "output.txt").write_text(output)
     return FuzzRun(name=name, folder=folder, exit_code=done.returncode, output=output)

@@ -17,10 +17,23 @@ from edu.course.domain.values import Level
 from edu.seed.specs import SEED_DOMAIN, AccountSpec, CourseSpec, LessonSpec
 
 SUBJECTS = (
-    "Python", "Data Analysis", "Web Development", "Statistics", "Machine Learning", "Rust",
-    "Cloud Computing", "Databases", "Interface Design", "Photography", "Spanish",
-    "Music Theory", "Algebra", "Creative Writing", "Public Speaking", "Accounting",
-)  # fmt: skip
+    "Python",
+    "Data Analysis",
+    "Web Development",
+    "Statistics",
+    "Machine Learning",
+    "Rust",
+    "Cloud Computing",
+    "Databases",
+    "Interface Design",
+    "Photography",
+    "Spanish",
+    "Music Theory",
+    "Algebra",
+    "Creative Writing",
+    "Public Speaking",
+    "Accounting",
+)
 EXTRA_TAGS = ("project-based", "exercises", "video", "quick-start", "certificate", "deep-dive")
 
 _faker = Faker("en_US")

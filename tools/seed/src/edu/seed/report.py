@@ -40,8 +40,16 @@ class SeedReport:
     certificates: Tally = field(default_factory=Tally)
 
     def rows(self) -> list[tuple[str, Tally]]:
-        names = ("teachers", "students", "courses", "lessons", "published", "enrolments",
-                 "completions", "certificates")  # fmt: skip
+        names = (
+            "teachers",
+            "students",
+            "courses",
+            "lessons",
+            "published",
+            "enrolments",
+            "completions",
+            "certificates",
+        )
         return [(name, getattr(self, name)) for name in names]
 
     def render(self) -> str:

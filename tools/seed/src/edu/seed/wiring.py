@@ -49,8 +49,10 @@ class DatabaseUrls:
     def on_server(cls, server_url: str) -> DatabaseUrls:
         """Each service's database (named after it, as `edu dev` makes them) on one server."""
         url = make_url(server_url)
-        named = {n: url.set(database=n).render_as_string(hide_password=False) for n in
-                 ("identity", "course", "enrollment")}  # fmt: skip
+        named = {
+            n: url.set(database=n).render_as_string(hide_password=False)
+            for n in ("identity", "course", "enrollment")
+        }
         return cls(**named)
 
 

@@ -47,11 +47,20 @@ class CountingMailer(SmtpMailer):
 async def enqueue(sessions: Sessions, *addresses: str) -> list[uuid.UUID]:
     now, ids = datetime.now(UTC), [uuid.uuid4() for _ in addresses]
     rows = [
-        {"id": email_id, "kind": "welcome", "user_id": uuid.uuid4(), "to_address": address,
-         "subject": f"Hello {address}", "text_body": "hi", "html_body": "<p>hi</p>",
-         "source_event_id": uuid.uuid4(), "created_at": now, "next_attempt_at": now}
+        {
+            "id": email_id,
+            "kind": "welcome",
+            "user_id": uuid.uuid4(),
+            "to_address": address,
+            "subject": f"Hello {address}",
+            "text_body": "hi",
+            "html_body": "<p>hi</p>",
+            "source_event_id": uuid.uuid4(),
+            "created_at": now,
+            "next_attempt_at": now,
+        }
         for email_id, address in zip(ids, addresses, strict=True)
-    ]  # fmt: skip
+    ]
     async with sessions() as session, session.begin():
         await session.execute(insert(EMAIL_QUEUE), rows)
     return ids
@@ -178,12 +187,22 @@ class TestTheProcess:
         self, sessions: Sessions, queue_database_url: str, mail_sink: SmtpSink
     ) -> None:
         (email_id,) = await enqueue(sessions, "ada@example.org")
-        env = {**os.environ, "EDU_ENVIRONMENT": "test", "EDU_DATABASE_URL": queue_database_url,
-               "EDU_SMTP_PORT": str(mail_sink.port), "EDU_POLL_INTERVAL_SECONDS": "0.05"}  # fmt: skip
+        env = {
+            **os.environ,
+            "EDU_ENVIRONMENT": "test",
+            "EDU_DATABASE_URL": queue_database_url,
+            "EDU_SMTP_PORT": str(mail_sink.port),
+            "EDU_POLL_INTERVAL_SECONDS": "0.05",
+        }
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "edu.email_sender", env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "edu.email_sender",
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             await eventually(lambda: _received(mail_sink, 1), "the email arrives", within=20)
         finally:

@@ -44,9 +44,13 @@ def enqueue(table: FakeQueueTable, clock: FakeClock) -> Enqueue:
 
     def add(subject: str = "Welcome", *, in_seconds: float = 0) -> QueuedEmail:
         email = QueuedEmail(
-            id=uuid.uuid4(), kind="welcome", to_address="ada@example.org",
-            subject=subject, text_body="hi", html_body="<p>hi</p>",
-        )  # fmt: skip
+            id=uuid.uuid4(),
+            kind="welcome",
+            to_address="ada@example.org",
+            subject=subject,
+            text_body="hi",
+            html_body="<p>hi</p>",
+        )
         due = clock.now() + timedelta(seconds=in_seconds)
         table.rows.append(FakeRow(email=email, next_attempt_at=due))
         return email

@@ -12,10 +12,13 @@ from edu.email_sender.smtp_mailer import SmtpMailer
 class TestMessage:
     def test_has_text_and_html_parts_and_a_message_id_fixed_by_the_row(self) -> None:
         email = QueuedEmail(
-            id=uuid.UUID("00000000-0000-4000-8000-000000000007"), kind="welcome",
-            to_address="ada@example.org", subject="Welcome to eduplatform",
-            text_body="Hello", html_body="<p>Hello</p>",
-        )  # fmt: skip
+            id=uuid.UUID("00000000-0000-4000-8000-000000000007"),
+            kind="welcome",
+            to_address="ada@example.org",
+            subject="Welcome to eduplatform",
+            text_body="Hello",
+            html_body="<p>Hello</p>",
+        )
         mailer = SmtpMailer("127.0.0.1", 1, sender="edu <no-reply@edu.test>", clock=FakeClock())
 
         message = mailer.message(email)

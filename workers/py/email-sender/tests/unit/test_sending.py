@@ -16,9 +16,13 @@ Enqueue = Callable[..., QueuedEmail]
 
 class TestSending:
     async def test_sends_the_due_email_and_marks_it_sent(
-        self, sending: EmailSending, enqueue: Enqueue, mailer: FakeMailer,
-        table: FakeQueueTable, clock: FakeClock,
-    ) -> None:  # fmt: skip
+        self,
+        sending: EmailSending,
+        enqueue: Enqueue,
+        mailer: FakeMailer,
+        table: FakeQueueTable,
+        clock: FakeClock,
+    ) -> None:
         email = enqueue()
 
         assert await sending.send_next() is Outcome.SENT
@@ -74,9 +78,13 @@ class TestServerDown:
 
 class TestRefusals:
     async def test_a_temporary_refusal_retries_later_with_growing_delays(
-        self, sending: EmailSending, enqueue: Enqueue, mailer: FakeMailer,
-        table: FakeQueueTable, clock: FakeClock,
-    ) -> None:  # fmt: skip
+        self,
+        sending: EmailSending,
+        enqueue: Enqueue,
+        mailer: FakeMailer,
+        table: FakeQueueTable,
+        clock: FakeClock,
+    ) -> None:
         email = enqueue()
         mailer.refuse[email.id] = MessageRejected("451 try later", permanent=False)
 
@@ -90,9 +98,13 @@ class TestRefusals:
         assert table.row(email.id).last_error == "451 try later"
 
     async def test_gives_up_after_the_last_attempt(
-        self, sending: EmailSending, enqueue: Enqueue, mailer: FakeMailer,
-        table: FakeQueueTable, clock: FakeClock,
-    ) -> None:  # fmt: skip
+        self,
+        sending: EmailSending,
+        enqueue: Enqueue,
+        mailer: FakeMailer,
+        table: FakeQueueTable,
+        clock: FakeClock,
+    ) -> None:
         email = enqueue()
         mailer.refuse[email.id] = MessageRejected("452 mailbox full", permanent=False)
 

@@ -222,8 +222,11 @@ class UnexpectedErrorMiddleware:
             if dependency_unavailable(exc) and not started:
                 logger.warning(
                     "a dependency is unavailable on %s %s: %s: %s",
-                    scope.get("method", "?"), scope.get("path", "?"), type(exc).__name__, exc,
-                )  # fmt: skip
+                    scope.get("method", "?"),
+                    scope.get("path", "?"),
+                    type(exc).__name__,
+                    exc,
+                )
                 await problem_response(
                     503,
                     "The service cannot reach its database or another server it depends on "

@@ -163,8 +163,12 @@ class DurableEventConsumer:
             return
         logger.error(
             "%s: DEAD-LETTERED %s after %d deliveries -> %s: %s",
-            self.settings.durable, message.subject, deliveries, subject, reason,
-        )  # fmt: skip
+            self.settings.durable,
+            message.subject,
+            deliveries,
+            subject,
+            reason,
+        )
         await message.ack()
 
 

@@ -60,25 +60,37 @@ class ProcessLauncher:
             raise ValueError(f"{name}: an embedded choice needs a binary")
         if name == "postgres":
             return EmbeddedPostgres(
-                bin_dir=binary, data_dir=self.env_dir / "postgres" / "data", port=port,
-                log_path=self.log_path(name), run_as=postgres_run_as(),
+                bin_dir=binary,
+                data_dir=self.env_dir / "postgres" / "data",
+                port=port,
+                log_path=self.log_path(name),
+                run_as=postgres_run_as(),
                 cache_dir=default_cache_dir(os.environ),
-            ).start()  # fmt: skip
+            ).start()
         if name == "nats":
             return EmbeddedNats(
-                binary=binary, store_dir=self.env_dir / "nats", port=port,
-                log_path=self.log_path(name), monitor_port=self.nats_monitor_port,
+                binary=binary,
+                store_dir=self.env_dir / "nats",
+                port=port,
+                log_path=self.log_path(name),
+                monitor_port=self.nats_monitor_port,
                 server_name="edu-dev",
-            ).start()  # fmt: skip
+            ).start()
         if name == "smtp":
             return EmbeddedMailSink(
-                python=binary, mail_dir=self.mail_dir, port=port, log_path=self.log_path(name),
+                python=binary,
+                mail_dir=self.mail_dir,
+                port=port,
+                log_path=self.log_path(name),
                 page_port=self.mail_page_port,
-            ).start()  # fmt: skip
+            ).start()
         return EmbeddedRedis(
-            binary=binary, data_dir=self.env_dir / "redis", port=port,
-            log_path=self.log_path(name), persist=True,
-        ).start()  # fmt: skip
+            binary=binary,
+            data_dir=self.env_dir / "redis",
+            port=port,
+            log_path=self.log_path(name),
+            persist=True,
+        ).start()
 
     def start_docker(self, components: Sequence[Component]) -> None:
         self._compose(Compose(self.root).up([c.name for c in components]))

@@ -24,9 +24,13 @@ from edu.infra.dev_lock import AlreadyRunning, DevLock
 from edu.infra.process_environment import connection_environment
 
 __all__ = [  # the lock lived here first; `from edu.infra.dev_services import DevLock` still works
-    "AlreadyRunning", "DeclarationError", "DeclaredService", "DevLock", "declared_services",
+    "AlreadyRunning",
+    "DeclarationError",
+    "DeclaredService",
+    "DevLock",
+    "declared_services",
     "read_declaration",
-]  # fmt: skip
+]
 
 
 class DeclarationError(ValueError):
@@ -58,8 +62,20 @@ class DeclaredService:
         """uvicorn on 127.0.0.1; hot reload for `edu dev`, none for test and load stacks."""
         src = str(self.member / "src")
         watch = ["--reload", "--reload-dir", src] if reload else []
-        return [sys.executable, "-m", "uvicorn", self.app, "--factory", *watch,
-                "--app-dir", src, "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            self.app,
+            "--factory",
+            *watch,
+            "--app-dir",
+            src,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
 
     @property
     def url(self) -> str:

@@ -33,12 +33,18 @@ class StackError(RuntimeError):
 
 class DevStack:
     def __init__(
-        self, root: Path, urls: Mapping[str, str], services: Sequence[DeclaredService],
-        workers: Sequence[DeclaredWorker] = (), *, reload: bool = True,
-        log_dir: Path | None = None, extra_env: Mapping[str, str] | None = None,
+        self,
+        root: Path,
+        urls: Mapping[str, str],
+        services: Sequence[DeclaredService],
+        workers: Sequence[DeclaredWorker] = (),
+        *,
+        reload: bool = True,
+        log_dir: Path | None = None,
+        extra_env: Mapping[str, str] | None = None,
         say: Callable[[str], None] = print,
         own_env: Mapping[str, Mapping[str, str]] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.root, self.urls, self.services, self.workers = root, urls, services, workers
         self.reload, self.log_dir, self.say = reload, log_dir, say
         self.extra_env = dict(extra_env or {})
@@ -71,7 +77,9 @@ class DevStack:
         """Until every service accepts connections; StackError when one dies or never does."""
         for service in self.services:
             if not wait_until(functools.partial(self._up_or_dead, service), timeout, 0.1):
-                raise StackError(f"{service.name} does not answer on {service.url}{self._tail(service.name)}")  # fmt: skip
+                raise StackError(
+                    f"{service.name} does not answer on {service.url}{self._tail(service.name)}"
+                )
             if self.processes[service.name].poll() is not None:
                 raise StackError(f"{service.name} exited{self._tail(service.name)}")
 
@@ -102,8 +110,13 @@ class DevStack:
         self.say(f"{name}: database {database} {'created' if created else 'exists'}")
 
     def _spawn(self, name: str, argv: list[str], own: Mapping[str, str]) -> None:
-        env = {**os.environ, **service_links(self.services), **own, **self.extra_env,
-               **self.own_env.get(name, {})}  # fmt: skip
+        env = {
+            **os.environ,
+            **service_links(self.services),
+            **own,
+            **self.extra_env,
+            **self.own_env.get(name, {}),
+        }
         spec = ProcessSpec(name, argv, env, self.root, self.log_path(name))
         self.specs[name] = spec
         self.processes[name] = spec.spawn()
@@ -137,23 +150,37 @@ class ProcessSpec:
         try:
             # A process group each: uvicorn --reload runs a reloader and a worker process.
             return subprocess.Popen(  # noqa: S603 - argv from declarations
-                self.argv, env=self.env, cwd=self.cwd, stdin=subprocess.DEVNULL, stdout=output,
-                stderr=subprocess.STDOUT if output else None, start_new_session=True,
-            )  # fmt: skip
+                self.argv,
+                env=self.env,
+                cwd=self.cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
+                start_new_session=True,
+            )
         finally:
             if output is not None:
                 output.close()  # the child holds its own copy
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "argv": self.argv, "env": self.env, "cwd": str(self.cwd),
-                "log_path": None if self.log_path is None else str(self.log_path)}  # fmt: skip
+        return {
+            "name": self.name,
+            "argv": self.argv,
+            "env": self.env,
+            "cwd": str(self.cwd),
+            "log_path": None if self.log_path is None else str(self.log_path),
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ProcessSpec:
         log = data.get("log_path")
-        return cls(str(data["name"]), [str(a) for a in data["argv"]],
-                   {str(k): str(v) for k, v in data["env"].items()}, Path(data["cwd"]),
-                   None if log is None else Path(log))  # fmt: skip
+        return cls(
+            str(data["name"]),
+            [str(a) for a in data["argv"]],
+            {str(k): str(v) for k, v in data["env"].items()},
+            Path(data["cwd"]),
+            None if log is None else Path(log),
+        )
 
 
 @contextmanager

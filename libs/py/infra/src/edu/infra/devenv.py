@@ -29,7 +29,9 @@ class DevEnvironment:
     root: Path
     launcher: Launcher
     choose: Callable[[Component], Choice]
-    ports: Mapping[str, int] = field(default_factory=lambda: {c.name: c.dev_port for c in COMPONENTS})  # fmt: skip
+    ports: Mapping[str, int] = field(
+        default_factory=lambda: {c.name: c.dev_port for c in COMPONENTS}
+    )
     # Which components this environment manages, in start order (all of them for `edu env`).
     components: Sequence[Component] = COMPONENTS
 
@@ -74,8 +76,16 @@ class DevEnvironment:
             if stopped:
                 del servers[name]
             detail = "" if stopped else "still running; see `edu env logs`"
-            outcomes.append(Outcome(name, server.backend, server.url, False,
-                                    "stopped" if stopped else "failed", detail))  # fmt: skip
+            outcomes.append(
+                Outcome(
+                    name,
+                    server.backend,
+                    server.url,
+                    False,
+                    "stopped" if stopped else "failed",
+                    detail,
+                )
+            )
         self.state.save({**servers, **kept})
         return outcomes
 
@@ -108,8 +118,9 @@ class DevEnvironment:
         if choice.backend == Backend.DOCKER:
             self.launcher.start_docker([component])
             page = component.dev_page_port and f"http://127.0.0.1:{component.dev_page_port}/"
-            return LaunchedServer(component.name, Backend.DOCKER, component.url(port),
-                                  page_url=page or None)  # fmt: skip
+            return LaunchedServer(
+                component.name, Backend.DOCKER, component.url(port), page_url=page or None
+            )
         if self.launcher.port_taken(port):
             raise RuntimeError(
                 f"port {port} is taken by a process `edu env` did not start; stop it, or set "
@@ -119,8 +130,14 @@ class DevEnvironment:
 
     def _outcome(self, server: LaunchedServer, action: str) -> Outcome:
         answers = self.launcher.answers(server.component, server.url)
-        return Outcome(server.component, server.backend, server.url, answers, action,
-                       page_url=server.page_url or "")  # fmt: skip
+        return Outcome(
+            server.component,
+            server.backend,
+            server.url,
+            answers,
+            action,
+            page_url=server.page_url or "",
+        )
 
     def log_path(self, component: str) -> Path | None:
         server = self.state.load().get(component)

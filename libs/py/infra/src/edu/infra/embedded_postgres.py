@@ -61,27 +61,48 @@ class EmbeddedPostgres:
         self.log_path.touch()
         if self.run_as:
             os.chown(self.log_path, self.run_as.uid, self.run_as.gid)
-        options = ["-c listen_addresses=127.0.0.1", f"-p {self.port}",
-                   "-c unix_socket_directories=''", *(f"-c {s}" for s in self.settings)]  # fmt: skip
+        options = [
+            "-c listen_addresses=127.0.0.1",
+            f"-p {self.port}",
+            "-c unix_socket_directories=''",
+            *(f"-c {s}" for s in self.settings),
+        ]
         self._run(
-            [str(self.bin_dir / "pg_ctl"), "start", "-D", str(self.data_dir), "-l",
-             str(self.log_path), "-w", "-t", str(int(timeout)), "-o", " ".join(options)],
+            [
+                str(self.bin_dir / "pg_ctl"),
+                "start",
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_path),
+                "-w",
+                "-t",
+                str(int(timeout)),
+                "-o",
+                " ".join(options),
+            ],
             "pg_ctl start",
-        )  # fmt: skip
+        )
         pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
         return LaunchedServer(
-            component="postgres", backend="embedded", url=POSTGRES.url(self.port), pid=pid,
-            pid_started_at=psutil.Process(pid).create_time(), data_dir=str(self.data_dir),
+            component="postgres",
+            backend="embedded",
+            url=POSTGRES.url(self.port),
+            pid=pid,
+            pid_started_at=psutil.Process(pid).create_time(),
+            data_dir=str(self.data_dir),
             log_path=str(self.log_path),
-        )  # fmt: skip
+        )
 
     def _initdb(self, target: Path) -> None:
         target.mkdir(parents=True, exist_ok=True)
         target.chmod(0o700)
         if self.run_as:
             os.chown(target, self.run_as.uid, self.run_as.gid)
-        self._run([str(self.bin_dir / "initdb"), "-D", str(target), "--no-sync",
-                   *self.initdb_args], "initdb")  # fmt: skip
+        self._run(
+            [str(self.bin_dir / "initdb"), "-D", str(target), "--no-sync", *self.initdb_args],
+            "initdb",
+        )
 
     def _cached_cluster(self) -> Path | None:
         """The cached initdb'd cluster for these binaries (made now if missing), or None when
@@ -113,9 +134,14 @@ class EmbeddedPostgres:
 
     def _run(self, argv: list[str], what: str) -> None:
         done = subprocess.run(  # noqa: S603 - argv from the found binaries
-            argv, capture_output=True, text=True, check=False, cwd="/",
-            stdin=subprocess.DEVNULL, **run_as_kwargs(self.run_as),
-        )  # fmt: skip
+            argv,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            **run_as_kwargs(self.run_as),
+        )
         if done.returncode != 0:
             log = (
                 self.log_path.read_text(errors="replace")[-2000:] if self.log_path.exists() else ""

@@ -32,8 +32,18 @@ class EmbeddedNats:
     server_name: str = "edu"
 
     def argv(self) -> list[str]:
-        argv = [str(self.binary), "--addr", "127.0.0.1", "--port", str(self.port), "--jetstream",
-                "--store_dir", str(self.store_dir), "--server_name", self.server_name]  # fmt: skip
+        argv = [
+            str(self.binary),
+            "--addr",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--jetstream",
+            "--store_dir",
+            str(self.store_dir),
+            "--server_name",
+            self.server_name,
+        ]
         if self.monitor_port:
             argv += ["--http_port", str(self.monitor_port)]
         return argv
@@ -42,10 +52,14 @@ class EmbeddedNats:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         proc = spawn_detached(self.argv(), self.log_path)
         server = LaunchedServer(
-            component="nats", backend="embedded", url=NATS.url(self.port), pid=proc.pid,
-            pid_started_at=proc.create_time(), data_dir=str(self.store_dir),
+            component="nats",
+            backend="embedded",
+            url=NATS.url(self.port),
+            pid=proc.pid,
+            pid_started_at=proc.create_time(),
+            data_dir=str(self.store_dir),
             log_path=str(self.log_path),
-        )  # fmt: skip
+        )
         return _await_ready(server, lambda: nats_answers("127.0.0.1", self.port), timeout)
 
 
@@ -61,18 +75,34 @@ class EmbeddedRedis:
     def argv(self) -> list[str]:
         # Snapshots only for the dev environment; tests keep everything in memory.
         save = ["--save", "60 1"] if self.persist else ["--save", "", "--appendonly", "no"]
-        return [str(self.binary), "--bind", "127.0.0.1", "--port", str(self.port),
-                "--dir", str(self.data_dir), "--daemonize", "no", "--protected-mode", "yes",
-                *save, *self.extra]  # fmt: skip
+        return [
+            str(self.binary),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.data_dir),
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+            *save,
+            *self.extra,
+        ]
 
     def start(self, timeout: float = 20.0) -> LaunchedServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         proc = spawn_detached(self.argv(), self.log_path)
         server = LaunchedServer(
-            component="redis", backend="embedded", url=REDIS.url(self.port), pid=proc.pid,
-            pid_started_at=proc.create_time(), data_dir=str(self.data_dir),
+            component="redis",
+            backend="embedded",
+            url=REDIS.url(self.port),
+            pid=proc.pid,
+            pid_started_at=proc.create_time(),
+            data_dir=str(self.data_dir),
             log_path=str(self.log_path),
-        )  # fmt: skip
+        )
         return _await_ready(server, lambda: redis_answers("127.0.0.1", self.port), timeout)
 
 
@@ -87,19 +117,34 @@ class EmbeddedMailSink:
     page_port: int | None = None
 
     def argv(self) -> list[str]:
-        return [str(self.python), "-m", "edu.mailsink", "--host", "127.0.0.1",
-                "--port", str(self.port), "--dir", str(self.mail_dir.resolve()),
-                "--http-port", str(self.page_port or 0)]  # fmt: skip
+        return [
+            str(self.python),
+            "-m",
+            "edu.mailsink",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.mail_dir.resolve()),
+            "--http-port",
+            str(self.page_port or 0),
+        ]
 
     def start(self, timeout: float = 20.0) -> LaunchedServer:
         self.mail_dir.mkdir(parents=True, exist_ok=True)
         proc = spawn_detached(self.argv(), self.log_path)
         page = f"http://127.0.0.1:{self.page_port}/" if self.page_port else None
         server = LaunchedServer(
-            component="smtp", backend="embedded", url=SMTP.url(self.port), pid=proc.pid,
-            pid_started_at=proc.create_time(), data_dir=str(self.mail_dir.resolve()),
-            log_path=str(self.log_path), page_url=page,
-        )  # fmt: skip
+            component="smtp",
+            backend="embedded",
+            url=SMTP.url(self.port),
+            pid=proc.pid,
+            pid_started_at=proc.create_time(),
+            data_dir=str(self.mail_dir.resolve()),
+            log_path=str(self.log_path),
+            page_url=page,
+        )
         return _await_ready(server, self._answers, timeout)
 
     def _answers(self) -> bool:

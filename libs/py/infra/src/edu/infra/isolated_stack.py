@@ -105,13 +105,19 @@ class StackOptions(TypedDict, total=False):
 
 
 def start_isolated_stack(
-    root: Path, members: Iterable[Path], folder: Path, *,
-    only: Collection[str] | None = None, ports: Mapping[str, int] | None = None,
-    extra_env: Mapping[str, str] | None = None, reload: bool = False,
+    root: Path,
+    members: Iterable[Path],
+    folder: Path,
+    *,
+    only: Collection[str] | None = None,
+    ports: Mapping[str, int] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    reload: bool = False,
     choose: Callable[[Component], Choice] = embedded_only,
-    say: Callable[[str], None] = lambda line: None, ready_timeout: float = 90.0,
+    say: Callable[[str], None] = lambda line: None,
+    ready_timeout: float = 90.0,
     own_env: Mapping[str, Mapping[str, str]] | None = None,
-) -> IsolatedStack:  # fmt: skip
+) -> IsolatedStack:
     """Start it and wait until every service answers; ``stop()`` it (or use it in ``with``).
 
     ``members``: the workspace members' folders; ``only``: the services and workers to run
@@ -130,12 +136,24 @@ def start_isolated_stack(
     ]
     launcher = ProcessLauncher(folder, nats_monitor_port=None, mail_page_port=chosen[MAIL_PAGE])
     env = DevEnvironment(folder, launcher, choose, ports=chosen)
-    processes = DevStack(root, {}, services, workers, reload=reload, log_dir=folder / "logs",
-                         extra_env=extra_env, say=say, own_env=own_env)  # fmt: skip
+    processes = DevStack(
+        root,
+        {},
+        services,
+        workers,
+        reload=reload,
+        log_dir=folder / "logs",
+        extra_env=extra_env,
+        say=say,
+        own_env=own_env,
+    )
     try:
         outcomes = env.up()
-        broken = [f"{o.component}: {o.action} {o.detail}" for o in outcomes
-                  if o.action == "failed" or not o.answers]  # fmt: skip
+        broken = [
+            f"{o.component}: {o.action} {o.detail}"
+            for o in outcomes
+            if o.action == "failed" or not o.answers
+        ]
         if broken:
             raise StackError("infrastructure did not start: " + "; ".join(broken))
         processes.urls = {o.component: o.url for o in outcomes}

@@ -67,9 +67,14 @@ def spawn_detached(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         child = subprocess.Popen(  # noqa: S603 - argv built from found binaries
-            list(argv), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True, cwd=cwd or "/", **run_as_kwargs(run_as),
-        )  # fmt: skip
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=cwd or "/",
+            **run_as_kwargs(run_as),
+        )
     return psutil.Process(child.pid)
 
 
@@ -85,8 +90,9 @@ def stop_launched(server: LaunchedServer, timeout: float = 15.0) -> bool:
     if server.container_id:
         done = subprocess.run(  # noqa: S603 - fixed argv
             ["docker", "rm", "--force", server.container_id],  # noqa: S607 - docker from PATH
-            capture_output=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            check=False,
+        )
         return done.returncode == 0
     proc = server.process()
     if proc is None:

@@ -50,10 +50,21 @@ def _create_system_user(name: str) -> None:
     )
     useradd = shutil.which("useradd") or "/usr/sbin/useradd"
     done = subprocess.run(  # noqa: S603 - fixed argv, the name is ours
-        [useradd, "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-         "--shell", shell, name],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            useradd,
+            "--system",
+            "--user-group",
+            "--no-create-home",
+            "--home-dir",
+            "/nonexistent",
+            "--shell",
+            shell,
+            name,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     try:
         pwd.getpwnam(name)  # another process may have created it at the same moment
     except KeyError:

@@ -21,11 +21,13 @@ class StateFile:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            raise StateError(f"{self.path} is unreadable ({exc}); delete it after stopping "
-                             "the servers it names") from None  # fmt: skip
+            raise StateError(
+                f"{self.path} is unreadable ({exc}); delete it after stopping the servers it names"
+            ) from None
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
-            raise StateError(f"{self.path} has an unknown format; delete it after stopping "
-                             "the servers it names")  # fmt: skip
+            raise StateError(
+                f"{self.path} has an unknown format; delete it after stopping the servers it names"
+            )
         servers = data.get("servers", {})
         return {name: LaunchedServer.from_json(raw) for name, raw in servers.items()}
 

@@ -32,9 +32,11 @@ def start_container(component: Component, timeout: float = 90.0) -> LaunchedServ
     host = container.get_container_host_ip()
     port = int(container.get_exposed_port(component.container_port))
     server = LaunchedServer(
-        component.name, "docker", component.url(port, host=host),
+        component.name,
+        "docker",
+        component.url(port, host=host),
         container_id=container.get_wrapped_container().id,
-    )  # fmt: skip
+    )
     # The postgres image's first start runs initdb on a Unix socket only; TCP answers once the
     # real server is up.
     if not wait_until(lambda: url_answers(component.name, server.url), timeout, interval=0.25):

@@ -70,7 +70,9 @@ def database_url(
     try:
         run_in_thread(clone_from_template(postgres_server.url("postgres"), migrations_path, name))
     except Exception as exc:  # any failure here is reported as one plain message
-        pytest.fail(f"could not prepare the test database from {migrations_path}: {exc!r}", pytrace=False)  # fmt: skip
+        pytest.fail(
+            f"could not prepare the test database from {migrations_path}: {exc!r}", pytrace=False
+        )
     yield postgres_server.url(name)
     run_in_thread(drop_database(postgres_server.url("postgres"), name))
 

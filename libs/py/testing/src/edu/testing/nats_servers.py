@@ -30,8 +30,13 @@ class DedicatedNatsServer:
         self.port = free_port()
         self.workdir = workdir
         # The store folder stays across stop/start: JetStream streams survive an outage.
-        self._nats = EmbeddedNats(binary, workdir / "jetstream", self.port, workdir / "nats.log",
-                                  server_name=f"edu-dedicated-{self.port}")  # fmt: skip
+        self._nats = EmbeddedNats(
+            binary,
+            workdir / "jetstream",
+            self.port,
+            workdir / "nats.log",
+            server_name=f"edu-dedicated-{self.port}",
+        )
         self._running: LaunchedServer | None = None
 
     @property

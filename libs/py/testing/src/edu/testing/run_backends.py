@@ -50,10 +50,14 @@ def _start_embedded(choice: Choice, workdir: Path, port: int) -> LaunchedServer:
     log = workdir / f"{choice.component.name}.log"
     if choice.component.name == "postgres":
         return EmbeddedPostgres(
-            bin_dir=binary, data_dir=workdir / "data", port=port, log_path=log,
-            run_as=postgres_run_as(), settings=FAST_UNSAFE_SETTINGS,
+            bin_dir=binary,
+            data_dir=workdir / "data",
+            port=port,
+            log_path=log,
+            run_as=postgres_run_as(),
+            settings=FAST_UNSAFE_SETTINGS,
             cache_dir=default_cache_dir(os.environ),
-        ).start()  # fmt: skip
+        ).start()
     if choice.component.name == "nats":
         return EmbeddedNats(
             binary, workdir / "jetstream", port, log, server_name="edu-test"

@@ -54,8 +54,12 @@ def bootstrap(
     opened: list[ServiceTransport] = []
 
     def transport(service: str, url: str) -> ServiceTransport:
-        made = ServiceTransport(service, url, timeout=settings.service_timeout,
-                                transport=(transports or {}).get(service))  # fmt: skip
+        made = ServiceTransport(
+            service,
+            url,
+            timeout=settings.service_timeout,
+            transport=(transports or {}).get(service),
+        )
         opened.append(made)
         return made
 
@@ -69,13 +73,17 @@ def bootstrap(
     )
     secret = settings.csrf_secret.get_secret_value().encode() if settings.csrf_secret else b""
     return Web(
-        settings=settings, identity=identity, course=course, enrollment=enrollment,
+        settings=settings,
+        identity=identity,
+        course=course,
+        enrollment=enrollment,
         notifications=notifications,
-        access_tokens=AccessTokens(identity, issuer=settings.token_issuer,
-                                   audience=settings.token_audience, clock=clock),
+        access_tokens=AccessTokens(
+            identity, issuer=settings.token_issuer, audience=settings.token_audience, clock=clock
+        ),
         refresh=SharedRefresh(identity),
         # Without a configured secret (allowed only in development and test) forms are signed
         # with a per-process one: they go stale when the process restarts, nothing worse.
         csrf=CsrfTokens(secret or secrets.token_bytes(32)),
         transports=tuple(opened),
-    )  # fmt: skip
+    )

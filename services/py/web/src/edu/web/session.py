@@ -77,10 +77,19 @@ def write_session_cookies(request: Request, response: Response, *, secure: bool)
             response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="lax")
     elif isinstance(change, Tokens):
         lifetime = change.refresh_expires_in
-        for name, value in ((ACCESS_COOKIE, change.access_token),
-                            (REFRESH_COOKIE, change.refresh_token)):  # fmt: skip
-            response.set_cookie(name, value, max_age=lifetime, path="/", secure=secure,
-                                httponly=True, samesite="lax")  # fmt: skip
+        for name, value in (
+            (ACCESS_COOKIE, change.access_token),
+            (REFRESH_COOKIE, change.refresh_token),
+        ):
+            response.set_cookie(
+                name,
+                value,
+                max_age=lifetime,
+                path="/",
+                secure=secure,
+                httponly=True,
+                samesite="lax",
+            )
 
 
 class SharedRefresh:

@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jitter-ms", type=float, default=0.0)
     parser.add_argument("--loss", type=float, default=0.0, help="probability of an RTO stall")
     parser.add_argument("--rto-ms", type=float, default=200.0)
-    parser.add_argument("--reset", type=float, default=0.0, help="probability a new connection is reset")  # fmt: skip
+    parser.add_argument(
+        "--reset", type=float, default=0.0, help="probability a new connection is reset"
+    )
     parser.add_argument("--direction", choices=DIRECTIONS, default="both")
     args = parser.parse_args(argv)
     try:

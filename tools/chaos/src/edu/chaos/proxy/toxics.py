@@ -40,7 +40,9 @@ class Toxics:
             if not math.isfinite(value):
                 raise ToxicsError(f"{key} must be a finite number, got {value}")
             if key.endswith("_ms") and value < 0:
-                raise ToxicsError(f"{key} is a duration in milliseconds and cannot be negative, got {value:g}")  # fmt: skip
+                raise ToxicsError(
+                    f"{key} is a duration in milliseconds and cannot be negative, got {value:g}"
+                )
             if not key.endswith("_ms") and not 0 <= value <= 1:
                 raise ToxicsError(f"{key} is a probability between 0 and 1, got {value:g}")
         if self.direction not in DIRECTIONS:

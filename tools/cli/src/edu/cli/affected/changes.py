@@ -19,9 +19,13 @@ class ChangeSetError(RuntimeError):
 
 def _git(root: Path, *args: str) -> str:
     done = subprocess.run(
-        ["git", *args], cwd=root, capture_output=True, text=True, check=False,
+        ["git", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
         stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     if done.returncode != 0:
         raise ChangeSetError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
     return done.stdout

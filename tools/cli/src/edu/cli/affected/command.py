@@ -73,14 +73,22 @@ def affected_command(
     outside = {t for folders in targets.values() for t in folders if graph.owner_of(t) is None}
     outside.add("tests")
     selection = select(
-        changed, graph, layers, targets, folder_imports(owners, root, sorted(outside)),
+        changed,
+        graph,
+        layers,
+        targets,
+        folder_imports(owners, root, sorted(outside)),
         full_reason="--all" if everything else None,
-    )  # fmt: skip
+    )
     results = _results_dir(root)
     guess = estimate(
-        selection, layers, targets, read_durations(root / DURATIONS_FILE),
-        read_last_durations(results / "history.jsonl"), folder_count=len(graph.nodes) + 1,
-    )  # fmt: skip
+        selection,
+        layers,
+        targets,
+        read_durations(root / DURATIONS_FILE),
+        read_last_durations(results / "history.jsonl"),
+        folder_count=len(graph.nodes) + 1,
+    )
     if not run:
         if as_json:
             typer.echo(json.dumps(render.to_json(selection, graph, base_label, guess), indent=2))

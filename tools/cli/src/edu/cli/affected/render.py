@@ -35,11 +35,13 @@ def to_json(
             "tests_fraction": round(estimate.tests_fraction, 4),
             "overall_fraction": round(estimate.overall_fraction, 4),
             "layers": {
-                row.layer: {"selected_seconds": round(row.selected_seconds, 2),
-                            "full_seconds": round(row.full_seconds, 2)}
+                row.layer: {
+                    "selected_seconds": round(row.selected_seconds, 2),
+                    "full_seconds": round(row.full_seconds, 2),
+                }
                 for row in (*estimate.tests, *estimate.gates)
             },
-        }  # fmt: skip
+        }
     return data
 
 

@@ -43,8 +43,10 @@ def run_picks(
         else:
             result = runner.run(layer, extra=pick.targets)
         outcomes.append(result)
-        say(f"--- {layer.name}: {result.status} in {result.duration_seconds:.1f} s "
-            f"of {result.budget_seconds:g} s {result.message}")  # fmt: skip
+        say(
+            f"--- {layer.name}: {result.status} in {result.duration_seconds:.1f} s "
+            f"of {result.budget_seconds:g} s {result.message}"
+        )
     return outcomes
 
 

@@ -54,10 +54,12 @@ def layers_for(
     if kind not in (None, "pytest", "command"):
         raise RegistryError(f"kind must be pytest or command, not {kind!r}")
     return [
-        layer for layer in of_trigger
-        if (not only or layer.name in only) and layer.name not in exclude
+        layer
+        for layer in of_trigger
+        if (not only or layer.name in only)
+        and layer.name not in exclude
         and (kind is None or layer.kind == kind)
-    ]  # fmt: skip
+    ]
 
 
 def select(
@@ -143,7 +145,9 @@ class _TargetJudge:
         if owner is not None and owner.name in self.affected.tested:
             return True
         imported = self.suite_imports.get(folder, set()) & self.affected.code.keys()
-        return any(self.graph.nodes[name].path.rsplit("/", 1)[-1] not in keywords for name in imported)  # fmt: skip
+        return any(
+            self.graph.nodes[name].path.rsplit("/", 1)[-1] not in keywords for name in imported
+        )
 
     def target_selected(self, folder: str, drives: Sequence[str] = ()) -> bool:
         if any(_inside(path, folder) for path in self.files):

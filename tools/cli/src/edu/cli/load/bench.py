@@ -60,8 +60,11 @@ def closed_loop_rps(url: str, seconds: int, connections: int, work_dir: Path) ->
         return _locust_rps(url, seconds, connections, work_dir)
     done = subprocess.run(
         [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", url],
-        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
     found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
     if done.returncode != 0 or found is None:
         raise BenchError(f"wrk against {url} failed: {done.stdout}{done.stderr}")
@@ -76,11 +79,32 @@ def _locust_rps(url: str, seconds: int, users: int, work_dir: Path) -> float:
     prefix = work_dir / "bench"
     work_dir.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        [sys.executable, "-m", "locust", "-f", str(Path("load") / "bench_locustfile.py"),
-         "--headless", "--host", base, "--users", str(users), "--spawn-rate", str(users),
-         "--run-time", f"{seconds}s", "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
-        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(Path("load") / "bench_locustfile.py"),
+            "--headless",
+            "--host",
+            base,
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "ERROR",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
     stats = read_stats(prefix)
     if stats.total.requests == 0 or stats.total.failures:
         raise BenchError(f"locust against {base} failed: {done.stdout}{done.stderr}")
@@ -96,10 +120,24 @@ def start_twin(
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "catalogue_twin:app", "--app-dir",
-             str(root / TWIN_DIR), "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "catalogue_twin:app",
+                "--app-dir",
+                str(root / TWIN_DIR),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
     if not wait_until(lambda: process.poll() is not None or port_in_use(port), 30, 0.1):
         process.kill()
         raise BenchError(f"the twin did not start; see {log}")

@@ -27,8 +27,9 @@ from edu.cli.load.slo import SloBook, SloFileError, load_slos
 from edu.cli.load.stack import LoadStack, load_stack
 from edu.cli.load.verdict import judge
 
-load_app = typer.Typer(help="Load tests (Locust) with SLO gates; see load/README.md.",
-                       no_args_is_help=True)  # fmt: skip
+load_app = typer.Typer(
+    help="Load tests (Locust) with SLO gates; see load/README.md.", no_args_is_help=True
+)
 
 SloOption = Annotated[Path | None, typer.Option(help="SLO file (default load/slo.toml).")]
 EnvOption = Annotated[
@@ -73,8 +74,9 @@ def _run_profile(root: Path, stack: LoadStack, profile: Profile, book: SloBook) 
     out = fresh_folder(results_root(root) / profile.name)
     typer.secho(f"\n=== load profile {profile.name}: {profile.description}", bold=True)
     started = time.monotonic()
-    run = LocustRun(profile, root, out, stack.stack.service_urls["course"],
-                    stack.locust_environment())  # fmt: skip
+    run = LocustRun(
+        profile, root, out, stack.stack.service_urls["course"], stack.locust_environment()
+    )
     run.run()
     typer.echo(f"locust ran {time.monotonic() - started:.1f} s; reports in {out}")
     report = judge(read_stats(run.prefix), book, profile.name)
@@ -146,8 +148,14 @@ def bench_command(
 def _bench(root: Path, stack: LoadStack, seconds: int, env: dict[str, str]) -> None:
     out = results_root(root) / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    result = side_by_side(root, stack.stack.service_urls["course"], stack.postgres,
-                          out / "twin.log", env, seconds=seconds)  # fmt: skip
+    result = side_by_side(
+        root,
+        stack.stack.service_urls["course"],
+        stack.postgres,
+        out / "twin.log",
+        env,
+        seconds=seconds,
+    )
     (out / "bench.txt").write_text(result.render() + "\n")
     typer.echo(result.render())
 

@@ -40,8 +40,15 @@ class Knee:
             mark = "sustainable" if step.sustainable(limits) else "over"
             if step is self.knee:
                 mark = "KNEE"
-            rows.append([str(step.users), f"{step.rps:.1f}",
-                         *[f"{step.p95_ms.get(n, 0):g}" for n in names], str(step.failures), mark])  # fmt: skip
+            rows.append(
+                [
+                    str(step.users),
+                    f"{step.rps:.1f}",
+                    *[f"{step.p95_ms.get(n, 0):g}" for n in names],
+                    str(step.failures),
+                    mark,
+                ]
+            )
         widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
         lines = [
             "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows

@@ -40,24 +40,59 @@ class LocustRun:
         return self.out_dir / "report.html"
 
     def common(self) -> list[str]:
-        return [sys.executable, "-m", "locust", "-f", str(self.root / LOCUSTFILE),
-                "--loglevel", "WARNING"]  # fmt: skip
+        return [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(self.root / LOCUSTFILE),
+            "--loglevel",
+            "WARNING",
+        ]
 
     def master_argv(self, master_port: int | None = None) -> list[str]:
         p = self.profile
-        argv = [*self.common(), "--headless", "--host", self.host, "--run-time", f"{p.run_time_s}s",
-                "--csv", str(self.prefix), "--csv-full-history", "--html", str(self.html),
-                "--only-summary", "--stop-timeout", "5"]  # fmt: skip
+        argv = [
+            *self.common(),
+            "--headless",
+            "--host",
+            self.host,
+            "--run-time",
+            f"{p.run_time_s}s",
+            "--csv",
+            str(self.prefix),
+            "--csv-full-history",
+            "--html",
+            str(self.html),
+            "--only-summary",
+            "--stop-timeout",
+            "5",
+        ]
         if not p.shape:
             argv += ["--users", str(p.users), "--spawn-rate", f"{p.spawn_rate:g}"]
         if master_port is not None:
-            argv += ["--master", "--master-bind-host", "127.0.0.1",
-                     "--master-bind-port", str(master_port), "--expect-workers", str(p.workers)]  # fmt: skip
+            argv += [
+                "--master",
+                "--master-bind-host",
+                "127.0.0.1",
+                "--master-bind-port",
+                str(master_port),
+                "--expect-workers",
+                str(p.workers),
+            ]
         return argv
 
     def worker_argv(self, master_port: int) -> list[str]:
-        return [*self.common(), "--worker", "--master-host", "127.0.0.1",
-                "--master-port", str(master_port), "--processes", str(self.profile.workers)]  # fmt: skip
+        return [
+            *self.common(),
+            "--worker",
+            "--master-host",
+            "127.0.0.1",
+            "--master-port",
+            str(master_port),
+            "--processes",
+            str(self.profile.workers),
+        ]
 
     def run(self) -> int:
         """Run to the end; Locust's own exit code (1 when any request failed) is returned, but
@@ -82,9 +117,14 @@ class LocustRun:
         self, argv: list[str], env: dict[str, str], log: IO[bytes]
     ) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            argv, cwd=self.root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            argv,
+            cwd=self.root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
             start_new_session=True,
-        )  # fmt: skip
+        )
 
     def _wait(self, process: subprocess.Popen[bytes]) -> int:
         # Generous: the run time, the spawn, the stop timeout and writing the reports.

@@ -93,9 +93,18 @@ def _judge_endpoint(
     if seen.failure_ratio > slo.max_failure_ratio:
         breaches.append(f"failures {seen.failure_ratio:.2%} > {slo.max_failure_ratio:.2%}")
     return Verdict(
-        name, slo, seen.requests, seen.failures, seen.rps, seen.p50_ms, seen.p95_ms,
-        seen.p99_ms, tuple(breaches), tuple(notes), tuple(judged),
-    )  # fmt: skip
+        name,
+        slo,
+        seen.requests,
+        seen.failures,
+        seen.rps,
+        seen.p50_ms,
+        seen.p95_ms,
+        seen.p99_ms,
+        tuple(breaches),
+        tuple(notes),
+        tuple(judged),
+    )
 
 
 def render(report: SloReport) -> str:
@@ -111,11 +120,18 @@ def render(report: SloReport) -> str:
     )
     rows = [header]
     for v in report.verdicts:
-        rows.append((
-            v.endpoint, str(v.requests), f"{v.rps:.1f}", f"{v.failures} ({v.slo.max_failure_ratio:.0%})",
-            f"{v.p50_ms:g}", f"{v.p95_ms:g} ({v.slo.p95_ms:g})", f"{v.p99_ms:g} ({v.slo.p99_ms:g})",
-            _verdict_cell(v),
-        ))  # fmt: skip
+        rows.append(
+            (
+                v.endpoint,
+                str(v.requests),
+                f"{v.rps:.1f}",
+                f"{v.failures} ({v.slo.max_failure_ratio:.0%})",
+                f"{v.p50_ms:g}",
+                f"{v.p95_ms:g} ({v.slo.p95_ms:g})",
+                f"{v.p99_ms:g} ({v.slo.p99_ms:g})",
+                _verdict_cell(v),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows

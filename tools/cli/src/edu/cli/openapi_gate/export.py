@@ -73,9 +73,13 @@ class SubprocessExporter:
         env = {**PLACEHOLDER_ENV, **os.environ, "EDU_ENVIRONMENT": "test"}
         done = subprocess.run(
             [sys.executable, "-m", "edu.cli.openapi_gate.dump_app", service.app],
-            cwd=self.root, env=env, capture_output=True, text=True, check=False,
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
             stdin=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         if done.returncode != 0:
             tail = "\n".join(done.stderr.strip().splitlines()[-12:])
             raise ExportError(f"{service.name}: {service.app} did not build its app:\n{tail}")

@@ -50,11 +50,25 @@ def diff_specs(old_raw: Json, new_raw: Json) -> list[Change]:
     before, after = operations(old), operations(new)
     found: list[Change] = []
     for key in sorted(before.keys() - after.keys()):
-        found.append(Change(f"{key[0]} {before[key][0]}", "", kinds.REMOVED_OPERATION,
-                            "operation removed", breaking=True))  # fmt: skip
+        found.append(
+            Change(
+                f"{key[0]} {before[key][0]}",
+                "",
+                kinds.REMOVED_OPERATION,
+                "operation removed",
+                breaking=True,
+            )
+        )
     for key in sorted(after.keys() - before.keys()):
-        found.append(Change(f"{key[0]} {after[key][0]}", "", kinds.ADDED_OPERATION,
-                            "operation added", breaking=False))  # fmt: skip
+        found.append(
+            Change(
+                f"{key[0]} {after[key][0]}",
+                "",
+                kinds.ADDED_OPERATION,
+                "operation added",
+                breaking=False,
+            )
+        )
     for key in sorted(before.keys() & after.keys()):
         comparer = SchemaComparer(old, new, f"{key[0]} {after[key][0]}")
         _parameters(comparer, before[key], after[key])
@@ -64,8 +78,11 @@ def diff_specs(old_raw: Json, new_raw: Json) -> list[Change]:
     return found
 
 
-def _parameters(comparer: SchemaComparer, old_op: tuple[str, Json, list[Json]],
-                new_op: tuple[str, Json, list[Json]]) -> None:  # fmt: skip
+def _parameters(
+    comparer: SchemaComparer,
+    old_op: tuple[str, Json, list[Json]],
+    new_op: tuple[str, Json, list[Json]],
+) -> None:
     old = {_param_key(p, old_op[0]): p for p in old_op[2]}
     new = {_param_key(p, new_op[0]): p for p in new_op[2]}
     add = comparer.found.append
@@ -73,26 +90,52 @@ def _parameters(comparer: SchemaComparer, old_op: tuple[str, Json, list[Json]],
         param = new.get(key) or old[key]
         section = f"{param.get('in')} parameter {param.get('name')}"
         if key not in new:
-            add(Change(comparer.operation, section, kinds.REMOVED_PARAMETER, "parameter no "
-                       "longer read", breaking=False))  # fmt: skip
+            add(
+                Change(
+                    comparer.operation,
+                    section,
+                    kinds.REMOVED_PARAMETER,
+                    "parameter no longer read",
+                    breaking=False,
+                )
+            )
         elif new[key].get("required") and (key not in old or not old[key].get("required")):
             what = "new required parameter" if key not in old else "parameter became required"
             add(Change(comparer.operation, section, kinds.NEW_REQUIRED_PARAMETER, what, True))
         elif key not in old:
-            add(Change(comparer.operation, section, kinds.ADDED_OPTIONAL_PARAMETER,
-                       "optional parameter added", breaking=False))  # fmt: skip
+            add(
+                Change(
+                    comparer.operation,
+                    section,
+                    kinds.ADDED_OPTIONAL_PARAMETER,
+                    "optional parameter added",
+                    breaking=False,
+                )
+            )
         if key in old and key in new:
             comparer.compare(old[key].get("schema"), new[key].get("schema"), section, "request")
 
 
-def _content(comparer: SchemaComparer, old: Mapping[str, Any], new: Mapping[str, Any],
-             section: str, direction: Direction) -> None:  # fmt: skip
+def _content(
+    comparer: SchemaComparer,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    section: str,
+    direction: Direction,
+) -> None:
     old_media, new_media = old.get("content") or {}, new.get("content") or {}
     for media in sorted(old_media):
         where = section if media == "application/json" else f"{section} {media}"
         if media not in new_media:
-            comparer.found.append(Change(comparer.operation, where, kinds.REMOVED_MEDIA_TYPE,
-                                         f"{media} no longer offered", breaking=True))  # fmt: skip
+            comparer.found.append(
+                Change(
+                    comparer.operation,
+                    where,
+                    kinds.REMOVED_MEDIA_TYPE,
+                    f"{media} no longer offered",
+                    breaking=True,
+                )
+            )
             continue
         old_schema, new_schema = old_media[media].get("schema"), new_media[media].get("schema")
         comparer.compare(old_schema, new_schema, where, direction)
@@ -103,8 +146,11 @@ def _request_body(comparer: SchemaComparer, old_op: Json, new_op: Json) -> None:
     new_body, _ = comparer.new.deref(new_op.get("requestBody") or {})
     if new_body.get("required") and not old_body.get("required"):
         detail = "request body became required" if old_body else "new required request body"
-        comparer.found.append(Change(comparer.operation, "request body",
-                                     kinds.NEW_REQUIRED_FIELD, detail, breaking=True))  # fmt: skip
+        comparer.found.append(
+            Change(
+                comparer.operation, "request body", kinds.NEW_REQUIRED_FIELD, detail, breaking=True
+            )
+        )
     if old_body and new_body:
         _content(comparer, old_body, new_body, "request body", "request")
 
@@ -114,11 +160,25 @@ def _responses(comparer: SchemaComparer, old_op: Json, new_op: Json) -> None:
     for status in sorted(set(old) | set(new), key=str):
         section = f"response {status}"
         if status not in new:
-            comparer.found.append(Change(comparer.operation, section, kinds.REMOVED_STATUS_CODE,
-                                         f"status {status} no longer returned", True))  # fmt: skip
+            comparer.found.append(
+                Change(
+                    comparer.operation,
+                    section,
+                    kinds.REMOVED_STATUS_CODE,
+                    f"status {status} no longer returned",
+                    True,
+                )
+            )
         elif status not in old:
-            comparer.found.append(Change(comparer.operation, section, kinds.ADDED_STATUS_CODE,
-                                         f"status {status} added", breaking=False))  # fmt: skip
+            comparer.found.append(
+                Change(
+                    comparer.operation,
+                    section,
+                    kinds.ADDED_STATUS_CODE,
+                    f"status {status} added",
+                    breaking=False,
+                )
+            )
         else:
             old_response, _ = comparer.old.deref(old[status])
             new_response, _ = comparer.new.deref(new[status])

@@ -111,8 +111,13 @@ class SchemaComparer:
                 if direction == "response":
                     self._add(section, at, kinds.REMOVED_RESPONSE_FIELD, "field removed", True)
                 elif after.closed:
-                    self._add(section, at, kinds.REJECTED_FIELD,
-                              "field removed and unknown fields are rejected", True)  # fmt: skip
+                    self._add(
+                        section,
+                        at,
+                        kinds.REJECTED_FIELD,
+                        "field removed and unknown fields are rejected",
+                        True,
+                    )
                 else:
                     self._add(section, at, kinds.REMOVED_REQUEST_FIELD, "field ignored now", False)
                 continue

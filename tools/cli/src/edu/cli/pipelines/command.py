@@ -22,8 +22,10 @@ def merge_results_command(
     """Merge the results of many CI jobs (and shards) into one folder for `edu report`."""
     merged = merge_results(target, [s for s in sources or [] if s.is_dir()])
     for result in merged:
-        typer.echo(f"{result.layer:<14} {result.status:<11} {result.duration_seconds:7.1f} s "
-                   f"{result.counts.total:>5} tests")  # fmt: skip
+        typer.echo(
+            f"{result.layer:<14} {result.status:<11} {result.duration_seconds:7.1f} s "
+            f"{result.counts.total:>5} tests"
+        )
     if not merged:
         # Not an error: the report still shows the history, and the failing job says why.
         typer.echo("no layer results in the sources: nothing merged")

@@ -52,11 +52,21 @@ def check_workflows(root: Path) -> list[GateOutcome]:
     if schema[0] and actions:
         schema = _run([checker, "--builtin-schema", "vendor.github-actions", *actions], root)
     audit = _run(
-        [str(tools / "zizmor"), "--offline", "--strict-collection", "--no-progress",
-         "--color", "never", "--config", str(ZIZMOR_CONFIG),
-         "--collect=workflows", "--collect=actions", "."],
+        [
+            str(tools / "zizmor"),
+            "--offline",
+            "--strict-collection",
+            "--no-progress",
+            "--color",
+            "never",
+            "--config",
+            str(ZIZMOR_CONFIG),
+            "--collect=workflows",
+            "--collect=actions",
+            ".",
+        ],
         root,
-    )  # fmt: skip
+    )
     try:
         problems = check(load_registry(root / REGISTRY_FILE), load_commands(root))
     except (yaml.YAMLError, OSError, ValueError) as exc:

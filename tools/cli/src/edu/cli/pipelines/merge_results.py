@@ -17,9 +17,12 @@ from edu.cli.results import CaseCounts, LayerResult, LayerStatus, write_summary
 
 # Worst first: the merged status is the first one any shard has.
 _SEVERITY = (
-    LayerStatus.FAILED, LayerStatus.OVER_BUDGET, LayerStatus.WARNING, LayerStatus.PASSED,
+    LayerStatus.FAILED,
+    LayerStatus.OVER_BUDGET,
+    LayerStatus.WARNING,
+    LayerStatus.PASSED,
     LayerStatus.NO_TESTS,
-)  # fmt: skip
+)
 
 
 def merge_results(target: Path, sources: Sequence[Path]) -> list[LayerResult]:
@@ -67,15 +70,21 @@ def _combine(results: list[LayerResult]) -> LayerResult:
     )
     messages = sorted({r.message for r in results if r.message})
     return LayerResult(
-        layer=first.layer, status=status, exit_code=max(r.exit_code for r in results),
+        layer=first.layer,
+        status=status,
+        exit_code=max(r.exit_code for r in results),
         duration_seconds=max(r.duration_seconds for r in results),
-        budget_seconds=first.budget_seconds, goal_seconds=first.goal_seconds,
-        started_at=first.started_at, command=first.command, counts=counts,
+        budget_seconds=first.budget_seconds,
+        goal_seconds=first.goal_seconds,
+        started_at=first.started_at,
+        command=first.command,
+        counts=counts,
         message=f"{len(results)} shards" + (f": {'; '.join(messages)}" if messages else ""),
         failed_tests=tuple(t for r in results for t in r.failed_tests),
         cpu_seconds=_sum_known([r.cpu_seconds for r in results]),
-        load_start=first.load_start, load_end=max(results, key=lambda r: r.started_at).load_end,
-    )  # fmt: skip
+        load_start=first.load_start,
+        load_end=max(results, key=lambda r: r.started_at).load_end,
+    )
 
 
 def _sum_known(values: list[float | None]) -> float | None:

@@ -20,8 +20,17 @@ from edu.cli.pipelines.justfile_recipes import Justfile
 _MATRIX = re.compile(r"\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}")
 _SHELL_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _SEPARATORS = {"&&", "||", ";", "|", "&", "(", ")"}
-_UV_RUN_VALUE_OPTIONS = {"--package", "--with", "--python", "--group", "--extra", "--project",
-                         "--directory", "--env-file", "--index"}  # fmt: skip
+_UV_RUN_VALUE_OPTIONS = {
+    "--package",
+    "--with",
+    "--python",
+    "--group",
+    "--extra",
+    "--project",
+    "--directory",
+    "--env-file",
+    "--index",
+}
 PYTEST_COMMANDS = {"pytest", "py.test"}
 
 

@@ -7,8 +7,13 @@ from html import escape
 from edu.cli.registry import WARN_FRACTION
 from edu.cli.report.health import Health, Run
 
-_COLORS = {"passed": "#2e7d32", "warning": "#f9a825", "failed": "#c62828",
-           "over-budget": "#c62828", "no-tests": "#6a1b9a"}  # fmt: skip
+_COLORS = {
+    "passed": "#2e7d32",
+    "warning": "#f9a825",
+    "failed": "#c62828",
+    "over-budget": "#c62828",
+    "no-tests": "#6a1b9a",
+}
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}
 h1{margin-bottom:.2rem} table{border-collapse:collapse;margin:1rem 0}
@@ -22,26 +27,36 @@ def _budget_chart(latest: list[Run]) -> str:
     width, bar_h, gap, label_w = 640, 18, 8, 110
     scale = (width - label_w - 60) / max([1.0, *(r.fraction for r in latest)])
     height = len(latest) * (bar_h + gap) + 24
-    parts = [f'<svg role="img" aria-label="Layer time against budget" width="{width}" '
-             f'height="{height}" xmlns="http://www.w3.org/2000/svg">']  # fmt: skip
+    parts = [
+        f'<svg role="img" aria-label="Layer time against budget" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
     budget_x = label_w + scale
     for i, run in enumerate(latest):
         y = i * (bar_h + gap) + 4
         bar_w = max(1.0, run.fraction * scale)
         color = _COLORS.get(run.status, "#555")
         parts.append(f'<text x="0" y="{y + 13}">{escape(run.layer)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w:.1f}" height="{bar_h}" '
-                     f'fill="{color}"><title>{run.duration_seconds:.1f} s of '
-                     f'{run.budget_seconds:g} s</title></rect>')  # fmt: skip
-        parts.append(f'<text x="{label_w + bar_w + 4:.1f}" y="{y + 13}">'
-                     f"{run.duration_seconds:.1f} s / {run.budget_seconds:g} s "
-                     f"({run.fraction:.0%})</text>")  # fmt: skip
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{bar_w:.1f}" height="{bar_h}" '
+            f'fill="{color}"><title>{run.duration_seconds:.1f} s of '
+            f"{run.budget_seconds:g} s</title></rect>"
+        )
+        parts.append(
+            f'<text x="{label_w + bar_w + 4:.1f}" y="{y + 13}">'
+            f"{run.duration_seconds:.1f} s / {run.budget_seconds:g} s "
+            f"({run.fraction:.0%})</text>"
+        )
     bottom = height - 18
-    parts.append(f'<line x1="{budget_x:.1f}" x2="{budget_x:.1f}" y1="0" y2="{bottom}" '
-                 'stroke="#c62828" stroke-dasharray="4 3"/>')  # fmt: skip
+    parts.append(
+        f'<line x1="{budget_x:.1f}" x2="{budget_x:.1f}" y1="0" y2="{bottom}" '
+        'stroke="#c62828" stroke-dasharray="4 3"/>'
+    )
     warn_x = label_w + WARN_FRACTION * scale
-    parts.append(f'<line x1="{warn_x:.1f}" x2="{warn_x:.1f}" y1="0" y2="{bottom}" '
-                 'stroke="#f9a825" stroke-dasharray="2 3"/>')  # fmt: skip
+    parts.append(
+        f'<line x1="{warn_x:.1f}" x2="{warn_x:.1f}" y1="0" y2="{bottom}" '
+        'stroke="#f9a825" stroke-dasharray="2 3"/>'
+    )
     parts.append(f'<text x="{budget_x - 20:.1f}" y="{height - 4}">budget</text>')
     parts.append(f'<text x="{warn_x - 10:.1f}" y="{height - 4}">{WARN_FRACTION:.0%}</text>')
     parts.append("</svg>")
@@ -57,11 +72,13 @@ def _sparkline(runs: list[Run]) -> str:
         for i, r in enumerate(runs)
     )
     budget_y = height - 2 - (runs[-1].budget_seconds / peak) * (height - 4)
-    return (f'<svg width="{width}" height="{height}" role="img" aria-label="trend">'
-            f'<line x1="0" x2="{width}" y1="{budget_y:.1f}" y2="{budget_y:.1f}" '
-            'stroke="#c62828" stroke-dasharray="3 3"/>'
-            f'<polyline fill="none" stroke="#1565c0" stroke-width="1.5" points="{points}"/>'
-            "</svg>")  # fmt: skip
+    return (
+        f'<svg width="{width}" height="{height}" role="img" aria-label="trend">'
+        f'<line x1="0" x2="{width}" y1="{budget_y:.1f}" y2="{budget_y:.1f}" '
+        'stroke="#c62828" stroke-dasharray="3 3"/>'
+        f'<polyline fill="none" stroke="#1565c0" stroke-width="1.5" points="{points}"/>'
+        "</svg>"
+    )
 
 
 def _machine_table(latest: list[Run]) -> str:
@@ -88,32 +105,44 @@ def _machine_table(latest: list[Run]) -> str:
 
 
 def render(health: Health, generated_at: str) -> str:
-    out = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>eduplatform test "
-           f"health</title><style>{_STYLE}</style></head><body><h1>Test health</h1>"
-           f'<p class="muted">generated {escape(generated_at)} from .edu/results</p>']  # fmt: skip
+    out = [
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>eduplatform test "
+        f"health</title><style>{_STYLE}</style></head><body><h1>Test health</h1>"
+        f'<p class="muted">generated {escape(generated_at)} from .edu/results</p>'
+    ]
     if not health.latest:
         out.append("<p>No layer has run yet: run <code>edu test --trigger pr</code>.</p>")
         return "".join(out) + "</body></html>"
     out.append("<h2>Latest run of each layer against its budget</h2>")
     out.append(_budget_chart(health.latest))
     out.append(_machine_table(health.latest))
-    out.append("<h2>Trend</h2><table><tr><th>layer</th><th>runs</th><th>last</th>"
-               "<th>duration over recent runs (dashed: budget)</th></tr>")  # fmt: skip
+    out.append(
+        "<h2>Trend</h2><table><tr><th>layer</th><th>runs</th><th>last</th>"
+        "<th>duration over recent runs (dashed: budget)</th></tr>"
+    )
     for layer, runs in sorted(health.trends.items()):
-        out.append(f"<tr><td>{escape(layer)}</td><td class=num>{len(runs)}</td>"
-                   f"<td>{escape(runs[-1].status)}</td><td>{_sparkline(runs)}</td></tr>")  # fmt: skip
-    out.append("</table><h2>Slowest tests</h2><table><tr><th>layer</th><th>test</th>"
-               "<th class=num>seconds</th></tr>")  # fmt: skip
+        out.append(
+            f"<tr><td>{escape(layer)}</td><td class=num>{len(runs)}</td>"
+            f"<td>{escape(runs[-1].status)}</td><td>{_sparkline(runs)}</td></tr>"
+        )
+    out.append(
+        "</table><h2>Slowest tests</h2><table><tr><th>layer</th><th>test</th>"
+        "<th class=num>seconds</th></tr>"
+    )
     for layer, case in health.slowest:
-        out.append(f"<tr><td>{escape(layer)}</td><td>{escape(case.test_id)}</td>"
-                   f"<td class=num>{case.seconds:.3f}</td></tr>")  # fmt: skip
+        out.append(
+            f"<tr><td>{escape(layer)}</td><td>{escape(case.test_id)}</td>"
+            f"<td class=num>{case.seconds:.3f}</td></tr>"
+        )
     out.append("</table><h2>Flaky candidates</h2>")
     if not health.flaky:
         out.append("<p>None: no test failed in one run and passed in the next.</p>")
     else:
         out.append("<table><tr><th>layer</th><th>test</th><th>failed</th><th>then passed</th></tr>")
         for f in health.flaky:
-            out.append(f"<tr><td>{escape(f.layer)}</td><td>{escape(f.test_id)}</td>"
-                       f"<td>{escape(f.failed_at)}</td><td>{escape(f.passed_at)}</td></tr>")  # fmt: skip
+            out.append(
+                f"<tr><td>{escape(f.layer)}</td><td>{escape(f.test_id)}</td>"
+                f"<td>{escape(f.failed_at)}</td><td>{escape(f.passed_at)}</td></tr>"
+            )
         out.append("</table>")
     return "".join(out) + "</body></html>"

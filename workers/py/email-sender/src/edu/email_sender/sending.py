@@ -113,8 +113,14 @@ class EmailSending:
     ) -> Outcome:
         now, attempts = self._clock.now(), email.attempts + 1
         if exc.permanent or attempts >= self._retry.max_attempts:
-            logger.error("abandoning %s email %s to %s after %d attempts: %s",
-                         email.kind, email.id, email.to_address, attempts, exc)  # fmt: skip
+            logger.error(
+                "abandoning %s email %s to %s after %d attempts: %s",
+                email.kind,
+                email.id,
+                email.to_address,
+                attempts,
+                exc,
+            )
             await queue.abandon(email.id, now=now, error=str(exc))
             return Outcome.ABANDONED
         delay = timedelta(seconds=self._retry.delay(attempts))

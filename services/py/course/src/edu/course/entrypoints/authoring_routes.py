@@ -26,21 +26,33 @@ _COURSE_LINKS = {
 }
 _LESSON_LINKS = links_on(
     201,
-    edit=link("PUT", "/courses/{course_id}/lessons/{lesson_id}",
-              course_id=_SAME_COURSE, lesson_id="$response.body#/id"),
-    remove=link("DELETE", "/courses/{course_id}/lessons/{lesson_id}",
-                course_id=_SAME_COURSE, lesson_id="$response.body#/id"),
+    edit=link(
+        "PUT",
+        "/courses/{course_id}/lessons/{lesson_id}",
+        course_id=_SAME_COURSE,
+        lesson_id="$response.body#/id",
+    ),
+    remove=link(
+        "DELETE",
+        "/courses/{course_id}/lessons/{lesson_id}",
+        course_id=_SAME_COURSE,
+        lesson_id="$response.body#/id",
+    ),
     publish=link("POST", "/courses/{course_id}/publish", course_id=_SAME_COURSE),
     read_course=link("GET", "/teaching/courses/{course_id}", course_id=_SAME_COURSE),
-)  # fmt: skip
+)
 # Once published, the course and its first lesson are in the public catalogue.
 _PUBLISHED_LINKS = links_on(
     200,
     catalogue=link("GET", "/courses/{course_id}", course_id=_COURSE),
-    first_lesson=link("GET", "/courses/{course_id}/lessons/{lesson_id}",
-                      course_id=_COURSE, lesson_id="$response.body#/lessons/0/id"),
+    first_lesson=link(
+        "GET",
+        "/courses/{course_id}/lessons/{lesson_id}",
+        course_id=_COURSE,
+        lesson_id="$response.body#/lessons/0/id",
+    ),
     unpublish=link("POST", "/courses/{course_id}/unpublish", course_id=_COURSE),
-)  # fmt: skip
+)
 
 
 @router.post(

@@ -24,11 +24,16 @@ _REFRESH_TOKEN = {"refresh_token": "$response.body#/refresh_token"}
 # What a client does with a fresh pair of tokens: refresh them later, or sign out.
 _TOKEN_LINKS = links_on(
     200,
-    refresh=link("POST", "/auth/refresh", request_body=_REFRESH_TOKEN,
-                 description="Get new tokens with the refresh token."),
-    log_out=link("POST", "/auth/logout", request_body=_REFRESH_TOKEN,
-                 description="Sign out this session."),
-)  # fmt: skip
+    refresh=link(
+        "POST",
+        "/auth/refresh",
+        request_body=_REFRESH_TOKEN,
+        description="Get new tokens with the refresh token.",
+    ),
+    log_out=link(
+        "POST", "/auth/logout", request_body=_REFRESH_TOKEN, description="Sign out this session."
+    ),
+)
 
 
 def _tokens(issued: IssuedTokens) -> TokensOut:

@@ -21,8 +21,14 @@ TextField = Annotated[str, Form(max_length=4096)]
 
 @router.get("/signup", response_class=HTMLResponse)
 async def sign_up_form(request: Request, next: str = "") -> HTMLResponse:
-    return await render(request, "signup.html", errors=FormErrors(), email="", teacher=False,
-                        next=safe_next(next, ""))  # fmt: skip
+    return await render(
+        request,
+        "signup.html",
+        errors=FormErrors(),
+        email="",
+        teacher=False,
+        next=safe_next(next, ""),
+    )
 
 
 @router.post("/signup", response_class=HTMLResponse)
@@ -47,14 +53,22 @@ async def sign_up(
             return see_other(safe_next(next, "/teach" if teacher else "/"))
         except ProblemError as problem:
             errors = FormErrors.from_problem(problem, FIELDS, conflict_field="email")
-    return await render(request, "signup.html", status_code=422, errors=errors, email=email,
-                        teacher=bool(teacher), next=safe_next(next, ""))  # fmt: skip
+    return await render(
+        request,
+        "signup.html",
+        status_code=422,
+        errors=errors,
+        email=email,
+        teacher=bool(teacher),
+        next=safe_next(next, ""),
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)
 async def log_in_form(request: Request, next: str = "") -> HTMLResponse:
-    return await render(request, "login.html", errors=FormErrors(), email="",
-                        next=safe_next(next, ""))  # fmt: skip
+    return await render(
+        request, "login.html", errors=FormErrors(), email="", next=safe_next(next, "")
+    )
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -77,8 +91,9 @@ async def log_in(
             return see_other(safe_next(next, "/learning"))
         except ProblemError as problem:
             errors = FormErrors.from_problem(problem, FIELDS)
-    return await render(request, "login.html", status_code=422,
-                        errors=errors, email=email, next=safe_next(next, ""))  # fmt: skip
+    return await render(
+        request, "login.html", status_code=422, errors=errors, email=email, next=safe_next(next, "")
+    )
 
 
 @router.post("/logout")

@@ -37,8 +37,9 @@ def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
             await wired.close()
 
     # A browser front end: no OpenAPI pages, they would only advertise form endpoints.
-    app = FastAPI(title="eduplatform web", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)  # fmt: skip
+    app = FastAPI(
+        title="eduplatform web", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.web = wired
     app.middleware("http")(_cookies(wired))
     install_error_pages(app)
@@ -67,8 +68,14 @@ def _cookies(
         request.state.csrf_nonce = nonce or CsrfTokens.new_nonce()
         response = await call_next(request)
         if nonce is None:
-            response.set_cookie(CSRF_COOKIE, request.state.csrf_nonce, path="/", secure=secure,
-                                httponly=True, samesite="lax")  # fmt: skip
+            response.set_cookie(
+                CSRF_COOKIE,
+                request.state.csrf_nonce,
+                path="/",
+                secure=secure,
+                httponly=True,
+                samesite="lax",
+            )
         write_session_cookies(request, response, secure=secure)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

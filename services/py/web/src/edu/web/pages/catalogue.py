@@ -36,8 +36,13 @@ async def course_page(
     """A course's summary and lesson outline; Enrol, or the visitor's progress in it."""
     course = await wired.course.course(course_id)
     enrolment = await enrolment_in(wired, who, course_id)
-    return await render(request, "course.html", course=course, enrolment=enrolment,
-                        resume=resume_at(course, enrolment))  # fmt: skip
+    return await render(
+        request,
+        "course.html",
+        course=course,
+        enrolment=enrolment,
+        resume=resume_at(course, enrolment),
+    )
 
 
 @router.post("/courses/{course_id}/enrol")

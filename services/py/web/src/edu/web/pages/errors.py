@@ -80,8 +80,13 @@ async def _bad_path(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     logger.exception("unexpected error on %s %s", request.method, request.url.path)
-    return render_plain(request, "error.html", status_code=500, title="Something went wrong",
-                        message="Something went wrong on our side. Please try again.")  # fmt: skip
+    return render_plain(
+        request,
+        "error.html",
+        status_code=500,
+        title="Something went wrong",
+        message="Something went wrong on our side. Please try again.",
+    )
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

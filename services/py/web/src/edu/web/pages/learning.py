@@ -36,5 +36,6 @@ async def certificate(request: Request, code: str, wired: WebDep, who: VisitorDe
 async def verify_certificate(request: Request, code: str, wired: WebDep) -> HTMLResponse:
     """Public: whether a certificate with this code was issued, for which course and when."""
     found = await wired.enrollment.certificate(code)
-    return await render(request, "verify.html", status_code=200 if found else 404,
-                        certificate=found, code=code)  # fmt: skip
+    return await render(
+        request, "verify.html", status_code=200 if found else 404, certificate=found, code=code
+    )

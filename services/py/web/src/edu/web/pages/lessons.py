@@ -23,8 +23,15 @@ async def lesson_page(
     lesson = await wired.course.lesson(course_id, lesson_id)
     enrolment = await enrolment_in(wired, who, course_id)
     done = enrolment is not None and lesson_id in enrolment.completed_lesson_ids
-    return await render(request, "lesson.html", course=course, lesson=lesson,
-                        enrolment=enrolment, done=done, around=neighbours(course, lesson_id))  # fmt: skip
+    return await render(
+        request,
+        "lesson.html",
+        course=course,
+        lesson=lesson,
+        enrolment=enrolment,
+        done=done,
+        around=neighbours(course, lesson_id),
+    )
 
 
 @router.post("/courses/{course_id}/lessons/{lesson_id}/complete")

@@ -44,15 +44,26 @@ def render_plain(
 
 
 def _response(
-    request: Request, wired: Web, who: Visitor, template: str, status_code: int,
-    unread: int | None, context: dict[str, Any],
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    wired: Web,
+    who: Visitor,
+    template: str,
+    status_code: int,
+    unread: int | None,
+    context: dict[str, Any],
+) -> HTMLResponse:
     nonce = getattr(request.state, "csrf_nonce", "")
     return TEMPLATES.TemplateResponse(
-        request, template, status_code=status_code,
-        context={"visitor": who, "unread": unread, "csrf_token": wired.csrf.token_for(nonce),
-                 **context},
-    )  # fmt: skip
+        request,
+        template,
+        status_code=status_code,
+        context={
+            "visitor": who,
+            "unread": unread,
+            "csrf_token": wired.csrf.token_for(nonce),
+            **context,
+        },
+    )
 
 
 async def _unread(wired: Web, who: Visitor) -> int | None:

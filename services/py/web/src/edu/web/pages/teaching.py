@@ -18,8 +18,12 @@ from edu.web.session import REFRESH_COOKIE, remember
 router = APIRouter(prefix="/teach", dependencies=[Depends(checked_form)])
 TextField = Annotated[str, Form(max_length=100_000)]
 COURSE_FIELDS = {"title": "title", "summary": "summary", "level": "level", "tags": "tags"}
-LESSON_FIELDS = {"title": "lesson_title", "body_markdown": "body",
-                 "estimated_minutes": "minutes", "video_url": "video_url"}  # fmt: skip
+LESSON_FIELDS = {
+    "title": "lesson_title",
+    "body_markdown": "body",
+    "estimated_minutes": "minutes",
+    "video_url": "video_url",
+}
 LEVELS = ("beginner", "intermediate", "advanced")
 
 
@@ -27,8 +31,14 @@ LEVELS = ("beginner", "intermediate", "advanced")
 async def dashboard(request: Request, wired: WebDep, who: SignedInDep) -> HTMLResponse:
     """A teacher's courses and the new-course form; others are offered the teacher role."""
     courses = await wired.course.teaching_courses(who.token) if who.is_teacher else []
-    return await render(request, "teach.html", courses=courses, errors=FormErrors(),
-                        draft=CourseDraft(title=""), levels=LEVELS)  # fmt: skip
+    return await render(
+        request,
+        "teach.html",
+        courses=courses,
+        errors=FormErrors(),
+        draft=CourseDraft(title=""),
+        levels=LEVELS,
+    )
 
 
 @router.post("/become-teacher")
@@ -42,29 +52,56 @@ async def become_teacher(request: Request, wired: WebDep, who: SignedInDep) -> R
 
 @router.post("/courses", response_class=HTMLResponse)
 async def create_course(
-    request: Request, wired: WebDep, who: TeacherDep, title: TextField = "",
-    summary: TextField = "", level: TextField = "beginner", tags: TextField = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    wired: WebDep,
+    who: TeacherDep,
+    title: TextField = "",
+    summary: TextField = "",
+    level: TextField = "beginner",
+    tags: TextField = "",
+) -> Response:
     """Start a draft course and open its editor."""
-    draft = CourseDraft(title=title.strip(), summary=summary.strip(), level=level,
-                        tags=tuple(t.strip().lower() for t in tags.split(",") if t.strip()))  # fmt: skip
+    draft = CourseDraft(
+        title=title.strip(),
+        summary=summary.strip(),
+        level=level,
+        tags=tuple(t.strip().lower() for t in tags.split(",") if t.strip()),
+    )
     try:
         course = await wired.course.create_course(who.token, draft)
     except ProblemError as problem:
         errors = FormErrors.from_problem(problem, COURSE_FIELDS)
         courses = await wired.course.teaching_courses(who.token)
-        return await render(request, "teach.html", status_code=422, courses=courses,
-                            errors=errors, draft=draft, levels=LEVELS)  # fmt: skip
+        return await render(
+            request,
+            "teach.html",
+            status_code=422,
+            courses=courses,
+            errors=errors,
+            draft=draft,
+            levels=LEVELS,
+        )
     return see_other(f"/teach/courses/{course.id}")
 
 
 async def _editor(
-    request: Request, wired: WebDep, who: TeacherDep, course_id: UUID, *,
-    errors: FormErrors | None = None, lesson: dict[str, str] | None = None,
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    wired: WebDep,
+    who: TeacherDep,
+    course_id: UUID,
+    *,
+    errors: FormErrors | None = None,
+    lesson: dict[str, str] | None = None,
+) -> HTMLResponse:
     course = await wired.course.teaching_course(who.token, course_id)
-    return await render(request, "course_editor.html", status_code=422 if errors else 200,
-                        course=course, errors=errors or FormErrors(), lesson=lesson or {})  # fmt: skip
+    return await render(
+        request,
+        "course_editor.html",
+        status_code=422 if errors else 200,
+        course=course,
+        errors=errors or FormErrors(),
+        lesson=lesson or {},
+    )
 
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse)
@@ -77,19 +114,32 @@ async def course_editor(
 
 @router.post("/courses/{course_id}/lessons", response_class=HTMLResponse)
 async def add_lesson(
-    request: Request, course_id: UUID, wired: WebDep, who: TeacherDep,
-    lesson_title: TextField = "", body: TextField = "", minutes: TextField = "10",
+    request: Request,
+    course_id: UUID,
+    wired: WebDep,
+    who: TeacherDep,
+    lesson_title: TextField = "",
+    body: TextField = "",
+    minutes: TextField = "10",
     video_url: TextField = "",
-) -> Response:  # fmt: skip
+) -> Response:
     """Append a lesson at the end of the course."""
-    entered = {"lesson_title": lesson_title, "body": body, "minutes": minutes,
-               "video_url": video_url}  # fmt: skip
+    entered = {
+        "lesson_title": lesson_title,
+        "body": body,
+        "minutes": minutes,
+        "video_url": video_url,
+    }
     if not minutes.strip().isdigit():
         errors = FormErrors()
         errors.add("minutes", "Enter a whole number of minutes, such as 10.")
         return await _editor(request, wired, who, course_id, errors=errors, lesson=entered)
-    draft = LessonDraft(title=lesson_title.strip(), body_markdown=body,
-                        estimated_minutes=int(minutes), video_url=video_url.strip() or None)  # fmt: skip
+    draft = LessonDraft(
+        title=lesson_title.strip(),
+        body_markdown=body,
+        estimated_minutes=int(minutes),
+        video_url=video_url.strip() or None,
+    )
     try:
         await wired.course.add_lesson(who.token, course_id, draft)
     except ProblemError as problem:
@@ -100,9 +150,12 @@ async def add_lesson(
 
 @router.post("/courses/{course_id}/lessons/{lesson_id}/move")
 async def move_lesson(
-    course_id: UUID, lesson_id: UUID, wired: WebDep, who: TeacherDep,
+    course_id: UUID,
+    lesson_id: UUID,
+    wired: WebDep,
+    who: TeacherDep,
     direction: Annotated[Literal["up", "down"], Form()] = "up",
-) -> Response:  # fmt: skip
+) -> Response:
     """Swap the lesson with its neighbour above or below."""
     course = await wired.course.teaching_course(who.token, course_id)
     order = [lesson.id for lesson in course.lessons]
@@ -123,8 +176,9 @@ async def publish(request: Request, course_id: UUID, wired: WebDep, who: Teacher
     except ProblemError as problem:
         if problem.status != 409:
             raise
-        return await _editor(request, wired, who, course_id,
-                             errors=FormErrors(general=[problem.message]))  # fmt: skip
+        return await _editor(
+            request, wired, who, course_id, errors=FormErrors(general=[problem.message])
+        )
     return see_other(f"/teach/courses/{course_id}")
 
 

@@ -53,13 +53,26 @@ class FakeCourseClient(Switchable):
         if stored is None or not stored.course.published:
             raise NOT_FOUND
         c = stored.course
-        outline = tuple(LessonOutline(id=lesson.id, position=lesson.position, title=lesson.title,
-                                      estimated_minutes=lesson.estimated_minutes)
-                        for lesson in c.lessons)  # fmt: skip
-        return PublishedCourse(id=c.id, teacher_id=stored.teacher_id, title=c.title,
-                               summary=c.summary, level=c.level, tags=c.tags,
-                               lesson_count=len(outline), lessons=outline,
-                               total_minutes=sum(x.estimated_minutes for x in outline))  # fmt: skip
+        outline = tuple(
+            LessonOutline(
+                id=lesson.id,
+                position=lesson.position,
+                title=lesson.title,
+                estimated_minutes=lesson.estimated_minutes,
+            )
+            for lesson in c.lessons
+        )
+        return PublishedCourse(
+            id=c.id,
+            teacher_id=stored.teacher_id,
+            title=c.title,
+            summary=c.summary,
+            level=c.level,
+            tags=c.tags,
+            lesson_count=len(outline),
+            lessons=outline,
+            total_minutes=sum(x.estimated_minutes for x in outline),
+        )
 
     async def lesson(self, course_id: UUID, lesson_id: UUID) -> Lesson:
         await self.course(course_id)
@@ -92,9 +105,18 @@ class FakeCourseClient(Switchable):
         self.answer()
         teacher = self._own(token)
         if not draft.title.strip():
-            raise ProblemError(422, "Invalid input", "", {"title": ("The title must not be empty.",)})  # fmt: skip
-        course = TeacherCourse(id=uuid.uuid4(), title=draft.title, summary=draft.summary,
-                               level=draft.level, tags=draft.tags, status="draft", lessons=())  # fmt: skip
+            raise ProblemError(
+                422, "Invalid input", "", {"title": ("The title must not be empty.",)}
+            )
+        course = TeacherCourse(
+            id=uuid.uuid4(),
+            title=draft.title,
+            summary=draft.summary,
+            level=draft.level,
+            tags=draft.tags,
+            status="draft",
+            lessons=(),
+        )
         self.courses[course.id] = StoredCourse(teacher, course)
         return course
 
@@ -119,14 +141,18 @@ class FakeCourseClient(Switchable):
         by_id = {lesson.id: lesson for lesson in self.courses[course_id].course.lessons}
         if sorted(by_id) != sorted(lesson_ids):
             raise ProblemError(409, "Conflict", "Name every lesson exactly once.")
-        ordered = tuple(by_id[i].model_copy(update={"position": n}) for n, i in enumerate(lesson_ids))  # fmt: skip
+        ordered = tuple(
+            by_id[i].model_copy(update={"position": n}) for n, i in enumerate(lesson_ids)
+        )
         return self._replace(course_id, lessons=ordered)
 
     async def publish(self, token: str, course_id: UUID) -> TeacherCourse:
         self.answer()
         self._own(token, course_id)
         if not self.courses[course_id].course.lessons:
-            raise ProblemError(409, "Conflict", "A course needs at least one lesson to be published.")  # fmt: skip
+            raise ProblemError(
+                409, "Conflict", "A course needs at least one lesson to be published."
+            )
         return self._replace(course_id, status="published")
 
     async def unpublish(self, token: str, course_id: UUID) -> TeacherCourse:
@@ -136,6 +162,12 @@ class FakeCourseClient(Switchable):
 
 
 def _summary(course: TeacherCourse) -> CourseSummary:
-    return CourseSummary(id=course.id, title=course.title, summary=course.summary,
-                         level=course.level, tags=course.tags, lesson_count=len(course.lessons),
-                         total_minutes=sum(x.estimated_minutes for x in course.lessons))  # fmt: skip
+    return CourseSummary(
+        id=course.id,
+        title=course.title,
+        summary=course.summary,
+        level=course.level,
+        tags=course.tags,
+        lesson_count=len(course.lessons),
+        total_minutes=sum(x.estimated_minutes for x in course.lessons),
+    )

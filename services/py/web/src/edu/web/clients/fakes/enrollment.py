@@ -32,10 +32,16 @@ class FakeEnrollmentClient(Switchable):
                 return enrolment  # idempotent, as the real service
         course = await self.courses.course(course_id)
         enrolment = Enrolment(
-            id=uuid.uuid4(), course_id=course_id, course_title=course.title, status="active",
-            enrolled_at=NOW, completed_at=None, completed_lesson_ids=(), certificate_code=None,
+            id=uuid.uuid4(),
+            course_id=course_id,
+            course_title=course.title,
+            status="active",
+            enrolled_at=NOW,
+            completed_at=None,
+            completed_lesson_ids=(),
+            certificate_code=None,
             progress=Progress(completed_lessons=0, total_lessons=course.lesson_count, percent=0),
-        )  # fmt: skip
+        )
         self.enrolments_by_id[enrolment.id] = (student, enrolment)
         return enrolment
 
@@ -57,17 +63,26 @@ class FakeEnrollmentClient(Switchable):
         code = enrolment.certificate_code
         if finished and code is None:
             code = secrets.token_urlsafe(16)
-            self.certificates[code] = Certificate(code=code, student_id=student,
-                                                  course_id=enrolment.course_id,
-                                                  course_title=enrolment.course_title,
-                                                  issued_at=NOW)  # fmt: skip
-        updated = enrolment.model_copy(update={
-            "completed_lesson_ids": done, "certificate_code": code,
-            "status": "completed" if finished else "active",
-            "completed_at": NOW if finished else None,
-            "progress": Progress(completed_lessons=len(done), total_lessons=total,
-                                 percent=100 if finished else len(done) * 100 // total),
-        })  # fmt: skip
+            self.certificates[code] = Certificate(
+                code=code,
+                student_id=student,
+                course_id=enrolment.course_id,
+                course_title=enrolment.course_title,
+                issued_at=NOW,
+            )
+        updated = enrolment.model_copy(
+            update={
+                "completed_lesson_ids": done,
+                "certificate_code": code,
+                "status": "completed" if finished else "active",
+                "completed_at": NOW if finished else None,
+                "progress": Progress(
+                    completed_lessons=len(done),
+                    total_lessons=total,
+                    percent=100 if finished else len(done) * 100 // total,
+                ),
+            }
+        )
         self.enrolments_by_id[enrolment_id] = (student, updated)
         return updated
 

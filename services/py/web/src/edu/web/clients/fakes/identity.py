@@ -32,14 +32,19 @@ class FakeIdentityClient(Switchable):
         refresh = secrets.token_urlsafe(16)
         self.refresh_tokens[refresh] = email
         access = self.minter.mint(user_id=user.id, roles=user.roles, email=email)
-        return Tokens(access_token=access, refresh_token=refresh, expires_in=900,
-                      refresh_expires_in=86400)  # fmt: skip
+        return Tokens(
+            access_token=access, refresh_token=refresh, expires_in=900, refresh_expires_in=86400
+        )
 
     async def sign_up(self, email: str, password: str, *, teacher: bool) -> User:
         self.answer()
         if len(password) < 12:
-            raise ProblemError(422, "Invalid input", "Choose a stronger password.",
-                               {"password": ("Use at least 12 characters.",)})  # fmt: skip
+            raise ProblemError(
+                422,
+                "Invalid input",
+                "Choose a stronger password.",
+                {"password": ("Use at least 12 characters.",)},
+            )
         if email.lower() in self.users:
             raise ProblemError(409, "Conflict", "An account with this email already exists.")
         roles = ("student", "teacher") if teacher else ("student",)
@@ -51,8 +56,9 @@ class FakeIdentityClient(Switchable):
         self.answer()
         known = self.users.get(email.lower())
         if known is None or known[1] != password:
-            raise NotSignedIn(401, "Authentication required",
-                              "The email address or password is not correct.")  # fmt: skip
+            raise NotSignedIn(
+                401, "Authentication required", "The email address or password is not correct."
+            )
         return self.tokens_for(email.lower())
 
     async def refresh(self, refresh_token: str) -> Tokens:
