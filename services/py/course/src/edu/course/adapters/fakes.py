@@ -19,7 +19,7 @@ from edu.course.service_layer.ports import (
     CatalogueQuery,
     CourseSummary,
 )
-from edu.db.outbox import OutboxEvent
+from edu.db.outbox import FakeOutbox, OutboxEvent
 
 
 class FakeCourseDatabase:
@@ -61,14 +61,6 @@ class FakeCourseRepository:
         return sorted(mine, key=lambda c: c.created_at, reverse=True)
 
 
-class FakeOutbox:
-    def __init__(self) -> None:
-        self.staged: list[OutboxEvent] = []
-
-    def add(self, event: OutboxEvent) -> None:
-        self.staged.append(event)
-
-
 class FakeCourseUnitOfWork:
     def __init__(self, db: FakeCourseDatabase) -> None:
         self._db = db
@@ -91,9 +83,9 @@ class FakeCourseUnitOfWork:
         for course in self.courses.staged.values():
             course.events.clear()
         self._db.courses.update(self.courses.staged)
-        self._db.outbox.extend(self.outbox.staged)
+        self._db.outbox.extend(self.outbox.events)
         self.courses.staged = {}
-        self.outbox.staged = []
+        self.outbox.events = []
         self._db.commits += 1
         self.committed = True
 

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
-from edu.db.outbox import OutboxEvent
+from edu.db.outbox import FakeOutbox, OutboxEvent
 from edu.enrollment.domain.certificate import Certificate
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.domain.enrollment import Enrollment
@@ -95,14 +95,6 @@ class FakeCourseOutlines:
         return True
 
 
-class FakeOutbox:
-    def __init__(self) -> None:
-        self.staged: list[OutboxEvent] = []
-
-    def add(self, event: OutboxEvent) -> None:
-        self.staged.append(event)
-
-
 class FakeEnrollmentUnitOfWork:
     def __init__(self, db: FakeEnrollmentDatabase) -> None:
         self._db = db
@@ -124,8 +116,8 @@ class FakeEnrollmentUnitOfWork:
     async def commit(self) -> None:
         self._db.enrollments.update(self.enrollments.staged)
         self._db.outlines.update(self.outlines.staged)
-        self._db.outbox.extend(self.outbox.staged)
-        self.enrollments.staged, self.outlines.staged, self.outbox.staged = {}, {}, []
+        self._db.outbox.extend(self.outbox.events)
+        self.enrollments.staged, self.outlines.staged, self.outbox.events = {}, {}, []
         self._db.commits += 1
 
 
