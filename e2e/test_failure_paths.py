@@ -70,11 +70,16 @@ class TestEnrolTwice:
         page.get_by_label("Email address").fill(f"twice-{uuid.uuid4().hex[:8]}@example.org")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign up").click()
+        # Each click navigates; wait for where it lands before the next step, or the next
+        # step races that navigation (go_back on a page still navigating has no history).
+        expect(page.get_by_role("heading", name="Course catalogue")).to_be_visible()
         page.goto(f"/courses/{course['id']}")
         page.get_by_role("button", name="Enrol").click()
+        lesson_one = f"Lesson 1 of {course['title']}"
+        expect(page.get_by_role("heading", level=1)).to_have_text(lesson_one)
         page.go_back()  # the course page as it was, Enrol button and all
         page.get_by_role("button", name="Enrol").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text(f"Lesson 1 of {course['title']}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(lesson_one)
         page.goto("/learning")
         expect(page.get_by_role("article")).to_have_count(1)
 

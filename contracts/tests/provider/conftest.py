@@ -11,6 +11,7 @@ JetStream stream: the bytes the provider's outbox relay published after ``edu.ev
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -149,6 +150,10 @@ class StateSetupFailed(AssertionError):
     """A provider state could not be set up: the verification proves nothing, so it fails."""
 
 
+# pact-python binds its callback servers' ports late (see PactVerification._verify).
+BIND_ATTEMPTS = 3
+
+
 class PactVerification:
     """Verifies one committed pact against its running provider and records the matrix row.
 
@@ -182,25 +187,48 @@ class PactVerification:
         if needed - set(states):  # unknown to pact-python too: it would fail only after retries
             raise StateSetupFailed(f"no setup for provider states {sorted(needed - set(states))}")
         failures: list[str] = []
-        verifier = Verifier(provider, host="127.0.0.1").add_source(pact)
-        verifier.set_error_on_empty_pact().state_handler(guarded(states, failures))
-        if messages is None:
-            verifier.add_transport(url=self._platform.urls[provider])
-        else:
-            verifier.message_handler({name: _no_args(make) for name, make in messages.items()})
-        if token is not None:
-            verifier.add_custom_header("Authorization", f"Bearer {token}")
         try:
-            verifier.verify()
-        except RuntimeError as exc:  # pact-python says only "Failed to execute verifier"
-            raise AssertionError(
-                f"{consumer} -> {provider}:\n{verifier.output(strip_ansi=True)}"
-            ) from exc
+            self._verify(consumer, provider, pact, states, failures, token, messages)
         finally:
             if failures:
                 raise StateSetupFailed("provider states not set up: " + "; ".join(failures))
         if passed is not None:
             passed()
+
+    def _verify(
+        self,
+        consumer: str,
+        provider: str,
+        pact: Path,
+        states: Mapping[str, State],
+        failures: list[str],
+        token: str | None,
+        messages: Mapping[str, Produce] | None,
+    ) -> None:
+        """Run the verifier. pact-python picks its callback servers' ports when it is built and
+        binds them only in ``verify()``; an outgoing connection can take such a port in between
+        (both come from the ephemeral range). That bind fails before any state or interaction
+        ran, so a new verifier with new ports is tried, at most three times in all."""
+        for attempt in range(1, BIND_ATTEMPTS + 1):
+            verifier = Verifier(provider, host="127.0.0.1").add_source(pact)
+            verifier.set_error_on_empty_pact().state_handler(guarded(states, failures))
+            if messages is None:
+                verifier.add_transport(url=self._platform.urls[provider])
+            else:
+                verifier.message_handler({name: _no_args(make) for name, make in messages.items()})
+            if token is not None:
+                verifier.add_custom_header("Authorization", f"Bearer {token}")
+            try:
+                verifier.verify()
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE or attempt == BIND_ATTEMPTS:
+                    raise
+                continue
+            except RuntimeError as exc:  # pact-python says only "Failed to execute verifier"
+                raise AssertionError(
+                    f"{consumer} -> {provider}:\n{verifier.output(strip_ansi=True)}"
+                ) from exc
+            return
 
 
 def guarded(states: Mapping[str, State], failures: list[str]) -> dict[str, Callable[..., None]]:
