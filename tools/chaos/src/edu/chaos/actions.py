@@ -181,9 +181,10 @@ def remove_latency(proxy: str) -> dict[str, Any]:
 
 
 def start_load(
-    users: int = 4, pace_s: float = 0.1, ready_timeout_s: float = 60.0
+    users: int = 4, pace_s: float = 0.1, ready_timeout_s: float = 60.0, timeout_s: float = 5.0
 ) -> dict[str, Any]:
-    """Background load (edu.chaos.load) until ``stop_load``; waits until it made its courses."""
+    """Background load (edu.chaos.load) until ``stop_load``; waits until it made its courses.
+    ``timeout_s``: how long each user waits for an answer before counting it failed."""
     out = run_dir() / "load"
     out.mkdir(parents=True, exist_ok=True)
     log = (out / "load.log").open("ab")
@@ -199,6 +200,8 @@ def start_load(
                 str(users),
                 "--pace",
                 str(pace_s),
+                "--timeout",
+                str(timeout_s),
             ],
             stdin=subprocess.DEVNULL,
             stdout=log,

@@ -34,6 +34,9 @@ import httpx
 from edu.chaos.target import Target
 
 PASSWORD = "chaos-monkey-Passw0rd!"  # noqa: S105 - accounts of a throwaway stack
+# How long a user waits for an answer before counting the request failed. An experiment whose
+# fault legitimately slows answers down (a latency fault) sets a longer one: a timeout must
+# mean "no answer", not "a slow answer the fault explains".
 TIMEOUT_S = 5.0
 SUCCESS = {
     "signup": {201},
@@ -173,7 +176,7 @@ async def user(
         await asyncio.sleep(pace)
 
 
-async def main(out: Path, users: int, pace: float) -> int:
+async def main(out: Path, users: int, pace: float, timeout_s: float = TIMEOUT_S) -> int:
     target = Target.load()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -182,7 +185,7 @@ async def main(out: Path, users: int, pace: float) -> int:
     limits = httpx.Limits(max_connections=users * 3, max_keepalive_connections=users * 3)
     with (out / "requests.jsonl").open("a") as records:
         recorder = Recorder(records)
-        async with httpx.AsyncClient(timeout=TIMEOUT_S, limits=limits) as client:
+        async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as client:
             platform = Platform(client, target.service_urls, recorder)
             courses = await make_courses(platform)
             (out / "ready").write_text(json.dumps({"courses": [c["id"] for c in courses]}))
@@ -196,9 +199,12 @@ def cli() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--pace", type=float, default=0.1, help="seconds between a user's requests")
+    parser.add_argument(
+        "--timeout", type=float, default=TIMEOUT_S, help="seconds a user waits for an answer"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    raise SystemExit(asyncio.run(main(args.out, args.users, args.pace)))
+    raise SystemExit(asyncio.run(main(args.out, args.users, args.pace, args.timeout)))
 
 
 if __name__ == "__main__":
