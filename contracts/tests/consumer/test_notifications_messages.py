@@ -10,7 +10,11 @@ from pact import Pact, match
 
 from edu.common.clock import FakeClock
 from edu.events import decode
-from edu.notifications.adapters.fakes import FakeDatabase, FakeEmailRenderer, FakeUnitOfWork
+from edu.notifications.adapters.fakes import (
+    FakeDatabase,
+    FakeEmailRenderer,
+    FakeNotificationsUnitOfWork,
+)
 from edu.notifications.service_layer.event_handling import EventHandling, Outcome
 
 JSON = "application/json"
@@ -96,7 +100,10 @@ async def handled(bodies: list[bytes]) -> list[Outcome]:
     """Each body through notifications' own decoding and handling."""
     db = FakeDatabase()
     handling = EventHandling(
-        lambda: FakeUnitOfWork(db), FakeEmailRenderer(), FakeClock(), web_url="https://edu.example"
+        lambda: FakeNotificationsUnitOfWork(db),
+        FakeEmailRenderer(),
+        FakeClock(),
+        web_url="https://edu.example",
     )
     outcomes = [await handling.handle(decode(body)) for body in bodies]
     assert db.notifications, "a handled event leaves a notification"

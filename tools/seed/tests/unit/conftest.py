@@ -16,9 +16,9 @@ from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.enrollment.service_layer.enrolments import Enrolments
 from edu.identity.adapters.common_passwords import common_passwords
 from edu.identity.adapters.fakes import (
+    FakeIdentityUnitOfWork,
     FakePasswordHasher,
     FakeRefreshTokenRepository,
-    FakeUnitOfWork,
     FakeUserRepository,
 )
 from edu.identity.domain.email import EmailAddress
@@ -32,7 +32,7 @@ from edu.seed.targets import SeedTargets
 class FakePlatform:
     targets: SeedTargets
     users: FakeUserRepository
-    identity: FakeUnitOfWork
+    identity: FakeIdentityUnitOfWork
     courses: FakeCourseDatabase
     enrolments: FakeEnrollmentDatabase
 
@@ -46,7 +46,7 @@ def password_policy() -> PasswordPolicy:
 def platform(password_policy: PasswordPolicy) -> FakePlatform:
     clock = FakeClock()
     users = FakeUserRepository()
-    identity = FakeUnitOfWork(users, FakeRefreshTokenRepository())
+    identity = FakeIdentityUnitOfWork(users, FakeRefreshTokenRepository())
     courses = FakeCourseDatabase()
     enrolments = FakeEnrollmentDatabase()
     catalogue = Catalogue(FakeCatalogueSearch(courses), courses.unit_of_work)

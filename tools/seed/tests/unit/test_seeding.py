@@ -7,7 +7,7 @@ from typing import Protocol
 from edu.course.adapters.fakes import FakeCourseDatabase
 from edu.enrollment.adapters.fakes import FakeEnrollmentDatabase
 from edu.enrollment.domain.enrollment import EnrollmentStatus
-from edu.identity.adapters.fakes import FakeUnitOfWork, FakeUserRepository
+from edu.identity.adapters.fakes import FakeIdentityUnitOfWork, FakeUserRepository
 from edu.seed.plan import plan_for
 from edu.seed.run import seed
 from edu.seed.sizes import SeedSize
@@ -19,7 +19,7 @@ TINY = SeedSize("tiny", courses=6, students=12)
 class Platform(Protocol):
     targets: SeedTargets
     users: FakeUserRepository
-    identity: FakeUnitOfWork
+    identity: FakeIdentityUnitOfWork
     courses: FakeCourseDatabase
     enrolments: FakeEnrollmentDatabase
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 
 from edu.auth.testing import TokenMinter
 from edu.auth.tokens import TokenVerifier
-from edu.course.adapters.unit_of_work import CourseSqlAlchemyUnitOfWork
+from edu.course.adapters.unit_of_work import SqlAlchemyCourseUnitOfWork
 from edu.course.entrypoints.app import make_app
 from edu.course.settings import CourseSettings
 
@@ -32,8 +32,8 @@ def sessions(db_connection: AsyncConnection) -> async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-def uow(sessions: async_sessionmaker[AsyncSession]) -> CourseSqlAlchemyUnitOfWork:
-    return CourseSqlAlchemyUnitOfWork(sessions)
+def uow(sessions: async_sessionmaker[AsyncSession]) -> SqlAlchemyCourseUnitOfWork:
+    return SqlAlchemyCourseUnitOfWork(sessions)
 
 
 @pytest.fixture(scope="session")

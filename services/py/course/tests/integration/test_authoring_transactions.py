@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from edu.common.clock import FakeClock
 from edu.common.problems import Conflict
 from edu.course.adapters.orm import courses, outbox
-from edu.course.adapters.unit_of_work import CourseSqlAlchemyUnitOfWork
+from edu.course.adapters.unit_of_work import SqlAlchemyCourseUnitOfWork
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.course.service_layer.authoring import CourseAuthoring
 
@@ -20,7 +20,7 @@ TEACHER = uuid4()
 
 @pytest.fixture
 def authoring(sessions: async_sessionmaker[AsyncSession]) -> CourseAuthoring:
-    return CourseAuthoring(lambda: CourseSqlAlchemyUnitOfWork(sessions), FakeClock())
+    return CourseAuthoring(lambda: SqlAlchemyCourseUnitOfWork(sessions), FakeClock())
 
 
 class TestPublishWritesTheOutbox:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from edu.common.clock import FakeClock
 from edu.course.adapters.catalogue_search import SqlAlchemyCatalogueSearch
-from edu.course.adapters.unit_of_work import CourseSqlAlchemyUnitOfWork
+from edu.course.adapters.unit_of_work import SqlAlchemyCourseUnitOfWork
 from edu.course.domain.values import CourseDetails, LessonContent, Level
 from edu.course.service_layer.authoring import CourseAuthoring
 from edu.course.service_layer.ports import CatalogueQuery
@@ -20,7 +20,7 @@ class Shelf:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.clock = FakeClock()
-        self.authoring = CourseAuthoring(lambda: CourseSqlAlchemyUnitOfWork(sessions), self.clock)
+        self.authoring = CourseAuthoring(lambda: SqlAlchemyCourseUnitOfWork(sessions), self.clock)
 
     async def course(
         self,

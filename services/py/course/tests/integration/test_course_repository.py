@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edu.common.problems import Conflict
-from edu.course.adapters.unit_of_work import CourseSqlAlchemyUnitOfWork
+from edu.course.adapters.unit_of_work import SqlAlchemyCourseUnitOfWork
 from edu.course.domain.course import Course, CourseStatus
 from edu.course.domain.values import CourseDetails, LessonContent, Level
 
@@ -29,13 +29,13 @@ def course_with_lessons(*titles: str) -> Course:
 
 class TestRoundTrip:
     async def test_a_stored_course_comes_back_equal_with_lessons_in_order(
-        self, uow: CourseSqlAlchemyUnitOfWork, sessions: async_sessionmaker[AsyncSession]
+        self, uow: SqlAlchemyCourseUnitOfWork, sessions: async_sessionmaker[AsyncSession]
     ) -> None:
         course = course_with_lessons("Cut", "Splice", "Grade")
         async with uow:
             await uow.courses.add(course)
             await uow.commit()
-        async with CourseSqlAlchemyUnitOfWork(sessions) as again:
+        async with SqlAlchemyCourseUnitOfWork(sessions) as again:
             loaded = await again.courses.get(course.id)
         assert loaded is not None
         assert loaded.details == course.details
@@ -45,7 +45,7 @@ class TestRoundTrip:
         ]
         assert (loaded.version, loaded.status) == (course.version, CourseStatus.DRAFT)
 
-    async def test_an_unknown_course_is_none(self, uow: CourseSqlAlchemyUnitOfWork) -> None:
+    async def test_an_unknown_course_is_none(self, uow: SqlAlchemyCourseUnitOfWork) -> None:
         async with uow:
             assert await uow.courses.get(uuid4()) is None
 
@@ -55,18 +55,18 @@ class TestSave:
         self, sessions: async_sessionmaker[AsyncSession]
     ) -> None:
         course = course_with_lessons("A", "B", "C")
-        async with CourseSqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyCourseUnitOfWork(sessions) as uow:
             await uow.courses.add(course)
             await uow.commit()
         a, b, c = course.lesson_ids
-        async with CourseSqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyCourseUnitOfWork(sessions) as uow:
             loaded = await uow.courses.get(course.id)
             assert loaded is not None
             loaded.reorder_lessons([c, a, b], NOW)  # positions swap: the deferred unique check
             loaded.remove_lesson(a, NOW)
             await uow.courses.save(loaded)
             await uow.commit()
-        async with CourseSqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyCourseUnitOfWork(sessions) as uow:
             stored = await uow.courses.get(course.id)
         assert stored is not None
         assert stored.lesson_ids == (c, b)
@@ -75,13 +75,13 @@ class TestSave:
         self, sessions: async_sessionmaker[AsyncSession]
     ) -> None:
         course = course_with_lessons("A")
-        async with CourseSqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyCourseUnitOfWork(sessions) as uow:
             await uow.courses.add(course)
             await uow.commit()
-        async with CourseSqlAlchemyUnitOfWork(sessions) as slow:
+        async with SqlAlchemyCourseUnitOfWork(sessions) as slow:
             stale = await slow.courses.get(course.id)
             assert stale is not None
-            async with CourseSqlAlchemyUnitOfWork(sessions) as fast:
+            async with SqlAlchemyCourseUnitOfWork(sessions) as fast:
                 fresh = await fast.courses.get(course.id)
                 assert fresh is not None
                 fresh.edit(CourseDetails("Fast"), NOW)
@@ -94,7 +94,7 @@ class TestSave:
 
 class TestListByTeacher:
     async def test_lists_only_that_teachers_courses_newest_first(
-        self, uow: CourseSqlAlchemyUnitOfWork
+        self, uow: SqlAlchemyCourseUnitOfWork
     ) -> None:
         older = course_with_lessons("A")
         newer = Course.create(

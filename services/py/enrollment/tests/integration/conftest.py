@@ -21,7 +21,7 @@ from edu.course.settings import CourseSettings
 from edu.db.engine import create_engine, session_factory
 from edu.db.outbox import EventPublisher
 from edu.enrollment.adapters.fakes import FakeCourseDirectory
-from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.entrypoints.app import make_app
 from edu.enrollment.settings import EnrollmentSettings
 from edu.testing.database_fixtures import PostgresServer
@@ -44,8 +44,8 @@ def sessions(db_connection: AsyncConnection) -> async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-def uow(sessions: async_sessionmaker[AsyncSession]) -> EnrollmentSqlAlchemyUnitOfWork:
-    return EnrollmentSqlAlchemyUnitOfWork(sessions)
+def uow(sessions: async_sessionmaker[AsyncSession]) -> SqlAlchemyEnrollmentUnitOfWork:
+    return SqlAlchemyEnrollmentUnitOfWork(sessions)
 
 
 @pytest.fixture(scope="session")

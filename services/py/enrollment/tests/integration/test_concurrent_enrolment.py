@@ -23,7 +23,7 @@ from edu.auth.tokens import TokenVerifier
 from edu.db.engine import create_engine, session_factory
 from edu.enrollment.adapters.fakes import FakeCourseDirectory
 from edu.enrollment.adapters.orm import certificates, course_outlines, enrollments, outbox
-from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.entrypoints.app import make_app
 from edu.enrollment.settings import EnrollmentSettings
@@ -58,7 +58,7 @@ class TestConcurrentEnrolment:
         sessions = session_factory(committing_engine)
         course = CourseOutline(uuid4(), "Racing", True, frozenset({uuid4()}), 1)
         student = uuid4()
-        async with EnrollmentSqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyEnrollmentUnitOfWork(sessions) as uow:
             await uow.outlines.store(course)
             await uow.commit()
         app = make_app(
@@ -109,7 +109,7 @@ class TestConcurrentCompletion:
         sessions = session_factory(committing_engine)
         first, second = uuid4(), uuid4()
         course = CourseOutline(uuid4(), "Photo finish", True, frozenset({first, second}), 1)
-        async with EnrollmentSqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyEnrollmentUnitOfWork(sessions) as uow:
             await uow.outlines.store(course)
             await uow.commit()
         app = make_app(

@@ -20,7 +20,7 @@ from edu.course.bootstrap import CourseService
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.db.outbox import JetStreamPublisher, OutboxEvent
 from edu.enrollment.adapters.fakes import FakeCourseDirectory
-from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.entrypoints.course_events import consumer_settings, course_events_consumer
 from edu.enrollment.service_layer.course_information import CourseInformation
@@ -61,7 +61,7 @@ async def consuming(
     nats_url: str, sessions: async_sessionmaker[AsyncSession], settings: ConsumerSettings
 ) -> AsyncIterator[None]:
     courses = CourseInformation(
-        lambda: EnrollmentSqlAlchemyUnitOfWork(sessions), FakeCourseDirectory()
+        lambda: SqlAlchemyEnrollmentUnitOfWork(sessions), FakeCourseDirectory()
     )
     stop = asyncio.Event()
     running = asyncio.create_task(course_events_consumer(nats_url, courses, settings).run(stop))
@@ -107,7 +107,7 @@ class TestCourseEventsConsumer:
         async with consuming(nats_url, sessions, settings):
             await settled(js, settings, messages=4)
 
-        async with EnrollmentSqlAlchemyUnitOfWork(sessions) as reader:
+        async with SqlAlchemyEnrollmentUnitOfWork(sessions) as reader:
             outline = await reader.outlines.get(UUID(course_id))
         assert outline is not None
         assert (outline.version, outline.published, outline.title) == (3, False, "Pottery v3")
@@ -150,7 +150,7 @@ class TestFromCourseToEnrollment:
             title="Ceramics",
             lesson_ids=[str(lesson_id) for lesson_id in course.lesson_ids],
         )
-        async with EnrollmentSqlAlchemyUnitOfWork(sessions) as reader:
+        async with SqlAlchemyEnrollmentUnitOfWork(sessions) as reader:
             outline = await reader.outlines.get(course.id)
         assert outline == CourseOutline(
             course.id, "Ceramics", True, frozenset(course.lesson_ids), course.version

@@ -25,7 +25,7 @@ from edu.course.domain.course import Course
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.course.entrypoints.grpc_server import serving_grpc
 from edu.enrollment.adapters.course_grpc_client import GrpcCourseDirectory
-from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.entrypoints.app import make_app
 from edu.enrollment.service_layer.ports import CourseServiceUnavailable
@@ -154,7 +154,7 @@ class TestAskingTheRealCourseService:
         course_app: FastAPI,
         minter: TokenMinter,
         enrollment_with: Callable[[GrpcCourseDirectory], httpx.AsyncClient],
-        uow: EnrollmentSqlAlchemyUnitOfWork,
+        uow: SqlAlchemyEnrollmentUnitOfWork,
     ) -> None:
         course = await published_course(course_app)
 

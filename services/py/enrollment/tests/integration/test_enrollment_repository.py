@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.domain.enrollment import Enrollment, EnrollmentStatus
 
@@ -23,7 +23,7 @@ def outline(lessons: int = 2, version: int = 1) -> CourseOutline:
 
 class TestAddIfAbsent:
     async def test_the_second_add_returns_the_first_enrolment(
-        self, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course, student = outline(), uuid4()
         first = Enrollment.enrol(student_id=student, outline=course, now=NOW)
@@ -41,17 +41,17 @@ class TestSave:
     ) -> None:
         course = outline(lessons=2)
         enrollment = Enrollment.enrol(student_id=uuid4(), outline=course, now=NOW)
-        async with EnrollmentSqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyEnrollmentUnitOfWork(sessions) as uow:
             await uow.enrollments.add_if_absent(enrollment)
             await uow.commit()
-        async with EnrollmentSqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyEnrollmentUnitOfWork(sessions) as uow:
             loaded = await uow.enrollments.get(enrollment.id, for_update=True)
             assert loaded is not None
             for lesson_id in course.lesson_ids:
                 loaded.complete_lesson(lesson_id, course, NOW)
             await uow.enrollments.save(loaded)
             await uow.commit()
-        async with EnrollmentSqlAlchemyUnitOfWork(sessions) as uow:
+        async with SqlAlchemyEnrollmentUnitOfWork(sessions) as uow:
             stored = await uow.enrollments.get(enrollment.id)
             assert stored is not None
             assert stored.certificate is not None
@@ -62,7 +62,7 @@ class TestSave:
         assert by_code == stored.certificate
 
     async def test_a_student_lists_their_enrolments_newest_first(
-        self, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         student = uuid4()
         older = Enrollment.enrol(student_id=student, outline=outline(), now=NOW)
@@ -79,7 +79,7 @@ class TestSave:
 
 class TestCourseOutlines:
     async def test_an_older_snapshot_never_replaces_a_newer_one(
-        self, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         current = outline(version=5)
         async with uow:
@@ -91,7 +91,7 @@ class TestCourseOutlines:
         assert stored == replace(current, title="Newer", version=6)
 
     async def test_many_outlines_are_read_at_once(
-        self, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         first, second = outline(), outline()
         async with uow:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from edu.auth.testing import TokenMinter
 from edu.enrollment.adapters.fakes import FakeCourseDirectory
 from edu.enrollment.adapters.orm import outbox
-from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.domain.course_outline import CourseOutline
 
 PROBLEM = "application/problem+json"
@@ -24,7 +24,7 @@ def student(minter: TokenMinter) -> dict[str, str]:
 
 
 async def known_course(
-    uow: EnrollmentSqlAlchemyUnitOfWork, *, lessons: int = 2, published: bool = True
+    uow: SqlAlchemyEnrollmentUnitOfWork, *, lessons: int = 2, published: bool = True
 ) -> CourseOutline:
     course = CourseOutline(
         uuid4(), "Astronomy", published, frozenset(uuid4() for _ in range(lessons)), 1
@@ -43,7 +43,7 @@ async def enrol(
 
 class TestEnrol:
     async def test_first_enrolment_is_201_and_repeating_it_is_200_with_the_same_body(
-        self, client: httpx.AsyncClient, minter: TokenMinter, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course, headers = await known_course(uow), student(minter)
         first = await enrol(client, headers, course.course_id)
@@ -71,7 +71,7 @@ class TestEnrol:
         assert (answer.status_code, answer.headers["content-type"]) == (404, PROBLEM)
 
     async def test_an_unpublished_course_is_a_409_problem(
-        self, client: httpx.AsyncClient, minter: TokenMinter, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course = await known_course(uow, published=False)
         answer = await enrol(client, student(minter), course.course_id)
@@ -103,7 +103,7 @@ class TestEnrol:
 
 class TestCompleteLessons:
     async def test_completing_every_lesson_in_any_order_issues_a_public_certificate(
-        self, client: httpx.AsyncClient, minter: TokenMinter, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course, headers = await known_course(uow, lessons=3), student(minter)
         enrollment = (await enrol(client, headers, course.course_id)).json()
@@ -121,7 +121,7 @@ class TestCompleteLessons:
         assert verified.json()["course_title"] == "Astronomy"
 
     async def test_completing_a_lesson_twice_answers_the_same_progress(
-        self, client: httpx.AsyncClient, minter: TokenMinter, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course, headers = await known_course(uow, lessons=2), student(minter)
         enrollment = (await enrol(client, headers, course.course_id)).json()
@@ -132,7 +132,7 @@ class TestCompleteLessons:
         assert second.json()["progress"]["percent"] == 50
 
     async def test_a_lesson_of_another_course_is_a_404_problem(
-        self, client: httpx.AsyncClient, minter: TokenMinter, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course, headers = await known_course(uow), student(minter)
         enrollment = (await enrol(client, headers, course.course_id)).json()
@@ -143,7 +143,7 @@ class TestCompleteLessons:
         assert "not part of the course" in answer.json()["detail"]
 
     async def test_another_students_enrolment_is_a_404(
-        self, client: httpx.AsyncClient, minter: TokenMinter, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course = await known_course(uow)
         enrollment = (await enrol(client, student(minter), course.course_id)).json()
@@ -157,7 +157,7 @@ class TestCompleteLessons:
         self,
         client: httpx.AsyncClient,
         minter: TokenMinter,
-        uow: EnrollmentSqlAlchemyUnitOfWork,
+        uow: SqlAlchemyEnrollmentUnitOfWork,
         db_connection: AsyncConnection,
     ) -> None:
         course, headers = await known_course(uow, lessons=1), student(minter)
@@ -181,7 +181,7 @@ class TestCompleteLessons:
 
 class TestListEnrolments:
     async def test_a_student_sees_only_their_enrolments_with_progress(
-        self, client: httpx.AsyncClient, minter: TokenMinter, uow: EnrollmentSqlAlchemyUnitOfWork
+        self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course, headers = await known_course(uow, lessons=4), student(minter)
         mine = (await enrol(client, headers, course.course_id)).json()

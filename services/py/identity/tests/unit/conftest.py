@@ -15,10 +15,10 @@ from edu.common.clock import FakeClock
 from edu.common.settings import Environment
 from edu.identity.adapters.common_passwords import common_passwords
 from edu.identity.adapters.fakes import (
+    FakeIdentityUnitOfWork,
     FakeLoginThrottle,
     FakePasswordHasher,
     FakeRefreshTokenRepository,
-    FakeUnitOfWork,
     FakeUserRepository,
 )
 from edu.identity.domain.passwords import PasswordPolicy
@@ -38,8 +38,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def uow() -> FakeUnitOfWork:
-    return FakeUnitOfWork(FakeUserRepository(), FakeRefreshTokenRepository())
+def uow() -> FakeIdentityUnitOfWork:
+    return FakeIdentityUnitOfWork(FakeUserRepository(), FakeRefreshTokenRepository())
 
 
 @pytest.fixture
@@ -69,14 +69,17 @@ def verifier(signing_key: SigningKey, clock: FakeClock) -> TokenVerifier:
 
 @pytest.fixture
 def registration(
-    uow: FakeUnitOfWork, hasher: FakePasswordHasher, policy: PasswordPolicy, clock: FakeClock
+    uow: FakeIdentityUnitOfWork,
+    hasher: FakePasswordHasher,
+    policy: PasswordPolicy,
+    clock: FakeClock,
 ) -> Registration:
     return Registration(lambda: uow, hasher, policy, clock)
 
 
 @pytest.fixture
 def sessions(
-    uow: FakeUnitOfWork,
+    uow: FakeIdentityUnitOfWork,
     hasher: FakePasswordHasher,
     throttle: FakeLoginThrottle,
     signing_key: SigningKey,
@@ -87,7 +90,7 @@ def sessions(
 
 
 @pytest.fixture
-def accounts(uow: FakeUnitOfWork, clock: FakeClock) -> Accounts:
+def accounts(uow: FakeIdentityUnitOfWork, clock: FakeClock) -> Accounts:
     return Accounts(lambda: uow, clock)
 
 
@@ -103,7 +106,7 @@ def settings() -> IdentitySettings:
 @pytest.fixture
 def app(
     settings: IdentitySettings,
-    uow: FakeUnitOfWork,
+    uow: FakeIdentityUnitOfWork,
     hasher: FakePasswordHasher,
     throttle: FakeLoginThrottle,
     signing_key: SigningKey,

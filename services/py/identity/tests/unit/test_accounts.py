@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from edu.events import decode, encode
-from edu.identity.adapters.fakes import FakeUnitOfWork
+from edu.identity.adapters.fakes import FakeIdentityUnitOfWork
 from edu.identity.domain.user import AccountGone, Role
 from edu.identity.service_layer.accounts import Accounts
 from edu.identity.service_layer.registration import Registration, SignUp
@@ -16,7 +16,7 @@ from edu.proto_gen.events.v1.identity_events_pb2 import ROLE_TEACHER, UserRoleGr
 
 class TestBecomingATeacher:
     async def test_adds_the_role_once_and_announces_it_once(
-        self, registration: Registration, accounts: Accounts, uow: FakeUnitOfWork
+        self, registration: Registration, accounts: Accounts, uow: FakeIdentityUnitOfWork
     ) -> None:
         user = await registration.sign_up(
             SignUp(email="ada@example.org", password="violet-kettle-orbit-9")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from edu.events import decode, encode
-from edu.identity.adapters.fakes import FakeUnitOfWork
+from edu.identity.adapters.fakes import FakeIdentityUnitOfWork
 from edu.identity.domain.email import EmailAddress, InvalidEmail
 from edu.identity.domain.passwords import WeakPassword
 from edu.identity.domain.user import EmailAlreadyRegistered, Role
@@ -21,7 +21,7 @@ PASSWORD = "violet-kettle-orbit-9"
 
 class TestSigningUp:
     async def test_stores_a_student_with_a_hashed_password(
-        self, registration: Registration, uow: FakeUnitOfWork
+        self, registration: Registration, uow: FakeIdentityUnitOfWork
     ) -> None:
         user = await registration.sign_up(SignUp(email=" Ada@Example.org ", password=PASSWORD))
 
@@ -33,7 +33,7 @@ class TestSigningUp:
         assert uow.commits == 1
 
     async def test_writes_user_registered_to_the_outbox_in_the_same_commit(
-        self, registration: Registration, uow: FakeUnitOfWork
+        self, registration: Registration, uow: FakeIdentityUnitOfWork
     ) -> None:
         user = await registration.sign_up(SignUp(email="ada@example.org", password=PASSWORD))
 
@@ -45,7 +45,7 @@ class TestSigningUp:
         )
 
     async def test_a_teacher_may_say_so_at_sign_up_and_is_announced_as_one(
-        self, registration: Registration, uow: FakeUnitOfWork
+        self, registration: Registration, uow: FakeIdentityUnitOfWork
     ) -> None:
         user = await registration.sign_up(
             SignUp(email="t@example.org", password=PASSWORD, as_teacher=True)
@@ -59,7 +59,7 @@ class TestSigningUp:
 
 class TestRefusingToSignUp:
     async def test_an_email_already_registered_in_any_case_is_a_conflict(
-        self, registration: Registration, uow: FakeUnitOfWork
+        self, registration: Registration, uow: FakeIdentityUnitOfWork
     ) -> None:
         await registration.sign_up(SignUp(email="ada@example.org", password=PASSWORD))
         with pytest.raises(EmailAlreadyRegistered) as caught:
@@ -68,7 +68,7 @@ class TestRefusingToSignUp:
         assert len(uow.committed_events) == 1
 
     async def test_a_weak_password_stores_and_announces_nothing(
-        self, registration: Registration, uow: FakeUnitOfWork
+        self, registration: Registration, uow: FakeIdentityUnitOfWork
     ) -> None:
         with pytest.raises(WeakPassword):
             await registration.sign_up(SignUp(email="ada@example.org", password="password1234"))
@@ -76,7 +76,7 @@ class TestRefusingToSignUp:
         assert uow.committed_events == []
 
     async def test_a_malformed_email_is_refused_before_hashing(
-        self, registration: Registration, uow: FakeUnitOfWork
+        self, registration: Registration, uow: FakeIdentityUnitOfWork
     ) -> None:
         with pytest.raises(InvalidEmail):
             await registration.sign_up(SignUp(email="ada", password=PASSWORD))

@@ -9,7 +9,11 @@ import pytest
 from edu.auth.tokens import TokenVerifier
 from edu.common.clock import FakeClock
 from edu.common.problems import TooManyRequests
-from edu.identity.adapters.fakes import FakeLoginThrottle, FakePasswordHasher, FakeUnitOfWork
+from edu.identity.adapters.fakes import (
+    FakeIdentityUnitOfWork,
+    FakeLoginThrottle,
+    FakePasswordHasher,
+)
 from edu.identity.domain.refresh_tokens import RefreshRejected
 from edu.identity.domain.user import InvalidCredentials
 from edu.identity.service_layer.registration import Registration, SignUp
@@ -48,7 +52,7 @@ class TestSigningIn:
         assert len(hasher.verified) == 2  # the unknown account still paid for a verification
 
     async def test_rehashes_a_password_hashed_with_outdated_parameters(
-        self, sessions: Sessions, hasher: FakePasswordHasher, uow: FakeUnitOfWork, ada: str
+        self, sessions: Sessions, hasher: FakePasswordHasher, uow: FakeIdentityUnitOfWork, ada: str
     ) -> None:
         (user,) = uow.users.rows.values()
         user.password_hash = "fake$" + PASSWORD
@@ -111,7 +115,7 @@ class TestRefreshing:
         assert (await sessions.refresh(second.refresh_token)).access_token
 
     async def test_reusing_a_spent_token_revokes_the_whole_family(
-        self, sessions: Sessions, uow: FakeUnitOfWork, ada: str
+        self, sessions: Sessions, uow: FakeIdentityUnitOfWork, ada: str
     ) -> None:
         first = await sessions.log_in(ada, PASSWORD, ADDRESS)
         second = await sessions.refresh(first.refresh_token)

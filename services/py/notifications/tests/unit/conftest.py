@@ -15,7 +15,11 @@ from edu.common.clock import FakeClock
 from edu.common.settings import Environment
 from edu.db.outbox import OutboxEvent
 from edu.events import DecodedEvent, decode, encode
-from edu.notifications.adapters.fakes import FakeDatabase, FakeEmailRenderer, FakeUnitOfWork
+from edu.notifications.adapters.fakes import (
+    FakeDatabase,
+    FakeEmailRenderer,
+    FakeNotificationsUnitOfWork,
+)
 from edu.notifications.entrypoints.app import make_app
 from edu.notifications.service_layer.email_preferences import EmailPreferences
 from edu.notifications.service_layer.event_handling import EventHandling
@@ -39,7 +43,7 @@ def db() -> FakeDatabase:
 
 @pytest.fixture
 def uow(db: FakeDatabase) -> Callable[[], NotificationsUnitOfWork]:
-    return lambda: FakeUnitOfWork(db)
+    return lambda: FakeNotificationsUnitOfWork(db)
 
 
 @pytest.fixture

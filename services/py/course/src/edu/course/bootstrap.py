@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from edu.auth.tokens import TokenVerifier
 from edu.common.clock import Clock, SystemClock
 from edu.course.adapters.catalogue_search import SqlAlchemyCatalogueSearch
-from edu.course.adapters.unit_of_work import CourseSqlAlchemyUnitOfWork
+from edu.course.adapters.unit_of_work import SqlAlchemyCourseUnitOfWork
 from edu.course.service_layer.authoring import CourseAuthoring
 from edu.course.service_layer.catalogue import Catalogue
 from edu.course.service_layer.course_reads import CourseReads
@@ -57,7 +57,7 @@ def bootstrap(
     session_maker = sessions
 
     def unit_of_work() -> CourseUnitOfWork:
-        return CourseSqlAlchemyUnitOfWork(session_maker)
+        return SqlAlchemyCourseUnitOfWork(session_maker)
 
     return CourseService(
         authoring=CourseAuthoring(unit_of_work, clock),

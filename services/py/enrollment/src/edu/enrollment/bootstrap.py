@@ -11,7 +11,7 @@ from edu.common.clock import Clock, SystemClock
 from edu.db.engine import create_engine, session_factory
 from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 from edu.enrollment.adapters.course_grpc_client import GrpcCourseDirectory
-from edu.enrollment.adapters.unit_of_work import EnrollmentSqlAlchemyUnitOfWork
+from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.service_layer.certificates import CertificateVerification
 from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.enrollment.service_layer.enrolments import Enrolments
@@ -61,7 +61,7 @@ def bootstrap(
     session_maker = sessions
 
     def unit_of_work() -> EnrollmentUnitOfWork:
-        return EnrollmentSqlAlchemyUnitOfWork(session_maker)
+        return SqlAlchemyEnrollmentUnitOfWork(session_maker)
 
     client = None
     if directory is None:

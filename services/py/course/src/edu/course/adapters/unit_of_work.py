@@ -8,7 +8,7 @@ from edu.course.adapters.course_repository import SqlAlchemyCourseRepository
 from edu.db.uow import SqlAlchemyUnitOfWork
 
 
-class CourseSqlAlchemyUnitOfWork(SqlAlchemyUnitOfWork):
+class SqlAlchemyCourseUnitOfWork(SqlAlchemyUnitOfWork):
     courses: SqlAlchemyCourseRepository
 
     def _open_repositories(self, session: AsyncSession) -> None:

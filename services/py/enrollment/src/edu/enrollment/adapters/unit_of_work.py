@@ -9,7 +9,7 @@ from edu.enrollment.adapters.course_outlines import SqlAlchemyCourseOutlines
 from edu.enrollment.adapters.enrollment_repository import SqlAlchemyEnrollmentRepository
 
 
-class EnrollmentSqlAlchemyUnitOfWork(SqlAlchemyUnitOfWork):
+class SqlAlchemyEnrollmentUnitOfWork(SqlAlchemyUnitOfWork):
     enrollments: SqlAlchemyEnrollmentRepository
     outlines: SqlAlchemyCourseOutlines
 

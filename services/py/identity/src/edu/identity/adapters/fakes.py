@@ -67,7 +67,7 @@ class FakeRefreshTokenRepository:
         self.families[family.id] = copy.copy(family)
 
 
-class FakeUnitOfWork:
+class FakeIdentityUnitOfWork:
     """Writes go straight to the shared fake repositories; ``commits`` counts commits and
     ``events`` holds the outbox events of committed units only."""
 

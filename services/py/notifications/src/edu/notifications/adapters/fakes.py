@@ -1,6 +1,6 @@
 """In-memory stand-ins for notifications' ports, for unit tests (``Fake<Port>``).
 
-:class:`FakeDatabase` holds committed state; each :class:`FakeUnitOfWork` works on a copy and
+:class:`FakeDatabase` holds committed state; each :class:`FakeNotificationsUnitOfWork` works on a copy and
 replaces the database's state only on commit, so a use case that fails half-way leaves nothing
 behind, exactly like a rolled-back transaction.
 """
@@ -116,7 +116,7 @@ class FakeEmailQueue:
         return len(parked)
 
 
-class FakeUnitOfWork:
+class FakeNotificationsUnitOfWork:
     def __init__(self, db: FakeDatabase) -> None:
         self.db = db
         self._work = FakeDatabase()
