@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from edu.common.http_problems import install_problem_handlers
 from edu.db.outbox import relay_lifespan
 from edu.enrollment.bootstrap import EnrollmentService, bootstrap
-from edu.enrollment.entrypoints import routes
+from edu.enrollment.entrypoints import enrollment_routes
 from edu.enrollment.entrypoints.course_events import course_events_consumer
 from edu.enrollment.settings import EnrollmentSettings
 
@@ -45,5 +45,5 @@ def make_app(settings: EnrollmentSettings, **overrides: Any) -> FastAPI:
     )
     app.state.enrollment = service
     install_problem_handlers(app)
-    app.include_router(routes.router)
+    app.include_router(enrollment_routes.router)
     return app

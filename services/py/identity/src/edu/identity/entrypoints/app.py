@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from edu.common.http_problems import install_problem_handlers
 from edu.db.outbox import relay_lifespan
 from edu.identity.bootstrap import Identity, bootstrap
-from edu.identity.entrypoints import routes_account, routes_auth
+from edu.identity.entrypoints import account_routes, auth_routes
 from edu.identity.settings import IdentitySettings
 
 
@@ -42,6 +42,6 @@ def make_app(settings: IdentitySettings, **overrides: Any) -> FastAPI:
     )
     app.state.identity = identity
     install_problem_handlers(app)
-    app.include_router(routes_auth.router)
-    app.include_router(routes_account.router)
+    app.include_router(auth_routes.router)
+    app.include_router(account_routes.router)
     return app

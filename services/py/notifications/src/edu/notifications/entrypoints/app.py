@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from edu.common.http_problems import install_problem_handlers
 from edu.notifications.bootstrap import Notifications, bootstrap
-from edu.notifications.entrypoints import routes
+from edu.notifications.entrypoints import notification_routes
 from edu.notifications.settings import NotificationsSettings
 
 
@@ -50,5 +50,5 @@ def make_app(settings: NotificationsSettings, **overrides: Any) -> FastAPI:
     )
     app.state.notifications = service
     install_problem_handlers(app)
-    app.include_router(routes.router)
+    app.include_router(notification_routes.router)
     return app
