@@ -1,17 +1,18 @@
-"""The fuzzing suite's stack: every HTTP service as a real process on the run's backends (the
-edu.testing plugin's PostgreSQL, NATS and Redis), real users from identity, seeded published
-courses, and one schemathesis campaign over all of it."""
+"""The fuzzing suite's stack: every fuzzed service as a real process on an isolated stack
+(`start_isolated_stack`, the one way every suite starts the platform), real users from identity,
+seeded published courses, and one schemathesis campaign over all of it."""
 
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from edu.cli.dev import start_isolated_stack, workspace_members
 from edu.fuzz.accounts import Account, sign_up_and_log_in
 from edu.fuzz.campaign import Campaign
 from edu.fuzz.profiles import (
@@ -23,10 +24,9 @@ from edu.fuzz.profiles import (
 )
 from edu.fuzz.runner import FuzzRun
 from edu.fuzz.seeds import PublishedCourse, publish_course
-from edu.fuzz.stack import Backends, Stack, fuzzed_services, plan_stack
-from edu.testing.database_fixtures import PostgresServer
-from edu.testing.run_context import run_in_thread
-from edu.testing.template_databases import clone_from_template, drop_database
+from edu.fuzz.stack import FUZZ_ENVIRONMENT, Stack, fuzzed_services
+from edu.infra.dev_services import declared_services
+from edu.infra.isolated_stack import stack_folder
 
 PROFILE = pytest.StashKey[Profile]()
 
@@ -74,31 +74,22 @@ def profile(pytestconfig: pytest.Config, results_dir: Path) -> Profile:
 
 
 @pytest.fixture(scope="session")
-def stack(
-    pytestconfig: pytest.Config,
-    postgres_server: PostgresServer,
-    nats_url: str,
-    redis_url: str,
-    results_dir: Path,
-) -> Iterator[Stack]:
-    services = fuzzed_services(pytestconfig.rootpath)
-    token = secrets.token_hex(3)
-    databases = {s.name: f"edu_fuzz_{token}_{s.name}" for s in services}
-    admin = postgres_server.url("postgres")
-    for service in services:
-        assert service.migrations is not None, f"{service.name} declares no migrations"
-        run_in_thread(clone_from_template(admin, service.migrations, databases[service.name]))
+def stack(pytestconfig: pytest.Config, results_dir: Path) -> Iterator[Stack]:
+    root = pytestconfig.rootpath
+    fuzzed = [s.name for s in fuzzed_services(declared_services(root, workspace_members(root)))]
     logs = results_dir / "logs"
     shutil.rmtree(logs, ignore_errors=True)
-    backends = Backends(postgres_server.url, nats_url, redis_url, f"fuzz{token}:")
-    running = plan_stack(services, backends, databases, logs)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
-        for name in databases.values():
-            run_in_thread(drop_database(admin, name))
+    with stack_folder("edu-fuzz-") as folder:
+        # In a thread of its own: migrating runs event loops of its own.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            starting = pool.submit(
+                start_isolated_stack, folder, root, only=fuzzed, extra_env=FUZZ_ENVIRONMENT
+            )
+            running = starting.result()
+        with running:
+            yield Stack({name: running.service_urls[name] for name in fuzzed}, running.log_path)
+        if (folder / "logs").is_dir():
+            shutil.copytree(folder / "logs", logs, dirs_exist_ok=True)
 
 
 @pytest.fixture(scope="session")

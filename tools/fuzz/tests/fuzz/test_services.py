@@ -9,19 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from edu.cli.dev import workspace_members
 from edu.fuzz.profiles import Profile
 from edu.fuzz.reproduction import failures_of, write_reproduction
 from edu.fuzz.runner import FuzzRun
 from edu.fuzz.stack import Stack, fuzzed_services
 from edu.fuzz.visits import answered
+from edu.infra.dev_services import declared_services
 
-SERVICES = [s.name for s in fuzzed_services(Path(__file__).parents[4])]
+ROOT = Path(__file__).parents[4]
+SERVICES = [s.name for s in fuzzed_services(declared_services(ROOT, workspace_members(ROOT)))]
 
 
 def verdict(run: FuzzRun, stack: Stack, profile: Profile, services: list[str]) -> None:
     if run.passed:
         return
-    logs = {name: stack.services[name].log_text() for name in services}
+    logs = {name: stack.log_text(name) for name in services}
     written = write_reproduction(run, profile, logs)
     pytest.fail(f"{failures_of(run.output)}\n\nReproduction: {written}", pytrace=False)
 

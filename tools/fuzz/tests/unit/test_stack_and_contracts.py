@@ -8,38 +8,40 @@ from typing import Any
 
 import pytest
 
-from edu.fuzz.stack import NOT_FUZZED, Backends, Ports, declared_services, service_environment
+from edu.fuzz.stack import FUZZ_ENVIRONMENT, NOT_FUZZED, Stack, fuzzed_services
+from edu.infra.dev_services import declared_services
 
 ROOT = Path(__file__).parents[4]
 CONTRACTS = sorted((ROOT / "contracts" / "openapi").glob("*.json"))
+MEMBERS = sorted(p.parent for p in ROOT.glob("services/py/*/pyproject.toml"))
 
 
 class TestWhatIsFuzzed:
     def test_every_declared_service_is_fuzzed_or_excluded_with_a_reason(self) -> None:
-        names = {s.name for s in declared_services(ROOT)}
+        names = {s.name for s in declared_services(ROOT, MEMBERS)}
         assert {"identity", "course", "enrollment", "notifications"} <= names
         assert set(NOT_FUZZED) <= names
         assert all(len(reason.split()) >= 5 for reason in NOT_FUZZED.values())
+        fuzzed = {s.name for s in fuzzed_services(declared_services(ROOT, MEMBERS))}
+        assert fuzzed == names - set(NOT_FUZZED)
 
     def test_every_fuzzed_service_has_migrations(self) -> None:
-        fuzzed = [s for s in declared_services(ROOT) if s.name not in NOT_FUZZED]
+        fuzzed = fuzzed_services(declared_services(ROOT, MEMBERS))
         assert all(s.migrations is not None and (s.migrations / "env.py").is_file() for s in fuzzed)
 
+    def test_the_runs_share_one_client_address_so_the_log_in_throttle_is_lifted(self) -> None:
+        assert int(FUZZ_ENVIRONMENT["EDU_LOGIN_FAILURE_LIMIT"]) > 10_000
 
-class TestServiceEnvironment:
-    def test_each_service_gets_its_database_and_its_peers(self) -> None:
-        backends = Backends(lambda db: f"pg/{db}", "nats://n", "redis://r", "fuzzab:")
-        ports = Ports(http={"identity": 1, "course": 2}, grpc={"identity": 3, "course": 4})
-        env = service_environment(
-            "course", {"PATH": "/bin", "EDU_DATABASE_URL": "dev"}, "pg/c", backends, ports
-        )
-        assert env["EDU_DATABASE_URL"] == "pg/c"
-        assert env["EDU_JWKS_URL"] == "http://127.0.0.1:1/.well-known/jwks.json"
-        assert env["EDU_COURSE_GRPC_TARGET"] == "127.0.0.1:4"
-        assert env["EDU_GRPC_PORT"] == "4"
-        assert env["EDU_ENVIRONMENT"] == "test"
-        assert int(env["EDU_LOGIN_FAILURE_LIMIT"]) > 10_000  # runs share one client address
-        assert env["PATH"] == "/bin"
+
+class TestStack:
+    def test_names_urls_and_logs_of_the_running_services(self, tmp_path: Path) -> None:
+        log = tmp_path / "course.log"
+        log.write_text("started\n")
+        stack = Stack({"course": "http://127.0.0.1:1"}, {"course": log}.get)
+        assert stack.services == ["course"]
+        assert stack.url("course") == "http://127.0.0.1:1"
+        assert stack.log_text("course") == "started\n"
+        assert Stack({"x": "u"}, lambda name: None).log_text("x") == ""
 
 
 def _links(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
