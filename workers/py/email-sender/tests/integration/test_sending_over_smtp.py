@@ -182,6 +182,43 @@ class TestRefusals:
         assert delivered == [("fine@example.org",)]
 
 
+class TestInternationalAddresses:
+    async def test_a_server_without_smtputf8_rejects_the_odd_one_and_every_other_email_goes_out(
+        self, sessions: Sessions, tmp_path: Path
+    ) -> None:
+        """The poison email of issue 18: it once held every email behind it for ever."""
+        ordinary = [f"student{n}@example.org" for n in range(20)]
+        async with running_sink(tmp_path / "mail", smtputf8=False) as sink:
+            await enqueue(sessions, "josé.x@example.org", *ordinary)
+            async with running(worker(sessions, mailer_for(sink))):
+                await eventually(lambda: _settled(sessions), "every email sent or abandoned")
+            delivered = sorted(m.rcpt_to[0] for m in sink.store.list())
+
+        found = await states(sessions)
+        assert found.pop("josé.x@example.org") == (False, True, 1)
+        assert found == dict.fromkeys(ordinary, (True, False, 1))
+        assert delivered == sorted(ordinary)
+        async with sessions() as session:
+            reason = await session.scalar(
+                select(EMAIL_QUEUE.c.last_error).where(
+                    EMAIL_QUEUE.c.to_address == "josé.x@example.org"
+                )
+            )
+        assert "SMTPUTF8" in str(reason)
+
+    async def test_the_dev_sink_offers_smtputf8_and_the_address_is_delivered(
+        self, sessions: Sessions, tmp_path: Path
+    ) -> None:
+        async with running_sink(tmp_path / "mail") as sink:
+            await enqueue(sessions, "josé.x@example.org")
+            async with running(worker(sessions, mailer_for(sink))):
+                await eventually(lambda: _settled(sessions), "the email sent")
+            delivered = [m.rcpt_to for m in sink.store.list()]
+
+        assert await states(sessions) == {"josé.x@example.org": (True, False, 1)}
+        assert delivered == [("josé.x@example.org",)]
+
+
 class TestTheProcess:
     async def test_python_m_edu_email_sender_sends_and_stops_on_sigterm(
         self, sessions: Sessions, queue_database_url: str, mail_sink: SmtpSink

@@ -43,12 +43,21 @@ class SmtpSink:
     """
 
     def __init__(
-        self, store: MailStore, *, host: str = "127.0.0.1", port: int = 0, handler: object = None
+        self,
+        store: MailStore,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        handler: object = None,
+        smtputf8: bool = True,
     ) -> None:
         self.store = store
         self.host = host
         self.port = port
         self.handler = handler or StoringHandler(store)
+        # SMTPUTF8 (RFC 6531): addresses such as josé@example.org are delivered, as a modern
+        # server delivers them; ``smtputf8=False`` plays a server without it (tests).
+        self.smtputf8 = smtputf8
         self._server: asyncio.Server | None = None
         self._sessions: set[SMTP] = set()
 
@@ -62,7 +71,9 @@ class SmtpSink:
         loop = asyncio.get_running_loop()
 
         def new_session() -> SMTP:
-            session = SMTP(self.handler, hostname="mailsink.local", loop=loop)
+            session = SMTP(
+                self.handler, hostname="mailsink.local", loop=loop, enable_SMTPUTF8=self.smtputf8
+            )
             self._sessions = {s for s in self._sessions if s.transport is not None}
             self._sessions.add(session)
             return session
@@ -84,10 +95,15 @@ class SmtpSink:
 
 @contextlib.asynccontextmanager
 async def running_sink(
-    folder: Path, *, host: str = "127.0.0.1", port: int = 0, handler: object = None
+    folder: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    handler: object = None,
+    smtputf8: bool = True,
 ) -> AsyncIterator[SmtpSink]:
     """A started sink storing into ``folder``, stopped on exit (tests' fixture in one line)."""
-    sink = SmtpSink(MailStore(folder), host=host, port=port, handler=handler)
+    sink = SmtpSink(MailStore(folder), host=host, port=port, handler=handler, smtputf8=smtputf8)
     await sink.start()
     try:
         yield sink

@@ -2,7 +2,10 @@
 
 Errors are sorted by whose fault they are: the server being unreachable, timing out, hanging
 up, refusing our login or answering 421 is :class:`MailServerUnavailable` (the email waits,
-unharmed); a 4xx/5xx answer to this email is :class:`MessageRejected`.
+unharmed, and so does every other); a 4xx/5xx answer to this email, or anything else that goes
+wrong with this one email, is :class:`MessageRejected`: counted, retried with backoff and
+finally abandoned, so one email can never hold up the queue behind it. An email the server
+cannot take at all (a non-ASCII address to a server without SMTPUTF8) is rejected for good.
 """
 
 from __future__ import annotations
@@ -79,7 +82,11 @@ class SmtpMailer:
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refused.code for refused in exc.recipients]
             raise MessageRejected(str(exc), permanent=all(c >= 500 for c in codes)) from None
-        except (aiosmtplib.SMTPAuthenticationError, aiosmtplib.SMTPHeloError) as exc:
+        except (
+            aiosmtplib.SMTPAuthenticationError,
+            aiosmtplib.SMTPHeloError,
+            aiosmtplib.SMTPConnectError,
+        ) as exc:
             self._drop()
             raise MailServerUnavailable(f"the SMTP server will not talk to us: {exc}") from None
         except aiosmtplib.SMTPResponseException as exc:
@@ -87,9 +94,18 @@ class SmtpMailer:
             if exc.code == SERVICE_NOT_AVAILABLE or exc.code < 400:
                 raise MailServerUnavailable(f"{exc.code} {exc.message}") from None
             raise MessageRejected(f"{exc.code} {exc.message}", permanent=exc.code >= 500) from None
-        except (aiosmtplib.SMTPException, OSError) as exc:  # refused, timed out, TLS, ...
+        except aiosmtplib.SMTPNotSupported as exc:
+            # Raised before anything was sent (e.g. SMTPUTF8 needed, not offered): this email
+            # cannot go through this server, whatever we retry; the others can.
+            raise MessageRejected(
+                f"the SMTP server cannot take this email: {exc}", permanent=True
+            ) from None
+        except (aiosmtplib.SMTPTimeoutError, OSError) as exc:  # refused, timed out, TLS, ...
             self._drop()
             raise MailServerUnavailable(f"{type(exc).__name__}: {exc}") from None
+        except aiosmtplib.SMTPException as exc:  # anything else is about this one email
+            self._drop()
+            raise MessageRejected(f"{type(exc).__name__}: {exc}", permanent=False) from None
 
     async def _connected(self) -> aiosmtplib.SMTP:
         if self._client is not None and self._client.is_connected:
