@@ -66,3 +66,15 @@ class TestJourneyDocument:
             journey_document(
                 {"course": document("/x", "A"), "enrollment": document("/x", "B")}, URLS
             )
+
+    def test_each_services_liveness_stays_out_of_the_journey(self) -> None:
+        merged = journey_document(
+            {
+                "course": document("/courses", "A", {"/health": {"get": {"responses": {}}}}),
+                "enrollment": document(
+                    "/enrollments", "B", {"/health": {"get": {"responses": {}}}}
+                ),
+            },
+            URLS,
+        )
+        assert set(merged["paths"]) == {"/courses", "/enrollments"}

@@ -31,6 +31,11 @@ class DocumentsClash(ValueError):
     """Two services serve the same path, so one document cannot hold both."""
 
 
+# Every service's own liveness (edu.common.health): no step of the journey, and served by each
+# service at the same path. Each service's own campaign fuzzes it.
+NOT_IN_THE_JOURNEY = frozenset({"/health"})
+
+
 def journey_document(
     documents: Mapping[str, dict[str, Any]], urls: Mapping[str, str]
 ) -> dict[str, Any]:
@@ -48,6 +53,8 @@ def journey_document(
     for service, document in documents.items():
         own = _prefixed(copy.deepcopy(document), f"{service}_")
         for path, item in own.get("paths", {}).items():
+            if path in NOT_IN_THE_JOURNEY:
+                continue
             if path in merged["paths"]:
                 raise DocumentsClash(f"{path} is served by more than one of {list(documents)}")
             merged["paths"][path] = {**item, "servers": [{"url": urls[service]}]}

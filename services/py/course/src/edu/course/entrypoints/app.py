@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from edu.common.health import health_router
 from edu.common.http_problems import install_problem_handlers
 from edu.course.bootstrap import CourseService, bootstrap
 from edu.course.entrypoints import authoring_routes, catalogue_routes
@@ -51,4 +52,5 @@ def make_app(settings: CourseSettings, **overrides: Any) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(catalogue_routes.router)
     app.include_router(authoring_routes.router)
+    app.include_router(health_router)
     return app

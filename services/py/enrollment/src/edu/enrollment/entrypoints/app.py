@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from edu.common.health import health_router
 from edu.common.http_problems import install_problem_handlers
 from edu.db.outbox import relay_lifespan
 from edu.enrollment.bootstrap import EnrollmentService, bootstrap
@@ -46,4 +47,5 @@ def make_app(settings: EnrollmentSettings, **overrides: Any) -> FastAPI:
     app.state.enrollment = service
     install_problem_handlers(app)
     app.include_router(enrollment_routes.router)
+    app.include_router(health_router)
     return app

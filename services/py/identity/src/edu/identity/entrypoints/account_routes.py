@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from edu.common.http_problems import problem_responses
 from edu.identity.entrypoints.deps import CurrentPrincipal, IdentityDep
-from edu.identity.entrypoints.schemas import Health, Jwks, UserOut
+from edu.identity.entrypoints.schemas import Jwks, UserOut
 
 router = APIRouter()
 
@@ -45,9 +45,3 @@ async def become_teacher(principal: CurrentPrincipal, identity: IdentityDep) -> 
 async def jwks(identity: IdentityDep) -> Jwks:
     """The JWKS other services verify access tokens with (cache it; refetch on unknown `kid`)."""
     return Jwks.model_validate(identity.jwks)
-
-
-@router.get("/health", summary="Liveness", response_model=Health, tags=["health"])
-async def health() -> Health:
-    """Answers while the process can serve requests."""
-    return Health()

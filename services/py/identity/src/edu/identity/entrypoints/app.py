@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from edu.common.health import health_router
 from edu.common.http_problems import install_problem_handlers
 from edu.db.outbox import relay_lifespan
 from edu.identity.bootstrap import Identity, bootstrap
@@ -44,4 +45,5 @@ def make_app(settings: IdentitySettings, **overrides: Any) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(auth_routes.router)
     app.include_router(account_routes.router)
+    app.include_router(health_router)
     return app

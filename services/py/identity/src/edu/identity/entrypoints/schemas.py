@@ -68,7 +68,3 @@ class TokensOut(BaseModel):
 
 class Jwks(BaseModel):
     keys: list[dict[str, Any]] = Field(description="Public keys (JWK) that sign access tokens.")
-
-
-class Health(BaseModel):
-    status: Literal["ok"] = "ok"

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from edu.common.health import health_router
 from edu.common.http_problems import install_problem_handlers
 from edu.notifications.bootstrap import Notifications, bootstrap
 from edu.notifications.entrypoints import notification_routes
@@ -51,4 +52,5 @@ def make_app(settings: NotificationsSettings, **overrides: Any) -> FastAPI:
     app.state.notifications = service
     install_problem_handlers(app)
     app.include_router(notification_routes.router)
+    app.include_router(health_router)
     return app

@@ -109,9 +109,3 @@ async def change_preferences(
 
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
-
-
-@router.get("/health", summary="Liveness", response_model=Health, tags=["health"])
-async def health() -> Health:
-    """Answers while the process can serve requests."""
-    return Health()
