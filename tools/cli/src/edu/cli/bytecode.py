@@ -46,12 +46,10 @@ def warm_test_modules(root: Path, registry: Registry) -> list[tuple[str, int]]:
     outcomes = []
     for name in WARMED_LAYERS:
         layer = registry.get(name)
-        plugins = [arg for plugin in layer.plugins for arg in ("-p", plugin)]
         argv = [sys.executable, "-m", "pytest", *layer.expand_paths(root), "--collect-only"]
-        argv += ["-q", "-p", "no:cacheprovider", *plugins]
+        argv += ["-q", "-p", "no:cacheprovider", *layer.plugin_arguments()]
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        if layer.plugins:
-            env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        env.update(layer.plugin_environment())
         done = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True, check=False)
         outcomes.append((name, done.returncode))
     return outcomes

@@ -42,6 +42,14 @@ class Layer:
     # of imports per process here).
     plugins: tuple[str, ...] = ()
 
+    def plugin_arguments(self) -> list[str]:
+        """``-p NAME`` for each listed plugin (pytest layers)."""
+        return [arg for name in self.plugins for arg in ("-p", name)]
+
+    def plugin_environment(self) -> dict[str, str]:
+        """With a plugin list, pytest auto-loads nothing else."""
+        return {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"} if self.plugins else {}
+
     def expand_paths(self, root: Path) -> list[str]:
         """The test folders that exist now, relative to ``root``, in a stable order."""
         found: list[str] = []

@@ -38,7 +38,6 @@ class LayerRunner:
     def command_for(self, layer: Layer, junit_path: Path, extra: Sequence[str] = ()) -> list[str]:
         if layer.kind == "pytest":
             paths, extra = narrow_to_paths(self.root, layer.expand_paths(self.root), extra)
-            plugins = [arg for name in layer.plugins for arg in ("-p", name)]
             return [
                 sys.executable,
                 "-m",
@@ -47,7 +46,7 @@ class LayerRunner:
                 f"--junitxml={junit_path}",
                 "-o",
                 f"junit_suite_name={layer.name}",
-                *plugins,
+                *layer.plugin_arguments(),
                 *layer.args,
                 *extra,
             ]
@@ -57,9 +56,7 @@ class LayerRunner:
         env = {**os.environ, "EDU_LAYER": layer.name, "EDU_RESULTS_DIR": str(layer_dir)}
         # The workspace's own tools (edu, pytest, buf, ...) first, even when not activated.
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-        if layer.plugins:
-            # Only the plugins the layer names (command_for passes each with -p).
-            env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        env.update(layer.plugin_environment())
         return env
 
     def run(self, layer: Layer, extra: Sequence[str] = ()) -> LayerResult:
