@@ -1,0 +1,116 @@
+"""The platform's public HTTP API as data: one ``Call`` per request a harness makes.
+
+Each builder knows one endpoint once: its service, method, path, payload and the statuses that
+mean it worked (contracts/openapi/<service>.json). Nothing here sends anything: the journeys
+(``edu.testing.journeys``) chain calls, ``edu.testing.harness_client`` sends them over sync or
+async httpx, and the Locust scenarios (load/) send them through Locust's own client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+OK = (200,)
+CREATED = (201,)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: ``op`` names the step ("signup", "enrol", ...) for whoever records calls;
+    ``name`` is the path with its placeholders (how statistics group it); ``expect`` holds the
+    statuses that count as success."""
+
+    op: str
+    service: str
+    method: str
+    path: str
+    name: str
+    body: Any = None
+    token: str | None = None
+    expect: tuple[int, ...] = OK
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def url(self, urls: Mapping[str, str]) -> str:
+        """The absolute URL, given each service's base URL by name."""
+        try:
+            base = urls[self.service]
+        except KeyError:
+            raise KeyError(f"no URL for service {self.service!r} (have {sorted(urls)})") from None
+        return base.rstrip("/") + self.path
+
+    def tolerating(self, *statuses: int) -> Call:
+        """The same call, also content with ``statuses`` (a sign-up that may find the account)."""
+        return replace(self, expect=(*self.expect, *statuses))
+
+
+# identity
+
+
+def sign_up(email: str, password: str, *, teacher: bool = False) -> Call:
+    body = {"email": email, "password": password, "teacher": teacher}
+    return Call("signup", "identity", "POST", "/auth/signup", "/auth/signup", body, None, CREATED)
+
+
+def log_in(email: str, password: str) -> Call:
+    body = {"email": email, "password": password}
+    return Call("login", "identity", "POST", "/auth/login", "/auth/login", body)
+
+
+def refresh(refresh_token: str) -> Call:
+    body = {"refresh_token": refresh_token}
+    return Call("refresh", "identity", "POST", "/auth/refresh", "/auth/refresh", body)
+
+
+def become_teacher(token: str) -> Call:
+    """Adds the teacher role; the tokens carry it only once refreshed."""
+    return Call("become_teacher", "identity", "POST", "/me/teacher", "/me/teacher", token=token)
+
+
+# course
+
+
+def create_course(token: str, draft: Mapping[str, Any]) -> Call:
+    return Call(
+        "create_course", "course", "POST", "/courses", "/courses", dict(draft), token, CREATED
+    )
+
+
+def add_lesson(token: str, course_id: str, lesson: Mapping[str, Any]) -> Call:
+    path = f"/courses/{course_id}/lessons"
+    name = "/courses/{course_id}/lessons"
+    return Call("add_lesson", "course", "POST", path, name, dict(lesson), token, CREATED)
+
+
+def publish(token: str, course_id: str) -> Call:
+    path = f"/courses/{course_id}/publish"
+    return Call("publish", "course", "POST", path, "/courses/{course_id}/publish", token=token)
+
+
+def teaching_course(token: str, course_id: str) -> Call:
+    """The teacher's view of their course (drafts included)."""
+    path = f"/teaching/courses/{course_id}"
+    return Call(
+        "teaching_course", "course", "GET", path, "/teaching/courses/{course_id}", token=token
+    )
+
+
+# enrollment
+
+
+def enrol(token: str, course_id: str) -> Call:
+    """201 for a new enrollment, 200 when the student was already enrolled."""
+    body = {"course_id": course_id}
+    return Call(
+        "enrol", "enrollment", "POST", "/enrollments", "/enrollments", body, token, (200, 201)
+    )
+
+
+def complete_lesson(token: str, enrollment_id: str, lesson_id: str) -> Call:
+    path = f"/enrollments/{enrollment_id}/completed-lessons/{lesson_id}"
+    name = "/enrollments/{enrollment_id}/completed-lessons/{lesson_id}"
+    return Call("complete", "enrollment", "PUT", path, name, token=token)

@@ -1,0 +1,275 @@
+"""The harness client: the journeys' requests, their typed results, unexpected answers and the
+observer, over sync and async httpx (a hand-written fake platform behind httpx.MockTransport)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from edu.testing import api_calls, journeys
+from edu.testing.harness_client import (
+    AsyncHarnessClient,
+    Exchange,
+    HarnessClient,
+    UnexpectedStatus,
+)
+
+URLS = {
+    "identity": "http://identity.test",
+    "course": "http://course.test/",
+    "enrollment": "http://enrollment.test",
+}
+Answer = tuple[int, Any]
+
+
+class FakePlatform:
+    """Answers (method, URL) from a table and remembers every request it was sent."""
+
+    def __init__(self, answers: dict[tuple[str, str], Answer | Callable[[], Answer]]) -> None:
+        self.answers = answers
+        self.sent: list[tuple[str, str, Any, str | None]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else None
+        key = (request.method, str(request.url))
+        self.sent.append((*key, body, request.headers.get("Authorization")))
+        answer = self.answers.get(key, (404, {"detail": "no such route"}))
+        status, payload = answer() if callable(answer) else answer
+        return httpx.Response(status, json=payload)
+
+
+def identity_answers() -> dict[tuple[str, str], Answer | Callable[[], Answer]]:
+    user = {"id": "u-1", "email": "ada@example.org", "roles": ["student", "teacher"]}
+    return {
+        ("POST", "http://identity.test/auth/signup"): (201, user),
+        ("POST", "http://identity.test/auth/login"): (200, tokens("a-1", "r-1")),
+    }
+
+
+def tokens(access: str, refresh: str) -> dict[str, Any]:
+    return {"access_token": access, "refresh_token": refresh, "expires_in": 900}
+
+
+@pytest.fixture
+def platform() -> FakePlatform:
+    return FakePlatform(identity_answers())
+
+
+@pytest.fixture
+def client(platform: FakePlatform) -> Iterator[HarnessClient]:
+    with httpx.Client(transport=httpx.MockTransport(platform)) as http:
+        yield HarnessClient(URLS, http)
+
+
+class TestAccounts:
+    def test_a_new_account_signs_up_then_logs_in(
+        self, client: HarnessClient, platform: FakePlatform
+    ) -> None:
+        account = client.run(journeys.new_account("ada@example.org", "pw-123456789", teacher=True))
+
+        assert account == journeys.Account("ada@example.org", "pw-123456789", "a-1", "r-1")
+        assert account.authorization == {"Authorization": "Bearer a-1"}
+        assert platform.sent == [
+            (
+                "POST",
+                "http://identity.test/auth/signup",
+                {"email": "ada@example.org", "password": "pw-123456789", "teacher": True},
+                None,
+            ),
+            (
+                "POST",
+                "http://identity.test/auth/login",
+                {"email": "ada@example.org", "password": "pw-123456789"},
+                None,
+            ),
+        ]
+
+    def test_sign_up_returns_the_new_user(self, client: HarnessClient) -> None:
+        user = client.run(journeys.sign_up("ada@example.org", "pw"))
+
+        assert user == journeys.User("u-1", "ada@example.org", ("student", "teacher"))
+
+    def test_a_tolerated_409_on_sign_up_gives_no_user_and_logging_in_goes_on(
+        self, client: HarnessClient, platform: FakePlatform
+    ) -> None:
+        platform.answers[("POST", "http://identity.test/auth/signup")] = (409, {"title": "taken"})
+
+        assert client.run(journeys.sign_up("ada@example.org", "pw", tolerate=(409,))) is None
+        account = client.run(journeys.new_account("ada@example.org", "pw", tolerate=(409,)))
+        assert account.access_token == "a-1"
+
+    def test_an_untolerated_status_raises_with_the_call_and_the_body(
+        self, client: HarnessClient, platform: FakePlatform
+    ) -> None:
+        platform.answers[("POST", "http://identity.test/auth/signup")] = (409, {"title": "taken"})
+
+        with pytest.raises(UnexpectedStatus) as raised:
+            client.run(journeys.new_account("ada@example.org", "pw"))
+
+        assert raised.value.status == 409
+        assert str(raised.value) == (
+            "POST http://identity.test/auth/signup (signup) answered 409, expected 201: "
+            '{"title":"taken"}'
+        )
+        assert len(platform.sent) == 1  # the journey stopped: no log-in after a failed sign-up
+
+    def test_becoming_a_teacher_refreshes_the_tokens(
+        self, client: HarnessClient, platform: FakePlatform
+    ) -> None:
+        platform.answers[("POST", "http://identity.test/me/teacher")] = (200, {})
+        platform.answers[("POST", "http://identity.test/auth/refresh")] = (
+            200,
+            tokens("a-2", "r-2"),
+        )
+        student = journeys.Account("ada@example.org", "pw", "a-1", "r-1")
+
+        teacher = client.run(journeys.become_teacher(student))
+
+        assert (teacher.access_token, teacher.refresh_token) == ("a-2", "r-2")
+        assert platform.sent[0][3] == "Bearer a-1"
+        assert platform.sent[1][2] == {"refresh_token": "r-1"}
+
+
+def course_answers(platform: FakePlatform) -> None:
+    lessons = iter(["l-1", "l-2"])
+    platform.answers.update(
+        {
+            ("POST", "http://course.test/courses"): (201, {"id": "c-1", "status": "draft"}),
+            ("POST", "http://course.test/courses/c-1/lessons"): lambda: (
+                201,
+                {"id": next(lessons)},
+            ),
+            ("POST", "http://course.test/courses/c-1/publish"): (
+                200,
+                {"id": "c-1", "status": "published"},
+            ),
+        }
+    )
+
+
+class TestCourses:
+    def test_a_course_is_created_given_its_lessons_in_order_and_published(
+        self, client: HarnessClient, platform: FakePlatform
+    ) -> None:
+        course_answers(platform)
+        lessons = [{"title": "One"}, {"title": "Two"}]
+
+        course = client.run(journeys.make_course("a-1", {"title": "Knots"}, lessons))
+
+        assert course == journeys.Course(
+            "c-1", ("l-1", "l-2"), {"id": "c-1", "status": "published"}
+        )
+        assert [(method, url, body) for method, url, body, _ in platform.sent] == [
+            ("POST", "http://course.test/courses", {"title": "Knots"}),
+            ("POST", "http://course.test/courses/c-1/lessons", {"title": "One"}),
+            ("POST", "http://course.test/courses/c-1/lessons", {"title": "Two"}),
+            ("POST", "http://course.test/courses/c-1/publish", None),
+        ]
+        assert {auth for *_, auth in platform.sent} == {"Bearer a-1"}
+
+    def test_a_draft_is_not_published(self, client: HarnessClient, platform: FakePlatform) -> None:
+        course_answers(platform)
+
+        course = client.run(journeys.make_course("a-1", {"title": "K"}, [{}], publish=False))
+
+        assert course.view == {"id": "c-1", "status": "draft"}
+        assert not any(url.endswith("/publish") for _, url, *_ in platform.sent)
+
+
+class TestEnrollment:
+    @pytest.mark.parametrize("status", [200, 201])
+    def test_enrolling_accepts_a_new_or_an_existing_enrollment(
+        self, client: HarnessClient, platform: FakePlatform, status: int
+    ) -> None:
+        platform.answers[("POST", "http://enrollment.test/enrollments")] = (status, {"id": "e-1"})
+
+        enrolled = client.run(journeys.enrol("a-1", "c-1"))
+
+        assert enrolled == journeys.Enrollment("e-1", {"id": "e-1"})
+        assert platform.sent[0][2] == {"course_id": "c-1"}
+
+    def test_completing_a_lesson_puts_it_on_the_enrollment(
+        self, client: HarnessClient, platform: FakePlatform
+    ) -> None:
+        url = "http://enrollment.test/enrollments/e-1/completed-lessons/l-1"
+        platform.answers[("PUT", url)] = (200, {"id": "e-1", "completed_lesson_ids": ["l-1"]})
+
+        done = client.run(journeys.complete_lesson("a-1", "e-1", "l-1"))
+
+        assert done.view["completed_lesson_ids"] == ["l-1"]
+
+
+class TestObserver:
+    def test_every_call_is_seen_with_its_times_answer_and_verdict(
+        self, platform: FakePlatform
+    ) -> None:
+        seen: list[Exchange] = []
+        ticks = iter(range(100))
+        with httpx.Client(transport=httpx.MockTransport(platform)) as http:
+            client = HarnessClient(URLS, http, observe=seen.append, clock=lambda: next(ticks))
+            client.run(journeys.new_account("ada@example.org", "pw"))
+            platform.answers[("POST", "http://identity.test/auth/login")] = (401, {})
+            with pytest.raises(UnexpectedStatus):
+                client.run(journeys.log_in("ada@example.org", "pw"))
+
+        assert [(e.call.op, e.started, e.ended, e.ok) for e in seen] == [
+            ("signup", 0, 1, True),
+            ("login", 2, 3, True),
+            ("login", 4, 5, False),
+        ]
+
+    def test_a_call_without_an_answer_is_seen_then_its_error_raised(self) -> None:
+        def refuse(request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError("refused", request=request)
+
+        seen: list[Exchange] = []
+        with httpx.Client(transport=httpx.MockTransport(refuse)) as http:
+            client = HarnessClient(URLS, http, observe=seen.append)
+            with pytest.raises(httpx.ConnectError):
+                client.send(api_calls.log_in("ada@example.org", "pw"))
+
+        assert len(seen) == 1
+        assert seen[0].response is None
+        assert isinstance(seen[0].error, httpx.ConnectError)
+        assert not seen[0].ok
+
+
+class TestAsyncClient:
+    async def test_runs_the_same_journeys_and_observes_every_call(
+        self, platform: FakePlatform
+    ) -> None:
+        course_answers(platform)
+        seen: list[Exchange] = []
+        async with httpx.AsyncClient(transport=httpx.MockTransport(platform)) as http:
+            client = AsyncHarnessClient(URLS, http, observe=seen.append)
+            teacher = await client.run(journeys.new_account("ada@example.org", "pw", teacher=True))
+            course = await client.run(journeys.make_course(teacher.access_token, {}, [{}]))
+            with pytest.raises(UnexpectedStatus, match="answered 404"):
+                await client.send(api_calls.enrol(teacher.access_token, course.id))
+
+        assert course.lesson_ids == ("l-1",)
+        assert [e.call.op for e in seen] == [
+            "signup",
+            "login",
+            "create_course",
+            "add_lesson",
+            "publish",
+            "enrol",
+        ]
+
+
+class TestCalls:
+    def test_a_call_to_a_service_without_a_url_names_the_ones_known(self) -> None:
+        with pytest.raises(KeyError, match="no URL for service 'notifications'"):
+            api_calls.Call("x", "notifications", "GET", "/n", "/n").url(URLS)
+
+    def test_paths_with_ids_keep_a_name_for_statistics(self) -> None:
+        call = api_calls.complete_lesson("t", "e-1", "l-1")
+
+        assert call.path == "/enrollments/e-1/completed-lessons/l-1"
+        assert call.name == "/enrollments/{enrollment_id}/completed-lessons/{lesson_id}"
+        assert call.headers == {"Authorization": "Bearer t"}
