@@ -28,6 +28,8 @@ from pact.types import Message
 from edu.cli.dev import start_isolated_stack
 from edu.events import decode
 from edu.infra.isolated_stack import stack_folder
+from edu.testing import api_calls, journeys
+from edu.testing.harness_client import HarnessClient, UnexpectedStatus
 
 PASSWORD = "correct horse battery"
 TEACHER = "teacher@example.com"
@@ -39,43 +41,22 @@ Produce = Callable[[], Message]
 
 
 class Platform:
-    """The running providers, driven like a client would drive them."""
+    """The running providers, driven like a client would drive them (edu.testing's journeys)."""
 
-    def __init__(self, urls: dict[str, str], nats_url: str) -> None:
+    def __init__(self, urls: dict[str, str], nats_url: str, http: httpx.Client) -> None:
         self.urls = urls
         self.nats_url = nats_url
-        self.http = httpx.Client(timeout=10)
+        self.api = HarnessClient(urls, http)
         self.teacher_token = self.signed_in(TEACHER, teacher=True)
         self.student_token = self.signed_in(STUDENT, teacher=False)
 
-    def call(
-        self,
-        service: str,
-        method: str,
-        path: str,
-        token: str | None = None,
-        json: Any = None,
-        expect: tuple[int, ...] = (200, 201),
-    ) -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = self.http.request(method, self.urls[service] + path, json=json, headers=headers)
-        if response.status_code not in expect:
-            raise AssertionError(
-                f"{method} {service}{path}: {response.status_code} {response.text}"
-            )
-        return response.json() if response.content else None
-
-    def sign_up(self, email: str, *, teacher: bool = False) -> dict[str, Any]:
-        body = {"email": email, "password": PASSWORD, "teacher": teacher}
-        result: dict[str, Any] = self.call(
-            "identity", "POST", "/auth/signup", json=body, expect=(201, 409)
-        )
-        return result
+    def sign_up(self, email: str, *, teacher: bool = False) -> journeys.User | None:
+        """The new user; None when the email had signed up before (409)."""
+        return self.api.run(journeys.sign_up(email, PASSWORD, teacher=teacher, tolerate=(409,)))
 
     def signed_in(self, email: str, *, teacher: bool) -> str:
-        self.sign_up(email, teacher=teacher)
-        body = {"email": email, "password": PASSWORD}
-        return str(self.call("identity", "POST", "/auth/login", json=body)["access_token"])
+        journey = journeys.new_account(email, PASSWORD, teacher=teacher, tolerate=(409,))
+        return self.api.run(journey).access_token
 
     def course(self, *, publish: bool) -> dict[str, Any]:
         """A teacher's course with one lesson, published when asked; its teacher view."""
@@ -85,14 +66,10 @@ class Platform:
             "level": "beginner",
             "tags": ["python"],
         }
-        course = self.call("course", "POST", "/courses", self.teacher_token, draft)
         lesson = {"title": "Hello, world", "body_markdown": "Print something."}
-        self.call("course", "POST", f"/courses/{course['id']}/lessons", self.teacher_token, lesson)
-        if publish:
-            self.call("course", "POST", f"/courses/{course['id']}/publish", self.teacher_token)
-        result: dict[str, Any] = self.call(
-            "course", "GET", f"/teaching/courses/{course['id']}", self.teacher_token
-        )
+        token = self.teacher_token
+        made = self.api.run(journeys.make_course(token, draft, [lesson], publish=publish))
+        result: dict[str, Any] = self.api.send(api_calls.teaching_course(token, made.id)).json()
         return result
 
     def enrolment(self) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -100,15 +77,15 @@ class Platform:
         course = self.course(publish=True)
         deadline = time.monotonic() + 10
         while True:
-            body = {"course_id": course["id"]}
             try:
-                return course, self.call(
-                    "enrollment", "POST", "/enrollments", self.student_token, body
-                )
-            except AssertionError:
+                return course, self.api.run(journeys.enrol(self.student_token, course["id"])).view
+            except UnexpectedStatus:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)  # the course's snapshot is still on its way to enrollment
+
+    def complete(self, enrolment_id: str, lesson_id: str) -> None:
+        self.api.run(journeys.complete_lesson(self.student_token, enrolment_id, lesson_id))
 
     def last_event(self, subject: str, aggregate_id: str) -> tuple[bytes, dict[str, Any]]:
         """The last message on ``subject`` once it is about ``aggregate_id`` (the relay is async)."""
@@ -138,12 +115,9 @@ def platform() -> Iterator[Platform]:
     with (
         stack_folder("edu-providers-") as folder,
         start_isolated_stack(folder, only=PROVIDERS) as stack,
+        httpx.Client(timeout=10) as http,
     ):
-        platform = Platform(stack.service_urls, stack.infrastructure["nats"])
-        try:
-            yield platform
-        finally:
-            platform.http.close()
+        yield Platform(stack.service_urls, stack.infrastructure["nats"], http)
 
 
 class StateSetupFailed(AssertionError):

@@ -51,7 +51,9 @@ class TestMessageProviders:
         user: dict[str, str] = {}
 
         def student_signs_up() -> None:
-            user.update(platform.sign_up(f"{uuid4().hex}@example.com"))
+            signed_up = platform.sign_up(f"{uuid4().hex}@example.com")
+            assert signed_up is not None, "a fresh email signed up as someone else"
+            user["id"] = signed_up.id
 
         def user_registered() -> Message:
             return as_message(*platform.last_event("events.user.registered", user["id"]))
@@ -74,9 +76,7 @@ class TestMessageProviders:
 
         def student_completes() -> None:
             student_enrols()
-            lesson = enrolled["course"]["lessons"][0]["id"]
-            path = f"/enrollments/{enrolled['enrolment']['id']}/completed-lessons/{lesson}"
-            platform.call("enrollment", "PUT", path, platform.student_token)
+            platform.complete(enrolled["enrolment"]["id"], enrolled["course"]["lessons"][0]["id"])
 
         def event(subject: str) -> Callable[[], Message]:
             return lambda: as_message(*platform.last_event(subject, enrolled["enrolment"]["id"]))
