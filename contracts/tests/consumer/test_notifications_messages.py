@@ -10,12 +10,12 @@ from pact import Pact, match
 
 from edu.common.clock import FakeClock
 from edu.events import decode
-from edu.notifications.adapters.fakes import (
+from edu.notifications.service_layer.event_handling import EventHandling, Outcome
+from edu.notifications.testing import (
     FakeDatabase,
     FakeEmailRenderer,
     FakeNotificationsUnitOfWork,
 )
-from edu.notifications.service_layer.event_handling import EventHandling, Outcome
 
 JSON = "application/json"
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"

@@ -8,22 +8,22 @@ from uuid import UUID
 import pytest
 
 from edu.common.clock import FakeClock
-from edu.course.adapters.fakes import FakeCatalogueSearch, FakeCourseDatabase
 from edu.course.service_layer.authoring import CourseAuthoring
 from edu.course.service_layer.catalogue import Catalogue
-from edu.enrollment.adapters.fakes import FakeEnrollmentDatabase
+from edu.course.testing import FakeCatalogueSearch, FakeCourseDatabase
 from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.enrollment.service_layer.enrolments import Enrolments
+from edu.enrollment.testing import FakeEnrollmentDatabase
 from edu.identity.adapters.common_passwords import common_passwords
-from edu.identity.adapters.fakes import (
+from edu.identity.domain.email import EmailAddress
+from edu.identity.domain.passwords import PasswordPolicy
+from edu.identity.service_layer.registration import Registration
+from edu.identity.testing import (
     FakeIdentityUnitOfWork,
     FakePasswordHasher,
     FakeRefreshTokenRepository,
     FakeUserRepository,
 )
-from edu.identity.domain.email import EmailAddress
-from edu.identity.domain.passwords import PasswordPolicy
-from edu.identity.service_layer.registration import Registration
 from edu.seed.course_directory import CatalogueCourseDirectory
 from edu.seed.targets import SeedTargets
 

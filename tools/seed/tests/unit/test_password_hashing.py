@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from edu.identity.adapters.fakes import FakePasswordHasher
+from edu.identity.testing import FakePasswordHasher
 from edu.seed.password_hashing import OneHashPerPassword
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from edu.course.adapters.fakes import FakeCourseDatabase
-from edu.enrollment.adapters.fakes import FakeEnrollmentDatabase
+from edu.course.testing import FakeCourseDatabase
 from edu.enrollment.domain.enrollment import EnrollmentStatus
-from edu.identity.adapters.fakes import FakeIdentityUnitOfWork, FakeUserRepository
+from edu.enrollment.testing import FakeEnrollmentDatabase
+from edu.identity.testing import FakeIdentityUnitOfWork, FakeUserRepository
 from edu.seed.plan import plan_for
 from edu.seed.run import seed
 from edu.seed.sizes import SeedSize

@@ -11,7 +11,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edu.common.clock import FakeClock
-from edu.db.outbox import OUTBOX, FakeEventPublisher, JetStreamPublisher, OutboxEvent, OutboxRelay
+from edu.db.outbox import OUTBOX, JetStreamPublisher, OutboxEvent, OutboxRelay
+from edu.db.testing import FakeEventPublisher
 from edu.db.uow import SqlAlchemyUnitOfWork
 from edu.events import DecodedEvent
 from edu.proto_gen.events.v1.course_events_pb2 import CourseUpdated

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from edu.common.clock import FakeClock
-from edu.db.outbox import FakeEventPublisher, FakeOutbox, OutboxEvent
+from edu.db.outbox import OutboxEvent
+from edu.db.testing import FakeEventPublisher, FakeOutbox
 
 
 def an_event(clock: FakeClock, event_type: str = "user.registered") -> OutboxEvent:

@@ -7,7 +7,8 @@ import asyncio
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from edu.db.outbox import FakeEventPublisher, relay_lifespan, service_relay
+from edu.db.outbox import relay_lifespan, service_relay
+from edu.db.testing import FakeEventPublisher
 
 
 class FakeRelay:

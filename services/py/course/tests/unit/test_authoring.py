@@ -8,10 +8,10 @@ import pytest
 
 from edu.common.clock import FakeClock
 from edu.common.problems import Conflict, NotFound, PermissionDenied
-from edu.course.adapters.fakes import FakeCourseDatabase
 from edu.course.domain.course import CourseStatus
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.course.service_layer.authoring import CourseAuthoring
+from edu.course.testing import FakeCourseDatabase
 from edu.events import decode, encode
 from edu.proto_gen.events.v1.course_events_pb2 import (
     CoursePublished,

@@ -8,11 +8,11 @@ import pytest
 
 from edu.common.clock import FakeClock
 from edu.common.problems import NotFound
-from edu.course.adapters.fakes import FakeCatalogueSearch, FakeCourseDatabase
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.course.service_layer.authoring import CourseAuthoring
 from edu.course.service_layer.catalogue import Catalogue
 from edu.course.service_layer.ports import CatalogueQuery
+from edu.course.testing import FakeCatalogueSearch, FakeCourseDatabase
 
 TEACHER = uuid4()
 

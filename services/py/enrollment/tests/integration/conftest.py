@@ -20,10 +20,10 @@ from edu.course.entrypoints.app import make_app as make_course_app
 from edu.course.settings import CourseSettings
 from edu.db.engine import create_engine, session_factory
 from edu.db.outbox import EventPublisher
-from edu.enrollment.adapters.fakes import FakeCourseDirectory
 from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.entrypoints.app import make_app
 from edu.enrollment.settings import EnrollmentSettings
+from edu.enrollment.testing import FakeCourseDirectory
 from edu.testing.database_fixtures import PostgresServer
 from edu.testing.template_databases import clone_from_template, drop_database
 

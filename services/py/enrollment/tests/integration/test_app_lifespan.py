@@ -24,10 +24,10 @@ from edu.auth.tokens import TokenVerifier
 from edu.common.clock import FakeClock
 from edu.db.engine import create_engine, session_factory
 from edu.db.outbox import OutboxEvent
-from edu.enrollment.adapters.fakes import FakeCourseDirectory
 from edu.enrollment.adapters.orm import course_outlines, enrollments, outbox
 from edu.enrollment.entrypoints.app import make_app
 from edu.enrollment.settings import EnrollmentSettings
+from edu.enrollment.testing import FakeCourseDirectory
 from edu.events import decode, encode
 from edu.proto_gen.events.v1.course_events_pb2 import CoursePublished
 from edu.proto_gen.events.v1.enrollment_events_pb2 import EnrollmentCreated

@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from edu.auth.testing import TokenMinter
 from edu.auth.tokens import TokenVerifier
 from edu.db.engine import create_engine, session_factory
-from edu.enrollment.adapters.fakes import FakeCourseDirectory
 from edu.enrollment.adapters.orm import certificates, course_outlines, enrollments, outbox
 from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.entrypoints.app import make_app
 from edu.enrollment.settings import EnrollmentSettings
+from edu.enrollment.testing import FakeCourseDirectory
 
 REQUESTS = 500
 # 20 (+20 overflow) connections: real contention, well within PostgreSQL's default 100.

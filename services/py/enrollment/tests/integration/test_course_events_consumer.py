@@ -19,11 +19,11 @@ from edu.common.clock import FakeClock
 from edu.course.bootstrap import CourseService
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.db.outbox import JetStreamPublisher, OutboxEvent
-from edu.enrollment.adapters.fakes import FakeCourseDirectory
 from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.entrypoints.course_events import consumer_settings, course_events_consumer
 from edu.enrollment.service_layer.course_information import CourseInformation
+from edu.enrollment.testing import FakeCourseDirectory
 from edu.events import decode, encode
 from edu.events.jetstream_consumer import ConsumerSettings
 from edu.proto_gen.events.v1.course_events_pb2 import (

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from edu.auth.testing import TokenMinter
-from edu.enrollment.adapters.fakes import FakeCourseDirectory
 from edu.enrollment.adapters.orm import outbox
 from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.domain.course_outline import CourseOutline
+from edu.enrollment.testing import FakeCourseDirectory
 
 PROBLEM = "application/problem+json"
 

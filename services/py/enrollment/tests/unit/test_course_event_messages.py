@@ -10,13 +10,13 @@ from google.protobuf.message import Message
 
 from edu.common.clock import FakeClock
 from edu.db.outbox import OutboxEvent
-from edu.enrollment.adapters.fakes import (
+from edu.enrollment.entrypoints.course_events import TRANSIENT_ERRORS, CourseEventHandler
+from edu.enrollment.service_layer.course_information import CourseInformation
+from edu.enrollment.testing import (
     FakeCourseDirectory,
     FakeEnrollmentDatabase,
     FakeEnrollmentUnitOfWork,
 )
-from edu.enrollment.entrypoints.course_events import TRANSIENT_ERRORS, CourseEventHandler
-from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.events import encode
 from edu.events.dispositions import Acknowledge, DeadLetter, Redeliver, RedeliveryPolicy, dispose
 from edu.proto_gen.events.v1.course_events_pb2 import CoursePublished, CourseUnpublished

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from edu.common.clock import FakeClock
 from edu.db.outbox import OutboxEvent
-from edu.enrollment.adapters.fakes import FakeCourseDirectory, FakeEnrollmentDatabase
 from edu.enrollment.entrypoints.course_events import CourseEventHandler
 from edu.enrollment.service_layer.course_information import CourseInformation
+from edu.enrollment.testing import FakeCourseDirectory, FakeEnrollmentDatabase
 from edu.events import DecodedEvent, decode, encode
 from edu.proto_gen.events.v1.course_events_pb2 import CourseUnpublished, CourseUpdated
 

@@ -9,12 +9,12 @@ import pytest
 
 from edu.common.clock import FakeClock
 from edu.common.problems import Conflict, NotFound
-from edu.enrollment.adapters.fakes import FakeCourseDirectory, FakeEnrollmentDatabase
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.service_layer.certificates import CertificateVerification
 from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.enrollment.service_layer.enrolments import Enrolments
 from edu.enrollment.service_layer.ports import CourseServiceUnavailable
+from edu.enrollment.testing import FakeCourseDirectory, FakeEnrollmentDatabase
 from edu.events import decode, encode
 from edu.proto_gen.events.v1.enrollment_events_pb2 import (
     CertificateIssued,

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edu.common.clock import FakeClock
 from edu.common.settings import Environment
-from edu.db.outbox import FakeEventPublisher, OutboxEvent
+from edu.db.outbox import OutboxEvent
+from edu.db.testing import FakeEventPublisher
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
 from edu.identity.adapters.redis_throttle import RedisLoginThrottle
 from edu.identity.bootstrap import Identity

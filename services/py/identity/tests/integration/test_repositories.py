@@ -10,7 +10,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from edu.common.clock import FakeClock
-from edu.identity.adapters.fakes import FakePasswordHasher
 from edu.identity.adapters.orm import outbox, users
 from edu.identity.adapters.repositories import ConcurrentUpdate
 from edu.identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
@@ -20,6 +19,7 @@ from edu.identity.domain.refresh_tokens import RefreshTokenFamily
 from edu.identity.domain.user import EmailAlreadyRegistered, Role, User
 from edu.identity.service_layer.ports import IdentityUnitOfWork
 from edu.identity.service_layer.registration import Registration, SignUp
+from edu.identity.testing import FakePasswordHasher
 
 Sessions = async_sessionmaker[AsyncSession]
 

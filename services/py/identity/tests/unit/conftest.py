@@ -14,13 +14,6 @@ from edu.auth.tokens import TokenIssuer, TokenVerifier
 from edu.common.clock import FakeClock
 from edu.common.settings import Environment
 from edu.identity.adapters.common_passwords import common_passwords
-from edu.identity.adapters.fakes import (
-    FakeIdentityUnitOfWork,
-    FakeLoginThrottle,
-    FakePasswordHasher,
-    FakeRefreshTokenRepository,
-    FakeUserRepository,
-)
 from edu.identity.domain.passwords import PasswordPolicy
 from edu.identity.entrypoints.app import make_app
 from edu.identity.service_layer.accounts import Accounts
@@ -28,6 +21,13 @@ from edu.identity.service_layer.ports import IdentityUnitOfWork
 from edu.identity.service_layer.registration import Registration
 from edu.identity.service_layer.sessions import Sessions
 from edu.identity.settings import IdentitySettings
+from edu.identity.testing import (
+    FakeIdentityUnitOfWork,
+    FakeLoginThrottle,
+    FakePasswordHasher,
+    FakeRefreshTokenRepository,
+    FakeUserRepository,
+)
 
 REFRESH_TTL = timedelta(days=14)
 

@@ -7,10 +7,10 @@ import uuid
 import pytest
 
 from edu.events import decode, encode
-from edu.identity.adapters.fakes import FakeIdentityUnitOfWork
 from edu.identity.domain.user import AccountGone, Role
 from edu.identity.service_layer.accounts import Accounts
 from edu.identity.service_layer.registration import Registration, SignUp
+from edu.identity.testing import FakeIdentityUnitOfWork
 from edu.proto_gen.events.v1.identity_events_pb2 import ROLE_TEACHER, UserRoleGranted
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from edu.events import decode, encode
-from edu.identity.adapters.fakes import FakeIdentityUnitOfWork
 from edu.identity.domain.email import EmailAddress, InvalidEmail
 from edu.identity.domain.passwords import WeakPassword
 from edu.identity.domain.user import EmailAlreadyRegistered, Role
 from edu.identity.service_layer.registration import Registration, SignUp
+from edu.identity.testing import FakeIdentityUnitOfWork
 from edu.proto_gen.events.v1.identity_events_pb2 import (
     ROLE_STUDENT,
     ROLE_TEACHER,

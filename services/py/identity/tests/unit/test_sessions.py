@@ -9,15 +9,15 @@ import pytest
 from edu.auth.tokens import TokenVerifier
 from edu.common.clock import FakeClock
 from edu.common.problems import TooManyRequests
-from edu.identity.adapters.fakes import (
-    FakeIdentityUnitOfWork,
-    FakeLoginThrottle,
-    FakePasswordHasher,
-)
 from edu.identity.domain.refresh_tokens import RefreshRejected
 from edu.identity.domain.user import InvalidCredentials
 from edu.identity.service_layer.registration import Registration, SignUp
 from edu.identity.service_layer.sessions import Sessions
+from edu.identity.testing import (
+    FakeIdentityUnitOfWork,
+    FakeLoginThrottle,
+    FakePasswordHasher,
+)
 
 PASSWORD = "violet-kettle-orbit-9"
 ADDRESS = "203.0.113.7"

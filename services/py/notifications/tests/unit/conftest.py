@@ -15,17 +15,17 @@ from edu.common.clock import FakeClock
 from edu.common.settings import Environment
 from edu.db.outbox import OutboxEvent
 from edu.events import DecodedEvent, decode, encode
-from edu.notifications.adapters.fakes import (
-    FakeDatabase,
-    FakeEmailRenderer,
-    FakeNotificationsUnitOfWork,
-)
 from edu.notifications.entrypoints.app import make_app
 from edu.notifications.service_layer.email_preferences import EmailPreferences
 from edu.notifications.service_layer.event_handling import EventHandling
 from edu.notifications.service_layer.inbox import Inbox
 from edu.notifications.service_layer.ports import NotificationsUnitOfWork
 from edu.notifications.settings import NotificationsSettings
+from edu.notifications.testing import (
+    FakeDatabase,
+    FakeEmailRenderer,
+    FakeNotificationsUnitOfWork,
+)
 
 MakeEvent = Callable[..., DecodedEvent]
 WEB_URL = "https://edu.example"

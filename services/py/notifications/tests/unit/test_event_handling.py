@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from edu.events import DecodedEvent, UnknownPayload
-from edu.notifications.adapters.fakes import FakeDatabase, FakeEmailRenderer
 from edu.notifications.domain.notifications import NotificationKind
 from edu.notifications.domain.preferences import Preferences
 from edu.notifications.service_layer.event_handling import EventHandling, Outcome
+from edu.notifications.testing import FakeDatabase, FakeEmailRenderer
 
 MakeEvent = Callable[..., DecodedEvent]
 STUDENT = uuid.UUID("00000000-0000-4000-8000-0000000000aa")

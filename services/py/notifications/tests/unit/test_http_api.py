@@ -9,8 +9,8 @@ import httpx
 
 from edu.auth.testing import TokenMinter
 from edu.common.clock import FakeClock
-from edu.notifications.adapters.fakes import FakeDatabase
 from edu.notifications.domain import notifications
+from edu.notifications.testing import FakeDatabase
 
 ADA, BOB = uuid.uuid4(), uuid.uuid4()
 

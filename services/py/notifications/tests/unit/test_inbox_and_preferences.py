@@ -9,12 +9,12 @@ import pytest
 
 from edu.common.clock import FakeClock
 from edu.common.problems import NotFound
-from edu.notifications.adapters.fakes import FakeDatabase
 from edu.notifications.domain import notifications
 from edu.notifications.domain.notifications import NotificationKind
 from edu.notifications.domain.preferences import Preferences
 from edu.notifications.service_layer.email_preferences import EmailPreferences
 from edu.notifications.service_layer.inbox import Inbox
+from edu.notifications.testing import FakeDatabase
 
 ADA, BOB = uuid.uuid4(), uuid.uuid4()
 

@@ -12,17 +12,17 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from edu.common.settings import Environment
-from edu.web.clients.fakes import (
-    FakeCourseClient,
-    FakeEnrollmentClient,
-    FakeIdentityClient,
-    FakeNotificationsClient,
-)
 from edu.web.clients.models import CourseDraft, LessonDraft, TeacherCourse
 from edu.web.csrf import CSRF_COOKIE, CSRF_FIELD, CsrfTokens
 from edu.web.pages.app import make_app
 from edu.web.session import ACCESS_COOKIE, REFRESH_COOKIE
 from edu.web.settings import WebSettings
+from edu.web.testing import (
+    FakeCourseClient,
+    FakeEnrollmentClient,
+    FakeIdentityClient,
+    FakeNotificationsClient,
+)
 
 CSRF_SECRET = "unit-test-csrf-secret-0123456789"
 PASSWORD = "violet-kettle-orbit-9"

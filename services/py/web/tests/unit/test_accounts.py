@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from edu.common.settings import Environment
-from edu.web.clients.fakes import FakeIdentityClient
 from edu.web.pages.app import make_app
 from edu.web.session import ACCESS_COOKIE, REFRESH_COOKIE
 from edu.web.settings import WebSettings
+from edu.web.testing import FakeIdentityClient
 
 Call = Callable[..., Awaitable[Any]]
 PASSWORD = "violet-kettle-orbit-9"

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from edu.web.clients.fakes import FakeCourseClient, FakeEnrollmentClient
+from edu.web.testing import FakeCourseClient, FakeEnrollmentClient
 
 Call = Callable[..., Awaitable[Any]]
 

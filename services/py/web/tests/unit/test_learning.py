@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from edu.web.clients.fakes import FakeEnrollmentClient, FakeNotificationsClient
 from edu.web.clients.models import TeacherCourse
+from edu.web.testing import FakeEnrollmentClient, FakeNotificationsClient
 
 Call = Callable[..., Awaitable[Any]]
 

@@ -13,10 +13,10 @@ from edu.web.access_tokens import AccessTokens, key_id
 from edu.web.clients.course import HttpCourseClient
 from edu.web.clients.enrollment import HttpEnrollmentClient
 from edu.web.clients.errors import NotSignedIn, ProblemError, ServiceUnavailable
-from edu.web.clients.fakes import FakeIdentityClient
 from edu.web.clients.models import Tokens
 from edu.web.clients.transport import ServiceTransport
 from edu.web.session import SharedRefresh
+from edu.web.testing import FakeIdentityClient
 
 
 def transport_answering(handler: Any) -> ServiceTransport:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from edu.web.clients.fakes import FakeCourseClient
+from edu.web.testing import FakeCourseClient
 
 Call = Callable[..., Awaitable[Any]]
 

@@ -10,9 +10,9 @@ import pytest
 
 from edu.common.clock import FakeClock
 from edu.email_queue import QueuedEmail
-from edu.email_sender.fakes import FakeMailer, FakeQueueTable, FakeQueueUnitOfWork, FakeRow
 from edu.email_sender.retry import RetryPolicy
 from edu.email_sender.sending import EmailSending
+from edu.email_sender.testing import FakeMailer, FakeQueueTable, FakeQueueUnitOfWork, FakeRow
 
 Enqueue = Callable[..., QueuedEmail]
 RETRY = RetryPolicy(first_delay=1.0, max_delay=8.0, max_attempts=3)

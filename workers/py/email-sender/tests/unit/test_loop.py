@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import Callable
 
 from edu.email_queue import QueuedEmail
-from edu.email_sender.fakes import FakeMailer
 from edu.email_sender.loop import SenderLoop
 from edu.email_sender.retry import RetryPolicy
 from edu.email_sender.sending import EmailSending, Outcome
+from edu.email_sender.testing import FakeMailer
 
 Enqueue = Callable[..., QueuedEmail]
 BACKOFF = RetryPolicy(first_delay=0.5, max_delay=4.0)

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from edu.common.clock import FakeClock
 from edu.email_queue import QueuedEmail
-from edu.email_sender.fakes import FakeMailer, FakeQueueTable
 from edu.email_sender.sending import EmailSending, MessageRejected, Outcome
+from edu.email_sender.testing import FakeMailer, FakeQueueTable
 
 Enqueue = Callable[..., QueuedEmail]
 

@@ -6,7 +6,8 @@
         uow.outbox.add(OutboxEvent.new(...))     # stored in the same transaction
         await uow.commit()                       # leaving without commit rolls back
 
-Services subclass it to attach their repositories in :meth:`_open_repositories`.
+Services subclass it to attach their repositories in :meth:`_open_repositories`; it implements
+the port their use cases see (``edu.db.ports.OutboxUnitOfWork``).
 """
 
 from __future__ import annotations

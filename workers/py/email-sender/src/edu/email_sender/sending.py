@@ -9,13 +9,14 @@ its fixed Message-ID lets mail software recognise the copy.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
 from edu.common.clock import Clock
+from edu.db.ports import UnitOfWork
 from edu.email_queue import QueuedEmail
 from edu.email_sender.retry import RetryPolicy
 
@@ -52,24 +53,12 @@ class EmailQueue(Protocol):
     async def abandon(self, email_id: UUID, *, now: datetime, error: str) -> None: ...
 
 
-class QueueUnitOfWork(Protocol):
+class QueueUnitOfWork(UnitOfWork, Protocol):
     @property
     def queue(self) -> EmailQueue: ...
 
-    async def __aenter__(self) -> Self: ...
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
-
-
-class QueueUnitOfWorkFactory(Protocol):
-    def __call__(self) -> QueueUnitOfWork: ...
+UnitOfWorkFactory = Callable[[], QueueUnitOfWork]
 
 
 class Outcome(StrEnum):
@@ -82,7 +71,7 @@ class Outcome(StrEnum):
 
 class EmailSending:
     def __init__(
-        self, uow: QueueUnitOfWorkFactory, mailer: Mailer, clock: Clock, retry: RetryPolicy
+        self, uow: UnitOfWorkFactory, mailer: Mailer, clock: Clock, retry: RetryPolicy
     ) -> None:
         self._uow = uow
         self._mailer = mailer

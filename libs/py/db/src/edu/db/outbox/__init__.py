@@ -1,7 +1,6 @@
 """The transactional outbox: events stored with the change, relayed to NATS JetStream."""
 
 from edu.db.outbox.event import Outbox, OutboxEvent
-from edu.db.outbox.fakes import FakeEventPublisher, FakeOutbox
 from edu.db.outbox.lifespan import relay_lifespan, service_relay
 from edu.db.outbox.publishers import (
     EVENTS_STREAM,
@@ -17,8 +16,6 @@ __all__ = [
     "OUTBOX",
     "SUBJECT_PREFIX",
     "EventPublisher",
-    "FakeEventPublisher",
-    "FakeOutbox",
     "JetStreamPublisher",
     "Outbox",
     "OutboxEvent",

@@ -12,9 +12,7 @@ from edu.common.problems import NotFound
 from edu.course.domain.course import Course, Lesson
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.course.service_layer.outbox_events import to_outbox_event
-from edu.course.service_layer.ports import CourseUnitOfWork
-
-UnitOfWorkFactory = Callable[[], CourseUnitOfWork]
+from edu.course.service_layer.ports import CourseUnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)

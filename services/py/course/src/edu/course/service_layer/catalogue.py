@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from uuid import UUID
 
 from edu.common.problems import NotFound
@@ -11,14 +10,14 @@ from edu.course.service_layer.ports import (
     CataloguePage,
     CatalogueQuery,
     CatalogueSearch,
-    CourseUnitOfWork,
+    UnitOfWorkFactory,
 )
 
 
 class Catalogue:
     """What anyone may see: only published courses exist here."""
 
-    def __init__(self, search: CatalogueSearch, uow: Callable[[], CourseUnitOfWork]) -> None:
+    def __init__(self, search: CatalogueSearch, uow: UnitOfWorkFactory) -> None:
         self._search = search
         self._uow = uow
 

@@ -6,16 +6,15 @@ a course exists but is closed: its students keep completing lessons of an unpubl
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from uuid import UUID
 
 from edu.common.problems import NotFound
 from edu.course.domain.course import Course
-from edu.course.service_layer.ports import CourseUnitOfWork
+from edu.course.service_layer.ports import UnitOfWorkFactory
 
 
 class CourseReads:
-    def __init__(self, uow: Callable[[], CourseUnitOfWork]) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def course(self, course_id: UUID) -> Course:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
 from edu.course.domain.course import Course
 from edu.course.domain.values import Level
-from edu.db.outbox.event import Outbox
+from edu.db.ports import OutboxUnitOfWork
 
 
 class CourseRepository(Protocol):
@@ -32,25 +31,12 @@ class CourseRepository(Protocol):
         ...
 
 
-class CourseUnitOfWork(Protocol):
-    """One transaction: repositories and the outbox share it; only ``commit`` makes it last."""
-
+class CourseUnitOfWork(OutboxUnitOfWork, Protocol):
     @property
     def courses(self) -> CourseRepository: ...
 
-    @property
-    def outbox(self) -> Outbox: ...
 
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
+UnitOfWorkFactory = Callable[[], CourseUnitOfWork]
 
 
 @dataclass(frozen=True)

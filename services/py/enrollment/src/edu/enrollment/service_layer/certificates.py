@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from edu.common.problems import NotFound
 from edu.enrollment.domain.certificate import Certificate
-from edu.enrollment.service_layer.ports import EnrollmentUnitOfWork
+from edu.enrollment.service_layer.ports import UnitOfWorkFactory
 
 
 class CertificateVerification:
-    def __init__(self, uow: Callable[[], EnrollmentUnitOfWork]) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def verify(self, code: str) -> Certificate:

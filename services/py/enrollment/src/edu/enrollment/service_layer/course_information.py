@@ -7,16 +7,16 @@ the same version guard. See docs/architecture/adr/0004-enrollment-course-data.md
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from uuid import UUID
 
 from edu.common.problems import NotFound
 from edu.enrollment.domain.course_outline import CourseOutline
-from edu.enrollment.service_layer.ports import CourseDirectory, EnrollmentUnitOfWork
+from edu.enrollment.service_layer.ports import CourseDirectory, UnitOfWorkFactory
 
 
 class CourseInformation:
-    def __init__(self, uow: Callable[[], EnrollmentUnitOfWork], directory: CourseDirectory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, directory: CourseDirectory) -> None:
         self._uow = uow
         self._directory = directory
 

@@ -13,7 +13,7 @@ from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.domain.enrollment import Enrollment, Progress
 from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.enrollment.service_layer.outbox_events import to_outbox_event
-from edu.enrollment.service_layer.ports import EnrollmentUnitOfWork
+from edu.enrollment.service_layer.ports import EnrollmentUnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Standing:
 class Enrolments:
     def __init__(
         self,
-        uow: Callable[[], EnrollmentUnitOfWork],
+        uow: UnitOfWorkFactory,
         courses: CourseInformation,
         clock: Clock,
         new_code: Callable[[], str] = new_verification_code,

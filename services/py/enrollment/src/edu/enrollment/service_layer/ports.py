@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from types import TracebackType
-from typing import Protocol, Self
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Protocol
 from uuid import UUID
 
 from edu.common.problems import DomainError
-from edu.db.outbox.event import Outbox
+from edu.db.ports import OutboxUnitOfWork
 from edu.enrollment.domain.certificate import Certificate
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.domain.enrollment import Enrollment
@@ -73,23 +72,12 @@ class CourseDirectory(Protocol):
         ...
 
 
-class EnrollmentUnitOfWork(Protocol):
+class EnrollmentUnitOfWork(OutboxUnitOfWork, Protocol):
     @property
     def enrollments(self) -> EnrollmentRepository: ...
 
     @property
     def outlines(self) -> CourseOutlines: ...
 
-    @property
-    def outbox(self) -> Outbox: ...
 
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
+UnitOfWorkFactory = Callable[[], EnrollmentUnitOfWork]

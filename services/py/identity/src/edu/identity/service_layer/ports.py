@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
-from edu.db.outbox.event import Outbox
+from edu.db.ports import OutboxUnitOfWork
 from edu.identity.domain.email import EmailAddress
 from edu.identity.domain.refresh_tokens import RefreshToken, RefreshTokenFamily
 from edu.identity.domain.user import User
@@ -43,30 +42,15 @@ class RefreshTokenRepository(Protocol):
     async def save_family(self, family: RefreshTokenFamily) -> None: ...
 
 
-class IdentityUnitOfWork(Protocol):
+class IdentityUnitOfWork(OutboxUnitOfWork, Protocol):
     @property
     def users(self) -> UserRepository: ...
 
     @property
     def refresh_tokens(self) -> RefreshTokenRepository: ...
 
-    @property
-    def outbox(self) -> Outbox: ...
 
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
-
-
-class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> IdentityUnitOfWork: ...
+UnitOfWorkFactory = Callable[[], IdentityUnitOfWork]
 
 
 class PasswordHasher(Protocol):

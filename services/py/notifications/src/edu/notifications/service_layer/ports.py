@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 from uuid import UUID
 
+from edu.db.ports import UnitOfWork
 from edu.notifications.domain.emails import OutgoingEmail, Recipient, RenderedEmail
 from edu.notifications.domain.notifications import Notification, NotificationKind
 from edu.notifications.domain.preferences import Preferences
@@ -59,7 +59,7 @@ class EmailQueue(Protocol):
         """Give parked emails of ``user_id`` their address; how many there were."""
 
 
-class NotificationsUnitOfWork(Protocol):
+class NotificationsUnitOfWork(UnitOfWork, Protocol):
     @property
     def processed_events(self) -> ProcessedEvents: ...
     @property
@@ -73,20 +73,8 @@ class NotificationsUnitOfWork(Protocol):
     @property
     def emails(self) -> EmailQueue: ...
 
-    async def __aenter__(self) -> Self: ...
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
-
-
-class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> NotificationsUnitOfWork: ...
+UnitOfWorkFactory = Callable[[], NotificationsUnitOfWork]
 
 
 class EmailRenderer(Protocol):

@@ -1,4 +1,6 @@
-"""In-memory stand-ins for notifications' ports, for unit tests (``Fake<Port>``).
+"""In-memory stand-ins for notifications' ports (``Fake<Port>``), for tests: notifications' and
+the consumer contract's. Not shipped: the wheel leaves this module out and no service code
+imports it.
 
 :class:`FakeDatabase` holds committed state; each :class:`FakeNotificationsUnitOfWork` works on a copy and
 replaces the database's state only on commit, so a use case that fails half-way leaves nothing
@@ -11,10 +13,9 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
+from edu.db.testing import FakeUnitOfWork
 from edu.notifications.domain.emails import OutgoingEmail, Recipient, RenderedEmail
 from edu.notifications.domain.notifications import Notification, NotificationKind
 from edu.notifications.domain.preferences import Preferences
@@ -116,12 +117,12 @@ class FakeEmailQueue:
         return len(parked)
 
 
-class FakeNotificationsUnitOfWork:
+class FakeNotificationsUnitOfWork(FakeUnitOfWork):
     def __init__(self, db: FakeDatabase) -> None:
         self.db = db
         self._work = FakeDatabase()
 
-    async def __aenter__(self) -> Self:
+    def _begin(self) -> None:
         self._work = copy.deepcopy(self.db)
         self.processed_events = FakeProcessedEvents(self._work)
         self.recipients = FakeRecipients(self._work)
@@ -129,17 +130,11 @@ class FakeNotificationsUnitOfWork:
         self.preferences = FakePreferences(self._work)
         self.notifications = FakeNotifications(self._work)
         self.emails = FakeEmailQueue(self._work)
-        return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _discard(self) -> None:
         self._work = FakeDatabase()  # uncommitted work is gone
 
-    async def commit(self) -> None:
+    def _keep(self) -> None:
         commits = self.db.commits
         self.db.__dict__.update(copy.deepcopy(self._work).__dict__)
         self.db.commits = commits + 1

@@ -1,15 +1,14 @@
-"""In-memory doubles of the course ports, for unit tests and for anyone wiring without a database.
+"""In-memory doubles of the course ports (``Fake<Port>``), for tests: course's and the seed's.
 
 ``FakeCourseDatabase`` plays the database: each ``unit_of_work()`` works on copies and only a
-commit makes its changes (and outbox events) visible, as a real transaction would.
+commit makes its changes (and outbox events) visible, as a real transaction would. Not shipped:
+the wheel leaves this module out and no service code imports it.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
 from edu.common.problems import Conflict
@@ -19,7 +18,8 @@ from edu.course.service_layer.ports import (
     CatalogueQuery,
     CourseSummary,
 )
-from edu.db.outbox import FakeOutbox, OutboxEvent
+from edu.db.outbox.event import OutboxEvent
+from edu.db.testing import FakeOutbox, FakeUnitOfWork
 
 
 class FakeCourseDatabase:
@@ -61,25 +61,15 @@ class FakeCourseRepository:
         return sorted(mine, key=lambda c: c.created_at, reverse=True)
 
 
-class FakeCourseUnitOfWork:
+class FakeCourseUnitOfWork(FakeUnitOfWork):
+    """Leaving without commit drops what was staged, like a rollback."""
+
     def __init__(self, db: FakeCourseDatabase) -> None:
         self._db = db
         self.courses = FakeCourseRepository(db)
         self.outbox = FakeOutbox()
-        self.committed = False
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Leaving without commit drops what was staged, like a rollback."""
-
-    async def commit(self) -> None:
+    def _keep(self) -> None:
         for course in self.courses.staged.values():
             course.events.clear()
         self._db.courses.update(self.courses.staged)
@@ -87,7 +77,6 @@ class FakeCourseUnitOfWork:
         self.courses.staged = {}
         self.outbox.events = []
         self._db.commits += 1
-        self.committed = True
 
 
 class FakeCatalogueSearch:

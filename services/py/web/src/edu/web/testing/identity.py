@@ -11,8 +11,8 @@ from typing import Any
 from edu.auth.testing import TokenMinter
 from edu.auth.tokens import TokenVerifier
 from edu.web.clients.errors import NotSignedIn, ProblemError
-from edu.web.clients.fakes.switch import Switchable, caller_of
 from edu.web.clients.models import Tokens, User
+from edu.web.testing.switch import Switchable, caller_of
 
 
 @dataclass

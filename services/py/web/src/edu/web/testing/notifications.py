@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from edu.auth.tokens import TokenVerifier
-from edu.web.clients.fakes.switch import Switchable, caller_of
+from edu.web.testing.switch import Switchable, caller_of
 
 
 @dataclass

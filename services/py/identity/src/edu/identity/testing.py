@@ -1,4 +1,6 @@
-"""In-memory stand-ins for identity's ports, for unit tests (``Fake<Port>``, keeping what they saw)."""
+"""In-memory stand-ins for identity's ports (``Fake<Port>``, keeping what they saw), for tests:
+identity's and the seed's. Not shipped: the wheel leaves this module out and no service code
+imports it."""
 
 from __future__ import annotations
 
@@ -8,12 +10,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
 from edu.common.clock import Clock
-from edu.db.outbox import FakeOutbox, OutboxEvent
+from edu.db.outbox.event import OutboxEvent
+from edu.db.testing import FakeOutbox, FakeUnitOfWork
 from edu.identity.domain.email import EmailAddress
 from edu.identity.domain.refresh_tokens import RefreshToken, RefreshTokenFamily
 from edu.identity.domain.user import EmailAlreadyRegistered, User
@@ -67,7 +68,7 @@ class FakeRefreshTokenRepository:
         self.families[family.id] = copy.copy(family)
 
 
-class FakeIdentityUnitOfWork:
+class FakeIdentityUnitOfWork(FakeUnitOfWork):
     """Writes go straight to the shared fake repositories; ``commits`` counts commits and
     ``events`` holds the outbox events of committed units only."""
 
@@ -82,19 +83,13 @@ class FakeIdentityUnitOfWork:
     def outbox(self) -> FakeOutbox:
         return self._outbox
 
-    async def __aenter__(self) -> Self:
-        self._outbox = FakeOutbox()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _begin(self) -> None:
         self._outbox = FakeOutbox()
 
-    async def commit(self) -> None:
+    def _discard(self) -> None:
+        self._outbox = FakeOutbox()
+
+    def _keep(self) -> None:
         self.commits += 1
         self.committed_events.extend(self._outbox.events)
         self._outbox = FakeOutbox()

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from edu.web.clients.errors import ProblemError
-from edu.web.clients.fakes.course import FakeCourseClient
-from edu.web.clients.fakes.switch import Switchable, caller_of
 from edu.web.clients.models import Certificate, Enrolment, Progress
+from edu.web.testing.course import FakeCourseClient
+from edu.web.testing.switch import Switchable, caller_of
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

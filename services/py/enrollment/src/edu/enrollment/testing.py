@@ -1,18 +1,19 @@
-"""In-memory doubles of the enrollment ports, for unit tests.
+"""In-memory doubles of the enrollment ports (``Fake<Port>``), for tests: enrollment's and the
+seed's.
 
 ``FakeEnrollmentDatabase`` plays the database: each ``unit_of_work()`` works on copies and only
-a commit makes its changes (and outbox events) visible, as a real transaction would.
+a commit makes its changes (and outbox events) visible, as a real transaction would. Not
+shipped: the wheel leaves this module out and no service code imports it.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping, Sequence
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
-from edu.db.outbox import FakeOutbox, OutboxEvent
+from edu.db.outbox.event import OutboxEvent
+from edu.db.testing import FakeOutbox, FakeUnitOfWork
 from edu.enrollment.domain.certificate import Certificate
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.domain.enrollment import Enrollment
@@ -95,25 +96,16 @@ class FakeCourseOutlines:
         return True
 
 
-class FakeEnrollmentUnitOfWork:
+class FakeEnrollmentUnitOfWork(FakeUnitOfWork):
+    """Leaving without commit drops what was staged, like a rollback."""
+
     def __init__(self, db: FakeEnrollmentDatabase) -> None:
         self._db = db
         self.enrollments = FakeEnrollmentRepository(db)
         self.outlines = FakeCourseOutlines(db)
         self.outbox = FakeOutbox()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Leaving without commit drops what was staged, like a rollback."""
-
-    async def commit(self) -> None:
+    def _keep(self) -> None:
         self._db.enrollments.update(self.enrollments.staged)
         self._db.outlines.update(self.outlines.staged)
         self._db.outbox.extend(self.outbox.events)

@@ -9,7 +9,6 @@ from uuid import UUID
 
 from edu.auth.tokens import TokenVerifier
 from edu.web.clients.errors import ProblemError
-from edu.web.clients.fakes.switch import Switchable, principal_of
 from edu.web.clients.models import (
     CataloguePage,
     CourseDraft,
@@ -20,6 +19,7 @@ from edu.web.clients.models import (
     PublishedCourse,
     TeacherCourse,
 )
+from edu.web.testing.switch import Switchable, principal_of
 
 NOT_FOUND = ProblemError(404, "Not found", "No published course with this id.")
 

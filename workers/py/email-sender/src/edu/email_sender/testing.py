@@ -1,14 +1,14 @@
-"""In-memory stand-ins for the worker's ports, for unit tests (``Fake<Port>``)."""
+"""In-memory stand-ins for the worker's ports (``Fake<Port>``), for its tests. Not shipped: the
+wheel leaves this module out and no worker code imports it."""
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
+from edu.db.testing import FakeUnitOfWork
 from edu.email_queue import QueuedEmail
 from edu.email_sender.sending import MailServerUnavailable, MessageRejected
 
@@ -60,26 +60,20 @@ class FakeEmailQueue:
         return row
 
 
-class FakeQueueUnitOfWork:
+class FakeQueueUnitOfWork(FakeUnitOfWork):
     """Works on a copy of the table; only ``commit`` makes the changes stick."""
 
     def __init__(self, table: FakeQueueTable) -> None:
         self.table = table
         self.queue = FakeEmailQueue(FakeQueueTable())
 
-    async def __aenter__(self) -> Self:
+    def _begin(self) -> None:
         self.queue = FakeEmailQueue(copy.deepcopy(self.table))
-        return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _discard(self) -> None:
         self.queue = FakeEmailQueue(FakeQueueTable())
 
-    async def commit(self) -> None:
+    def _keep(self) -> None:
         self.table.rows = copy.deepcopy(self.queue.table.rows)
         self.table.commits += 1
 
