@@ -12,7 +12,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from grpc_health.v1 import health_pb2
 
-from edu.course.bootstrap import CourseService
+from edu.course.bootstrap import CourseContainer
 from edu.course.domain.course import Course
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.proto_gen.course.v1 import course_service_pb2 as pb
@@ -40,7 +40,7 @@ def stub(channel: grpc.aio.Channel) -> CourseServiceAsyncStub:
 
 
 async def course_with_lessons(app: FastAPI, *titles: str, publish: bool = True) -> Course:
-    service: CourseService = app.state.course
+    service: CourseContainer = app.state.course
     authoring = service.authoring
     course = await authoring.create_course(TEACHER, CourseDetails("Chess openings"))
     for title in titles:

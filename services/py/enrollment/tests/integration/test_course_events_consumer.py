@@ -16,7 +16,7 @@ from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edu.common.clock import FakeClock
-from edu.course.bootstrap import CourseService
+from edu.course.bootstrap import CourseContainer
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.db.outbox import JetStreamPublisher, OutboxEvent
 from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
@@ -131,7 +131,7 @@ class TestFromCourseToEnrollment:
                 nats_url, stream=settings.stream, subject_prefix=settings.subject_prefix
             )
         )
-        authoring = cast(CourseService, course_app.state.course).authoring
+        authoring = cast(CourseContainer, course_app.state.course).authoring
 
         async with course_app.router.lifespan_context(course_app):  # runs course's relay
             course = await authoring.create_course(TEACHER, CourseDetails("Ceramics"))

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edu.auth.testing import TokenMinter
 from edu.auth.tokens import TokenVerifier
-from edu.course.bootstrap import CourseService
+from edu.course.bootstrap import CourseContainer
 from edu.course.domain.course import Course
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.course.entrypoints.grpc_server import serving_grpc
@@ -94,7 +94,7 @@ async def course_app(course_app_factory: Callable[..., FastAPI]) -> AsyncIterato
 
 
 async def published_course(course_app: FastAPI, *, publish: bool = True) -> Course:
-    service: CourseService = course_app.state.course
+    service: CourseContainer = course_app.state.course
     course = await service.authoring.create_course(TEACHER, CourseDetails("Optics"))
     for title in ("Lenses", "Mirrors"):
         await service.authoring.add_lesson(TEACHER, course.id, LessonContent(title))

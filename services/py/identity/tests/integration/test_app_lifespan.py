@@ -12,7 +12,7 @@ from edu.db.outbox import OutboxEvent
 from edu.db.testing import FakeEventPublisher
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
 from edu.identity.adapters.redis_throttle import RedisLoginThrottle
-from edu.identity.bootstrap import Identity
+from edu.identity.bootstrap import IdentityContainer
 from edu.identity.entrypoints.app import make_app
 from edu.identity.service_layer.registration import SignUp
 from edu.identity.settings import IdentitySettings
@@ -53,7 +53,7 @@ class TestTheRelayInTheLifespan:
             publisher=publisher,
             clock=fake_clock,
         )
-        identity: Identity = app.state.identity
+        identity: IdentityContainer = app.state.identity
         user = await identity.registration.sign_up(
             SignUp(email="ada@example.org", password="violet-kettle-orbit-9")
         )

@@ -31,7 +31,7 @@ from edu.notifications.entrypoints.app import make_app as notifications_app
 from edu.notifications.settings import NotificationsSettings
 from edu.testing.database_fixtures import PostgresServer
 from edu.testing.template_databases import clone_from_template, drop_database
-from edu.web.bootstrap import Web, bootstrap
+from edu.web.bootstrap import WebContainer, bootstrap
 from edu.web.settings import WebSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[5] / "migrations"
@@ -73,7 +73,7 @@ async def databases(postgres_server: PostgresServer) -> AsyncIterator[dict[str, 
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def web(databases: dict[str, str], redis_url: str) -> AsyncIterator[Web]:
+async def web(databases: dict[str, str], redis_url: str) -> AsyncIterator[WebContainer]:
     """web's wiring with its real clients, each routed to an in-process service."""
     key = SigningKey.generate()
     verifier = TokenVerifier.from_keys(jwks_document(key))

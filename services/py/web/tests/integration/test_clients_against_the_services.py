@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from edu.web.bootstrap import Web
+from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import NotSignedIn, ProblemError
 from edu.web.clients.models import CourseDraft, LessonDraft, TeacherCourse
 
@@ -18,13 +18,13 @@ def unique_email(role: str) -> str:
     return f"{role}-{uuid.uuid4().hex[:10]}@example.org"
 
 
-async def teacher_token(web: Web) -> str:
+async def teacher_token(web: WebContainer) -> str:
     email = unique_email("teacher")
     await web.identity.sign_up(email, PASSWORD, teacher=True)
     return (await web.identity.log_in(email, PASSWORD)).access_token
 
 
-async def published_course(web: Web, lessons: int = 2) -> TeacherCourse:
+async def published_course(web: WebContainer, lessons: int = 2) -> TeacherCourse:
     token = await teacher_token(web)
     title = f"Course {uuid.uuid4().hex[:8]}"
     course = await web.course.create_course(token, CourseDraft(title=title, summary="About it."))
@@ -34,7 +34,9 @@ async def published_course(web: Web, lessons: int = 2) -> TeacherCourse:
 
 
 class TestIdentityClient:
-    async def test_sign_up_log_in_verify_refresh_promote_and_log_out(self, web: Web) -> None:
+    async def test_sign_up_log_in_verify_refresh_promote_and_log_out(
+        self, web: WebContainer
+    ) -> None:
         email = unique_email("ada")
         user = await web.identity.sign_up(email, PASSWORD, teacher=False)
         tokens = await web.identity.log_in(email, PASSWORD)
@@ -51,14 +53,16 @@ class TestIdentityClient:
         with pytest.raises(NotSignedIn):
             await web.identity.refresh(renewed.refresh_token)
 
-    async def test_a_weak_password_comes_back_as_a_password_field_error(self, web: Web) -> None:
+    async def test_a_weak_password_comes_back_as_a_password_field_error(
+        self, web: WebContainer
+    ) -> None:
         with pytest.raises(ProblemError) as raised:
             await web.identity.sign_up(unique_email("weak"), "password", teacher=False)
         assert raised.value.status == 422
         assert raised.value.field_errors["password"]
 
     async def test_a_taken_email_is_a_409_and_a_wrong_password_is_not_signed_in(
-        self, web: Web
+        self, web: WebContainer
     ) -> None:
         email = unique_email("twice")
         await web.identity.sign_up(email, PASSWORD, teacher=False)
@@ -71,7 +75,9 @@ class TestIdentityClient:
 
 
 class TestCourseClient:
-    async def test_authoring_then_reading_it_back_from_the_catalogue(self, web: Web) -> None:
+    async def test_authoring_then_reading_it_back_from_the_catalogue(
+        self, web: WebContainer
+    ) -> None:
         token = await teacher_token(web)
         title = f"Rust {uuid.uuid4().hex[:8]}"
         draft = CourseDraft(title=title, summary="Ownership.", level="beginner", tags=("rust",))
@@ -95,7 +101,9 @@ class TestCourseClient:
         assert course.id in {c.id for c in await web.course.teaching_courses(token)}
         assert (await web.course.unpublish(token, course.id)).status == "draft"
 
-    async def test_bad_input_names_the_field_and_unknown_courses_are_404(self, web: Web) -> None:
+    async def test_bad_input_names_the_field_and_unknown_courses_are_404(
+        self, web: WebContainer
+    ) -> None:
         token = await teacher_token(web)
         with pytest.raises(ProblemError) as raised:
             await web.course.create_course(token, CourseDraft(title=""))
@@ -107,7 +115,7 @@ class TestCourseClient:
 
 class TestEnrollmentClient:
     async def test_enrol_twice_complete_every_lesson_and_verify_the_certificate(
-        self, web: Web
+        self, web: WebContainer
     ) -> None:
         course = await published_course(web)
         email = unique_email("student")
@@ -129,7 +137,7 @@ class TestEnrollmentClient:
 
 
 class TestNotificationsClient:
-    async def test_a_new_user_has_no_unread_notifications(self, web: Web) -> None:
+    async def test_a_new_user_has_no_unread_notifications(self, web: WebContainer) -> None:
         email = unique_email("fresh")
         await web.identity.sign_up(email, PASSWORD, teacher=False)
         token = (await web.identity.log_in(email, PASSWORD)).access_token

@@ -20,7 +20,7 @@ from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 
 
 @dataclass
-class CourseService:
+class CourseContainer:
     """Everything the entrypoints use, plus what must be closed on shutdown."""
 
     authoring: CourseAuthoring
@@ -43,7 +43,7 @@ def bootstrap(
     verifier: TokenVerifier | None = None,
     publisher: EventPublisher | None = None,
     clock: Clock | None = None,
-) -> CourseService:
+) -> CourseContainer:
     """Wire the course service from ``settings``; each keyword replaces one real adapter.
 
     ``sessions`` binds the repositories to given sessions (integration tests bind them to a
@@ -59,7 +59,7 @@ def bootstrap(
     def unit_of_work() -> CourseUnitOfWork:
         return SqlAlchemyCourseUnitOfWork(session_maker)
 
-    return CourseService(
+    return CourseContainer(
         authoring=CourseAuthoring(unit_of_work, clock),
         catalogue=Catalogue(SqlAlchemyCatalogueSearch(session_maker), unit_of_work),
         reads=CourseReads(unit_of_work),

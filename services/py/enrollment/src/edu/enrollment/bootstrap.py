@@ -20,7 +20,7 @@ from edu.enrollment.settings import EnrollmentSettings
 
 
 @dataclass
-class EnrollmentService:
+class EnrollmentContainer:
     """Everything the entrypoints use, plus what must be closed on shutdown."""
 
     enrolments: Enrolments
@@ -47,7 +47,7 @@ def bootstrap(
     directory: CourseDirectory | None = None,
     publisher: EventPublisher | None = None,
     clock: Clock | None = None,
-) -> EnrollmentService:
+) -> EnrollmentContainer:
     """Wire the enrollment service from ``settings``; each keyword replaces one real adapter.
 
     ``sessions`` binds the repositories to given sessions (integration tests bind them to a
@@ -70,7 +70,7 @@ def bootstrap(
         )
         directory = client
     courses = CourseInformation(unit_of_work, directory)
-    return EnrollmentService(
+    return EnrollmentContainer(
         enrolments=Enrolments(unit_of_work, courses, clock),
         certificates=CertificateVerification(unit_of_work),
         courses=courses,

@@ -34,7 +34,7 @@ logger = logging.getLogger("edu.identity")
 
 
 @dataclass
-class Identity:
+class IdentityContainer:
     """Everything the entrypoints use, plus what must be closed on shutdown."""
 
     registration: Registration
@@ -64,7 +64,7 @@ def bootstrap(
     publisher: EventPublisher | None = None,
     signing_key: SigningKey | None = None,
     clock: Clock | None = None,
-) -> Identity:
+) -> IdentityContainer:
     """Wire identity from ``settings``; each keyword replaces one real adapter (tests).
 
     ``sessions`` binds the real repositories to given sessions (integration tests bind them
@@ -105,7 +105,7 @@ def bootstrap(
         clock=clock,
     )
     jwks = jwks_document(signing_key)
-    return Identity(
+    return IdentityContainer(
         registration=Registration(uow, hasher, PasswordPolicy(common_passwords()), clock),
         sessions=Sessions(uow, hasher, throttle, issuer, clock, settings.refresh_token_ttl),
         accounts=Accounts(uow, clock),

@@ -32,7 +32,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, OperationalError, 
 
 
 @dataclass
-class Notifications:
+class NotificationsContainer:
     """Everything the entrypoints use, plus what must be closed on shutdown."""
 
     events: EventHandling
@@ -73,7 +73,7 @@ def bootstrap(
     verifier: TokenVerifier | None = None,
     consumer: ConsumerSettings | None = None,
     clock: Clock | None = None,
-) -> Notifications:
+) -> NotificationsContainer:
     """Wire notifications from ``settings``; each keyword replaces one real adapter (tests).
 
     ``sessions`` binds the real repositories to given sessions; ``unit_of_work`` replaces the
@@ -96,7 +96,7 @@ def bootstrap(
             consumer or consumer_settings(settings),
             transient=TRANSIENT_ERRORS,
         )
-    return Notifications(
+    return NotificationsContainer(
         events=events,
         inbox=Inbox(uow, clock),
         preferences=EmailPreferences(uow),

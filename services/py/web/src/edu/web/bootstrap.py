@@ -20,7 +20,7 @@ from edu.web.settings import WebSettings
 
 
 @dataclass
-class Web:
+class WebContainer:
     """Everything the pages use, plus what must be closed on shutdown."""
 
     settings: WebSettings
@@ -47,7 +47,7 @@ def bootstrap(
     notifications: NotificationsClient | None = None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
-) -> Web:
+) -> WebContainer:
     """Wire web from ``settings``. A client keyword replaces that client (unit tests pass
     fakes); ``transports`` keeps the real clients but routes a service's calls through the
     given httpx transport (integration tests pass in-process ASGI apps)."""
@@ -72,7 +72,7 @@ def bootstrap(
         transport("notifications", settings.notifications_service_url)
     )
     secret = settings.csrf_secret.get_secret_value().encode() if settings.csrf_secret else b""
-    return Web(
+    return WebContainer(
         settings=settings,
         identity=identity,
         course=course,

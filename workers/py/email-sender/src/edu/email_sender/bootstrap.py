@@ -17,7 +17,7 @@ from edu.email_sender.sql_queue import SqlAlchemyQueueUnitOfWork
 
 
 @dataclass
-class EmailSender:
+class EmailSenderContainer:
     loop: SenderLoop
     mailer: Mailer
     engine: AsyncEngine
@@ -27,7 +27,7 @@ class EmailSender:
         await self.engine.dispose()
 
 
-def bootstrap(settings: EmailSenderSettings, *, clock: Clock | None = None) -> EmailSender:
+def bootstrap(settings: EmailSenderSettings, *, clock: Clock | None = None) -> EmailSenderContainer:
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url, pool_size=2)
     sessions = session_factory(engine)
@@ -53,4 +53,4 @@ def bootstrap(settings: EmailSenderSettings, *, clock: Clock | None = None) -> E
     )
     sending = EmailSending(unit_of_work, mailer, clock, retry)
     loop = SenderLoop(sending, poll_interval=settings.poll_interval_seconds, backoff=retry)
-    return EmailSender(loop=loop, mailer=mailer, engine=engine)
+    return EmailSenderContainer(loop=loop, mailer=mailer, engine=engine)

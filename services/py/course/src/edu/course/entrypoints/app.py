@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from edu.common.health import health_router
 from edu.common.http_problems import install_problem_handlers
-from edu.course.bootstrap import CourseService, bootstrap
+from edu.course.bootstrap import CourseContainer, bootstrap
 from edu.course.entrypoints import authoring_routes, catalogue_routes
 from edu.course.entrypoints.grpc_server import serving_grpc
 from edu.course.entrypoints.grpc_service import GrpcCourseService
@@ -19,7 +19,7 @@ from edu.db.outbox import relay_lifespan
 
 
 @contextlib.asynccontextmanager
-async def _running(service: CourseService, grpc_port: int) -> AsyncIterator[int]:
+async def _running(service: CourseContainer, grpc_port: int) -> AsyncIterator[int]:
     """Beside the app: the outbox relay (when NATS is configured) and the internal gRPC server
     (yielding its port). Everything is stopped and closed afterwards."""
     try:

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from edu.auth.bearer import principal_from_authorization, require_role
 from edu.auth.principal import TEACHER, Principal
-from edu.course.bootstrap import CourseService
+from edu.course.bootstrap import CourseContainer
 
 # Declares bearer authentication in OpenAPI; the checking happens in edu.auth.
 bearer_scheme = HTTPBearer(auto_error=False, description="An access token from identity.")
@@ -17,12 +17,12 @@ bearer_scheme = HTTPBearer(auto_error=False, description="An access token from i
 
 # async although it awaits nothing: FastAPI runs a plain def dependency in a worker thread,
 # a thread hop per request for one attribute read (ADR 0009).
-async def course_service(request: Request) -> CourseService:
-    wired: CourseService = request.app.state.course
+async def course_service(request: Request) -> CourseContainer:
+    wired: CourseContainer = request.app.state.course
     return wired
 
 
-ServicesDep = Annotated[CourseService, Depends(course_service)]
+ServicesDep = Annotated[CourseContainer, Depends(course_service)]
 
 
 def current_teacher(

@@ -11,14 +11,14 @@ from fastapi import FastAPI
 from edu.common.health import health_router
 from edu.common.http_problems import install_problem_handlers
 from edu.db.outbox import relay_lifespan
-from edu.enrollment.bootstrap import EnrollmentService, bootstrap
+from edu.enrollment.bootstrap import EnrollmentContainer, bootstrap
 from edu.enrollment.entrypoints import enrollment_routes
 from edu.enrollment.entrypoints.course_events import course_events_consumer
 from edu.enrollment.settings import EnrollmentSettings
 
 
 @contextlib.asynccontextmanager
-async def _running(service: EnrollmentService, nats_url: str | None) -> AsyncIterator[None]:
+async def _running(service: EnrollmentContainer, nats_url: str | None) -> AsyncIterator[None]:
     """Beside the app, when NATS is configured: the outbox relay and the course-events
     consumer feeding the read model. Everything is stopped and closed afterwards."""
     consumer = course_events_consumer(nats_url, service.courses) if nats_url else None

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from edu.auth.bearer import principal_from_authorization, require_role
 from edu.auth.principal import STUDENT, Principal
-from edu.enrollment.bootstrap import EnrollmentService
+from edu.enrollment.bootstrap import EnrollmentContainer
 
 # Declares bearer authentication in OpenAPI; the checking happens in edu.auth.
 bearer_scheme = HTTPBearer(auto_error=False, description="An access token from identity.")
@@ -17,12 +17,12 @@ bearer_scheme = HTTPBearer(auto_error=False, description="An access token from i
 
 # async although it awaits nothing: FastAPI runs a plain def dependency in a worker thread,
 # a thread hop per request for one attribute read (ADR 0009).
-async def enrollment_service(request: Request) -> EnrollmentService:
-    wired: EnrollmentService = request.app.state.enrollment
+async def enrollment_service(request: Request) -> EnrollmentContainer:
+    wired: EnrollmentContainer = request.app.state.enrollment
     return wired
 
 
-ServicesDep = Annotated[EnrollmentService, Depends(enrollment_service)]
+ServicesDep = Annotated[EnrollmentContainer, Depends(enrollment_service)]
 
 
 def current_student(

@@ -11,13 +11,13 @@ from fastapi import FastAPI
 from edu.common.health import health_router
 from edu.common.http_problems import install_problem_handlers
 from edu.db.outbox import relay_lifespan
-from edu.identity.bootstrap import Identity, bootstrap
+from edu.identity.bootstrap import IdentityContainer, bootstrap
 from edu.identity.entrypoints import account_routes, auth_routes
 from edu.identity.settings import IdentitySettings
 
 
 @contextlib.asynccontextmanager
-async def _running(identity: Identity) -> AsyncIterator[None]:
+async def _running(identity: IdentityContainer) -> AsyncIterator[None]:
     """Run the outbox relay beside the app (when NATS is configured); close everything after."""
     try:
         async with relay_lifespan(identity.relay):

@@ -9,11 +9,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from edu.auth.bearer import principal_from_authorization
 from edu.auth.principal import Principal
-from edu.identity.bootstrap import Identity
+from edu.identity.bootstrap import IdentityContainer
 
 
-def identity(request: Request) -> Identity:
-    wired: Identity = request.app.state.identity
+def identity(request: Request) -> IdentityContainer:
+    wired: IdentityContainer = request.app.state.identity
     return wired
 
 
@@ -36,6 +36,6 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-IdentityDep = Annotated[Identity, Depends(identity)]
+IdentityDep = Annotated[IdentityContainer, Depends(identity)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 ClientAddress = Annotated[str, Depends(client_address)]

@@ -11,13 +11,13 @@ from fastapi import FastAPI
 
 from edu.common.health import health_router
 from edu.common.http_problems import install_problem_handlers
-from edu.notifications.bootstrap import Notifications, bootstrap
+from edu.notifications.bootstrap import NotificationsContainer, bootstrap
 from edu.notifications.entrypoints import notification_routes
 from edu.notifications.settings import NotificationsSettings
 
 
 @contextlib.asynccontextmanager
-async def _running(service: Notifications) -> AsyncIterator[None]:
+async def _running(service: NotificationsContainer) -> AsyncIterator[None]:
     """Run the event consumer beside the app (when NATS is configured); close everything after."""
     stop = asyncio.Event()
     consumer = (

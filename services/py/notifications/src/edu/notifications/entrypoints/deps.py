@@ -9,11 +9,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from edu.auth.bearer import principal_from_authorization
 from edu.auth.principal import Principal
-from edu.notifications.bootstrap import Notifications
+from edu.notifications.bootstrap import NotificationsContainer
 
 
-def notifications(request: Request) -> Notifications:
-    wired: Notifications = request.app.state.notifications
+def notifications(request: Request) -> NotificationsContainer:
+    wired: NotificationsContainer = request.app.state.notifications
     return wired
 
 
@@ -30,5 +30,5 @@ def current_principal(
     return principal_from_authorization(authorization, notifications(request).verifier)
 
 
-NotificationsDep = Annotated[Notifications, Depends(notifications)]
+NotificationsDep = Annotated[NotificationsContainer, Depends(notifications)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from edu.web.bootstrap import Web, bootstrap
+from edu.web.bootstrap import WebContainer, bootstrap
 from edu.web.csrf import CSRF_COOKIE, CsrfTokens
 from edu.web.pages import account, catalogue, learning, lessons, teaching
 from edu.web.pages.errors import install_error_pages
@@ -56,7 +56,7 @@ def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
 
 
 def _cookies(
-    wired: Web,
+    wired: WebContainer,
 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
     """Gives each browser its CSRF cookie, and writes the session cookies a page changed."""
     secure = wired.settings.secure_cookies

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from edu.web.bootstrap import Web
+from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import NotSignedIn, ServiceUnavailable
 from edu.web.csrf import CSRF_COOKIE, CSRF_FIELD
 from edu.web.session import ACCESS_COOKIE, REFRESH_COOKIE, Member, Visitor, forget, remember
@@ -24,12 +24,12 @@ class TeachersOnly(Exception):
     """The page needs the teacher role: answered with the dashboard's "become a teacher"."""
 
 
-def web(request: Request) -> Web:
-    wired: Web = request.app.state.web
+def web(request: Request) -> WebContainer:
+    wired: WebContainer = request.app.state.web
     return wired
 
 
-WebDep = Annotated[Web, Depends(web)]
+WebDep = Annotated[WebContainer, Depends(web)]
 
 
 async def visitor(request: Request, wired: WebDep) -> Visitor:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from edu.web.bootstrap import Web
+from edu.web.bootstrap import WebContainer
 from edu.web.clients.models import Enrolment, LessonOutline, PublishedCourse
 from edu.web.session import Member, Visitor
 
 
-async def enrolment_in(wired: Web, who: Visitor | Member, course_id: UUID) -> Enrolment | None:
+async def enrolment_in(
+    wired: WebContainer, who: Visitor | Member, course_id: UUID
+) -> Enrolment | None:
     """The visitor's enrolment in the course, if signed in and enrolled."""
     if who.token is None:
         return None

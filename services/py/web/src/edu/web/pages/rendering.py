@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from edu.web.bootstrap import Web
+from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import ProblemError, ServiceUnavailable
 from edu.web.lesson_markdown import render_lesson
 from edu.web.pages.deps import visitor, web
@@ -45,7 +45,7 @@ def render_plain(
 
 def _response(
     request: Request,
-    wired: Web,
+    wired: WebContainer,
     who: Visitor,
     template: str,
     status_code: int,
@@ -66,7 +66,7 @@ def _response(
     )
 
 
-async def _unread(wired: Web, who: Visitor) -> int | None:
+async def _unread(wired: WebContainer, who: Visitor) -> int | None:
     """The header's unread count; a notifications outage hides it instead of failing the page."""
     if not who.signed_in or who.token is None:
         return None
