@@ -5,15 +5,16 @@ seeded published courses, and one schemathesis campaign over all of it."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 
 from edu.cli.dev import start_isolated_stack, workspace_members
-from edu.fuzz.accounts import Account, sign_up_and_log_in
 from edu.fuzz.campaign import Campaign
 from edu.fuzz.profiles import (
     PROFILE_VARIABLE,
@@ -23,10 +24,12 @@ from edu.fuzz.profiles import (
     profile_from_environment,
 )
 from edu.fuzz.runner import FuzzRun
-from edu.fuzz.seeds import PublishedCourse, publish_course
 from edu.fuzz.stack import FUZZ_ENVIRONMENT, Stack, fuzzed_services
 from edu.infra.dev_services import declared_services
 from edu.infra.isolated_stack import stack_folder
+from edu.testing import journeys
+from edu.testing.harness_client import HarnessClient
+from edu.testing.journeys import Account, Course
 
 PROFILE = pytest.StashKey[Profile]()
 
@@ -93,25 +96,51 @@ def stack(pytestconfig: pytest.Config, results_dir: Path) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="session")
-def accounts(stack: Stack) -> dict[str, Account]:
+def harness(stack: Stack) -> Iterator[HarnessClient]:
+    """The set-up's client: real users and courses through the services' own APIs (the tokens
+    are identity's own ES256 access tokens, checked by the others against its JWKS)."""
+    with httpx.Client(timeout=10) as http:
+        yield HarnessClient({name: stack.url(name) for name in stack.services}, http)
+
+
+def new_account(harness: HarnessClient, label: str, *, teacher: bool = False) -> Account:
+    """A new account, logged in once; its long random password passes the password policy."""
+    email = f"{label}-{secrets.token_hex(4)}@fuzz.example.org"
+    password = f"fuzz-{secrets.token_urlsafe(18)}"
+    return harness.run(journeys.new_account(email, password, teacher=teacher))
+
+
+@pytest.fixture(scope="session")
+def accounts(harness: HarnessClient) -> dict[str, Account]:
     """Two students and two teachers: peers, none may see another's objects."""
-    identity = stack.url("identity")
     return {
-        "student": sign_up_and_log_in(identity, label="student"),
-        "student-peer": sign_up_and_log_in(identity, label="student-peer"),
-        "teacher": sign_up_and_log_in(identity, label="teacher", teacher=True),
-        "teacher-peer": sign_up_and_log_in(identity, label="teacher-peer", teacher=True),
+        "student": new_account(harness, "student"),
+        "student-peer": new_account(harness, "student-peer"),
+        "teacher": new_account(harness, "teacher", teacher=True),
+        "teacher-peer": new_account(harness, "teacher-peer", teacher=True),
     }
 
 
 @pytest.fixture(scope="session")
-def published_courses(stack: Stack) -> list[PublishedCourse]:
+def published_courses(harness: HarnessClient) -> list[Course]:
     """Courses enrollment can enrol in: one of a single lesson (its completion certifies).
 
-    Their teacher is nobody the fuzzer signs in as, so course's fuzzing cannot unpublish them.
+    Enrolment needs a course another service published, and links cannot cross OpenAPI
+    documents: their ids go to enrollment's fuzzing as a schemathesis dictionary (the journey
+    run covers the same chain with links). Their teacher is nobody the fuzzer signs in as, so
+    course's fuzzing cannot unpublish them.
     """
-    publisher = sign_up_and_log_in(stack.url("identity"), label="publisher", teacher=True)
-    return [publish_course(stack.url("course"), publisher, lessons=n) for n in (1, 2)]
+    token = new_account(harness, "publisher", teacher=True).access_token
+    return [seeded_course(harness, token, lessons) for lessons in (1, 2)]
+
+
+def seeded_course(harness: HarnessClient, token: str, lessons: int) -> Course:
+    draft = {"title": f"Fuzzing seed {secrets.token_hex(3)}", "summary": "Seeded by edu-fuzz."}
+    parts = [
+        {"title": f"Lesson {n + 1}", "body_markdown": "Read this.", "estimated_minutes": 5}
+        for n in range(lessons)
+    ]
+    return harness.run(journeys.make_course(token, draft, parts))
 
 
 def wanted_runs(items: list[pytest.Item]) -> tuple[list[str], bool]:
@@ -135,7 +164,7 @@ def fuzz_runs(
     accounts: dict[str, Account],
     profile: Profile,
     results_dir: Path,
-    published_courses: list[PublishedCourse],
+    published_courses: list[Course],
 ) -> dict[str, FuzzRun]:
     """Every service's run and the journey's, side by side (the tests read their verdicts)."""
     campaign = Campaign(stack, accounts, profile, results_dir, published_courses)

@@ -75,9 +75,10 @@ class TestSchemathesisConfig:
     def test_enrollment_draws_seeded_courses(self) -> None:
         from uuid import uuid4
 
-        from edu.fuzz.seeds import PublishedCourse
+        from edu.testing.journeys import Course
 
-        seeded = PublishedCourse(uuid4(), (uuid4(),))
+        seeded = Course(str(uuid4()), (str(uuid4()),))
         config = schemathesis_config(PR, service_plan("enrollment", [seeded]), AUTH)
-        assert config["dictionaries"]["published_courses"]["values"] == [str(seeded.course_id)]
+        assert config["dictionaries"]["published_courses"]["values"] == [seeded.id]
+        assert config["dictionaries"]["seeded_lessons"]["values"] == list(seeded.lesson_ids)
         assert config["parameters"]["body.course_id"]["dictionary"] == "published_courses"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from edu.fuzz.accounts import Account
+from edu.testing.journeys import Account
 
 # schemathesis caches a login this long (seconds); identity's access tokens live 15 minutes.
 REFRESH_SECONDS = 600

@@ -15,9 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
+import httpx
 
-from edu.fuzz.accounts import Account
 from edu.fuzz.auth_document import write_auth_document
 from edu.fuzz.configuration import ServicePlan, schemathesis_config
 from edu.fuzz.document_server import serving_document
@@ -25,8 +24,8 @@ from edu.fuzz.journey import journey_document
 from edu.fuzz.plans import JOURNEY, JOURNEY_OPERATIONS, service_plan
 from edu.fuzz.profiles import Profile
 from edu.fuzz.runner import FuzzRun, run_schemathesis
-from edu.fuzz.seeds import PublishedCourse
 from edu.fuzz.stack import Stack
+from edu.testing.journeys import Account, Course
 
 PARALLEL_RUNS = 3
 JOURNEY_SERVICES = ("course", "enrollment")
@@ -38,7 +37,7 @@ class Campaign:
     accounts: Mapping[str, Account]
     profile: Profile
     results_dir: Path
-    published: Sequence[PublishedCourse]
+    published: Sequence[Course]
 
     def _config(self, plan: ServicePlan) -> dict[str, object]:
         auth = write_auth_document(
@@ -57,7 +56,7 @@ class Campaign:
     def fuzz_journey(self) -> FuzzRun:
         """The stateful phase over course and enrollment merged into one document."""
         documents = {
-            name: requests.get(f"{self.stack.url(name)}/openapi.json", timeout=10).json()
+            name: httpx.get(f"{self.stack.url(name)}/openapi.json", timeout=10).json()
             for name in JOURNEY_SERVICES
         }
         merged = journey_document(documents, {n: self.stack.url(n) for n in JOURNEY_SERVICES})

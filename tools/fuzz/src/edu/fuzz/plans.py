@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from edu.fuzz.configuration import Exclusion, ServicePlan
-from edu.fuzz.seeds import PublishedCourse
+from edu.testing.journeys import Course
 
 STUDENTS = ("student", "student-peer")
 TEACHERS = ("teacher", "teacher-peer")
@@ -68,7 +68,7 @@ JOURNEY_OPERATIONS = (
 )
 
 
-def service_plan(name: str, published: Sequence[PublishedCourse] = ()) -> ServicePlan:
+def service_plan(name: str, published: Sequence[Course] = ()) -> ServicePlan:
     if name == "course":
         return ServicePlan(name, users=TEACHERS, exclusions=EXCLUSIONS[name])
     if name == "enrollment" and published:
@@ -79,8 +79,8 @@ def service_plan(name: str, published: Sequence[PublishedCourse] = ()) -> Servic
             users=STUDENTS,
             exclusions=EXCLUSIONS[name],
             dictionaries={
-                "published_courses": [str(c.course_id) for c in published],
-                "seeded_lessons": [str(lesson) for c in published for lesson in c.lesson_ids],
+                "published_courses": [c.id for c in published],
+                "seeded_lessons": [lesson for c in published for lesson in c.lesson_ids],
             },
             parameters={
                 "body.course_id": "published_courses",
