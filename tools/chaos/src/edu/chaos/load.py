@@ -23,7 +23,6 @@ import contextlib
 import json
 import random
 import signal
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,28 +31,41 @@ from typing import Any, TextIO
 import httpx
 
 from edu.chaos.target import Target
+from edu.testing import journeys
+from edu.testing.harness_client import AsyncHarnessClient, Exchange, UnexpectedStatus
 
 PASSWORD = "chaos-monkey-Passw0rd!"  # noqa: S105 - accounts of a throwaway stack
 # How long a user waits for an answer before counting the request failed. An experiment whose
 # fault legitimately slows answers down (a latency fault) sets a longer one: a timeout must
 # mean "no answer", not "a slow answer the fault explains".
 TIMEOUT_S = 5.0
-SUCCESS = {
-    "signup": {201},
-    "login": {200},
-    "enrol": {200, 201},
-    "complete": {200},
-}
-
-
-class StepFailed(Exception):
-    """A request in a journey did not succeed; the journey ends."""
+# Making the courses is recorded as "setup" (the verdict leaves it out); every other step under
+# its own name: signup, login, enrol, complete. Success is what each call expects
+# (edu.testing.api_calls): signup 201, login 200, enrol 200 or 201, complete 200.
+SETUP = {"create_course", "add_lesson", "publish"}
+# A request in a journey did not succeed (no answer, or not the expected one): the journey ends.
+StepFailed = (UnexpectedStatus, httpx.HTTPError)
 
 
 @dataclass
 class Recorder:
     out: TextIO
     counts: dict[str, int] = field(default_factory=dict)
+
+    def observe(self, exchange: Exchange) -> None:
+        """One JSON line per request, however it went (the client calls this for every one)."""
+        op = "setup" if exchange.call.op in SETUP else exchange.call.op
+        entry: dict[str, Any] = {"op": op, "t0": exchange.started, "t1": exchange.ended}
+        response, error = exchange.response, exchange.error
+        if response is None:
+            entry.update(status=0, ok=False, error=f"{type(error).__name__}: {error}")
+        else:
+            entry.update(status=response.status_code, ok=exchange.ok)
+            if not exchange.ok:
+                entry["error"] = response.text[:300]
+            elif op == "enrol":
+                entry["ref"] = response.json()["id"]
+        self.write(entry)
 
     def write(self, entry: dict[str, Any]) -> None:
         self.out.write(json.dumps(entry) + "\n")
@@ -62,117 +74,59 @@ class Recorder:
         self.counts[key] = self.counts.get(key, 0) + 1
 
 
-@dataclass
-class Platform:
-    client: httpx.AsyncClient
-    urls: dict[str, str]
-    recorder: Recorder
-
-    async def call(
-        self, op: str, method: str, url: str, *, json_body: Any = None, token: str = ""
-    ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        started = time.time()
-        entry: dict[str, Any] = {"op": op, "t0": started}
-        try:
-            response = await self.client.request(method, url, json=json_body, headers=headers)
-        except httpx.HTTPError as exc:
-            entry.update(t1=time.time(), status=0, ok=False, error=f"{type(exc).__name__}: {exc}")
-            self.recorder.write(entry)
-            raise StepFailed(op) from exc
-        ok = response.status_code in SUCCESS.get(op, {200, 201})
-        entry.update(t1=time.time(), status=response.status_code, ok=ok)
-        if not ok:
-            entry["error"] = response.text[:300]
-        elif op == "enrol":
-            entry["ref"] = response.json()["id"]
-        self.recorder.write(entry)
-        if not ok:
-            raise StepFailed(op)
-        return response
-
-    async def account(self, role: str, *, teacher: bool = False) -> str:
-        """A new account; returns its access token."""
-        identity = self.urls["identity"]
-        email = f"chaos-{role}-{uuid.uuid4().hex[:12]}@chaos.eduplatform.test"
-        body = {"email": email, "password": PASSWORD, "teacher": teacher}
-        await self.call("signup", "POST", f"{identity}/auth/signup", json_body=body)
-        login = {"email": email, "password": PASSWORD}
-        answer = await self.call("login", "POST", f"{identity}/auth/login", json_body=login)
-        return str(answer.json()["access_token"])
+async def account(client: AsyncHarnessClient, role: str, *, teacher: bool = False) -> str:
+    """A new account; returns its access token."""
+    email = f"chaos-{role}-{uuid.uuid4().hex[:12]}@chaos.eduplatform.test"
+    made = await client.run(journeys.new_account(email, PASSWORD, teacher=teacher))
+    return made.access_token
 
 
 async def make_courses(
-    platform: Platform, count: int = 2, lessons: int = 3
+    client: AsyncHarnessClient, count: int = 2, lessons: int = 3
 ) -> list[dict[str, Any]]:
     """Published courses of a new teacher (retried: the stack may still be settling)."""
     for attempt in range(10):
         try:
-            return await _make_courses(platform, count, lessons)
+            return await _make_courses(client, count, lessons)
         except StepFailed:
             await asyncio.sleep(0.5 * (attempt + 1))
     raise SystemExit("could not create the load's courses: is the stack up?")
 
 
-async def _make_courses(platform: Platform, count: int, lessons: int) -> list[dict[str, Any]]:
-    token = await platform.account("teacher", teacher=True)
-    course_url = platform.urls["course"]
+async def _make_courses(
+    client: AsyncHarnessClient, count: int, lessons: int
+) -> list[dict[str, Any]]:
+    token = await account(client, "teacher", teacher=True)
+    parts = [
+        {"title": f"Lesson {k}", "estimated_minutes": 5, "body_markdown": "Read."}
+        for k in range(lessons)
+    ]
     courses = []
     for n in range(count):
-        body = {
+        draft = {
             "title": f"Chaos course {n} {uuid.uuid4().hex[:6]}",
             "summary": "Load.",
             "tags": ["chaos"],
         }
-        made = (
-            await platform.call(
-                "setup", "POST", f"{course_url}/courses", json_body=body, token=token
-            )
-        ).json()
-        for k in range(lessons):
-            lesson = {"title": f"Lesson {k}", "estimated_minutes": 5, "body_markdown": "Read."}
-            await platform.call(
-                "setup",
-                "POST",
-                f"{course_url}/courses/{made['id']}/lessons",
-                json_body=lesson,
-                token=token,
-            )
-        published = await platform.call(
-            "setup", "POST", f"{course_url}/courses/{made['id']}/publish", token=token
-        )
-        courses.append(published.json())
+        courses.append((await client.run(journeys.make_course(token, draft, parts))).view)
     return courses
 
 
-async def journey(platform: Platform, course: dict[str, Any], pace: float) -> None:
-    token = await platform.account("student")
+async def journey(client: AsyncHarnessClient, course: dict[str, Any], pace: float) -> None:
+    token = await account(client, "student")
     await asyncio.sleep(pace)
-    enrollment = platform.urls["enrollment"]
-    made = await platform.call(
-        "enrol",
-        "POST",
-        f"{enrollment}/enrollments",
-        json_body={"course_id": course["id"]},
-        token=token,
-    )
-    enrolment_id = made.json()["id"]
+    enrolled = await client.run(journeys.enrol(token, course["id"]))
     for lesson in course["lessons"]:
         await asyncio.sleep(pace)
-        await platform.call(
-            "complete",
-            "PUT",
-            f"{enrollment}/enrollments/{enrolment_id}/completed-lessons/{lesson['id']}",
-            token=token,
-        )
+        await client.run(journeys.complete_lesson(token, enrolled.id, lesson["id"]))
 
 
 async def user(
-    platform: Platform, courses: list[dict[str, Any]], pace: float, stop: asyncio.Event
+    client: AsyncHarnessClient, courses: list[dict[str, Any]], pace: float, stop: asyncio.Event
 ) -> None:
     while not stop.is_set():
-        with contextlib.suppress(StepFailed):  # that journey ends; the user starts another
-            await journey(platform, random.choice(courses), pace)  # noqa: S311 - load, not secrets
+        with contextlib.suppress(*StepFailed):  # that journey ends; the user starts another
+            await journey(client, random.choice(courses), pace)  # noqa: S311 - load, not secrets
         await asyncio.sleep(pace)
 
 
@@ -185,11 +139,11 @@ async def main(out: Path, users: int, pace: float, timeout_s: float = TIMEOUT_S)
     limits = httpx.Limits(max_connections=users * 3, max_keepalive_connections=users * 3)
     with (out / "requests.jsonl").open("a") as records:
         recorder = Recorder(records)
-        async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as client:
-            platform = Platform(client, target.service_urls, recorder)
-            courses = await make_courses(platform)
+        async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as http:
+            client = AsyncHarnessClient(target.service_urls, http, observe=recorder.observe)
+            courses = await make_courses(client)
             (out / "ready").write_text(json.dumps({"courses": [c["id"] for c in courses]}))
-            await asyncio.gather(*(user(platform, courses, pace, stop) for _ in range(users)))
+            await asyncio.gather(*(user(client, courses, pace, stop) for _ in range(users)))
     (out / "summary.json").write_text(json.dumps(recorder.counts, indent=2, sort_keys=True))
     return 0
 
