@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 import httpx
 import nats
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from edu.db.databases import create_database, drop_database
-from edu.db.migrations import revisions, schema_differences, stairway
 from edu.db.outbox import JetStreamPublisher, OutboxRelay
+from edu.db.testing import MigrationChecks
 from edu.events import decode
 from edu.identity.adapters.orm import metadata
 from edu.proto_gen.events.v1.identity_events_pb2 import ROLE_STUDENT, UserRegistered
-from edu.testing.database_fixtures import PostgresServer
 
 
-class TestMigrations:
-    async def test_every_revision_goes_up_down_and_up_again(
-        self, postgres_server: PostgresServer, migrations_path: Path
-    ) -> None:
-        url = postgres_server.url(f"identity_stairway_{uuid.uuid4().hex[:12]}")
-        await create_database(url)
-        try:
-            assert stairway(migrations_path, url) == revisions(migrations_path)
-        finally:
-            await drop_database(url)
-
-    async def test_the_tables_at_head_are_exactly_the_orm_tables(
-        self, db_connection: AsyncConnection
-    ) -> None:
-        assert await db_connection.run_sync(schema_differences, metadata) == []
+class TestMigrations(MigrationChecks):
+    metadata = metadata
 
 
 class TestPublishingUserRegistered:
