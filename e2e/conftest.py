@@ -28,6 +28,8 @@ import pytest
 from edu.cli.dev import start_isolated_stack
 from edu.infra.isolated_stack import IsolatedStack, stack_folder
 from edu.mailsink.store import MailStore, ReceivedMail
+from edu.testing import journeys
+from edu.testing.harness_client import HarnessClient
 
 CHROMIUM = Path(os.environ.get("EDU_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -95,26 +97,23 @@ def browser_context_args(browser_context_args: dict[str, Any], web_url: str) -> 
 
 
 @pytest.fixture(scope="session")
-def api(stack: IsolatedStack) -> Iterator[httpx.Client]:
-    """A plain HTTP client for making test data through the services' public APIs."""
-    with httpx.Client(timeout=10) as client:
-        yield client
+def api(stack: IsolatedStack) -> Iterator[HarnessClient]:
+    """The harness client, for making test data through the services' public APIs."""
+    with httpx.Client(timeout=10) as http:
+        yield HarnessClient(stack.service_urls, http)
 
 
 NewAccount = Callable[..., tuple[str, str]]
 
 
 @pytest.fixture
-def new_account(api: httpx.Client, stack: IsolatedStack) -> NewAccount:
+def new_account(api: HarnessClient) -> NewAccount:
     """An account made through identity's API: (email, access token)."""
 
     def make(role: str = "student", *, teacher: bool = False) -> tuple[str, str]:
-        identity = stack.service_urls["identity"]
         email = f"{role}-{uuid.uuid4().hex[:10]}@example.org"
-        body = {"email": email, "password": PASSWORD, "teacher": teacher}
-        api.post(f"{identity}/auth/signup", json=body).raise_for_status()
-        login = api.post(f"{identity}/auth/login", json={"email": email, "password": PASSWORD})
-        return email, str(login.raise_for_status().json()["access_token"])
+        account = api.run(journeys.new_account(email, PASSWORD, teacher=teacher))
+        return email, account.access_token
 
     return make
 
@@ -123,29 +122,21 @@ PublishedCourse = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
-def published_course(
-    api: httpx.Client, stack: IsolatedStack, new_account: NewAccount
-) -> PublishedCourse:
+def published_course(api: HarnessClient, new_account: NewAccount) -> PublishedCourse:
     """A course with lessons, published by a fresh teacher through course's API."""
 
     def make(title: str, lessons: int = 3) -> dict[str, Any]:
-        course = stack.service_urls["course"]
         _, token = new_account("teacher", teacher=True)
-        auth = {"Authorization": f"Bearer {token}"}
-        body = {"title": title, "summary": f"All about {title}.", "tags": ["e2e"]}
-        made = api.post(f"{course}/courses", json=body, headers=auth).raise_for_status().json()
-        for n in range(1, lessons + 1):
-            lesson = {
+        draft = {"title": title, "summary": f"All about {title}.", "tags": ["e2e"]}
+        parts = [
+            {
                 "title": f"Lesson {n} of {title}",
                 "estimated_minutes": 5,
                 "body_markdown": f"# Part {n}\n\nRead this, then **mark it complete**.",
             }
-            api.post(
-                f"{course}/courses/{made['id']}/lessons", json=lesson, headers=auth
-            ).raise_for_status()
-        published = api.post(f"{course}/courses/{made['id']}/publish", headers=auth)
-        result: dict[str, Any] = published.raise_for_status().json()
-        return result
+            for n in range(1, lessons + 1)
+        ]
+        return api.run(journeys.make_course(token, draft, parts)).view
 
     return make
 
