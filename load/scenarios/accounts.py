@@ -13,7 +13,8 @@ from typing import Any
 
 from locust import FastHttpUser
 
-from scenarios.platform import platform
+from edu.testing import api_calls
+from scenarios.platform import platform, send
 
 REFRESH_MARGIN_S = 60.0
 
@@ -25,26 +26,18 @@ class SignedIn:
         self._user = user
         self._tokens: dict[str, Any] = {}
         self._expires_at = 0.0
-        self._keep(
-            user.client.post(
-                f"{platform().identity}/auth/login",
-                json={"email": email, "password": platform().password},
-                name="/auth/login",
-            )
-        )
+        self._keep(send(user, api_calls.log_in(email, platform().password)))
+
+    def token(self) -> str | None:
+        """The access token, refreshed when due; None when logging in failed (Locust counted
+        it; calls go out unauthenticated)."""
+        if self._tokens and time.monotonic() > self._expires_at - REFRESH_MARGIN_S:
+            self._keep(send(self._user, api_calls.refresh(self._tokens["refresh_token"])))
+        return str(self._tokens["access_token"]) if self._tokens else None
 
     def headers(self) -> dict[str, str]:
-        if self._tokens and time.monotonic() > self._expires_at - REFRESH_MARGIN_S:
-            self._keep(
-                self._user.client.post(
-                    f"{platform().identity}/auth/refresh",
-                    json={"refresh_token": self._tokens["refresh_token"]},
-                    name="/auth/refresh",
-                )
-            )
-        if not self._tokens:
-            return {}  # log-in failed and Locust counted it; calls go out unauthenticated
-        return {"Authorization": f"Bearer {self._tokens['access_token']}"}
+        token = self.token()
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def _keep(self, response: Any) -> None:
         if response.status_code == 200:
@@ -55,9 +48,5 @@ class SignedIn:
 def sign_up(user: FastHttpUser) -> str:
     """A brand-new student account (unique email); returns the email."""
     email = f"load-{uuid.uuid4().hex[:16]}@load.eduplatform.test"
-    user.client.post(
-        f"{platform().identity}/auth/signup",
-        json={"email": email, "password": platform().password},
-        name="/auth/signup",
-    )
+    send(user, api_calls.sign_up(email, platform().password))
     return email

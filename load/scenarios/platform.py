@@ -1,4 +1,6 @@
-"""Where the services listen and who may log in: read once per Locust process.
+"""Where the services listen and who may log in: read once per Locust process; ``send`` sends
+one of the harness's calls (``edu.testing.api_calls``: the API's paths and payloads, known
+once) through Locust's own client.
 
 `edu load` passes the service URLs the way every stack process gets them
 (``EDU_<SERVICE>_SERVICE_URL``) and the seed manifest's path (``EDU_SEED_MANIFEST``); the
@@ -13,6 +15,11 @@ import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from locust import FastHttpUser
+
+from edu.testing.api_calls import Call
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,17 @@ class Platform:
 
     def any_teacher(self) -> str:
         return random.choice(self.teachers)  # noqa: S311 - picking a test account, not a secret
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {"identity": self.identity, "course": self.course, "enrollment": self.enrollment}
+
+
+def send(user: FastHttpUser, call: Call) -> Any:
+    """The call through the user's client, its statistics grouped under the call's name."""
+    return user.client.request(
+        call.method, call.url(platform().urls), json=call.body, headers=call.headers, name=call.name
+    )
 
 
 def _url(service: str) -> str:

@@ -11,9 +11,10 @@ from typing import Any
 
 from locust import FastHttpUser, between, task
 
+from edu.testing import api_calls
 from scenarios.accounts import SignedIn, sign_up
 from scenarios.catalogue import CatalogueBrowsing
-from scenarios.platform import platform
+from scenarios.platform import platform, send
 
 
 class Student(FastHttpUser):
@@ -47,12 +48,7 @@ class Student(FastHttpUser):
         if course is None:
             return
         self.lessons[course["id"]] = [lesson["id"] for lesson in course["lessons"]]
-        response = self.client.post(
-            f"{platform().enrollment}/enrollments",
-            json={"course_id": course["id"]},
-            headers=self.session.headers(),
-            name="/enrollments",
-        )
+        response = send(self, api_calls.enrol(self.session.token(), course["id"]))
         if response.status_code in (200, 201):
             enrolment = response.json()
             self.enrolments[enrolment["id"]] = enrolment
@@ -68,12 +64,8 @@ class Student(FastHttpUser):
         remaining = [lesson for lesson in lessons if lesson not in done]
         if not remaining:
             return
-        response = self.client.put(
-            f"{platform().enrollment}/enrollments/{enrolment['id']}"
-            f"/completed-lessons/{remaining[0]}",
-            headers=self.session.headers(),
-            name="/enrollments/{enrollment_id}/completed-lessons/{lesson_id}",
-        )
+        call = api_calls.complete_lesson(self.session.token(), enrolment["id"], remaining[0])
+        response = send(self, call)
         if response.status_code == 200:
             self.enrolments[enrolment["id"]] = response.json()
 

@@ -11,8 +11,9 @@ import uuid
 
 from locust import FastHttpUser, between, task
 
+from edu.testing import api_calls
 from scenarios.accounts import SignedIn
-from scenarios.platform import platform
+from scenarios.platform import platform, send
 
 LESSON = {
     "title": "Getting set up",
@@ -45,31 +46,17 @@ class Teacher(FastHttpUser):
     @task(1)
     def write_course(self) -> None:
         """A new draft with a lesson, then published: what a teacher does on a good day."""
-        created = self.client.post(
-            f"{platform().course}/courses",
-            json=self._details(),
-            headers=self.session.headers(),
-            name="/courses",
-        )
+        created = send(self, api_calls.create_course(self.session.token(), self._details()))
         if created.status_code != 201:
             return
-        self.course_id = created.json()["id"]
+        self.course_id = course_id = str(created.json()["id"])
         self.add_lesson()
-        self.client.post(
-            f"{platform().course}/courses/{self.course_id}/publish",
-            headers=self.session.headers(),
-            name="/courses/{course_id}/publish",
-        )
+        send(self, api_calls.publish(self.session.token(), course_id))
 
     @task(2)
     def add_lesson(self) -> None:
         if self.course_id:
-            self.client.post(
-                f"{platform().course}/courses/{self.course_id}/lessons",
-                json=LESSON,
-                headers=self.session.headers(),
-                name="/courses/{course_id}/lessons",
-            )
+            send(self, api_calls.add_lesson(self.session.token(), self.course_id, LESSON))
 
     @task(3)
     def edit_course(self) -> None:

@@ -273,3 +273,6 @@ class TestCalls:
         assert call.path == "/enrollments/e-1/completed-lessons/l-1"
         assert call.name == "/enrollments/{enrollment_id}/completed-lessons/{lesson_id}"
         assert call.headers == {"Authorization": "Bearer t"}
+
+    def test_a_call_without_a_token_sends_no_authorization(self) -> None:
+        assert api_calls.enrol(None, "c-1").headers == {}

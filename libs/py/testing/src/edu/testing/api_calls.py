@@ -20,7 +20,7 @@ CREATED = (201,)
 class Call:
     """One request: ``op`` names the step ("signup", "enrol", ...) for whoever records calls;
     ``name`` is the path with its placeholders (how statistics group it); ``expect`` holds the
-    statuses that count as success."""
+    statuses that count as success; ``token`` None sends no Authorization header."""
 
     op: str
     service: str
@@ -66,7 +66,7 @@ def refresh(refresh_token: str) -> Call:
     return Call("refresh", "identity", "POST", "/auth/refresh", "/auth/refresh", body)
 
 
-def become_teacher(token: str) -> Call:
+def become_teacher(token: str | None) -> Call:
     """Adds the teacher role; the tokens carry it only once refreshed."""
     return Call("become_teacher", "identity", "POST", "/me/teacher", "/me/teacher", token=token)
 
@@ -74,24 +74,24 @@ def become_teacher(token: str) -> Call:
 # course
 
 
-def create_course(token: str, draft: Mapping[str, Any]) -> Call:
+def create_course(token: str | None, draft: Mapping[str, Any]) -> Call:
     return Call(
         "create_course", "course", "POST", "/courses", "/courses", dict(draft), token, CREATED
     )
 
 
-def add_lesson(token: str, course_id: str, lesson: Mapping[str, Any]) -> Call:
+def add_lesson(token: str | None, course_id: str, lesson: Mapping[str, Any]) -> Call:
     path = f"/courses/{course_id}/lessons"
     name = "/courses/{course_id}/lessons"
     return Call("add_lesson", "course", "POST", path, name, dict(lesson), token, CREATED)
 
 
-def publish(token: str, course_id: str) -> Call:
+def publish(token: str | None, course_id: str) -> Call:
     path = f"/courses/{course_id}/publish"
     return Call("publish", "course", "POST", path, "/courses/{course_id}/publish", token=token)
 
 
-def teaching_course(token: str, course_id: str) -> Call:
+def teaching_course(token: str | None, course_id: str) -> Call:
     """The teacher's view of their course (drafts included)."""
     path = f"/teaching/courses/{course_id}"
     return Call(
@@ -102,7 +102,7 @@ def teaching_course(token: str, course_id: str) -> Call:
 # enrollment
 
 
-def enrol(token: str, course_id: str) -> Call:
+def enrol(token: str | None, course_id: str) -> Call:
     """201 for a new enrollment, 200 when the student was already enrolled."""
     body = {"course_id": course_id}
     return Call(
@@ -110,7 +110,7 @@ def enrol(token: str, course_id: str) -> Call:
     )
 
 
-def complete_lesson(token: str, enrollment_id: str, lesson_id: str) -> Call:
+def complete_lesson(token: str | None, enrollment_id: str, lesson_id: str) -> Call:
     path = f"/enrollments/{enrollment_id}/completed-lessons/{lesson_id}"
     name = "/enrollments/{enrollment_id}/completed-lessons/{lesson_id}"
     return Call("complete", "enrollment", "PUT", path, name, token=token)
