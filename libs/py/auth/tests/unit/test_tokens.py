@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
@@ -128,3 +129,15 @@ class TestConfiguringAVerifier:
     def test_needs_exactly_one_source_of_keys(self) -> None:
         with pytest.raises(ValueError, match="exactly one"):
             TokenVerifier()
+
+    def test_a_service_verifier_takes_issuer_and_audience_from_its_settings(
+        self, clock: FakeClock
+    ) -> None:
+        @dataclass
+        class Settings:
+            jwks_url: str = "http://127.0.0.1:1/.well-known/jwks.json"
+            token_issuer: str = "other-issuer"
+            token_audience: str = "other-audience"
+
+        made = TokenVerifier.from_settings(Settings(), clock=clock)
+        assert (made.issuer, made.audience, made.clock) == ("other-issuer", "other-audience", clock)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import jwt
@@ -68,6 +68,19 @@ class TokenIssuer:
         )
 
 
+class VerifierSettings(Protocol):
+    """Where a service finds identity's keys and which tokens it accepts (its EDU_* settings)."""
+
+    @property
+    def jwks_url(self) -> str: ...
+
+    @property
+    def token_issuer(self) -> str: ...
+
+    @property
+    def token_audience(self) -> str: ...
+
+
 class TokenVerifier:
     """Turns a bearer token into a :class:`Principal`, or raises Unauthenticated."""
 
@@ -104,6 +117,18 @@ class TokenVerifier:
     def from_keys(cls, jwks: Mapping[str, Any], **options: Any) -> TokenVerifier:
         """A verifier that trusts the keys of a JWKS document (``{"keys": [...]}``)."""
         return cls(keys=jwks, **options)
+
+    @classmethod
+    def from_settings(
+        cls, settings: VerifierSettings, *, clock: Clock | None = None
+    ) -> TokenVerifier:
+        """A service's verifier: identity's keys at ``jwks_url``, its issuer and audience."""
+        return cls(
+            jwks_url=settings.jwks_url,
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+            clock=clock,
+        )
 
     def verify(self, token: str) -> Principal:
         try:

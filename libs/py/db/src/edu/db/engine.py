@@ -1,4 +1,4 @@
-"""The async SQLAlchemy engine for one service database."""
+"""The async SQLAlchemy engine for one service database, and the sessions its units of work use."""
 
 from __future__ import annotations
 
@@ -24,3 +24,16 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions as every service uses them: objects stay readable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def open_sessions(
+    url: str, *, pool_size: int = 10, given: async_sessionmaker[AsyncSession] | None = None
+) -> tuple[async_sessionmaker[AsyncSession], AsyncEngine | None]:
+    """A composition root's sessions: ``given`` ones (integration tests bind them to a
+    rolled-back connection), else those of a new engine on ``url``. The engine comes back
+    beside them, for the caller to dispose of at shutdown; None when the sessions were given.
+    """
+    if given is not None:
+        return given, None
+    engine = create_engine(url, pool_size=pool_size)
+    return session_factory(engine), engine

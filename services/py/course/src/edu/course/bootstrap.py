@@ -15,7 +15,7 @@ from edu.course.service_layer.catalogue import Catalogue
 from edu.course.service_layer.course_reads import CourseReads
 from edu.course.service_layer.ports import CourseUnitOfWork
 from edu.course.settings import CourseSettings
-from edu.db.engine import create_engine, session_factory
+from edu.db.engine import open_sessions
 from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 
 
@@ -50,11 +50,9 @@ def bootstrap(
     rolled-back connection); ``verifier`` trusts other keys than identity's JWKS.
     """
     clock = clock or SystemClock()
-    engine = None
-    if sessions is None:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-        sessions = session_factory(engine)
-    session_maker = sessions
+    session_maker, engine = open_sessions(
+        settings.database_url, pool_size=settings.database_pool_size, given=sessions
+    )
 
     def unit_of_work() -> CourseUnitOfWork:
         return SqlAlchemyCourseUnitOfWork(session_maker)
@@ -63,13 +61,7 @@ def bootstrap(
         authoring=CourseAuthoring(unit_of_work, clock),
         catalogue=Catalogue(SqlAlchemyCatalogueSearch(session_maker), unit_of_work),
         reads=CourseReads(unit_of_work),
-        verifier=verifier
-        or TokenVerifier(
-            jwks_url=settings.jwks_url,
-            issuer=settings.token_issuer,
-            audience=settings.token_audience,
-            clock=clock,
-        ),
+        verifier=verifier or TokenVerifier.from_settings(settings, clock=clock),
         relay=service_relay(
             session_maker, nats_url=settings.nats_url, publisher=publisher, clock=clock
         ),

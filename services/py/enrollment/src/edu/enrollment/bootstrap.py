@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from edu.auth.tokens import TokenVerifier
 from edu.common.clock import Clock, SystemClock
-from edu.db.engine import create_engine, session_factory
+from edu.db.engine import open_sessions
 from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 from edu.enrollment.adapters.course_grpc_client import GrpcCourseDirectory
 from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
@@ -54,11 +54,9 @@ def bootstrap(
     rolled-back connection); ``directory`` replaces the course-service client.
     """
     clock = clock or SystemClock()
-    engine = None
-    if sessions is None:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-        sessions = session_factory(engine)
-    session_maker = sessions
+    session_maker, engine = open_sessions(
+        settings.database_url, pool_size=settings.database_pool_size, given=sessions
+    )
 
     def unit_of_work() -> EnrollmentUnitOfWork:
         return SqlAlchemyEnrollmentUnitOfWork(session_maker)
@@ -74,13 +72,7 @@ def bootstrap(
         enrolments=Enrolments(unit_of_work, courses, clock),
         certificates=CertificateVerification(unit_of_work),
         courses=courses,
-        verifier=verifier
-        or TokenVerifier(
-            jwks_url=settings.jwks_url,
-            issuer=settings.token_issuer,
-            audience=settings.token_audience,
-            clock=clock,
-        ),
+        verifier=verifier or TokenVerifier.from_settings(settings, clock=clock),
         relay=service_relay(
             session_maker, nats_url=settings.nats_url, publisher=publisher, clock=clock
         ),

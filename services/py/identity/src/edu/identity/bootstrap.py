@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from edu.auth.keys import SigningKey, jwks_document
 from edu.auth.tokens import TokenIssuer, TokenVerifier
 from edu.common.clock import Clock, SystemClock
-from edu.db.engine import create_engine, session_factory
+from edu.db.engine import open_sessions
 from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
 from edu.identity.adapters.common_passwords import common_passwords
@@ -71,11 +71,9 @@ def bootstrap(
     to a rolled-back connection); ``unit_of_work`` replaces the repositories altogether.
     """
     clock = clock or SystemClock()
-    engine = None
-    if sessions is None:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-        sessions = session_factory(engine)
-    session_maker = sessions
+    session_maker, engine = open_sessions(
+        settings.database_url, pool_size=settings.database_pool_size, given=sessions
+    )
 
     def sql_unit_of_work() -> IdentityUnitOfWork:
         return SqlAlchemyIdentityUnitOfWork(session_maker)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from edu.auth.tokens import TokenVerifier
 from edu.common.clock import Clock, SystemClock
-from edu.db.engine import create_engine, session_factory
+from edu.db.engine import open_sessions
 from edu.events.dispositions import RedeliveryPolicy
 from edu.events.jetstream_consumer import ConsumerSettings, DurableEventConsumer
 from edu.notifications.adapters.templates import JinjaEmailRenderer
@@ -83,10 +83,10 @@ def bootstrap(
     engine = None
     uow = unit_of_work
     if uow is None:
-        if sessions is None:
-            engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-            sessions = session_factory(engine)
-        uow = _sql_unit_of_work(sessions)
+        opened, engine = open_sessions(
+            settings.database_url, pool_size=settings.database_pool_size, given=sessions
+        )
+        uow = _sql_unit_of_work(opened)
     events = EventHandling(uow, renderer or JinjaEmailRenderer(), clock, web_url=settings.web_url)
     durable = None
     if settings.nats_url:
