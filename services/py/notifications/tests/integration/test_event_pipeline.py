@@ -5,10 +5,9 @@ deliveries and the consumer keeps going."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import nats
 import pytest
@@ -32,6 +31,7 @@ from edu.notifications.adapters.unit_of_work import SqlAlchemyNotificationsUnitO
 from edu.notifications.bootstrap import TRANSIENT_ERRORS
 from edu.notifications.service_layer.event_handling import EventHandling, Outcome
 from edu.notifications.service_layer.ports import NotificationsUnitOfWork
+from edu.testing.loops import eventually, running
 from edu.testing.nats_servers import NatsServerFactory
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -60,18 +60,6 @@ async def publish(
     # No Nats-Msg-Id header: this is the duplicate JetStream's window would not catch (a
     # producer retrying after the window, or a replayed stream).
     await js.publish(f"{settings.subject_prefix}.{event.type}", encode(event), timeout=ack_wait)
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: float = 15.0) -> None:
-    """Poll ``check`` (state in PostgreSQL, NATS or the sink: nothing here to wait on) until true."""
-    try:
-        async with asyncio.timeout(within):
-            while True:
-                if await check():
-                    return
-                await asyncio.sleep(0.05)
-    except TimeoutError:
-        raise AssertionError(f"not within {within} s: {what}") from None
 
 
 class Pipeline:
@@ -120,16 +108,6 @@ class Pipeline:
         )
         return SenderLoop(sending, poll_interval=0.05, backoff=FAST)
 
-    @contextlib.asynccontextmanager
-    async def running(self, *loops: DurableEventConsumer | SenderLoop) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        tasks = [asyncio.create_task(loop.run(stop)) for loop in loops]
-        try:
-            yield
-        finally:
-            stop.set()
-            await asyncio.wait_for(asyncio.gather(*tasks), timeout=10)
-
     async def drained(self) -> bool:
         """Every message delivered and acknowledged, and every queued email sent."""
         info = await self.js.consumer_info(self.settings.stream, self.settings.durable)
@@ -166,7 +144,7 @@ class TestDuplicates:
         await publish(pipeline.js, pipeline.settings, event)
         await publish(pipeline.js, pipeline.settings, event)
 
-        async with pipeline.running(pipeline.consumer(), pipeline.worker()):
+        async with running(pipeline.consumer(), pipeline.worker()):
             await eventually(lambda: _both(pipeline, 2), "both copies consumed and the queue sent")
 
         mails = pipeline.sink.store.list()
@@ -194,7 +172,7 @@ class TestRedelivery:
         assert await pipeline.processed(event), "the first delivery committed its work"
 
         # A restarted consumer gets the unacknowledged message again after ack_wait.
-        async with pipeline.running(pipeline.consumer(), pipeline.worker()):
+        async with running(pipeline.consumer(), pipeline.worker()):
             await eventually(lambda: _both(pipeline, 2), "redelivered, acknowledged and sent")
 
         assert len(pipeline.sink.store.list()) == 1
@@ -219,7 +197,7 @@ class TestDeadLetters:
             f"{settings.dead_letter_prefix}.>", stream=settings.dead_letter_stream
         )
 
-        async with pipeline.running(pipeline.consumer(), pipeline.worker()):
+        async with running(pipeline.consumer(), pipeline.worker()):
             await publish(pipeline.js, settings, poison)
             await publish(pipeline.js, settings, before)
             (dead,) = await dlq.fetch(1, timeout=15)
@@ -274,7 +252,7 @@ class TestNatsOutage:
         pipeline = Pipeline(committed_sessions, js, settings, server.url, mail_sink)
         first, second = registered("first@example.org"), registered("second@example.org")
         try:
-            async with pipeline.running(pipeline.consumer()):
+            async with running(pipeline.consumer()):
                 await publish(js, settings, first)
                 await eventually(lambda: pipeline.processed(first), "handled before the outage")
                 await server.stop()

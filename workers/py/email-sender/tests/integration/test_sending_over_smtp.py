@@ -4,13 +4,11 @@ never send the same email, refusals are retried or abandoned, and the process ru
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from edu.email_sender.sending import EmailSending, MailServerUnavailable
 from edu.email_sender.smtp_mailer import SmtpMailer
 from edu.email_sender.sql_queue import SqlAlchemyQueueUnitOfWork
 from edu.mailsink.sink import SmtpSink, StoringHandler, running_sink
+from edu.testing.loops import eventually, running
 
 Sessions = async_sessionmaker[AsyncSession]
 FAST = RetryPolicy(first_delay=0.05, max_delay=0.2, max_attempts=2)
@@ -80,18 +79,6 @@ async def states(sessions: Sessions) -> dict[str, tuple[bool, bool, int]]:
         return {a: (s is not None, d is not None, n) for a, s, d, n in rows}
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], what: str, within: float = 15.0) -> None:
-    """Poll ``check`` (state in PostgreSQL, NATS or the sink: nothing here to wait on) until true."""
-    try:
-        async with asyncio.timeout(within):
-            while True:
-                if await check():
-                    return
-                await asyncio.sleep(0.05)
-    except TimeoutError:
-        raise AssertionError(f"not within {within} s: {what}") from None
-
-
 def mailer_for(sink: SmtpSink) -> CountingMailer:
     return CountingMailer(sink.host, sink.port, sender="eduplatform <no-reply@edu.test>", timeout=2)
 
@@ -99,17 +86,6 @@ def mailer_for(sink: SmtpSink) -> CountingMailer:
 def worker(sessions: Sessions, mailer: SmtpMailer) -> SenderLoop:
     sending = EmailSending(lambda: SqlAlchemyQueueUnitOfWork(sessions), mailer, SystemClock(), FAST)
     return SenderLoop(sending, poll_interval=0.05, backoff=FAST)
-
-
-@contextlib.asynccontextmanager
-async def running(*loops: SenderLoop) -> AsyncIterator[None]:
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(loop.run(stop)) for loop in loops]
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=10)
 
 
 class TestSmtpOutage:
