@@ -3,17 +3,7 @@ integration test compares the two with Alembic autogenerate."""
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-    Text,
-    Uuid,
-    text,
-)
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, Uuid, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from edu.db.outbox import outbox_table
