@@ -63,7 +63,7 @@ gates:
 hooks:
     {{run}} pre-commit install
 
-# Regenerate the Python protobuf code (libs/py/proto-gen) from proto/; `edu proto check` gates it
+# Regenerate the Python and Rust protobuf code (libs/py/proto-gen, libs/rs/proto-gen) from proto/; `edu proto check` gates it
 proto:
     {{run}} edu proto gen
 

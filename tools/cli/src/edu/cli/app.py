@@ -242,6 +242,14 @@ def gate_deps() -> None:
     _finish(gates.deps(_workspace()))
 
 
+@gate_app.command("rust-lint")
+def gate_rust_lint(
+    fix: Annotated[bool, typer.Option(help="Format the Rust code instead of checking it.")] = False,
+) -> None:
+    """rustfmt --check and clippy -D warnings over the Cargo workspace."""
+    _finish(gates.rust_lint(_workspace(), fix=fix))
+
+
 app.add_typer(proto_commands.build_app(_finish), name="proto")
 app.add_typer(openapi_commands.build_app(_finish), name="openapi")
 

@@ -140,3 +140,26 @@ def deps(ws: Workspace) -> list[GateOutcome]:
         text = "\n".join(str(p) for p in problems) or "all imports declared, no unused dependencies"
         outcomes.append(GateOutcome(f"deps {member.name}", not problems, text))
     return outcomes
+
+
+def rust_lint(ws: Workspace, fix: bool = False) -> list[GateOutcome]:
+    """rustfmt over every crate, then clippy (pedantic as the workspace sets it) with -D warnings."""
+    if fix:
+        return [_run(["cargo", "fmt", "--all"], ws.root)]
+    return [
+        _run(["cargo", "fmt", "--all", "--check"], ws.root),
+        _run(
+            [
+                "cargo",
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            ws.root,
+        ),
+    ]

@@ -2,7 +2,8 @@
 
 ``edu proto check`` fails when ``buf lint`` (STANDARD + COMMENTS) fails, when ``buf breaking``
 finds a wire- or source-incompatible change against the base branch (main), or when the
-committed generated code in libs/py/proto-gen is not what ``edu proto gen`` writes now.
+committed generated code is not what ``edu proto gen`` writes now: libs/py/proto-gen by a fresh
+generation, libs/rs/proto-gen by its manifest (``edu.cli.proto_rust``, ADR 0014).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from edu.cli.proto_codegen import (
     stale_files,
     write_generated,
 )
+from edu.cli.proto_rust import RUST_GENERATED, stale_rust_files, write_generated_rust
+from edu.cli.proto_vectors import VECTORS
+from edu.cli.proto_vectors import refresh as refresh_vectors
 from edu.cli.workspace import find_root
 
 
@@ -92,24 +96,38 @@ def freshness(root: Path) -> GateOutcome:
     return GateOutcome(name, True, "matches a fresh generation")
 
 
+def rust_freshness(root: Path) -> GateOutcome:
+    name = f"generated code in {RUST_GENERATED} is fresh"
+    stale = stale_rust_files(root)
+    if stale:
+        return GateOutcome(name, False, "\n".join([*stale, "run `just proto` and commit"]))
+    return GateOutcome(name, True, "matches its manifest and proto/")
+
+
 def check(root: Path, base_ref: str | None = None) -> list[GateOutcome]:
-    return [lint(root), breaking(root, base_ref), freshness(root)]
+    return [lint(root), breaking(root, base_ref), freshness(root), rust_freshness(root)]
 
 
 def build_app(finish: Callable[[list[GateOutcome]], None]) -> typer.Typer:
     """The ``edu proto`` command group; ``finish`` prints outcomes and sets the exit code."""
-    proto_app = typer.Typer(help="Protobuf contracts: generate Python code, lint, breaking check.")
+    proto_app = typer.Typer(
+        help="Protobuf contracts: generate Python and Rust code, lint, breaking check."
+    )
 
     @proto_app.command("gen")
     def gen() -> None:
-        """Regenerate libs/py/proto-gen from proto/ (messages, gRPC stubs, .pyi stubs)."""
+        """Regenerate libs/py/proto-gen and libs/rs/proto-gen from proto/ (messages, stubs)."""
         root = find_root()
         try:
             count = write_generated(root)
+            rust_count = write_generated_rust(root)
+            refreshed = refresh_vectors(root)
         except CodegenError as exc:
             finish([GateOutcome("edu proto gen", False, str(exc))])
             return
         typer.echo(f"wrote {count} generated files to {GENERATED_PACKAGE}")
+        typer.echo(f"wrote {rust_count} generated files to {RUST_GENERATED}")
+        typer.echo(f"refreshed {refreshed} cross-language vectors in {VECTORS}")
 
     @proto_app.command("check")
     def check_command(

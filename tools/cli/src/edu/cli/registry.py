@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TRIGGERS = ("pr", "nightly", "weekly", "monthly")
-KINDS = ("pytest", "command")
+KINDS = ("pytest", "command", "cargo")
 INFRASTRUCTURE = ("postgres", "nats", "redis", "smtp", "browser")
 # A layer using more than this of its budget passes with a warning: below 30 % headroom,
 # ordinary noise on a shared 2-core machine could push it over.
@@ -153,8 +153,8 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         raise RegistryError(f"{where}: plugins are for pytest layers only")
     if kind == "pytest" and not paths:
         raise RegistryError(f"{where}: a pytest layer needs paths")
-    if kind == "command" and not args:
-        raise RegistryError(f"{where}: a command layer needs args (the command to run)")
+    if kind in ("command", "cargo") and not args:
+        raise RegistryError(f"{where}: a {kind} layer needs args (the command to run)")
     return Layer(
         name=name,
         description=str(raw.get("description", "")),

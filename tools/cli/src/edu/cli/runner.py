@@ -50,6 +50,18 @@ class LayerRunner:
                 *layer.args,
                 *extra,
             ]
+        if layer.kind == "cargo":
+            return [
+                sys.executable,
+                "-m",
+                "edu.cli.cargo_tests",
+                f"--junit={junit_path}",
+                f"--layer={layer.name}",
+                f"--needs={','.join(layer.needs)}",
+                "--",
+                *layer.args,
+                *extra,
+            ]
         return [*layer.args, *extra]
 
     def environment_for(self, layer: Layer, layer_dir: Path) -> dict[str, str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from edu.cli.affected.graph import Affected, DependencyGraph
 from edu.cli.affected.rules import effects_of
-from edu.cli.registry import Layer, Registry, RegistryError
+from edu.cli.registry import KINDS, Layer, Registry, RegistryError
 
 REPOSITORY_TESTS = "tests"  # the repository's own checks: cheap, and any change can break them
 WHITE_BOX_SUITES = ("unit", "integration")  # a member's own tests, selected with the member
@@ -51,8 +51,8 @@ def layers_for(
     for name in [*only, *exclude]:
         if registry.get(name) not in of_trigger:
             raise RegistryError(f"layer {name!r} is not run by the {trigger!r} trigger")
-    if kind not in (None, "pytest", "command"):
-        raise RegistryError(f"kind must be pytest or command, not {kind!r}")
+    if kind not in (None, *KINDS):
+        raise RegistryError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     return [
         layer
         for layer in of_trigger

@@ -1,0 +1,22 @@
+//! What Rust tests share, the counterpart of `edu.testing` (pytest plugin) on the Python side.
+//!
+//! - [`backends`]: the PostgreSQL, NATS and Redis of this test run. `edu test rust-integration`
+//!   (`edu.cli.cargo_tests`) starts them the way the pytest plugin does (embedded by default,
+//!   Docker or your own URL otherwise) and passes `EDU_TEST_*_URL`; without one a test fails
+//!   with a message saying how to run it, never skips.
+//! - [`database`]: a database per test, cloned from a migrated template (made once per set of
+//!   migrations, shared by concurrent tests and test processes), dropped afterwards.
+//! - [`namespace`]: NATS subject and Redis key prefixes unique to one test.
+//! - [`app`]: `spawn_app` serves a router on 127.0.0.1:0 and stops it with a drain.
+//! - [`clock`]: a [`FakeClock`] tests move by hand.
+
+pub mod app;
+pub mod backends;
+pub mod clock;
+pub mod database;
+pub mod namespace;
+
+pub use app::{TestApp, spawn_app};
+pub use clock::FakeClock;
+pub use database::{Migrations, TestDatabase};
+pub use namespace::Namespace;

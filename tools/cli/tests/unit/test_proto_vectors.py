@@ -1,0 +1,44 @@
+"""The cross-language vectors (proto/testdata): Python's side of the Python <-> Rust check.
+
+The Rust side is libs/rs/proto-gen/tests/cross_language.rs (the rust-unit layer).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edu.cli.proto_vectors import encode, load, message_from_json
+from edu.proto_gen.events.v1.envelope_pb2 import EventEnvelope
+
+ROOT = Path(__file__).resolve().parents[4]
+VECTORS = load(ROOT)
+
+
+def _name(vector: dict[str, Any]) -> str:
+    return str(vector["name"])
+
+
+class TestEventVectors:
+    @pytest.mark.parametrize("vector", VECTORS, ids=_name)
+    def test_the_committed_bytes_are_what_python_encodes_today(
+        self, vector: dict[str, Any]
+    ) -> None:
+        assert encode(vector) == vector["binary_hex"], "run `just proto` to refresh the vectors"
+
+    @pytest.mark.parametrize("vector", VECTORS, ids=_name)
+    def test_python_decodes_the_bytes_to_the_vectors_values(self, vector: dict[str, Any]) -> None:
+        decoded = EventEnvelope.FromString(bytes.fromhex(vector["binary_hex"]))
+        assert decoded == message_from_json(vector)
+        assert decoded.WhichOneof("payload") == vector["name"]
+
+    def test_every_payload_of_the_envelope_has_a_vector(self) -> None:
+        cases = {field.name for field in EventEnvelope.DESCRIPTOR.oneofs_by_name["payload"].fields}
+        assert cases == {_name(vector) for vector in VECTORS}
+
+    def test_the_vectors_exercise_non_ascii_text_and_the_largest_version(self) -> None:
+        texts = str([vector["json"] for vector in VECTORS])
+        assert any(ord(character) > 0xFFFF for character in texts)
+        assert max(vector["json"]["version"] for vector in VECTORS) == 2**32 - 1
