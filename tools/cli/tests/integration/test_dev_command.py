@@ -11,13 +11,15 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from edu.infra.probes import free_port, port_in_use, smtp_answers, wait_until
 from edu.testing.database_fixtures import PostgresServer
+
+Migrations = Callable[[Path], None]  # tiny_migrations (conftest.py)
 
 TINY_APP = """
 import os
@@ -40,19 +42,6 @@ async def info(request):
 def create_app():
     return Starlette(routes=[Route("/", info)])
 """
-
-MIGRATION = """
-from alembic import op
-import sqlalchemy as sa
-
-revision = "0001"
-down_revision = None
-
-
-def upgrade():
-    op.create_table("tiny_items", sa.Column("id", sa.Integer, primary_key=True))
-"""
-
 
 # A worker that records what it was started with: its environment, its interpreter, and whether
 # the service's migrations had run by then; then it works (sleeps) until it is stopped.
@@ -127,7 +116,9 @@ class RunningDev:
         return self.process.wait(timeout=30)
 
 
-def workspace(root: Path, with_service: bool, with_worker: bool = False) -> tuple[int, str]:
+def workspace(
+    root: Path, migrations: Migrations, with_service: bool, with_worker: bool = False
+) -> tuple[int, str]:
     (root / "pyproject.toml").write_text(
         '[tool.uv.workspace]\nmembers = ["services/py/*", "workers/py/*"]\n'
     )
@@ -141,11 +132,7 @@ def workspace(root: Path, with_service: bool, with_worker: bool = False) -> tupl
             f'[tool.edu.service]\nport = {port}\napp = "tinyapp:create_app"\n'
             f'database = "{database}"\nmigrations = "migrations/tiny"\n'
         )
-        versions = root / "migrations" / "tiny" / "versions"
-        versions.mkdir(parents=True)
-        sample = Path(__file__).parents[4] / "libs/py/testing/tests/integration/sample_migrations"
-        (root / "migrations" / "tiny" / "env.py").write_text((sample / "env.py").read_text())
-        (versions / "0001_tiny.py").write_text(MIGRATION)
+        migrations(root)
     if with_worker:
         worker = root / "workers" / "py" / "tiny-worker"
         worker.mkdir(parents=True)
@@ -208,9 +195,9 @@ def dev_env(
 
 class TestDevWithAService:
     def test_migrates_serves_refuses_a_second_run_and_stops_on_ctrl_c(
-        self, tmp_path: Path, dev_env: dict[str, str]
+        self, tmp_path: Path, dev_env: dict[str, str], tiny_migrations: Migrations
     ) -> None:
-        port, database = workspace(tmp_path, with_service=True)
+        port, database = workspace(tmp_path, tiny_migrations, with_service=True)
         env = {**dev_env, "EDU_ROOT": str(tmp_path)}
         dev = RunningDev(tmp_path, env)
         try:
@@ -237,9 +224,13 @@ class TestDevWithAService:
 
 class TestDevWithAWorker:
     def test_the_worker_starts_after_the_migrations_with_its_connections_and_stops_on_ctrl_c(
-        self, tmp_path: Path, dev_env: dict[str, str]
+        self,
+        tmp_path: Path,
+        dev_env: dict[str, str],
+        tiny_migrations: Migrations,
+        gone: Callable[[int | None], bool],
     ) -> None:
-        port, database = workspace(tmp_path, with_service=True, with_worker=True)
+        port, database = workspace(tmp_path, tiny_migrations, with_service=True, with_worker=True)
         dev = RunningDev(tmp_path, {**dev_env, "EDU_ROOT": str(tmp_path)})
         try:
             dev.wait_for("Ctrl-C stops everything")
@@ -272,25 +263,14 @@ class TestDevWithAWorker:
 
 class TestDevWithoutServices:
     def test_prints_the_infrastructure_and_waits_for_ctrl_c(
-        self, tmp_path: Path, dev_env: dict[str, str]
+        self, tmp_path: Path, dev_env: dict[str, str], tiny_migrations: Migrations
     ) -> None:
-        workspace(tmp_path, with_service=False)
+        workspace(tmp_path, tiny_migrations, with_service=False)
         dev = RunningDev(tmp_path, {**dev_env, "EDU_ROOT": str(tmp_path)})
         dev.wait_for("Ctrl-C stops everything")
         assert "no services are declared" in dev.output
         assert dev_env["EDU_NATS_URL"] in dev.output
         assert dev.interrupt() == 0
-
-
-def gone(pid: int | None) -> bool:
-    """No such process any more (each of these processes is reaped by whoever started it)."""
-    if pid is None:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 def fetch_json(url: str, timeout: float = 30) -> dict[str, object]:

@@ -6,9 +6,9 @@ The same DevEnvironment and ProcessLauncher as `edu env up`, on free ports in a 
 from __future__ import annotations
 
 import json
-import os
 import smtplib
 import urllib.request
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -44,20 +44,9 @@ def send(port: int, to: str, subject: str) -> None:
         client.send_message(mail)
 
 
-def gone(pid: int | None) -> bool:
-    """No such process any more (each of these processes is reaped by whoever started it)."""
-    if pid is None:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
-
-
 class TestTheSinkInTheDevEnvironment:
     def test_up_twice_receive_list_with_edu_mail_then_down_leaves_nothing(
-        self, tmp_path: Path
+        self, tmp_path: Path, gone: Callable[[int | None], bool]
     ) -> None:
         env, page_port = sink_environment(tmp_path)
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from edu.cli.dev import start_isolated_stack
@@ -36,18 +37,6 @@ def create_app():
     return Starlette(routes=[Route("/", info)])
 """
 
-MIGRATION = """
-from alembic import op
-import sqlalchemy as sa
-
-revision = "0001"
-down_revision = None
-
-
-def upgrade():
-    op.create_table("tiny_items", sa.Column("id", sa.Integer, primary_key=True))
-"""
-
 # Mails what it was given, as email-sender would: over SMTP to EDU_SMTP_HOST:EDU_SMTP_PORT.
 WORKER = """
 import os, smtplib, time
@@ -74,7 +63,7 @@ def member(root: Path, path: str, table: str, files: dict[str, str]) -> None:
         (folder / relative).write_text(text)
 
 
-def workspace(root: Path) -> str:
+def workspace(root: Path, migrations: Callable[[Path], None]) -> str:
     database = f"tiny_{secrets.token_hex(4)}"
     (root / "pyproject.toml").write_text(
         '[tool.uv.workspace]\nmembers = ["services/py/*", "workers/py/*"]\n'
@@ -89,11 +78,7 @@ def workspace(root: Path) -> str:
     member(root, "services/py/front", service.replace("8001", "8000"), {"src/tinyapp.py": APP})
     worker = f'[tool.edu.worker]\ncommand = ["python", "workers/py/mailer/mailer.py"]\ndatabase = "{database}"\n'
     member(root, "workers/py/mailer", worker, {"mailer.py": WORKER})
-    versions = root / "migrations" / "tiny" / "versions"
-    versions.mkdir(parents=True)
-    sample = Path(__file__).parents[4] / "libs/py/testing/tests/integration/sample_migrations"
-    (root / "migrations" / "tiny" / "env.py").write_text((sample / "env.py").read_text())
-    (versions / "0001_tiny.py").write_text(MIGRATION)
+    migrations(root)
     return database
 
 
@@ -109,11 +94,11 @@ def fetch_json(url: str) -> dict[str, object]:
 
 class TestIsolatedStack:
     def test_everything_on_free_ports_wired_together_and_nothing_left_after_stop(
-        self, tmp_path: Path
+        self, tmp_path: Path, tiny_migrations: Callable[[Path], None]
     ) -> None:
         root = tmp_path / "checkout"
         root.mkdir()
-        database = workspace(root)
+        database = workspace(root, tiny_migrations)
         with start_isolated_stack(tmp_path / "stack", root=root) as stack:
             urls = stack.service_urls
             assert set(urls) == {"tiny", "front"}
