@@ -47,17 +47,26 @@ layers:
 lint:
     {{run}} edu test lint
 
-# Fix what ruff can fix and format every file
+# Fix what ruff can fix and format every file (Python with ruff, Rust with rustfmt)
 fmt:
     {{run}} edu gate lint --fix
+    {{run}} edu gate rust-lint --fix
 
 # mypy --strict over every workspace member, as a budgeted layer
 typecheck:
     {{run}} edu test typecheck
 
-# All static gates: lint, typecheck, architecture contracts, declared dependencies
+# All static gates: lint, typecheck, architecture contracts, declared dependencies, rustfmt + clippy
 gates:
-    {{run}} edu test lint typecheck architecture deps
+    {{run}} edu test lint typecheck architecture deps rust-lint
+
+# rustfmt --check and clippy -D warnings (pedantic) over the Cargo workspace, as a budgeted layer
+rust-lint:
+    {{run}} edu test rust-lint
+
+# The Rust tests: unit (no network) and integration (real PostgreSQL/NATS/Redis, embedded); `cargo test` args pass through
+test-rust *ARGS:
+    {{run}} edu test rust-unit rust-integration -- {{ARGS}}
 
 # Install the git pre-commit hooks (local hooks only: ruff, ruff-format, mypy, hygiene)
 hooks:

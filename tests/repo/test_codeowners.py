@@ -1,5 +1,7 @@
-"""Every workspace member and top-level suite folder has an explicit owner in CODEOWNERS."""
+"""Every workspace member (uv and Cargo) and top-level suite folder has an explicit owner."""
 
+import fnmatch
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,7 @@ import pytest
 from edu.cli.workspace import Workspace, find_root
 
 ROOT = find_root(Path(__file__).parent)
+RUST_KINDS = ("libs/rs", "services/rs", "workers/rs")
 SUITE_FOLDERS = ("tests", "contracts", "e2e", "load", "chaos", "proto", "migrations", "deploy")
 
 
@@ -25,7 +28,16 @@ def folders_needing_owners() -> list[str]:
     ws = Workspace(ROOT)
     members = [ws.relative(member.path) for member in ws.members]
     suites = [name for name in SUITE_FOLDERS if (ROOT / name).is_dir()]
-    return members + suites
+    return members + rust_crates() + suites
+
+
+def rust_crates() -> list[str]:
+    """Every crate folder of the Cargo workspace (libs/rs, services/rs, workers/rs)."""
+    return sorted(
+        path.parent.relative_to(ROOT).as_posix()
+        for kind in RUST_KINDS
+        for path in (ROOT / kind).glob("*/Cargo.toml")
+    )
 
 
 @pytest.mark.parametrize("folder", folders_needing_owners())
@@ -39,6 +51,14 @@ def test_folder_has_an_explicit_owning_team(folder: str) -> None:
 def test_there_is_no_catch_all_rule_hiding_missing_owners() -> None:
     assert "*" not in owned_folders()
     assert "" not in owned_folders()
+
+
+def test_every_rust_crate_folder_is_a_cargo_workspace_member() -> None:
+    members = tomllib.loads((ROOT / "Cargo.toml").read_text())["workspace"]["members"]
+    for crate in rust_crates():
+        assert any(fnmatch.fnmatch(crate, pattern) for pattern in members), (
+            f"{crate} is not under a [workspace] members pattern of Cargo.toml"
+        )
 
 
 def test_every_service_folder_is_a_workspace_member() -> None:

@@ -8,10 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from edu.cli.workspace import find_root
 from edu.infra.binaries import BinaryFinder
 from edu.infra.components import COMPONENTS, Component
 from edu.infra.docker import compose_available
@@ -182,11 +184,49 @@ def _chosen(component: Component) -> Finding:
     return Finding("chosen backends", name, True, choice.describe())
 
 
+def pinned_rust(root: Path) -> str | None:
+    """The toolchain channel rust-toolchain.toml pins (e.g. ``1.95.0``)."""
+    path = root / "rust-toolchain.toml"
+    if not path.is_file():
+        return None
+    channel = tomllib.loads(path.read_text()).get("toolchain", {}).get("channel")
+    return str(channel) if channel else None
+
+
+def _rustc() -> Finding:
+    pinned = pinned_rust(find_root())
+    hint = (
+        f"rustup toolchain install {pinned} --component clippy rustfmt "
+        "(our machines ship it; nothing is downloaded at build time)"
+    )
+    if shutil.which("rustc") is None:
+        return Finding("toolchain", "rustc", False, "not found", hint)
+    version = _version(["rustc", "--version"])
+    if version is None:
+        return Finding("toolchain", "rustc", False, f"toolchain {pinned} is not installed", hint)
+    ok = pinned is None or version.split()[1] == pinned
+    return Finding("toolchain", "rustc", ok, f"{version} (pinned: {pinned})", hint)
+
+
+def _chromium() -> Finding:
+    return _tool(
+        "chromium",
+        ["chromium", "--version"],
+        "apt-get install chromium (Debian's package; `playwright install` cannot download here)",
+        group="browser",
+    )
+
+
 CHECKS: list[Callable[[], Finding]] = [
     _python,
     lambda: _tool("uv", ["uv", "--version"], "pip install uv"),
     lambda: _tool("just", ["just", "--version"], "pip install rust-just"),
     lambda: _tool("git", ["git", "--version"], "apt-get install git"),
+    _rustc,
+    lambda: _tool("cargo", ["cargo", "--version"], "comes with the Rust toolchain (rustup)"),
+    lambda: _tool("clippy", ["cargo", "clippy", "--version"], "rustup component add clippy"),
+    lambda: _tool("rustfmt", ["cargo", "fmt", "--version"], "rustup component add rustfmt"),
+    _chromium,
     _docker,
     _local_postgres,
     _pgserver,

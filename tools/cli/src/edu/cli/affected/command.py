@@ -41,7 +41,9 @@ def affected_command(
     ] = "pr",
     layer: Annotated[list[str] | None, typer.Option(help="Only these layers.")] = None,
     exclude: Annotated[list[str] | None, typer.Option(help="Not these layers.")] = None,
-    kind: Annotated[str | None, typer.Option(help="Only layers of one kind: pytest, command or cargo.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Only layers of one kind: pytest, command or cargo.")
+    ] = None,
     everything: Annotated[
         bool, typer.Option("--all", help="Select every layer whole, whatever changed.")
     ] = False,
