@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -15,12 +16,14 @@ from edu.cli.affected.command import CONTEXT as AFFECTED_CONTEXT
 from edu.cli.affected.command import affected_command
 from edu.cli.dev import dev_command
 from edu.cli.env import env_app
+from edu.cli.lanes import run_planned
 from edu.cli.load import load_app
 from edu.cli.mail import mail_app
 from edu.cli.openapi_gate import command as openapi_commands
 from edu.cli.passthrough import PassthroughCommand, passthrough_args
 from edu.cli.pipelines.command import ci_app
 from edu.cli.pipelines.gate import check_workflows
+from edu.cli.processes import TeeProcessRunner
 from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
 from edu.cli.report import health as report_health
 from edu.cli.report import page as report_page
@@ -128,6 +131,10 @@ def run_tests(
         bool,
         typer.Option("--full", help="The full run: every layer that fits on one machine."),
     ] = False,
+    serial: Annotated[
+        bool,
+        typer.Option("--serial", help="One layer at a time: no lanes side by side."),
+    ] = False,
 ) -> None:
     """Run test layers through the registry: time each against its budget, save results.
 
@@ -157,19 +164,29 @@ def run_tests(
         )
         raise typer.Exit(2)
 
-    runner = LayerRunner(root=ws.root, results_dir=results_dir(ws.root))
-    outcomes: list[LayerResult] = []
-    for layer in selected:
-        typer.secho(f"\n=== {layer.name}: {layer.description}", bold=True)
-        try:
-            result = runner.run(layer, extra=passthrough_args(ctx))
-        except SelectionError as exc:
-            typer.secho(f"{layer.name}: {exc}", fg="red", err=True)
-            raise typer.Exit(2) from None
-        outcomes.append(result)
-        _report(result)
-    table = render_table(outcomes)
-    (runner.results_dir / "last-run.txt").write_text(table + "\n")
+    results = results_dir(ws.root)
+    extra = passthrough_args(ctx)
+
+    def run_one(layer: Layer, echo: bool) -> LayerResult:
+        runner = LayerRunner(
+            root=ws.root, results_dir=results, processes=TeeProcessRunner(echo=echo)
+        )
+        if echo:
+            typer.secho(f"\n=== {layer.name}: {layer.description}", bold=True)
+        result = runner.run(layer, extra=extra)
+        _report(result)  # a background lane's layer: one line when it ends
+        return result
+
+    began = time.monotonic()
+    try:
+        outcomes = run_planned(selected, run_one, typer.echo, serial=serial)
+    except SelectionError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+    wall = time.monotonic() - began
+    lanes = "one layer at a time" if serial else "lanes side by side"
+    table = render_table(outcomes) + f"\nwall time of the run {wall:.1f} s ({lanes})"
+    (results / "last-run.txt").write_text(table + "\n")
     typer.echo("\n" + table)
     if not all(r.ok for r in outcomes):
         raise typer.Exit(1)

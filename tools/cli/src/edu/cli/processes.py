@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,9 @@ class TeeProcessRunner:
 
     def __init__(self, echo: bool = True) -> None:
         self.echo = echo
+        # User + system CPU seconds of the last command's process tree (its own rusage from
+        # wait4, so right even while another lane's commands run beside it).
+        self.last_cpu_seconds: float | None = None
 
     def run(self, argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], log_path: Path) -> int:
         log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,4 +50,7 @@ class TeeProcessRunner:
                 if self.echo:
                     sys.stdout.buffer.write(chunk)
                     sys.stdout.flush()
-        return process.wait()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        self.last_cpu_seconds = usage.ru_utime + usage.ru_stime
+        return process.returncode

@@ -9,6 +9,7 @@ from pathlib import Path
 
 TRIGGERS = ("pr", "nightly", "weekly", "monthly")
 KINDS = ("pytest", "command", "cargo")
+MAIN_LANE = "main"
 INFRASTRUCTURE = ("postgres", "nats", "redis", "smtp", "browser")
 # A layer using more than this of its budget passes with a warning: below 30 % headroom,
 # ordinary noise on a shared 2-core machine could push it over.
@@ -41,6 +42,12 @@ class Layer:
     # Empty: pytest loads every installed plugin (locust, schemathesis, pact, faker, ...: ~3.7 s
     # of imports per process here).
     plugins: tuple[str, ...] = ()
+    # Layers of one lane run one after another; lanes run side by side in a run of several
+    # layers (`edu.cli.lanes`). "main" is the foreground lane whose output is shown live.
+    lane: str = MAIN_LANE
+    # May run while another lane is busy (static gates, builds); False for the suites whose
+    # wall time or timing-sensitive checks another lane's CPU load would disturb.
+    concurrent: bool = True
 
     def plugin_arguments(self) -> list[str]:
         """``-p NAME`` for each listed plugin (pytest layers)."""
@@ -111,6 +118,8 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         "full_run",
         "drives",
         "plugins",
+        "lane",
+        "concurrent",
     }
     if unknown:
         raise RegistryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -151,6 +160,14 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         raise RegistryError(f"{where}: plugins must be a list of pytest plugin names")
     if plugins and kind != "pytest":
         raise RegistryError(f"{where}: plugins are for pytest layers only")
+    lane = raw.get("lane", MAIN_LANE)
+    if not isinstance(lane, str) or not lane:
+        raise RegistryError(f"{where}: lane must be a name")
+    concurrent = raw.get("concurrent", kind != "pytest")
+    if not isinstance(concurrent, bool):
+        raise RegistryError(f"{where}: concurrent must be true or false")
+    if lane != MAIN_LANE and not concurrent:
+        raise RegistryError(f"{where}: a layer outside the main lane runs beside it: concurrent")
     if kind == "pytest" and not paths:
         raise RegistryError(f"{where}: a pytest layer needs paths")
     if kind in ("command", "cargo") and not args:
@@ -169,4 +186,6 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         drives=tuple(drives),
         drive_keywords=tuple(keywords.items()),
         plugins=tuple(plugins),
+        lane=lane,
+        concurrent=concurrent,
     )

@@ -104,6 +104,11 @@ class LayerRunner:
         exit_code = self.processes.run(argv, cwd=self.root, env=env, log_path=log_path)
         duration = self.clock.monotonic() - began
         cpu = self.gauges.children_cpu_seconds() - cpu_before
+        # The process runner's own measure of this command's tree when it has one: the
+        # children-wide counter also counts what another lane ran meanwhile.
+        own_cpu = getattr(self.processes, "last_cpu_seconds", None)
+        if isinstance(own_cpu, float):
+            cpu = own_cpu
         load_end = self.gauges.load_average()
         status, message = judge(layer, exit_code, duration)
         if status is LayerStatus.OVER_BUDGET:
