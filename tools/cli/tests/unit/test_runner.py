@@ -217,3 +217,21 @@ def test_a_real_slow_command_is_failed_for_its_budget(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.status == "over-budget"
     assert result.duration_seconds >= 0.3
+
+
+class TestCargoLayers:
+    def test_runs_cargo_test_through_the_backend_starter_with_the_layers_needs(
+        self, tmp_path: Path
+    ) -> None:
+        runner, _ = runner_with(tmp_path, seconds=1.0)
+        layer = make_layer(kind="cargo", args=("--workspace", "--lib"), needs=("postgres", "nats"))
+        argv = runner.command_for(layer, tmp_path / "junit.xml")
+        assert argv[1:3] == ["-m", "edu.cli.cargo_tests"]
+        assert "--needs=postgres,nats" in argv
+        assert argv[argv.index("--") + 1 :] == ["--workspace", "--lib"]
+
+    def test_a_crate_selection_replaces_the_whole_workspace(self, tmp_path: Path) -> None:
+        runner, _ = runner_with(tmp_path, seconds=1.0)
+        layer = make_layer(kind="cargo", args=("--workspace", "--lib"))
+        argv = runner.command_for(layer, tmp_path / "junit.xml", ["-p", "edu-common"])
+        assert argv[argv.index("--") + 1 :] == ["--lib", "-p", "edu-common"]

@@ -51,6 +51,9 @@ class LayerRunner:
                 *extra,
             ]
         if layer.kind == "cargo":
+            # `-p CRATE` from `edu affected` narrows the run; cargo wants no --workspace then.
+            narrowed = any(arg in ("-p", "--package") for arg in extra)
+            args = [a for a in layer.args if not (narrowed and a == "--workspace")]
             return [
                 sys.executable,
                 "-m",
@@ -59,7 +62,7 @@ class LayerRunner:
                 f"--layer={layer.name}",
                 f"--needs={','.join(layer.needs)}",
                 "--",
-                *layer.args,
+                *args,
                 *extra,
             ]
         return [*layer.args, *extra]

@@ -13,6 +13,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+PYTHON, RUST = "python", "rust"
+
 
 @dataclass(frozen=True)
 class MemberNode:
@@ -22,6 +24,7 @@ class MemberNode:
     path: str  # relative to the repository root
     runtime: frozenset[str] = field(default=frozenset())
     tests: frozenset[str] = field(default=frozenset())
+    language: str = PYTHON  # "python" (a uv member) or "rust" (a Cargo crate)
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,19 @@ class DependencyGraph:
         return best
 
     def by_folder_name(self, folder: str) -> MemberNode | None:
-        """The member whose folder is called ``folder`` (``notifications``, ``proto-gen``)."""
-        for node in self.nodes.values():
+        """The member whose folder is called ``folder`` (``notifications``, ``proto-gen``);
+        a Python member before a Rust crate of the same folder name (``libs/rs/common``)."""
+        ordered = sorted(self.nodes.values(), key=lambda node: node.language != PYTHON)
+        for node in ordered:
             if node.path.rsplit("/", 1)[-1] == folder:
                 return node
         return None
+
+    def of_language(self, language: str) -> list[MemberNode]:
+        return sorted(
+            (node for node in self.nodes.values() if node.language == language),
+            key=lambda node: node.name,
+        )
 
     def by_path(self, path: str) -> MemberNode | None:
         return next((node for node in self.nodes.values() if node.path == path), None)

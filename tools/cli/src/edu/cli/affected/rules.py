@@ -10,15 +10,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from edu.cli.affected.graph import DependencyGraph, MemberNode
+from edu.cli.affected.graph import RUST, DependencyGraph, MemberNode
 
 # A change here can alter how every test runs: the lockfile, the root configuration, the
 # registry and recipe book, the pytest plugin and the CI definitions themselves.
 FULL_SUITE_FILES = ("uv.lock", "pyproject.toml", "layers.toml", "justfile")
 FULL_SUITE_FOLDERS = ("libs/py/testing", ".ci", ".github/workflows", ".github/actions")
 
+# The Cargo workspace's own configuration: every crate builds differently, no Python does.
+RUST_WORKSPACE_FILES = (
+    "Cargo.toml",
+    "Cargo.lock",
+    "rust-toolchain.toml",
+    "rustfmt.toml",
+    "clippy.toml",
+)
+
 PROTO_FOLDER = "proto"
-GENERATED_PROTO_MEMBER = "libs/py/proto-gen"
+# Generated from proto/: the Python package and the Rust crate (and, through them, their users).
+GENERATED_PROTO_MEMBERS = ("libs/py/proto-gen", "libs/rs/proto-gen")
 PACTS_FOLDER = "contracts/pacts"
 OPENAPI_FOLDER = "contracts/openapi"
 # The members calling the services' public HTTP APIs, whose tests a spec change can break.
@@ -40,13 +50,18 @@ def effects_of(path: str, graph: DependencyGraph) -> list[Effect]:
     """Every effect of one changed file (none for docs and other unowned files)."""
     if path in FULL_SUITE_FILES or _under(path, FULL_SUITE_FOLDERS):
         return [Effect("full", None, f"{path} changes how every suite runs")]
+    if path in RUST_WORKSPACE_FILES:
+        return [
+            Effect("code", node.name, f"{path} changes how every crate builds")
+            for node in graph.of_language(RUST)
+        ]
     owner = graph.owner_of(path)
     if owner is not None:
         tests_only = path.startswith(owner.path + "/tests/")
         return [Effect("tests" if tests_only else "code", owner.name, f"{path} changed")]
     if _under(path, (PROTO_FOLDER,)):
-        generated = graph.by_path(GENERATED_PROTO_MEMBER)
-        return [Effect("code", generated.name, f"generated from {path}")] if generated else []
+        generated = [graph.by_path(folder) for folder in GENERATED_PROTO_MEMBERS]
+        return [Effect("code", g.name, f"generated from {path}") for g in generated if g]
     if _under(path, (PACTS_FOLDER,)) and path.endswith(".json"):
         return _pact_effects(path, graph)
     if _under(path, (OPENAPI_FOLDER,)) and path.endswith(".json"):

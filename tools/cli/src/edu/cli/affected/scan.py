@@ -7,10 +7,12 @@ selection that trusted only one of them would skip tests that a change can break
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from edu.cli.affected.graph import DependencyGraph, MemberNode
+from edu.cli.affected.graph import RUST, DependencyGraph, MemberNode
 from edu.cli.depcheck import imported_modules, normalize, requirement_name
 from edu.cli.workspace import Member, Workspace
 
@@ -59,7 +61,57 @@ def workspace_graph(ws: Workspace) -> tuple[DependencyGraph, ModuleOwners]:
                 tests=frozenset(tests - {own}),
             )
         )
-    return DependencyGraph(nodes), owners
+    return DependencyGraph([*nodes, *cargo_nodes(ws.root)]), owners
+
+
+RUST_NODE_PREFIX = "rust:"  # crate names may equal distribution names (edu-common)
+
+
+def cargo_nodes(root: Path) -> list[MemberNode]:
+    """The Cargo workspace's crates (``cargo metadata``): normal and build dependencies on other
+    crates are runtime edges, dev-dependencies test edges. No Cargo.toml or no cargo: none."""
+    if not (root / "Cargo.toml").is_file():
+        return []
+    try:
+        done = subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError:
+        return []
+    if done.returncode != 0:
+        return []
+    return crate_nodes(json.loads(done.stdout), root)
+
+
+def crate_nodes(metadata: Mapping[str, object], root: Path) -> list[MemberNode]:
+    packages = metadata.get("packages", [])
+    assert isinstance(packages, list)  # noqa: S101 - cargo's documented format
+    names = {package["name"] for package in packages}
+    nodes = []
+    for package in packages:
+        path = Path(package["manifest_path"]).parent.resolve().relative_to(root.resolve())
+        local = [d for d in package["dependencies"] if d["name"] in names and d.get("path")]
+        runtime = {d["name"] for d in local if d.get("kind") in (None, "build")}
+        tests = {d["name"] for d in local if d.get("kind") == "dev"}
+        nodes.append(
+            MemberNode(
+                name=RUST_NODE_PREFIX + package["name"],
+                path=path.as_posix(),
+                runtime=frozenset(RUST_NODE_PREFIX + name for name in runtime),
+                tests=frozenset(RUST_NODE_PREFIX + name for name in tests),
+                language=RUST,
+            )
+        )
+    return nodes
+
+
+def crate_name(node: MemberNode) -> str:
+    return node.name.removeprefix(RUST_NODE_PREFIX)
 
 
 def _workspace_names(requirements: Iterable[str], members: set[str]) -> set[str]:

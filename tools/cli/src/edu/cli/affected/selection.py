@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from edu.cli.affected.graph import Affected, DependencyGraph
+from edu.cli.affected.graph import PYTHON, RUST, Affected, DependencyGraph
 from edu.cli.affected.rules import effects_of
+from edu.cli.affected.scan import crate_name
 from edu.cli.registry import KINDS, Layer, Registry, RegistryError
 
 REPOSITORY_TESTS = "tests"  # the repository's own checks: cheap, and any change can break them
@@ -88,11 +89,12 @@ def select(
     picks: list[LayerPick] = []
     skipped: dict[str, str] = {}
     for layer in layers:
-        pick = (
-            judge.pytest_pick(layer, targets.get(layer.name, ()))
-            if layer.kind == "pytest"
-            else judge.command_pick(layer)
-        )
+        if layer.kind == "pytest":
+            pick = judge.pytest_pick(layer, targets.get(layer.name, ()))
+        elif layer.kind == "cargo":
+            pick = judge.cargo_pick(layer)
+        else:
+            pick = judge.command_pick(layer)
         if isinstance(pick, LayerPick):
             picks.append(pick)
         else:
@@ -173,7 +175,11 @@ class _TargetJudge:
         if self.full:
             return LayerPick(layer, True, (), "full run")
         if layer.args[:3] in MEMBER_FOLDER_GATES:
-            folders = sorted(self.graph.nodes[name].path for name in self.affected.tested)
+            folders = sorted(
+                self.graph.nodes[name].path
+                for name in self.affected.tested
+                if self.graph.nodes[name].language == PYTHON
+            )
             if self._repository_tests_touched():
                 folders.append(REPOSITORY_TESTS)
             if not folders:
@@ -189,6 +195,20 @@ class _TargetJudge:
             ):
                 return LayerPick(layer, True, (), f"a change under {covered}")
         return f"nothing under {', '.join(layer.paths)} changed"
+
+    def cargo_pick(self, layer: Layer) -> LayerPick | str:
+        """The Rust tests of the affected crates (``-p`` each), or all of them on a full run."""
+        if self.full:
+            return LayerPick(layer, True, (), "full run")
+        crates = sorted(
+            crate_name(self.graph.nodes[name])
+            for name in self.affected.tested
+            if self.graph.nodes[name].language == RUST
+        )
+        if not crates:
+            return "no Rust crate affected"
+        arguments = tuple(argument for crate in crates for argument in ("-p", crate))
+        return LayerPick(layer, False, arguments, f"{len(crates)} affected crates")
 
     def changed_deployables(self) -> list[str]:
         """Folder names of the changed services and workers (``course``, ``email-sender``)."""
