@@ -159,3 +159,57 @@ class TestGrpcPorts:
         table = SERVICE.format(name="course", port=9102) + 'grpc_port = "x"\n'
         with pytest.raises(DeclarationError, match="grpc_port must be a number"):
             read_declaration(tmp_path, member(tmp_path, "course", table=table))
+
+
+RUST_SERVICE = """
+[package]
+name = "{name}"
+version = "0.1.0"
+
+[package.metadata.edu.service]
+port = {port}
+"""
+
+
+def crate(root: Path, name: str, port: int, table: str | None = None) -> Path:
+    folder = root / "services" / "rs" / name
+    folder.mkdir(parents=True)
+    (folder / "Cargo.toml").write_text(table or RUST_SERVICE.format(name=name, port=port))
+    return folder
+
+
+class TestRustServices:
+    def test_a_crate_under_services_rs_declares_itself_in_its_cargo_metadata(
+        self, tmp_path: Path
+    ) -> None:
+        crate(tmp_path, "api-gateway", 8000)
+        (tmp_path / "services" / "rs" / "no-service").mkdir(parents=True)
+        (tmp_path / "services" / "rs" / "no-service" / "Cargo.toml").write_text(
+            '[package]\nname = "no-service"\n'
+        )
+        [gateway] = declared_services(tmp_path, [])
+        assert gateway.crate == "api-gateway"
+        assert gateway.environment(URLS)["EDU_PORT"] == "8000"
+
+    def test_dev_watches_the_crate_and_the_shared_crates_tests_run_the_binary(
+        self, tmp_path: Path
+    ) -> None:
+        folder = crate(tmp_path, "api-gateway", 8000)
+        [gateway] = declared_services(tmp_path, [])
+        watched = gateway.command(reload=True)
+        assert watched[1:3] == ["-m", "edu.infra.cargo_watch"]
+        assert f"--watch={folder}" in watched
+        assert f"--watch={tmp_path / 'libs' / 'rs'}" in watched
+        assert gateway.command(reload=False)[:2] == ["cargo", "run"]
+
+    def test_a_port_clash_across_the_languages_is_refused(self, tmp_path: Path) -> None:
+        member(tmp_path, "identity", port=8000)
+        crate(tmp_path, "api-gateway", 8000)
+        with pytest.raises(DeclarationError, match="8000"):
+            declared_services(tmp_path, [tmp_path / "services" / "py" / "identity"])
+
+    def test_a_database_without_migrations_is_named(self, tmp_path: Path) -> None:
+        table = RUST_SERVICE.format(name="payment-engine", port=8010) + 'database = "payments"\n'
+        crate(tmp_path, "payment-engine", 8010, table)
+        with pytest.raises(DeclarationError, match="missing migrations"):
+            declared_services(tmp_path, [])

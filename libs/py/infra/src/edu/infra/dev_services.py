@@ -9,6 +9,17 @@ A member declares itself in its pyproject.toml (FIXED INTERFACE 3):
     migrations = "migrations/identity"                  # relative to the repository root
 
 A service without a database (the web front end) leaves out both ``database`` and ``migrations``.
+
+A Rust service under ``services/rs/`` declares the same in its Cargo.toml, without ``app`` (the
+crate's binary is the service; it reads ``EDU_PORT``):
+
+    [package.metadata.edu.service]
+    port = 8000
+    database = "payments"                               # optional, together with migrations
+    migrations = "migrations/payments"
+
+`just dev` runs it under ``edu.infra.cargo_watch`` (rebuilt and restarted on change); test and
+load stacks run the built binary through ``cargo run``.
 """
 
 from __future__ import annotations
@@ -46,10 +57,17 @@ class DeclaredService:
     database: str | None
     migrations: Path | None
     grpc_port: int | None = None  # an internal gRPC server beside the HTTP one (course)
+    crate: str | None = None  # a Rust service: its Cargo package (and binary) name
+
+    @property
+    def is_rust(self) -> bool:
+        return self.crate is not None
 
     def environment(self, urls: Mapping[str, str]) -> dict[str, str]:
         """The service process's own connections (FIXED INTERFACE 2) in development mode."""
         env = connection_environment(urls, self.database)
+        if self.is_rust:
+            env["EDU_PORT"] = str(self.port)
         if self.grpc_port is not None:
             env["EDU_GRPC_PORT"] = str(self.grpc_port)
         return env
@@ -60,6 +78,8 @@ class DeclaredService:
 
     def command(self, reload: bool = True) -> list[str]:
         """uvicorn on 127.0.0.1; hot reload for `edu dev`, none for test and load stacks."""
+        if self.crate is not None:
+            return self._rust_command(reload)
         src = str(self.member / "src")
         watch = ["--reload", "--reload-dir", src] if reload else []
         return [
@@ -77,18 +97,79 @@ class DeclaredService:
             str(self.port),
         ]
 
+    def _rust_command(self, reload: bool) -> list[str]:
+        assert self.crate is not None  # noqa: S101 - only called for Rust services
+        root = self.member.parents[2]  # services/rs/<name> -> the repository root
+        if not reload:
+            return ["cargo", "run", "--quiet", "--locked", "--package", self.crate]
+        return [
+            sys.executable,
+            "-m",
+            "edu.infra.cargo_watch",
+            f"--root={root}",
+            f"--package={self.crate}",
+            f"--watch={self.member}",
+            f"--watch={root / 'libs' / 'rs'}",
+        ]
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
 
+RUST_SERVICES = "services/rs"
+
+
 def declared_services(root: Path, members: Iterable[Path]) -> list[DeclaredService]:
+    """The Python members' declarations and every Rust service's under services/rs/."""
+    crates = sorted(path.parent for path in (root / RUST_SERVICES).glob("*/Cargo.toml"))
     found = [s for s in (read_declaration(root, m) for m in members) if s is not None]
+    found += [s for s in (read_cargo_declaration(root, c) for c in crates) if s is not None]
     ports = [s.port for s in found]
     clash = sorted({p for p in ports if ports.count(p) > 1})
     if clash:
         raise DeclarationError(f"several services declare port(s) {clash}")
     return found
+
+
+def read_cargo_declaration(root: Path, crate: Path) -> DeclaredService | None:
+    manifest = crate / "Cargo.toml"
+    with manifest.open("rb") as fh:
+        package = tomllib.load(fh).get("package", {})
+    table = package.get("metadata", {}).get("edu", {}).get("service")
+    if table is None:
+        return None
+    where = f"{manifest} [package.metadata.edu.service]"
+    if not isinstance(table.get("port"), int):
+        raise DeclarationError(f"{where}: port must be a number")
+    database, migrations = _database_of(root, table, where)
+    return DeclaredService(
+        crate.name,
+        crate,
+        table["port"],
+        "",
+        database,
+        migrations,
+        table.get("grpc_port"),
+        crate=str(package["name"]),
+    )
+
+
+def _database_of(
+    root: Path, table: Mapping[str, object], where: str
+) -> tuple[str | None, Path | None]:
+    if ("database" in table) != ("migrations" in table):
+        missing = "migrations" if "database" in table else "database"
+        raise DeclarationError(f"{where}: missing {missing}")
+    if "database" not in table:
+        return None, None
+    migrations = root / str(table["migrations"])
+    if not (migrations / "env.py").is_file():
+        raise DeclarationError(f"{where}: {migrations} is not an Alembic folder (no env.py)")
+    try:
+        return checked_name(str(table["database"])), migrations
+    except ValueError as exc:
+        raise DeclarationError(f"{where}: {exc}") from None
 
 
 def read_declaration(root: Path, member: Path) -> DeclaredService | None:
@@ -108,17 +189,7 @@ def read_declaration(root: Path, member: Path) -> DeclaredService | None:
     grpc_port = table.get("grpc_port")
     if grpc_port is not None and not isinstance(grpc_port, int):
         raise DeclarationError(f"{where}: grpc_port must be a number")
-    if "database" not in table:
-        return DeclaredService(
-            member.name, member, table["port"], str(table["app"]), None, None, grpc_port
-        )
-    migrations = root / str(table["migrations"])
-    if not (migrations / "env.py").is_file():
-        raise DeclarationError(f"{where}: {migrations} is not an Alembic folder (no env.py)")
-    try:
-        database = checked_name(str(table["database"]))
-    except ValueError as exc:
-        raise DeclarationError(f"{where}: {exc}") from None
+    database, migrations = _database_of(root, table, where)
     return DeclaredService(
         member.name, member, table["port"], str(table["app"]), database, migrations, grpc_port
     )
