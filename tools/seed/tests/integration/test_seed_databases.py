@@ -56,7 +56,7 @@ class TestSeedOnRealDatabases:
         after_first = await row_counts(seed_databases)
         assert after_first["identity.users"] == len(plan.teachers) + len(plan.students)
         assert after_first["course.courses"] == len(plan.courses)
-        assert after_first["enrollment.enrollments"] == len(plan.enrolments)
+        assert after_first["enrollment.enrollments"] == len(plan.enrollments)
         assert after_first["enrollment.certificates"] == first.certificates.created > 0
         # Every change went through a use case, so every one announced itself in an outbox.
         assert after_first["identity.outbox"] == after_first["identity.users"]

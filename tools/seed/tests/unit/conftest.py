@@ -12,7 +12,7 @@ from edu.course.service_layer.authoring import CourseAuthoring
 from edu.course.service_layer.catalogue import Catalogue
 from edu.course.testing import FakeCatalogueSearch, FakeCourseDatabase
 from edu.enrollment.service_layer.course_information import CourseInformation
-from edu.enrollment.service_layer.enrolments import Enrolments
+from edu.enrollment.service_layer.enrollments import Enrollments
 from edu.enrollment.testing import FakeEnrollmentDatabase
 from edu.identity.adapters.common_passwords import common_passwords
 from edu.identity.domain.email import EmailAddress
@@ -34,7 +34,7 @@ class FakePlatform:
     users: FakeUserRepository
     identity: FakeIdentityUnitOfWork
     courses: FakeCourseDatabase
-    enrolments: FakeEnrollmentDatabase
+    enrollments: FakeEnrollmentDatabase
 
 
 @pytest.fixture(scope="session")
@@ -48,9 +48,9 @@ def platform(password_policy: PasswordPolicy) -> FakePlatform:
     users = FakeUserRepository()
     identity = FakeIdentityUnitOfWork(users, FakeRefreshTokenRepository())
     courses = FakeCourseDatabase()
-    enrolments = FakeEnrollmentDatabase()
+    enrollments = FakeEnrollmentDatabase()
     catalogue = Catalogue(FakeCatalogueSearch(courses), courses.unit_of_work)
-    information = CourseInformation(enrolments.unit_of_work, CatalogueCourseDirectory(catalogue))
+    information = CourseInformation(enrollments.unit_of_work, CatalogueCourseDirectory(catalogue))
 
     async def find_account(email: str) -> UUID | None:
         user = await users.get_by_email(EmailAddress.parse(email))
@@ -60,6 +60,6 @@ def platform(password_policy: PasswordPolicy) -> FakePlatform:
         registration=Registration(lambda: identity, FakePasswordHasher(), password_policy, clock),
         find_account=find_account,
         authoring=CourseAuthoring(courses.unit_of_work, clock),
-        enrolments=Enrolments(enrolments.unit_of_work, information, clock),
+        enrollments=Enrollments(enrollments.unit_of_work, information, clock),
     )
-    return FakePlatform(targets, users, identity, courses, enrolments)
+    return FakePlatform(targets, users, identity, courses, enrollments)

@@ -65,14 +65,14 @@ class TestPlanFor:
 
     def test_students_enrol_only_in_published_courses_and_at_most_once_each(self) -> None:
         plan = plan_for(SMALL)
-        pairs = [(e.student_index, e.course_index) for e in plan.enrolments]
+        pairs = [(e.student_index, e.course_index) for e in plan.enrollments]
         assert len(set(pairs)) == len(pairs)
         assert all(plan.courses[course].published for _, course in pairs)
 
     def test_progress_varies_from_just_enrolled_to_finished(self) -> None:
         plan = plan_for(SIZES["S"])
         totals = {c.index: len(c.lessons) for c in plan.courses}
-        done = [(e.lessons_done, totals[e.course_index]) for e in plan.enrolments]
+        done = [(e.lessons_done, totals[e.course_index]) for e in plan.enrollments]
         assert any(d == 0 for d, _ in done)
         assert any(0 < d < total for d, total in done)
         assert any(d == total for d, total in done)

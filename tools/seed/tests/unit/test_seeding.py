@@ -21,26 +21,26 @@ class Platform(Protocol):
     users: FakeUserRepository
     identity: FakeIdentityUnitOfWork
     courses: FakeCourseDatabase
-    enrolments: FakeEnrollmentDatabase
+    enrollments: FakeEnrollmentDatabase
 
 
 def counts(platform: Platform) -> dict[str, int]:
-    enrolments = platform.enrolments.enrollments.values()
+    enrollments = platform.enrollments.enrollments.values()
     return {
         "users": len(platform.users.rows),
         "courses": len(platform.courses.courses),
         "lessons": sum(len(c.lessons) for c in platform.courses.courses.values()),
-        "enrolments": len(enrolments),
-        "completions": sum(len(e.completed_lessons) for e in enrolments),
-        "certificates": sum(e.certificate is not None for e in enrolments),
+        "enrollments": len(enrollments),
+        "completions": sum(len(e.completed_lessons) for e in enrollments),
+        "certificates": sum(e.certificate is not None for e in enrollments),
         "events": len(platform.identity.committed_events)
         + len(platform.courses.outbox)
-        + len(platform.enrolments.outbox),
+        + len(platform.enrollments.outbox),
     }
 
 
 class TestSeed:
-    async def test_makes_every_planned_account_course_enrolment_and_certificate(
+    async def test_makes_every_planned_account_course_enrollment_and_certificate(
         self, platform: Platform
     ) -> None:
         plan = plan_for(TINY)
@@ -48,9 +48,9 @@ class TestSeed:
         made = counts(platform)
         assert made["users"] == len(plan.teachers) + len(plan.students)
         assert made["courses"] == len(plan.courses)
-        assert made["enrolments"] == len(plan.enrolments) == report.enrolments.created
-        assert made["completions"] == sum(e.lessons_done for e in plan.enrolments)
-        finished = [e for e in platform.enrolments.enrollments.values() if e.certificate]
+        assert made["enrollments"] == len(plan.enrollments) == report.enrollments.created
+        assert made["completions"] == sum(e.lessons_done for e in plan.enrollments)
+        finished = [e for e in platform.enrollments.enrollments.values() if e.certificate]
         assert all(e.status is EnrollmentStatus.COMPLETED for e in finished)
         assert made["certificates"] == report.certificates.created > 0
 
@@ -72,7 +72,7 @@ class TestSeed:
         assert counts(platform) == before
         assert not again.created_anything
         assert again.students.existing == len(plan.students)
-        assert again.enrolments.existing == len(plan.enrolments)
+        assert again.enrollments.existing == len(plan.enrollments)
 
     async def test_a_larger_size_after_a_smaller_one_adds_without_duplicating(
         self, platform: Platform

@@ -59,7 +59,7 @@ async def next_message(js: JetStreamContext, subject: str) -> bytes:
 
 
 class TestTheAppLifespan:
-    async def test_learns_a_course_from_its_event_and_publishes_the_enrolment_it_allows(
+    async def test_learns_a_course_from_its_event_and_publishes_the_enrollment_it_allows(
         self,
         committing_engine: AsyncEngine,
         nats_server_factory: NatsServerFactory,

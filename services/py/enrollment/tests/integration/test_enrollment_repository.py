@@ -22,7 +22,7 @@ def outline(lessons: int = 2, version: int = 1) -> CourseOutline:
 
 
 class TestAddIfAbsent:
-    async def test_the_second_add_returns_the_first_enrolment(
+    async def test_the_second_add_returns_the_first_enrollment(
         self, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course, student = outline(), uuid4()
@@ -61,7 +61,7 @@ class TestSave:
         assert stored.version == loaded.version
         assert by_code == stored.certificate
 
-    async def test_a_student_lists_their_enrolments_newest_first(
+    async def test_a_student_lists_their_enrollments_newest_first(
         self, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         student = uuid4()

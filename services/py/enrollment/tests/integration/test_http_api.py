@@ -43,7 +43,7 @@ async def enrol(
 
 
 class TestEnrol:
-    async def test_first_enrolment_is_201_and_repeating_it_is_200_with_the_same_body(
+    async def test_first_enrollment_is_201_and_repeating_it_is_200_with_the_same_body(
         self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course, headers = await known_course(uow), student(minter)
@@ -143,7 +143,7 @@ class TestCompleteLessons:
         assert answer.status_code == 404
         assert "not part of the course" in answer.json()["detail"]
 
-    async def test_another_students_enrolment_is_a_404(
+    async def test_another_students_enrollment_is_a_404(
         self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course = await known_course(uow)
@@ -180,8 +180,8 @@ class TestCompleteLessons:
         ]
 
 
-class TestListEnrolments:
-    async def test_a_student_sees_only_their_enrolments_with_progress(
+class TestListEnrollments:
+    async def test_a_student_sees_only_their_enrollments_with_progress(
         self, client: httpx.AsyncClient, minter: TokenMinter, uow: SqlAlchemyEnrollmentUnitOfWork
     ) -> None:
         course, headers = await known_course(uow, lessons=4), student(minter)

@@ -44,7 +44,7 @@ class TestEnrol:
         assert (event.type, event.version) == (EnrollmentEventType.CREATED, 1)
         assert enrollment.status is EnrollmentStatus.ACTIVE
 
-    def test_an_unpublished_course_is_not_open_for_enrolment(self) -> None:
+    def test_an_unpublished_course_is_not_open_for_enrollment(self) -> None:
         with pytest.raises(Conflict, match="not open"):
             enrolled(outline(2, published=False))
 

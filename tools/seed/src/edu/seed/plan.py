@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 
 from edu.seed.factories import AccountFactory, CourseFactory, rng
 from edu.seed.sizes import COURSES_PER_TEACHER, SeedSize
-from edu.seed.specs import AccountSpec, CourseSpec, EnrolmentSpec
+from edu.seed.specs import AccountSpec, CourseSpec, EnrollmentSpec
 
 # How many courses a student takes (0 to 4), and how popularity falls off along the catalogue:
 # a few courses draw most students, as on real platforms (and in the load tests' hot rows).
-ENROLMENT_COUNTS = (0, 1, 2, 3, 4)
-ENROLMENT_WEIGHTS = (10, 35, 30, 18, 7)
+ENROLLMENT_COUNTS = (0, 1, 2, 3, 4)
+ENROLLMENT_WEIGHTS = (10, 35, 30, 18, 7)
 POPULARITY_EXPONENT = 0.7
 
 
@@ -21,7 +21,7 @@ class SeedPlan:
     teachers: tuple[AccountSpec, ...]
     students: tuple[AccountSpec, ...]
     courses: tuple[CourseSpec, ...]
-    enrolments: tuple[EnrolmentSpec, ...]
+    enrollments: tuple[EnrollmentSpec, ...]
 
 
 def plan_for(size: SeedSize) -> SeedPlan:
@@ -38,7 +38,7 @@ def plan_for(size: SeedSize) -> SeedPlan:
         ),
         students=tuple(AccountFactory.build(index=i) for i in range(size.students)),
         courses=tuple(courses),
-        enrolments=tuple(_enrolments(size, courses)),
+        enrollments=tuple(_enrollments(size, courses)),
     )
 
 
@@ -56,15 +56,16 @@ def _unique_titles_per_teacher(courses: list[CourseSpec]) -> list[CourseSpec]:
     return unique
 
 
-def _enrolments(size: SeedSize, courses: list[CourseSpec]) -> list[EnrolmentSpec]:
+def _enrollments(size: SeedSize, courses: list[CourseSpec]) -> list[EnrollmentSpec]:
     published = [c for c in courses if c.published]
     if not published:
         return []
     popularity = [1 / (rank + 1) ** POPULARITY_EXPONENT for rank in range(len(published))]
     planned = []
     for student in range(size.students):
+        # The key keeps its old spelling: it seeds the random draws, so the plan stays the same.
         pick = rng("student", student, "enrolments", size.courses)
-        wanted = min(pick.choices(ENROLMENT_COUNTS, ENROLMENT_WEIGHTS)[0], len(published))
+        wanted = min(pick.choices(ENROLLMENT_COUNTS, ENROLLMENT_WEIGHTS)[0], len(published))
         chosen: list[CourseSpec] = []
         while len(chosen) < wanted:
             [course] = pick.choices(published, popularity)
@@ -74,7 +75,7 @@ def _enrolments(size: SeedSize, courses: list[CourseSpec]) -> list[EnrolmentSpec
     return planned
 
 
-def _progress(student: int, course: CourseSpec, draw: float) -> EnrolmentSpec:
+def _progress(student: int, course: CourseSpec, draw: float) -> EnrollmentSpec:
     """A quarter just enrolled, half part-way through, a quarter finished (a certificate)."""
     total = len(course.lessons)
     if draw < 0.25:
@@ -83,4 +84,4 @@ def _progress(student: int, course: CourseSpec, draw: float) -> EnrolmentSpec:
         done = 1 + int((draw - 0.25) / 0.5 * (total - 1))
     else:
         done = total
-    return EnrolmentSpec(student_index=student, course_index=course.index, lessons_done=done)
+    return EnrollmentSpec(student_index=student, course_index=course.index, lessons_done=done)

@@ -35,22 +35,22 @@ class SeedReport:
     courses: Tally = field(default_factory=Tally)
     lessons: Tally = field(default_factory=Tally)
     published: Tally = field(default_factory=Tally)
-    enrolments: Tally = field(default_factory=Tally)
+    enrollments: Tally = field(default_factory=Tally)
     completions: Tally = field(default_factory=Tally)
     certificates: Tally = field(default_factory=Tally)
 
     def rows(self) -> list[tuple[str, Tally]]:
-        names = (
-            "teachers",
-            "students",
-            "courses",
-            "lessons",
-            "published",
-            "enrolments",
-            "completions",
-            "certificates",
-        )
-        return [(name, getattr(self, name)) for name in names]
+        """Each tally under the name the table prints (its prose keeps "enrolments")."""
+        return [
+            ("teachers", self.teachers),
+            ("students", self.students),
+            ("courses", self.courses),
+            ("lessons", self.lessons),
+            ("published", self.published),
+            ("enrolments", self.enrollments),
+            ("completions", self.completions),
+            ("certificates", self.certificates),
+        ]
 
     def render(self) -> str:
         lines = [f"{'seed ' + self.size:<14} {'created':>9} {'existing':>9} {'total':>9}"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from edu.seed.accounts import seed_accounts
 from edu.seed.courses import seed_courses
-from edu.seed.enrolments import seed_enrolments
+from edu.seed.enrollments import seed_enrollments
 from edu.seed.plan import SeedPlan
 from edu.seed.report import SeedReport
 from edu.seed.targets import SeedTargets
@@ -20,5 +20,5 @@ async def seed(
     teacher_ids = await seed_accounts(targets, plan.teachers, report.teachers, concurrency)
     student_ids = await seed_accounts(targets, plan.students, report.students, concurrency)
     courses = await seed_courses(targets, plan.courses, teacher_ids, report, concurrency)
-    await seed_enrolments(targets, plan.enrolments, student_ids, courses, report, concurrency)
+    await seed_enrollments(targets, plan.enrollments, student_ids, courses, report, concurrency)
     return report

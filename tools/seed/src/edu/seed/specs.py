@@ -58,7 +58,7 @@ class CourseSpec:
 
 
 @dataclass(frozen=True)
-class EnrolmentSpec:
+class EnrollmentSpec:
     """A student in a published course who has completed its first ``lessons_done`` lessons."""
 
     student_index: int

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from edu.course.service_layer.authoring import CourseAuthoring
-from edu.enrollment.service_layer.enrolments import Enrolments
+from edu.enrollment.service_layer.enrollments import Enrollments
 from edu.identity.service_layer.registration import Registration
 
 FindAccount = Callable[[str], Awaitable[UUID | None]]
@@ -18,4 +18,4 @@ class SeedTargets:
     registration: Registration
     find_account: FindAccount
     authoring: CourseAuthoring
-    enrolments: Enrolments
+    enrollments: Enrollments

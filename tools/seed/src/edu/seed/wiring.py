@@ -86,7 +86,7 @@ async def seed_targets(urls: DatabaseUrls, pool_size: int = 10) -> AsyncIterator
             registration=identity.registration,
             find_account=find_account,
             authoring=course.authoring,
-            enrolments=enrollment.enrolments,
+            enrollments=enrollment.enrollments,
         )
     finally:
         await enrollment.close()

@@ -14,7 +14,7 @@ from edu.enrollment.adapters.course_grpc_client import GrpcCourseDirectory
 from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.service_layer.certificates import CertificateVerification
 from edu.enrollment.service_layer.course_information import CourseInformation
-from edu.enrollment.service_layer.enrolments import Enrolments
+from edu.enrollment.service_layer.enrollments import Enrollments
 from edu.enrollment.service_layer.ports import CourseDirectory, EnrollmentUnitOfWork
 from edu.enrollment.settings import EnrollmentSettings
 
@@ -23,7 +23,7 @@ from edu.enrollment.settings import EnrollmentSettings
 class EnrollmentContainer:
     """Everything the entrypoints use, plus what must be closed on shutdown."""
 
-    enrolments: Enrolments
+    enrollments: Enrollments
     certificates: CertificateVerification
     courses: CourseInformation
     verifier: TokenVerifier
@@ -69,7 +69,7 @@ def bootstrap(
         directory = client
     courses = CourseInformation(unit_of_work, directory)
     return EnrollmentContainer(
-        enrolments=Enrolments(unit_of_work, courses, clock),
+        enrollments=Enrollments(unit_of_work, courses, clock),
         certificates=CertificateVerification(unit_of_work),
         courses=courses,
         verifier=verifier or TokenVerifier.from_settings(settings, clock=clock),

@@ -21,7 +21,7 @@ class CourseOutline:
     lesson_ids: frozenset[UUID]
     version: int
 
-    def ensure_open_for_enrolment(self) -> None:
+    def ensure_open_for_enrollment(self) -> None:
         if not self.published:
             raise Conflict("This course is not open for enrolment.")
 

@@ -52,7 +52,7 @@ class Enrollment:
         now: datetime,
         enrollment_id: UUID | None = None,
     ) -> Enrollment:
-        outline.ensure_open_for_enrolment()
+        outline.ensure_open_for_enrollment()
         enrollment = cls(enrollment_id or uuid4(), student_id, outline.course_id, enrolled_at=now)
         enrollment._record(EnrollmentEventType.CREATED)
         return enrollment

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from edu.enrollment.domain.certificate import Certificate
 from edu.enrollment.domain.enrollment import EnrollmentStatus
-from edu.enrollment.service_layer.enrolments import Standing
+from edu.enrollment.service_layer.enrollments import Standing
 
 
 class EnrolIn(BaseModel):

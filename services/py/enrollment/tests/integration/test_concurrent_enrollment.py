@@ -51,8 +51,8 @@ async def _forget_course(engine: AsyncEngine, course_id: UUID) -> None:
         )
 
 
-class TestConcurrentEnrolment:
-    async def test_500_duplicate_requests_create_exactly_one_enrolment_and_no_5xx(
+class TestConcurrentEnrollment:
+    async def test_500_duplicate_requests_create_exactly_one_enrollment_and_no_5xx(
         self, committing_engine: AsyncEngine, settings: EnrollmentSettings, minter: TokenMinter
     ) -> None:
         sessions = session_factory(committing_engine)

@@ -12,7 +12,7 @@ from edu.common.problems import Conflict, NotFound
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.service_layer.certificates import CertificateVerification
 from edu.enrollment.service_layer.course_information import CourseInformation
-from edu.enrollment.service_layer.enrolments import Enrolments
+from edu.enrollment.service_layer.enrollments import Enrollments
 from edu.enrollment.service_layer.ports import CourseServiceUnavailable
 from edu.enrollment.testing import FakeCourseDirectory, FakeEnrollmentDatabase
 from edu.events import decode, encode
@@ -42,18 +42,18 @@ def directory() -> FakeCourseDirectory:
 
 
 @pytest.fixture
-def enrolments(db: FakeEnrollmentDatabase, directory: FakeCourseDirectory) -> Enrolments:
+def enrollments(db: FakeEnrollmentDatabase, directory: FakeCourseDirectory) -> Enrollments:
     courses = CourseInformation(db.unit_of_work, directory)
-    return Enrolments(db.unit_of_work, courses, FakeClock(), new_code=lambda: "verify-me")
+    return Enrollments(db.unit_of_work, courses, FakeClock(), new_code=lambda: "verify-me")
 
 
 class TestEnrol:
-    async def test_enrolling_creates_one_enrolment_and_one_event(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    async def test_enrolling_creates_one_enrollment_and_one_event(
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
         course = published()
         db.outlines[course.course_id] = course
-        standing, created = await enrolments.enrol(STUDENT, course.course_id)
+        standing, created = await enrollments.enrol(STUDENT, course.course_id)
         assert created
         assert standing.progress.percent == 0
         [event] = db.outbox
@@ -63,83 +63,83 @@ class TestEnrol:
             1,
         )
 
-    async def test_enrolling_again_returns_the_same_enrolment_without_a_new_event(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    async def test_enrolling_again_returns_the_same_enrollment_without_a_new_event(
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
         course = published()
         db.outlines[course.course_id] = course
-        first, _ = await enrolments.enrol(STUDENT, course.course_id)
-        again, created = await enrolments.enrol(STUDENT, course.course_id)
+        first, _ = await enrollments.enrol(STUDENT, course.course_id)
+        again, created = await enrollments.enrol(STUDENT, course.course_id)
         assert not created
         assert again.enrollment.id == first.enrollment.id
         assert len(db.enrollments) == len(db.outbox) == 1
 
-    async def test_enrolling_again_after_the_course_closed_still_returns_the_enrolment(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    async def test_enrolling_again_after_the_course_closed_still_returns_the_enrollment(
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
         course = published()
         db.outlines[course.course_id] = course
-        first, _ = await enrolments.enrol(STUDENT, course.course_id)
+        first, _ = await enrollments.enrol(STUDENT, course.course_id)
         db.outlines[course.course_id] = replace(course, published=False, version=3)
-        again, created = await enrolments.enrol(STUDENT, course.course_id)
+        again, created = await enrollments.enrol(STUDENT, course.course_id)
         assert (again.enrollment.id, created) == (first.enrollment.id, False)
 
     async def test_an_unpublished_course_refuses_new_students(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
         course = replace(published(), published=False)
         db.outlines[course.course_id] = course
         with pytest.raises(Conflict):
-            await enrolments.enrol(STUDENT, course.course_id)
+            await enrollments.enrol(STUDENT, course.course_id)
         assert db.enrollments == {}
 
     async def test_a_course_missing_from_the_read_model_is_fetched_and_remembered(
-        self, db: FakeEnrollmentDatabase, directory: FakeCourseDirectory, enrolments: Enrolments
+        self, db: FakeEnrollmentDatabase, directory: FakeCourseDirectory, enrollments: Enrollments
     ) -> None:
         course = published()
         directory.outlines[course.course_id] = course
-        await enrolments.enrol(STUDENT, course.course_id)
-        await enrolments.enrol(uuid4(), course.course_id)
+        await enrollments.enrol(STUDENT, course.course_id)
+        await enrollments.enrol(uuid4(), course.course_id)
         assert directory.asked == [course.course_id]
         assert db.outlines[course.course_id] == course
 
     async def test_a_draft_fetched_from_the_course_service_is_remembered_and_refuses_students(
-        self, db: FakeEnrollmentDatabase, directory: FakeCourseDirectory, enrolments: Enrolments
+        self, db: FakeEnrollmentDatabase, directory: FakeCourseDirectory, enrollments: Enrollments
     ) -> None:
         draft = replace(published(), published=False)
         directory.outlines[draft.course_id] = draft
         with pytest.raises(Conflict, match="not open"):
-            await enrolments.enrol(STUDENT, draft.course_id)
+            await enrollments.enrol(STUDENT, draft.course_id)
         assert db.outlines[draft.course_id] == draft
         assert db.enrollments == {}
 
-    async def test_a_course_unknown_everywhere_is_not_found(self, enrolments: Enrolments) -> None:
+    async def test_a_course_unknown_everywhere_is_not_found(self, enrollments: Enrollments) -> None:
         with pytest.raises(NotFound):
-            await enrolments.enrol(STUDENT, uuid4())
+            await enrollments.enrol(STUDENT, uuid4())
 
     async def test_an_unreachable_course_service_is_reported_as_unavailable(
-        self, directory: FakeCourseDirectory, enrolments: Enrolments
+        self, directory: FakeCourseDirectory, enrollments: Enrollments
     ) -> None:
         directory.down = True
         with pytest.raises(CourseServiceUnavailable):
-            await enrolments.enrol(STUDENT, uuid4())
+            await enrollments.enrol(STUDENT, uuid4())
 
 
 class TestCompleteLesson:
     async def enrolled(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> tuple[UUID, CourseOutline]:
         course = published(lessons=2)
         db.outlines[course.course_id] = course
-        standing, _ = await enrolments.enrol(STUDENT, course.course_id)
+        standing, _ = await enrollments.enrol(STUDENT, course.course_id)
         return standing.enrollment.id, course
 
     async def test_completing_every_lesson_issues_a_verifiable_certificate(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
-        enrollment_id, course = await self.enrolled(db, enrolments)
+        enrollment_id, course = await self.enrolled(db, enrollments)
         for lesson_id in sorted(course.lesson_ids):
-            standing = await enrolments.complete_lesson(STUDENT, enrollment_id, lesson_id)
+            standing = await enrollments.complete_lesson(STUDENT, enrollment_id, lesson_id)
         assert standing.progress.percent == 100
         assert [e.type for e in db.outbox] == [
             "enrollment.created",
@@ -153,12 +153,12 @@ class TestCompleteLesson:
         assert certificate.enrollment_id == enrollment_id
 
     async def test_the_events_are_the_contracts_messages_progress_and_code_included(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
-        enrollment_id, course = await self.enrolled(db, enrolments)
+        enrollment_id, course = await self.enrolled(db, enrollments)
         first, second = sorted(course.lesson_ids)
-        await enrolments.complete_lesson(STUDENT, enrollment_id, first)
-        await enrolments.complete_lesson(STUDENT, enrollment_id, second)
+        await enrollments.complete_lesson(STUDENT, enrollment_id, first)
+        await enrollments.complete_lesson(STUDENT, enrollment_id, second)
 
         payloads = [decode(encode(event)).payload for event in db.outbox]
 
@@ -182,41 +182,41 @@ class TestCompleteLesson:
         ]
 
     async def test_completing_a_lesson_twice_writes_nothing_the_second_time(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
-        enrollment_id, course = await self.enrolled(db, enrolments)
+        enrollment_id, course = await self.enrolled(db, enrollments)
         lesson_id = min(course.lesson_ids)
-        await enrolments.complete_lesson(STUDENT, enrollment_id, lesson_id)
+        await enrollments.complete_lesson(STUDENT, enrollment_id, lesson_id)
         commits, events = db.commits, len(db.outbox)
-        standing = await enrolments.complete_lesson(STUDENT, enrollment_id, lesson_id)
+        standing = await enrollments.complete_lesson(STUDENT, enrollment_id, lesson_id)
         assert (db.commits, len(db.outbox)) == (commits, events)
         assert standing.progress.percent == 50
 
-    async def test_another_students_enrolment_is_not_found(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+    async def test_another_students_enrollment_is_not_found(
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
-        enrollment_id, course = await self.enrolled(db, enrolments)
+        enrollment_id, course = await self.enrolled(db, enrollments)
         with pytest.raises(NotFound):
-            await enrolments.complete_lesson(uuid4(), enrollment_id, min(course.lesson_ids))
+            await enrollments.complete_lesson(uuid4(), enrollment_id, min(course.lesson_ids))
 
     async def test_a_lesson_of_another_course_is_not_found(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
-        enrollment_id, _ = await self.enrolled(db, enrolments)
+        enrollment_id, _ = await self.enrolled(db, enrollments)
         with pytest.raises(NotFound, match="not part"):
-            await enrolments.complete_lesson(STUDENT, enrollment_id, uuid4())
+            await enrollments.complete_lesson(STUDENT, enrollment_id, uuid4())
 
 
-class TestListEnrolments:
-    async def test_a_student_sees_their_enrolments_with_progress(
-        self, db: FakeEnrollmentDatabase, enrolments: Enrolments
+class TestListEnrollments:
+    async def test_a_student_sees_their_enrollments_with_progress(
+        self, db: FakeEnrollmentDatabase, enrollments: Enrollments
     ) -> None:
         course = published(lessons=4)
         db.outlines[course.course_id] = course
-        standing, _ = await enrolments.enrol(STUDENT, course.course_id)
-        await enrolments.complete_lesson(STUDENT, standing.enrollment.id, min(course.lesson_ids))
-        await enrolments.enrol(uuid4(), course.course_id)
-        [mine] = await enrolments.enrolments_of(STUDENT)
+        standing, _ = await enrollments.enrol(STUDENT, course.course_id)
+        await enrollments.complete_lesson(STUDENT, standing.enrollment.id, min(course.lesson_ids))
+        await enrollments.enrol(uuid4(), course.course_id)
+        [mine] = await enrollments.enrollments_of(STUDENT)
         assert (mine.progress.completed_lessons, mine.progress.percent) == (1, 25)
 
 

@@ -28,7 +28,7 @@ class Standing:
         return self.enrollment.progress(self.outline)
 
 
-class Enrolments:
+class Enrollments:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
@@ -67,14 +67,14 @@ class Enrolments:
             await uow.commit()
         return Standing(stored, outline), created
 
-    async def enrolments_of(self, student_id: UUID) -> Sequence[Standing]:
+    async def enrollments_of(self, student_id: UUID) -> Sequence[Standing]:
         """Every enrolment of the student with its progress, newest first."""
         async with self._uow() as uow:
             found = await uow.enrollments.list_for_student(student_id)
         outlines = await self._courses.outlines({e.course_id for e in found})
         return [Standing(e, outlines[e.course_id]) for e in found]
 
-    async def enrolment_of(self, student_id: UUID, enrollment_id: UUID) -> Standing:
+    async def enrollment_of(self, student_id: UUID, enrollment_id: UUID) -> Standing:
         """One of the student's enrolments; other students' enrolments do not exist for them."""
         async with self._uow() as uow:
             enrollment = _owned(await uow.enrollments.get(enrollment_id), student_id)

@@ -12,13 +12,13 @@ from uuid import UUID
 
 from edu.seed.courses import SeededCourse
 from edu.seed.report import SeedReport, in_parallel
-from edu.seed.specs import EnrolmentSpec
+from edu.seed.specs import EnrollmentSpec
 from edu.seed.targets import SeedTargets
 
 
-async def seed_enrolments(
+async def seed_enrollments(
     targets: SeedTargets,
-    specs: Sequence[EnrolmentSpec],
+    specs: Sequence[EnrollmentSpec],
     student_ids: dict[int, UUID],
     courses: dict[int, SeededCourse],
     report: SeedReport,
@@ -27,30 +27,30 @@ async def seed_enrolments(
     # One task per student: a student's own enrolments go one after another.
     by_student = [list(group) for _, group in groupby(specs, key=lambda s: s.student_index)]
 
-    async def one_student(planned: list[EnrolmentSpec]) -> None:
+    async def one_student(planned: list[EnrollmentSpec]) -> None:
         for spec in planned:
-            await _seed_enrolment(targets, student_ids[spec.student_index], spec, courses, report)
+            await _seed_enrollment(targets, student_ids[spec.student_index], spec, courses, report)
 
     await in_parallel(limit, by_student, one_student)
 
 
-async def _seed_enrolment(
+async def _seed_enrollment(
     targets: SeedTargets,
     student_id: UUID,
-    spec: EnrolmentSpec,
+    spec: EnrollmentSpec,
     courses: dict[int, SeededCourse],
     report: SeedReport,
 ) -> None:
     course = courses[spec.course_index]
-    standing, created = await targets.enrolments.enrol(student_id, course.id)
-    report.enrolments.count(created=created)
+    standing, created = await targets.enrollments.enrol(student_id, course.id)
+    report.enrollments.count(created=created)
     enrollment = standing.enrollment
     had_certificate = enrollment.certificate is not None
     for lesson_id in course.lesson_ids[: spec.lessons_done]:
         done = lesson_id in enrollment.completed_lessons
         report.completions.count(created=not done)
         if not done:
-            standing = await targets.enrolments.complete_lesson(
+            standing = await targets.enrollments.complete_lesson(
                 student_id, enrollment.id, lesson_id
             )
             enrollment = standing.enrollment
