@@ -14,7 +14,7 @@ from edu.web.clients.transport import ServiceTransport
 JSON = "application/json"
 BEARER = match.regex("Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln", regex=r"^Bearer \S+$")
 TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
-ENROLMENT: dict[str, Any] = {
+ENROLLMENT: dict[str, Any] = {
     "id": match.uuid("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"),
     "course_id": match.uuid("0b7e8f3a-2c4d-4e5f-8a9b-1c2d3e4f5a6b"),
     "course_title": match.str("Python from scratch"),
@@ -40,7 +40,7 @@ def enrollment_pact() -> Pact:
         .with_request("GET", "/enrollments")
         .with_header("Authorization", BEARER)
         .will_respond_with(200)
-        .with_body(match.each_like(ENROLMENT), JSON)
+        .with_body(match.each_like(ENROLLMENT), JSON)
     )
     (
         pact.upon_receiving("a visitor checks an unknown certificate code")
@@ -61,8 +61,8 @@ class TestWebEnrollmentContract:
             client = HttpEnrollmentClient(
                 ServiceTransport("enrollment", str(server.url), timeout=5)
             )
-            enrolments = await client.enrolments("eyJhbGciOiJFUzI1NiJ9.e30.c2ln")
+            enrollments = await client.enrollments("eyJhbGciOiJFUzI1NiJ9.e30.c2ln")
             certificate = await client.certificate(UNKNOWN_CODE)
-            assert enrolments[0].progress.total_lessons == 1
+            assert enrollments[0].progress.total_lessons == 1
             assert certificate is None
         pact_check(pact)

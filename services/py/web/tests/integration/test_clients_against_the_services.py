@@ -122,15 +122,15 @@ class TestEnrollmentClient:
         await web.identity.sign_up(email, PASSWORD, teacher=False)
         token = (await web.identity.log_in(email, PASSWORD)).access_token
 
-        enrolment = await web.enrollment.enrol(token, course.id)
-        assert (await web.enrollment.enrol(token, course.id)).id == enrolment.id
+        enrollment = await web.enrollment.enrol(token, course.id)
+        assert (await web.enrollment.enrol(token, course.id)).id == enrollment.id
         for lesson in course.lessons:
-            enrolment = await web.enrollment.complete_lesson(token, enrolment.id, lesson.id)
+            enrollment = await web.enrollment.complete_lesson(token, enrollment.id, lesson.id)
 
-        assert enrolment.progress.percent == 100
-        assert enrolment.certificate_code is not None
-        assert [e.id for e in await web.enrollment.enrolments(token)] == [enrolment.id]
-        certificate = await web.enrollment.certificate(enrolment.certificate_code)
+        assert enrollment.progress.percent == 100
+        assert enrollment.certificate_code is not None
+        assert [e.id for e in await web.enrollment.enrollments(token)] == [enrollment.id]
+        certificate = await web.enrollment.certificate(enrollment.certificate_code)
         assert certificate is not None
         assert certificate.course_title == course.title
         assert await web.enrollment.certificate("A" * 24) is None

@@ -85,7 +85,7 @@ class TestEnrol:
         assert "You are enrolled." in page.text
         assert ">Enrol</button>" not in page.text
 
-    async def test_enrolling_twice_keeps_one_enrolment(
+    async def test_enrolling_twice_keeps_one_enrollment(
         self,
         submit: Call,
         sign_in: Call,
@@ -97,4 +97,4 @@ class TestEnrol:
         first = await submit(f"/courses/{made.id}/enrol", {})
         second = await submit(f"/courses/{made.id}/enrol", {})
         assert first.headers["location"] == second.headers["location"]
-        assert len(enrollment.enrolments_by_id) == 1
+        assert len(enrollment.enrollments_by_id) == 1

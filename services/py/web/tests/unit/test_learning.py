@@ -94,7 +94,7 @@ class TestMarkComplete:
 
 
 class TestMyLearning:
-    async def test_lists_enrolments_with_their_progress(
+    async def test_lists_enrollments_with_their_progress(
         self, site: httpx.AsyncClient, submit: Call, sign_in: Call, publish_course: Call
     ) -> None:
         made = await enrolled(submit, sign_in, publish_course, lessons=4)

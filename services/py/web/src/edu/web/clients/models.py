@@ -97,7 +97,7 @@ class Progress(_Read):
     percent: int
 
 
-class Enrolment(_Read):
+class Enrollment(_Read):
     id: UUID
     course_id: UUID
     course_title: str

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from edu.web.pages.deps import SignedInDep, VisitorDep, WebDep, checked_form
-from edu.web.pages.progress import enrolment_in, resume_at
+from edu.web.pages.progress import enrollment_in, resume_at
 from edu.web.pages.rendering import render, see_other
 
 router = APIRouter(dependencies=[Depends(checked_form)])
@@ -35,22 +35,22 @@ async def course_page(
 ) -> HTMLResponse:
     """A course's summary and lesson outline; Enrol, or the visitor's progress in it."""
     course = await wired.course.course(course_id)
-    enrolment = await enrolment_in(wired, who, course_id)
+    enrollment = await enrollment_in(wired, who, course_id)
     return await render(
         request,
         "course.html",
         course=course,
-        enrolment=enrolment,
-        resume=resume_at(course, enrolment),
+        enrollment=enrollment,
+        resume=resume_at(course, enrollment),
     )
 
 
 @router.post("/courses/{course_id}/enrol")
 async def enrol(course_id: UUID, wired: WebDep, who: SignedInDep) -> RedirectResponse:
     """Enrol and start at the first lesson not done yet (enrolling again changes nothing)."""
-    enrolment = await wired.enrollment.enrol(who.token, course_id)
+    enrollment = await wired.enrollment.enrol(who.token, course_id)
     course = await wired.course.course(course_id)
-    start = resume_at(course, enrolment)
+    start = resume_at(course, enrollment)
     if start is None:
         return see_other(f"/courses/{course_id}")
     return see_other(f"/courses/{course_id}/lessons/{start.id}")

@@ -16,8 +16,8 @@ router = APIRouter(dependencies=[Depends(checked_form)])
 @router.get("/learning", response_class=HTMLResponse)
 async def my_learning(request: Request, wired: WebDep, who: SignedInDep) -> HTMLResponse:
     """The signed-in student's enrolments, newest first, each with its progress."""
-    enrolments = await wired.enrollment.enrolments(who.token)
-    return await render(request, "learning.html", enrolments=enrolments)
+    enrollments = await wired.enrollment.enrollments(who.token)
+    return await render(request, "learning.html", enrollments=enrollments)
 
 
 @router.get("/certificates/{code}", response_class=HTMLResponse)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from edu.web.pages.deps import SignedInDep, VisitorDep, WebDep, checked_form
-from edu.web.pages.progress import enrolment_in, neighbours
+from edu.web.pages.progress import enrollment_in, neighbours
 from edu.web.pages.rendering import render, see_other
 
 router = APIRouter(dependencies=[Depends(checked_form)])
@@ -21,14 +21,14 @@ async def lesson_page(
     """The lesson's body; enrolled students can mark it complete."""
     course = await wired.course.course(course_id)
     lesson = await wired.course.lesson(course_id, lesson_id)
-    enrolment = await enrolment_in(wired, who, course_id)
-    done = enrolment is not None and lesson_id in enrolment.completed_lesson_ids
+    enrollment = await enrollment_in(wired, who, course_id)
+    done = enrollment is not None and lesson_id in enrollment.completed_lesson_ids
     return await render(
         request,
         "lesson.html",
         course=course,
         lesson=lesson,
-        enrolment=enrolment,
+        enrollment=enrollment,
         done=done,
         around=neighbours(course, lesson_id),
     )
@@ -39,10 +39,10 @@ async def mark_complete(
     course_id: UUID, lesson_id: UUID, wired: WebDep, who: SignedInDep
 ) -> RedirectResponse:
     """Record the lesson as done and go on to the next one (the course page after the last)."""
-    enrolment = await enrolment_in(wired, who, course_id)
-    if enrolment is None:  # not enrolled (yet): the course page offers Enrol
+    enrollment = await enrollment_in(wired, who, course_id)
+    if enrollment is None:  # not enrolled (yet): the course page offers Enrol
         return see_other(f"/courses/{course_id}")
-    updated = await wired.enrollment.complete_lesson(who.token, enrolment.id, lesson_id)
+    updated = await wired.enrollment.complete_lesson(who.token, enrollment.id, lesson_id)
     course = await wired.course.course(course_id)
     following = neighbours(course, lesson_id).next
     if updated.status == "completed" or following is None:

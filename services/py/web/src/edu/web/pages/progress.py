@@ -6,19 +6,19 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from edu.web.bootstrap import WebContainer
-from edu.web.clients.models import Enrolment, LessonOutline, PublishedCourse
+from edu.web.clients.models import Enrollment, LessonOutline, PublishedCourse
 from edu.web.session import Member, Visitor
 
 
-async def enrolment_in(
+async def enrollment_in(
     wired: WebContainer, who: Visitor | Member, course_id: UUID
-) -> Enrolment | None:
+) -> Enrollment | None:
     """The visitor's enrolment in the course, if signed in and enrolled."""
     if who.token is None:
         return None
-    for enrolment in await wired.enrollment.enrolments(who.token):
-        if enrolment.course_id == course_id:
-            return enrolment
+    for enrollment in await wired.enrollment.enrollments(who.token):
+        if enrollment.course_id == course_id:
+            return enrollment
     return None
 
 
@@ -39,7 +39,7 @@ def neighbours(course: PublishedCourse, lesson_id: UUID) -> Neighbours:
     )
 
 
-def resume_at(course: PublishedCourse, enrolment: Enrolment | None) -> LessonOutline | None:
+def resume_at(course: PublishedCourse, enrollment: Enrollment | None) -> LessonOutline | None:
     """The first lesson not completed yet (the first lesson for a newcomer)."""
-    done = set(enrolment.completed_lesson_ids) if enrolment else set()
+    done = set(enrollment.completed_lesson_ids) if enrollment else set()
     return next((lesson for lesson in course.lessons if lesson.id not in done), None)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from edu.web.clients.errors import ProblemError
-from edu.web.clients.models import Certificate, Enrolment, Progress
+from edu.web.clients.models import Certificate, Enrollment, Progress
 from edu.web.testing.course import FakeCourseClient
 from edu.web.testing.switch import Switchable, caller_of
 
@@ -20,18 +20,18 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 class FakeEnrollmentClient(Switchable):
     courses: FakeCourseClient
     name: str = "enrollment"
-    enrolments_by_id: dict[UUID, tuple[UUID, Enrolment]] = field(default_factory=dict)
+    enrollments_by_id: dict[UUID, tuple[UUID, Enrollment]] = field(default_factory=dict)
     certificates: dict[str, Certificate] = field(default_factory=dict)
     completions: list[tuple[UUID, UUID]] = field(default_factory=list)
 
-    async def enrol(self, token: str, course_id: UUID) -> Enrolment:
+    async def enrol(self, token: str, course_id: UUID) -> Enrollment:
         self.answer()
         student = caller_of(self.courses.verifier, token)
-        for owner, enrolment in self.enrolments_by_id.values():
-            if owner == student and enrolment.course_id == course_id:
-                return enrolment  # idempotent, as the real service
+        for owner, enrollment in self.enrollments_by_id.values():
+            if owner == student and enrollment.course_id == course_id:
+                return enrollment  # idempotent, as the real service
         course = await self.courses.course(course_id)
-        enrolment = Enrolment(
+        enrollment = Enrollment(
             id=uuid.uuid4(),
             course_id=course_id,
             course_title=course.title,
@@ -42,35 +42,35 @@ class FakeEnrollmentClient(Switchable):
             certificate_code=None,
             progress=Progress(completed_lessons=0, total_lessons=course.lesson_count, percent=0),
         )
-        self.enrolments_by_id[enrolment.id] = (student, enrolment)
-        return enrolment
+        self.enrollments_by_id[enrollment.id] = (student, enrollment)
+        return enrollment
 
-    async def enrolments(self, token: str) -> list[Enrolment]:
+    async def enrollments(self, token: str) -> list[Enrollment]:
         self.answer()
         student = caller_of(self.courses.verifier, token)
-        return [e for owner, e in self.enrolments_by_id.values() if owner == student]
+        return [e for owner, e in self.enrollments_by_id.values() if owner == student]
 
-    async def complete_lesson(self, token: str, enrolment_id: UUID, lesson_id: UUID) -> Enrolment:
+    async def complete_lesson(self, token: str, enrollment_id: UUID, lesson_id: UUID) -> Enrollment:
         self.answer()
         student = caller_of(self.courses.verifier, token)
-        owner, enrolment = self.enrolments_by_id.get(enrolment_id, (None, None))
-        if enrolment is None or owner != student:
+        owner, enrollment = self.enrollments_by_id.get(enrollment_id, (None, None))
+        if enrollment is None or owner != student:
             raise ProblemError(404, "Not found", "No such enrolment of yours.")
-        self.completions.append((enrolment_id, lesson_id))
-        done = tuple(sorted({*enrolment.completed_lesson_ids, lesson_id}))
-        total = enrolment.progress.total_lessons
+        self.completions.append((enrollment_id, lesson_id))
+        done = tuple(sorted({*enrollment.completed_lesson_ids, lesson_id}))
+        total = enrollment.progress.total_lessons
         finished = len(done) == total
-        code = enrolment.certificate_code
+        code = enrollment.certificate_code
         if finished and code is None:
             code = secrets.token_urlsafe(16)
             self.certificates[code] = Certificate(
                 code=code,
                 student_id=student,
-                course_id=enrolment.course_id,
-                course_title=enrolment.course_title,
+                course_id=enrollment.course_id,
+                course_title=enrollment.course_title,
                 issued_at=NOW,
             )
-        updated = enrolment.model_copy(
+        updated = enrollment.model_copy(
             update={
                 "completed_lesson_ids": done,
                 "certificate_code": code,
@@ -83,7 +83,7 @@ class FakeEnrollmentClient(Switchable):
                 ),
             }
         )
-        self.enrolments_by_id[enrolment_id] = (student, updated)
+        self.enrollments_by_id[enrollment_id] = (student, updated)
         return updated
 
     async def certificate(self, code: str) -> Certificate | None:
