@@ -26,21 +26,21 @@ class Student(FastHttpUser):
         self.catalogue = CatalogueBrowsing(self)
         self.session = SignedIn(self, self.account())
         self.lessons: dict[str, list[str]] = {}  # course id -> lesson ids, in course order
-        self.enrolments: dict[str, dict[str, Any]] = {}  # enrolment id -> its last answer
-        self.my_enrolments()
+        self.enrollments: dict[str, dict[str, Any]] = {}  # enrolment id -> its last answer
+        self.my_enrollments()
 
     def account(self) -> str:
         return platform().any_student()
 
     @task(3)
-    def my_enrolments(self) -> None:
+    def my_enrollments(self) -> None:
         response = self.client.get(
             f"{platform().enrollment}/enrollments",
             headers=self.session.headers(),
             name="/enrollments",
         )
         if response.status_code == 200:
-            self.enrolments = {e["id"]: e for e in response.json()}
+            self.enrollments = {e["id"]: e for e in response.json()}
 
     @task(2)
     def enrol(self) -> None:
@@ -50,24 +50,24 @@ class Student(FastHttpUser):
         self.lessons[course["id"]] = [lesson["id"] for lesson in course["lessons"]]
         response = send(self, api_calls.enrol(self.session.token(), course["id"]))
         if response.status_code in (200, 201):
-            enrolment = response.json()
-            self.enrolments[enrolment["id"]] = enrolment
+            enrollment = response.json()
+            self.enrollments[enrollment["id"]] = enrollment
 
     @task(4)
     def complete_next_lesson(self) -> None:
-        active = [e for e in self.enrolments.values() if e["status"] == "active"]
+        active = [e for e in self.enrollments.values() if e["status"] == "active"]
         if not active:
             return
-        enrolment = random.choice(active)  # noqa: S311 - load pattern, not a secret
-        lessons = self._lessons_of(enrolment["course_id"])
-        done = set(enrolment["completed_lesson_ids"])
+        enrollment = random.choice(active)  # noqa: S311 - load pattern, not a secret
+        lessons = self._lessons_of(enrollment["course_id"])
+        done = set(enrollment["completed_lesson_ids"])
         remaining = [lesson for lesson in lessons if lesson not in done]
         if not remaining:
             return
-        call = api_calls.complete_lesson(self.session.token(), enrolment["id"], remaining[0])
+        call = api_calls.complete_lesson(self.session.token(), enrollment["id"], remaining[0])
         response = send(self, call)
         if response.status_code == 200:
-            self.enrolments[enrolment["id"]] = response.json()
+            self.enrollments[enrollment["id"]] = response.json()
 
     @task(2)
     def browse(self) -> None:

@@ -49,7 +49,7 @@ def message(
 
 STUDENT = match.uuid("3f1c2a9e-7b1d-4c55-9a0e-2b8f4e6d1a10")
 COURSE = match.uuid("0b7e8f3a-2c4d-4e5f-8a9b-1c2d3e4f5a6b")
-ENROLMENT = match.uuid("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d")
+ENROLLMENT = match.uuid("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d")
 
 
 def identity_pact() -> Pact:
@@ -67,7 +67,7 @@ def identity_pact() -> Pact:
 
 def enrollment_pact() -> Pact:
     pact = Pact("notifications", "enrollment").with_specification("V4")
-    created = {"enrollment_id": ENROLMENT, "student_id": STUDENT, "course_id": COURSE}
+    created = {"enrollment_id": ENROLLMENT, "student_id": STUDENT, "course_id": COURSE}
     message(
         pact,
         "an enrollment.created event",
@@ -79,7 +79,7 @@ def enrollment_pact() -> Pact:
     )
     issued = {
         "certificate_id": match.uuid("1b2c3d4e-5f60-4718-89a0-b1c2d3e4f506"),
-        "enrollment_id": ENROLMENT,
+        "enrollment_id": ENROLLMENT,
         "student_id": STUDENT,
         "course_id": COURSE,
         "verification_code": match.regex("Zx9-Q1w2E3r4T5y6U7i8", regex=r"^[A-Za-z0-9_-]{16,64}$"),

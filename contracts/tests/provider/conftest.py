@@ -72,7 +72,7 @@ class Platform:
         result: dict[str, Any] = self.api.send(api_calls.teaching_course(token, made.id)).json()
         return result
 
-    def enrolment(self) -> tuple[dict[str, Any], dict[str, Any]]:
+    def enrollment(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """The student enrolled in a fresh published course (once enrollment knows it)."""
         course = self.course(publish=True)
         deadline = time.monotonic() + 10
@@ -84,8 +84,8 @@ class Platform:
                     raise
                 time.sleep(0.1)  # the course's snapshot is still on its way to enrollment
 
-    def complete(self, enrolment_id: str, lesson_id: str) -> None:
-        self.api.run(journeys.complete_lesson(self.student_token, enrolment_id, lesson_id))
+    def complete(self, enrollment_id: str, lesson_id: str) -> None:
+        self.api.run(journeys.complete_lesson(self.student_token, enrollment_id, lesson_id))
 
     def last_event(self, subject: str, aggregate_id: str) -> tuple[bytes, dict[str, Any]]:
         """The last message on ``subject`` once it is about ``aggregate_id`` (the relay is async)."""

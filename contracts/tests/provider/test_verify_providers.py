@@ -39,7 +39,7 @@ class TestHttpProviders:
 
     @pytest.mark.pact_pair("web", "enrollment")
     def test_enrollment_honours_web(self, platform: Any, verify_pact: Any) -> None:
-        states = {"a signed-in student enrolled in a published course": platform.enrolment}
+        states = {"a signed-in student enrolled in a published course": platform.enrollment}
         verify_pact("enrollment", "web", states=states, token=platform.student_token)
 
 
@@ -72,14 +72,14 @@ class TestMessageProviders:
         enrolled: dict[str, Any] = {}
 
         def student_enrols() -> None:
-            enrolled["course"], enrolled["enrolment"] = platform.enrolment()
+            enrolled["course"], enrolled["enrollment"] = platform.enrollment()
 
         def student_completes() -> None:
             student_enrols()
-            platform.complete(enrolled["enrolment"]["id"], enrolled["course"]["lessons"][0]["id"])
+            platform.complete(enrolled["enrollment"]["id"], enrolled["course"]["lessons"][0]["id"])
 
         def event(subject: str) -> Callable[[], Message]:
-            return lambda: as_message(*platform.last_event(subject, enrolled["enrolment"]["id"]))
+            return lambda: as_message(*platform.last_event(subject, enrolled["enrollment"]["id"]))
 
         verify_pact(
             "enrollment",

@@ -20,7 +20,7 @@ def recorded(*exchanges: Exchange) -> tuple[list[dict[str, Any]], dict[str, int]
 
 
 class TestRecorder:
-    def test_a_successful_enrolment_is_recorded_with_its_id(self) -> None:
+    def test_a_successful_enrollment_is_recorded_with_its_id(self) -> None:
         call = api_calls.enrol("token", "c-1")
         answer = httpx.Response(201, json={"id": "e-1"})
 

@@ -142,7 +142,7 @@ class TestApiOnPostgres:
         assert marked.json()["read_at"] == "2026-01-01T12:02:00Z"
         assert unread == {"unread": 1}
 
-    async def test_switched_off_enrolment_emails_stay_off(
+    async def test_switched_off_enrollment_emails_stay_off(
         self,
         handling: EventHandling,
         client: httpx.AsyncClient,

@@ -108,7 +108,7 @@ class TestEachEventOnce:
         assert (db.processed, db.commits) == ({}, 0)
 
 
-class TestEnrolmentConfirmation:
+class TestEnrollmentConfirmation:
     async def test_names_the_course_from_its_publication(
         self,
         handling: EventHandling,

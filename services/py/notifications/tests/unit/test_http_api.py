@@ -94,7 +94,7 @@ class TestMyNotifications:
 
 
 class TestPreferences:
-    async def test_reads_the_defaults_and_switches_enrolment_emails_off(
+    async def test_reads_the_defaults_and_switches_enrollment_emails_off(
         self, client: httpx.AsyncClient, minter: TokenMinter
     ) -> None:
         headers = minter.headers(user_id=ADA)

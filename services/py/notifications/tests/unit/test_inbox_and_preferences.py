@@ -71,7 +71,7 @@ class TestEmailPreferences:
     ) -> None:
         assert (await email_preferences.of(ADA)).enrollment_emails is True
 
-    async def test_switching_enrolment_emails_off_is_remembered(
+    async def test_switching_enrollment_emails_off_is_remembered(
         self, email_preferences: EmailPreferences
     ) -> None:
         await email_preferences.change(ADA, enrollment_emails=False)
@@ -87,7 +87,7 @@ class TestWhichEmailsGo:
     def test_transactional_emails_go_even_with_everything_off(self, kind: NotificationKind) -> None:
         assert Preferences(ADA, enrollment_emails=False).wants_email(kind)
 
-    def test_the_enrolment_email_follows_the_preference(self) -> None:
+    def test_the_enrollment_email_follows_the_preference(self) -> None:
         kind = NotificationKind.ENROLLMENT_CONFIRMED
         assert Preferences(ADA).wants_email(kind)
         assert not Preferences(ADA, enrollment_emails=False).wants_email(kind)

@@ -25,7 +25,7 @@ class TestRendering:
         assert "<strong>ada@example.org</strong>" in email.html
         assert 'href="https://edu.example"' in email.html
 
-    def test_enrolment_links_the_course_and_says_it_can_be_switched_off(
+    def test_enrollment_links_the_course_and_says_it_can_be_switched_off(
         self, renderer: JinjaEmailRenderer
     ) -> None:
         context = {

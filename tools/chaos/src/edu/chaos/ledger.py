@@ -94,7 +94,7 @@ async def settle(databases: Mapping[str, str], patience_s: float) -> dict[str, A
         await asyncio.sleep(0.5)
 
 
-async def missing_enrolments(database: str, ids: Sequence[str]) -> list[str]:
+async def missing_enrollments(database: str, ids: Sequence[str]) -> list[str]:
     """Enrolments the load was told exist (200/201) that enrollment's database does not hold."""
     if not ids:
         return []

@@ -111,7 +111,7 @@ def load_verdict(
     )
     enrolled = [str(r["ref"]) for r in records if r["op"] == "enrol" and r["ok"]]
     missing = asyncio.run(
-        ledgers.missing_enrolments(Target.load().database_url("enrollment"), enrolled)
+        ledgers.missing_enrollments(Target.load().database_url("enrollment"), enrolled)
     )
     report["enrolments_missing"] = len(missing)
     if missing:
