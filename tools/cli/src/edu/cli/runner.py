@@ -52,8 +52,7 @@ class LayerRunner:
             ]
         if layer.kind == "cargo":
             # `-p CRATE` from `edu affected` narrows the run; cargo wants no --workspace then.
-            narrowed = any(arg in ("-p", "--package") for arg in extra)
-            args = [a for a in layer.args if not (narrowed and a == "--workspace")]
+            args = _narrowed_cargo_args(layer.args, extra)
             return [
                 sys.executable,
                 "-m",
@@ -135,6 +134,22 @@ class LayerRunner:
         )
         write_summary(self.results_dir, result)
         return result
+
+
+def _narrowed_cargo_args(args: Sequence[str], extra: Sequence[str]) -> list[str]:
+    """Without ``--workspace`` (and its ``--exclude X``) once ``-p`` names the crates."""
+    if not any(arg in ("-p", "--package") for arg in extra):
+        return list(args)
+    kept: list[str] = []
+    skip_next = False
+    for arg in args:
+        if skip_next:
+            skip_next = False
+        elif arg == "--exclude":
+            skip_next = True
+        elif arg != "--workspace":
+            kept.append(arg)
+    return kept
 
 
 def judge(layer: Layer, exit_code: int, duration: float) -> tuple[LayerStatus, str]:
