@@ -16,6 +16,7 @@ from edu.cli.affected.command import CONTEXT as AFFECTED_CONTEXT
 from edu.cli.affected.command import affected_command
 from edu.cli.dev import dev_command
 from edu.cli.env import env_app
+from edu.cli.lanes import plan as plan_lanes
 from edu.cli.lanes import run_planned
 from edu.cli.load import load_app
 from edu.cli.mail import mail_app
@@ -184,7 +185,7 @@ def run_tests(
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(2) from None
     wall = time.monotonic() - began
-    lanes = "one layer at a time" if serial else "lanes side by side"
+    lanes = "lanes side by side" if plan_lanes(selected, serial).background else "one at a time"
     table = render_table(outcomes) + f"\nwall time of the run {wall:.1f} s ({lanes})"
     (results / "last-run.txt").write_text(table + "\n")
     typer.echo("\n" + table)
