@@ -1,14 +1,19 @@
 """What several of the CLI's integration tests set up: a tiny service's migrations in a
-throwaway workspace, and a check that a process is gone. Handed out as fixtures (test modules
-cannot import each other)."""
+throwaway workspace, a check that a process is gone, and the servers `edu dev` is given.
+Handed out as fixtures (test modules cannot import each other)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from edu.infra.probes import free_port, smtp_answers, wait_until
+from edu.testing.database_fixtures import PostgresServer
 
 # The sample migration environment of edu-testing's own tests (a plain alembic env.py).
 SAMPLE_MIGRATIONS = (
@@ -58,3 +63,50 @@ def gone() -> Callable[[int | None], bool]:
     """``gone(pid)``: no such process any more (each of these processes is reaped by whoever
     started it); True for no pid."""
     return process_gone
+
+
+@pytest.fixture(scope="module")
+def smtp_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A mail sink of the module's own (edu dev would otherwise start one on the dev port)."""
+    port = free_port()
+    folder = tmp_path_factory.mktemp("mail")
+    sink = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "edu.mailsink",
+            "--port",
+            str(port),
+            "--dir",
+            str(folder),
+            "--http-port",
+            "0",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_until(lambda: smtp_answers("127.0.0.1", port), 20), (
+            "the mail sink did not start"
+        )
+        yield f"smtp://127.0.0.1:{port}"
+    finally:
+        sink.terminate()
+        sink.wait(timeout=20)
+
+
+@pytest.fixture
+def dev_env(
+    postgres_server: PostgresServer, nats_url: str, redis_url: str, smtp_url: str
+) -> dict[str, str]:
+    """The test run's servers, given to `edu dev` as external ones: it starts no server itself."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+        "EDU_DATABASE_URL": postgres_server.url("postgres"),
+        "EDU_NATS_URL": nats_url,
+        "EDU_REDIS_URL": redis_url,
+        "EDU_SMTP_URL": smtp_url,
+        "EDU_INFRA_DOCKER": "off",
+        "PYTHONUNBUFFERED": "1",
+    }

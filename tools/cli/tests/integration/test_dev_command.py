@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import signal
 import subprocess
@@ -11,13 +10,10 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-from edu.infra.probes import free_port, port_in_use, smtp_answers, wait_until
-from edu.testing.database_fixtures import PostgresServer
+from edu.infra.probes import free_port, port_in_use, wait_until
 
 Migrations = Callable[[Path], None]  # tiny_migrations (conftest.py)
 
@@ -144,53 +140,6 @@ def workspace(
             f'database = "{database}"\n'
         )
     return port, database
-
-
-@pytest.fixture(scope="module")
-def smtp_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A mail sink of this module's own (edu dev would otherwise start one on the dev port)."""
-    port = free_port()
-    folder = tmp_path_factory.mktemp("mail")
-    sink = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "edu.mailsink",
-            "--port",
-            str(port),
-            "--dir",
-            str(folder),
-            "--http-port",
-            "0",
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert wait_until(lambda: smtp_answers("127.0.0.1", port), 20), (
-            "the mail sink did not start"
-        )
-        yield f"smtp://127.0.0.1:{port}"
-    finally:
-        sink.terminate()
-        sink.wait(timeout=20)
-
-
-@pytest.fixture
-def dev_env(
-    postgres_server: PostgresServer, nats_url: str, redis_url: str, smtp_url: str
-) -> dict[str, str]:
-    """The test run's servers, given to `edu dev` as external ones: it starts no server itself."""
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
-        "EDU_DATABASE_URL": postgres_server.url("postgres"),
-        "EDU_NATS_URL": nats_url,
-        "EDU_REDIS_URL": redis_url,
-        "EDU_SMTP_URL": smtp_url,
-        "EDU_INFRA_DOCKER": "off",
-        "PYTHONUNBUFFERED": "1",
-    }
 
 
 class TestDevWithAService:

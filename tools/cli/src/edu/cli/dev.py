@@ -1,6 +1,7 @@
 """``edu dev``: the infrastructure (PostgreSQL, NATS, Redis, the mail sink), every declared
 service's database and migrations, every service with hot reload, then every declared worker;
-one line per service and worker; Ctrl-C stops all it started.
+one line per service and worker; Ctrl-C (or SIGINT/SIGTERM to its process group, as a script
+or an IDE sends it) stops all it started.
 
 For E2E and load runs there is a complete stack on free ports that leaves a running `edu dev`
 alone (own embedded servers and mail sink, every service without reload, every worker):
@@ -22,10 +23,9 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Unpack
+from typing import Any, Unpack
 
 import typer
 
@@ -40,8 +40,9 @@ from edu.infra.isolated_stack import IsolatedStack, StackOptions
 from edu.infra.isolated_stack import start_isolated_stack as start_stack
 
 
-class Stop(Exception):
-    """SIGTERM arrived: leave like Ctrl-C."""
+class Stop(BaseException):
+    """SIGINT or SIGTERM arrived: stop everything (a BaseException, like KeyboardInterrupt, so
+    that no ``except Exception`` on the way turns it into a failure to start)."""
 
 
 def workspace_members(root: Path) -> list[Path]:
@@ -83,23 +84,26 @@ def dev_command() -> None:
     stack = DevStack(
         root, {o.component: o.url for o in outcomes}, services, workers, say=typer.echo
     )
+    stop_on_signal = StopOnSignal()
+    stop_on_signal.install()
     try:
-        with _sigterm_as_stop():
-            if any(o.action == "failed" or not o.answers for o in outcomes):
-                raise typer.Exit(1)
-            try:
-                stack.start()
-            except StackError as exc:  # a readable line beats a traceback in a dev loop
-                typer.secho(str(exc), fg="red", err=True)
-                raise typer.Exit(1) from None
-            _announce(stack, outcomes)
-            _wait(stack)
+        if any(o.action == "failed" or not o.answers for o in outcomes):
+            raise typer.Exit(1)
+        try:
+            stack.start()
+        except StackError as exc:  # a readable line beats a traceback in a dev loop
+            typer.secho(str(exc), fg="red", err=True)
+            raise typer.Exit(1) from None
+        _announce(stack, outcomes)
+        _wait(stack)
     except (KeyboardInterrupt, Stop):
         typer.echo("\nstopping ...")
     finally:
+        stop_on_signal.stopping = True  # from here on a signal cannot cut the cleanup short
         stack.stop()
         _stop_infrastructure(env, started)
         lock.release()
+        stop_on_signal.uninstall()
 
 
 def _announce(stack: DevStack, outcomes: Sequence[Outcome]) -> None:
@@ -137,13 +141,30 @@ def _stop_infrastructure(env: DevEnvironment, started: list[str]) -> None:
         typer.echo(render(env.down(only=started)))
 
 
-@contextmanager
-def _sigterm_as_stop() -> Iterator[None]:
-    def raise_stop(signum: int, frame: object) -> None:
-        raise Stop
+class StopOnSignal:
+    """SIGINT and SIGTERM raise Stop once; while stopping, the same signals are only noted.
 
-    previous = signal.signal(signal.SIGTERM, raise_stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    A script or an IDE stops `just dev` by signalling its whole process group without a
+    terminal: `uv run` then forwards the SIGINT it got to us as well, so the signal comes twice,
+    the second time mid-cleanup, which it must not abort (that left the infrastructure running).
+    SIGINT is taken whatever we inherited: a script's `just dev &` starts us with it ignored.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.stopping = False
+        self._previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        self._previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+
+    def uninstall(self) -> None:
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if not self.stopping:
+            self.stopping = True
+            raise Stop
+        typer.echo(f"{signal.Signals(signum).name}: already stopping ...", err=True)
