@@ -88,6 +88,29 @@ class TestStoringMail:
         mail = store.save("a@x.org", ["ada@example.org"], message("Félicitations ✓"))
         assert mail.subject == "Félicitations ✓"
 
+    @pytest.mark.parametrize(
+        "subject",
+        [
+            "You are enrolled in Introduction to Distributed Systems, Consensus and Their Failures",
+            "Vous êtes inscrit à « Systèmes distribués : le consensus et ses échecs » — félicitations",
+        ],
+    )
+    def test_unfolds_a_long_subject_the_sender_folded(self, store: MailStore, subject: str) -> None:
+        data = message(subject)
+        assert b"\n " in data.split(b"\n\n")[0]  # the sender did fold it (RFC 5322 2.2.3)
+
+        mail = store.save("a@x.org", ["ada@example.org"], data)
+
+        assert mail.subject == subject
+        assert store.list()[0].subject == subject
+
+    def test_lists_a_subject_stored_folded_before_unfolding_existed(self, store: MailStore) -> None:
+        store.save("a@x.org", ["ada@example.org"], message("Welcome"))
+        index = store.folder / "index.jsonl"
+        index.write_text(index.read_text().replace("Welcome", "\\r\\n You are\\r\\n\\tenrolled"))
+
+        assert store.list()[0].subject == "You are\tenrolled"
+
     @pytest.mark.parametrize("mail_id", ["nope", "../index", ""])
     def test_an_unknown_or_unsafe_id_is_unknown(self, store: MailStore, mail_id: str) -> None:
         store.save("a@x.org", ["ada@example.org"], message("Welcome"))

@@ -7,6 +7,7 @@ index entry whose message is half-written, and the sink never rewrites what it s
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -45,23 +46,35 @@ class ReceivedMail:
             received_at=datetime.fromisoformat(raw["received_at"]),
             mail_from=str(raw["mail_from"]),
             rcpt_to=tuple(raw["rcpt_to"]),
-            subject=str(raw["subject"]),
-            message_id=str(raw["message_id"]),
+            subject=unfolded(str(raw["subject"])),  # index lines written before unfolding
+            message_id=unfolded(str(raw["message_id"])),
             size=int(raw["size"]),
         )
 
 
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+
+
+def unfolded(value: str) -> str:
+    """A header's value on one line: a line break before a space or tab is removed (RFC 5322
+    2.2.3 "unfolding"), and so is the space around the value a fold right after the colon leaves.
+    """
+    return _FOLD.sub("", value).strip()
+
+
 def _decoded(value: object) -> str:
-    """A header as text, "=?utf-8?...?=" words decoded; the raw text when it cannot be.
+    """A header as text, unfolded and "=?utf-8?...?=" words decoded; the unfolded raw text when
+    they cannot be.
 
     compat32 never refuses a header, so a sender's malformed one cannot lose the message.
     """
     if value is None:
         return ""
+    text = unfolded(str(value))
     try:
-        return str(make_header(decode_header(str(value))))
+        return unfolded(str(make_header(decode_header(text))))
     except (ValueError, LookupError):  # bad encoded words, unknown charsets
-        return str(value)
+        return text
 
 
 class UnknownMail(KeyError):
@@ -82,7 +95,7 @@ class MailStore:
             mail_from=mail_from,
             rcpt_to=tuple(rcpt_to),
             subject=_decoded(headers.get("Subject")),
-            message_id=str(headers.get("Message-ID", "")).strip(),
+            message_id=unfolded(str(headers.get("Message-ID", ""))),
             size=len(data),
         )
         self.folder.mkdir(parents=True, exist_ok=True)
