@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from edu.common.allowed_methods import allowed_methods
+from edu.common.body_limit import DEFAULT_MAX_BODY_BYTES, BodySizeLimitMiddleware, too_large_detail
 from edu.common.openapi_problems import document_problems
 from edu.common.problems import DomainError, FieldProblem
 from edu.common.request_context import RequestIdMiddleware, current_request_id
@@ -248,14 +249,20 @@ class UnexpectedErrorMiddleware:
             await response(scope, receive, send)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Answer every error from ``app`` as problem+json, each response carrying a request id."""
+def install_problem_handlers(app: FastAPI, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    """Answer every error from ``app`` as problem+json, each response carrying a request id;
+    bodies over ``max_body_bytes`` get a 413 before anything reads them."""
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
     app.add_exception_handler(DomainError, _handle_domain)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, too_large=_body_too_large)
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(RequestIdMiddleware)
     document_problems(app, _problem_schemas)
+
+
+def _body_too_large(limit: int, path: str) -> JSONResponse:
+    return problem_response(413, too_large_detail(limit), instance=path)
 
 
 def _problem_schemas() -> dict[str, Any]:

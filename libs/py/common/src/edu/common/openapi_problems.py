@@ -2,7 +2,7 @@
 
 FastAPI documents each validated operation's 422 as ``application/json`` with its own
 ``HTTPValidationError`` shape, but our handlers (``edu.common.http_problems``) answer problem+json,
-and they answer 400 when a request body is not JSON at all, and 503 (with Retry-After) when a
+and they answer 400 when a request body is not JSON at all, 413 when it is too large, and 503 (with Retry-After) when a
 dependency cannot be reached, which FastAPI does not document.
 A client generated from the document, and the API fuzzer, would trust the wrong contract.
 """
@@ -71,6 +71,12 @@ def _document_operation(operation: dict[str, Any]) -> None:
     if "requestBody" in operation and "400" not in responses:
         responses["400"] = {
             "description": "The request body is not valid JSON",
+            "content": problem_content(),
+        }
+    if "requestBody" in operation and "413" not in responses:
+        # edu.common.body_limit refuses a body over the service's EDU_MAX_REQUEST_BODY_BYTES.
+        responses["413"] = {
+            "description": "The request body is larger than the service accepts",
             "content": problem_content(),
         }
     if "503" not in responses:

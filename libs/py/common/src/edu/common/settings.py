@@ -10,8 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from edu.common.body_limit import DEFAULT_MAX_BODY_BYTES
 
 PLACEHOLDER_SECRETS = frozenset(
     {"", "changeme", "change-me", "secret", "password", "dev", "development", "insecure"}
@@ -53,6 +55,8 @@ class ServiceSettings(BaseSettings):
     environment: Environment = Environment.DEVELOPMENT
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.AUTO
+    # Bodies above this many bytes are answered 413 before they are read (edu.common.body_limit).
+    max_request_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:

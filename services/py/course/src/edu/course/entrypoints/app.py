@@ -49,7 +49,7 @@ def make_app(settings: CourseSettings, **overrides: Any) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.course = service
-    install_problem_handlers(app)
+    install_problem_handlers(app, max_body_bytes=settings.max_request_body_bytes)
     app.include_router(catalogue_routes.router)
     app.include_router(authoring_routes.router)
     app.include_router(health_router)

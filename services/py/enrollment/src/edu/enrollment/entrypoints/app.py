@@ -45,7 +45,7 @@ def make_app(settings: EnrollmentSettings, **overrides: Any) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.enrollment = service
-    install_problem_handlers(app)
+    install_problem_handlers(app, max_body_bytes=settings.max_request_body_bytes)
     app.include_router(enrollment_routes.router)
     app.include_router(health_router)
     return app

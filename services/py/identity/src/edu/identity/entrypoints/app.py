@@ -42,7 +42,7 @@ def make_app(settings: IdentitySettings, **overrides: Any) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.identity = identity
-    install_problem_handlers(app)
+    install_problem_handlers(app, max_body_bytes=settings.max_request_body_bytes)
     app.include_router(auth_routes.router)
     app.include_router(account_routes.router)
     app.include_router(health_router)

@@ -50,7 +50,7 @@ def make_app(settings: NotificationsSettings, **overrides: Any) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.notifications = service
-    install_problem_handlers(app)
+    install_problem_handlers(app, max_body_bytes=settings.max_request_body_bytes)
     app.include_router(notification_routes.router)
     app.include_router(health_router)
     return app
