@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from edu.common.clock import FakeClock
 from edu.common.settings import Environment
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
-from edu.identity.adapters.redis_throttle import RedisLoginThrottle
+from edu.identity.adapters.redis_throttle import RedisAttemptStore
 from edu.identity.entrypoints.app import make_app
 from edu.identity.settings import IdentitySettings
 
@@ -35,10 +35,8 @@ def sessions(db_connection: AsyncConnection) -> async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-def throttle(
-    redis_client: Redis, redis_namespace: str, fake_clock: FakeClock
-) -> RedisLoginThrottle:
-    return RedisLoginThrottle(redis_client, prefix=f"{redis_namespace}:", clock=fake_clock)
+def attempts(redis_client: Redis, redis_namespace: str, fake_clock: FakeClock) -> RedisAttemptStore:
+    return RedisAttemptStore(redis_client, prefix=f"{redis_namespace}:", clock=fake_clock)
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +51,7 @@ def app(
     database_url: str,
     redis_url: str,
     sessions: async_sessionmaker[AsyncSession],
-    throttle: RedisLoginThrottle,
+    attempts: RedisAttemptStore,
     hasher: Argon2PasswordHasher,
     fake_clock: FakeClock,
 ) -> FastAPI:
@@ -61,7 +59,7 @@ def app(
         environment=Environment.TEST, database_url=database_url, redis_url=redis_url
     )
     return make_app(
-        settings, sessions=sessions, throttle=throttle, password_hasher=hasher, clock=fake_clock
+        settings, sessions=sessions, attempts=attempts, password_hasher=hasher, clock=fake_clock
     )
 
 

@@ -11,7 +11,7 @@ from edu.common.settings import Environment
 from edu.db.outbox import OutboxEvent
 from edu.db.testing import FakeEventPublisher
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
-from edu.identity.adapters.redis_throttle import RedisLoginThrottle
+from edu.identity.adapters.redis_throttle import RedisAttemptStore
 from edu.identity.bootstrap import IdentityContainer
 from edu.identity.entrypoints.app import make_app
 from edu.identity.service_layer.registration import SignUp
@@ -34,7 +34,7 @@ class TestTheRelayInTheLifespan:
         database_url: str,
         redis_url: str,
         sessions: async_sessionmaker[AsyncSession],
-        throttle: RedisLoginThrottle,
+        attempts: RedisAttemptStore,
         hasher: Argon2PasswordHasher,
         fake_clock: FakeClock,
     ) -> None:
@@ -48,7 +48,7 @@ class TestTheRelayInTheLifespan:
         app = make_app(
             settings,
             sessions=sessions,
-            throttle=throttle,
+            attempts=attempts,
             password_hasher=hasher,
             publisher=publisher,
             clock=fake_clock,

@@ -20,10 +20,11 @@ from edu.identity.service_layer.accounts import Accounts
 from edu.identity.service_layer.ports import IdentityUnitOfWork
 from edu.identity.service_layer.registration import Registration
 from edu.identity.service_layer.sessions import Sessions
+from edu.identity.service_layer.throttling import LoginThrottle, SignUpThrottle
 from edu.identity.settings import IdentitySettings
 from edu.identity.testing import (
+    FakeAttemptStore,
     FakeIdentityUnitOfWork,
-    FakeLoginThrottle,
     FakePasswordHasher,
     FakeRefreshTokenRepository,
     FakeUserRepository,
@@ -48,8 +49,13 @@ def hasher() -> FakePasswordHasher:
 
 
 @pytest.fixture
-def throttle(clock: FakeClock) -> FakeLoginThrottle:
-    return FakeLoginThrottle(clock)
+def attempts(clock: FakeClock) -> FakeAttemptStore:
+    return FakeAttemptStore(clock)
+
+
+@pytest.fixture
+def throttle(attempts: FakeAttemptStore) -> LoginThrottle:
+    return LoginThrottle(attempts)
 
 
 @pytest.fixture(scope="session")
@@ -73,15 +79,16 @@ def registration(
     hasher: FakePasswordHasher,
     policy: PasswordPolicy,
     clock: FakeClock,
+    attempts: FakeAttemptStore,
 ) -> Registration:
-    return Registration(lambda: uow, hasher, policy, clock)
+    return Registration(lambda: uow, hasher, policy, clock, throttle=SignUpThrottle(attempts))
 
 
 @pytest.fixture
 def sessions(
     uow: FakeIdentityUnitOfWork,
     hasher: FakePasswordHasher,
-    throttle: FakeLoginThrottle,
+    throttle: LoginThrottle,
     signing_key: SigningKey,
     clock: FakeClock,
 ) -> Sessions:
@@ -108,7 +115,7 @@ def app(
     settings: IdentitySettings,
     uow: FakeIdentityUnitOfWork,
     hasher: FakePasswordHasher,
-    throttle: FakeLoginThrottle,
+    attempts: FakeAttemptStore,
     signing_key: SigningKey,
     clock: FakeClock,
 ) -> FastAPI:
@@ -119,7 +126,7 @@ def app(
         settings,
         unit_of_work=unit_of_work,
         password_hasher=hasher,
-        throttle=throttle,
+        attempts=attempts,
         signing_key=signing_key,
         clock=clock,
     )

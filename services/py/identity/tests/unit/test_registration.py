@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from edu.common.clock import FakeClock
+from edu.common.problems import TooManyRequests
 from edu.events import decode, encode
 from edu.identity.domain.email import EmailAddress, InvalidEmail
 from edu.identity.domain.passwords import WeakPassword
@@ -17,6 +21,7 @@ from edu.proto_gen.events.v1.identity_events_pb2 import (
 )
 
 PASSWORD = "violet-kettle-orbit-9"
+ADDR = "203.0.113.50"
 
 
 class TestSigningUp:
@@ -81,3 +86,36 @@ class TestRefusingToSignUp:
         with pytest.raises(InvalidEmail):
             await registration.sign_up(SignUp(email="ada", password=PASSWORD))
         assert uow.commits == 0
+
+
+class TestSignUpLimit:
+    async def test_the_21st_sign_up_from_one_address_within_15_minutes_is_refused(
+        self, registration: Registration, clock: FakeClock
+    ) -> None:
+        for n in range(20):
+            await registration.sign_up(SignUp(f"u{n}@example.org", PASSWORD, client_address=ADDR))
+            clock.advance(timedelta(seconds=10))
+
+        with pytest.raises(TooManyRequests) as refused:
+            await registration.sign_up(SignUp("u20@example.org", PASSWORD, client_address=ADDR))
+
+        assert refused.value.retry_after == 900 - 200
+        assert "Too many sign-ups from this address" in refused.value.detail
+        await registration.sign_up(
+            SignUp("other@example.org", PASSWORD, client_address="192.0.2.7")
+        )
+
+    async def test_room_returns_as_the_oldest_sign_up_leaves_the_window(
+        self, registration: Registration, clock: FakeClock
+    ) -> None:
+        for n in range(20):
+            await registration.sign_up(SignUp(f"u{n}@example.org", PASSWORD, client_address=ADDR))
+        clock.advance(timedelta(seconds=900))
+
+        assert await registration.sign_up(SignUp("late@example.org", PASSWORD, client_address=ADDR))
+
+    async def test_sign_ups_without_an_address_are_not_counted(
+        self, registration: Registration
+    ) -> None:
+        for n in range(25):  # the seed writes through the use case, from no address
+            await registration.sign_up(SignUp(f"seeded{n}@example.org", PASSWORD))

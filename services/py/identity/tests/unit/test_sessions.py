@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -14,8 +15,8 @@ from edu.identity.domain.user import InvalidCredentials
 from edu.identity.service_layer.registration import Registration, SignUp
 from edu.identity.service_layer.sessions import Sessions
 from edu.identity.testing import (
+    FakeAttemptStore,
     FakeIdentityUnitOfWork,
-    FakeLoginThrottle,
     FakePasswordHasher,
 )
 
@@ -100,11 +101,42 @@ class TestThrottlingFailedSignIns:
         assert (await sessions.log_in(ada, PASSWORD, ADDRESS)).access_token
 
     async def test_successful_sign_ins_do_not_count(
-        self, sessions: Sessions, throttle: FakeLoginThrottle, ada: str
+        self, sessions: Sessions, attempts: FakeAttemptStore, ada: str
     ) -> None:
         for _ in range(150):
             await sessions.log_in(ada, PASSWORD, ADDRESS)
-        assert len(throttle.released) == 150
+        assert len(attempts.released) == 150
+
+    async def test_failures_from_elsewhere_never_lock_the_owner_out_at_a_known_address(
+        self, sessions: Sessions, ada: str
+    ) -> None:
+        await sessions.log_in(ada, PASSWORD, ADDRESS)  # the owner, at home
+        for attempt in range(300):
+            with contextlib.suppress(InvalidCredentials, TooManyRequests):
+                await sessions.log_in(ada, f"guess-{attempt}!", f"203.0.{attempt // 200}.{attempt}")
+
+        assert (await sessions.log_in(ada, PASSWORD, ADDRESS)).access_token
+        with pytest.raises(TooManyRequests):  # a new address stays held back
+            await sessions.log_in(ada, PASSWORD, "192.0.2.1")
+
+    async def test_a_known_address_is_still_limited_by_its_own_failures(
+        self, sessions: Sessions, ada: str
+    ) -> None:
+        await sessions.log_in(ada, PASSWORD, ADDRESS)
+        for attempt in range(100):
+            with pytest.raises(InvalidCredentials):
+                await sessions.log_in(ada, f"wrong-password-{attempt}", ADDRESS)
+        with pytest.raises(TooManyRequests):
+            await sessions.log_in(ada, PASSWORD, ADDRESS)
+
+    async def test_one_ipv6_machine_cannot_rotate_through_its_64(self, sessions: Sessions) -> None:
+        for attempt in range(100):
+            with pytest.raises(InvalidCredentials):
+                await sessions.log_in(
+                    f"user{attempt}@example.org", PASSWORD, f"2001:db8::{attempt:x}"
+                )
+        with pytest.raises(TooManyRequests):
+            await sessions.log_in("fresh@example.org", PASSWORD, "2001:db8::ffff")
 
 
 class TestRefreshing:

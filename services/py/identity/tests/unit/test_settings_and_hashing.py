@@ -23,9 +23,20 @@ class TestSigningKeySetting:
     def test_production_with_a_real_key_starts_and_signs_with_it(self) -> None:
         key = SigningKey.generate()
         settings = load_settings(
-            IdentitySettings, environment="production", signing_key=key.to_pem(), **URLS
+            IdentitySettings,
+            environment="production",
+            signing_key=key.to_pem(),
+            proxy_token="a-real-shared-proxy-token-5f1c9e",
+            **URLS,
         )
         assert settings.load_signing_key().kid == key.kid
+
+    def test_production_refuses_the_development_proxy_token(self) -> None:
+        key = SigningKey.generate()
+        with pytest.raises(StartupError, match="EDU_PROXY_TOKEN"):
+            load_settings(
+                IdentitySettings, environment="production", signing_key=key.to_pem(), **URLS
+            )
 
     def test_a_key_that_is_not_p256_pem_is_refused_with_its_reason(self) -> None:
         with pytest.raises(StartupError, match="EDU_SIGNING_KEY"):

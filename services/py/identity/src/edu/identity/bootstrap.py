@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import SecretStr
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -16,7 +17,7 @@ from edu.db.engine import open_sessions
 from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
 from edu.identity.adapters.common_passwords import common_passwords
-from edu.identity.adapters.redis_throttle import RedisLoginThrottle
+from edu.identity.adapters.redis_throttle import RedisAttemptStore
 from edu.identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
 from edu.identity.domain.passwords import PasswordPolicy
 from edu.identity.service_layer.accounts import Accounts
@@ -27,7 +28,7 @@ from edu.identity.service_layer.ports import (
 )
 from edu.identity.service_layer.registration import Registration
 from edu.identity.service_layer.sessions import Sessions
-from edu.identity.service_layer.throttling import LoginThrottle
+from edu.identity.service_layer.throttling import AttemptStore, LoginThrottle, SignUpThrottle
 from edu.identity.settings import IdentitySettings
 
 logger = logging.getLogger("edu.identity")
@@ -42,6 +43,7 @@ class IdentityContainer:
     accounts: Accounts
     verifier: TokenVerifier
     jwks: dict[str, Any]
+    proxy_token: SecretStr | None = None
     relay: OutboxRelay | None = None
     engine: AsyncEngine | None = None
     redis: Redis | None = None
@@ -59,7 +61,7 @@ def bootstrap(
     *,
     sessions: async_sessionmaker[AsyncSession] | None = None,
     unit_of_work: UnitOfWorkFactory | None = None,
-    throttle: LoginThrottle | None = None,
+    attempts: AttemptStore | None = None,
     password_hasher: PasswordHasher | None = None,
     publisher: EventPublisher | None = None,
     signing_key: SigningKey | None = None,
@@ -81,15 +83,18 @@ def bootstrap(
     uow = unit_of_work or sql_unit_of_work
 
     redis = None
-    if throttle is None:
+    if attempts is None:
         redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
-        throttle = RedisLoginThrottle(
-            redis,
-            prefix=settings.redis_key_prefix,
-            limit=settings.login_failure_limit,
-            window_seconds=settings.login_failure_window_seconds,
-            clock=clock,
-        )
+        attempts = RedisAttemptStore(redis, prefix=settings.redis_key_prefix, clock=clock)
+    throttle = LoginThrottle(
+        attempts,
+        limit=settings.login_failure_limit,
+        window_seconds=settings.login_failure_window_seconds,
+        known_for_days=settings.login_known_address_days,
+    )
+    sign_ups = SignUpThrottle(
+        attempts, limit=settings.signup_limit, window_seconds=settings.signup_window_seconds
+    )
     if signing_key is None:
         if settings.signing_key is None:
             logger.warning("no EDU_SIGNING_KEY: using a key generated for this process only")
@@ -104,13 +109,16 @@ def bootstrap(
     )
     jwks = jwks_document(signing_key)
     return IdentityContainer(
-        registration=Registration(uow, hasher, PasswordPolicy(common_passwords()), clock),
+        registration=Registration(
+            uow, hasher, PasswordPolicy(common_passwords()), clock, throttle=sign_ups
+        ),
         sessions=Sessions(uow, hasher, throttle, issuer, clock, settings.refresh_token_ttl),
         accounts=Accounts(uow, clock),
         verifier=TokenVerifier.from_keys(
             jwks, issuer=settings.token_issuer, audience=settings.token_audience, clock=clock
         ),
         jwks=jwks,
+        proxy_token=settings.proxy_token,
         relay=service_relay(
             session_maker, nats_url=settings.nats_url, publisher=publisher, clock=clock
         ),

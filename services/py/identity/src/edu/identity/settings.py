@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 
 from edu.auth.keys import InvalidSigningKey, SigningKey
 from edu.auth.tokens import DEFAULT_AUDIENCE, DEFAULT_ISSUER
+from edu.common.client_address import DEVELOPMENT_PROXY_TOKEN
 from edu.common.settings import ServiceSettings
 
 
@@ -29,6 +30,13 @@ class IdentitySettings(ServiceSettings):
     refresh_token_days: int = Field(default=14, ge=1, le=90)
     login_failure_limit: int = Field(default=100, ge=1)
     login_failure_window_seconds: int = Field(default=3600, ge=1)
+    # How long an address that signed in to an account stays exempt from that account's limit.
+    login_known_address_days: int = Field(default=90, ge=1)
+    signup_limit: int = Field(default=20, ge=1, description="Sign-ups per client address")
+    signup_window_seconds: int = Field(default=900, ge=1)
+    # Shared with the proxies (web, the api-gateway) whose X-Edu-Client-Address identity
+    # believes (ADR 0015). The development value is refused outside development and test.
+    proxy_token: SecretStr = DEVELOPMENT_PROXY_TOKEN
     redis_key_prefix: str = "identity:"
     database_pool_size: int = Field(default=10, ge=1, le=100)
 

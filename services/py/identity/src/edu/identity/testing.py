@@ -9,7 +9,6 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
 from uuid import UUID
 
 from edu.common.clock import Clock
@@ -18,7 +17,7 @@ from edu.db.testing import FakeOutbox, FakeUnitOfWork
 from edu.identity.domain.email import EmailAddress
 from edu.identity.domain.refresh_tokens import RefreshToken, RefreshTokenFamily
 from edu.identity.domain.user import EmailAlreadyRegistered, User
-from edu.identity.service_layer.throttling import Reservation, too_many_failures
+from edu.identity.service_layer.throttling import WindowFull
 
 
 class FakeUserRepository:
@@ -116,35 +115,37 @@ class FakePasswordHasher:
         return password_hash in self.outdated
 
 
-class FakeLoginThrottle:
-    """The sliding-window rule in memory: at most ``limit`` standing reservations per key."""
+class FakeAttemptStore:
+    """The sliding-window rule in memory: at most ``limit`` standing attempts per key."""
 
-    def __init__(
-        self, clock: Clock, *, limit: int = 100, window: timedelta = timedelta(hours=1)
-    ) -> None:
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self.limit = limit
-        self.window = window
         self.attempts: dict[str, dict[str, float]] = defaultdict(dict)
-        self.released: list[Reservation] = []
+        self.members: dict[str, set[str]] = defaultdict(set)
+        self.released: list[str] = []
 
-    async def reserve(self, keys: Sequence[str]) -> Reservation:
+    async def reserve(self, keys: Sequence[str], *, limit: int, window_seconds: int) -> str:
         now = self._clock.now().timestamp()
-        window = self.window.total_seconds()
         wait = 0.0
         for key in keys:
-            standing = {t: at for t, at in self.attempts[key].items() if at > now - window}
+            standing = {t: at for t, at in self.attempts[key].items() if at > now - window_seconds}
             self.attempts[key] = standing
-            if len(standing) >= self.limit:
-                wait = max(wait, min(standing.values()) + window - now)
+            if len(standing) >= limit:
+                wait = max(wait, min(standing.values()) + window_seconds - now)
         if wait > 0:
-            raise too_many_failures(math.ceil(wait))
+            raise WindowFull(math.ceil(wait))
         token = uuid.uuid4().hex
         for key in keys:
             self.attempts[key][token] = now
-        return Reservation(keys=tuple(keys), token=token)
+        return token
 
-    async def release(self, reservation: Reservation) -> None:
-        self.released.append(reservation)
-        for key in reservation.keys:
-            self.attempts[key].pop(reservation.token, None)
+    async def release(self, keys: Sequence[str], token: str) -> None:
+        self.released.append(token)
+        for key in keys:
+            self.attempts[key].pop(token, None)
+
+    async def is_member(self, key: str, member: str) -> bool:
+        return member in self.members[key]
+
+    async def remember(self, key: str, member: str, *, ttl_seconds: int) -> None:
+        self.members[key].add(member)

@@ -1,4 +1,5 @@
-"""The log-in throttle in Redis: a sliding-window log per key (a sorted set of attempt times).
+"""The attempt store in Redis: a sliding-window log per key (a sorted set of attempt times)
+and plain sets for known members.
 
 One Lua script checks every key and reserves a slot under all of them atomically, so parallel
 attempts on several replicas see one consistent count. Keys expire after a window of silence.
@@ -15,13 +16,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from edu.common.clock import Clock, SystemClock
-from edu.identity.service_layer.throttling import (
-    DEFAULT_LIMIT,
-    DEFAULT_WINDOW_SECONDS,
-    Reservation,
-    ThrottleUnavailable,
-    too_many_failures,
-)
+from edu.identity.service_layer.throttling import ThrottleUnavailable, WindowFull
 
 logger = logging.getLogger("edu.identity.throttle")
 
@@ -46,45 +41,53 @@ return 0
 """
 
 
-class RedisLoginThrottle:
+class RedisAttemptStore:
     def __init__(
-        self,
-        redis: Redis,
-        *,
-        prefix: str = "identity:",
-        limit: int = DEFAULT_LIMIT,
-        window_seconds: int = DEFAULT_WINDOW_SECONDS,
-        clock: Clock | None = None,
+        self, redis: Redis, *, prefix: str = "identity:", clock: Clock | None = None
     ) -> None:
         self._redis = redis
         self._prefix = prefix
-        self.limit = limit
-        self.window_ms = window_seconds * 1000
         self._clock = clock or SystemClock()
         self._reserve = redis.register_script(_RESERVE)
 
-    async def reserve(self, keys: Sequence[str]) -> Reservation:
-        full_keys = tuple(self._prefix + key for key in keys)
+    async def reserve(self, keys: Sequence[str], *, limit: int, window_seconds: int) -> str:
         token = uuid.uuid4().hex
         now_ms = int(self._clock.now().timestamp() * 1000)
         try:
             wait_ms = int(
                 await self._reserve(
-                    keys=full_keys, args=[now_ms, self.window_ms, self.limit, token]
+                    keys=[self._prefix + key for key in keys],
+                    args=[now_ms, window_seconds * 1000, limit, token],
                 )
             )
         except RedisError as exc:
             raise ThrottleUnavailable() from exc
         if wait_ms > 0:
-            raise too_many_failures(math.ceil(wait_ms / 1000))
-        return Reservation(keys=full_keys, token=token)
+            raise WindowFull(math.ceil(wait_ms / 1000))
+        return token
 
-    async def release(self, reservation: Reservation) -> None:
+    async def release(self, keys: Sequence[str], token: str) -> None:
         try:
             async with self._redis.pipeline(transaction=False) as pipe:
-                for key in reservation.keys:
-                    pipe.zrem(key, reservation.token)
+                for key in keys:
+                    pipe.zrem(self._prefix + key, token)
                 await pipe.execute()
         except RedisError as exc:
-            # The log-in already succeeded; at worst it counts as one failure for an hour.
+            # The log-in already succeeded; at worst it counts as one failure for a window.
             logger.warning("could not release a log-in reservation: %s", exc)
+
+    async def is_member(self, key: str, member: str) -> bool:
+        try:
+            return bool(await self._redis.sismember(self._prefix + key, member))  # type: ignore[misc]  # redis-py types sismember as Awaitable | bool
+        except RedisError as exc:
+            raise ThrottleUnavailable() from exc
+
+    async def remember(self, key: str, member: str, *, ttl_seconds: int) -> None:
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.sadd(self._prefix + key, member)
+                pipe.expire(self._prefix + key, ttl_seconds)
+                await pipe.execute()
+        except RedisError as exc:
+            # The log-in succeeded; the address is simply not exempt next time.
+            logger.warning("could not remember a signed-in address: %s", exc)

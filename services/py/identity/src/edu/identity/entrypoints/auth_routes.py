@@ -51,7 +51,7 @@ def _tokens(issued: IssuedTokens) -> TokensOut:
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
     responses={
-        **problem_responses(400, 409, 422),
+        **problem_responses(400, 409, 422, 429),
         **links_on(
             201,
             log_in=link(
@@ -63,10 +63,19 @@ def _tokens(issued: IssuedTokens) -> TokensOut:
         ),
     },
 )
-async def sign_up(body: SignUpRequest, identity: IdentityDep) -> UserOut:
-    """Create a student account (or student and teacher with `teacher: true`)."""
+async def sign_up(body: SignUpRequest, identity: IdentityDep, address: ClientAddress) -> UserOut:
+    """Create a student account (or student and teacher with `teacher: true`).
+
+    At most 20 sign-ups per client address in 15 minutes (`EDU_SIGNUP_LIMIT`,
+    `EDU_SIGNUP_WINDOW_SECONDS`); past that, 429 with `Retry-After`.
+    """
     user = await identity.registration.sign_up(
-        SignUp(email=body.email, password=body.password, as_teacher=body.teacher)
+        SignUp(
+            email=body.email,
+            password=body.password,
+            as_teacher=body.teacher,
+            client_address=address,
+        )
     )
     return UserOut.of(user)
 
@@ -80,8 +89,10 @@ async def sign_up(body: SignUpRequest, identity: IdentityDep) -> UserOut:
 async def log_in(body: LogInRequest, identity: IdentityDep, address: ClientAddress) -> TokensOut:
     """Exchange email and password for an access token and a refresh token.
 
-    After 100 failed attempts in an hour for one account or from one address, answers 429
-    with `Retry-After` until the oldest failure is an hour old.
+    After 100 failed attempts in an hour from one address, or on one account from addresses
+    that never signed in to it, answers 429 with `Retry-After` until the oldest failure is an
+    hour old. An address that signed in to the account before is not held back by failures
+    from elsewhere.
     """
     return _tokens(await identity.sessions.log_in(body.email, body.password, address))
 

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from edu.auth.bearer import principal_from_authorization
 from edu.auth.principal import Principal
+from edu.common.client_address import client_address as forwarded_client_address
 from edu.identity.bootstrap import IdentityContainer
 
 
@@ -31,9 +32,10 @@ def current_principal(
 
 
 def client_address(request: Request) -> str:
-    # Behind a proxy, uvicorn's --proxy-headers (with --forwarded-allow-ips) puts the real
-    # client here; identity never reads X-Forwarded-For itself, which any client could forge.
-    return request.client.host if request.client else "unknown"
+    """The visitor's address: forwarded by a proxy holding EDU_PROXY_TOKEN (web, the gateway),
+    else the peer's (ADR 0015). X-Forwarded-For, which any client could forge, is never read."""
+    peer = request.client.host if request.client else None
+    return forwarded_client_address(request.headers, peer, identity(request).proxy_token)
 
 
 IdentityDep = Annotated[IdentityContainer, Depends(identity)]

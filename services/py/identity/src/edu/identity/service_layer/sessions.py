@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from edu.common.client_address import throttling_key
 from edu.common.clock import Clock
 from edu.identity.domain.email import EmailAddress, InvalidEmail
 from edu.identity.domain.passwords import normalise_password
@@ -23,7 +24,7 @@ from edu.identity.service_layer.ports import (
     PasswordHasher,
     UnitOfWorkFactory,
 )
-from edu.identity.service_layer.throttling import LoginThrottle, login_keys
+from edu.identity.service_layer.throttling import LoginThrottle
 
 logger = logging.getLogger("edu.identity.sessions")
 
@@ -61,14 +62,14 @@ class Sessions:
     async def log_in(self, email: str, password: str, client_address: str) -> IssuedTokens:
         """Check the password (throttled) and start a new refresh-token family."""
         account = _account_key(email)
-        reservation = await self._throttle.reserve(login_keys(account, client_address))
+        reservation = await self._throttle.reserve(account, throttling_key(client_address))
         async with self._uow() as uow:
             user = await self._authenticate(uow, account, normalise_password(password))
             family = RefreshTokenFamily.start(user_id=user.id, now=self._clock.now())
             await uow.refresh_tokens.add_family(family)
             tokens = await self._issue(uow, user, family)
             await uow.commit()
-        await self._throttle.release(reservation)
+        await self._throttle.succeeded(reservation)
         return tokens
 
     async def _authenticate(self, uow: IdentityUnitOfWork, account: str, password: str) -> User:
