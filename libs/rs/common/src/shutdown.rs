@@ -69,8 +69,10 @@ pub async fn serve(
     drain: Duration,
 ) -> std::io::Result<bool> {
     let stop = shutdown.clone();
+    // Handlers may read the peer's address (`ConnectInfo<SocketAddr>`): the gateway does.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server =
-        axum::serve(listener, router).with_graceful_shutdown(async move { stop.wait().await });
+        axum::serve(listener, service).with_graceful_shutdown(async move { stop.wait().await });
     let mut server = std::pin::pin!(server.into_future());
     tokio::select! {
         result = &mut server => return result.map(|()| true),

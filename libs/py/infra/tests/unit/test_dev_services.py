@@ -10,6 +10,7 @@ from edu.infra.dev_services import (
     DevLock,
     declared_services,
     read_declaration,
+    rust_service_crates,
 )
 from edu.infra.process_environment import service_links
 
@@ -187,7 +188,8 @@ class TestRustServices:
         (tmp_path / "services" / "rs" / "no-service" / "Cargo.toml").write_text(
             '[package]\nname = "no-service"\n'
         )
-        [gateway] = declared_services(tmp_path, [])
+        assert declared_services(tmp_path, []) == [], "a crate ran without being asked for"
+        [gateway] = declared_services(tmp_path, rust_service_crates(tmp_path))
         assert gateway.crate == "api-gateway"
         assert gateway.environment(URLS)["EDU_PORT"] == "8000"
 
@@ -195,7 +197,7 @@ class TestRustServices:
         self, tmp_path: Path
     ) -> None:
         folder = crate(tmp_path, "api-gateway", 8000)
-        [gateway] = declared_services(tmp_path, [])
+        [gateway] = declared_services(tmp_path, [folder])
         watched = gateway.command(reload=True)
         assert watched[1:3] == ["-m", "edu.infra.cargo_watch"]
         assert f"--watch={folder}" in watched
@@ -203,13 +205,13 @@ class TestRustServices:
         assert gateway.command(reload=False)[:2] == ["cargo", "run"]
 
     def test_a_port_clash_across_the_languages_is_refused(self, tmp_path: Path) -> None:
-        member(tmp_path, "identity", port=8000)
-        crate(tmp_path, "api-gateway", 8000)
+        identity = member(tmp_path, "identity", port=8000)
+        gateway = crate(tmp_path, "api-gateway", 8000)
         with pytest.raises(DeclarationError, match="8000"):
-            declared_services(tmp_path, [tmp_path / "services" / "py" / "identity"])
+            declared_services(tmp_path, [identity, gateway])
 
     def test_a_database_without_migrations_is_named(self, tmp_path: Path) -> None:
         table = RUST_SERVICE.format(name="payment-engine", port=8010) + 'database = "payments"\n'
-        crate(tmp_path, "payment-engine", 8010, table)
+        engine = crate(tmp_path, "payment-engine", 8010, table)
         with pytest.raises(DeclarationError, match="missing migrations"):
-            declared_services(tmp_path, [])
+            declared_services(tmp_path, [engine])

@@ -31,7 +31,7 @@ import typer
 
 from edu.cli.env import dev_environment, render, repository_root
 from edu.cli.workspace import Workspace, find_root
-from edu.infra.dev_services import AlreadyRunning, DeclarationError, DevLock
+from edu.infra.dev_services import AlreadyRunning, DeclarationError, DevLock, rust_service_crates
 from edu.infra.dev_services import declared_services as find_services
 from edu.infra.dev_stack import DevStack, StackError
 from edu.infra.dev_workers import declared_workers
@@ -71,7 +71,7 @@ def dev_command() -> None:
         )
         raise typer.Exit(1) from None
     try:
-        services = find_services(root, workspace_members(root))
+        services = find_services(root, [*workspace_members(root), *rust_service_crates(root)])
         workers = declared_workers(workspace_members(root))
     except DeclarationError as exc:
         lock.release()

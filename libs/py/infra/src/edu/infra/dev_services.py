@@ -40,7 +40,9 @@ __all__ = [  # the lock lived here first; `from edu.infra.dev_services import De
     "DeclaredService",
     "DevLock",
     "declared_services",
+    "read_cargo_declaration",
     "read_declaration",
+    "rust_service_crates",
 ]
 
 
@@ -120,11 +122,24 @@ class DeclaredService:
 RUST_SERVICES = "services/rs"
 
 
+def rust_service_crates(root: Path) -> list[Path]:
+    """The crate folders under services/rs (pass them with the members to run them too)."""
+    return sorted(path.parent for path in (root / RUST_SERVICES).glob("*/Cargo.toml"))
+
+
 def declared_services(root: Path, members: Iterable[Path]) -> list[DeclaredService]:
-    """The Python members' declarations and every Rust service's under services/rs/."""
-    crates = sorted(path.parent for path in (root / RUST_SERVICES).glob("*/Cargo.toml"))
-    found = [s for s in (read_declaration(root, m) for m in members) if s is not None]
-    found += [s for s in (read_cargo_declaration(root, c) for c in crates) if s is not None]
+    """The declarations of ``members``: uv members (pyproject.toml) and Rust crates (Cargo.toml).
+
+    The caller decides which run: `edu dev` adds every crate of services/rs; the test stacks
+    run the Python services until their suites go through the gateway (issue 20).
+    """
+    found = []
+    for member in members:
+        is_crate = (member / "Cargo.toml").is_file() and not (member / "pyproject.toml").is_file()
+        read = read_cargo_declaration if is_crate else read_declaration
+        declared = read(root, member)
+        if declared is not None:
+            found.append(declared)
     ports = [s.port for s in found]
     clash = sorted({p for p in ports if ports.count(p) > 1})
     if clash:

@@ -1,0 +1,356 @@
+//! The gateway's request path, in order: closed CORS, header and body size caps (413 before the
+//! body is read), a route by path prefix, the access token (401 when present and invalid), rate
+//! limits (429), the upstream's circuit (503), then forwarding.
+#![allow(
+    clippy::result_large_err,
+    reason = "each Err is the answer to send, built once per refused request"
+)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use edu_common::problem::{ApiError, Problem};
+use http_body_util::{BodyExt, Limited};
+
+use crate::auth::{KeyCache, Principal};
+use crate::breaker::{Admission, Breaker};
+use crate::limiter::Limiter;
+use crate::proxy::{self, ForwardError, HttpClient, Outgoing};
+use crate::ratelimit::{Bucket, Decision, Outcome, WhenRedisIsDown, seconds_up};
+use crate::settings::{GatewaySettings, Route};
+
+/// Paths that count as sign-in attempts: a stricter limit per client address.
+pub const SIGN_IN_PATHS: [&str; 2] = ["/auth/login", "/auth/signup"];
+
+#[derive(Debug)]
+pub struct Upstream {
+    pub base: String,
+    pub host: String,
+    pub breaker: Breaker,
+}
+
+pub struct Gateway {
+    pub settings: GatewaySettings,
+    pub upstreams: HashMap<String, Upstream>,
+    pub keys: KeyCache,
+    pub limiter: Limiter,
+    pub client: HttpClient,
+}
+
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gateway")
+            .field("routes", &self.settings.routes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Gateway {
+    pub fn new(settings: GatewaySettings, keys: KeyCache, limiter: Limiter) -> Self {
+        let upstreams = settings
+            .upstreams
+            .iter()
+            .map(|(name, base)| {
+                let host = base.split_once("://").map_or(base.as_str(), |(_, h)| h);
+                let upstream = Upstream {
+                    base: base.clone(),
+                    host: host.trim_end_matches('/').to_owned(),
+                    breaker: Breaker::new(settings.breaker_failures, settings.breaker_open_for),
+                };
+                (name.clone(), upstream)
+            })
+            .collect();
+        let client = proxy::client(settings.upstream_timeout.min(Duration::from_secs(2)));
+        Self {
+            settings,
+            upstreams,
+            keys,
+            limiter,
+            client,
+        }
+    }
+
+    pub fn route_for(&self, path: &str) -> Option<&Route> {
+        self.settings.routes.iter().find(|route| {
+            path == route.prefix
+                || path
+                    .strip_prefix(route.prefix.as_str())
+                    .is_some_and(|rest| rest.starts_with('/') || route.prefix.ends_with('/'))
+        })
+    }
+}
+
+/// Every path the gateway does not serve itself goes through here.
+pub async fn handle(
+    State(gateway): State<Arc<Gateway>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    match pass(&gateway, peer, request).await {
+        Ok(response) | Err(response) => response,
+    }
+}
+
+async fn pass(gateway: &Gateway, peer: SocketAddr, request: Request) -> Result<Response, Response> {
+    let settings = &gateway.settings;
+    refuse_cross_origin_preflight(&request)?;
+    refuse_large_headers(&request, settings.max_header_bytes)?;
+    let path = request.uri().path().to_owned();
+    let route = gateway.route_for(&path).ok_or_else(|| {
+        Problem::new(StatusCode::NOT_FOUND, format!("Nothing lives at {path}."))
+            .with_instance(path.clone())
+            .into_response()
+    })?;
+    let upstream = gateway.upstreams.get(&route.upstream).ok_or_else(|| {
+        ApiError::Internal(format!("route {} names no upstream", route.prefix)).into_response()
+    })?;
+    refuse_declared_large_body(&request, settings.max_body_bytes)?;
+    let authorization = request.headers().get(header::AUTHORIZATION).cloned();
+    let principal = authenticate(gateway, authorization.as_ref()).await?;
+    let client = peer.ip();
+    let sign_in = request.method() == Method::POST && SIGN_IN_PATHS.contains(&path.as_str());
+    let decision = limit(gateway, sign_in, principal.as_ref(), &client.to_string()).await?;
+
+    if let Admission::Refused { retry_after } = upstream.breaker.admit(Instant::now()) {
+        return Err(unavailable(&route.upstream, retry_after));
+    }
+    let (parts, body) = request.into_parts();
+    let body = read_body(body, settings.max_body_bytes).await?;
+    let outgoing = Outgoing {
+        method: parts.method.clone(),
+        path_and_query: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| path.clone(), ToString::to_string),
+        headers: proxy::upstream_headers(
+            &parts.headers,
+            client,
+            settings.proxy_token.expose(),
+            &upstream.host,
+        ),
+        body,
+    };
+    let outcome = proxy::forward(
+        &gateway.client,
+        &upstream.base,
+        &outgoing,
+        settings.upstream_timeout,
+    )
+    .await;
+    let mut response = match outcome {
+        Ok(response) => {
+            let failed = matches!(response.status().as_u16(), 502..=504);
+            upstream.breaker.record(!failed, Instant::now());
+            response
+        }
+        Err(error) => {
+            upstream.breaker.record(false, Instant::now());
+            return Err(forward_problem(&route.upstream, &error));
+        }
+    };
+    if let Some(decision) = decision {
+        add_rate_headers(&mut response, &decision);
+    }
+    Ok(response)
+}
+
+fn refuse_cross_origin_preflight(request: &Request) -> Result<(), Response> {
+    let preflight = request.method() == Method::OPTIONS
+        && request.headers().contains_key(header::ORIGIN)
+        && request
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    if preflight {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "Cross-origin requests are not allowed: the platform's pages and APIs share one origin.",
+        )
+        .into_response());
+    }
+    Ok(())
+}
+
+fn refuse_large_headers(request: &Request, limit: usize) -> Result<(), Response> {
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if size > limit {
+        return Err(Problem::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!("The request's headers are {size} bytes; at most {limit} are accepted."),
+        )
+        .into_response());
+    }
+    Ok(())
+}
+
+fn too_large(limit: u64) -> Response {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("The request body is larger than the {limit} bytes accepted."),
+    )
+    .into_response()
+}
+
+/// A declared `Content-Length` over the limit is refused before a byte of the body is read.
+fn refuse_declared_large_body(request: &Request, limit: u64) -> Result<(), Response> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit => Err(too_large(limit)),
+        _ => Ok(()),
+    }
+}
+
+/// Reads a body of unknown length (chunked) up to the limit; more is refused mid-stream.
+async fn read_body(body: Body, limit: u64) -> Result<bytes::Bytes, Response> {
+    let cap = usize::try_from(limit).unwrap_or(usize::MAX);
+    match Limited::new(body, cap).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large(limit)),
+        Err(_) => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "The request body could not be read.",
+        )
+        .into_response()),
+    }
+}
+
+async fn authenticate(
+    gateway: &Gateway,
+    authorization: Option<&HeaderValue>,
+) -> Result<Option<Principal>, Response> {
+    let Some(value) = authorization else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|text| text.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::Unauthenticated(
+                "The Authorization header must read `Bearer <access token>`.".into(),
+            )
+            .into_response()
+        })?;
+    gateway
+        .keys
+        .verify(token.trim())
+        .await
+        .map(Some)
+        .map_err(|reason| {
+            ApiError::Unauthenticated(format!("The access token is not valid ({reason})."))
+                .into_response()
+        })
+}
+
+async fn limit(
+    gateway: &Gateway,
+    sign_in: bool,
+    principal: Option<&Principal>,
+    client: &str,
+) -> Result<Option<Decision>, Response> {
+    let limits = &gateway.settings.limits;
+    let (bucket, key) = if sign_in {
+        let bucket = Bucket {
+            name: "sign-in",
+            per_minute: limits.sign_in_per_address_per_minute,
+            when_down: WhenRedisIsDown::Closed,
+        };
+        (bucket, client)
+    } else if let Some(principal) = principal {
+        let bucket = Bucket {
+            name: "user",
+            per_minute: limits.per_user_per_minute,
+            when_down: WhenRedisIsDown::Open,
+        };
+        (bucket, principal.user_id.as_str())
+    } else {
+        let bucket = Bucket {
+            name: "address",
+            per_minute: limits.per_address_per_minute,
+            when_down: WhenRedisIsDown::Open,
+        };
+        (bucket, client)
+    };
+    match gateway.limiter.check(bucket, key).await {
+        Outcome::Decided(decision) if decision.allowed => Ok(Some(decision)),
+        Outcome::Decided(decision) => {
+            let mut response = ApiError::TooManyRequests {
+                detail: format!(
+                    "Too many requests: at most {} a minute here. Try again in {} s.",
+                    decision.limit,
+                    seconds_up(decision.retry_after)
+                ),
+                retry_after: seconds_up(decision.retry_after),
+            }
+            .into_response();
+            add_rate_headers(&mut response, &decision);
+            Err(response)
+        }
+        Outcome::RedisDown(WhenRedisIsDown::Open) => Ok(None),
+        Outcome::RedisDown(WhenRedisIsDown::Closed) => Err(ApiError::Unavailable {
+            detail: "Signing in is paused for a moment: the rate limiter cannot be reached.".into(),
+            retry_after: 5,
+        }
+        .into_response()),
+    }
+}
+
+fn add_rate_headers(response: &mut Response, decision: &Decision) {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("ratelimit-limit", decision.limit.to_string()),
+        ("ratelimit-remaining", decision.remaining.to_string()),
+        (
+            "ratelimit-reset",
+            seconds_up(decision.reset_after).to_string(),
+        ),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+}
+
+fn unavailable(upstream: &str, retry_after: Duration) -> Response {
+    ApiError::Unavailable {
+        detail: format!(
+            "{upstream} is not answering; the gateway stopped sending it requests for a moment."
+        ),
+        retry_after: seconds_up(retry_after),
+    }
+    .into_response()
+}
+
+fn forward_problem(upstream: &str, error: &ForwardError) -> Response {
+    let status = match error {
+        ForwardError::TimedOut(_) => StatusCode::GATEWAY_TIMEOUT,
+        ForwardError::Unreachable | ForwardError::Broken(_) => StatusCode::BAD_GATEWAY,
+    };
+    Problem::new(status, format!("{upstream}: {error}."))
+        .with_header(header::RETRY_AFTER, "1")
+        .into_response()
+}
+
+/// The router: the gateway's own endpoints, everything else forwarded.
+pub fn router(gateway: &Arc<Gateway>) -> Router {
+    let forwarded = Router::new().fallback(handle).with_state(gateway.clone());
+    crate::own_routes::routes(gateway)
+        .merge(forwarded)
+        .layer(axum::middleware::from_fn(
+            edu_common::request_id::middleware,
+        ))
+}

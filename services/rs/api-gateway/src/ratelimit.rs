@@ -1,0 +1,169 @@
+//! Rate limits in Redis: GCRA (the generic cell rate algorithm), one atomic script per check,
+//! Redis's own clock (so several gateway instances agree). A limit of N per minute lets N
+//! requests through at once and then one every 60/N s.
+//!
+//! When Redis cannot answer within `timeout`, the bucket's policy decides (ADR 0015): sign-in
+//! buckets fail closed (503 — a brute-force window is worse than a short outage of log-in),
+//! every other bucket fails open (the services keep their own checks). Never a 500.
+
+use std::time::Duration;
+
+use redis::Script;
+use redis::aio::ConnectionManager;
+
+const GCRA: &str = r"
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+if tat - now > tolerance then
+  return {0, tat - now - tolerance, 0, tat - now}
+end
+local new_tat = tat + interval
+redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
+local remaining = math.floor((tolerance - (new_tat - now)) / interval) + 1
+return {1, 0, remaining, new_tat - now}
+";
+
+/// What one check decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub limit: u32,
+    pub remaining: u32,
+    /// When the caller may retry (rejected) or the bucket is full again (allowed).
+    pub retry_after: Duration,
+    pub reset_after: Duration,
+}
+
+/// What to do when Redis does not answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenRedisIsDown {
+    Open,
+    Closed,
+}
+
+/// A limit: `per_minute` requests per key per minute, and the outage policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bucket {
+    pub name: &'static str,
+    pub per_minute: u32,
+    pub when_down: WhenRedisIsDown,
+}
+
+/// The outcome of checking a bucket: a decision, or Redis was down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Decided(Decision),
+    RedisDown(WhenRedisIsDown),
+}
+
+#[derive(Clone)]
+pub struct RateLimiter {
+    connection: ConnectionManager,
+    script: Script,
+    prefix: String,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RateLimiter {
+    /// Connects lazily-resiliently: the manager reconnects after Redis comes back.
+    pub async fn connect(url: &str, prefix: &str, timeout: Duration) -> Result<Self, String> {
+        let client = redis::Client::open(url).map_err(|e| format!("{url}: {e}"))?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(timeout))
+            .set_response_timeout(Some(timeout))
+            .set_number_of_retries(1);
+        let connection = tokio::time::timeout(
+            timeout * 4,
+            ConnectionManager::new_with_config(client, config),
+        )
+        .await
+        .map_err(|_| {
+            format!(
+                "{url}: no connection within {} ms",
+                (timeout * 4).as_millis()
+            )
+        })?
+        .map_err(|e| format!("{url}: {e}"))?;
+        Ok(Self {
+            connection,
+            script: Script::new(GCRA),
+            prefix: prefix.to_owned(),
+            timeout,
+        })
+    }
+
+    /// One request against `bucket` for `key` (a user id or a client address).
+    pub async fn check(&self, bucket: Bucket, key: &str) -> Outcome {
+        let per_minute = bucket.per_minute.max(1);
+        let interval_ms = 60_000 / u64::from(per_minute);
+        let tolerance_ms = interval_ms * u64::from(per_minute - 1);
+        let redis_key = format!("{}gw:rl:{}:{key}", self.prefix, bucket.name);
+        let mut connection = self.connection.clone();
+        let mut invocation = self.script.key(redis_key);
+        invocation.arg(interval_ms).arg(tolerance_ms);
+        let call = invocation.invoke_async::<(i64, i64, i64, i64)>(&mut connection);
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(Ok((allowed, retry_ms, remaining, reset_ms))) => Outcome::Decided(Decision {
+                allowed: allowed == 1,
+                limit: per_minute,
+                remaining: u32::try_from(remaining.max(0)).unwrap_or(0),
+                retry_after: Duration::from_millis(u64::try_from(retry_ms.max(0)).unwrap_or(0)),
+                reset_after: Duration::from_millis(u64::try_from(reset_ms.max(0)).unwrap_or(0)),
+            }),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, bucket = bucket.name, "rate limit check failed");
+                Outcome::RedisDown(bucket.when_down)
+            }
+            Err(_) => {
+                tracing::warn!(bucket = bucket.name, "rate limit check timed out");
+                Outcome::RedisDown(bucket.when_down)
+            }
+        }
+    }
+
+    /// Whether Redis answers (readiness).
+    pub async fn ping(&self) -> Result<(), String> {
+        let mut connection = self.connection.clone();
+        let command = redis::cmd("PING");
+        let ping = command.query_async::<String>(&mut connection);
+        match tokio::time::timeout(self.timeout, ping).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(_) => Err(format!("no answer within {} ms", self.timeout.as_millis())),
+        }
+    }
+}
+
+/// Whole seconds, rounded up, at least 1: what `Retry-After` and `RateLimit-Reset` carry.
+pub fn seconds_up(duration: Duration) -> u64 {
+    duration
+        .as_millis()
+        .div_ceil(1000)
+        .max(1)
+        .try_into()
+        .unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_seconds_round_up_and_are_never_zero() {
+        assert_eq!(seconds_up(Duration::from_millis(0)), 1);
+        assert_eq!(seconds_up(Duration::from_millis(1001)), 2);
+        assert_eq!(seconds_up(Duration::from_mins(1)), 60);
+    }
+}

@@ -1,0 +1,163 @@
+//! The gateway against fake upstreams and the run's real Redis: routing, the headers it passes
+//! on, tokens at the edge, body caps, rate limits, the circuit breaker and Redis outages.
+
+mod support;
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::{USER, platform, token_for};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn json(response: reqwest::Response) -> Value {
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn routes_by_prefix_and_passes_on_request_id_and_client_address() {
+    let p = platform(&[]).await;
+    let response = reqwest::Client::new()
+        .get(p.gateway.url("/courses?page=2"))
+        .header("x-request-id", "trace-42")
+        .header("x-edu-client-address", "6.6.6.6")
+        .header("x-edu-proxy-token", "forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-request-id"], "trace-42");
+    assert!(response.headers().contains_key("ratelimit-remaining"));
+    let echoed = json(response).await;
+    assert_eq!(echoed["path"], "/courses?page=2");
+    assert_eq!(echoed["headers"]["x-request-id"], "trace-42");
+    assert_eq!(echoed["headers"]["x-edu-client-address"], "127.0.0.1");
+    assert_eq!(echoed["headers"]["x-edu-proxy-token"], "test-proxy-token");
+    assert_eq!((p.course.hits(), p.identity.hits()), (1, 0));
+    let unknown = reqwest::get(p.gateway.url("/nowhere")).await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        unknown.headers()["content-type"],
+        "application/problem+json"
+    );
+}
+
+#[tokio::test]
+async fn a_valid_token_passes_and_an_expired_one_never_reaches_the_upstream() {
+    let p = platform(&[]).await;
+    let client = reqwest::Client::new();
+    let ok = client
+        .get(p.gateway.url("/me"))
+        .bearer_auth(token_for(USER, 600.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    let expired = client
+        .get(p.gateway.url("/me"))
+        .bearer_auth(token_for(USER, -60.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(expired.headers()["www-authenticate"], "Bearer");
+    let body = json(expired).await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("it has expired"),
+        "{body}"
+    );
+    assert_eq!(p.identity.hits(), 1, "the expired token reached identity");
+}
+
+#[tokio::test]
+async fn a_declared_large_body_is_refused_before_a_byte_of_it_is_read() {
+    let p = platform(&[]).await;
+    let mut stream = tokio::net::TcpStream::connect(p.gateway.address)
+        .await
+        .unwrap();
+    // Headers only: a gateway that waited for the 20 MB would never answer.
+    stream
+        .write_all(
+            b"POST /courses HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+              content-length: 20000000\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut answer = vec![0u8; 1024];
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .expect("no answer without the body: the gateway waited to read it")
+        .unwrap();
+    let text = String::from_utf8_lossy(&answer[..read]);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("application/problem+json"), "{text}");
+    assert_eq!(p.course.hits(), 0);
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_cut_off_with_413() {
+    let p = platform(&[]).await;
+    let mut stream = tokio::net::TcpStream::connect(p.gateway.address)
+        .await
+        .unwrap();
+    let mut request =
+        b"POST /courses HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+    for _ in 0..4 {
+        request.extend_from_slice(b"200\r\n");
+        request.extend_from_slice(&[b'a'; 0x200]);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    stream.write_all(&request).await.unwrap();
+    let mut answer = vec![0u8; 1024];
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .expect("no answer")
+        .unwrap();
+    let text = String::from_utf8_lossy(&answer[..read]);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert_eq!(p.course.hits(), 0);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_requests_over_a_users_limit_get_429_and_never_reach_the_upstream() {
+    let p = platform(&[("EDU_RATE_PER_USER_PER_MINUTE", "10".into())]).await;
+    let client = reqwest::Client::new();
+    let token = token_for(USER, 600.0);
+    let requests = (0..50).map(|_| {
+        client
+            .get(p.gateway.url("/courses"))
+            .bearer_auth(&token)
+            .send()
+    });
+    let answers = futures_join(requests).await;
+    let limited: Vec<_> = answers
+        .iter()
+        .filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    assert_eq!(limited.len(), 40);
+    assert_eq!(
+        p.course.hits(),
+        10,
+        "requests over the limit reached the upstream"
+    );
+    let one = limited[0];
+    assert!(one.headers().contains_key("retry-after"));
+    assert_eq!(one.headers()["ratelimit-limit"], "10");
+    assert_eq!(one.headers()["ratelimit-remaining"], "0");
+}
+
+async fn futures_join<F: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static>(
+    requests: impl Iterator<Item = F>,
+) -> Vec<reqwest::Response> {
+    let handles: Vec<_> = requests.map(|f| async move { f.await.unwrap() }).collect();
+    let mut answers = Vec::new();
+    let mut set = tokio::task::JoinSet::new();
+    for handle in handles {
+        set.spawn(handle);
+    }
+    while let Some(answer) = set.join_next().await {
+        answers.push(answer.unwrap());
+    }
+    answers
+}
