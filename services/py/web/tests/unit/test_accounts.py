@@ -44,8 +44,8 @@ class TestSignUp:
         page = await submit("/signup", {"email": "ada@example.org", "password": "short"})
         assert page.status_code == 422
         assert (
-            '<p class="field-error" id="password-error">Use at least 12 characters.</p>'
-            in page.text
+            '<p class="field-error" id="password-error">'
+            "The password needs at least 12 characters (this one has 5).</p>" in page.text
         )
         assert 'aria-invalid="true" aria-describedby="password-error password-hint"' in page.text
         assert 'value="ada@example.org"' in page.text  # what was typed stays
@@ -99,6 +99,8 @@ class TestSignUp:
         settings = WebSettings(
             environment=Environment.PRODUCTION,
             csrf_secret=SecretStr("a-real-secret-from-the-vault-42"),
+            proxy_token=SecretStr("a-real-proxy-token-from-the-vault-7"),
+            public_base_url="https://learn.example.org",
         )
         prod = make_app(
             settings,

@@ -60,7 +60,7 @@ class TestAuthoring:
         await sign_in(teacher=True)
         page = await submit("/teach/courses", {"title": "  "})
         assert page.status_code == 422
-        assert 'id="title-error">The title must not be empty.' in page.text
+        assert 'id="title-error">Enter a course title.' in page.text
 
     async def test_adds_lessons_moves_one_up_and_publishes(
         self, site: httpx.AsyncClient, submit: Call, sign_in: Call, course: FakeCourseClient

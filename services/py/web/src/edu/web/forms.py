@@ -1,12 +1,13 @@
-"""Form errors for the templates: the services' problem+json ``errors`` mapped to the fields
-of our forms, in the services' own plain words."""
+"""Form errors for the templates: our own checks and the services' problem+json ``errors``,
+each next to the field of our form it is about, in this site's words (edu.web.validation)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from edu.web.clients.errors import ProblemError
+from edu.web.validation import humane
 
 
 @dataclass
@@ -18,7 +19,10 @@ class FormErrors:
         return bool(self.fields or self.general)
 
     def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(message)
+        """Add a message for a field (a message already there is not repeated)."""
+        messages = self.fields.setdefault(name, [])
+        if message not in messages:
+            messages.append(message)
 
     def of(self, name: str) -> list[str]:
         return self.fields.get(name, [])
@@ -30,20 +34,31 @@ class FormErrors:
         known: Mapping[str, str],
         *,
         conflict_field: str | None = None,
+        items: Mapping[str, Sequence[str]] | None = None,
     ) -> FormErrors:
         """``known`` maps a service's field name to ours (same name: list it to itself); a
-        problem about any other field, or none, is shown above the form. A 409 goes next to
-        ``conflict_field`` when given (e.g. "this email is taken")."""
+        problem about an entry of a list (``tags.1``) goes next to the list's field, naming the
+        entry from ``items`` (what was sent, by the service's field name). A problem about any
+        other field, or none, is shown above the form. A 409 goes next to ``conflict_field``
+        when given (e.g. "this email is taken")."""
         errors = cls()
         for name, messages in problem.field_errors.items():
+            head, _, index = name.partition(".")
+            ours = known.get(name) or known.get(head)
+            item = _entry((items or {}).get(head, ()), index)
             for message in messages:
-                if name in known:
-                    errors.add(known[name], message)
+                if ours is None:
+                    if message not in errors.general:
+                        errors.general.append(message)
                 else:
-                    errors.general.append(message)
+                    errors.add(ours, humane(ours, message, item))
         if not errors:
             if problem.status == 409 and conflict_field:
                 errors.add(conflict_field, problem.message)
             else:
                 errors.general.append(problem.message)
         return errors
+
+
+def _entry(values: Sequence[str], index: str) -> str | None:
+    return values[int(index)] if index.isdigit() and int(index) < len(values) else None

@@ -24,7 +24,14 @@ class CourseClient(Protocol):
     async def teaching_courses(self, token: str) -> list[TeacherCourse]: ...
     async def teaching_course(self, token: str, course_id: UUID) -> TeacherCourse: ...
     async def create_course(self, token: str, draft: CourseDraft) -> TeacherCourse: ...
+    async def update_course(
+        self, token: str, course_id: UUID, draft: CourseDraft
+    ) -> TeacherCourse: ...
     async def add_lesson(self, token: str, course_id: UUID, draft: LessonDraft) -> Lesson: ...
+    async def update_lesson(
+        self, token: str, course_id: UUID, lesson_id: UUID, draft: LessonDraft
+    ) -> Lesson: ...
+    async def delete_lesson(self, token: str, course_id: UUID, lesson_id: UUID) -> None: ...
     async def reorder_lessons(
         self, token: str, course_id: UUID, lesson_ids: Sequence[UUID]
     ) -> TeacherCourse: ...
@@ -64,10 +71,25 @@ class HttpCourseClient:
         response = await self._http.call("POST", "/courses", token=token, json=body)
         return TeacherCourse.model_validate(response.json())
 
+    async def update_course(self, token: str, course_id: UUID, draft: CourseDraft) -> TeacherCourse:
+        body = {**draft.model_dump(), "tags": list(draft.tags)}
+        response = await self._http.call("PUT", f"/courses/{course_id}", token=token, json=body)
+        return TeacherCourse.model_validate(response.json())
+
     async def add_lesson(self, token: str, course_id: UUID, draft: LessonDraft) -> Lesson:
         path = f"/courses/{course_id}/lessons"
         response = await self._http.call("POST", path, token=token, json=draft.model_dump())
         return Lesson.model_validate(response.json())
+
+    async def update_lesson(
+        self, token: str, course_id: UUID, lesson_id: UUID, draft: LessonDraft
+    ) -> Lesson:
+        path = f"/courses/{course_id}/lessons/{lesson_id}"
+        response = await self._http.call("PUT", path, token=token, json=draft.model_dump())
+        return Lesson.model_validate(response.json())
+
+    async def delete_lesson(self, token: str, course_id: UUID, lesson_id: UUID) -> None:
+        await self._http.call("DELETE", f"/courses/{course_id}/lessons/{lesson_id}", token=token)
 
     async def reorder_lessons(
         self, token: str, course_id: UUID, lesson_ids: Sequence[UUID]

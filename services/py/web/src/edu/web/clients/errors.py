@@ -22,8 +22,8 @@ class ProblemError(Exception):
     status: int
     title: str
     detail: str = ""
-    # Field name (the last part of the service's location, e.g. "body.email" -> "email")
-    # to the plain-words messages for it.
+    # Field name (the service's location without its first part, e.g. "body.email" ->
+    # "email", "body.tags.1" -> "tags.1") to the messages for it.
     field_errors: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

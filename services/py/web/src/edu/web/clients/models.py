@@ -135,3 +135,26 @@ class LessonDraft(BaseModel):
     body_markdown: str = ""
     estimated_minutes: int = 10
     video_url: str | None = None
+
+
+class Notification(_Read):
+    id: UUID
+    title: str
+    body: str
+    created_at: datetime
+    read_at: datetime | None
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationPage(_Read):
+    items: tuple[Notification, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+class EmailPreferences(_Read):
+    enrollment_emails: bool

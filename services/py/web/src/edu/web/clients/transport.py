@@ -65,7 +65,7 @@ def problem_of(response: httpx.Response) -> ProblemError:
     fields: dict[str, tuple[str, ...]] = {}
     for error in body.get("errors") or ():
         if isinstance(error, dict) and "field" in error and "message" in error:
-            name = str(error["field"]).rsplit(".", 1)[-1]
+            name = field_name(str(error["field"]))
             fields[name] = (*fields.get(name, ()), str(error["message"]))
     kind = NotSignedIn if response.status_code == 401 else ProblemError
     return kind(
@@ -74,3 +74,13 @@ def problem_of(response: httpx.Response) -> ProblemError:
         detail=str(body.get("detail") or ""),
         field_errors=fields,
     )
+
+
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
+def field_name(location: str) -> str:
+    """The field a problem is about, without where in the request it was: ``body.email`` ->
+    ``email``; an entry of a list keeps its index (``body.tags.1`` -> ``tags.1``)."""
+    head, _, rest = location.partition(".")
+    return rest if head in _LOCATIONS and rest else location

@@ -10,9 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from edu.web.clients.errors import ProblemError, ServiceUnavailable
 from edu.web.forms import FormErrors
+from edu.web.pages import notifications
 from edu.web.pages.deps import WebDep, checked_form
+from edu.web.pages.flash import redirect_with
 from edu.web.pages.rendering import render, safe_next, see_other
 from edu.web.session import REFRESH_COOKIE, forget, remember
+from edu.web.validation import PASSWORD, email_problem
 
 router = APIRouter(dependencies=[Depends(checked_form)])
 FIELDS = {"email": "email", "password": "password"}
@@ -41,16 +44,12 @@ async def sign_up(
     next: TextField = "",
 ) -> Response:
     """Create the account, sign in with it, and go on (to the catalogue by default)."""
-    errors = FormErrors()
-    if not email.strip():
-        errors.add("email", "Enter your email address.")
-    if not password:
-        errors.add("password", "Choose a password.")
+    errors = _sign_up_problems(email, password)
     if not errors:
         try:
             await wired.identity.sign_up(email.strip(), password, teacher=bool(teacher))
             remember(request, await wired.identity.log_in(email.strip(), password))
-            return see_other(safe_next(next, "/teach" if teacher else "/"))
+            return redirect_with(wired, safe_next(next, "/teach" if teacher else "/"), "signed-up")
         except ProblemError as problem:
             errors = FormErrors.from_problem(problem, FIELDS, conflict_field="email")
     return await render(
@@ -62,6 +61,20 @@ async def sign_up(
         teacher=bool(teacher),
         next=safe_next(next, ""),
     )
+
+
+def _sign_up_problems(email: str, password: str) -> FormErrors:
+    """Every field's problem at once, in identity's limits (it stops at the first kind)."""
+    errors = FormErrors()
+    if not email.strip():
+        errors.add("email", "Enter your email address.")
+    elif problem := email_problem(email):
+        errors.add("email", problem)
+    if not password:
+        errors.add("password", "Choose a password.")
+    elif problem := PASSWORD.check(password):
+        errors.add("password", problem)
+    return errors
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -106,3 +119,7 @@ async def log_out(request: Request, wired: WebDep) -> RedirectResponse:
             await wired.identity.log_out(refresh_token)
     forget(request)
     return see_other("/")
+
+
+# The signed-in member's notifications and email preferences.
+router.include_router(notifications.router)

@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from edu.web.forms import FormErrors
+from edu.web.pages import verify
 from edu.web.pages.deps import SignedInDep, VisitorDep, WebDep, checked_form
+from edu.web.pages.flash import redirect_with
 from edu.web.pages.progress import enrollment_in, resume_at
-from edu.web.pages.rendering import render, see_other
+from edu.web.pages.rendering import render
+from edu.web.validation import SEARCH
 
 router = APIRouter(dependencies=[Depends(checked_form)])
 PAGE_SIZE = 12
+MAX_PAGE = 10_000  # course's own bound on page
 
 
 @router.get("/", response_class=HTMLResponse)
-async def catalogue(
-    request: Request,
-    wired: WebDep,
-    q: Annotated[str, Query(max_length=200)] = "",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-) -> HTMLResponse:
-    """Published courses; with ``q``, those matching the words, best match first."""
-    text = q.strip()
-    found = await wired.course.browse(text or None, page=page, page_size=PAGE_SIZE)
-    return await render(request, "catalogue.html", q=text, found=found)
+async def catalogue(request: Request, wired: WebDep, q: str = "", page: str = "1") -> Response:
+    """Published courses; with ``q``, those matching the words, best match first. A page out
+    of range goes to the nearest one; a search course would refuse is explained at the field."""
+    text = q.replace("\x00", "").strip()
+    if problem := SEARCH.check(text):
+        errors = FormErrors()
+        errors.add("q", problem)
+        return await render(
+            request, "catalogue.html", status_code=422, q=text, found=None, errors=errors
+        )
+    asked = page_number(page)
+    found = await wired.course.browse(text or None, page=asked, page_size=PAGE_SIZE)
+    if asked > found.pages:
+        return RedirectResponse(catalogue_url(text, found.pages), status_code=302)
+    return await render(request, "catalogue.html", q=text, found=found, errors=FormErrors())
+
+
+def page_number(asked: str) -> int:
+    """The page asked for, within what course serves (anything not a number is page 1)."""
+    text = asked.strip()
+    return min(max(int(text), 1), MAX_PAGE) if text.isdigit() and len(text) < 7 else 1
+
+
+def catalogue_url(text: str, page: int) -> str:
+    query = {"q": text, "page": str(page)} if text else {"page": str(page)}
+    return "/?" + urlencode(query)
 
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse)
@@ -52,5 +73,9 @@ async def enrol(course_id: UUID, wired: WebDep, who: SignedInDep) -> RedirectRes
     course = await wired.course.course(course_id)
     start = resume_at(course, enrollment)
     if start is None:
-        return see_other(f"/courses/{course_id}")
-    return see_other(f"/courses/{course_id}/lessons/{start.id}")
+        return redirect_with(wired, f"/courses/{course_id}", "enrolled")
+    return redirect_with(wired, f"/courses/{course_id}/lessons/{start.id}", "enrolled")
+
+
+# Checking a certificate by its code: public, like the catalogue.
+router.include_router(verify.router)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from edu.web.pages.deps import SignedInDep, VisitorDep, WebDep, checked_form
+from edu.web.pages.flash import redirect_with
 from edu.web.pages.progress import enrollment_in, neighbours
 from edu.web.pages.rendering import render, see_other
 
@@ -45,6 +46,8 @@ async def mark_complete(
     updated = await wired.enrollment.complete_lesson(who.token, enrollment.id, lesson_id)
     course = await wired.course.course(course_id)
     following = neighbours(course, lesson_id).next
-    if updated.status == "completed" or following is None:
-        return see_other(f"/courses/{course_id}")
-    return see_other(f"/courses/{course_id}/lessons/{following.id}")
+    if updated.status == "completed":
+        return redirect_with(wired, f"/courses/{course_id}", "course-completed")
+    if following is None:
+        return redirect_with(wired, f"/courses/{course_id}", "lesson-completed")
+    return redirect_with(wired, f"/courses/{course_id}/lessons/{following.id}", "lesson-completed")

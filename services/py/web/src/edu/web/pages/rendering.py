@@ -12,9 +12,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from edu.web import validation
 from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import ProblemError, ServiceUnavailable
+from edu.web.csrf import session_of
+from edu.web.forms import FormErrors
 from edu.web.lesson_markdown import render_lesson
+from edu.web.pages import flash
 from edu.web.pages.deps import visitor, web
 from edu.web.session import Visitor
 
@@ -22,6 +26,9 @@ logger = logging.getLogger("edu.web")
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 TEMPLATES.env.filters["markdown"] = render_lesson
+# The services' limits, for the inputs' HTML constraints: limits.title, limits.email, ...
+TEMPLATES.env.globals["limits"] = validation.FIELDS
+TEMPLATES.env.globals["no_errors"] = FormErrors()  # for a form shown before anything was sent
 TEMPLATES.env.filters["day"] = lambda when: (
     when.strftime("%-d %B %Y") if isinstance(when, datetime) else ""
 )
@@ -32,7 +39,11 @@ async def render(
 ) -> HTMLResponse:
     wired = web(request)
     who = await visitor(request, wired)
-    return _response(request, wired, who, template, status_code, await _unread(wired, who), context)
+    unread = await _unread(wired, who)
+    context = {"flash": flash.pending(request), **context}
+    response = _response(request, wired, who, template, status_code, unread, context)
+    flash.shown(request, response)
+    return response
 
 
 def render_plain(
@@ -60,7 +71,7 @@ def _response(
         context={
             "visitor": who,
             "unread": unread,
-            "csrf_token": wired.csrf.token_for(nonce),
+            "csrf_token": wired.csrf.token_for(nonce, session_of(who.principal)),
             **context,
         },
     )

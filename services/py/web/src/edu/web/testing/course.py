@@ -133,6 +133,41 @@ class FakeCourseClient(Switchable):
         self._replace(course_id, lessons=(*lessons, lesson))
         return lesson
 
+    async def update_course(self, token: str, course_id: UUID, draft: CourseDraft) -> TeacherCourse:
+        self.answer()
+        self._own(token, course_id)
+        return self._replace(course_id, **draft.model_dump())
+
+    async def update_lesson(
+        self, token: str, course_id: UUID, lesson_id: UUID, draft: LessonDraft
+    ) -> Lesson:
+        self.answer()
+        self._own(token, course_id)
+        lessons = list(self.courses[course_id].course.lessons)
+        at = self._lesson_at(course_id, lesson_id)
+        lessons[at] = lessons[at].model_copy(update=draft.model_dump())
+        self._replace(course_id, lessons=tuple(lessons))
+        return lessons[at]
+
+    async def delete_lesson(self, token: str, course_id: UUID, lesson_id: UUID) -> None:
+        self.answer()
+        self._own(token, course_id)
+        stored = self.courses[course_id].course
+        at = self._lesson_at(course_id, lesson_id)
+        if stored.published and len(stored.lessons) == 1:
+            raise ProblemError(
+                409, "Conflict", "A published course needs at least one lesson; unpublish it first."
+            )
+        rest = (*stored.lessons[:at], *stored.lessons[at + 1 :])
+        renumbered = tuple(x.model_copy(update={"position": n}) for n, x in enumerate(rest))
+        self._replace(course_id, lessons=renumbered)
+
+    def _lesson_at(self, course_id: UUID, lesson_id: UUID) -> int:
+        ids = [lesson.id for lesson in self.courses[course_id].course.lessons]
+        if lesson_id not in ids:
+            raise ProblemError(404, "Not found", "This course has no lesson with that id.")
+        return ids.index(lesson_id)
+
     async def reorder_lessons(
         self, token: str, course_id: UUID, lesson_ids: Sequence[UUID]
     ) -> TeacherCourse:

@@ -1,0 +1,235 @@
+"""One course in its teacher's hands: its details, its lessons (add, edit, delete, move up and
+down) and publishing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from edu.web.clients.errors import ProblemError
+from edu.web.clients.models import CourseDraft
+from edu.web.forms import FormErrors
+from edu.web.pages.course_forms import (
+    LEVELS,
+    TextField,
+    course_draft,
+    course_problem,
+    lesson_draft,
+    lesson_entered,
+    lesson_problem,
+)
+from edu.web.pages.deps import TeacherDep, WebDep
+from edu.web.pages.flash import redirect_with
+from edu.web.pages.rendering import render, see_other
+
+# Included by the dashboard's router (edu.web.pages.teaching: /teach, its forms checked there).
+router = APIRouter(prefix="/courses/{course_id}")
+
+
+async def _editor(
+    request: Request,
+    wired: WebDep,
+    who: TeacherDep,
+    course_id: UUID,
+    *,
+    errors: FormErrors | None = None,
+    lesson: dict[str, str] | None = None,
+    details: CourseDraft | None = None,
+    details_errors: FormErrors | None = None,
+) -> HTMLResponse:
+    course = await wired.course.teaching_course(who.token, course_id)
+    failed = bool(errors or details_errors)
+    return await render(
+        request,
+        "course_editor.html",
+        status_code=422 if failed else 200,
+        course=course,
+        errors=errors or FormErrors(),
+        lesson=lesson or {},
+        draft=details
+        or CourseDraft(**course.model_dump(include={"title", "summary", "level", "tags"})),
+        details_errors=details_errors or FormErrors(),
+        levels=LEVELS,
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+async def course_editor(
+    request: Request, course_id: UUID, wired: WebDep, who: TeacherDep
+) -> HTMLResponse:
+    """The course's details, its lessons in order (edit, move up / down), a new lesson, publish."""
+    return await _editor(request, wired, who, course_id)
+
+
+@router.post("", response_class=HTMLResponse)
+async def save_details(
+    request: Request,
+    course_id: UUID,
+    wired: WebDep,
+    who: TeacherDep,
+    title: TextField = "",
+    summary: TextField = "",
+    level: TextField = "beginner",
+    tags: TextField = "",
+) -> Response:
+    """Change the title, summary, level and tags."""
+    draft, errors = course_draft(title, summary, level, tags)
+    if not errors:
+        try:
+            await wired.course.update_course(who.token, course_id, draft)
+        except ProblemError as problem:
+            if problem.status not in (409, 422):
+                raise
+            errors = course_problem(problem, draft)
+        else:
+            return redirect_with(wired, f"/teach/courses/{course_id}", "course-saved")
+    return await _editor(request, wired, who, course_id, details=draft, details_errors=errors)
+
+
+@router.post("/lessons", response_class=HTMLResponse)
+async def add_lesson(
+    request: Request,
+    course_id: UUID,
+    wired: WebDep,
+    who: TeacherDep,
+    lesson_title: TextField = "",
+    body: TextField = "",
+    minutes: TextField = "10",
+    video_url: TextField = "",
+) -> Response:
+    """Append a lesson at the end of the course."""
+    entered = lesson_entered(lesson_title, body, minutes, video_url)
+    draft, errors = lesson_draft(entered)
+    if draft is not None:
+        try:
+            await wired.course.add_lesson(who.token, course_id, draft)
+        except ProblemError as problem:
+            errors = lesson_problem(problem)
+        else:
+            return redirect_with(wired, f"/teach/courses/{course_id}#lessons", "lesson-added")
+    return await _editor(request, wired, who, course_id, errors=errors, lesson=entered)
+
+
+@router.get("/lessons/{lesson_id}", response_class=HTMLResponse)
+async def lesson_editor(
+    request: Request, course_id: UUID, lesson_id: UUID, wired: WebDep, who: TeacherDep
+) -> HTMLResponse:
+    """One lesson's form, and deleting it."""
+    return await _lesson_form(request, wired, who, course_id, lesson_id)
+
+
+async def _lesson_form(
+    request: Request,
+    wired: WebDep,
+    who: TeacherDep,
+    course_id: UUID,
+    lesson_id: UUID,
+    *,
+    entered: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+) -> HTMLResponse:
+    course = await wired.course.teaching_course(who.token, course_id)
+    found = next((x for x in course.lessons if x.id == lesson_id), None)
+    if found is None:
+        raise ProblemError(404, "Not found", "This course has no lesson with that id.")
+    if entered is None:
+        entered = lesson_entered(
+            found.title, found.body_markdown, str(found.estimated_minutes), found.video_url or ""
+        )
+    return await render(
+        request,
+        "lesson_editor.html",
+        status_code=422 if errors else 200,
+        course=course,
+        lesson_id=lesson_id,
+        lesson=entered,
+        errors=errors or FormErrors(),
+    )
+
+
+@router.post("/lessons/{lesson_id}", response_class=HTMLResponse)
+async def save_lesson(
+    request: Request,
+    course_id: UUID,
+    lesson_id: UUID,
+    wired: WebDep,
+    who: TeacherDep,
+    lesson_title: TextField = "",
+    body: TextField = "",
+    minutes: TextField = "10",
+    video_url: TextField = "",
+) -> Response:
+    """Change a lesson's title, text, minutes and video link."""
+    entered = lesson_entered(lesson_title, body, minutes, video_url)
+    draft, errors = lesson_draft(entered)
+    if draft is not None:
+        try:
+            await wired.course.update_lesson(who.token, course_id, lesson_id, draft)
+        except ProblemError as problem:
+            if problem.status not in (409, 422):
+                raise
+            errors = lesson_problem(problem)
+        else:
+            return redirect_with(wired, f"/teach/courses/{course_id}#lessons", "lesson-saved")
+    return await _lesson_form(
+        request, wired, who, course_id, lesson_id, entered=entered, errors=errors
+    )
+
+
+@router.post("/lessons/{lesson_id}/delete", response_class=HTMLResponse)
+async def delete_lesson(
+    request: Request, course_id: UUID, lesson_id: UUID, wired: WebDep, who: TeacherDep
+) -> Response:
+    """Remove a lesson (a published course keeps at least one)."""
+    try:
+        await wired.course.delete_lesson(who.token, course_id, lesson_id)
+    except ProblemError as problem:
+        if problem.status != 409:
+            raise
+        refused = FormErrors(general=[problem.message])
+        return await _lesson_form(request, wired, who, course_id, lesson_id, errors=refused)
+    return redirect_with(wired, f"/teach/courses/{course_id}#lessons", "lesson-deleted")
+
+
+@router.post("/lessons/{lesson_id}/move")
+async def move_lesson(
+    course_id: UUID,
+    lesson_id: UUID,
+    wired: WebDep,
+    who: TeacherDep,
+    direction: Annotated[Literal["up", "down"], Form()] = "up",
+) -> Response:
+    """Swap the lesson with its neighbour above or below."""
+    course = await wired.course.teaching_course(who.token, course_id)
+    order = [lesson.id for lesson in course.lessons]
+    if lesson_id in order:
+        at = order.index(lesson_id)
+        other = at - 1 if direction == "up" else at + 1
+        if 0 <= other < len(order):
+            order[at], order[other] = order[other], order[at]
+            await wired.course.reorder_lessons(who.token, course_id, order)
+    return see_other(f"/teach/courses/{course_id}#lessons")
+
+
+@router.post("/publish", response_class=HTMLResponse)
+async def publish(request: Request, course_id: UUID, wired: WebDep, who: TeacherDep) -> Response:
+    """Open the course to the catalogue (it needs a lesson first)."""
+    try:
+        await wired.course.publish(who.token, course_id)
+    except ProblemError as problem:
+        if problem.status != 409:
+            raise
+        return await _editor(
+            request, wired, who, course_id, errors=FormErrors(general=[problem.message])
+        )
+    return see_other(f"/teach/courses/{course_id}")
+
+
+@router.post("/unpublish")
+async def unpublish(course_id: UUID, wired: WebDep, who: TeacherDep) -> Response:
+    """Take the course out of the catalogue; enrolled students keep their place."""
+    await wired.course.unpublish(who.token, course_id)
+    return see_other(f"/teach/courses/{course_id}")
