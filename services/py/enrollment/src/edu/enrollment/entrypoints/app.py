@@ -40,7 +40,7 @@ def make_app(settings: EnrollmentSettings, **overrides: Any) -> FastAPI:
 
     app = FastAPI(
         title="eduplatform enrollment",
-        version="0.1.0",
+        version="0.2.0",
         summary="Students enrol in published courses, complete lessons and earn certificates.",
         lifespan=lifespan,
     )
