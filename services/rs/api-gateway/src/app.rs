@@ -114,9 +114,11 @@ async fn pass(gateway: &Gateway, peer: SocketAddr, request: Request) -> Result<R
     refuse_declared_large_body(&request, settings.max_body_bytes)?;
     let authorization = request.headers().get(header::AUTHORIZATION).cloned();
     let principal = authenticate(gateway, authorization.as_ref()).await?;
-    let client = peer.ip();
+    let client =
+        crate::client::client_address(request.headers(), peer.ip(), settings.proxy_token.expose());
     let sign_in = request.method() == Method::POST && SIGN_IN_PATHS.contains(&path.as_str());
-    let decision = limit(gateway, sign_in, principal.as_ref(), &client.to_string()).await?;
+    let throttled = crate::client::throttling_key(client);
+    let decision = limit(gateway, sign_in, principal.as_ref(), &throttled).await?;
 
     if let Admission::Refused { retry_after } = upstream.breaker.admit(Instant::now()) {
         return Err(unavailable(&route.upstream, retry_after));

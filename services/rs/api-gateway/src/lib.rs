@@ -10,6 +10,7 @@
 pub mod app;
 pub mod auth;
 pub mod breaker;
+pub mod client;
 pub mod jwks;
 pub mod limiter;
 pub mod own_routes;

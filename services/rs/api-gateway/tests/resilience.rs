@@ -46,6 +46,52 @@ async fn one_address_failing_to_sign_in_does_not_lock_out_another() {
 }
 
 #[tokio::test]
+async fn a_proxy_with_the_token_tells_the_visitor_a_forged_claim_is_ignored() {
+    let p = platform(&[("EDU_RATE_SIGN_IN_PER_MINUTE", "2".into())]).await;
+    let client = reqwest::Client::new();
+    let login = |visitor: &'static str, token: &'static str| {
+        client
+            .post(p.gateway.url("/auth/login"))
+            .header("x-edu-client-address", visitor)
+            .header("x-edu-proxy-token", token)
+            .json(&serde_json::json!({}))
+            .send()
+    };
+    // web (the proxy) signs in two visitors from its one address: each has their own limit.
+    for _ in 0..2 {
+        assert_eq!(
+            login("198.51.100.1", "test-proxy-token")
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+    assert_eq!(
+        login("198.51.100.1", "test-proxy-token")
+            .await
+            .unwrap()
+            .status(),
+        429
+    );
+    let other: serde_json::Value = login("198.51.100.2", "test-proxy-token")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(other["headers"]["x-edu-client-address"], "198.51.100.2");
+    // without the token the claim is ignored: the peer (127.0.0.1) counts, and is told on.
+    let forged: serde_json::Value = login("198.51.100.3", "guess")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(forged["headers"]["x-edu-client-address"], "127.0.0.1");
+}
+
+#[tokio::test]
 async fn a_dead_upstream_opens_its_circuit_and_is_answered_503_at_once() {
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead_url = format!("http://{}", dead.local_addr().unwrap());
