@@ -15,7 +15,6 @@ from fastapi.templating import Jinja2Templates
 from edu.web import validation
 from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import ProblemError, ServiceUnavailable
-from edu.web.csrf import session_of
 from edu.web.forms import FormErrors
 from edu.web.lesson_markdown import render_lesson
 from edu.web.pages import flash
@@ -71,7 +70,7 @@ def _response(
         context={
             "visitor": who,
             "unread": unread,
-            "csrf_token": wired.csrf.token_for(nonce, session_of(who.principal)),
+            "csrf_token": wired.csrf.token_for(nonce),
             **context,
         },
     )
