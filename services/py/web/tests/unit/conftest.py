@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from edu.common.settings import Environment
 from edu.web.clients.models import CourseDraft, LessonDraft, TeacherCourse
-from edu.web.csrf import CSRF_COOKIE, CSRF_FIELD, CsrfTokens
+from edu.web.csrf import CSRF_COOKIE, CSRF_FIELD, CsrfTokens, session_of
 from edu.web.pages.app import make_app
 from edu.web.session import ACCESS_COOKIE, REFRESH_COOKIE
 from edu.web.settings import WebSettings
@@ -82,13 +82,17 @@ SubmitForm = Callable[[str, dict[str, str]], Awaitable[httpx.Response]]
 
 
 @pytest.fixture
-def submit(site: httpx.AsyncClient) -> SubmitForm:
-    """Post a form as a browser would: with the CSRF token its pages carry."""
+def submit(site: httpx.AsyncClient, identity: FakeIdentityClient) -> SubmitForm:
+    """Post a form as a browser would: with the CSRF token its pages carry (bound to the
+    session the site's cookies hold)."""
 
     async def post(path: str, data: dict[str, str]) -> httpx.Response:
         if CSRF_COOKIE not in site.cookies:
             await site.get("/health")  # any page hands out the CSRF cookie
-        token = CsrfTokens(CSRF_SECRET.encode()).token_for(site.cookies[CSRF_COOKIE])
+        access = site.cookies.get(ACCESS_COOKIE)
+        principal = identity.verifier.verify(access) if access else None
+        tokens = CsrfTokens(CSRF_SECRET.encode())
+        token = tokens.token_for(site.cookies[CSRF_COOKIE], session_of(principal))
         return await site.post(path, data={**data, CSRF_FIELD: token})
 
     return post

@@ -99,6 +99,8 @@ class TestSignUp:
         settings = WebSettings(
             environment=Environment.PRODUCTION,
             csrf_secret=SecretStr("a-real-secret-from-the-vault-42"),
+            proxy_token=SecretStr("a-real-proxy-token-from-the-vault-7"),
+            public_base_url="https://learn.example.org",
         )
         prod = make_app(
             settings,

@@ -140,7 +140,7 @@ class TestCertificates:
         code = await self.completed(submit, sign_in, publish_course, enrollment)
         page = await site.get(f"/certificates/{code}")
         assert page.status_code == 200
-        assert f'<a href="http://web.test/verify/{code}">' in page.text
+        assert f'<a href="http://127.0.0.1:8000/verify/{code}">' in page.text, page.text
 
     async def test_anyone_can_verify_it_and_an_unknown_code_is_a_404(
         self,

@@ -17,6 +17,7 @@ from edu.web.clients.transport import ServiceTransport
 from edu.web.csrf import CsrfTokens
 from edu.web.session import SharedRefresh
 from edu.web.settings import WebSettings
+from edu.web.visitor_address import ForwardingTransport
 
 
 @dataclass
@@ -54,12 +55,12 @@ def bootstrap(
     opened: list[ServiceTransport] = []
 
     def transport(service: str, url: str) -> ServiceTransport:
-        made = ServiceTransport(
-            service,
-            url,
-            timeout=settings.service_timeout,
-            transport=(transports or {}).get(service),
-        )
+        given = (transports or {}).get(service)
+        if service == "identity":  # identity throttles per visitor: tell it who is asking
+            given = ForwardingTransport(
+                given or httpx.AsyncHTTPTransport(), proxy_token=settings.proxy_token
+            )
+        made = ServiceTransport(service, url, timeout=settings.service_timeout, transport=given)
         opened.append(made)
         return made
 
@@ -79,7 +80,11 @@ def bootstrap(
         enrollment=enrollment,
         notifications=notifications,
         access_tokens=AccessTokens(
-            identity, issuer=settings.token_issuer, audience=settings.token_audience, clock=clock
+            identity,
+            issuer=settings.token_issuer,
+            audience=settings.token_audience,
+            clock=clock,
+            keys_max_age=settings.signing_keys_max_age,
         ),
         refresh=SharedRefresh(identity),
         # Without a configured secret (allowed only in development and test) forms are signed

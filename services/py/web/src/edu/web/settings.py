@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from edu.auth.tokens import DEFAULT_AUDIENCE, DEFAULT_ISSUER
+from edu.common.client_address import DEVELOPMENT_PROXY_TOKEN
 from edu.common.settings import Environment, ServiceSettings
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:8000"
 
 
 class WebSettings(ServiceSettings):
@@ -26,9 +29,44 @@ class WebSettings(ServiceSettings):
     service_timeout: float = Field(
         default=3.0, gt=0, le=30, description="Seconds for one call to a service."
     )
+    signing_keys_max_age: float = Field(
+        default=300.0, gt=0, le=3600, description="Seconds identity's public keys are trusted."
+    )
     # Signs the CSRF tokens of every form. Missing is fine in development and test (one is made
     # at start-up, so open forms go stale on restart); anywhere else the settings base refuses it.
     csrf_secret: SecretStr | None = None
+    # Sent with the visitor's address to identity (X-Edu-Proxy-Token, ADR 0015), and what a
+    # proxy in front of web (the api-gateway) must send for web to believe the address it
+    # forwards. The development value is refused outside development and test.
+    proxy_token: SecretStr = DEVELOPMENT_PROXY_TOKEN
+    # Where visitors reach web, e.g. https://learn.example.org: absolute links (a certificate's
+    # share link) are built from it, never from the request's Host header. Required outside
+    # development and test; there web's own EDU_WEB_SERVICE_URL (set by `edu dev`) serves.
+    public_base_url: str | None = None
+    web_service_url: str | None = None
+
+    @field_validator("public_base_url", "web_service_url")
+    @classmethod
+    def _an_http_origin(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL such as https://learn.example.org")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _public_base_url_outside_development(self) -> WebSettings:
+        if self.public_base_url is None and not self.environment.allows_placeholder_secrets:
+            raise ValueError(
+                f"EDU_PUBLIC_BASE_URL must be set when EDU_ENVIRONMENT={self.environment.value} "
+                "(the address visitors reach web at, for absolute links)"
+            )
+        return self
+
+    def public_url(self, path: str) -> str:
+        """The absolute URL of ``path`` (which starts with ``/``) on the public site."""
+        base = self.public_base_url or self.web_service_url or DEVELOPMENT_BASE_URL
+        return base + path
 
     @property
     def secure_cookies(self) -> bool:

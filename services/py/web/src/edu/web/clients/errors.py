@@ -15,6 +15,17 @@ class ServiceUnavailable(Exception):
         self.reason = reason
 
 
+class TooManyAttempts(Exception):
+    """429: the service holds the visitor back for ``retry_after`` seconds (its Retry-After).
+    Not a ProblemError: no change to the form helps, only waiting."""
+
+    def __init__(self, service: str, retry_after: int, detail: str = "") -> None:
+        super().__init__(f"{service} asks to wait {retry_after} s: {detail}")
+        self.service = service
+        self.retry_after = retry_after
+        self.detail = detail
+
+
 @dataclass
 class ProblemError(Exception):
     """A 4xx problem+json answer: what the caller did is refused, with a reason per field."""

@@ -111,7 +111,6 @@ class Enrollment(_Read):
 
 class Certificate(_Read):
     code: str
-    student_id: UUID
     course_id: UUID
     course_title: str
     issued_at: datetime

@@ -7,7 +7,12 @@ from typing import Any
 
 import httpx
 
-from edu.web.clients.errors import NotSignedIn, ProblemError, ServiceUnavailable
+from edu.web.clients.errors import (
+    NotSignedIn,
+    ProblemError,
+    ServiceUnavailable,
+    TooManyAttempts,
+)
 
 
 class ServiceTransport:
@@ -46,12 +51,20 @@ class ServiceTransport:
             raise ServiceUnavailable(self.service, type(exc).__name__) from exc
         if response.status_code >= 500:
             raise ServiceUnavailable(self.service, f"HTTP {response.status_code}")
+        if response.status_code == 429:
+            raise TooManyAttempts(self.service, retry_after(response), problem_of(response).detail)
         if response.status_code >= 400:
             raise problem_of(response)
         return response
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def retry_after(response: httpx.Response, default: int = 60) -> int:
+    """The seconds of a Retry-After header (the form our services send), else ``default``."""
+    value = response.headers.get("retry-after", "")
+    return max(1, int(value)) if value.isdigit() else default
 
 
 def problem_of(response: httpx.Response) -> ProblemError:

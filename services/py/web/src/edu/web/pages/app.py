@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
+from edu.common.body_limit import BodySizeLimitMiddleware
 from edu.web.bootstrap import WebContainer, bootstrap
 from edu.web.csrf import CSRF_COOKIE, CsrfTokens
 from edu.web.pages import account, catalogue, learning, lessons, teaching
 from edu.web.pages.errors import install_error_pages
 from edu.web.session import write_session_cookies
 from edu.web.settings import WebSettings
+from edu.web.visitor_address import VisitorAddressMiddleware
 
 # No script and no inline style anywhere: pages are plain HTML and one stylesheet. Lesson
 # images may come from any https host.
@@ -42,6 +45,13 @@ def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
     )
     app.state.web = wired
     app.middleware("http")(_cookies(wired))
+    # A streamed body over the cap raises an HTTP 413 that the error pages show; one announced
+    # too large is refused here, before any page runs.
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes, too_large=_too_large
+    )
+    # Outermost: who is asking, for identity's per-visitor limits (ADR 0015).
+    app.add_middleware(VisitorAddressMiddleware, proxy_token=settings.proxy_token)
     install_error_pages(app)
     static = Path(__file__).parents[1] / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
@@ -53,6 +63,14 @@ def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def _too_large(limit: int, path: str) -> Response:
+    return PlainTextResponse(
+        f"What you sent is larger than this site accepts ({limit} bytes at most). "
+        "Go back, shorten it and send it again.",
+        status_code=413,
+    )
 
 
 def _cookies(

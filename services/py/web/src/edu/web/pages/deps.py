@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import NotSignedIn, ServiceUnavailable
-from edu.web.csrf import CSRF_COOKIE, CSRF_FIELD
+from edu.web.csrf import CSRF_COOKIE, CSRF_FIELD, session_of
 from edu.web.session import ACCESS_COOKIE, REFRESH_COOKIE, Member, Visitor, forget, remember
 
 
@@ -93,8 +93,11 @@ TeacherDep = Annotated[Member, Depends(teacher)]
 
 
 async def checked_form(request: Request, wired: WebDep) -> None:
-    """Every unsafe method must carry the form's CSRF token (raises CsrfRejected)."""
+    """Every unsafe method must carry the CSRF token of this browser and this session
+    (raises CsrfRejected)."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     form = await request.form()  # Starlette keeps the parsed form for the route's Form(...)
-    wired.csrf.check(request.cookies.get(CSRF_COOKIE), form.get(CSRF_FIELD))
+    who = await visitor(request, wired)
+    session = session_of(who.principal)
+    wired.csrf.check(request.cookies.get(CSRF_COOKIE), form.get(CSRF_FIELD), session)

@@ -12,7 +12,12 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from edu.web.clients.errors import NotSignedIn, ProblemError, ServiceUnavailable
+from edu.web.clients.errors import (
+    NotSignedIn,
+    ProblemError,
+    ServiceUnavailable,
+    TooManyAttempts,
+)
 from edu.web.csrf import CsrfRejected
 from edu.web.pages.deps import SignInRequired, TeachersOnly, back_to
 from edu.web.pages.rendering import render_plain, see_other
@@ -26,6 +31,7 @@ _TITLES = {
     404: "Page not found",
     405: "Not allowed",
     409: "That did not work",
+    413: "Too large to send",
     422: "That did not work",
     429: "Too many attempts",
 }
@@ -62,6 +68,21 @@ async def _csrf(request: Request, exc: Exception) -> Response:
     return render_plain(request, "stale_form.html", status_code=403)
 
 
+async def _too_many(request: Request, exc: Exception) -> Response:
+    wait = exc.retry_after if isinstance(exc, TooManyAttempts) else 60
+    logger.info("%s %s held back: %s", request.method, request.url.path, exc)
+    message = f"There have been too many attempts. Please try again in {_duration(wait)}."
+    response = _error_page(request, 429, message)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{max(1, seconds)} seconds"
+    return f"{(seconds + 59) // 60} minutes"
+
+
 async def _problem(request: Request, exc: Exception) -> Response:
     status = exc.status if isinstance(exc, ProblemError) else 400
     message = exc.message if isinstance(exc, ProblemError) else ""
@@ -70,7 +91,9 @@ async def _problem(request: Request, exc: Exception) -> Response:
 
 async def _http(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, StarletteHTTPException) else 404
-    return _error_page(request, status, "")
+    # A body over the cap (edu.common.body_limit) says how large it may be.
+    detail = exc.detail if status == 413 and isinstance(exc, StarletteHTTPException) else ""
+    return _error_page(request, status, detail)
 
 
 async def _bad_path(request: Request, exc: Exception) -> Response:
@@ -103,6 +126,7 @@ def install_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(TeachersOnly, _teachers_only)
     app.add_exception_handler(CsrfRejected, _csrf)
+    app.add_exception_handler(TooManyAttempts, _too_many)
     app.add_exception_handler(ProblemError, _problem)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _bad_path)

@@ -26,9 +26,14 @@ async def certificate(request: Request, code: str, wired: WebDep, who: VisitorDe
     found = await wired.enrollment.certificate(code)
     if found is None:
         raise ProblemError(404, "Not found", "No certificate has this code.")
-    if who.principal is None or who.principal.user_id != found.student_id:
+    # The public check names no student: the owner is whoever has it among their enrollments.
+    mine = who.token is not None and any(
+        e.certificate_code == found.code for e in await wired.enrollment.enrollments(who.token)
+    )
+    if not mine:
         return see_other(f"/verify/{code}")
-    verify_url = str(request.url_for("verify_certificate", code=code))
+    # From configuration, never from the request's Host header (which the sender chooses).
+    verify_url = wired.settings.public_url(f"/verify/{code}")
     return await render(request, "certificate.html", certificate=found, verify_url=verify_url)
 
 

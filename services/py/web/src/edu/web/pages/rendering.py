@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from edu.web import validation
 from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import ProblemError, ServiceUnavailable
+from edu.web.csrf import session_of
 from edu.web.forms import FormErrors
 from edu.web.lesson_markdown import render_lesson
 from edu.web.pages import flash
@@ -70,7 +71,7 @@ def _response(
         context={
             "visitor": who,
             "unread": unread,
-            "csrf_token": wired.csrf.token_for(nonce),
+            "csrf_token": wired.csrf.token_for(nonce, session_of(who.principal)),
             **context,
         },
     )

@@ -65,7 +65,6 @@ class FakeEnrollmentClient(Switchable):
             code = secrets.token_urlsafe(16)
             self.certificates[code] = Certificate(
                 code=code,
-                student_id=student,
                 course_id=enrollment.course_id,
                 course_title=enrollment.course_title,
                 issued_at=NOW,
