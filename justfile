@@ -100,7 +100,7 @@ env-status:
 dev:
     {{run}} edu dev
 
-# Mail the dev SMTP sink received (`just mail show <id>` for one); pass-through args, e.g. `just mail --to ada@example.org`
+# Mail the dev SMTP sink received, then any the worker could not deliver and why (`just mail show <id>` for one); e.g. `just mail --to ada@example.org`, `just mail --undelivered`
 mail *ARGS:
     {{run}} edu mail {{ARGS}}
 

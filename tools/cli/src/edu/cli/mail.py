@@ -1,7 +1,10 @@
-"""``edu mail``: what the dev SMTP sink received (``edu env up`` runs it on port 11025).
+"""``edu mail``: what the dev SMTP sink received (``edu env up`` runs it on port 11025), and
+what the email-sender could not deliver (abandoned, or waiting to retry), with the reason.
 
 Reads the sink's folder directly (``.edu/env/mail``, or ``EDU_MAIL_DIR``), so it works whether
-or not the sink is running; the sink's own page (http://127.0.0.1:11080/) shows the same.
+or not the sink is running; the sink's own page (http://127.0.0.1:11080/) shows the same. The
+undelivered emails come from notifications' email queue (edu.cli.mail_queue), when the dev
+PostgreSQL answers.
 When `edu env up` chose Docker, mailpit catches the mail instead and keeps it to itself: its
 page is on the same port, and this command says so.
 """
@@ -10,18 +13,29 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from edu.cli.mail_queue import QueueUnreadable, render_undelivered, undelivered_mail
 from edu.cli.workspace import WorkspaceError, find_root
+from edu.email_queue import UndeliveredEmail
 from edu.infra.components import SMTP, Backend
 from edu.infra.state import StateError, StateFile
 from edu.mailsink.store import MailStore, ReceivedMail, UnknownMail
 
 mail_app = typer.Typer(help="Mail received by the dev SMTP sink (127.0.0.1:11025).")
 
+QueueOption = Annotated[
+    str | None,
+    typer.Option(
+        "--queue-database",
+        help="The database holding the email queue (default: the dev PostgreSQL's, the one "
+        "the email-sender worker declares).",
+    ),
+]
 FolderOption = Annotated[
     Path | None,
     typer.Option("--dir", help="The sink's folder (default: .edu/env/mail, or EDU_MAIL_DIR)."),
@@ -76,22 +90,57 @@ def list_mail(
     last: Annotated[int, typer.Option(help="Show only the newest N.", min=1)] = 20,
     to: Annotated[str | None, typer.Option(help="Only mail to this address.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON array, newest last.")] = False,
+    only_undelivered: Annotated[
+        bool,
+        typer.Option(
+            "--undelivered", help="Only what was not delivered (abandoned or retrying), and why."
+        ),
+    ] = False,
+    queue_database: QueueOption = None,
 ) -> None:
-    """List received mail, oldest first (the newest at the bottom)."""
+    """List received mail, oldest first (the newest at the bottom), then any undelivered."""
     if ctx.invoked_subcommand is not None:
+        return
+    if only_undelivered:
+        _list_undelivered(queue_database, last, to, as_json)
         return
     if hint := elsewhere(mail_folder(folder)):
         typer.secho(hint, fg="yellow", err=True)
     mails = MailStore(mail_folder(folder)).list()
     if to is not None:
-        mails = [m for m in mails if to.lower() in (r.lower() for r in m.rcpt_to)]
+        mails = [m for m in mails if _same(to, m.rcpt_to)]
     mails = mails[-last:]
     if as_json:
         typer.echo(json.dumps([m.to_json() for m in mails], indent=2))
-    elif not mails:
-        typer.echo(f"no mail in {mail_folder(folder)}")
+        return
+    typer.echo(render(mails) if mails else f"no mail in {mail_folder(folder)}")
+    try:
+        failed = _addressed(undelivered_mail(queue_database, last), to)
+    except QueueUnreadable:
+        return  # no queue to read (the dev stack is down): the sink's mail is the whole story
+    if failed:
+        typer.secho(f"\nnot delivered ({len(failed)}):", bold=True)
+        typer.echo(render_undelivered(failed))
+
+
+def _list_undelivered(url: str | None, last: int, to: str | None, as_json: bool) -> None:
+    try:
+        failed = _addressed(undelivered_mail(url, last), to)
+    except QueueUnreadable as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps([e.to_json() for e in failed], indent=2))
     else:
-        typer.echo(render(mails))
+        typer.echo(render_undelivered(failed) if failed else "every email was delivered")
+
+
+def _addressed(emails: list[UndeliveredEmail], to: str | None) -> list[UndeliveredEmail]:
+    return emails if to is None else [e for e in emails if _same(to, [e.to_address])]
+
+
+def _same(address: str, addresses: Iterable[str]) -> bool:
+    return address.lower() in (a.lower() for a in addresses)
 
 
 @mail_app.command("show")
