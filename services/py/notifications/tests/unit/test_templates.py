@@ -39,6 +39,8 @@ class TestRendering:
         assert email.subject == "You are enrolled in Compilers"
         assert "https://edu.example/courses/c" in email.text
         assert "switch these enrolment emails off" in email.text
+        assert "https://edu.example/preferences" in email.text  # a page web serves
+        assert 'href="https://edu.example/preferences"' in email.html
 
     def test_certificate_carries_the_verification_code(self, renderer: JinjaEmailRenderer) -> None:
         context = {**WEB, "course_title": "Compilers", "verification_code": "AB12-CD34"}
@@ -48,6 +50,8 @@ class TestRendering:
         assert email.subject == "Your certificate for Compilers"
         assert "Verification code: AB12-CD34" in email.text
         assert "<code>AB12-CD34</code>" in email.html
+        assert "https://edu.example/verify with this code" in email.text  # web's form for it
+        assert 'href="https://edu.example/verify"' in email.html
 
     def test_values_are_escaped_in_html_but_not_in_text(self, renderer: JinjaEmailRenderer) -> None:
         title = "<script>alert(1)</script> & more"
