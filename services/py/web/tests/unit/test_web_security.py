@@ -177,6 +177,23 @@ class TestSigningKeysExpire:
 
         assert await tokens.principal(token) is None
 
+    async def test_while_identity_is_down_the_keys_in_hand_keep_verifying(self) -> None:
+        identity, now = FakeIdentityClient(), [0.0]
+        await identity.sign_up("ada@example.org", "violet-kettle-orbit-9", teacher=False)
+        token = identity.tokens_for("ada@example.org").access_token
+        tokens = AccessTokens(
+            identity,
+            issuer="eduplatform-identity",
+            audience="eduplatform",
+            keys_max_age=300.0,
+            monotonic=lambda: now[0],
+        )
+        assert await tokens.principal(token) is not None
+        identity.down = True
+        now[0] = 301.0
+
+        assert await tokens.principal(token) is not None
+
 
 class TestBodyCap:
     async def test_a_20_mb_form_is_refused_413_before_it_is_read(self) -> None:

@@ -5,8 +5,9 @@ page, not a silent sign-out). They are trusted for ``keys_max_age`` seconds (fiv
 ``edu.auth.tokens.TokenVerifier`` does), so a key identity withdraws stops working here soon
 after, and fetched again before that when a token names a key we do not know (identity
 restarted or rotated its key). Either way at most once per ``refetch_cooldown`` seconds, so
-that made-up key ids cannot make web hammer identity; keys past their lifetime that cannot be
-refetched yet are not used (the page says "try again").
+that made-up key ids cannot make web hammer identity. When identity cannot be reached at
+expiry, the keys in hand keep verifying (as the api-gateway's do, ADR 0016): an outage of
+identity does not sign everyone out, and the next successful fetch drops withdrawn keys.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -24,6 +26,8 @@ from edu.common.clock import Clock
 from edu.common.problems import Unauthenticated
 from edu.web.clients.errors import ServiceUnavailable
 from edu.web.clients.identity import IdentityClient
+
+logger = logging.getLogger("edu.web")
 
 
 class AccessTokens:
@@ -55,9 +59,12 @@ class AccessTokens:
             return None
         expired = self._monotonic() - self._fetched_at >= self._max_age
         if (expired or kid not in self._known_kids) and self._may_fetch():
-            await self._fetch_keys()
-        if self._verifier is not None and self._monotonic() - self._fetched_at >= self._max_age:
-            raise ServiceUnavailable("identity", "its signing keys expired and were not refetched")
+            try:
+                await self._fetch_keys()
+            except ServiceUnavailable:
+                if self._verifier is None:
+                    raise
+                logger.warning("identity's keys could not be refetched; keeping those in hand")
         if self._verifier is None or kid not in self._known_kids:
             return None
         try:
