@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,45 +88,34 @@ def _docker() -> Finding:
     )
 
 
-def local_postgres_bin() -> Path | None:
-    """A folder with initdb, pg_ctl and postgres from the system (not from a wheel)."""
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
-    which = shutil.which("pg_ctl")
-    if which:
-        candidates.insert(0, Path(which).resolve().parent)
-    for folder in candidates:
-        if all((folder / exe).exists() for exe in ("initdb", "pg_ctl", "postgres")):
-            return folder
-    return None
-
-
 def _module(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def _local_postgres() -> Finding:
-    folder = local_postgres_bin()
-    if folder:
-        return Finding("backends", "postgresql binaries", True, str(folder))
-    return Finding(
-        "backends",
-        "postgresql binaries",
-        False,
-        "not found",
-        "optional: apt-get install postgresql (pgserver below needs nothing)",
-    )
-
-
-def _pgserver() -> Finding:
-    if _module("pgserver"):
-        return Finding("backends", "pgserver (embedded PostgreSQL)", True, "python package")
-    return Finding(
-        "backends",
-        "pgserver (embedded PostgreSQL)",
-        False,
-        "not installed",
-        "uv sync --all-packages installs it",
-    )
+def postgres_binaries(finder: BinaryFinder) -> Finding:
+    """The PostgreSQL binaries the embedded backend runs (the finder's first complete folder:
+    what "postgres would use" below names too), and any others found, which it does not run."""
+    name = "postgresql binaries"
+    if not finder.embedded_enabled:
+        return Finding("backends", name, False, "embedded backends are off (EDU_INFRA_EMBEDDED)")
+    complete = [
+        (f, origin) for f, origin in finder.labelled_postgres_candidates() if finder.has_postgres(f)
+    ]
+    if not complete:
+        return Finding(
+            "backends",
+            name,
+            False,
+            "not found",
+            "uv sync --all-packages installs pgserver (PostgreSQL 16); or apt-get install "
+            "postgresql; or EDU_PG_BIN=<folder with initdb, pg_ctl, postgres>",
+        )
+    (used, origin), *others = complete
+    detail = f"{used} ({origin})"
+    unused = [str(f) for f in dict.fromkeys(f for f, _ in others) if f != used]
+    if unused:
+        detail += f"; also found: {', '.join(unused)} (not used; EDU_PG_BIN=<folder> picks one)"
+    return Finding("backends", name, True, detail)
 
 
 def _nats() -> Finding:
@@ -174,11 +163,16 @@ def _docker_for_env() -> bool:
     return docker_engine_answers() and compose_available()
 
 
-def _chosen(component: Component) -> Finding:
+def chosen(
+    component: Component,
+    finder: BinaryFinder,
+    env: Mapping[str, str],
+    docker: Callable[[], bool],
+) -> Finding:
     """The backend `edu env` would use for ``component`` right now."""
     name = f"{component.name} would use"
     try:
-        choice = choose_backend(component, os.environ, BinaryFinder(os.environ), _docker_for_env)
+        choice = choose_backend(component, env, finder, docker)
     except NoBackendError:
         return Finding("chosen backends", name, False, "nothing", component.install_hint)
     return Finding("chosen backends", name, True, choice.describe())
@@ -228,12 +222,14 @@ CHECKS: list[Callable[[], Finding]] = [
     lambda: _tool("rustfmt", ["cargo", "fmt", "--version"], "rustup component add rustfmt"),
     _chromium,
     _docker,
-    _local_postgres,
-    _pgserver,
+    lambda: postgres_binaries(BinaryFinder(os.environ)),
     _nats,
     _redis,
     _mail_sink,
-    *(functools.partial(_chosen, component) for component in COMPONENTS),
+    *(
+        functools.partial(chosen, c, BinaryFinder(os.environ), os.environ, _docker_for_env)
+        for c in COMPONENTS
+    ),
 ]
 
 

@@ -52,26 +52,34 @@ class BinaryFinder:
 
     def postgres_candidates(self) -> list[Path]:
         """Folders that may hold initdb, pg_ctl and postgres, best first."""
+        return [folder for folder, _ in self.labelled_postgres_candidates()]
+
+    def labelled_postgres_candidates(self) -> list[tuple[Path, str]]:
+        """The same folders, each with where it comes from (what `edu doctor` says)."""
         override = self.env.get("EDU_PG_BIN")
         if override:
-            return [Path(override)]
+            return [(Path(override), "EDU_PG_BIN")]
         # The wheel first: the same PostgreSQL 16 on every machine after `uv sync`.
-        found: list[Path] = []
+        found: list[tuple[Path, str]] = []
         wheel = self._package("pgserver")
         if wheel:
-            found.append(wheel / "pginstall" / "bin")
+            found.append((wheel / "pginstall" / "bin", "the pgserver wheel"))
         for root in self._system_roots:
-            found.extend(sorted(root.glob("*/bin"), reverse=True))
+            found.extend((folder, "system") for folder in sorted(root.glob("*/bin"), reverse=True))
         on_path = self._which("pg_ctl")
         if on_path:
-            found.append(Path(on_path).resolve().parent)
+            found.append((Path(on_path).resolve().parent, "on PATH"))
         return found
+
+    @staticmethod
+    def has_postgres(folder: Path) -> bool:
+        return all((folder / exe).is_file() for exe in POSTGRES_EXECUTABLES)
 
     def postgres_bin(self) -> Path | None:
         if not self.embedded_enabled:
             return None
         for folder in self.postgres_candidates():
-            if all((folder / exe).is_file() for exe in POSTGRES_EXECUTABLES):
+            if self.has_postgres(folder):
                 return folder
         return None
 
