@@ -42,6 +42,8 @@ pub struct Gateway {
     pub keys: KeyCache,
     pub limiter: Limiter,
     pub client: HttpClient,
+    /// `/openapi/composed.json`, rebuilt at most once a minute (`crate::composed`).
+    pub composed_cache: tokio::sync::Mutex<Option<(Instant, serde_json::Value)>>,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -74,6 +76,7 @@ impl Gateway {
             keys,
             limiter,
             client,
+            composed_cache: tokio::sync::Mutex::new(None),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod app;
 pub mod auth;
 pub mod breaker;
 pub mod client;
+pub mod composed;
 pub mod jwks;
 pub mod limiter;
 pub mod own_routes;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use edu_common::health::{Check, CheckFuture, FnCheck};
 use serde_json::json;
@@ -30,8 +31,27 @@ pub fn routes(gateway: &Arc<Gateway>) -> Router {
             })
         })),
     ];
+    let composing = gateway.clone();
     edu_common::health::routes(checks, Duration::from_secs(2))
         .route("/openapi.json", get(|| async { axum::Json(openapi()) }))
+        .route(
+            "/openapi/composed.json",
+            get(move || {
+                let gateway = composing.clone();
+                async move {
+                    match crate::composed::composed(&gateway).await {
+                        Ok(document) => axum::Json(document).into_response(),
+                        Err(error) => edu_common::problem::ApiError::Unavailable {
+                            detail: format!(
+                                "A service's OpenAPI document cannot be read: {error}."
+                            ),
+                            retry_after: 5,
+                        }
+                        .into_response(),
+                    }
+                }
+            }),
+        )
 }
 
 fn problem_response(description: &str) -> serde_json::Value {
@@ -55,6 +75,13 @@ pub fn openapi() -> serde_json::Value {
                 "summary": "Liveness", "operationId": "health",
                 "responses": {"200": {"description": "The process serves requests.",
                     "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ok"}}, "required": ["status"]}}}}}
+            }},
+            "/openapi/composed.json": {"get": {
+                "summary": "Every forwarded route in one document, composed from the services' own", "operationId": "composed_openapi",
+                "responses": {
+                    "200": {"description": "The composed OpenAPI document.", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "503": problem_response("A service's document could not be read.")
+                }
             }},
             "/ready": {"get": {
                 "summary": "Readiness: Redis answers and identity's signing keys are loaded", "operationId": "ready",

@@ -31,8 +31,9 @@ PROTO_FOLDER = "proto"
 GENERATED_PROTO_MEMBERS = ("libs/py/proto-gen", "libs/rs/proto-gen")
 PACTS_FOLDER = "contracts/pacts"
 OPENAPI_FOLDER = "contracts/openapi"
-# The members calling the services' public HTTP APIs, whose tests a spec change can break.
-OPENAPI_CLIENTS = ("services/py/web",)
+# The members calling the services' public HTTP APIs, whose tests a spec change can break
+# (the gateway composes the specs into one document and its tests compose the committed ones).
+OPENAPI_CLIENTS = ("services/py/web", "services/rs/api-gateway")
 MIGRATIONS_FOLDER = "migrations"
 # chaostoolkit experiments: data the chaos member's suite runs (its actions live in the member).
 CHAOS_EXPERIMENTS_FOLDER = "chaos"
