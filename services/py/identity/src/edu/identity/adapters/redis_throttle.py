@@ -78,7 +78,7 @@ class RedisAttemptStore:
 
     async def is_member(self, key: str, member: str) -> bool:
         try:
-            return bool(await self._redis.sismember(self._prefix + key, member))  # type: ignore[misc]  # redis-py types sismember as Awaitable | bool
+            return bool(await self._redis.sismember(self._prefix + key, member))
         except RedisError as exc:
             raise ThrottleUnavailable() from exc
 
