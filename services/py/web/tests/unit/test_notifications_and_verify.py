@@ -46,6 +46,7 @@ class TestNotificationsPage:
         assert page.status_code == 200
         assert page.text.index("You are enrolled in Knots") < page.text.index("Welcome to")
         assert page.text.count(">Mark as read</button>") == 2
+        assert page.text.count('name="csrf_token" value=""') == 0  # each form can be sent
 
         answer = await submit(f"/notifications/{newest.id}/read", {"page": "1"})
         assert answer.status_code == 303
@@ -73,6 +74,10 @@ class TestPreferencesPage:
         owner = await user_id(identity, await sign_in())
         page = (await site.get("/preferences")).text
         assert re.search(r'id="enrollment_emails"[^>]* checked', page)
+        assert re.search(
+            r'<form method="post" action="/preferences">\s*<input type="hidden" name="csrf_token" value="[^"]+"',
+            page,
+        )
         await submit("/preferences", {})  # an unticked box sends nothing
         assert notifications.enrollment_emails[owner] is False
         page = (await site.get("/preferences")).text
