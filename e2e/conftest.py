@@ -157,3 +157,28 @@ def mail_to(stack: IsolatedStack) -> MailTo:
             time.sleep(0.25)
 
     return received
+
+
+LogIn = Callable[..., None]
+
+
+@pytest.fixture
+def log_in() -> LogIn:
+    """Sign a browser page in through the log-in form (the account exists already)."""
+
+    def signed_in(page: Any, email: str, password: str = PASSWORD) -> None:
+        page.goto("/login")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/learning")
+
+    return signed_in
+
+
+@pytest.fixture(scope="session")
+def screens() -> Path:
+    """Where tests keep the screenshots a person should look at ($EDU_RESULTS_DIR/screens)."""
+    folder = results_dir() / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
