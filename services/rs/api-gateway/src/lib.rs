@@ -1,31 +1,26 @@
 //! eduplatform's api-gateway: the platform's front door (issue 20, ADR 0015).
 //!
 //! Every request enters here and is forwarded by path prefix to the service that owns it
-//! (identity, course, enrollment, notifications), after the edge checks in [`app`]: closed
+//! (identity, course, enrollment, notifications), after the edge checks in [`http`]: closed
 //! CORS, header and body caps (413 before the body is read), access tokens verified against
-//! identity's JWKS ([`auth`]), rate limits in Redis ([`ratelimit`]), a circuit breaker per
-//! upstream ([`breaker`]). The client's address goes on in a header the services trust only
-//! with the gateway's proxy token ([`proxy`]).
+//! identity's JWKS and rate limits ([`app::admission`], over the rules in [`domain`] and the
+//! Redis/HTTP [`adapters`]), a circuit breaker per upstream. The client's address goes on in a
+//! header the services trust only with the gateway's proxy token (ADR 0015, ADR 0016).
 
+pub mod adapters;
 pub mod app;
-pub mod auth;
-pub mod breaker;
-pub mod client;
-pub mod composed;
-pub mod jwks;
-pub mod limiter;
-pub mod own_routes;
-pub mod proxy;
-pub mod ratelimit;
+pub mod domain;
+pub mod http;
 pub mod settings;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::app::Gateway;
-use crate::auth::KeyCache;
-use crate::jwks::HttpJwks;
-use crate::limiter::Limiter;
+use crate::adapters::jwks_http::HttpJwks;
+use crate::adapters::redis_limits::Limiter;
+use crate::adapters::upstream_http as proxy;
+use crate::app::keys::KeyCache;
+use crate::http::Gateway;
 use crate::settings::GatewaySettings;
 
 /// The whole gateway from its settings: key cache, limiter, upstreams, router.
@@ -51,7 +46,7 @@ pub async fn build_with_prefix(settings: GatewaySettings, redis_prefix: String) 
         Duration::from_millis(250),
     )
     .await;
-    let gateway = Arc::new(Gateway::new(settings, keys, limiter));
+    let gateway = Arc::new(Gateway::new(settings, keys, Arc::new(limiter)));
     gateway.keys.ensure_keys().await;
-    app::router(&gateway)
+    http::router(&gateway)
 }

@@ -7,27 +7,8 @@ use std::time::Duration;
 
 use edu_common::settings::{CommonSettings, Secret, SettingsError, SettingsReader, VariableSource};
 
-/// Which upstream serves a path prefix, and whether a request there is a sign-in attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route {
-    pub prefix: String,
-    pub upstream: String,
-}
-
-/// The default routes: every public API path prefix of the Python services.
-pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=identity,\
-/courses=course,/teaching=course,/enrollments=enrollment,/certificates=enrollment,\
-/notifications=notifications,/preferences=notifications";
-
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// Requests per minute per signed-in user.
-    pub per_user_per_minute: u32,
-    /// Requests per minute per client address.
-    pub per_address_per_minute: u32,
-    /// Log-in and sign-up attempts per minute per client address.
-    pub sign_in_per_address_per_minute: u32,
-}
+use crate::app::admission::Limits;
+use crate::domain::routing::{DEFAULT_ROUTES, Route, parse_routes};
 
 #[derive(Debug, Clone)]
 pub struct GatewaySettings {
@@ -93,7 +74,7 @@ impl GatewaySettings {
             routes,
             upstreams,
             upstream_timeout: Duration::from_millis(reader.parse("UPSTREAM_TIMEOUT_MS", 10_000)),
-            max_body_bytes: reader.parse("MAX_BODY_BYTES", 1_048_576),
+            max_body_bytes: reader.parse("MAX_REQUEST_BODY_BYTES", 2_097_152),
             max_header_bytes: reader.parse("MAX_HEADER_BYTES", 16_384),
             jwks_url: reader.string("JWKS_URL", &format!("{identity}/.well-known/jwks.json")),
             jwks_lifetime: Duration::from_secs(reader.parse("JWKS_LIFETIME_SECONDS", 300)),
@@ -111,23 +92,6 @@ impl GatewaySettings {
         reader.finish("api-gateway")?;
         Ok(settings)
     }
-}
-
-/// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
-pub fn parse_routes(text: &str) -> Vec<Route> {
-    let mut routes: Vec<Route> = text
-        .split(',')
-        .filter_map(|pair| {
-            let (prefix, upstream) = pair.trim().split_once('=')?;
-            Some(Route {
-                prefix: prefix.trim().trim_end_matches('/').to_owned(),
-                upstream: upstream.trim().to_owned(),
-            })
-        })
-        .filter(|route| route.prefix.starts_with('/') && !route.upstream.is_empty())
-        .collect();
-    routes.sort_by_key(|route| std::cmp::Reverse(route.prefix.len()));
-    routes
 }
 
 #[cfg(test)]
@@ -150,24 +114,6 @@ mod tests {
             "http://127.0.0.1:8001/.well-known/jwks.json"
         );
         assert_eq!(settings.upstreams.len(), 4);
-    }
-
-    #[test]
-    fn routes_are_longest_prefix_first_and_malformed_pairs_are_dropped() {
-        let routes = parse_routes("/a=x, /a/b/=y, nonsense, /c=");
-        assert_eq!(
-            routes,
-            [
-                Route {
-                    prefix: "/a/b".into(),
-                    upstream: "y".into()
-                },
-                Route {
-                    prefix: "/a".into(),
-                    upstream: "x".into()
-                },
-            ]
-        );
     }
 
     #[test]

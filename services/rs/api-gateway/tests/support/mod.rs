@@ -119,7 +119,7 @@ pub(crate) async fn platform(extra: &[(&str, String)]) -> Platform {
         ("EDU_COURSE_SERVICE_URL".into(), course.app.url("")),
         ("EDU_REDIS_URL".into(), url(Backend::Redis)),
         ("EDU_PROXY_TOKEN".into(), "test-proxy-token".into()),
-        ("EDU_MAX_BODY_BYTES".into(), "1024".into()),
+        ("EDU_MAX_REQUEST_BODY_BYTES".into(), "1024".into()),
     ];
     for (name, value) in extra {
         pairs.retain(|(n, _)| n != name);

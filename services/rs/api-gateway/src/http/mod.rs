@@ -1,4 +1,4 @@
-//! The gateway's request path, in order: closed CORS, header and body size caps (413 before the
+//! The HTTP edge. The gateway's request path, in order: closed CORS, header and body size caps (413 before the
 //! body is read), a route by path prefix, the access token (401 when present and invalid), rate
 //! limits (429), the upstream's circuit (503), then forwarding.
 #![allow(
@@ -19,15 +19,20 @@ use axum::response::{IntoResponse, Response};
 use edu_common::problem::{ApiError, Problem};
 use http_body_util::{BodyExt, Limited};
 
-use crate::auth::{KeyCache, Principal};
-use crate::breaker::{Admission, Breaker};
-use crate::limiter::Limiter;
-use crate::proxy::{self, ForwardError, HttpClient, Outgoing};
-use crate::ratelimit::{Bucket, Decision, Outcome, WhenRedisIsDown, seconds_up};
-use crate::settings::{GatewaySettings, Route};
+pub mod composed;
+pub mod own_routes;
 
-/// Paths that count as sign-in attempts: a stricter limit per client address.
-pub const SIGN_IN_PATHS: [&str; 2] = ["/auth/login", "/auth/signup"];
+use crate::adapters::upstream_http::{self as proxy, ForwardError, HttpClient, Outgoing};
+use crate::app::admission::{self, Refusal, SIGN_IN_PATHS};
+use crate::app::keys::KeyCache;
+use crate::app::ports::RateLimits;
+use crate::domain::breaker::{Admission, Breaker};
+use crate::domain::client_address::{
+    CLIENT_ADDRESS_HEADER, PROXY_TOKEN_HEADER, client_address, throttling_key,
+};
+use crate::domain::limits::{Decision, seconds_up};
+use crate::domain::routing::{Route, route_for};
+use crate::settings::GatewaySettings;
 
 #[derive(Debug)]
 pub struct Upstream {
@@ -40,7 +45,7 @@ pub struct Gateway {
     pub settings: GatewaySettings,
     pub upstreams: HashMap<String, Upstream>,
     pub keys: KeyCache,
-    pub limiter: Limiter,
+    pub limiter: Arc<dyn RateLimits>,
     pub client: HttpClient,
     /// `/openapi/composed.json`, rebuilt at most once a minute (`crate::composed`).
     pub composed_cache: tokio::sync::Mutex<Option<(Instant, serde_json::Value)>>,
@@ -55,7 +60,7 @@ impl std::fmt::Debug for Gateway {
 }
 
 impl Gateway {
-    pub fn new(settings: GatewaySettings, keys: KeyCache, limiter: Limiter) -> Self {
+    pub fn new(settings: GatewaySettings, keys: KeyCache, limiter: Arc<dyn RateLimits>) -> Self {
         let upstreams = settings
             .upstreams
             .iter()
@@ -81,12 +86,7 @@ impl Gateway {
     }
 
     pub fn route_for(&self, path: &str) -> Option<&Route> {
-        self.settings.routes.iter().find(|route| {
-            path == route.prefix
-                || path
-                    .strip_prefix(route.prefix.as_str())
-                    .is_some_and(|rest| rest.starts_with('/') || route.prefix.ends_with('/'))
-        })
+        route_for(&self.settings.routes, path)
     }
 }
 
@@ -115,13 +115,33 @@ async fn pass(gateway: &Gateway, peer: SocketAddr, request: Request) -> Result<R
         ApiError::Internal(format!("route {} names no upstream", route.prefix)).into_response()
     })?;
     refuse_declared_large_body(&request, settings.max_body_bytes)?;
-    let authorization = request.headers().get(header::AUTHORIZATION).cloned();
-    let principal = authenticate(gateway, authorization.as_ref()).await?;
-    let client =
-        crate::client::client_address(request.headers(), peer.ip(), settings.proxy_token.expose());
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or("not text").to_owned());
+    let principal = admission::authenticate(&gateway.keys, authorization.as_deref())
+        .await
+        .map_err(refused)?;
+    let headers = request.headers();
+    let client = client_address(
+        headers
+            .get(CLIENT_ADDRESS_HEADER)
+            .map(HeaderValue::as_bytes),
+        headers.get(PROXY_TOKEN_HEADER).map(HeaderValue::as_bytes),
+        peer.ip(),
+        settings.proxy_token.expose(),
+    );
     let sign_in = request.method() == Method::POST && SIGN_IN_PATHS.contains(&path.as_str());
-    let throttled = crate::client::throttling_key(client);
-    let decision = limit(gateway, sign_in, principal.as_ref(), &throttled).await?;
+    let throttled = throttling_key(client);
+    let decision = admission::limit(
+        gateway.limiter.as_ref(),
+        &settings.limits,
+        sign_in,
+        principal.as_ref(),
+        &throttled,
+    )
+    .await
+    .map_err(refused)?;
 
     if let Admission::Refused { retry_after } = upstream.breaker.admit(Instant::now()) {
         return Err(unavailable(&route.upstream, retry_after));
@@ -233,66 +253,18 @@ async fn read_body(body: Body, limit: u64) -> Result<bytes::Bytes, Response> {
     }
 }
 
-async fn authenticate(
-    gateway: &Gateway,
-    authorization: Option<&HeaderValue>,
-) -> Result<Option<Principal>, Response> {
-    let Some(value) = authorization else {
-        return Ok(None);
-    };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|text| text.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::Unauthenticated(
-                "The Authorization header must read `Bearer <access token>`.".into(),
-            )
-            .into_response()
-        })?;
-    gateway
-        .keys
-        .verify(token.trim())
-        .await
-        .map(Some)
-        .map_err(|reason| {
+/// The answer to a request the admission use cases stopped.
+fn refused(refusal: Refusal) -> Response {
+    match refusal {
+        Refusal::MalformedAuthorization => ApiError::Unauthenticated(
+            "The Authorization header must read `Bearer <access token>`.".into(),
+        )
+        .into_response(),
+        Refusal::InvalidToken(reason) => {
             ApiError::Unauthenticated(format!("The access token is not valid ({reason})."))
                 .into_response()
-        })
-}
-
-async fn limit(
-    gateway: &Gateway,
-    sign_in: bool,
-    principal: Option<&Principal>,
-    client: &str,
-) -> Result<Option<Decision>, Response> {
-    let limits = &gateway.settings.limits;
-    let (bucket, key) = if sign_in {
-        let bucket = Bucket {
-            name: "sign-in",
-            per_minute: limits.sign_in_per_address_per_minute,
-            when_down: WhenRedisIsDown::Closed,
-        };
-        (bucket, client)
-    } else if let Some(principal) = principal {
-        let bucket = Bucket {
-            name: "user",
-            per_minute: limits.per_user_per_minute,
-            when_down: WhenRedisIsDown::Open,
-        };
-        (bucket, principal.user_id.as_str())
-    } else {
-        let bucket = Bucket {
-            name: "address",
-            per_minute: limits.per_address_per_minute,
-            when_down: WhenRedisIsDown::Open,
-        };
-        (bucket, client)
-    };
-    match gateway.limiter.check(bucket, key).await {
-        Outcome::Decided(decision) if decision.allowed => Ok(Some(decision)),
-        Outcome::Decided(decision) => {
+        }
+        Refusal::Limited(decision) => {
             let mut response = ApiError::TooManyRequests {
                 detail: format!(
                     "Too many requests: at most {} a minute here. Try again in {} s.",
@@ -303,14 +275,13 @@ async fn limit(
             }
             .into_response();
             add_rate_headers(&mut response, &decision);
-            Err(response)
+            response
         }
-        Outcome::RedisDown(WhenRedisIsDown::Open) => Ok(None),
-        Outcome::RedisDown(WhenRedisIsDown::Closed) => Err(ApiError::Unavailable {
+        Refusal::SignInPaused => ApiError::Unavailable {
             detail: "Signing in is paused for a moment: the rate limiter cannot be reached.".into(),
             retry_after: 5,
         }
-        .into_response()),
+        .into_response(),
     }
 }
 
@@ -353,7 +324,7 @@ fn forward_problem(upstream: &str, error: &ForwardError) -> Response {
 /// The router: the gateway's own endpoints, everything else forwarded.
 pub fn router(gateway: &Arc<Gateway>) -> Router {
     let forwarded = Router::new().fallback(handle).with_state(gateway.clone());
-    crate::own_routes::routes(gateway)
+    own_routes::routes(gateway)
         .merge(forwarded)
         .layer(axum::middleware::from_fn(
             edu_common::request_id::middleware,

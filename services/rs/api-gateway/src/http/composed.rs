@@ -11,7 +11,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use serde_json::{Map, Value, json};
 
-use crate::app::Gateway;
+use crate::http::Gateway;
 
 const CACHE_FOR: Duration = Duration::from_mins(1);
 const GATEWAY_ANSWERS: [(&str, &str); 7] = [
@@ -225,24 +225,24 @@ mod tests {
 #[cfg(test)]
 mod real_specs {
     use super::*;
-    use crate::settings::{DEFAULT_ROUTES, parse_routes};
+    use crate::domain::routing::{DEFAULT_ROUTES, parse_routes};
 
     const SPECS: [(&str, &str); 4] = [
         (
             "identity",
-            include_str!("../../../../contracts/openapi/identity.json"),
+            include_str!("../../../../../contracts/openapi/identity.json"),
         ),
         (
             "course",
-            include_str!("../../../../contracts/openapi/course.json"),
+            include_str!("../../../../../contracts/openapi/course.json"),
         ),
         (
             "enrollment",
-            include_str!("../../../../contracts/openapi/enrollment.json"),
+            include_str!("../../../../../contracts/openapi/enrollment.json"),
         ),
         (
             "notifications",
-            include_str!("../../../../contracts/openapi/notifications.json"),
+            include_str!("../../../../../contracts/openapi/notifications.json"),
         ),
     ];
 

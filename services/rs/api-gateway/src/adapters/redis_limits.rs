@@ -1,4 +1,4 @@
-//! Rate limits in Redis: GCRA (the generic cell rate algorithm), one atomic script per check,
+//! Rate limits in Redis (the `RateLimits` port): GCRA (the generic cell rate algorithm), one atomic script per check,
 //! Redis's own clock (so several gateway instances agree). A limit of N per minute lets N
 //! requests through at once and then one every 60/N s.
 //!
@@ -10,6 +10,13 @@ use std::time::Duration;
 
 use redis::Script;
 use redis::aio::ConnectionManager;
+
+use std::sync::Arc;
+
+use tokio::sync::RwLock;
+
+use crate::app::ports::{LimitFuture, RateLimits};
+use crate::domain::limits::{Bucket, Decision, Outcome};
 
 const GCRA: &str = r"
 local now_parts = redis.call('TIME')
@@ -26,39 +33,6 @@ redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
 local remaining = math.floor((tolerance - (new_tat - now)) / interval) + 1
 return {1, 0, remaining, new_tat - now}
 ";
-
-/// What one check decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Decision {
-    pub allowed: bool,
-    pub limit: u32,
-    pub remaining: u32,
-    /// When the caller may retry (rejected) or the bucket is full again (allowed).
-    pub retry_after: Duration,
-    pub reset_after: Duration,
-}
-
-/// What to do when Redis does not answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WhenRedisIsDown {
-    Open,
-    Closed,
-}
-
-/// A limit: `per_minute` requests per key per minute, and the outage policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bucket {
-    pub name: &'static str,
-    pub per_minute: u32,
-    pub when_down: WhenRedisIsDown,
-}
-
-/// The outcome of checking a bucket: a decision, or Redis was down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Decided(Decision),
-    RedisDown(WhenRedisIsDown),
-}
 
 #[derive(Clone)]
 pub struct RateLimiter {
@@ -146,24 +120,57 @@ impl RateLimiter {
     }
 }
 
-/// Whole seconds, rounded up, at least 1: what `Retry-After` and `RateLimit-Reset` carry.
-pub fn seconds_up(duration: Duration) -> u64 {
-    duration
-        .as_millis()
-        .div_ceil(1000)
-        .max(1)
-        .try_into()
-        .unwrap_or(u64::MAX)
+/// The limiter the request path holds: Redis may be unreachable at start-up or later; until a
+/// connection exists every check reports Redis down (the bucket's policy applies), while a
+/// background task keeps trying to connect.
+#[derive(Debug, Clone)]
+pub struct Limiter {
+    inner: Arc<RwLock<Option<RateLimiter>>>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl Limiter {
+    /// Connects now if it can, and keeps retrying in the background if it cannot.
+    pub async fn start(url: String, prefix: String, timeout: Duration) -> Self {
+        let limiter = Self {
+            inner: Arc::new(RwLock::new(None)),
+        };
+        match RateLimiter::connect(&url, &prefix, timeout).await {
+            Ok(connected) => *limiter.inner.write().await = Some(connected),
+            Err(error) => {
+                tracing::warn!(%error, "Redis unreachable: rate limits follow their outage policy until it answers");
+                let inner = limiter.inner.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(Duration::from_secs(2)).await;
+                        if let Ok(connected) = RateLimiter::connect(&url, &prefix, timeout).await {
+                            tracing::info!("Redis answers: rate limits are enforced again");
+                            *inner.write().await = Some(connected);
+                            return;
+                        }
+                    }
+                });
+            }
+        }
+        limiter
+    }
+}
 
-    #[test]
-    fn header_seconds_round_up_and_are_never_zero() {
-        assert_eq!(seconds_up(Duration::from_millis(0)), 1);
-        assert_eq!(seconds_up(Duration::from_millis(1001)), 2);
-        assert_eq!(seconds_up(Duration::from_mins(1)), 60);
+impl RateLimits for Limiter {
+    fn check<'a>(&'a self, bucket: Bucket, key: &'a str) -> LimitFuture<'a, Outcome> {
+        Box::pin(async move {
+            match self.inner.read().await.as_ref() {
+                Some(limiter) => limiter.check(bucket, key).await,
+                None => Outcome::RedisDown(bucket.when_down),
+            }
+        })
+    }
+
+    fn ping(&self) -> LimitFuture<'_, Result<(), String>> {
+        Box::pin(async move {
+            match self.inner.read().await.as_ref() {
+                Some(limiter) => limiter.ping().await,
+                None => Err("not connected".into()),
+            }
+        })
     }
 }

@@ -13,8 +13,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-pub const CLIENT_ADDRESS_HEADER: &str = "x-edu-client-address";
-pub const PROXY_TOKEN_HEADER: &str = "x-edu-proxy-token";
+use crate::domain::client_address::{CLIENT_ADDRESS_HEADER, PROXY_TOKEN_HEADER};
+
 const RETRIES_FOR_IDEMPOTENT: u32 = 1;
 
 /// Headers that belong to one connection, never forwarded (RFC 9110 section 7.6.1).

@@ -10,7 +10,7 @@ use axum::routing::get;
 use edu_common::health::{Check, CheckFuture, FnCheck};
 use serde_json::json;
 
-use crate::app::Gateway;
+use crate::http::Gateway;
 
 pub fn routes(gateway: &Arc<Gateway>) -> Router {
     let redis = gateway.clone();
@@ -39,7 +39,7 @@ pub fn routes(gateway: &Arc<Gateway>) -> Router {
             get(move || {
                 let gateway = composing.clone();
                 async move {
-                    match crate::composed::composed(&gateway).await {
+                    match crate::http::composed::composed(&gateway).await {
                         Ok(document) => axum::Json(document).into_response(),
                         Err(error) => edu_common::problem::ApiError::Unavailable {
                             detail: format!(

@@ -1,22 +1,14 @@
-//! Access tokens checked at the edge, with the rules of `edu.auth.tokens` (Python): ES256 only
-//! (the header cannot choose `none` or an HMAC algorithm), identity's issuer and audience,
-//! expiry and issue time with 10 s of clock skew, a user id as subject.
-//!
-//! Identity's keys come from its JWKS and are cached for a lifetime; a token signed by a key id
-//! the cache does not know refreshes it at once, but at most once per `refresh_spacing` (a flood
-//! of made-up key ids cannot turn into a flood of JWKS requests). When identity is down the
-//! cached keys keep verifying.
+//! Access tokens, with the rules of `edu.auth.tokens` (Python): ES256 only (the header cannot
+//! choose `none` or an HMAC algorithm), identity's issuer and audience, expiry and issue time
+//! with 10 s of clock skew, a user id as subject; and identity's JWKS read into keys.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use p256::ecdsa::signature::Verifier;
 use p256::ecdsa::{Signature, VerifyingKey};
 use serde::Deserialize;
-use tokio::sync::Mutex;
 
 pub const ISSUER: &str = "eduplatform-identity";
 pub const AUDIENCE: &str = "eduplatform";
@@ -82,7 +74,7 @@ struct Jwks {
 /// Verifying keys by key id.
 pub type KeySet = HashMap<String, VerifyingKey>;
 
-/// What a key source's fetch returns.
+/// What a key source's fetch returns (`crate::app::ports::KeySource`).
 pub type KeysFuture<'a> =
     std::pin::Pin<Box<dyn Future<Output = Result<KeySet, String>> + Send + 'a>>;
 
@@ -179,98 +171,8 @@ fn is_uuid(text: &str) -> bool {
     hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-/// Fetches identity's JWKS (a port, so tests hand in keys without a server).
-pub trait KeySource: Send + Sync + std::fmt::Debug {
-    fn fetch(&self) -> KeysFuture<'_>;
-}
-
-#[derive(Debug)]
-struct CacheState {
-    keys: KeySet,
-    fetched_at: Option<Instant>,
-    last_attempt: Option<Instant>,
-}
-
-/// The JWKS cache: keys with a lifetime, refreshed on expiry and on an unknown key id.
-#[derive(Debug, Clone)]
-pub struct KeyCache {
-    source: Arc<dyn KeySource>,
-    state: Arc<Mutex<CacheState>>,
-    lifetime: Duration,
-    refresh_spacing: Duration,
-}
-
-impl KeyCache {
-    pub fn new(source: Arc<dyn KeySource>, lifetime: Duration, refresh_spacing: Duration) -> Self {
-        Self {
-            source,
-            state: Arc::new(Mutex::new(CacheState {
-                keys: HashMap::new(),
-                fetched_at: None,
-                last_attempt: None,
-            })),
-            lifetime,
-            refresh_spacing,
-        }
-    }
-
-    /// Verifies a bearer token, refreshing the keys when they are stale or the key id is new.
-    pub async fn verify(&self, token: &str) -> Result<Principal, TokenError> {
-        let now = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64());
-        let mut state = self.state.lock().await;
-        let keys_expired = state
-            .fetched_at
-            .is_none_or(|at| at.elapsed() >= self.lifetime);
-        if keys_expired {
-            self.refresh(&mut state).await;
-        }
-        match verify(token, &state.keys, now) {
-            Err(TokenError::UnknownKey) => {
-                self.refresh(&mut state).await;
-                verify(token, &state.keys, now)
-            }
-            outcome => outcome,
-        }
-    }
-
-    /// Whether any key is cached, fetching them first when none is (start-up, readiness).
-    pub async fn ensure_keys(&self) -> bool {
-        let mut state = self.state.lock().await;
-        if state.keys.is_empty() {
-            self.refresh(&mut state).await;
-        }
-        !state.keys.is_empty()
-    }
-
-    async fn refresh(&self, state: &mut CacheState) {
-        if state
-            .last_attempt
-            .is_some_and(|at| at.elapsed() < self.refresh_spacing)
-        {
-            return;
-        }
-        state.last_attempt = Some(Instant::now());
-        match self.source.fetch().await {
-            Ok(keys) if !keys.is_empty() => {
-                state.keys = keys;
-                state.fetched_at = Some(Instant::now());
-            }
-            Ok(_) => {
-                tracing::warn!("identity's JWKS holds no P-256 key; keeping the cached ones");
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot refresh identity's JWKS; keeping the cached keys");
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     use base64::Engine;
     use p256::ecdsa::SigningKey;
     use p256::ecdsa::signature::Signer;
@@ -386,71 +288,5 @@ mod tests {
         let keys = parse_jwks(document.as_bytes()).unwrap();
         assert_eq!(keys.keys().collect::<Vec<_>>(), ["k1"]);
         assert!(parse_jwks(b"[]").is_err());
-    }
-
-    #[derive(Debug)]
-    struct CountingSource {
-        fetches: AtomicUsize,
-        keys: std::sync::Mutex<Result<KeySet, String>>,
-    }
-
-    impl KeySource for CountingSource {
-        fn fetch(&self) -> KeysFuture<'_> {
-            self.fetches.fetch_add(1, Ordering::SeqCst);
-            let keys = self.keys.lock().unwrap().clone();
-            Box::pin(async move { keys })
-        }
-    }
-
-    fn source(keys: Result<KeySet, String>) -> Arc<CountingSource> {
-        Arc::new(CountingSource {
-            fetches: AtomicUsize::new(0),
-            keys: std::sync::Mutex::new(keys),
-        })
-    }
-
-    fn live_token(kid: &str, signer: &SigningKey) -> String {
-        let now = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .as_secs_f64();
-        token(signer, &json!({"alg": "ES256", "kid": kid}), &claims(now))
-    }
-
-    #[tokio::test]
-    async fn an_unknown_key_id_refreshes_the_keys_at_once() {
-        let fake = source(Ok(keys()));
-        let cache = KeyCache::new(fake.clone(), Duration::from_mins(5), Duration::ZERO);
-        assert!(cache.verify(&live_token("k1", &key(1))).await.is_ok());
-        let rotated = HashMap::from([("k2".to_owned(), *key(2).verifying_key())]);
-        *fake.keys.lock().unwrap() = Ok(rotated);
-        assert!(cache.verify(&live_token("k2", &key(2))).await.is_ok());
-        assert_eq!(fake.fetches.load(Ordering::SeqCst), 2);
-    }
-
-    #[tokio::test]
-    async fn made_up_key_ids_cannot_flood_identity_with_refreshes() {
-        let fake = source(Ok(keys()));
-        let cache = KeyCache::new(fake.clone(), Duration::from_mins(5), Duration::from_mins(1));
-        for n in 0..50 {
-            let outcome = cache
-                .verify(&live_token(&format!("made-up-{n}"), &key(1)))
-                .await;
-            assert_eq!(outcome, Err(TokenError::UnknownKey));
-        }
-        assert_eq!(fake.fetches.load(Ordering::SeqCst), 1);
-    }
-
-    #[tokio::test]
-    async fn cached_keys_keep_verifying_while_identity_is_down() {
-        let fake = source(Ok(keys()));
-        let cache = KeyCache::new(fake.clone(), Duration::ZERO, Duration::ZERO);
-        assert!(cache.verify(&live_token("k1", &key(1))).await.is_ok());
-        *fake.keys.lock().unwrap() = Err("connection refused".into());
-        assert!(cache.verify(&live_token("k1", &key(1))).await.is_ok());
-        assert!(
-            fake.fetches.load(Ordering::SeqCst) >= 2,
-            "the expired keys were not refreshed"
-        );
     }
 }

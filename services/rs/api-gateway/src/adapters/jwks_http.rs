@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use crate::auth::{KeySet, KeySource, KeysFuture, parse_jwks};
-use crate::proxy::HttpClient;
+use crate::adapters::upstream_http::HttpClient;
+use crate::app::ports::KeySource;
+use crate::domain::tokens::{KeySet, KeysFuture, parse_jwks};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 

@@ -1,0 +1,75 @@
+//! Which upstream serves a path: prefixes from configuration, the longest that matches wins.
+
+/// Which upstream serves a path prefix, and whether a request there is a sign-in attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub prefix: String,
+    pub upstream: String,
+}
+
+/// The default routes: every public API path prefix of the Python services.
+pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=identity,\
+/courses=course,/teaching=course,/enrollments=enrollment,/certificates=enrollment,\
+/notifications=notifications,/preferences=notifications";
+
+/// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
+pub fn parse_routes(text: &str) -> Vec<Route> {
+    let mut routes: Vec<Route> = text
+        .split(',')
+        .filter_map(|pair| {
+            let (prefix, upstream) = pair.trim().split_once('=')?;
+            Some(Route {
+                prefix: prefix.trim().trim_end_matches('/').to_owned(),
+                upstream: upstream.trim().to_owned(),
+            })
+        })
+        .filter(|route| route.prefix.starts_with('/') && !route.upstream.is_empty())
+        .collect();
+    routes.sort_by_key(|route| std::cmp::Reverse(route.prefix.len()));
+    routes
+}
+
+/// The route of `path`: its prefix equals the path or ends at a `/` of it.
+pub fn route_for<'a>(routes: &'a [Route], path: &str) -> Option<&'a Route> {
+    routes.iter().find(|route| {
+        path == route.prefix
+            || path
+                .strip_prefix(route.prefix.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_longest_prefix_first_and_malformed_pairs_are_dropped() {
+        let routes = parse_routes("/a=x, /a/b/=y, nonsense, /c=");
+        assert_eq!(
+            routes,
+            [
+                Route {
+                    prefix: "/a/b".into(),
+                    upstream: "y".into()
+                },
+                Route {
+                    prefix: "/a".into(),
+                    upstream: "x".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_prefix_matches_whole_segments_only() {
+        let routes = parse_routes("/courses=course,/me=identity");
+        assert_eq!(
+            route_for(&routes, "/courses/7/lessons").unwrap().upstream,
+            "course"
+        );
+        assert_eq!(route_for(&routes, "/me").unwrap().upstream, "identity");
+        assert!(route_for(&routes, "/mention").is_none());
+        assert!(route_for(&routes, "/").is_none());
+    }
+}
