@@ -22,7 +22,7 @@ MAX_PAGE = 10_000  # course's own bound on page
 
 
 @router.get("/", response_class=HTMLResponse)
-async def catalogue(request: Request, wired: WebDep, q: str = "", page: str = "1") -> Response:
+async def catalogue(request: Request, wired: WebDep, q: str = "", page: int | str = 1) -> Response:
     """Published courses; with ``q``, those matching the words, best match first. A page out
     of range goes to the nearest one; a search course would refuse is explained at the field."""
     text = q.replace("\x00", "").strip()
@@ -32,7 +32,7 @@ async def catalogue(request: Request, wired: WebDep, q: str = "", page: str = "1
         return await render(
             request, "catalogue.html", status_code=422, q=text, found=None, errors=errors
         )
-    asked = page_number(page)
+    asked = page_number(str(page))
     found = await wired.course.browse(text or None, page=asked, page_size=PAGE_SIZE)
     if asked > found.pages:
         return RedirectResponse(catalogue_url(text, found.pages), status_code=302)
