@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
 import time
 from pathlib import Path
 
-from edu.seed.manifest import write_manifest
+from edu.seed.manifest import login_info, write_manifest
 from edu.seed.plan import plan_for
 from edu.seed.run import DEFAULT_CONCURRENCY, seed
 from edu.seed.sizes import SIZES, size_named
@@ -31,10 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     parser.add_argument("--manifest", type=Path, help="Write who can log in to this JSON file.")
+    parser.add_argument(
+        "--timings", type=Path, help="Write how long planning and seeding took (JSON, seconds)."
+    )
     args = parser.parse_args(argv)
     if not args.server_url:
         parser.error("give --server-url or set EDU_DATABASE_URL")
     logging.basicConfig(level=logging.WARNING)
+    planning = time.perf_counter()
     plan = plan_for(size_named(args.size))
     started = time.perf_counter()
 
@@ -44,9 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         return report.render()
 
     print(asyncio.run(go()))
-    print(f"seeded size {plan.size.name} in {time.perf_counter() - started:.1f} s")
+    seeding = time.perf_counter() - started
+    print(f"seeded size {plan.size.name} in {seeding:.1f} s")
+    print(login_info(plan))
     if args.manifest:
         write_manifest(plan, args.manifest)
+    if args.timings:
+        parts = {"planning_seconds": started - planning, "seeding_seconds": seeding}
+        args.timings.write_text(json.dumps(parts) + "\n")
     return 0
 
 

@@ -103,3 +103,10 @@ def wait_until(check: Callable[[], bool], timeout: float, interval: float = 0.02
         if time.monotonic() >= deadline:
             return False
         time.sleep(interval)
+
+
+def process_age() -> float:
+    """Seconds since this process started (its interpreter's start-up and imports included)."""
+    import psutil
+
+    return max(0.0, time.time() - psutil.Process().create_time())
