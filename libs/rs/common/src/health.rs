@@ -13,7 +13,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::json;
 
 use crate::problem::Problem;
 
@@ -65,39 +64,65 @@ where
     }
 }
 
+/// `GET /health`'s body.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Liveness {
+    /// Always "ok" while the process serves requests.
+    pub status: String,
+}
+
+/// `GET /ready`'s body when every dependency answers.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    /// Always "ready".
+    pub status: String,
+    /// Each dependency checked, with "ok".
+    pub checks: std::collections::BTreeMap<String, String>,
+}
+
 #[derive(Clone)]
-struct Readiness {
+struct ReadinessChecks {
     checks: Arc<Vec<Box<dyn Check>>>,
     timeout: Duration,
 }
 
 /// The `/health` and `/ready` routes; merge them into the service's router.
 pub fn routes(checks: Vec<Box<dyn Check>>, timeout: Duration) -> Router {
-    let readiness = Readiness {
+    let readiness = ReadinessChecks {
         checks: Arc::new(checks),
         timeout,
     };
     Router::new()
         .route(
             "/health",
-            get(|| async { axum::Json(json!({"status": "ok"})) }),
+            get(|| async {
+                axum::Json(Liveness {
+                    status: "ok".into(),
+                })
+            }),
         )
         .route("/ready", get(ready))
         .with_state(readiness)
 }
 
-async fn ready(State(readiness): State<Readiness>) -> Response {
+async fn ready(State(readiness): State<ReadinessChecks>) -> Response {
     let results = futures_join(&readiness).await;
     let failed: Vec<String> = results
         .iter()
         .filter_map(|(name, result)| result.as_ref().err().map(|why| format!("{name}: {why}")))
         .collect();
-    let checks: serde_json::Map<String, serde_json::Value> = results
-        .into_iter()
-        .map(|(name, result)| (name, json!(if result.is_ok() { "ok" } else { "failing" })))
-        .collect();
     if failed.is_empty() {
-        return axum::Json(json!({"status": "ready", "checks": checks})).into_response();
+        let checks = results
+            .into_iter()
+            .map(|(name, _)| (name, "ok".to_owned()))
+            .collect();
+        return axum::Json(Readiness {
+            status: "ready".into(),
+            checks,
+        })
+        .into_response();
     }
     Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -107,7 +132,7 @@ async fn ready(State(readiness): State<Readiness>) -> Response {
     .into_response()
 }
 
-async fn futures_join(readiness: &Readiness) -> Vec<(String, Result<(), String>)> {
+async fn futures_join(readiness: &ReadinessChecks) -> Vec<(String, Result<(), String>)> {
     let mut handles = Vec::with_capacity(readiness.checks.len());
     for check in readiness.checks.iter() {
         let name = check.name().to_owned();

@@ -38,6 +38,7 @@ pub fn status_slug_and_title(status: StatusCode) -> (&'static str, &'static str)
 
 /// One thing wrong with one input field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldProblem {
     pub field: String,
     pub message: String,
@@ -52,8 +53,9 @@ impl FieldProblem {
     }
 }
 
-/// The body of every error answer.
+/// The body of every error answer (RFC 9457 problem details).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_uri: String,
@@ -68,6 +70,7 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldProblem>>,
     #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     headers: Vec<(header::HeaderName, HeaderValue)>,
 }
 

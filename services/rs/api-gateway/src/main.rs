@@ -1,5 +1,5 @@
 //! `api-gateway`: reads `EDU_*` settings, serves on 127.0.0.1:`EDU_PORT` until SIGTERM/SIGINT,
-//! then drains in-flight requests.
+//! then drains in-flight requests. `api-gateway --print-openapi` prints its OpenAPI document.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -10,6 +10,10 @@ use edu_common::shutdown::Shutdown;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("--print-openapi") {
+        print!("{}", api_gateway::http::openapi::document());
+        return ExitCode::SUCCESS;
+    }
     let started = Instant::now();
     let settings = match GatewaySettings::from_process() {
         Ok(settings) => settings,

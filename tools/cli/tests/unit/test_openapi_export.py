@@ -9,6 +9,7 @@ import pytest
 from edu.cli.openapi_gate.export import (
     ExportError,
     HttpService,
+    SubprocessExporter,
     discover,
     write_specs,
 )
@@ -42,6 +43,30 @@ class TestDiscovery:
         member(tmp_path, "course", '\n[tool.edu.service]\nport = 8002\napp = "edu.course.a:make"\n')
         member(tmp_path, "helper")
         assert discover(Workspace(tmp_path)) == [HttpService("course", "edu.course.a:make")]
+
+    def test_finds_rust_services_by_their_cargo_metadata(self, tmp_path: Path) -> None:
+        (tmp_path / "pyproject.toml").write_text("[tool.uv.workspace]\nmembers = []\n")
+        for name, table in [
+            ("api-gateway", "\n[package.metadata.edu.service]\nport = 8080\n"),
+            ("a-library", ""),
+        ]:
+            crate = tmp_path / "services" / "rs" / name
+            crate.mkdir(parents=True)
+            (crate / "Cargo.toml").write_text(f'[package]\nname = "{name}"\n{table}')
+        assert discover(Workspace(tmp_path)) == [
+            HttpService("api-gateway", "", crate="api-gateway")
+        ]
+
+    def test_the_check_reads_a_rust_services_committed_document_without_compiling(
+        self, tmp_path: Path
+    ) -> None:
+        service = HttpService("api-gateway", "", crate="api-gateway")
+        exporter = SubprocessExporter(tmp_path)
+        with pytest.raises(ExportError, match="run `just openapi`"):
+            exporter.export(service)
+        (tmp_path / "contracts" / "openapi").mkdir(parents=True)
+        (tmp_path / service.spec_path).write_text('{"openapi": "3.1.0", "paths": {}}')
+        assert exporter.export(service) == {"openapi": "3.1.0", "paths": {}}
 
 
 class TestWriting:

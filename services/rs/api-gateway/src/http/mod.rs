@@ -20,6 +20,7 @@ use edu_common::problem::{ApiError, Problem};
 use http_body_util::{BodyExt, Limited};
 
 pub mod composed;
+pub mod openapi;
 pub mod own_routes;
 
 use crate::adapters::upstream_http::{self as proxy, ForwardError, HttpClient, Outgoing};

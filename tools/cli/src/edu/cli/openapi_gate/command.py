@@ -31,7 +31,7 @@ def build_app(finish: Callable[[list[GateOutcome]], None]) -> typer.Typer:
             typer.echo("no workspace member declares [tool.edu.service] yet: nothing to export")
             return
         try:
-            written = write_specs(ws.root, services, SubprocessExporter(ws.root))
+            written = write_specs(ws.root, services, SubprocessExporter(ws.root, compile_rust=True))
         except ExportError as exc:
             finish([GateOutcome("edu openapi export", False, str(exc))])
             return

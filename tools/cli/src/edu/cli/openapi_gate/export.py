@@ -5,6 +5,11 @@ app factory (``app = "edu.course.entrypoints.asgi:create_app"``). Each factory r
 child process with ``EDU_ENVIRONMENT=test`` and, where unset, placeholder connection URLs that
 are never dialled: building an app must not connect anywhere (that is the lifespan's job), so a
 spec can be exported on a machine with no infrastructure running.
+
+A Rust service (a crate under services/rs with ``[package.metadata.edu.service]``) generates its
+document from code (utoipa): ``just openapi`` writes what ``<binary> --print-openapi`` prints;
+the check reads the committed file instead of compiling (the openapi layer has 30 s; the crate's
+own unit test fails when the committed file is not what its code generates).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any, Protocol
 from edu.cli.workspace import Workspace
 
 SPECS_DIR = Path("contracts/openapi")
+RUST_SERVICES = Path("services/rs")
 PLACEHOLDER_ENV = {
     "EDU_ENVIRONMENT": "test",
     "EDU_DATABASE_URL": "postgresql+asyncpg://openapi-export@127.0.0.1:9/openapi-export",
@@ -37,7 +43,8 @@ class ExportError(RuntimeError):
 @dataclass(frozen=True)
 class HttpService:
     name: str  # the member's folder name: services/py/course -> "course"
-    app: str  # "module:factory"
+    app: str  # "module:factory" ("" for a Rust service)
+    crate: str | None = None  # a Rust service's Cargo package (and binary) name
 
     @property
     def spec_path(self) -> Path:
@@ -51,6 +58,10 @@ def discover(ws: Workspace) -> list[HttpService]:
             table = tomllib.load(fh).get("tool", {}).get("edu", {}).get("service")
         if isinstance(table, dict) and isinstance(table.get("app"), str):
             found.append(HttpService(member.path.name, table["app"]))
+    for manifest in sorted((ws.root / RUST_SERVICES).glob("*/Cargo.toml")):
+        package = tomllib.loads(manifest.read_text()).get("package", {})
+        if "service" in package.get("metadata", {}).get("edu", {}):
+            found.append(HttpService(manifest.parent.name, "", crate=str(package["name"])))
     return sorted(found, key=lambda service: service.name)
 
 
@@ -66,10 +77,16 @@ class SpecExporter(Protocol):
 
 
 class SubprocessExporter:
-    def __init__(self, root: Path) -> None:
+    """``compile_rust``: build and run Rust services (``just openapi``); otherwise a Rust
+    service's document is its committed file (the check)."""
+
+    def __init__(self, root: Path, compile_rust: bool = False) -> None:
         self.root = root
+        self.compile_rust = compile_rust
 
     def export(self, service: HttpService) -> dict[str, Any]:
+        if service.crate is not None:
+            return self._rust(service, service.crate)
         env = {**PLACEHOLDER_ENV, **os.environ, "EDU_ENVIRONMENT": "test"}
         done = subprocess.run(
             [sys.executable, "-m", "edu.cli.openapi_gate.dump_app", service.app],
@@ -85,6 +102,27 @@ class SubprocessExporter:
             raise ExportError(f"{service.name}: {service.app} did not build its app:\n{tail}")
         spec: dict[str, Any] = json.loads(done.stdout)
         return spec
+
+    def _rust(self, service: HttpService, crate: str) -> dict[str, Any]:
+        if not self.compile_rust:
+            committed = self.root / service.spec_path
+            if not committed.is_file():
+                raise ExportError(f"{service.name}: not exported yet: run `just openapi`")
+            spec: dict[str, Any] = json.loads(committed.read_text())
+            return spec
+        done = subprocess.run(
+            ["cargo", "run", "--quiet", "--locked", "--package", crate, "--", "--print-openapi"],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        if done.returncode != 0:
+            tail = "\n".join(done.stderr.strip().splitlines()[-12:])
+            raise ExportError(f"{service.name}: {crate} --print-openapi failed:\n{tail}")
+        printed: dict[str, Any] = json.loads(done.stdout)
+        return printed
 
 
 Exported = dict[str, dict[str, Any] | ExportError]
