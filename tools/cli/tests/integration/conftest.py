@@ -1,12 +1,16 @@
 """What several of the CLI's integration tests set up: a tiny service's migrations in a
 throwaway workspace, a check that a process is gone, and the servers `edu dev` is given.
-Handed out as fixtures (test modules cannot import each other)."""
+Handed out as fixtures (test modules cannot import each other), like ``start_dev``: `edu dev`
+running in the background."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,6 +44,21 @@ def write_tiny_migrations(root: Path) -> None:
     (versions / "0001_tiny.py").write_text(TINY_MIGRATION)
 
 
+def write_worker(root: Path, name: str, script: str, database: str | None = None) -> None:
+    """workers/py/<name> in the workspace at ``root``: a worker running ``script`` with this
+    interpreter (``[tool.edu.worker]``), on ``database`` if given."""
+    module = name.replace("-", "_")
+    worker = root / "workers" / "py" / name
+    worker.mkdir(parents=True)
+    (worker / f"{module}.py").write_text(script)
+    (worker / "pyproject.toml").write_text(
+        f'[project]\nname = "edu-{name}"\n[tool.uv.build-backend]\nmodule-name = "{module}"\n'
+        "[tool.edu.worker]\n"
+        f'command = ["python", "workers/py/{name}/{module}.py"]\n'
+        + (f'database = "{database}"\n' if database else "")
+    )
+
+
 def process_gone(pid: int | None) -> bool:
     """No such process any more (each of these processes is reaped by whoever started it)."""
     if pid is None:
@@ -56,6 +75,12 @@ def tiny_migrations() -> Callable[[Path], None]:
     """``tiny_migrations(root)``: migrations/tiny in the workspace at ``root``, whose one
     revision creates the table tiny_items (a service declares ``migrations = "migrations/tiny"``)."""
     return write_tiny_migrations
+
+
+@pytest.fixture
+def worker_member() -> Callable[..., None]:
+    """``worker_member(root, name, script, database=None)``: a declared worker (write_worker)."""
+    return write_worker
 
 
 @pytest.fixture
@@ -110,3 +135,72 @@ def dev_env(
         "EDU_INFRA_DOCKER": "off",
         "PYTHONUNBUFFERED": "1",
     }
+
+
+class RunningDev:
+    """`edu dev` in the background, started without a terminal; its output collected by line.
+
+    A shell ignores SIGINT in every command it starts in the background (`cmd &` without job
+    control), and so would this child: ``sigint`` sets how it starts (at its default, Python
+    turns SIGINT into KeyboardInterrupt, as a terminal's Ctrl-C gives it). ``own_group`` makes
+    it lead a process group, as a script or an IDE starts it, to signal the group."""
+
+    def __init__(
+        self,
+        root: Path,
+        env: dict[str, str],
+        *,
+        sigint: signal.Handlers = signal.SIG_DFL,
+        own_group: bool = False,
+    ) -> None:
+        def disposition() -> None:
+            signal.signal(signal.SIGINT, sigint)
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "edu.cli", "dev"],
+            cwd=root,
+            env=env,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=own_group,
+            preexec_fn=disposition,
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.output:
+            assert self.process.poll() is None, self.output
+            assert time.monotonic() < deadline, f"no {text!r} in:\n{self.output}"
+            time.sleep(0.1)
+
+    def interrupt(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+    def signal_group(self, sig: signal.Signals) -> None:
+        os.killpg(self.process.pid, sig)
+
+    def kill(self) -> None:
+        """The whole group, if it is still there (own_group only)."""
+        if self.process.poll() is None:
+            self.signal_group(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def start_dev() -> type[RunningDev]:
+    """``start_dev(root, env, sigint=..., own_group=...)``: a :class:`RunningDev`."""
+    return RunningDev

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import secrets
-import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from edu.infra.probes import free_port, port_in_use, wait_until
 
 Migrations = Callable[[Path], None]  # tiny_migrations (conftest.py)
+StartDev = Callable[..., Any]  # start_dev (conftest.py): a RunningDev
 
 TINY_APP = """
 import os
@@ -67,53 +67,11 @@ while True:
 """
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-class RunningDev:
-    """`edu dev` in the background; its output collected line by line."""
-
-    def __init__(self, root: Path, env: dict[str, str]) -> None:
-        # Ctrl-C reaches `edu dev` as SIGINT, which a shell ignores in every command it starts
-        # in the background (`cmd &` without job control): the child must start with it at its
-        # default, or Python never turns it into KeyboardInterrupt and the run looks hung.
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "edu.cli", "dev"],
-            cwd=root,
-            env=env,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            preexec_fn=_default_sigint,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def wait_for(self, text: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.output:
-            assert self.process.poll() is None, self.output
-            assert time.monotonic() < deadline, f"no {text!r} in:\n{self.output}"
-            time.sleep(0.1)
-
-    def interrupt(self) -> int:
-        self.process.send_signal(signal.SIGINT)
-        return self.process.wait(timeout=30)
-
-
 def workspace(
-    root: Path, migrations: Migrations, with_service: bool, with_worker: bool = False
+    root: Path,
+    migrations: Migrations,
+    with_service: bool,
+    worker_member: Callable[..., None] | None = None,  # the fixture, to add the tiny worker
 ) -> tuple[int, str]:
     (root / "pyproject.toml").write_text(
         '[tool.uv.workspace]\nmembers = ["services/py/*", "workers/py/*"]\n'
@@ -129,26 +87,22 @@ def workspace(
             f'database = "{database}"\nmigrations = "migrations/tiny"\n'
         )
         migrations(root)
-    if with_worker:
-        worker = root / "workers" / "py" / "tiny-worker"
-        worker.mkdir(parents=True)
-        (worker / "tiny_worker.py").write_text(TINY_WORKER)
-        (worker / "pyproject.toml").write_text(
-            '[project]\nname = "edu-tiny-worker"\n[tool.uv.build-backend]\nmodule-name = "tiny_worker"\n'
-            "[tool.edu.worker]\n"
-            'command = ["python", "workers/py/tiny-worker/tiny_worker.py"]\n'
-            f'database = "{database}"\n'
-        )
+    if worker_member is not None:
+        worker_member(root, "tiny-worker", TINY_WORKER, database)
     return port, database
 
 
 class TestDevWithAService:
     def test_migrates_serves_refuses_a_second_run_and_stops_on_ctrl_c(
-        self, tmp_path: Path, dev_env: dict[str, str], tiny_migrations: Migrations
+        self,
+        tmp_path: Path,
+        dev_env: dict[str, str],
+        tiny_migrations: Migrations,
+        start_dev: StartDev,
     ) -> None:
         port, database = workspace(tmp_path, tiny_migrations, with_service=True)
         env = {**dev_env, "EDU_ROOT": str(tmp_path)}
-        dev = RunningDev(tmp_path, env)
+        dev = start_dev(tmp_path, env)
         try:
             dev.wait_for(f"tiny           http://127.0.0.1:{port}")
             info = fetch_json(f"http://127.0.0.1:{port}/")
@@ -178,9 +132,13 @@ class TestDevWithAWorker:
         dev_env: dict[str, str],
         tiny_migrations: Migrations,
         gone: Callable[[int | None], bool],
+        start_dev: StartDev,
+        worker_member: Callable[..., None],
     ) -> None:
-        port, database = workspace(tmp_path, tiny_migrations, with_service=True, with_worker=True)
-        dev = RunningDev(tmp_path, {**dev_env, "EDU_ROOT": str(tmp_path)})
+        port, database = workspace(
+            tmp_path, tiny_migrations, with_service=True, worker_member=worker_member
+        )
+        dev = start_dev(tmp_path, {**dev_env, "EDU_ROOT": str(tmp_path)})
         try:
             dev.wait_for("Ctrl-C stops everything")
             saw = tmp_path / "worker-saw.json"
@@ -212,10 +170,14 @@ class TestDevWithAWorker:
 
 class TestDevWithoutServices:
     def test_prints_the_infrastructure_and_waits_for_ctrl_c(
-        self, tmp_path: Path, dev_env: dict[str, str], tiny_migrations: Migrations
+        self,
+        tmp_path: Path,
+        dev_env: dict[str, str],
+        tiny_migrations: Migrations,
+        start_dev: StartDev,
     ) -> None:
         workspace(tmp_path, tiny_migrations, with_service=False)
-        dev = RunningDev(tmp_path, {**dev_env, "EDU_ROOT": str(tmp_path)})
+        dev = start_dev(tmp_path, {**dev_env, "EDU_ROOT": str(tmp_path)})
         dev.wait_for("Ctrl-C stops everything")
         assert "no services are declared" in dev.output
         assert dev_env["EDU_NATS_URL"] in dev.output

@@ -9,13 +9,10 @@ inherits SIGINT ignored. Either way everything must stop, and `edu dev` must exi
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,60 +36,6 @@ while True:
 """
 
 
-def worker_workspace(root: Path) -> None:
-    (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["workers/py/*"]\n')
-    worker = root / "workers" / "py" / "draining"
-    worker.mkdir(parents=True)
-    (worker / "draining.py").write_text(DRAINING_WORKER)
-    (worker / "pyproject.toml").write_text(
-        '[project]\nname = "edu-draining"\n[tool.uv.build-backend]\nmodule-name = "draining"\n'
-        "[tool.edu.worker]\n"
-        'command = ["python", "workers/py/draining/draining.py"]\n'
-    )
-
-
-class DevGroup:
-    """`edu dev` leading a process group of its own, started without a terminal."""
-
-    def __init__(self, root: Path, env: dict[str, str], sigint: signal.Handlers) -> None:
-        def disposition() -> None:
-            signal.signal(signal.SIGINT, sigint)
-
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "edu.cli", "dev"],
-            cwd=root,
-            env=env,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=disposition,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def shows(self, text: str, timeout: float = 60) -> bool:
-        return wait_until(lambda: text in self.output or self.process.poll() is not None, timeout)
-
-    def signal_group(self, sig: signal.Signals) -> None:
-        os.killpg(self.process.pid, sig)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.signal_group(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-
 @pytest.mark.parametrize(
     ("sig", "inherited"),
     [
@@ -107,11 +50,15 @@ def test_a_signal_to_the_process_group_stops_everything_even_when_repeated(
     gone: Callable[[int | None], bool],
     sig: signal.Signals,
     inherited: signal.Handlers,
+    start_dev: Callable[..., Any],  # conftest.py: a RunningDev
+    worker_member: Callable[..., None],
 ) -> None:
-    worker_workspace(tmp_path)
-    dev = DevGroup(tmp_path, {**dev_env, "EDU_ROOT": str(tmp_path)}, inherited)
+    (tmp_path / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["workers/py/*"]\n')
+    worker_member(tmp_path, "draining", DRAINING_WORKER)
+    env = {**dev_env, "EDU_ROOT": str(tmp_path)}
+    dev = start_dev(tmp_path, env, sigint=inherited, own_group=True)
     try:
-        assert dev.shows("Ctrl-C stops everything"), dev.output
+        dev.wait_for("Ctrl-C stops everything")
         assert wait_until((tmp_path / "worker-started").is_file, 30), dev.output
         dev.signal_group(sig)
         assert wait_until((tmp_path / "worker-draining").is_file, 30), dev.output
