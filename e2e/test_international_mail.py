@@ -58,10 +58,11 @@ async def abandoned_to(stack: IsolatedStack, address: str) -> bool:
 
 
 def mail_listing(stack: IsolatedStack, *args: str) -> str:
-    """What `edu mail` prints for the stack's sink and email queue."""
-    result = CliRunner().invoke(
-        app, ["mail", "--dir", str(stack.mail_dir), "--queue-database", queue_url(stack), *args]
-    )
+    """What `edu mail` prints for the stack's sink and email queue (in a thread of its own:
+    the command runs its own event loop, and Playwright may hold one in this thread)."""
+    argv = ["mail", "--dir", str(stack.mail_dir), "--queue-database", queue_url(stack), *args]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(CliRunner().invoke, app, argv).result()
     assert result.exit_code == 0, result.output
     return result.output
 

@@ -51,9 +51,6 @@ def chaos_stack(
             only=SERVICES,
             ports={"postgres": postgres},
             say=say,
-            # The load's users are all 127.0.0.1; identity's per-address sign-up limit (ADR
-            # 0005) must not be the fault the experiments observe.
-            extra_env={"EDU_SIGNUP_LIMIT": "1000000"},
             own_env={PROXIED: {"EDU_DATABASE_URL": through_proxy}},
         )
         with stack:

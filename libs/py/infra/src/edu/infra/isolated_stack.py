@@ -104,6 +104,12 @@ class StackOptions(TypedDict, total=False):
     own_env: Mapping[str, Mapping[str, str]] | None
 
 
+# Every simulated visitor of a test stack (E2E, load, chaos, fuzz) comes from 127.0.0.1:
+# identity's per-address sign-up limit (20 per 15 minutes, ADR 0005) would refuse them; its own
+# integration tests prove the limit. A caller's extra_env may still set it.
+TEST_STACK_ENV = {"EDU_SIGNUP_LIMIT": "1000000"}
+
+
 def start_isolated_stack(
     root: Path,
     members: Iterable[Path],
@@ -125,6 +131,7 @@ def start_isolated_stack(
     name (default: free ports); ``extra_env``: more settings for every process.
     """
     root, folder, members = root.resolve(), folder.resolve(), list(members)
+    extra_env = {**TEST_STACK_ENV, **(extra_env or {})}
     services = [s for s in declared_services(root, members) if only is None or s.name in only]
     workers = [w for w in declared_workers(members) if only is None or w.name in only]
     grpc = [f"{s.name}{GRPC_SUFFIX}" for s in services if s.grpc_port is not None]
