@@ -76,7 +76,10 @@ class TestGetCourse:
 
     @pytest.mark.parametrize(
         ("course_id", "code"),
-        [(str(uuid4()), grpc.StatusCode.NOT_FOUND), ("42", grpc.StatusCode.INVALID_ARGUMENT)],
+        [
+            ("8e1b5c0a-0000-4000-8000-00000000dead", grpc.StatusCode.NOT_FOUND),
+            ("42", grpc.StatusCode.INVALID_ARGUMENT),
+        ],
     )
     async def test_an_unknown_or_malformed_id_is_a_grpc_error_not_an_answer(
         self, stub: CourseServiceAsyncStub, course_id: str, code: grpc.StatusCode
