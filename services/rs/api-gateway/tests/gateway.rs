@@ -147,6 +147,55 @@ async fn fifty_concurrent_requests_over_a_users_limit_get_429_and_never_reach_th
     assert_eq!(one.headers()["ratelimit-remaining"], "0");
 }
 
+#[tokio::test]
+async fn a_thousand_requests_from_one_user_over_the_limit_never_reach_the_upstream() {
+    let p = platform(&[("EDU_RATE_PER_USER_PER_MINUTE", "100".into())]).await;
+    let client = reqwest::Client::new();
+    let token = token_for(USER, 600.0);
+    let mut statuses = Vec::new();
+    for wave in 0..10 {
+        let requests = (0..100).map(|_| {
+            client
+                .get(p.gateway.url("/courses"))
+                .bearer_auth(&token)
+                .send()
+        });
+        let answers = futures_join(requests).await;
+        statuses.extend(answers.iter().map(reqwest::Response::status));
+        assert!(!answers.is_empty(), "wave {wave} got no answers");
+    }
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    let passed = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    // 100 at once, then one every 0.6 s: the waves take well under the 60 s it would need to
+    // earn 100 more, so a few (not hundreds) may pass beside the first 100.
+    assert!((100..110).contains(&passed), "{passed} passed");
+    assert_eq!(limited + passed, 1000, "every request answered 200 or 429");
+    assert_eq!(
+        p.course.hits(),
+        passed,
+        "a limited request reached the upstream"
+    );
+}
+
+#[tokio::test]
+async fn a_limit_of_a_million_per_minute_is_counted_not_failed_open() {
+    // At 1,000,000 per minute a request's interval is 60 µs: counted in whole milliseconds it
+    // was 0, Redis refused the key's expiry and every check failed open (found by the E2E stack).
+    let p = platform(&[("EDU_RATE_PER_USER_PER_MINUTE", "1000000".into())]).await;
+    let answer = reqwest::Client::new()
+        .get(p.gateway.url("/courses"))
+        .bearer_auth(token_for(USER, 600.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers()["ratelimit-limit"], "1000000");
+    assert_eq!(answer.headers()["ratelimit-remaining"], "999999");
+}
+
 async fn futures_join<F: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static>(
     requests: impl Iterator<Item = F>,
 ) -> Vec<reqwest::Response> {

@@ -1,5 +1,6 @@
 """Reading [tool.edu.service] declarations, and the one-`edu dev` lock."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from edu.infra.dev_services import (
     read_declaration,
     rust_service_crates,
 )
+from edu.infra.dev_stack import DevStack
 from edu.infra.process_environment import service_links
 
 SERVICE = """
@@ -203,6 +205,38 @@ class TestRustServices:
         assert f"--watch={folder}" in watched
         assert f"--watch={tmp_path / 'libs' / 'rs'}" in watched
         assert gateway.command(reload=False)[:2] == ["cargo", "run"]
+        built = replace(gateway, binary=tmp_path / "target" / "debug" / "api-gateway")
+        assert built.command(reload=False) == [str(tmp_path / "target" / "debug" / "api-gateway")]
+
+    def test_a_service_declared_through_the_gateway_calls_every_other_service_through_it(
+        self, tmp_path: Path
+    ) -> None:
+        web_table = (
+            '[project]\nname = "edu-web"\n[tool.edu.service]\nport = 8000\n'
+            'app = "edu.web.asgi:create_app"\nthrough = "api-gateway"\n'
+        )
+        web = member(tmp_path, "web", table=web_table)
+        identity = member(tmp_path, "identity", port=8001)
+        course = member(tmp_path, "course", port=8002)
+        gateway = crate(tmp_path, "api-gateway", 8080)
+        services = declared_services(tmp_path, [web, identity, course, gateway])
+        front = DevStack(tmp_path, URLS, services).through_environment(services[0])
+        assert front["EDU_IDENTITY_SERVICE_URL"] == "http://127.0.0.1:8080"
+        assert front["EDU_COURSE_SERVICE_URL"] == "http://127.0.0.1:8080"
+        assert front["EDU_JWKS_URL"] == "http://127.0.0.1:8080/.well-known/jwks.json"
+        assert "EDU_WEB_SERVICE_URL" not in front, "web would call itself through the gateway"
+        without = [s for s in services if s.crate is None]
+        assert DevStack(tmp_path, URLS, without).through_environment(without[0]) == {}, (
+            "no gateway running"
+        )
+        assert DevStack(tmp_path, URLS, services).through_environment(services[1]) == {}, (
+            "identity: straight"
+        )
+
+    def test_through_must_name_a_service(self, tmp_path: Path) -> None:
+        table = '[tool.edu.service]\nport = 8000\napp = "edu.web.asgi:create_app"\nthrough = 1\n'
+        with pytest.raises(DeclarationError, match="through"):
+            declared_services(tmp_path, [member(tmp_path, "web", table=table)])
 
     def test_a_port_clash_across_the_languages_is_refused(self, tmp_path: Path) -> None:
         identity = member(tmp_path, "identity", port=8000)

@@ -18,20 +18,24 @@ use tokio::sync::RwLock;
 use crate::app::ports::{LimitFuture, RateLimits};
 use crate::domain::limits::{Bucket, Decision, Outcome};
 
+// Microseconds throughout: at 1,000,000 per minute a request's interval is 60 µs, which whole
+// milliseconds would round to 0 (Redis then refuses the key's expiry and every check fails).
+// `%d` keeps the stored time exact (Lua prints 16-digit numbers in scientific notation).
 const GCRA: &str = r"
 local now_parts = redis.call('TIME')
-local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
 local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
+local function ms(us) return math.ceil(us / 1000) end
 if tat - now > tolerance then
-  return {0, tat - now - tolerance, 0, tat - now}
+  return {0, ms(tat - now - tolerance), 0, ms(tat - now)}
 end
 local new_tat = tat + interval
-redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
+redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX', math.max(1, ms(new_tat - now)))
 local remaining = math.floor((tolerance - (new_tat - now)) / interval) + 1
-return {1, 0, remaining, new_tat - now}
+return {1, 0, remaining, ms(new_tat - now)}
 ";
 
 #[derive(Clone)]
@@ -80,13 +84,13 @@ impl RateLimiter {
 
     /// One request against `bucket` for `key` (a user id or a client address).
     pub async fn check(&self, bucket: Bucket, key: &str) -> Outcome {
-        let per_minute = bucket.per_minute.max(1);
-        let interval_ms = 60_000 / u64::from(per_minute);
-        let tolerance_ms = interval_ms * u64::from(per_minute - 1);
+        let per_minute = bucket.per_minute.clamp(1, 60_000_000);
+        let interval_us = 60_000_000 / u64::from(per_minute);
+        let tolerance_us = interval_us * u64::from(per_minute - 1);
         let redis_key = format!("{}gw:rl:{}:{key}", self.prefix, bucket.name);
         let mut connection = self.connection.clone();
         let mut invocation = self.script.key(redis_key);
-        invocation.arg(interval_ms).arg(tolerance_ms);
+        invocation.arg(interval_us).arg(tolerance_us);
         let call = invocation.invoke_async::<(i64, i64, i64, i64)>(&mut connection);
         match tokio::time::timeout(self.timeout, call).await {
             Ok(Ok((allowed, retry_ms, remaining, reset_ms))) => Outcome::Decided(Decision {

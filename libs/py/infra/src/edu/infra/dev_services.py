@@ -19,7 +19,11 @@ crate's binary is the service; it reads ``EDU_PORT``):
     migrations = "migrations/payments"
 
 `just dev` runs it under ``edu.infra.cargo_watch`` (rebuilt and restarted on change); test and
-load stacks run the built binary through ``cargo run``.
+load stacks build it first (edu.infra.cargo_build) and run the binary.
+
+A service that should call the others through another one names it (web, ADR 0016):
+
+    through = "api-gateway"    # when the stack runs api-gateway, web's service URLs point at it
 """
 
 from __future__ import annotations
@@ -60,6 +64,10 @@ class DeclaredService:
     migrations: Path | None
     grpc_port: int | None = None  # an internal gRPC server beside the HTTP one (course)
     crate: str | None = None  # a Rust service: its Cargo package (and binary) name
+    binary: Path | None = None  # its built binary, once edu.infra.cargo_build built it
+    # Another declared service this one calls the others through when the stack runs it:
+    # web's ``through = "api-gateway"`` points its EDU_<SERVICE>_SERVICE_URL at the gateway.
+    through: str | None = None
 
     @property
     def is_rust(self) -> bool:
@@ -103,6 +111,8 @@ class DeclaredService:
         assert self.crate is not None  # noqa: S101 - only called for Rust services
         root = self.member.parents[2]  # services/rs/<name> -> the repository root
         if not reload:
+            if self.binary is not None:
+                return [str(self.binary)]
             return ["cargo", "run", "--quiet", "--locked", "--package", self.crate]
         return [
             sys.executable,
@@ -130,8 +140,8 @@ def rust_service_crates(root: Path) -> list[Path]:
 def declared_services(root: Path, members: Iterable[Path]) -> list[DeclaredService]:
     """The declarations of ``members``: uv members (pyproject.toml) and Rust crates (Cargo.toml).
 
-    The caller decides which run: `edu dev` adds every crate of services/rs; the test stacks
-    run the Python services until their suites go through the gateway (issue 20).
+    The caller decides which run: `edu dev` and the test stacks add every crate of services/rs
+    (``rust_service_crates``).
     """
     found = []
     for member in members:
@@ -204,7 +214,17 @@ def read_declaration(root: Path, member: Path) -> DeclaredService | None:
     grpc_port = table.get("grpc_port")
     if grpc_port is not None and not isinstance(grpc_port, int):
         raise DeclarationError(f"{where}: grpc_port must be a number")
+    through = table.get("through")
+    if through is not None and not isinstance(through, str):
+        raise DeclarationError(f"{where}: through must be a service's name")
     database, migrations = _database_of(root, table, where)
     return DeclaredService(
-        member.name, member, table["port"], str(table["app"]), database, migrations, grpc_port
+        member.name,
+        member,
+        table["port"],
+        str(table["app"]),
+        database,
+        migrations,
+        grpc_port,
+        through=through,
     )

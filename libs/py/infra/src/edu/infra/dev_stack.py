@@ -16,7 +16,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,13 +65,26 @@ class DevStack:
                     self.say(f"{service.name}: migrating {service.migrations}")
                     url = with_database(self.urls["postgres"], service.database)
                     upgrade_to_head(str(service.migrations), url)
-                own = service.environment(self.urls)
+                own = {**service.environment(self.urls), **self.through_environment(service)}
                 self._spawn(service.name, service.command(self.reload), own)
         for worker in self.workers:
             with _named(worker.name):
                 if worker.database is not None:
                     self._create_database(worker.name, worker.database)
                 self._spawn(worker.name, worker.command(), worker.environment(self.urls))
+
+    def through_environment(self, service: DeclaredService) -> dict[str, str]:
+        """Every other service's URL pointed at the one ``service`` calls them through, when
+        that one runs in this stack (else nothing: it calls them straight)."""
+        front = next((s for s in self.services if s.name == service.through), None)
+        if front is None:
+            return {}
+        others = [
+            replace(s, port=front.port, grpc_port=None)  # so each one's URL is the front's
+            for s in self.services
+            if s.name not in (service.name, front.name)
+        ]
+        return service_links(others)
 
     def wait_until_serving(self, timeout: float = 60.0) -> None:
         """Until every service accepts connections; StackError when one dies or never does."""

@@ -2,7 +2,8 @@
 
 Its own embedded PostgreSQL, NATS, Redis and mail sink (never Docker, never the external URLs
 meant for `edu env`), state and data under ``folder``, every declared service on a free port
-without hot reload, every declared worker, each process logging to ``folder/logs/<name>.log``.
+without hot reload (the Rust ones of services/rs too, built first: edu.infra.cargo_build; web
+then calls the APIs through api-gateway), every declared worker, each process logging to ``folder/logs/<name>.log``.
 A running `just dev` is not touched, and several isolated stacks can run side by side.
 
     with start_isolated_stack(root, members, tmp_path / "stack") as stack:
@@ -23,9 +24,10 @@ from types import TracebackType
 from typing import Self, TypedDict
 
 from edu.infra.binaries import BinaryFinder
+from edu.infra.cargo_build import build_rust_services
 from edu.infra.components import COMPONENTS, Component
 from edu.infra.dev_launcher import ProcessLauncher
-from edu.infra.dev_services import declared_services
+from edu.infra.dev_services import declared_services, rust_service_crates
 from edu.infra.dev_stack import DevStack, StackError
 from edu.infra.dev_workers import declared_workers
 from edu.infra.devenv import DevEnvironment
@@ -105,9 +107,15 @@ class StackOptions(TypedDict, total=False):
 
 
 # Every simulated visitor of a test stack (E2E, load, chaos, fuzz) comes from 127.0.0.1:
-# identity's per-address sign-up limit (20 per 15 minutes, ADR 0005) would refuse them; its own
-# integration tests prove the limit. A caller's extra_env may still set it.
-TEST_STACK_ENV = {"EDU_SIGNUP_LIMIT": "1000000"}
+# identity's per-address sign-up limit (20 per 15 minutes, ADR 0005) and the gateway's
+# per-address limits (ADR 0016) would refuse them; their own integration tests prove the limits
+# (the gateway's per-user limit stays: every simulated user is a user of their own). A caller's
+# extra_env may still set them.
+TEST_STACK_ENV = {
+    "EDU_SIGNUP_LIMIT": "1000000",
+    "EDU_RATE_PER_ADDRESS_PER_MINUTE": "1000000",
+    "EDU_RATE_SIGN_IN_PER_MINUTE": "1000000",
+}
 
 
 def start_isolated_stack(
@@ -132,7 +140,10 @@ def start_isolated_stack(
     """
     root, folder, members = root.resolve(), folder.resolve(), list(members)
     extra_env = {**TEST_STACK_ENV, **(extra_env or {})}
-    services = [s for s in declared_services(root, members) if only is None or s.name in only]
+    crates = [crate for crate in rust_service_crates(root) if crate not in members]
+    declared = declared_services(root, [*members, *crates])
+    services = [s for s in declared if only is None or s.name in only]
+    services = build_rust_services(root, services, say=say)
     workers = [w for w in declared_workers(members) if only is None or w.name in only]
     grpc = [f"{s.name}{GRPC_SUFFIX}" for s in services if s.grpc_port is not None]
     names = [c.name for c in COMPONENTS] + [MAIL_PAGE] + [s.name for s in services] + grpc

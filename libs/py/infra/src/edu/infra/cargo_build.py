@@ -1,0 +1,66 @@
+"""Build the Rust services a stack runs, once, before it starts them.
+
+A test or load stack runs each Rust service's binary straight from the target folder (no
+``cargo run`` at start: a chaos experiment restarts a killed process within its steady-state
+window, and ``cargo run`` would re-check the whole workspace first). ``cargo build`` is
+incremental: after the Rust layers ran it only links the binaries. Concurrent builds (the Rust
+lane beside a stack of the main lane) wait on cargo's own lock of the target folder.
+
+Profiles: ``dev`` (the default; the crypto crates are optimised even there, see Cargo.toml) for
+E2E, fuzz and chaos; ``release`` for the figures a load comparison reports.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from edu.infra.dev_services import DeclaredService
+
+PROFILE_VARIABLE = "EDU_RUST_PROFILE"  # which profile the stacks build, when not told
+
+
+class BuildError(RuntimeError):
+    """cargo could not build a service; the message ends with cargo's errors."""
+
+
+def target_directory(root: Path) -> Path:
+    """Where cargo puts its output: ``CARGO_TARGET_DIR`` (as .ci/run sets it) or ``target``."""
+    configured = os.environ.get("CARGO_TARGET_DIR")
+    return Path(configured) if configured else root / "target"
+
+
+def profile_folder(profile: str) -> str:
+    """The folder a profile's output lands in (``dev`` builds into ``debug``)."""
+    return "debug" if profile in ("dev", "test") else profile
+
+
+def build_rust_services(
+    root: Path,
+    services: Sequence[DeclaredService],
+    *,
+    profile: str | None = None,
+    say: Callable[[str], None] = lambda line: None,
+) -> list[DeclaredService]:
+    """``services`` with every Rust one's ``binary`` set, built in one ``cargo build``."""
+    crates = [s.crate for s in services if s.crate is not None]
+    if not crates:
+        return list(services)
+    profile = profile or os.environ.get(PROFILE_VARIABLE) or "dev"
+    packages = [argument for crate in crates for argument in ("--package", crate)]
+    say(f"building {', '.join(crates)} ({profile})")
+    done = subprocess.run(  # noqa: S603 - fixed argv; the packages are declared crates
+        ["cargo", "build", "--locked", "--quiet", "--profile", profile, *packages],  # noqa: S607
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BuildError(f"cargo build of {', '.join(crates)} failed:\n{done.stderr[-3000:]}")
+    folder = target_directory(root) / profile_folder(profile)
+    return [s if s.crate is None else replace(s, binary=folder / s.crate) for s in services]
