@@ -1,25 +1,44 @@
-"""web -> course: the catalogue and a teacher's authoring, through web's real course client."""
+"""web -> course: the catalogue and a teacher's authoring, through web's real course client.
+
+The course editor's calls name a course and a lesson the provider made: their paths carry
+``fromProviderState`` expressions (``${course_id}``, ``${lesson_id}``) that the provider's
+state fills in with the ids it created; here they are examples matched by a pattern."""
 
 from __future__ import annotations
 
 import warnings
 from typing import Any
+from uuid import UUID
 
 import pytest
-from pact import Pact, match
+from pact import Pact, generate, match
+from pact.match import AbstractMatcher
+from pact.match.matcher import GenericMatcher
 
 from edu.web.clients.course import HttpCourseClient
-from edu.web.clients.models import CourseDraft
+from edu.web.clients.models import CourseDraft, LessonDraft
 from edu.web.clients.transport import ServiceTransport
 
 # A new course has no lessons and a course need not have tags: `each_like(min=0)` writes the
 # `"min": 0` rule the provider must meet; pact-python only warns that min 0 is unusual.
 warnings.filterwarnings("ignore", "The minimum number of items", UserWarning)
 
+
+def from_state(example: str, expression: str, regex: str) -> AbstractMatcher[str]:
+    """``example`` in the consumer test, matched by ``regex``; the verifier sends
+    ``expression`` with the provider state's values (pact-python's ``match.regex`` takes no
+    generator)."""
+    generator = generate.provider_state(expression)
+    return GenericMatcher("regex", example, generator=generator, extra_fields={"regex": regex})
+
+
 JSON = "application/json"
+COURSE_ID = "0b7e8f3a-2c4d-4e5f-8a9b-1c2d3e4f5a6b"
+LESSON_ID = "5d6e7f80-9a1b-4c2d-8e3f-405162738495"
+AN_ID = r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"
 BEARER = match.regex("Bearer eyJhbGciOiJFUzI1NiJ9.e30.c2ln", regex=r"^Bearer \S+$")
 SUMMARY = {
-    "id": match.uuid("0b7e8f3a-2c4d-4e5f-8a9b-1c2d3e4f5a6b"),
+    "id": match.uuid(COURSE_ID),
     "title": match.str("Python from scratch"),
     "summary": match.str("Variables to classes."),
     "level": match.str("beginner"),
@@ -28,15 +47,33 @@ SUMMARY = {
     "total_minutes": match.int(10),
 }
 LESSON = {
-    "id": match.uuid("5d6e7f80-9a1b-4c2d-8e3f-405162738495"),
+    "id": match.uuid(LESSON_ID),
     "position": match.int(1),
     "title": match.str("Hello, world"),
     "body_markdown": match.str("Print something."),
     "video_url": None,
     "estimated_minutes": match.int(10),
 }
+COURSE_PATH = from_state(f"/courses/{COURSE_ID}", "/courses/${course_id}", rf"^/courses/{AN_ID}$")
+LESSON_PATH = from_state(
+    f"/courses/{COURSE_ID}/lessons/{LESSON_ID}",
+    "/courses/${course_id}/lessons/${lesson_id}",
+    rf"^/courses/{AN_ID}/lessons/{AN_ID}$",
+)
+REVISED_COURSE = {
+    "title": "Rust for teachers, revised",
+    "summary": "Ownership and borrowing.",
+    "level": "advanced",
+    "tags": ["rust", "ownership"],
+}
+REVISED_LESSON = {
+    "title": "Hello again",
+    "body_markdown": "Print it twice.",
+    "estimated_minutes": 15,
+    "video_url": None,
+}
 TEACHER_COURSE = {
-    "id": match.uuid("0b7e8f3a-2c4d-4e5f-8a9b-1c2d3e4f5a6b"),
+    "id": match.uuid(COURSE_ID),
     "title": match.str("Rust for teachers"),
     "summary": match.str("Ownership, gently."),
     "level": match.str("intermediate"),
@@ -84,6 +121,31 @@ def course_pact() -> Pact:
         .will_respond_with(200)
         .with_body(match.each_like(TEACHER_COURSE), JSON)
     )
+    (
+        pact.upon_receiving("a teacher edits a course's details")
+        .given("a signed-in teacher with a draft course")
+        .with_request("PUT", COURSE_PATH)
+        .with_header("Authorization", BEARER)
+        .with_body(REVISED_COURSE, JSON)
+        .will_respond_with(200)
+        .with_body({**TEACHER_COURSE, **REVISED_COURSE}, JSON)
+    )
+    (
+        pact.upon_receiving("a teacher edits a lesson")
+        .given("a signed-in teacher with a draft course")
+        .with_request("PUT", LESSON_PATH)
+        .with_header("Authorization", BEARER)
+        .with_body(REVISED_LESSON, JSON)
+        .will_respond_with(200)
+        .with_body({**LESSON, **REVISED_LESSON}, JSON)
+    )
+    (
+        pact.upon_receiving("a teacher deletes a lesson")
+        .given("a signed-in teacher with a draft course")
+        .with_request("DELETE", LESSON_PATH)
+        .with_header("Authorization", BEARER)
+        .will_respond_with(204)
+    )
     return pact
 
 
@@ -103,7 +165,23 @@ class TestWebCourseContract:
             )
             created = await client.create_course(token, draft)
             teaching = await client.teaching_courses(token)
+            course_id, lesson_id = UUID(COURSE_ID), UUID(LESSON_ID)
+            revised = CourseDraft(
+                title="Rust for teachers, revised",
+                summary="Ownership and borrowing.",
+                level="advanced",
+                tags=("rust", "ownership"),
+            )
+            edited = await client.update_course(token, course_id, revised)
+            lesson_draft = LessonDraft(
+                title="Hello again", body_markdown="Print it twice.", estimated_minutes=15
+            )
+            lesson = await client.update_lesson(token, course_id, lesson_id, lesson_draft)
+            await client.delete_lesson(token, course_id, lesson_id)
             assert page.items[0].title == "Python from scratch"
             assert created.status == "draft"
             assert teaching[0].lessons[0].position == 1
+            assert edited.title == "Rust for teachers, revised"
+            assert edited.tags == ("rust", "ownership")
+            assert (lesson.title, lesson.estimated_minutes) == ("Hello again", 15)
         pact_check(pact)

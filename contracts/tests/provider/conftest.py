@@ -1,10 +1,12 @@
-"""The providers for verification: this checkout's identity, course and enrollment, each its
-real application (uvicorn, its own migrated database, its outbox relay) on free ports through
-``edu.cli.dev.start_isolated_stack``, once per session.
+"""The providers for verification: this checkout's identity, course, enrollment and
+notifications, each its real application (uvicorn, its own migrated database, its outbox relay
+or event consumer) on free ports through ``edu.cli.dev.start_isolated_stack``, once per session.
 
 Provider states are set up through each provider's own public API, so every state is the
 outcome of the provider's use cases (sign up, create and publish a course, enrol, complete
-lessons), never a row written behind its back. Messages are read back from the stack's
+lessons), never a row written behind its back. A state's setup may return the values the
+pact's ``fromProviderState`` expressions need (ids the provider made, a fresh user's token):
+the state server answers the verifier with them. Messages are read back from the stack's
 JetStream stream: the bytes the provider's outbox relay published after ``edu.events.encode``.
 """
 
@@ -13,8 +15,11 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -34,8 +39,10 @@ from edu.testing.harness_client import HarnessClient, UnexpectedStatus
 PASSWORD = "correct horse battery"
 TEACHER = "teacher@example.com"
 STUDENT = "student@example.com"
-PROVIDERS = {"identity", "course", "enrollment"}
+PROVIDERS = {"identity", "course", "enrollment", "notifications"}
 PACTS = Path(__file__).resolve().parents[2] / "pacts"
+# A state's setup; a mapping it returns gives the pact's ``fromProviderState`` expressions
+# their values (``${course_id}``), anything else is ignored.
 State = Callable[[], object]
 Produce = Callable[[], Message]
 
@@ -57,6 +64,11 @@ class Platform:
     def signed_in(self, email: str, *, teacher: bool) -> str:
         journey = journeys.new_account(email, PASSWORD, teacher=teacher, tolerate=(409,))
         return self.api.run(journey).access_token
+
+    def course_ids(self, *, publish: bool) -> dict[str, str]:
+        """A teacher's course with one lesson (see ``course``): its id and its lesson's."""
+        course = self.course(publish=publish)
+        return {"course_id": course["id"], "lesson_id": course["lessons"][0]["id"]}
 
     def course(self, *, publish: bool) -> dict[str, Any]:
         """A teacher's course with one lesson, published when asked; its teacher view."""
@@ -86,6 +98,26 @@ class Platform:
 
     def complete(self, enrollment_id: str, lesson_id: str) -> None:
         self.api.run(journeys.complete_lesson(self.student_token, enrollment_id, lesson_id))
+
+    def student_with_unread_notification(self) -> dict[str, str]:
+        """A new student's token and their welcome notification's id, once notifications has
+        consumed identity's user.registered (the relay and the consumer are async)."""
+        account = self.api.run(journeys.new_account(f"{uuid4().hex}@example.com", PASSWORD))
+        # edu.testing.api_calls has no notifications call yet: the one read this suite needs.
+        inbox = api_calls.Call(
+            "notifications",
+            "notifications",
+            "GET",
+            "/notifications",
+            "/notifications",
+            token=account.access_token,
+        )
+        deadline = time.monotonic() + 10
+        while not (items := self.api.send(inbox).json()["items"]):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no notification reached {account.email} within 10 s")
+            time.sleep(0.05)
+        return {"token": account.access_token, "notification_id": items[0]["id"]}
 
     def last_event(self, subject: str, aggregate_id: str) -> tuple[bytes, dict[str, Any]]:
         """The last message on ``subject`` once it is about ``aggregate_id`` (the relay is async)."""
@@ -124,17 +156,19 @@ class StateSetupFailed(AssertionError):
     """A provider state could not be set up: the verification proves nothing, so it fails."""
 
 
-# pact-python binds its callback servers' ports late (see PactVerification._verify).
+# pact-python binds its message producer's port late (see PactVerification._verify).
 BIND_ATTEMPTS = 3
 
 
 class PactVerification:
     """Verifies one committed pact against its running provider and records the matrix row.
 
-    State handlers are wrapped: one that raises is recorded and the verification fails once
-    the verifier is done. Left to pact-python, the exception becomes a 500 from its callback
-    server that the verifier retries and then reports only after ~130 s on this machine;
-    the wrapper fails it at once and names the state.
+    Provider states are set up by this suite's own state server (``state_server``), not by
+    pact-python's state callback: that one answers the verifier with no body, so no state
+    could give the pact's ``fromProviderState`` expressions their values. A setup that
+    raises is recorded and the verification fails once the verifier is done, naming the
+    state; left to pact-python, the exception became a 500 that the verifier retried and
+    reported only after ~130 s on this machine.
     """
 
     def __init__(self, platform: Platform, record_row: Any) -> None:
@@ -158,11 +192,12 @@ class PactVerification:
             self._record_row("verify", consumer, provider, len(interactions)) if committed else None
         )
         needed = {s["name"] for i in interactions for s in i.get("providerStates", [])}
-        if needed - set(states):  # unknown to pact-python too: it would fail only after retries
+        if needed - set(states):  # answered {}, such a state would prove nothing
             raise StateSetupFailed(f"no setup for provider states {sorted(needed - set(states))}")
         failures: list[str] = []
         try:
-            self._verify(consumer, provider, pact, states, failures, token, messages)
+            with state_server(states, failures) as states_url:
+                self._verify(consumer, provider, pact, states_url, token, messages)
         finally:
             if failures:
                 raise StateSetupFailed("provider states not set up: " + "; ".join(failures))
@@ -174,18 +209,17 @@ class PactVerification:
         consumer: str,
         provider: str,
         pact: Path,
-        states: Mapping[str, State],
-        failures: list[str],
+        states_url: str,
         token: str | None,
         messages: Mapping[str, Produce] | None,
     ) -> None:
-        """Run the verifier. pact-python picks its callback servers' ports when it is built and
-        binds them only in ``verify()``; an outgoing connection can take such a port in between
-        (both come from the ephemeral range). That bind fails before any state or interaction
-        ran, so a new verifier with new ports is tried, at most three times in all."""
+        """Run the verifier. pact-python picks its message producer's port when the verifier
+        is built and binds it only in ``verify()``; an outgoing connection can take that port
+        in between (both come from the ephemeral range). That bind fails before any state or
+        interaction ran, so a new verifier with a new port is tried, at most three times."""
         for attempt in range(1, BIND_ATTEMPTS + 1):
             verifier = Verifier(provider, host="127.0.0.1").add_source(pact)
-            verifier.set_error_on_empty_pact().state_handler(guarded(states, failures))
+            verifier.set_error_on_empty_pact().state_handler(states_url, body=True)
             if messages is None:
                 verifier.add_transport(url=self._platform.urls[provider])
             else:
@@ -205,17 +239,62 @@ class PactVerification:
             return
 
 
-def guarded(states: Mapping[str, State], failures: list[str]) -> dict[str, Callable[..., None]]:
-    def wrap(name: str, setup: State) -> Callable[..., None]:
-        def handler(parameters: dict[str, Any] | None = None) -> None:
-            try:
-                setup()
-            except Exception as exc:  # any failure: recorded, the verification then fails
-                failures.append(f"{name!r}: {exc!r}")
+@contextmanager
+def state_server(states: Mapping[str, State], failures: list[str]) -> Iterator[str]:
+    """The verifier's state-change URL, served on a free port for the block.
 
-        return handler
+    Each change (``{"state", "action", "params"}`` in the body) runs the state's setup and is
+    answered with the mapping the setup returned (else ``{}``): the verifier puts those values
+    into the interaction's ``fromProviderState`` expressions. A setup that raises is recorded
+    in ``failures`` and answered ``{}``; the verification then fails naming the state.
+    """
+    server = _StateServer(states, failures)
+    serving = threading.Thread(target=server.serve_forever, name="pact-states", daemon=True)
+    serving.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/states"
+    finally:
+        server.shutdown()
+        server.server_close()
+        serving.join()
 
-    return {name: wrap(name, setup) for name, setup in states.items()}
+
+class _StateServer(ThreadingHTTPServer):
+    def __init__(self, states: Mapping[str, State], failures: list[str]) -> None:
+        super().__init__(("127.0.0.1", 0), _StateChange)
+        self.states = states
+        self.failures = failures
+
+    def set_up(self, name: str, action: str) -> dict[str, Any]:
+        setup = self.states.get(name)
+        # No setup: "" (asked before an interaction without a state) or a teardown (nothing is
+        # torn down: states make new users and courses). States a pact names without a setup
+        # here were refused before the verifier ran.
+        if setup is None or action != "setup":
+            return {}
+        try:
+            values = setup()
+        except Exception as exc:  # any failure: recorded, the verification then fails
+            self.failures.append(f"{name!r}: {exc!r}")
+            return {}
+        return dict(values) if isinstance(values, Mapping) else {}
+
+
+class _StateChange(BaseHTTPRequestHandler):
+    server: _StateServer
+
+    def do_POST(self) -> None:
+        change = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        values = self.server.set_up(str(change.get("state")), str(change.get("action")))
+        body = json.dumps(values).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the verifier's own output names each state."""
 
 
 def _no_args(make: Produce) -> Callable[..., Message]:

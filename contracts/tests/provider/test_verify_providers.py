@@ -33,9 +33,22 @@ class TestHttpProviders:
         states = {
             "a published course": lambda: platform.course(publish=True),
             "a signed-in teacher": nothing,
-            "a signed-in teacher with a draft course": lambda: platform.course(publish=False),
+            # its ids fill the editor's paths (/courses/${course_id}/lessons/${lesson_id})
+            "a signed-in teacher with a draft course": lambda: platform.course_ids(publish=False),
         }
         verify_pact("course", "web", states=states, token=platform.teacher_token)
+
+    @pytest.mark.pact_pair("web", "notifications")
+    def test_notifications_honours_web(self, platform: Any, verify_pact: Any) -> None:
+        # No session token: each state's student is new (${token}), so what one interaction
+        # marks read no other one lists.
+        states = {
+            "a signed-in student with an unread notification": (
+                platform.student_with_unread_notification
+            ),
+            "a signed-in student": lambda: {"token": platform.student_token},
+        }
+        verify_pact("notifications", "web", states=states)
 
     @pytest.mark.pact_pair("web", "enrollment")
     def test_enrollment_honours_web(self, platform: Any, verify_pact: Any) -> None:
