@@ -13,8 +13,7 @@ from edu.auth.testing import TokenMinter
 from edu.auth.tokens import TokenVerifier
 from edu.common.clock import FakeClock
 from edu.common.settings import Environment
-from edu.db.outbox import OutboxEvent
-from edu.events import DecodedEvent, decode, encode
+from edu.events import DecodedEvent
 from edu.notifications.entrypoints.app import make_app
 from edu.notifications.service_layer.email_preferences import EmailPreferences
 from edu.notifications.service_layer.event_handling import EventHandling
@@ -25,6 +24,7 @@ from edu.notifications.testing import (
     FakeDatabase,
     FakeEmailRenderer,
     FakeNotificationsUnitOfWork,
+    delivered,
 )
 
 MakeEvent = Callable[..., DecodedEvent]
@@ -73,10 +73,7 @@ def make_event(clock: FakeClock) -> MakeEvent:
     """An event as the consumer hands it over: stored by a producer, encoded, decoded."""
 
     def make(event_type: str, **payload: Any) -> DecodedEvent:
-        stored = OutboxEvent.new(
-            type=event_type, aggregate_id="a-1", version=1, payload=payload, clock=clock
-        )
-        return decode(encode(stored))
+        return delivered(event_type, clock, **payload)
 
     return make
 

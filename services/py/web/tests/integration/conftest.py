@@ -13,6 +13,7 @@ from pathlib import Path
 from uuid import UUID
 
 import httpx
+import pytest
 import pytest_asyncio
 from fastapi import FastAPI
 
@@ -27,7 +28,9 @@ from edu.enrollment.settings import EnrollmentSettings
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
 from edu.identity.entrypoints.app import make_app as identity_app
 from edu.identity.settings import IdentitySettings
+from edu.notifications.bootstrap import NotificationsContainer
 from edu.notifications.entrypoints.app import make_app as notifications_app
+from edu.notifications.service_layer.event_handling import EventHandling
 from edu.notifications.settings import NotificationsSettings
 from edu.testing.database_fixtures import PostgresServer
 from edu.testing.template_databases import clone_from_template, drop_database
@@ -73,8 +76,8 @@ async def databases(postgres_server: PostgresServer) -> AsyncIterator[dict[str, 
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def web(databases: dict[str, str], redis_url: str) -> AsyncIterator[WebContainer]:
-    """web's wiring with its real clients, each routed to an in-process service."""
+async def services(databases: dict[str, str], redis_url: str) -> AsyncIterator[dict[str, FastAPI]]:
+    """The four services' apps by name, in-process, their lifespans entered for the session."""
     key = SigningKey.generate()
     verifier = TokenVerifier.from_keys(jwks_document(key))
     test = Environment.TEST
@@ -117,9 +120,23 @@ async def web(databases: dict[str, str], redis_url: str) -> AsyncIterator[WebCon
         enrollment.router.lifespan_context(enrollment),
         notifications.router.lifespan_context(notifications),
     ):
-        wired = bootstrap(
-            WebSettings(environment=test),
-            transports={n: httpx.ASGITransport(app=a) for n, a in apps.items()},
-        )
-        yield wired
-        await wired.close()
+        yield apps
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def web(services: dict[str, FastAPI]) -> AsyncIterator[WebContainer]:
+    """web's wiring with its real clients, each routed to an in-process service."""
+    wired = bootstrap(
+        WebSettings(environment=Environment.TEST),
+        transports={n: httpx.ASGITransport(app=a) for n, a in services.items()},
+    )
+    yield wired
+    await wired.close()
+
+
+@pytest.fixture
+def notifications_events(services: dict[str, FastAPI]) -> EventHandling:
+    """notifications' event use case: no NATS here, so a test hands it what identity or
+    enrollment would publish (``edu.notifications.testing.delivered``)."""
+    container: NotificationsContainer = services["notifications"].state.notifications
+    return container.events

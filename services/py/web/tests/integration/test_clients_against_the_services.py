@@ -7,6 +7,9 @@ import uuid
 
 import pytest
 
+from edu.common.clock import SystemClock
+from edu.notifications.service_layer.event_handling import EventHandling
+from edu.notifications.testing import delivered
 from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import NotSignedIn, ProblemError
 from edu.web.clients.models import CourseDraft, LessonDraft, TeacherCourse
@@ -112,6 +115,60 @@ class TestCourseClient:
             await web.course.course(uuid.uuid4())
         assert missing.value.status == 404
 
+    async def test_editing_a_course_and_a_lesson_then_deleting_a_lesson(
+        self, web: WebContainer
+    ) -> None:
+        token = await teacher_token(web)
+        course = await web.course.create_course(token, CourseDraft(title=f"Go {uuid.uuid4()}"))
+        kept = await web.course.add_lesson(token, course.id, LessonDraft(title="Kept"))
+        dropped = await web.course.add_lesson(token, course.id, LessonDraft(title="Dropped"))
+
+        revised = CourseDraft(
+            title=f"Go, revised {uuid.uuid4().hex[:8]}",
+            summary="Goroutines and channels.",
+            level="advanced",
+            tags=("go", "concurrency"),
+        )
+        edited = await web.course.update_course(token, course.id, revised)
+        lesson = LessonDraft(
+            title="Kept, rewritten",
+            body_markdown="# Now with a body",
+            estimated_minutes=25,
+            video_url="https://video.example/kept",
+        )
+        rewritten = await web.course.update_lesson(token, course.id, kept.id, lesson)
+        await web.course.delete_lesson(token, course.id, dropped.id)
+
+        assert (edited.title, edited.summary, edited.level, edited.tags) == (
+            revised.title,
+            "Goroutines and channels.",
+            "advanced",
+            ("go", "concurrency"),
+        )
+        assert (rewritten.id, rewritten.title, rewritten.estimated_minutes) == (
+            kept.id,
+            "Kept, rewritten",
+            25,
+        )
+        assert rewritten.video_url == "https://video.example/kept"
+        stored = await web.course.teaching_course(token, course.id)
+        assert stored.title == revised.title
+        assert [(x.id, x.body_markdown) for x in stored.lessons] == [(kept.id, "# Now with a body")]
+
+    async def test_deleting_a_published_courses_last_lesson_is_a_409_the_editor_shows(
+        self, web: WebContainer
+    ) -> None:
+        token = await teacher_token(web)
+        course = await web.course.create_course(token, CourseDraft(title=f"One {uuid.uuid4()}"))
+        only = await web.course.add_lesson(token, course.id, LessonDraft(title="Only"))
+        await web.course.publish(token, course.id)
+
+        with pytest.raises(ProblemError) as refused:
+            await web.course.delete_lesson(token, course.id, only.id)
+        assert refused.value.status == 409
+        assert "unpublish" in refused.value.message
+        assert (await web.course.lesson(course.id, only.id)).title == "Only"
+
 
 class TestEnrollmentClient:
     async def test_enrol_twice_complete_every_lesson_and_verify_the_certificate(
@@ -142,3 +199,56 @@ class TestNotificationsClient:
         await web.identity.sign_up(email, PASSWORD, teacher=False)
         token = (await web.identity.log_in(email, PASSWORD)).access_token
         assert await web.notifications.unread_count(token) == 0
+
+    async def test_lists_notifications_newest_first_a_page_at_a_time_and_marks_one_read(
+        self, web: WebContainer, notifications_events: EventHandling
+    ) -> None:
+        email = unique_email("welcomed")
+        user = await web.identity.sign_up(email, PASSWORD, teacher=False)
+        token = (await web.identity.log_in(email, PASSWORD)).access_token
+        clock = SystemClock()
+        registered = delivered("user.registered", clock, user_id=str(user.id), email=email)
+        enrolled = delivered(
+            "enrollment.created",
+            clock,
+            enrollment_id=str(uuid.uuid4()),
+            student_id=str(user.id),
+            course_id=str(uuid.uuid4()),
+        )
+        await notifications_events.handle(registered)
+        await notifications_events.handle(enrolled)
+
+        page = await web.notifications.notifications(token, limit=20, offset=0)
+        assert (page.total, page.limit, page.offset) == (2, 20, 0)
+        newest, welcome = page.items
+        assert "enrolled" in newest.title
+        assert welcome.unread
+        second = await web.notifications.notifications(token, limit=1, offset=1)
+        assert [n.id for n in second.items] == [welcome.id]
+        assert await web.notifications.unread_count(token) == 2
+
+        marked = await web.notifications.mark_read(token, welcome.id)
+        assert (marked.id, marked.unread) == (welcome.id, False)
+        assert await web.notifications.unread_count(token) == 1
+        again = await web.notifications.notifications(token, limit=20, offset=0)
+        assert [n.unread for n in again.items] == [True, False]
+
+    async def test_marking_an_unknown_notification_read_is_a_404(self, web: WebContainer) -> None:
+        email = unique_email("stranger")
+        await web.identity.sign_up(email, PASSWORD, teacher=False)
+        token = (await web.identity.log_in(email, PASSWORD)).access_token
+        with pytest.raises(ProblemError) as missing:
+            await web.notifications.mark_read(token, uuid.uuid4())
+        assert missing.value.status == 404
+
+    async def test_enrolment_emails_are_on_until_switched_off(self, web: WebContainer) -> None:
+        email = unique_email("quiet")
+        await web.identity.sign_up(email, PASSWORD, teacher=False)
+        token = (await web.identity.log_in(email, PASSWORD)).access_token
+
+        assert (await web.notifications.preferences(token)).enrollment_emails
+        switched = await web.notifications.set_preferences(token, enrollment_emails=False)
+        assert not switched.enrollment_emails
+        assert not (await web.notifications.preferences(token)).enrollment_emails
+        switched_back = await web.notifications.set_preferences(token, enrollment_emails=True)
+        assert switched_back.enrollment_emails

@@ -1,6 +1,7 @@
 """In-memory stand-ins for notifications' ports (``Fake<Port>``), for tests: notifications' and
-the consumer contract's. Not shipped: the wheel leaves this module out and no service code
-imports it.
+the consumer contract's; and ``delivered``, an event as the consumer receives it (web's
+integration tests feed one to the real service). Not shipped: the wheel leaves this module out
+and no service code imports it.
 
 :class:`FakeDatabase` holds committed state; each :class:`FakeNotificationsUnitOfWork` works on a copy and
 replaces the database's state only on commit, so a use case that fails half-way leaves nothing
@@ -13,9 +14,13 @@ import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
+from edu.common.clock import Clock
+from edu.db.outbox import OutboxEvent
 from edu.db.testing import FakeUnitOfWork
+from edu.events import DecodedEvent, decode, encode
 from edu.notifications.domain.emails import OutgoingEmail, Recipient, RenderedEmail
 from edu.notifications.domain.notifications import Notification, NotificationKind
 from edu.notifications.domain.preferences import Preferences
@@ -150,3 +155,12 @@ class FakeEmailRenderer:
         self.rendered.append((kind, dict(context)))
         summary = " ".join(f"{key}={value}" for key, value in sorted(context.items()))
         return RenderedEmail(subject=f"{kind.value}", text=summary, html=f"<p>{summary}</p>")
+
+
+def delivered(event_type: str, clock: Clock, **payload: Any) -> DecodedEvent:
+    """``event_type`` with ``payload`` as the consumer hands it to ``EventHandling.handle``:
+    stored by a producer's outbox (checked against the event contract), encoded, decoded."""
+    stored = OutboxEvent.new(
+        type=event_type, aggregate_id="a-1", version=1, payload=payload, clock=clock
+    )
+    return decode(encode(stored))
