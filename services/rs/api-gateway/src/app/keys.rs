@@ -2,19 +2,25 @@
 //! does not know refreshes them at once, but at most once per `refresh_spacing` (a flood of
 //! made-up key ids cannot turn into a flood of JWKS requests). When identity is down the cached
 //! keys keep verifying.
+//!
+//! No request waits for identity while the cache holds keys that can verify its token: keys past
+//! their lifetime still verify, and the refresh runs in the background (one at a time). Only a
+//! token whose key id the cache does not know, or an empty cache (start-up), waits for a fetch,
+//! and then only that request: the lock on the keys is never held across a fetch. A hung
+//! identity (it accepts connections and never answers: each fetch ends at its timeout) would
+//! otherwise hold every signed-in request for the fetch's timeout, again and again (found by
+//! the chaos experiment `05-identity-down-gateway-keys`, which stops identity with SIGSTOP).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
-
-use tokio::sync::Mutex;
 
 use crate::app::ports::KeySource;
 use crate::domain::tokens::{KeySet, Principal, TokenError, verify};
 
 #[derive(Debug)]
 struct CacheState {
-    keys: KeySet,
+    keys: Arc<KeySet>,
     fetched_at: Option<Instant>,
     last_attempt: Option<Instant>,
 }
@@ -23,7 +29,10 @@ struct CacheState {
 #[derive(Debug, Clone)]
 pub struct KeyCache {
     source: Arc<dyn KeySource>,
+    /// Held only to read or swap the keys, never across a fetch.
     state: Arc<Mutex<CacheState>>,
+    /// One fetch at a time; a request that must wait for keys waits on the one in flight.
+    fetching: Arc<tokio::sync::Mutex<()>>,
     lifetime: Duration,
     refresh_spacing: Duration,
 }
@@ -33,10 +42,11 @@ impl KeyCache {
         Self {
             source,
             state: Arc::new(Mutex::new(CacheState {
-                keys: HashMap::new(),
+                keys: Arc::new(HashMap::new()),
                 fetched_at: None,
                 last_attempt: None,
             })),
+            fetching: Arc::new(tokio::sync::Mutex::new(())),
             lifetime,
             refresh_spacing,
         }
@@ -47,17 +57,17 @@ impl KeyCache {
         let now = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0.0, |d| d.as_secs_f64());
-        let mut state = self.state.lock().await;
-        let keys_expired = state
-            .fetched_at
-            .is_none_or(|at| at.elapsed() >= self.lifetime);
-        if keys_expired {
-            self.refresh(&mut state).await;
+        let (mut keys, expired) = self.snapshot();
+        if keys.is_empty() {
+            self.refresh().await;
+            keys = self.snapshot().0;
+        } else if expired {
+            self.refresh_in_background();
         }
-        match verify(token, &state.keys, now) {
+        match verify(token, &keys, now) {
             Err(TokenError::UnknownKey) => {
-                self.refresh(&mut state).await;
-                verify(token, &state.keys, now)
+                self.refresh().await;
+                verify(token, &self.snapshot().0, now)
             }
             outcome => outcome,
         }
@@ -65,24 +75,61 @@ impl KeyCache {
 
     /// Whether any key is cached, fetching them first when none is (start-up, readiness).
     pub async fn ensure_keys(&self) -> bool {
-        let mut state = self.state.lock().await;
-        if state.keys.is_empty() {
-            self.refresh(&mut state).await;
+        if self.snapshot().0.is_empty() {
+            self.refresh().await;
         }
-        !state.keys.is_empty()
+        !self.snapshot().0.is_empty()
     }
 
-    async fn refresh(&self, state: &mut CacheState) {
-        if state
-            .last_attempt
-            .is_some_and(|at| at.elapsed() < self.refresh_spacing)
-        {
+    /// The keys now, and whether they are past their lifetime.
+    fn snapshot(&self) -> (Arc<KeySet>, bool) {
+        let state = self.lock();
+        let expired = state
+            .fetched_at
+            .is_none_or(|at| at.elapsed() >= self.lifetime);
+        (state.keys.clone(), expired)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        // A panic while the lock was held left the state whole (each write is one assignment).
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A refresh no request waits for; skipped while one is in flight.
+    fn refresh_in_background(&self) {
+        let Ok(fetching) = self.fetching.clone().try_lock_owned() else {
             return;
+        };
+        let cache = self.clone();
+        tokio::spawn(async move {
+            cache.fetch_if_due().await;
+            drop(fetching);
+        });
+    }
+
+    /// Waits for the fetch in flight, if any, else fetches (at most once per spacing).
+    async fn refresh(&self) {
+        let _fetching = self.fetching.lock().await;
+        self.fetch_if_due().await;
+    }
+
+    async fn fetch_if_due(&self) {
+        {
+            let mut state = self.lock();
+            if state
+                .last_attempt
+                .is_some_and(|at| at.elapsed() < self.refresh_spacing)
+            {
+                return;
+            }
+            state.last_attempt = Some(Instant::now());
         }
-        state.last_attempt = Some(Instant::now());
         match self.source.fetch().await {
             Ok(keys) if !keys.is_empty() => {
-                state.keys = keys;
+                let mut state = self.lock();
+                state.keys = Arc::new(keys);
                 state.fetched_at = Some(Instant::now());
             }
             Ok(_) => {
@@ -197,9 +244,77 @@ mod tests {
         assert!(cache.verify(&live_token("k1", &key(1))).await.is_ok());
         *fake.keys.lock().unwrap() = Err("connection refused".into());
         assert!(cache.verify(&live_token("k1", &key(1))).await.is_ok());
+        let refreshed = tokio::time::timeout(Duration::from_secs(2), async {
+            while fake.fetches.load(Ordering::SeqCst) < 2 {
+                tokio::task::yield_now().await;
+            }
+        });
         assert!(
-            fake.fetches.load(Ordering::SeqCst) >= 2,
+            refreshed.await.is_ok(),
             "the expired keys were not refreshed"
         );
+    }
+
+    /// Identity hung: the first fetch answers, every later one never does (as a fetch from a
+    /// stopped process lasts until its timeout).
+    #[derive(Debug, Default)]
+    struct HangingSource {
+        fetches: AtomicUsize,
+    }
+
+    impl KeySource for HangingSource {
+        fn fetch(&self) -> KeysFuture<'_> {
+            if self.fetches.fetch_add(1, Ordering::SeqCst) == 0 {
+                Box::pin(async { Ok(keys()) })
+            } else {
+                Box::pin(std::future::pending())
+            }
+        }
+    }
+
+    const PROMPTLY: Duration = Duration::from_millis(500);
+
+    #[tokio::test]
+    async fn expired_keys_verify_at_once_while_identity_hangs() {
+        let hanging = Arc::new(HangingSource::default());
+        let cache = KeyCache::new(hanging.clone(), Duration::ZERO, Duration::ZERO);
+        assert!(cache.verify(&live_token("k1", &key(1))).await.is_ok());
+        for _ in 0..3 {
+            let token = live_token("k1", &key(1));
+            let verified = tokio::time::timeout(PROMPTLY, cache.verify(&token));
+            let outcome = verified
+                .await
+                .expect("a request waited for a hung identity");
+            assert!(outcome.is_ok(), "{outcome:?}");
+        }
+        tokio::task::yield_now().await;
+        assert_eq!(
+            hanging.fetches.load(Ordering::SeqCst),
+            2,
+            "one refresh in flight at a time"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_known_key_is_not_held_up_by_the_fetch_for_an_unknown_one() {
+        let hanging = Arc::new(HangingSource::default());
+        let cache = KeyCache::new(hanging.clone(), Duration::from_mins(5), Duration::ZERO);
+        assert!(cache.verify(&live_token("k1", &key(1))).await.is_ok());
+        let waiting = cache.clone();
+        let unknown = tokio::spawn(async move { waiting.verify(&live_token("k9", &key(9))).await });
+        while hanging.fetches.load(Ordering::SeqCst) < 2 {
+            tokio::task::yield_now().await;
+        }
+        let token = live_token("k1", &key(1));
+        let verified = tokio::time::timeout(PROMPTLY, cache.verify(&token));
+        let outcome = verified
+            .await
+            .expect("a known key waited for another token's fetch");
+        assert!(outcome.is_ok(), "{outcome:?}");
+        assert!(
+            !unknown.is_finished(),
+            "the unknown key id waits for its fetch"
+        );
+        unknown.abort();
     }
 }
