@@ -52,9 +52,58 @@ class TestRecorder:
         lines, counts = recorded(Exchange(call, 1.0, 2.0, httpx.Response(503, text="busy")))
 
         assert lines == [
-            {"op": "signup", "t0": 1.0, "t1": 2.0, "status": 503, "ok": False, "error": "busy"}
+            {
+                "op": "signup",
+                "t0": 1.0,
+                "t1": 2.0,
+                "status": 503,
+                "ok": False,
+                "error": "busy",
+                "type": "text/plain; charset=utf-8",
+            }
         ]
         assert counts == {"signup:failed": 1}
+
+    def test_a_refusal_keeps_its_content_type_and_retry_after(self) -> None:
+        call = api_calls.log_in("a@example.org", "pw")
+        headers = {"content-type": "application/problem+json", "retry-after": "5"}
+        answer = httpx.Response(503, headers=headers, text='{"status": 503}')
+
+        lines, _ = recorded(Exchange(call, 1.0, 1.1, answer))
+
+        assert lines[0]["type"] == "application/problem+json"
+        assert lines[0]["retry_after"] == "5"
+        assert "retry_after" not in recorded(Exchange(call, 1.0, 1.1, httpx.Response(502)))[0][0]
+
+    def test_an_answer_the_gateway_counted_carries_its_limit(self) -> None:
+        call = api_calls.complete_lesson("token", "e-1", "l-1")
+        counted = httpx.Response(200, headers={"ratelimit-limit": "600"}, json={"id": "e-1"})
+
+        lines, _ = recorded(
+            Exchange(call, 1.0, 1.1, counted), Exchange(call, 2.0, 2.1, httpx.Response(200))
+        )
+
+        assert lines[0]["ratelimit"] == "600"
+        assert "ratelimit" not in lines[1]
+
+    def test_signed_in_users_requests_are_recorded_under_their_own_names(self) -> None:
+        out = io.StringIO()
+        recorder = Recorder(out)
+        calls = [
+            api_calls.enrol("token", "c-1"),
+            api_calls.complete_lesson("token", "e-1", "l-1"),
+            api_calls.teaching_course("token", "c-1"),
+        ]
+        for call in calls:
+            recorder.observe(Exchange(call, 1.0, 1.1, httpx.Response(500)), signed_in=True)
+
+        ops = [json.loads(line)["op"] for line in out.getvalue().splitlines()]
+        assert ops == ["signed_in_enrol", "signed_in_complete", "teacher_view"]
+        assert recorder.counts == {
+            "signed_in_enrol:failed": 1,
+            "signed_in_complete:failed": 1,
+            "teacher_view:failed": 1,
+        }
 
     def test_no_answer_is_status_0_with_the_error(self) -> None:
         call = api_calls.log_in("a@example.org", "pw")

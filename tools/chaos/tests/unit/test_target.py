@@ -95,6 +95,20 @@ def test_fault_windows_are_sorted_by_start() -> None:
     assert [(w.kind, w.start) for w in fault_windows(unclosed)] == [("a", 20.0), ("b", 30.0)]
 
 
+def test_a_window_knows_when_its_fault_certainly_held() -> None:
+    events = [
+        {"event": "fault-start", "at": 10.0, "proven_at": 10.4, "fault": "redis-down"},
+        {"event": "fault-end", "at": 15.8, "removing_at": 15.0, "fault": "redis-down"},
+        event("fault-start", 20.0, "nats-down"),
+        event("fault-end", 25.0, "nats-down"),
+    ]
+    redis, nats = fault_windows(events)
+    assert redis == Window("redis-down", 10.0, 15.8, proven=10.4, removing=15.0)
+    assert (redis.held_from, redis.held_until) == (10.4, 15.0)
+    # an action that proves nothing more: the fault held from its start to its end
+    assert (nats.held_from, nats.held_until) == (20.0, 25.0)
+
+
 # --- the run's folder and timeline -----------------------------------------------------------
 
 
@@ -195,6 +209,21 @@ def test_load_reads_the_stack_file_named_by_the_variable(
     assert target.proxy("enrollment-db") == {"port": 6001, "control": 6002}
     with pytest.raises(KeyError, match=r"no fault proxy named 'nats'.*known: enrollment-db"):
         target.proxy("nats")
+    # a stack file without a gateway: clients call each service on its own port
+    assert target.api_urls == {"enrollment": "http://127.0.0.1:8102"}
+
+
+def test_clients_call_the_apis_through_the_gateway_when_the_stack_runs_one(
+    tmp_path: Path,
+) -> None:
+    data = stack_data(tmp_path)
+    data["service_urls"]["api-gateway"] = "http://127.0.0.1:8180"
+    data["api_urls"] = {"enrollment": "http://127.0.0.1:8180"}
+    path = tmp_path / "stack.json"
+    path.write_text(json.dumps(data))
+    target = Target.load(path)
+    assert target.api_urls == {"enrollment": "http://127.0.0.1:8180"}
+    assert target.service_urls["enrollment"] == "http://127.0.0.1:8102"
 
 
 def test_set_pid_persists_through_a_temporary_file(

@@ -20,12 +20,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psutil
 from chaoslib.exceptions import InterruptExecution
 
 from edu.chaos.probes import measure_round_trip_ms, outbox_backlog, process_alive
 from edu.chaos.proxy import ProxyControl
-from edu.chaos.target import Target, mark, run_dir
+from edu.chaos.target import Target, mark, run_dir, timeline
 from edu.infra.dev_launcher import ProcessLauncher
 from edu.infra.devenv import DevEnvironment
 from edu.infra.isolated_stack import embedded_only
@@ -47,6 +48,8 @@ def kill_process(name: str, sig: str = "SIGKILL") -> dict[str, Any]:
     pid, port = target.pid(name), target.port(name)
     if not process_alive(pid):
         raise InterruptExecution(f"{name} (pid {pid}) is not running: nothing to kill")
+    offsets = _log_offsets(target)
+    hung = _group_stopped(pid)  # paused by pause_process: the kill ends that fault
     begun = time.time()  # the fault window opens when the fault is sent, not when proven
     os.killpg(pid, signal.Signals[sig])
     gone = wait_until(lambda: not process_alive(pid), 10.0)
@@ -55,15 +58,77 @@ def kill_process(name: str, sig: str = "SIGKILL") -> dict[str, Any]:
         raise InterruptExecution(
             f"{sig} to {name} did not take: process gone {gone}, port {port} closed {closed}"
         )
+    if hung:
+        mark("fault-end", at=begun, removing_at=begun, fault=f"{name}-hung", action="kill")
     return mark(
         "fault-start",
         at=begun,
+        proven_at=time.time(),
         fault=f"{name}-down",
         action="kill",
         signal=sig,
         pid=pid,
         proof={"process_gone": gone, "port_closed": port},
+        log_offsets=offsets,
     )
+
+
+def pause_process(name: str) -> dict[str, Any]:
+    """``SIGSTOP`` to a stack process's group: it keeps its port, the kernel still accepts
+    connections, but nothing answers (a hung process, or a network path that drops packets).
+    Proves every process of the group is stopped and a request to its port gets no answer."""
+    target = Target.load()
+    pid, port = target.pid(name), target.port(name)
+    if not process_alive(pid):
+        raise InterruptExecution(f"{name} (pid {pid}) is not running: nothing to pause")
+    offsets = _log_offsets(target)
+    begun = time.time()
+    os.killpg(pid, signal.SIGSTOP)
+    stopped = wait_until(lambda: _group_stopped(pid), 5.0)
+    silent = stopped and not _answers_http(port, 0.5)
+    if not silent:
+        os.killpg(pid, signal.SIGCONT)
+        raise InterruptExecution(
+            f"SIGSTOP to {name} did not take: stopped {stopped}, port {port} silent {silent}"
+        )
+    return mark(
+        "fault-start",
+        at=begun,
+        proven_at=time.time(),
+        fault=f"{name}-hung",
+        action="pause",
+        pid=pid,
+        proof={"stopped": True, "no_answer_on_port": port},
+        log_offsets=offsets,
+    )
+
+
+def resume_process(name: str, timeout_s: float = 10.0) -> dict[str, Any]:
+    """``SIGCONT`` to a paused stack process's group; proves it answers again."""
+    target = Target.load()
+    pid, port = target.pid(name), target.port(name)
+    removing = time.time()
+    os.killpg(pid, signal.SIGCONT)
+    answers = wait_until(lambda: _answers_http(port, 1.0), timeout_s, 0.1)
+    if not answers:
+        raise InterruptExecution(f"{name} did not answer within {timeout_s:g} s of SIGCONT")
+    return mark("fault-end", removing_at=removing, fault=f"{name}-hung", action="resume", pid=pid)
+
+
+def _group_stopped(pid: int) -> bool:
+    try:
+        group = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+        return all(p.status() == psutil.STATUS_STOPPED for p in group)
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _answers_http(port: int, timeout_s: float) -> bool:
+    try:
+        httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=timeout_s)
+    except httpx.HTTPError:
+        return False
+    return True
 
 
 def start_process(name: str, timeout_s: float = 30.0) -> dict[str, Any]:
@@ -72,6 +137,7 @@ def start_process(name: str, timeout_s: float = 30.0) -> dict[str, Any]:
     spec, port = target.spec(name), target.port(name)
     if process_alive(target.pid(name)):
         raise InterruptExecution(f"{name} is still running (pid {target.pid(name)})")
+    removing = time.time()
     started = time.monotonic()
     child = spec.spawn()
     target.set_pid(name, child.pid)
@@ -82,6 +148,7 @@ def start_process(name: str, timeout_s: float = 30.0) -> dict[str, Any]:
         )
     return mark(
         "fault-end",
+        removing_at=removing,
         fault=f"{name}-down",
         action="start",
         pid=child.pid,
@@ -94,6 +161,7 @@ def stop_server(component: str) -> dict[str, Any]:
     proves its port is closed."""
     target = Target.load()
     port = target.port(component)
+    offsets = _log_offsets(target)
     begun = time.time()
     outcomes = _environment(target).down(only=[component])
     stopped = [o for o in outcomes if o.component == component and o.action == "stopped"]
@@ -105,21 +173,25 @@ def stop_server(component: str) -> dict[str, Any]:
     return mark(
         "fault-start",
         at=begun,
+        proven_at=time.time(),
         fault=f"{component}-down",
         action="stop",
         proof={"port_closed": port},
+        log_offsets=offsets,
     )
 
 
 def start_server(component: str) -> dict[str, Any]:
     """Start the stopped server again with its data (JetStream store, PostgreSQL cluster)."""
     target = Target.load()
+    removing = time.time()
     started = time.monotonic()
     outcomes = [o for o in _environment(target).up() if o.component == component]
     if not outcomes or outcomes[0].action != "started" or not outcomes[0].answers:
         raise InterruptExecution(f"{component} did not start again: {outcomes}")
     return mark(
         "fault-end",
+        removing_at=removing,
         fault=f"{component}-down",
         action="start",
         seconds_to_answer=round(time.monotonic() - started, 2),
@@ -181,10 +253,16 @@ def remove_latency(proxy: str) -> dict[str, Any]:
 
 
 def start_load(
-    users: int = 4, pace_s: float = 0.1, ready_timeout_s: float = 60.0, timeout_s: float = 5.0
+    users: int = 4,
+    pace_s: float = 0.1,
+    ready_timeout_s: float = 60.0,
+    timeout_s: float = 5.0,
+    signed_in: int = 0,
 ) -> dict[str, Any]:
     """Background load (edu.chaos.load) until ``stop_load``; waits until it made its courses.
-    ``timeout_s``: how long each user waits for an answer before counting it failed."""
+    ``timeout_s``: how long each user waits for an answer before counting it failed;
+    ``signed_in``: students who sign in before the load is ready and then only use their
+    token (and the teacher reading a course)."""
     out = run_dir() / "load"
     out.mkdir(parents=True, exist_ok=True)
     log = (out / "load.log").open("ab")
@@ -202,6 +280,8 @@ def start_load(
                 str(pace_s),
                 "--timeout",
                 str(timeout_s),
+                "--signed-in",
+                str(signed_in),
             ],
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -217,7 +297,14 @@ def start_load(
     if not ready or child.poll() is not None:
         child.kill()
         raise InterruptExecution(f"the background load did not start; see {out / 'load.log'}")
-    return mark("load-started", pid=child.pid, users=users, pace_s=pace_s, out=str(out))
+    return mark(
+        "load-started",
+        pid=child.pid,
+        users=users,
+        signed_in=signed_in,
+        pace_s=pace_s,
+        out=str(out),
+    )
 
 
 def stop_load(timeout_s: float = 20.0) -> dict[str, Any]:
@@ -262,11 +349,47 @@ def require_backlog(minimum: int = 1) -> dict[str, Any]:
     return mark("outbox-backlog", **found)
 
 
+def require_log_line(name: str, text: str, minimum: int = 1) -> dict[str, Any]:
+    """Since the last fault was injected, the stack process ``name`` logged ``text`` at least
+    ``minimum`` times: the proof that the fault reached the part it is meant to test (the
+    gateway failed to refresh identity's keys, so the keys it verified with had expired)."""
+    target = Target.load()
+    starts = [e for e in timeline() if e["event"] == "fault-start" and "log_offsets" in e]
+    if not starts:
+        raise InterruptExecution("no fault was injected in this run: nothing to look for")
+    offset = int(starts[-1]["log_offsets"].get(name, 0))
+    log = target.spec(name).log_path
+    if log is None or not log.is_file():
+        raise InterruptExecution(f"{name} has no log to read")
+    with log.open("rb") as reading:
+        reading.seek(offset)
+        found = reading.read().decode(errors="replace").count(text)
+    if found < minimum:
+        raise InterruptExecution(
+            f"{name} logged {text!r} {found} time(s) since the fault (expected >= {minimum}): "
+            "the fault did not reach what the experiment tests"
+        )
+    return mark("log-proof", name=name, text=text, found=found)
+
+
+def _log_offsets(target: Target) -> dict[str, int]:
+    """How far each stack process's log reaches now (bytes)."""
+    offsets: dict[str, int] = {}
+    for name in target.data["processes"]:
+        log = target.spec(name).log_path
+        if log is not None and log.is_file():
+            offsets[name] = log.stat().st_size
+    return offsets
+
+
 # Rollbacks: idempotent, each restores one thing whatever state the experiment left.
 
 
 def ensure_process(name: str) -> dict[str, Any]:
     target = Target.load()
+    if process_alive(target.pid(name)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(target.pid(name), signal.SIGCONT)  # a paused one runs again
     if process_alive(target.pid(name)) and port_in_use(target.port(name)):
         return {"already": "running", "name": name}
     if process_alive(target.pid(name)):

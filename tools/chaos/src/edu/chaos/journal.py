@@ -42,7 +42,8 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
             s["output"]
             for s in steps
             if isinstance(s["output"], Mapping)
-            and s["output"].get("event") in ("fault-start", "fault-end", "outbox-backlog")
+            and s["output"].get("event")
+            in ("fault-start", "fault-end", "outbox-backlog", "log-proof")
         ],
         "events": ledger.get("events"),
         "lost": ledger.get("lost"),
@@ -57,6 +58,9 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         "enrolments_missing": verdict.get("enrolments_missing"),
         "p95_ms": verdict.get("p95_ms"),
         "recovered_in_s": verdict.get("recovered_in_s"),
+        "ok_during_fault": verdict.get("ok_during_fault"),
+        "refused_while_held": verdict.get("refused_while_held"),
+        "uncounted_while_held": verdict.get("uncounted_while_held"),
         "violations": verdict.get("violations", [])
         + ([] if ledger.get("ok", True) else [f"ledger: {ledger}"]),
     }

@@ -1,18 +1,28 @@
 """Background load during an experiment: students signing up, enrolling and completing lessons.
 
-    python -m edu.chaos.load --out RUN_DIR/load [--users 4] [--pace 0.1]
+    python -m edu.chaos.load --out RUN_DIR/load [--users 4] [--pace 0.1] [--signed-in 0]
 
-runs against the stack of ``EDU_CHAOS_STACK`` until SIGTERM. First it makes its own teacher
-and two published courses (three lessons each) through course's API, then each virtual user
-repeats a student's journey with a new account: sign up, log in, enrol, complete every
-lesson (the last one issues a certificate). Each journey produces the events notifications
-consumes (user.registered, enrollment.created, certificate.issued), so the ledger has
-something to count. A failed step ends that journey; the user starts a new one after a pause.
+runs against the stack of ``EDU_CHAOS_STACK`` until SIGTERM, calling the APIs where the
+platform's users call them: through the api-gateway (the stack file's ``api_urls``). First it
+makes its own teacher and two published courses (three lessons each) through course's API,
+then each virtual user repeats a student's journey with a new account: sign up, log in, enrol,
+complete every lesson (the last one issues a certificate). Each journey produces the events
+notifications consumes (user.registered, enrollment.created, certificate.issued), so the
+ledger has something to count. A failed step ends that journey; the user starts a new one
+after a pause.
+
+``--signed-in N`` adds N students who signed up and logged in before the load was ready and
+then only use the token they hold: enrol again (200) and complete a lesson, over and over
+(``signed_in_enrol``, ``signed_in_complete``), and the load's teacher keeps reading one of
+their courses (``teacher_view``). What they do needs no sign-in during the experiment: an
+outage of sign-in (identity down, the rate limiter down) must not reach them.
 
 Every request is one JSON line in ``requests.jsonl``: start and end (wall clock), operation,
 status (0 when no answer came), whether it counts as success, the error, and for a successful
-enrolment its id (the verdict checks that each one exists in enrollment's database). No
-request is retried: an error during a fault is what the experiment measures.
+enrolment its id (the verdict checks that each one exists in enrollment's database); a refused
+one also its content type and ``Retry-After``, and any answer the gateway counted against a
+rate limit its ``RateLimit-Limit`` (``ratelimit``). No request is retried: an error during a
+fault is what the experiment measures.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import random
 import signal
@@ -31,7 +42,7 @@ from typing import Any, TextIO
 import httpx
 
 from edu.chaos.target import Target
-from edu.testing import journeys
+from edu.testing import api_calls, journeys
 from edu.testing.harness_client import AsyncHarnessClient, Exchange, UnexpectedStatus
 
 PASSWORD = "chaos-monkey-Passw0rd!"  # noqa: S105 - accounts of a throwaway stack
@@ -45,6 +56,12 @@ TIMEOUT_S = 5.0
 SETUP = {"create_course", "add_lesson", "publish"}
 # A request in a journey did not succeed (no answer, or not the expected one): the journey ends.
 StepFailed = (UnexpectedStatus, httpx.HTTPError)
+# What the signed-in students and the teacher do, recorded under names of their own.
+SIGNED_IN = {
+    "enrol": "signed_in_enrol",
+    "complete": "signed_in_complete",
+    "teaching_course": "teacher_view",
+}
 
 
 @dataclass
@@ -52,9 +69,11 @@ class Recorder:
     out: TextIO
     counts: dict[str, int] = field(default_factory=dict)
 
-    def observe(self, exchange: Exchange) -> None:
-        """One JSON line per request, however it went (the client calls this for every one)."""
-        op = "setup" if exchange.call.op in SETUP else exchange.call.op
+    def observe(self, exchange: Exchange, *, signed_in: bool = False) -> None:
+        """One JSON line per request, however it went (the client calls this for every one);
+        ``signed_in``: a request of a signed-in student or the teacher (``SIGNED_IN``)."""
+        op = exchange.call.op
+        op = SIGNED_IN.get(op, op) if signed_in else "setup" if op in SETUP else op
         entry: dict[str, Any] = {"op": op, "t0": exchange.started, "t1": exchange.ended}
         response, error = exchange.response, exchange.error
         if response is None:
@@ -63,8 +82,13 @@ class Recorder:
             entry.update(status=response.status_code, ok=exchange.ok)
             if not exchange.ok:
                 entry["error"] = response.text[:300]
+                entry["type"] = response.headers.get("content-type", "")
+                if "retry-after" in response.headers:
+                    entry["retry_after"] = response.headers["retry-after"]
             elif op == "enrol":
                 entry["ref"] = response.json()["id"]
+            if "ratelimit-limit" in response.headers:
+                entry["ratelimit"] = response.headers["ratelimit-limit"]
         self.write(entry)
 
     def write(self, entry: dict[str, Any]) -> None:
@@ -83,8 +107,9 @@ async def account(client: AsyncHarnessClient, role: str, *, teacher: bool = Fals
 
 async def make_courses(
     client: AsyncHarnessClient, count: int = 2, lessons: int = 3
-) -> list[dict[str, Any]]:
-    """Published courses of a new teacher (retried: the stack may still be settling)."""
+) -> tuple[str, list[dict[str, Any]]]:
+    """Published courses of a new teacher, and the teacher's access token (retried: the stack
+    may still be settling)."""
     for attempt in range(10):
         try:
             return await _make_courses(client, count, lessons)
@@ -93,9 +118,22 @@ async def make_courses(
     raise SystemExit("could not create the load's courses: is the stack up?")
 
 
+async def signed_in_tokens(client: AsyncHarnessClient, count: int) -> list[str]:
+    """``count`` students signed up and logged in (retried like the courses)."""
+    tokens: list[str] = []
+    for attempt in range(10):
+        try:
+            while len(tokens) < count:
+                tokens.append(await account(client, "signed-in"))
+            return tokens
+        except StepFailed:
+            await asyncio.sleep(0.5 * (attempt + 1))
+    raise SystemExit("could not sign the load's signed-in students up: is the stack up?")
+
+
 async def _make_courses(
     client: AsyncHarnessClient, count: int, lessons: int
-) -> list[dict[str, Any]]:
+) -> tuple[str, list[dict[str, Any]]]:
     token = await account(client, "teacher", teacher=True)
     parts = [
         {"title": f"Lesson {k}", "estimated_minutes": 5, "body_markdown": "Read."}
@@ -109,7 +147,7 @@ async def _make_courses(
             "tags": ["chaos"],
         }
         courses.append((await client.run(journeys.make_course(token, draft, parts))).view)
-    return courses
+    return token, courses
 
 
 async def journey(client: AsyncHarnessClient, course: dict[str, Any], pace: float) -> None:
@@ -130,20 +168,64 @@ async def user(
         await asyncio.sleep(pace)
 
 
-async def main(out: Path, users: int, pace: float, timeout_s: float = TIMEOUT_S) -> int:
+async def signed_in_student(
+    client: AsyncHarnessClient,
+    token: str,
+    course: dict[str, Any],
+    pace: float,
+    stop: asyncio.Event,
+) -> None:
+    """Enrol again (200 once enrolled) and complete a lesson, with the token held from the
+    start; a failure is recorded and the student goes on."""
+    while not stop.is_set():
+        with contextlib.suppress(*StepFailed):
+            enrolled = await client.run(journeys.enrol(token, course["id"]))
+            await asyncio.sleep(pace)
+            lesson = random.choice(course["lessons"])  # noqa: S311 - load, not secrets
+            await client.run(journeys.complete_lesson(token, enrolled.id, lesson["id"]))
+        await asyncio.sleep(pace)
+
+
+async def teacher(
+    client: AsyncHarnessClient, token: str, course_id: str, pace: float, stop: asyncio.Event
+) -> None:
+    """The load's teacher reads one of their courses (course's API, with the token held)."""
+    while not stop.is_set():
+        with contextlib.suppress(*StepFailed):
+            await client.send(api_calls.teaching_course(token, course_id))
+        await asyncio.sleep(pace)
+
+
+async def main(
+    out: Path, users: int, pace: float, timeout_s: float = TIMEOUT_S, signed_in: int = 0
+) -> int:
     target = Target.load()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    limits = httpx.Limits(max_connections=users * 3, max_keepalive_connections=users * 3)
+    connections = (users + signed_in + 1) * 3
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     with (out / "requests.jsonl").open("a") as records:
         recorder = Recorder(records)
         async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as http:
-            client = AsyncHarnessClient(target.service_urls, http, observe=recorder.observe)
-            courses = await make_courses(client)
+            urls = target.api_urls
+            client = AsyncHarnessClient(urls, http, observe=recorder.observe)
+            held = AsyncHarnessClient(
+                urls, http, observe=functools.partial(recorder.observe, signed_in=True)
+            )
+            teacher_token, courses = await make_courses(client)
+            tokens = await signed_in_tokens(client, signed_in)
             (out / "ready").write_text(json.dumps({"courses": [c["id"] for c in courses]}))
-            await asyncio.gather(*(user(client, courses, pace, stop) for _ in range(users)))
+            students = [
+                signed_in_student(held, token, courses[n % len(courses)], pace, stop)
+                for n, token in enumerate(tokens)
+            ]
+            if tokens:
+                students.append(teacher(held, teacher_token, courses[0]["id"], pace, stop))
+            await asyncio.gather(
+                *(user(client, courses, pace, stop) for _ in range(users)), *students
+            )
     (out / "summary.json").write_text(json.dumps(recorder.counts, indent=2, sort_keys=True))
     return 0
 
@@ -156,9 +238,17 @@ def cli() -> None:
     parser.add_argument(
         "--timeout", type=float, default=TIMEOUT_S, help="seconds a user waits for an answer"
     )
+    parser.add_argument(
+        "--signed-in",
+        type=int,
+        default=0,
+        help="students who sign in once before the load is ready and then only use their token",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    raise SystemExit(asyncio.run(main(args.out, args.users, args.pace, args.timeout)))
+    raise SystemExit(
+        asyncio.run(main(args.out, args.users, args.pace, args.timeout, args.signed_in))
+    )
 
 
 if __name__ == "__main__":

@@ -87,6 +87,12 @@ def load_verdict(
     max_p95_ratio: float | None = None,
     p95_ops: list[str] | None = None,
     settle_s: float = 2.0,
+    may_fail: list[str] | None = None,
+    failure_statuses: list[int] | None = None,
+    failures_are_problems: bool = False,
+    refused_during: list[str] | None = None,
+    uncounted_during: list[str] | None = None,
+    keep_succeeding_within_ms: float | None = None,
 ) -> dict[str, Any]:
     """The background load of this run judged against its fault windows (edu.chaos.verdict),
     and every enrolment the load was told exists is in enrollment's database.
@@ -108,6 +114,12 @@ def load_verdict(
         errors_allowed_in_window=errors_allowed_in_window,
         max_p95_ratio=max_p95_ratio,
         p95_ops=p95_ops,
+        may_fail=may_fail,
+        failure_statuses=failure_statuses,
+        failures_are_problems=failures_are_problems,
+        refused_during=refused_during or (),
+        uncounted_during=uncounted_during or (),
+        keep_succeeding_within_ms=keep_succeeding_within_ms,
     )
     enrolled = [str(r["ref"]) for r in records if r["op"] == "enrol" and r["ok"]]
     missing = asyncio.run(

@@ -2,9 +2,18 @@
 
 ``chaos_stack(root, members, folder)`` starts a fault proxy (edu.chaos.proxy) in front of
 PostgreSQL for enrollment only, then the isolated stack (its own embedded PostgreSQL, NATS,
-Redis, mail sink; identity, course, enrollment, notifications) with enrollment's database URL
-pointing at the proxy, and writes the stack file the actions and probes read. On exit it stops
-what is running *now* (a process an experiment restarted has a new pid), the stack, the proxy.
+Redis, mail sink; identity, course, enrollment, notifications and the api-gateway in front of
+them) with enrollment's database URL pointing at the proxy, and writes the stack file the
+actions and probes read; the background load calls the APIs through the gateway (``api_urls``).
+On exit it stops what is running *now* (a process an experiment restarted has a new pid), the
+stack, the proxy.
+
+Two settings differ from the other test stacks, both so an outage of identity means what it
+would in production: identity signs with one key for the whole stack (``EDU_SIGNING_KEY``, as
+production configures it; without it a restarted identity makes a new key and every token
+issued before is rightly refused), and the gateway trusts identity's keys for
+``JWKS_LIFETIME_S`` only (production: 300 s), so a few seconds of identity down outlast the
+keys' lifetime and the gateway must verify with the keys it has while it cannot refresh them.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from edu.auth.keys import SigningKey
 from edu.chaos.actions import stop_leftovers
 from edu.chaos.probes import process_alive
 from edu.chaos.target import Target
@@ -26,9 +36,12 @@ from edu.infra.dev_services import declared_services
 from edu.infra.isolated_stack import IsolatedStack, start_isolated_stack
 from edu.infra.probes import free_ports, port_in_use, wait_until
 
-SERVICES = frozenset({"identity", "course", "enrollment", "notifications"})
+APIS = ("identity", "course", "enrollment", "notifications")  # what the gateway routes to
+GATEWAY = "api-gateway"
+SERVICES = frozenset({*APIS, GATEWAY})
 PROXIED = "enrollment"  # its connection to PostgreSQL goes through the fault proxy
 PROXY = "enrollment-db"
+JWKS_LIFETIME_S = 2  # the gateway's key cache lifetime here (EDU_JWKS_LIFETIME_SECONDS)
 
 
 @contextmanager
@@ -51,7 +64,11 @@ def chaos_stack(
             only=SERVICES,
             ports={"postgres": postgres},
             say=say,
-            own_env={PROXIED: {"EDU_DATABASE_URL": through_proxy}},
+            own_env={
+                PROXIED: {"EDU_DATABASE_URL": through_proxy},
+                "identity": {"EDU_SIGNING_KEY": SigningKey.generate().to_pem()},
+                GATEWAY: {"EDU_JWKS_LIFETIME_SECONDS": str(JWKS_LIFETIME_S)},
+            },
         )
         with stack:
             target = _describe(
@@ -112,11 +129,15 @@ def _describe(
         spec = stack.processes.specs[name]
         processes[name] = {"pid": child.pid, "spec": spec.to_json()}
     services = {s.name: s.port for s in stack.processes.services}
+    urls = stack.service_urls
+    front = urls.get(GATEWAY)
     data = {
         "folder": str(stack.folder),
         "ports": {**ports, **services},
         "infrastructure": stack.infrastructure,
-        "service_urls": stack.service_urls,
+        "service_urls": urls,
+        # Where a client calls each API: through the gateway when the stack runs it.
+        "api_urls": {name: front or urls[name] for name in APIS if name in urls},
         "databases": {
             name: with_database(stack.infrastructure["postgres"], db)
             for name, db in database.items()

@@ -68,7 +68,14 @@ class Target:
 
     @property
     def service_urls(self) -> dict[str, str]:
+        """Each process's own URL (the gateway's too): for checks of that process."""
         return dict(self.data["service_urls"])
+
+    @property
+    def api_urls(self) -> dict[str, str]:
+        """Where a client calls each API (identity, course, ...): the gateway's URL for all of
+        them when the stack runs one, as for the platform's users; else each service's own."""
+        return dict(self.data.get("api_urls") or self.data["service_urls"])
 
     def database_url(self, service: str) -> str:
         """The service's database, directly (never through a fault proxy)."""
@@ -131,23 +138,45 @@ def timeline(folder: Path | None = None) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Window:
-    """When a fault was in place: from its injection to its removal (wall-clock seconds)."""
+    """When a fault was in place: from its injection to its removal (wall-clock seconds).
+
+    ``proven``: when the action had proved the fault in place (the process gone, the port
+    closed), if it says; ``removing``: when the action that removed it began (the fault ends
+    once the server answers again, ``end``, but may already be gone a moment before). From
+    ``held_from`` to ``held_until`` the fault certainly held."""
 
     kind: str
     start: float
     end: float
+    proven: float | None = None
+    removing: float | None = None
+
+    @property
+    def held_from(self) -> float:
+        return self.start if self.proven is None else max(self.start, self.proven)
+
+    @property
+    def held_until(self) -> float:
+        return self.end if self.removing is None else min(self.end, self.removing)
 
 
 def fault_windows(events: Sequence[Mapping[str, Any]]) -> list[Window]:
     """Pair each ``fault-start`` with the next ``fault-end`` of the same fault kind; a fault
     never removed lasts until now (the verdict then fails on the errors after it)."""
     windows: list[Window] = []
-    open_faults: dict[str, float] = {}
+    open_faults: dict[str, tuple[float, float | None]] = {}
     for event in events:
         kind = str(event.get("fault", ""))
         if event["event"] == "fault-start":
-            open_faults[kind] = float(event["at"])
+            proven = event.get("proven_at")
+            open_faults[kind] = (float(event["at"]), None if proven is None else float(proven))
         elif event["event"] == "fault-end" and kind in open_faults:
-            windows.append(Window(kind, open_faults.pop(kind), float(event["at"])))
-    windows += [Window(kind, start, time.time()) for kind, start in open_faults.items()]
+            start, proven = open_faults.pop(kind)
+            removing = event.get("removing_at")
+            end = float(event["at"])
+            windows.append(
+                Window(kind, start, end, proven, None if removing is None else float(removing))
+            )
+    now = time.time()
+    windows += [Window(kind, start, now, proven) for kind, (start, proven) in open_faults.items()]
     return sorted(windows, key=lambda w: w.start)

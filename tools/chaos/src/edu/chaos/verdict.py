@@ -6,6 +6,17 @@ report says how many requests failed inside and outside those windows, whether a
 was a 500 (never acceptable: an outage is a 503 with a problem document), which operations
 kept succeeding during the fault, the p95 before, during and after, and how long after the
 fault's removal each operation that failed during it first succeeded again.
+
+For a fault some requests must meet (sign-in while identity or the rate limiter is down) it
+also says how they failed inside the window and its grace: only the operations in
+``may_fail``, only with the statuses in ``failure_statuses``, and with
+``failures_are_problems`` each a problem document (``application/problem+json``), every 503
+while the fault certainly held with ``Retry-After``. While it certainly held (from the proof
+of the fault to the start of its removal: ``Window.held_from`` / ``held_until``) the
+operations in ``refused_during`` must all be refused (and some must have been tried), and
+every success of those in ``uncounted_during`` must carry no ``RateLimit-Limit`` (the gateway
+let it through uncounted: its rate limiter failed open). ``keep_succeeding_within_ms``: the
+operations that must keep succeeding must also answer within that time during the fault.
 """
 
 from __future__ import annotations
@@ -47,6 +58,12 @@ def judge(
     max_p95_ratio: float | None = None,
     p95_ops: Iterable[str] | None = None,
     min_requests: int = 20,
+    may_fail: Iterable[str] | None = None,
+    failure_statuses: Iterable[int] | None = None,
+    failures_are_problems: bool = False,
+    refused_during: Iterable[str] = (),
+    uncounted_during: Iterable[str] = (),
+    keep_succeeding_within_ms: float | None = None,
 ) -> dict[str, Any]:
     """The verdict on one run's load; ``ok`` is False with a reason per violation."""
     violations: list[str] = []
@@ -74,6 +91,11 @@ def judge(
         violations.append(
             f"{len(failed_inside)} request(s) failed during a fault the load should not notice: {sample}"
         )
+    _judge_failures(
+        failed_inside, windows, may_fail, failure_statuses, failures_are_problems, violations
+    )
+    refused = _judge_refused(measured, windows, refused_during, violations)
+    uncounted = _judge_uncounted(measured, windows, uncounted_during, violations)
     five_hundreds = [r for r in measured if int(r["status"]) == 500]
     if five_hundreds:
         violations.append(
@@ -87,6 +109,15 @@ def judge(
         if ok_during[op] == 0 or lost:
             violations.append(
                 f"{op}: {ok_during[op]} succeeded and {lost} failed during the fault (it should keep succeeding)"
+            )
+        if keep_succeeding_within_ms is None:
+            continue
+        took = [_ms(r) for r in during if r["op"] == op and r["ok"]]
+        slow = [ms for ms in took if ms > keep_succeeding_within_ms]
+        if slow:
+            violations.append(
+                f"{op}: {len(slow)} success(es) during the fault took over "
+                f"{keep_succeeding_within_ms:g} ms (slowest {max(slow):.0f} ms): it was held up"
             )
     recovered = _recovery(measured, windows)
     for op, seconds in recovered.items():
@@ -108,6 +139,8 @@ def judge(
         "failed_outside_window": len(failed_outside),
         "status_500": len(five_hundreds),
         "ok_during_fault": ok_during,
+        "refused_while_held": refused,
+        "uncounted_while_held": uncounted,
         "enrolments": sum(1 for r in measured if r["op"] == "enrol" and r["ok"]),
         "p95_ms": p95,
         "p95_samples": {phase: len(values) for phase, values in phases.items()},
@@ -115,6 +148,108 @@ def judge(
         "recovered_in_s": recovered,
         "windows": [{"fault": w.kind, "seconds": round(w.end - w.start, 2)} for w in windows],
     }
+
+
+def _judge_failures(
+    failed_inside: Sequence[Mapping[str, Any]],
+    windows: Sequence[Window],
+    may_fail: Iterable[str] | None,
+    failure_statuses: Iterable[int] | None,
+    problems: bool,
+    violations: list[str],
+) -> None:
+    """How the requests that failed during the fault failed: which operations, which statuses,
+    what kind of answer."""
+    if may_fail is not None:
+        allowed = set(may_fail)
+        others = [r for r in failed_inside if r["op"] not in allowed]
+        if others:
+            sample = "; ".join(_describe(r) for r in others[:3])
+            violations.append(
+                f"{len(others)} request(s) failed during the fault that should not have (only "
+                f"{', '.join(sorted(allowed))} may): {sample}"
+            )
+    if failure_statuses is not None:
+        statuses = sorted(set(failure_statuses))
+        unclear = [r for r in failed_inside if int(r["status"]) not in statuses]
+        if unclear:
+            sample = "; ".join(_describe(r) for r in unclear[:3])
+            violations.append(
+                f"{len(unclear)} request(s) failed during the fault without a "
+                f"{' or '.join(map(str, statuses))} answer: {sample}"
+            )
+    if problems:
+        answered = [r for r in failed_inside if int(r["status"])]
+        vague = [
+            r for r in answered if not str(r.get("type", "")).startswith("application/problem+json")
+        ]
+        if vague:
+            sample = "; ".join(
+                f"{_describe(r)} [{r.get('type') or 'no content type'}]" for r in vague[:3]
+            )
+            violations.append(
+                f"{len(vague)} refusal(s) during the fault were not a problem document: {sample}"
+            )
+        no_retry = [
+            r
+            for r in answered
+            if int(r["status"]) == 503 and "retry_after" not in r and _while_held(r, windows)
+        ]
+        if no_retry:
+            sample = "; ".join(_describe(r) for r in no_retry[:3])
+            violations.append(
+                f"{len(no_retry)} 503(s) while the fault held came without Retry-After: {sample}"
+            )
+
+
+def _while_held(record: Mapping[str, Any], windows: Sequence[Window]) -> bool:
+    """Sent after the fault was proven in place and answered before its removal began."""
+    return any(
+        float(record["t0"]) >= w.held_from and float(record["t1"]) <= w.held_until for w in windows
+    )
+
+
+def _judge_refused(
+    records: Sequence[Mapping[str, Any]],
+    windows: Sequence[Window],
+    ops: Iterable[str],
+    violations: list[str],
+) -> dict[str, int]:
+    """Each of ``ops`` refused every time while the fault held, and tried at least once."""
+    refused: dict[str, int] = {}
+    for op in ops:
+        held = [r for r in records if r["op"] == op and _while_held(r, windows)]
+        refused[op] = sum(1 for r in held if not r["ok"])
+        let_through = len(held) - refused[op]
+        if let_through:
+            violations.append(
+                f"{op}: {let_through} succeeded while the fault held (refused: {refused[op]})"
+            )
+        elif not held:
+            violations.append(f"{op}: none was tried while the fault held: the load never met it")
+    return refused
+
+
+def _judge_uncounted(
+    records: Sequence[Mapping[str, Any]],
+    windows: Sequence[Window],
+    ops: Iterable[str],
+    violations: list[str],
+) -> dict[str, int]:
+    """Each of ``ops`` succeeded while the fault held, never counted by a rate limiter."""
+    uncounted: dict[str, int] = {}
+    for op in ops:
+        held = [r for r in records if r["op"] == op and r["ok"] and _while_held(r, windows)]
+        counted = [r for r in held if "ratelimit" in r]
+        uncounted[op] = len(held) - len(counted)
+        if counted:
+            violations.append(
+                f"{op}: {len(counted)} of {len(held)} successes while the fault held were "
+                "counted by the rate limiter (RateLimit-Limit sent): it never lost its store"
+            )
+        elif not held:
+            violations.append(f"{op}: no success while the fault held")
+    return uncounted
 
 
 def _describe(record: Mapping[str, Any]) -> str:
@@ -126,22 +261,33 @@ def _recovery(
     records: Sequence[Mapping[str, Any]], windows: Sequence[Window]
 ) -> dict[str, float | None]:
     """For each operation that failed during a fault: seconds from the fault's end to its
-    first success that started after the end (None: it never succeeded again)."""
+    first success that started after the end (None: it never succeeded again). A fault that
+    another one follows at once (identity hung, then killed) ends when the last of them does."""
     result: dict[str, float | None] = {}
     for window in windows:
         hit = {r["op"] for r in records if not r["ok"] and _overlaps(r, window.start, window.end)}
+        over = _outage_end(window, windows)
         for op in sorted(hit):
             # a success that started before the end (say, before the fault took hold) is
             # no recovery: with it an op that never succeeded again read as recovered in 0 s
             later = [
                 float(r["t1"])
                 for r in records
-                if r["op"] == op and r["ok"] and float(r["t0"]) >= window.end
+                if r["op"] == op and r["ok"] and float(r["t0"]) >= over
             ]
-            seconds = max(0.0, min(later) - window.end) if later else None
+            seconds = max(0.0, min(later) - over) if later else None
             previous = result.get(op, 0.0)
             result[op] = None if seconds is None or previous is None else max(previous, seconds)
     return result
+
+
+def _outage_end(window: Window, windows: Sequence[Window]) -> float:
+    """The end of ``window`` and of every fault that began before it or what followed it ended."""
+    end = window.end
+    for other in sorted(windows, key=lambda w: w.start):
+        if other.start >= window.start and other.start <= end:
+            end = max(end, other.end)
+    return end
 
 
 def _phase_durations(
