@@ -166,6 +166,7 @@ load-weekly:
 test-contract *ARGS:
     {{run}} edu test contract -- {{ARGS}}
 
-# Rewrite contracts/pacts/ from the consumer tests (review the diff; the providers must still verify)
+# Rewrite contracts/pacts/ from the consumer tests, Python's and the gateway's (review the diff; the providers must still verify)
 pacts:
     {{run}} pytest contracts/tests/consumer --update-pacts -q
+    EDU_UPDATE_PACTS=1 cargo test --locked -p api-gateway --test identity_pact
