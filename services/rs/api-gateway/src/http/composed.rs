@@ -1,9 +1,11 @@
 //! `/openapi/composed.json`: one OpenAPI document for everything the gateway serves, made from
 //! each upstream's own `/openapi.json` — only the paths the gateway routes to that upstream,
-//! schemas merged (a name two services use for different shapes is prefixed with the service's
-//! name and its references rewritten), and every forwarded operation documenting the answers
-//! the gateway itself may give (401, 413, 429, 431, 502, 503, 504). Fuzzing through the
-//! gateway checks against it. Rebuilt at most once a minute.
+//! each path item naming that upstream in `x-edu-service`, schemas and security schemes merged
+//! (a name two services use for different shapes is prefixed with the service's name and its
+//! references rewritten), and every forwarded operation documenting the answers the gateway
+//! itself may give (401, 413, 429, 431, 502, 503, 504) with the gateway's own problem schema
+//! (`GatewayProblem`). Fuzzing through the gateway checks against it (tools/fuzz: each
+//! service's run takes the paths of its `x-edu-service`). Rebuilt at most once a minute.
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +16,14 @@ use serde_json::{Map, Value, json};
 use crate::http::Gateway;
 
 const CACHE_FOR: Duration = Duration::from_mins(1);
+/// The path item extension naming the upstream that answers the path.
+pub const SERVICE_EXTENSION: &str = "x-edu-service";
+/// The gateway's own problem schemas, under names no service uses.
+const GATEWAY_SCHEMAS: [(&str, &str); 2] = [
+    ("Problem", "GatewayProblem"),
+    ("FieldProblem", "GatewayFieldProblem"),
+];
+const SCHEMAS: &str = "#/components/schemas/";
 const GATEWAY_ANSWERS: [(&str, &str); 7] = [
     (
         "401",
@@ -78,31 +88,26 @@ pub async fn composed(gateway: &Gateway) -> Result<Value, String> {
 /// Merges `specs` (service name, its document), keeping the paths `owned` says it serves.
 pub fn compose(specs: &[(String, Value)], owned: impl Fn(&str, &str) -> bool) -> Value {
     let mut paths = Map::new();
-    let mut schemas = Map::new();
+    let mut schemas = gateway_schemas();
+    let mut security_schemes = Map::new();
     for (service, spec) in specs {
         let mut spec = spec.clone();
-        // Rename every schema whose shape differs from the one already kept under its name;
-        // a rename rewrites references, which can make another schema differ: repeat.
-        loop {
-            let own = spec["components"]["schemas"]
-                .as_object()
-                .cloned()
-                .unwrap_or_default();
-            let clash = own
-                .iter()
-                .find(|(name, schema)| schemas.get(*name).is_some_and(|kept| kept != *schema));
-            let Some((name, _)) = clash else {
-                for (name, schema) in own {
-                    schemas.entry(name).or_insert(schema);
-                }
-                break;
-            };
-            let renamed = format!("{service}_{name}");
-            rename_refs(&mut spec, &name.clone(), &renamed);
-        }
+        security_on_operations(&mut spec);
+        merge_components(&mut spec, service, "schemas", &mut schemas, rename_refs);
+        merge_components(
+            &mut spec,
+            service,
+            "securitySchemes",
+            &mut security_schemes,
+            rename_scheme,
+        );
         for (path, item) in spec["paths"].as_object().cloned().unwrap_or_default() {
             if owned(service, &path) {
-                paths.insert(path, with_gateway_answers(item));
+                let mut item = with_gateway_answers(item);
+                if let Some(item) = item.as_object_mut() {
+                    item.insert(SERVICE_EXTENSION.to_owned(), json!(service));
+                }
+                paths.insert(path, item);
             }
         }
     }
@@ -111,20 +116,107 @@ pub fn compose(specs: &[(String, Value)], owned: impl Fn(&str, &str) -> bool) ->
         "info": {
             "title": "eduplatform through the api-gateway",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Every route the gateway forwards, composed from the services' own documents."
+            "description": "Every route the gateway forwards, composed from the services' own documents; each path's x-edu-service names the service that answers it."
         },
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas, "securitySchemes": security_schemes},
     })
 }
 
+/// Moves `spec`'s document-wide `security` onto each of its operations without their own:
+/// the composed document has no document-wide requirement (another service's paths share it).
+fn security_on_operations(spec: &mut Value) {
+    let Some(security) = spec.as_object_mut().and_then(|s| s.remove("security")) else {
+        return;
+    };
+    for item in spec["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for (key, operation) in item.as_object_mut().into_iter().flatten() {
+            if HTTP_METHODS.contains(&key.as_str())
+                && let Some(operation) = operation.as_object_mut()
+            {
+                operation
+                    .entry("security")
+                    .or_insert_with(|| security.clone());
+            }
+        }
+    }
+}
+
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Adds `spec`'s `components.<section>` to `kept`. Every entry whose shape differs from the
+/// one already kept under its name is renamed `<service>_<name>` (`rename` rewrites what
+/// refers to it); a rename can make another entry differ: repeat.
+fn merge_components(
+    spec: &mut Value,
+    service: &str,
+    section: &str,
+    kept: &mut Map<String, Value>,
+    rename: fn(&mut Value, &str, &str),
+) {
+    loop {
+        let own = spec["components"][section]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let clash = own
+            .iter()
+            .find(|(name, entry)| kept.get(*name).is_some_and(|k| !same(section, k, entry)));
+        let Some((name, _)) = clash else {
+            for (name, entry) in own {
+                kept.entry(name).or_insert(entry);
+            }
+            return;
+        };
+        let renamed = format!("{service}_{name}");
+        rename(spec, &name.clone(), &renamed);
+    }
+}
+
+/// Security schemes that differ only in their description are the same scheme.
+fn same(section: &str, kept: &Value, other: &Value) -> bool {
+    if section != "securitySchemes" {
+        return kept == other;
+    }
+    let without = |value: &Value| {
+        let mut value = value.clone();
+        if let Some(map) = value.as_object_mut() {
+            map.remove("description");
+        }
+        value
+    };
+    without(kept) == without(other)
+}
+
+/// The gateway's own problem schemas (from its OpenAPI document), under their composed names.
+fn gateway_schemas() -> Map<String, Value> {
+    let own =
+        serde_json::to_value(<crate::http::openapi::GatewayApi as utoipa::OpenApi>::openapi())
+            .unwrap_or_default();
+    let mut schemas = Map::new();
+    for (name, composed_name) in GATEWAY_SCHEMAS {
+        let mut schema = own["components"]["schemas"][name].clone();
+        for (from, to) in GATEWAY_SCHEMAS {
+            rename_refs(&mut schema, from, to);
+        }
+        schemas.insert(composed_name.to_owned(), schema);
+    }
+    schemas
+}
+
 fn rename_refs(value: &mut Value, from: &str, to: &str) {
-    let old = format!("#/components/schemas/{from}");
+    let old = format!("{SCHEMAS}{from}");
     match value {
         Value::Object(map) => {
             for (key, inner) in map.iter_mut() {
                 if key == "$ref" && inner.as_str() == Some(old.as_str()) {
-                    *inner = Value::String(format!("#/components/schemas/{to}"));
+                    *inner = Value::String(format!("{SCHEMAS}{to}"));
                 } else {
                     rename_refs(inner, from, to);
                 }
@@ -142,6 +234,36 @@ fn rename_refs(value: &mut Value, from: &str, to: &str) {
     }
 }
 
+/// Renames security scheme `from` to `to` in `spec`'s components and in every operation's
+/// security requirements (they name schemes, not references).
+fn rename_scheme(spec: &mut Value, from: &str, to: &str) {
+    if let Some(schemes) = spec["components"]["securitySchemes"].as_object_mut()
+        && let Some(scheme) = schemes.remove(from)
+    {
+        schemes.insert(to.to_owned(), scheme);
+    }
+    for item in spec["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for operation in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            let requirements = operation.get_mut("security").and_then(Value::as_array_mut);
+            for requirement in requirements.into_iter().flatten() {
+                if let Some(requirement) = requirement.as_object_mut()
+                    && let Some(scopes) = requirement.remove(from)
+                {
+                    requirement.insert(to.to_owned(), scopes);
+                }
+            }
+        }
+    }
+}
+
 fn with_gateway_answers(mut item: Value) -> Value {
     if let Some(operations) = item.as_object_mut() {
         for operation in operations.values_mut() {
@@ -156,7 +278,7 @@ fn with_gateway_answers(mut item: Value) -> Value {
                     json!({
                         "description": description,
                         "content": {"application/problem+json": {
-                            "schema": {"$ref": "#/components/schemas/Problem"}
+                            "schema": {"$ref": format!("{SCHEMAS}GatewayProblem")}
                         }}
                     })
                 });
@@ -219,6 +341,91 @@ mod tests {
         for status in ["200", "401", "413", "429", "431", "502", "503", "504"] {
             assert!(responses.contains_key(status), "{status}");
         }
+        let problem = &responses["429"]["content"]["application/problem+json"]["schema"]["$ref"];
+        assert_eq!(problem, "#/components/schemas/GatewayProblem");
+        let schemas = &document["components"]["schemas"];
+        let errors = &schemas["GatewayProblem"]["properties"]["errors"]["items"]["$ref"];
+        assert_eq!(errors, "#/components/schemas/GatewayFieldProblem");
+        assert!(schemas["GatewayFieldProblem"]["properties"]["field"].is_object());
+    }
+
+    #[test]
+    fn each_path_names_the_service_that_answers_it() {
+        let specs = vec![
+            ("course".to_owned(), spec("/courses", "Page", "object")),
+            (
+                "notifications".to_owned(),
+                spec("/notifications", "Page", "object"),
+            ),
+        ];
+        let document = compose(&specs, |_, path| path != "/health");
+        assert_eq!(document["paths"]["/courses"][SERVICE_EXTENSION], "course");
+        assert_eq!(
+            document["paths"]["/notifications"][SERVICE_EXTENSION],
+            "notifications"
+        );
+    }
+
+    fn secured(path: &str, scheme: Value, document_wide: bool) -> Value {
+        let requirement = json!([{"Bearer": []}]);
+        let mut operation = json!({"responses": {"200": {}}});
+        let mut spec = json!({
+            "paths": {path: {"get": {}}},
+            "components": {"securitySchemes": {"Bearer": scheme}}
+        });
+        if document_wide {
+            spec["security"] = requirement;
+        } else {
+            operation["security"] = requirement;
+        }
+        spec["paths"][path]["get"] = operation;
+        spec
+    }
+
+    #[test]
+    fn security_schemes_are_merged_and_a_different_one_of_the_same_name_renamed() {
+        let bearer = |description: &str| json!({"type": "http", "scheme": "bearer", "description": description});
+        let specs = vec![
+            (
+                "course".to_owned(),
+                secured("/courses", bearer("from identity"), false),
+            ),
+            (
+                "identity".to_owned(),
+                secured("/me", bearer("from /auth/login"), true),
+            ),
+            (
+                "odd".to_owned(),
+                secured(
+                    "/odd",
+                    json!({"type": "apiKey", "in": "header", "name": "K"}),
+                    false,
+                ),
+            ),
+        ];
+        let document = compose(&specs, |_, _| true);
+        let schemes = document["components"]["securitySchemes"]
+            .as_object()
+            .unwrap();
+        assert_eq!(
+            schemes.keys().collect::<Vec<_>>(),
+            ["Bearer", "odd_Bearer"],
+            "a description alone does not make another scheme"
+        );
+        assert_eq!(
+            document["paths"]["/courses"]["get"]["security"],
+            json!([{"Bearer": []}])
+        );
+        assert_eq!(
+            document["paths"]["/me"]["get"]["security"],
+            json!([{"Bearer": []}]),
+            "a document-wide requirement moves onto the operations"
+        );
+        assert_eq!(
+            document["paths"]["/odd"]["get"]["security"],
+            json!([{"odd_Bearer": []}])
+        );
+        assert!(document.get("security").is_none());
     }
 }
 
@@ -295,5 +502,30 @@ mod real_specs {
             let name = target.trim_start_matches("#/components/schemas/");
             assert!(schemas.contains_key(name), "{target} does not resolve");
         }
+        let schemes = document["components"]["securitySchemes"]
+            .as_object()
+            .unwrap();
+        let mut secured = 0;
+        for (path, item) in document["paths"].as_object().unwrap() {
+            assert!(
+                item[SERVICE_EXTENSION].is_string(),
+                "{path} names no service"
+            );
+            for (method, operation) in item.as_object().unwrap() {
+                for requirement in operation["security"].as_array().into_iter().flatten() {
+                    for scheme in requirement.as_object().unwrap().keys() {
+                        secured += 1;
+                        assert!(
+                            schemes.contains_key(scheme),
+                            "{method} {path}: no security scheme {scheme}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            secured > 0,
+            "the services' documents declare no security at all"
+        );
     }
 }
