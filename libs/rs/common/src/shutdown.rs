@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -71,6 +72,15 @@ pub async fn serve(
     let stop = shutdown.clone();
     // Handlers may read the peer's address (`ConnectInfo<SocketAddr>`): the gateway does.
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // TCP_NODELAY on every connection (axum 0.8 leaves Nagle on): an answer written in more
+    // than one piece — the gateway streams a forwarded body after its headers — otherwise
+    // waits for the client's delayed ACK, 40 ms on Linux (fuzzing through the gateway found
+    // it: p90 48 ms against 3 ms straight to the service).
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY on a connection");
+        }
+    });
     let server =
         axum::serve(listener, service).with_graceful_shutdown(async move { stop.wait().await });
     let mut server = std::pin::pin!(server.into_future());
