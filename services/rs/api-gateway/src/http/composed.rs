@@ -366,7 +366,7 @@ mod tests {
         );
     }
 
-    fn secured(path: &str, scheme: Value, document_wide: bool) -> Value {
+    fn secured(path: &str, scheme: &Value, document_wide: bool) -> Value {
         let requirement = json!([{"Bearer": []}]);
         let mut operation = json!({"responses": {"200": {}}});
         let mut spec = json!({
@@ -388,17 +388,17 @@ mod tests {
         let specs = vec![
             (
                 "course".to_owned(),
-                secured("/courses", bearer("from identity"), false),
+                secured("/courses", &bearer("from identity"), false),
             ),
             (
                 "identity".to_owned(),
-                secured("/me", bearer("from /auth/login"), true),
+                secured("/me", &bearer("from /auth/login"), true),
             ),
             (
                 "odd".to_owned(),
                 secured(
                     "/odd",
-                    json!({"type": "apiKey", "in": "header", "name": "K"}),
+                    &json!({"type": "apiKey", "in": "header", "name": "K"}),
                     false,
                 ),
             ),
@@ -502,7 +502,7 @@ mod real_specs {
             let name = target.trim_start_matches("#/components/schemas/");
             assert!(schemas.contains_key(name), "{target} does not resolve");
         }
-        let schemes = document["components"]["securitySchemes"]
+        let security_schemes = document["components"]["securitySchemes"]
             .as_object()
             .unwrap();
         let mut secured = 0;
@@ -516,7 +516,7 @@ mod real_specs {
                     for scheme in requirement.as_object().unwrap().keys() {
                         secured += 1;
                         assert!(
-                            schemes.contains_key(scheme),
+                            security_schemes.contains_key(scheme),
                             "{method} {path}: no security scheme {scheme}"
                         );
                     }
