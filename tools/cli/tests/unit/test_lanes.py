@@ -87,18 +87,18 @@ class TestRunPlanned:
         assert seen["lint"][0] is True
 
     def test_the_gates_overlap_the_rust_lane(self) -> None:
-        running: set[str] = set()
-        overlapped: list[set[str]] = []
+        # Each layer waits there until the other runs too, so they finish only by overlapping:
+        # run one after the other, the first would wait out the timeout and break the barrier.
+        both_running = threading.Barrier(2, timeout=10)
+        finished: list[str] = []
 
         def run(chosen: Layer, echo: bool) -> LayerResult:
-            running.add(chosen.name)
-            time.sleep(0.1)
-            overlapped.append(set(running))
-            running.discard(chosen.name)
+            both_running.wait()
+            finished.append(chosen.name)
             return result(chosen.name)
 
         run_planned([LINT, RUST_LINT], run, lambda _: None)
-        assert {"lint", "rust-lint"} in overlapped
+        assert sorted(finished) == ["lint", "rust-lint"]
 
     def test_an_error_in_a_background_lane_reaches_the_caller(self) -> None:
         def run(chosen: Layer, echo: bool) -> LayerResult:

@@ -210,13 +210,13 @@ class TestResults:
 
 
 def test_a_real_slow_command_is_failed_for_its_budget(tmp_path: Path) -> None:
-    """The real clock and a real process: a 0.3 s sleep cannot fit a 0.05 s budget."""
+    """The real clock and a real process: a 0.05 s sleep cannot fit a 0.01 s budget."""
     runner = LayerRunner(tmp_path, tmp_path / "results")
-    slow = make_layer(args=(sys.executable, "-c", "import time; time.sleep(0.3)"), budget=0.05)
+    slow = make_layer(args=(sys.executable, "-c", "import time; time.sleep(0.05)"), budget=0.01)
     result = runner.run(slow)
     assert result.exit_code == 0
     assert result.status == "over-budget"
-    assert result.duration_seconds >= 0.3
+    assert result.duration_seconds >= 0.05
 
 
 class TestCargoLayers:

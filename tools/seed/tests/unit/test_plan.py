@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from edu.seed.plan import plan_for
+from edu.seed.plan import SeedPlan, plan_for
 from edu.seed.sizes import COURSES_PER_TEACHER, SIZES, SeedSize, size_named
 
 SMALL = SeedSize("small", courses=10, students=40)
 LARGER = SeedSize("larger", courses=15, students=60)
+
+
+# A plan is frozen (tuples of frozen specs) and ~20-60 ms to make: the tests that only read one
+# share it; determinism is checked on fresh plans (test_the_same_size_always_gives_the_same_plan).
+@pytest.fixture(scope="module")
+def small_plan() -> SeedPlan:
+    return plan_for(SMALL)
+
+
+@pytest.fixture(scope="module")
+def larger_plan() -> SeedPlan:
+    return plan_for(LARGER)
+
+
+@pytest.fixture(scope="module")
+def s_plan() -> SeedPlan:
+    return plan_for(SIZES["S"])
 
 
 class TestSizes:
@@ -34,43 +51,47 @@ class TestPlanFor:
     def test_the_same_size_always_gives_the_same_plan(self) -> None:
         assert plan_for(SMALL) == plan_for(SMALL)
 
-    def test_a_smaller_size_is_a_prefix_of_a_larger_one(self) -> None:
-        small, larger = plan_for(SMALL), plan_for(LARGER)
+    def test_a_smaller_size_is_a_prefix_of_a_larger_one(
+        self, small_plan: SeedPlan, larger_plan: SeedPlan
+    ) -> None:
+        small, larger = small_plan, larger_plan
         assert larger.students[: len(small.students)] == small.students
         assert larger.teachers[: len(small.teachers)] == small.teachers
         assert larger.courses[: len(small.courses)] == small.courses
 
-    def test_counts_follow_the_size(self) -> None:
-        plan = plan_for(SMALL)
+    def test_counts_follow_the_size(self, small_plan: SeedPlan) -> None:
+        plan = small_plan
         assert (len(plan.teachers), len(plan.students), len(plan.courses)) == (2, 40, 10)
 
-    def test_emails_are_unique_natural_keys(self) -> None:
-        plan = plan_for(SMALL)
+    def test_emails_are_unique_natural_keys(self, small_plan: SeedPlan) -> None:
+        plan = small_plan
         emails = [a.email for a in (*plan.teachers, *plan.students)]
         assert len(set(emails)) == len(emails)
 
-    def test_course_titles_are_unique_within_each_teacher(self) -> None:
-        keys = [(c.teacher_index, c.title) for c in plan_for(LARGER).courses]
+    def test_course_titles_are_unique_within_each_teacher(self, larger_plan: SeedPlan) -> None:
+        keys = [(c.teacher_index, c.title) for c in larger_plan.courses]
         assert len(set(keys)) == len(keys)
 
-    def test_courses_satisfy_the_course_rules(self) -> None:
-        for course in plan_for(SMALL).courses:
+    def test_courses_satisfy_the_course_rules(self, small_plan: SeedPlan) -> None:
+        for course in small_plan.courses:
             course.details()  # raises InvalidInput if a rule is broken
             assert all(lesson.content() for lesson in course.lessons)
             assert 3 <= len(course.lessons) <= 12
 
-    def test_some_courses_stay_drafts(self) -> None:
-        published = {c.published for c in plan_for(SIZES["S"]).courses}
+    def test_some_courses_stay_drafts(self, s_plan: SeedPlan) -> None:
+        published = {c.published for c in s_plan.courses}
         assert published == {True, False}
 
-    def test_students_enrol_only_in_published_courses_and_at_most_once_each(self) -> None:
-        plan = plan_for(SMALL)
+    def test_students_enrol_only_in_published_courses_and_at_most_once_each(
+        self, small_plan: SeedPlan
+    ) -> None:
+        plan = small_plan
         pairs = [(e.student_index, e.course_index) for e in plan.enrollments]
         assert len(set(pairs)) == len(pairs)
         assert all(plan.courses[course].published for _, course in pairs)
 
-    def test_progress_varies_from_just_enrolled_to_finished(self) -> None:
-        plan = plan_for(SIZES["S"])
+    def test_progress_varies_from_just_enrolled_to_finished(self, s_plan: SeedPlan) -> None:
+        plan = s_plan
         totals = {c.index: len(c.lessons) for c in plan.courses}
         done = [(e.lessons_done, totals[e.course_index]) for e in plan.enrollments]
         assert any(d == 0 for d, _ in done)

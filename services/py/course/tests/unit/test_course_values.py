@@ -15,6 +15,11 @@ from edu.course.domain.values import (
     LessonContent,
 )
 
+# The slugs r"[a-z0-9]{1,8}(-[a-z0-9]{1,8})?" matches, built directly: from_regex(...,
+# fullmatch=True) draws and filters, ~0.35 s for the same examples.
+SLUG_PART = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
+SLUGS = SLUG_PART | st.builds("{}-{}".format, SLUG_PART, SLUG_PART)
+
 
 class TestCourseDetails:
     def test_title_is_trimmed(self) -> None:
@@ -39,7 +44,7 @@ class TestCourseDetails:
         with pytest.raises(InvalidInput):
             CourseDetails("T", tags=tuple(f"t{i}" for i in range(TAGS_MAX + 1)))
 
-    @given(st.lists(st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8})?", fullmatch=True), max_size=10))
+    @given(st.lists(SLUGS, max_size=10))
     def test_any_list_of_slugs_is_accepted(self, tags: list[str]) -> None:
         assert set(CourseDetails("T", tags=tuple(tags)).tags) == set(tags)
 

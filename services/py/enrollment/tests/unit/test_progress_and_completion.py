@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -127,13 +128,14 @@ class TestProperties:
         assert [e.version for e in enrollment.events] == list(range(1, len(kinds) + 1))
         assert enrollment.version == len(kinds)
 
-    @given(st.permutations(range(5)))
-    def test_any_order_of_the_same_lessons_ends_in_the_same_state(self, order: list[int]) -> None:
+    def test_any_order_of_the_same_lessons_ends_in_the_same_state(self) -> None:
+        # Every one of the 120 orders, not a sample of them (Hypothesis drew 100, with repeats).
         course = outline(5)
         lessons: list[UUID] = sorted(course.lesson_ids)
-        enrollment = enrolled(course)
-        for index in order:
-            enrollment.complete_lesson(lessons[index], course, NOW)
-        assert enrollment.is_completed
-        assert set(enrollment.completed_lessons) == set(lessons)
-        assert enrollment.version == 1 + 5 + 2
+        for order in itertools.permutations(range(5)):
+            enrollment = enrolled(course)
+            for index in order:
+                enrollment.complete_lesson(lessons[index], course, NOW)
+            assert enrollment.is_completed, order
+            assert set(enrollment.completed_lessons) == set(lessons), order
+            assert enrollment.version == 1 + 5 + 2, order

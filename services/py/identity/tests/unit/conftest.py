@@ -101,8 +101,9 @@ def accounts(uow: FakeIdentityUnitOfWork, clock: FakeClock) -> Accounts:
     return Accounts(lambda: uow, clock)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def settings() -> IdentitySettings:
+    """Frozen, so one serves every test (each pydantic-settings instance reads the environment)."""
     return IdentitySettings(
         environment=Environment.TEST,
         database_url="postgresql+asyncpg://nobody@127.0.0.1:1/identity",

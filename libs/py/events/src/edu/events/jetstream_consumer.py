@@ -13,13 +13,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
-
-import nats
-from nats.aio.client import Client as NatsClient
-from nats.aio.msg import Msg
-from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import NotFoundError
+from typing import TYPE_CHECKING
 
 from edu.events.dispositions import (
     Acknowledge,
@@ -29,6 +23,11 @@ from edu.events.dispositions import (
     RedeliveryPolicy,
     dispose,
 )
+
+if TYPE_CHECKING:  # nats (and aiohttp under it) is imported when a consumer connects
+    from nats.aio.client import Client as NatsClient
+    from nats.aio.msg import Msg
+    from nats.js import JetStreamContext
 
 logger = logging.getLogger("edu.events.consumer")
 
@@ -83,6 +82,8 @@ class DurableEventConsumer:
                 pause = min(pause * 2, self.settings.max_reconnect_pause)
 
     async def _consume(self, stop: asyncio.Event) -> None:
+        import nats
+
         client = await nats.connect(
             self._url,
             name=f"edu-{self.settings.durable}",
@@ -115,6 +116,8 @@ class DurableEventConsumer:
             raise ConnectionError("connection to NATS closed")
 
     async def _subscribe(self, js: JetStreamContext) -> JetStreamContext.PullSubscription:
+        from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
         s = self.settings
         await _ensure_stream(js, s.stream, f"{s.subject_prefix}.>")
         await _ensure_stream(js, s.dead_letter_stream, s.dead_letter_subjects)
@@ -173,6 +176,8 @@ class DurableEventConsumer:
 
 
 async def _ensure_stream(js: JetStreamContext, name: str, subjects: str) -> None:
+    from nats.js.errors import NotFoundError
+
     # Producers create EVENTS too; whoever starts first does it.
     try:
         await js.stream_info(name)

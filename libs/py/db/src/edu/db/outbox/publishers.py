@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
-
-import nats
-from nats.aio.client import Client as NatsClient
-from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
+from typing import TYPE_CHECKING, Protocol
 
 from edu.db.outbox.event import OutboxEvent
 from edu.events import encode
+
+if TYPE_CHECKING:  # nats (and aiohttp under it) is imported on the first connect
+    from nats.aio.client import Client as NatsClient
+    from nats.js import JetStreamContext
 
 logger = logging.getLogger("edu.db.outbox")
 
@@ -74,6 +73,8 @@ class JetStreamPublisher:
         if self._client is not None and self._client.is_closed:
             self._client = self._js = None
         if self._js is None:
+            import nats
+
             client = await nats.connect(
                 self.nats_url,
                 name="edu-outbox-relay",
@@ -92,6 +93,8 @@ class JetStreamPublisher:
         return self._js
 
     async def _ensure_stream(self, js: JetStreamContext) -> None:
+        from nats.js.errors import NotFoundError
+
         try:
             await js.stream_info(self.stream)
         except NotFoundError:
