@@ -1,6 +1,7 @@
-"""The fuzzing suite's stack: every fuzzed service as a real process on an isolated stack
-(`start_isolated_stack`, the one way every suite starts the platform), real users from identity,
-seeded published courses, and one schemathesis campaign over all of it."""
+"""The fuzzing suite's stack: every fuzzed service and the api-gateway in front of them as real
+processes on an isolated stack (`start_isolated_stack`, the one way every suite starts the
+platform), real users from identity, seeded published courses, and one schemathesis campaign
+over all of it; every request of the set-up and of the campaign goes through the gateway."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from edu.fuzz.profiles import (
     profile_from_environment,
 )
 from edu.fuzz.runner import FuzzRun
-from edu.fuzz.stack import FUZZ_ENVIRONMENT, Stack, fuzzed_services
-from edu.infra.dev_services import declared_services
+from edu.fuzz.stack import FUZZ_ENVIRONMENT, GATEWAY, Stack, fuzzed_services
+from edu.infra.dev_services import declared_services, rust_service_crates
 from edu.infra.isolated_stack import stack_folder
 from edu.testing import journeys
 from edu.testing.harness_client import HarnessClient
@@ -79,7 +80,9 @@ def profile(pytestconfig: pytest.Config, results_dir: Path) -> Profile:
 @pytest.fixture(scope="session")
 def stack(pytestconfig: pytest.Config, results_dir: Path) -> Iterator[Stack]:
     root = pytestconfig.rootpath
-    fuzzed = [s.name for s in fuzzed_services(declared_services(root, workspace_members(root)))]
+    declared = declared_services(root, [*workspace_members(root), *rust_service_crates(root)])
+    fuzzed = [s.name for s in fuzzed_services(declared)]
+    assert GATEWAY in fuzzed, f"no {GATEWAY} declared under services/rs: nothing to fuzz through"
     logs = results_dir / "logs"
     shutil.rmtree(logs, ignore_errors=True)
     with stack_folder("edu-fuzz-") as folder:
@@ -97,10 +100,11 @@ def stack(pytestconfig: pytest.Config, results_dir: Path) -> Iterator[Stack]:
 
 @pytest.fixture(scope="session")
 def harness(stack: Stack) -> Iterator[HarnessClient]:
-    """The set-up's client: real users and courses through the services' own APIs (the tokens
-    are identity's own ES256 access tokens, checked by the others against its JWKS)."""
+    """The set-up's client: real users and courses through the gateway, as every client makes
+    them (the tokens are identity's own ES256 access tokens, checked by the gateway and by the
+    services against its JWKS)."""
     with httpx.Client(timeout=10) as http:
-        yield HarnessClient({name: stack.url(name) for name in stack.services}, http)
+        yield HarnessClient(dict.fromkeys(stack.services, stack.gateway), http)
 
 
 def new_account(harness: HarnessClient, label: str, *, teacher: bool = False) -> Account:

@@ -1,7 +1,9 @@
-"""Every service's OpenAPI fuzzed against the running stack, every operation: examples, coverage
-(boundaries, wrong types, missing fields, unsupported methods), fuzzing and stateful sequences
-over the declared links, positive and negative data, every check. And the learning journey
-across course and enrollment. A failure leaves REPRODUCE.md in its run's results folder."""
+"""Every service's OpenAPI fuzzed through the api-gateway on the running stack, every operation:
+examples, coverage (boundaries, wrong types, missing fields, unsupported methods), fuzzing and
+stateful sequences over the declared links, positive and negative data, every check — each
+service over its part of the gateway's composed document (its own answers and the gateway's),
+the gateway over its own document. And the learning journey across course and enrollment.
+A failure leaves REPRODUCE.md in its run's results folder."""
 
 from __future__ import annotations
 
@@ -13,18 +15,20 @@ from edu.cli.dev import workspace_members
 from edu.fuzz.profiles import Profile
 from edu.fuzz.reproduction import failures_of, write_reproduction
 from edu.fuzz.runner import FuzzRun
-from edu.fuzz.stack import Stack, fuzzed_services
+from edu.fuzz.stack import GATEWAY, Stack, fuzzed_services
 from edu.fuzz.visits import answered
-from edu.infra.dev_services import declared_services
+from edu.infra.dev_services import declared_services, rust_service_crates
 
 ROOT = Path(__file__).parents[4]
-SERVICES = [s.name for s in fuzzed_services(declared_services(ROOT, workspace_members(ROOT)))]
+# The Python services and the Rust ones (the gateway fuzzes its own document).
+DECLARED = declared_services(ROOT, [*workspace_members(ROOT), *rust_service_crates(ROOT)])
+SERVICES = [s.name for s in fuzzed_services(DECLARED)]
 
 
 def verdict(run: FuzzRun, stack: Stack, profile: Profile, services: list[str]) -> None:
     if run.passed:
         return
-    logs = {name: stack.log_text(name) for name in services}
+    logs = {name: stack.log_text(name) for name in dict.fromkeys([GATEWAY, *services])}
     written = write_reproduction(run, profile, logs)
     pytest.fail(f"{failures_of(run.output)}\n\nReproduction: {written}", pytrace=False)
 

@@ -8,38 +8,53 @@ from typing import Any
 
 import pytest
 
-from edu.fuzz.stack import FUZZ_ENVIRONMENT, NOT_FUZZED, Stack, fuzzed_services
-from edu.infra.dev_services import declared_services
+from edu.fuzz.plans import service_plan
+from edu.fuzz.stack import FUZZ_ENVIRONMENT, GATEWAY, NOT_FUZZED, Stack, fuzzed_services
+from edu.infra.dev_services import declared_services, rust_service_crates
 
 ROOT = Path(__file__).parents[4]
 CONTRACTS = sorted((ROOT / "contracts" / "openapi").glob("*.json"))
-MEMBERS = sorted(p.parent for p in ROOT.glob("services/py/*/pyproject.toml"))
+MEMBERS = [
+    *sorted(p.parent for p in ROOT.glob("services/py/*/pyproject.toml")),
+    *rust_service_crates(ROOT),
+]
 
 
 class TestWhatIsFuzzed:
     def test_every_declared_service_is_fuzzed_or_excluded_with_a_reason(self) -> None:
         names = {s.name for s in declared_services(ROOT, MEMBERS)}
-        assert {"identity", "course", "enrollment", "notifications"} <= names
+        assert {"identity", "course", "enrollment", "notifications", GATEWAY} <= names
         assert set(NOT_FUZZED) <= names
         assert all(len(reason.split()) >= 5 for reason in NOT_FUZZED.values())
         fuzzed = {s.name for s in fuzzed_services(declared_services(ROOT, MEMBERS))}
         assert fuzzed == names - set(NOT_FUZZED)
 
-    def test_every_fuzzed_service_has_migrations(self) -> None:
-        fuzzed = fuzzed_services(declared_services(ROOT, MEMBERS))
+    def test_every_fuzzed_service_has_a_plan(self) -> None:
+        for service in fuzzed_services(declared_services(ROOT, MEMBERS)):
+            assert service_plan(service.name).name == service.name
+
+    def test_every_fuzzed_python_service_has_migrations(self) -> None:
+        fuzzed = [s for s in fuzzed_services(declared_services(ROOT, MEMBERS)) if not s.is_rust]
+        assert fuzzed
         assert all(s.migrations is not None and (s.migrations / "env.py").is_file() for s in fuzzed)
 
     def test_the_runs_share_one_client_address_so_the_log_in_throttle_is_lifted(self) -> None:
         assert int(FUZZ_ENVIRONMENT["EDU_LOGIN_FAILURE_LIMIT"]) > 10_000
+
+    def test_the_gateways_per_user_limit_is_lifted_for_users_shared_by_the_runs(self) -> None:
+        assert int(FUZZ_ENVIRONMENT["EDU_RATE_PER_USER_PER_MINUTE"]) > 100_000
 
 
 class TestStack:
     def test_names_urls_and_logs_of_the_running_services(self, tmp_path: Path) -> None:
         log = tmp_path / "course.log"
         log.write_text("started\n")
-        stack = Stack({"course": "http://127.0.0.1:1"}, {"course": log}.get)
-        assert stack.services == ["course"]
+        stack = Stack(
+            {"course": "http://127.0.0.1:1", GATEWAY: "http://127.0.0.1:2"}, {"course": log}.get
+        )
+        assert stack.services == ["course", GATEWAY]
         assert stack.url("course") == "http://127.0.0.1:1"
+        assert stack.gateway == "http://127.0.0.1:2"
         assert stack.log_text("course") == "started\n"
         assert Stack({"x": "u"}, lambda name: None).log_text("x") == ""
 

@@ -97,7 +97,8 @@ class ServicePlan:
     """What fuzzing one service needs beyond its OpenAPI."""
 
     name: str
-    users: tuple[str, ...]  # auth document entries, in the order schemathesis tries them
+    # Auth document entries, in the order schemathesis tries them; none: no auth document.
+    users: tuple[str, ...]
     exclusions: tuple[Exclusion, ...] = ()
     # Values from other services (seeded ids): dictionary name -> values, and which
     # parameters draw from which dictionary ("body.course_id" -> "published_courses").
@@ -107,8 +108,11 @@ class ServicePlan:
     stateful_weight: int = 1  # times the profile's sequences and steps (a long chain needs more)
 
 
-def schemathesis_config(profile: Profile, plan: ServicePlan, auth_document: Path) -> dict[str, Any]:
-    """The configuration (schemathesis.toml as a dict) for fuzzing ``plan``'s service."""
+def schemathesis_config(
+    profile: Profile, plan: ServicePlan, auth_document: Path | None
+) -> dict[str, Any]:
+    """The configuration (schemathesis.toml as a dict) for fuzzing ``plan``'s service (with
+    ``auth_document``'s users when it has any: the gateway's own endpoints need none)."""
     config: dict[str, Any] = {
         "seed": profile.seed,
         "generation": {
@@ -134,9 +138,10 @@ def schemathesis_config(profile: Profile, plan: ServicePlan, auth_document: Path
                 },
             },
         },
-        "auth": {"wfc": {"path": str(auth_document), "peers": list(plan.users)}},
         "operations": [e.as_operation_config() for e in plan.exclusions],
     }
+    if auth_document is not None:
+        config["auth"] = {"wfc": {"path": str(auth_document), "peers": list(plan.users)}}
     if plan.stateful_only:
         for phase in ("examples", "coverage", "fuzzing"):
             config["phases"][phase] = {"enabled": False}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from edu.fuzz.configuration import Exclusion, ServicePlan
+from edu.fuzz.stack import GATEWAY
 from edu.testing.journeys import Course
 
 STUDENTS = ("student", "student-peer")
@@ -49,6 +50,9 @@ EXCLUSIONS: dict[str, tuple[Exclusion, ...]] = {
     ),
     "enrollment": (),
     "notifications": (),
+    # The gateway's own document (health, ready, its OpenAPI documents); every other run goes
+    # through the gateway too.
+    "api-gateway": (),
 }
 
 
@@ -69,6 +73,9 @@ JOURNEY_OPERATIONS = (
 
 
 def service_plan(name: str, published: Sequence[Course] = ()) -> ServicePlan:
+    if name == GATEWAY:
+        # Its own endpoints take no token: no users, so none is sent.
+        return ServicePlan(name, users=(), exclusions=EXCLUSIONS[name])
     if name == "course":
         return ServicePlan(name, users=TEACHERS, exclusions=EXCLUSIONS[name])
     if name == "enrollment" and published:

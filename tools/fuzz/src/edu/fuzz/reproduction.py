@@ -2,8 +2,9 @@
 
 It holds every failure as schemathesis reported it (the request as a curl command, the answer,
 the `st replay` id), the way to run the same requests again (profile and seed), the way to
-replay a failure against a local stack, and the service's log records of the failing requests
-(a 500's traceback, found by the request id its answer quotes).
+replay a failure through a local stack's gateway, and the gateway's and the service's log
+records of the failing requests (a 500's traceback, found by the request id its answer quotes:
+the gateway passes the id on).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from edu.fuzz.composed import COMPOSED_PATH
 from edu.fuzz.profiles import PROFILE_VARIABLE, SEED_VARIABLE, Profile
 from edu.fuzz.runner import FuzzRun
 
@@ -22,6 +24,7 @@ REQUEST_ID = re.compile(r'"request_id":\s*"([A-Za-z0-9._-]{1,128})"')
 # A new log record starts with a time stamp (edu.common's format) or uvicorn's level prefix.
 RECORD_START = re.compile(r"^(\d\d:\d\d:\d\d|INFO:|WARNING:|ERROR:)")
 EXCERPT_LINES = 120
+DEV_GATEWAY = "http://127.0.0.1:8080"  # `just dev`'s api-gateway (its Cargo.toml's port)
 
 
 def failures_of(output: str) -> str:
@@ -67,13 +70,16 @@ def reproduction(run: FuzzRun, profile: Profile, logs: Mapping[str, str]) -> str
         "",
         "## Replay one failure against a running stack (`just dev`)",
         "",
+        "Every request went through the api-gateway (`just dev` serves it on 127.0.0.1:8080).",
         "Each failure below has a curl command (add your own `Authorization: Bearer ...`) and a",
         "case id; its crash file is in `cache/crashes/`:",
         "",
         f"    uv run st --config-file {run.config_path} replay <case id> \\",
-        '        --url http://127.0.0.1:<port> -H "Authorization: Bearer $TOKEN"',
+        f'        --url {DEV_GATEWAY} -H "Authorization: Bearer $TOKEN"',
         "",
-        f"Every request and answer: `{run.folder / 'reports'}` (VCR cassette, JUnit).",
+        f"The document fuzzed: `{run.document_path}` (the run's part of the gateway's",
+        f"`{COMPOSED_PATH}`). Every request and answer: `{run.folder / 'reports'}` (VCR",
+        "cassette, JUnit).",
         "",
         "## Failures",
         "",

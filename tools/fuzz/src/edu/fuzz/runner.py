@@ -5,6 +5,8 @@ stateful over the links), every check, its reports, and crash files that ``st re
 Each run gets a folder under the results directory:
 
     <folder>/schemathesis.toml   the exact configuration (seed, examples, users, exclusions)
+    <folder>/openapi.json        the document fuzzed, when the run was given one (a service's
+                                 part of the gateway's composed document)
     <folder>/output.txt          what schemathesis printed: per-operation results, failures
                                  with their curl command and `st replay <id>`
     <folder>/reports/            junit.xml and a VCR cassette of every request and answer
@@ -13,6 +15,7 @@ Each run gets a folder under the results directory:
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -22,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+
+DOCUMENT = "openapi.json"
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,10 @@ class FuzzRun:
     def config_path(self) -> Path:
         return self.folder / "schemathesis.toml"
 
+    @property
+    def document_path(self) -> Path:
+        return self.folder / DOCUMENT
+
 
 def prepare_folder(folder: Path, config: Mapping[str, Any]) -> Path:
     """A fresh folder holding ``config`` as schemathesis.toml (crash files included)."""
@@ -50,7 +59,7 @@ def prepare_folder(folder: Path, config: Mapping[str, Any]) -> Path:
     return path
 
 
-def st_command(config_path: Path, location: str, *extra: str) -> list[str]:
+def st_command(config_path: Path, location: str, base_url: str, *extra: str) -> list[str]:
     reports = config_path.parent / "reports"
     return [
         sys.executable,
@@ -61,6 +70,8 @@ def st_command(config_path: Path, location: str, *extra: str) -> list[str]:
         "--no-color",
         "run",
         location,
+        "--url",
+        base_url,
         "--report",
         "junit,vcr",
         "--report-dir",
@@ -70,11 +81,23 @@ def st_command(config_path: Path, location: str, *extra: str) -> list[str]:
 
 
 def run_schemathesis(
-    name: str, folder: Path, config: Mapping[str, Any], location: str, *extra: str
+    name: str,
+    folder: Path,
+    config: Mapping[str, Any],
+    schema: str | Mapping[str, Any],
+    base_url: str,
+    *extra: str,
 ) -> FuzzRun:
-    """Run ``st run`` on ``location`` (a URL or a file) with ``config``; never raises on failures."""
+    """Run ``st run`` with ``config`` on ``schema`` (a URL, or a document it then reads from
+    ``<folder>/openapi.json``), sending every request to ``base_url``; never raises on
+    failures."""
     config_path = prepare_folder(folder, config)
-    argv = st_command(config_path, location, *extra)
+    if isinstance(schema, str):
+        location = schema
+    else:
+        location = str(folder / DOCUMENT)
+        (folder / DOCUMENT).write_text(json.dumps(schema, indent=1))
+    argv = st_command(config_path, location, base_url, *extra)
     done = subprocess.run(
         argv,
         capture_output=True,

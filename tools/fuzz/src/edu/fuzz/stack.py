@@ -1,9 +1,11 @@
 """The stack the fuzzer runs against: the platform started the one way every suite starts it
 (``start_isolated_stack``: its own embedded PostgreSQL, NATS and Redis, each service's database
-made from its migrations, every process on a free port), with only the services it fuzzes.
+made from its migrations, every process on a free port), with only the services it fuzzes and
+the api-gateway in front of them: every fuzzing request goes through the gateway.
 
-Course, enrollment and notifications verify tokens with identity's JWKS over HTTP; enrollment
-asks course over gRPC (ADR 0004); events travel over NATS — wired as `just dev` wires them.
+The gateway checks tokens against identity's JWKS and limits rates in Redis; course, enrollment
+and notifications verify tokens with identity's JWKS over HTTP too; enrollment asks course over
+gRPC (ADR 0004); events travel over NATS — wired as `just dev` wires them.
 """
 
 from __future__ import annotations
@@ -22,13 +24,25 @@ NOT_FUZZED: dict[str, str] = {
     "web": "server-rendered HTML pages and form posts; no designed OpenAPI surface to fuzz",
 }
 
-# Settings for every process of the fuzzed stack. Every client of this stack is 127.0.0.1, the
-# fuzzers' own log-ins included: identity's fuzzing sends hundreds of wrong passwords (nightly),
-# and after 100 the per-address throttle would refuse every other run's log-in (429).
-# identity's integration tests cover the throttle (the 101st failure); here it must not couple
-# the runs.
-# (Sign-ups, limited per address too, are lifted for every test stack: TEST_STACK_ENV.)
-FUZZ_ENVIRONMENT: dict[str, str] = {"EDU_LOGIN_FAILURE_LIMIT": "1000000"}
+# The front door every fuzzing request goes through (services/rs/api-gateway, ADR 0016).
+GATEWAY = "api-gateway"
+
+# Settings for every process of the fuzzed stack.
+FUZZ_ENVIRONMENT: dict[str, str] = {
+    # Every client of this stack is 127.0.0.1, the fuzzers' own log-ins included: identity's
+    # fuzzing sends hundreds of wrong passwords (nightly), and after 100 the per-address throttle
+    # would refuse every other run's log-in (429). identity's integration tests cover the
+    # throttle (the 101st failure); here it must not couple the runs.
+    "EDU_LOGIN_FAILURE_LIMIT": "1000000",
+    # The gateway's per-user limit (600 a minute): four users serve every run, three runs at a
+    # time, each sending far more than 10 requests a second as one of them, so the limit would
+    # answer most of a run 429 (documented, so no check fails) and the sequences would stop
+    # reaching the services. The gateway's rust-integration tests prove the limit (1,000
+    # requests from one user: the excess 429, none reaching the upstream).
+    "EDU_RATE_PER_USER_PER_MINUTE": "1000000",
+    # (Sign-ups and the gateway's per-address limits are lifted for every test stack:
+    # TEST_STACK_ENV.)
+}
 
 
 def fuzzed_services(declared: Iterable[DeclaredService]) -> list[DeclaredService]:
@@ -36,7 +50,8 @@ def fuzzed_services(declared: Iterable[DeclaredService]) -> list[DeclaredService
 
 
 class Stack:
-    """The running services the campaign drives: their URLs and their logs, by name."""
+    """The running services the campaign drives: their URLs and their logs, by name; the
+    gateway's URL is where every request goes."""
 
     def __init__(self, urls: Mapping[str, str], log_path: Callable[[str], Path | None]) -> None:
         self._urls = dict(urls)
@@ -48,6 +63,10 @@ class Stack:
 
     def url(self, name: str) -> str:
         return self._urls[name]
+
+    @property
+    def gateway(self) -> str:
+        return self._urls[GATEWAY]
 
     def log_text(self, name: str) -> str:
         """The service's log so far ("" when it has none yet)."""
