@@ -168,6 +168,42 @@ class TestSuitesThatDeclareWhatTheyDrive:
         assert chosen.keyword is None
 
 
+class TestAPactChange:
+    """A pact is data the contract suite reads: no member's code changes with it."""
+
+    CONTRACT = Layer(
+        "contract",
+        "the contract layer",
+        "pytest",
+        ("contracts/tests",),
+        (),
+        60.0,
+        None,
+        ("pr",),
+        (),
+        drives=("web", "course", "identity"),
+        drive_keywords=(
+            ("web", "(consumer and web) or web_honours"),
+            ("course", "(consumer and course) or course_honours"),
+            ("identity", "(consumer and identity) or identity_honours"),
+        ),
+    )
+
+    def chosen(self, *files: str) -> Selection:
+        targets = {**TARGETS, "contract": ["contracts/tests"]}
+        return select(list(files), GRAPH, [self.CONTRACT], targets, SUITE_IMPORTS)
+
+    def test_selects_the_contract_suite_for_its_consumer_and_provider_only(self) -> None:
+        [chosen] = self.chosen("contracts/pacts/web-course.json").picks
+        assert chosen.targets == ("contracts/tests",)
+        assert chosen.keyword == (
+            "((consumer and course) or course_honours) or ((consumer and web) or web_honours)"
+        )
+
+    def test_a_file_elsewhere_under_contracts_does_not(self) -> None:
+        assert "contract" in self.chosen("contracts/README.md").skipped
+
+
 class TestNarrowChanges:
     def test_a_docs_change_runs_only_the_always_on_checks(self) -> None:
         selection = pick("docs/architecture/adr/0001-workspace-and-tooling.md")

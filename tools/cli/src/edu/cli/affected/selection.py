@@ -6,13 +6,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from edu.cli.affected.graph import PYTHON, RUST, Affected, DependencyGraph
-from edu.cli.affected.rules import effects_of
+from edu.cli.affected.rules import PACTS_FOLDER, effects_of
 from edu.cli.affected.scan import crate_name
 from edu.cli.registry import KINDS, Layer, Registry, RegistryError
 
 REPOSITORY_TESTS = "tests"  # the repository's own checks: cheap, and any change can break them
 WHITE_BOX_SUITES = ("unit", "integration")  # a member's own tests, selected with the member
 DEPLOYABLE_FOLDERS = ("services/", "workers/")
+# Data a suite outside the members reads, by the suite's folder: a changed pact changes what the
+# contract suite checks (its consumer test and its verification), though no member's code moved.
+SUITE_DATA: Mapping[str, tuple[str, ...]] = {"contracts/tests": (PACTS_FOLDER,)}
 # Command gates that accept member folders as arguments and then check only those.
 MEMBER_FOLDER_GATES = (("edu", "gate", "typecheck"),)
 
@@ -132,7 +135,10 @@ class _TargetJudge:
         keywords = dict(layer.drive_keywords)
         if not keywords or any(self.selected_otherwise(folder, keywords) for folder in chosen):
             return None, 1.0
-        changed = sorted(name for name in set(self.changed_deployables()) if name in keywords)
+        named = set(self.changed_deployables()).union(
+            *(self.data_deployables(folder) for folder in chosen)
+        )
+        changed = sorted(name for name in named if name in keywords)
         if not changed or len(changed) == len(keywords):
             return None, 1.0
         expression = " or ".join(f"({keywords[name]})" for name in changed)
@@ -151,8 +157,24 @@ class _TargetJudge:
             self.graph.nodes[name].path.rsplit("/", 1)[-1] not in keywords for name in imported
         )
 
+    def data_changed(self, folder: str) -> list[str]:
+        """The changed files among the data the suite at ``folder`` reads (SUITE_DATA)."""
+        data = SUITE_DATA.get(folder, ())
+        return [path for path in self.files if any(_inside(path, d) for d in data)]
+
+    def data_deployables(self, folder: str) -> set[str]:
+        """Folder names of the deployables the suite's changed data names (a pact's consumer
+        and provider), which its ``-k`` keywords narrow to."""
+        members = {
+            effect.member
+            for path in self.data_changed(folder)
+            for effect in effects_of(path, self.graph)
+            if effect.member is not None
+        }
+        return {self.graph.nodes[name].path.rsplit("/", 1)[-1] for name in members}
+
     def target_selected(self, folder: str, drives: Sequence[str] = ()) -> bool:
-        if any(_inside(path, folder) for path in self.files):
+        if any(_inside(path, folder) for path in self.files) or self.data_changed(folder):
             return True
         if _inside(folder, REPOSITORY_TESTS):
             return True
