@@ -8,6 +8,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from edu.identity.service_layer.throttling import ThrottleUnavailable
+from edu.identity.testing import FakeAttemptStore
+
 PASSWORD = "violet-kettle-orbit-9"
 PROBLEM = "application/problem+json"
 
@@ -104,6 +107,24 @@ class TestSignInOverHttp:
         assert response.headers["content-type"] == PROBLEM
         assert response.headers["retry-after"] == "3600"
         assert "Try again in 60 minutes" in response.json()["detail"]
+
+    @pytest.mark.parametrize("attempt", [log_in, sign_up])
+    async def test_with_the_throttle_store_down_it_is_a_503_problem_with_retry_after(
+        self,
+        client: httpx.AsyncClient,
+        attempts: FakeAttemptStore,
+        monkeypatch: pytest.MonkeyPatch,
+        attempt: Any,
+    ) -> None:
+        async def unreachable(*args: object, **kwargs: object) -> str:
+            raise ThrottleUnavailable()
+
+        monkeypatch.setattr(attempts, "reserve", unreachable)
+        response = await attempt(client)
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM
+        assert response.headers["retry-after"] == "5"
+        assert "try again in a few seconds" in response.json()["detail"]
 
 
 class TestTokensAndAccountOverHttp:

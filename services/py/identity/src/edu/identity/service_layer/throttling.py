@@ -58,9 +58,12 @@ class ThrottleUnavailable(DomainError):
     status = 503
     slug = "unavailable"
     title = "Service unavailable"
+    # Read by edu.common.http_problems into the answer's Retry-After (every 503 says when to
+    # come back; the store reconnects on the next call).
+    retry_after = 5
 
     def __init__(self) -> None:
-        super().__init__("Signing in or up is briefly unavailable; try again in a minute.")
+        super().__init__("Signing in or up is briefly unavailable; try again in a few seconds.")
 
 
 @dataclass(frozen=True)
