@@ -241,3 +241,153 @@ pub mod event_envelope {
         UserRoleGranted(super::UserRoleGranted),
     }
 }
+/// What a student did in the browser: the learning events event-ingestion accepts
+/// (POST /v1/events), stamps and publishes to JetStream (stream LEARNING, subject
+/// "learning.<type>", e.g. "learning.lesson.opened"), and analytics-aggregator folds into
+/// rollups. They are observations, not domain facts: enrollment's "lesson.completed"
+/// (EventEnvelope) stays the record of progress; these say how students got there.
+/// The payload is a oneof named after the type, as in EventEnvelope ("lesson.opened" ->
+/// lesson_opened), so the JSON names the kind in its key.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct LearningEvent {
+    /// The event's id, made by the client (a UUID in text form), so a retried batch is
+    /// recognised; also the JetStream Nats-Msg-Id for de-duplication.
+    #[prost(string, tag = "1")]
+    pub id: ::prost::alloc::string::String,
+    /// The event type, "<subject>.<action>", e.g. "lesson.opened"; matches the payload.
+    #[prost(string, tag = "2")]
+    pub r#type: ::prost::alloc::string::String,
+    /// The signed-in user the event is about; event-ingestion refuses an event whose user is not
+    /// the token's subject.
+    #[prost(string, tag = "3")]
+    pub user_id: ::prost::alloc::string::String,
+    /// When it happened by the client's clock (UTC); refused when too far from received_at.
+    #[prost(message, optional, tag = "4")]
+    pub occurred_at: ::core::option::Option<::prost_types::Timestamp>,
+    /// When event-ingestion accepted it (UTC), stamped by the server; clients leave it unset.
+    #[prost(message, optional, tag = "5")]
+    pub received_at: ::core::option::Option<::prost_types::Timestamp>,
+    /// The course the event belongs to; empty for events outside a course (a catalogue search).
+    #[prost(string, tag = "6")]
+    pub course_id: ::prost::alloc::string::String,
+    /// One browser tab's visit, made by the client (a UUID in text form): groups heartbeats.
+    #[prost(string, tag = "7")]
+    pub session_id: ::prost::alloc::string::String,
+    /// What happened; exactly one is set and it matches `type`.
+    #[prost(oneof = "learning_event::Payload", tags = "10, 11, 12, 13, 14, 15, 16")]
+    pub payload: ::core::option::Option<learning_event::Payload>,
+}
+/// Nested message and enum types in `LearningEvent`.
+pub mod learning_event {
+    /// What happened; exactly one is set and it matches `type`.
+    #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
+    pub enum Payload {
+        /// type "lesson.opened"
+        #[prost(message, tag = "10")]
+        LessonOpened(super::LessonOpened),
+        /// type "lesson.heartbeat"
+        #[prost(message, tag = "11")]
+        LessonHeartbeat(super::LessonHeartbeat),
+        /// type "lesson.finished"
+        #[prost(message, tag = "12")]
+        LessonFinished(super::LessonFinished),
+        /// type "search.performed"
+        #[prost(message, tag = "13")]
+        SearchPerformed(super::SearchPerformed),
+        /// type "video.played"
+        #[prost(message, tag = "14")]
+        VideoPlayed(super::VideoPlayed),
+        /// type "video.paused"
+        #[prost(message, tag = "15")]
+        VideoPaused(super::VideoPaused),
+        /// type "video.seeked"
+        #[prost(message, tag = "16")]
+        VideoSeeked(super::VideoSeeked),
+    }
+}
+/// Several learning events in one request body (application/x-protobuf); the JSON body is the
+/// same shape: {"events": \[...\]}.
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct LearningEventBatch {
+    /// The events, in the order the client recorded them.
+    #[prost(message, repeated, tag = "1")]
+    pub events: ::prost::alloc::vec::Vec<LearningEvent>,
+}
+/// "lesson.opened": the student opened a lesson's page.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct LessonOpened {
+    /// The lesson opened.
+    #[prost(string, tag = "1")]
+    pub lesson_id: ::prost::alloc::string::String,
+}
+/// "lesson.heartbeat": the student is still on the lesson; sent every few seconds while the
+/// page is visible.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct LessonHeartbeat {
+    /// The lesson.
+    #[prost(string, tag = "1")]
+    pub lesson_id: ::prost::alloc::string::String,
+    /// Where the student is: seconds into the video, or seconds spent reading a text lesson.
+    #[prost(uint32, tag = "2")]
+    pub position_seconds: u32,
+    /// The video's length in seconds; 0 for a lesson without video.
+    #[prost(uint32, tag = "3")]
+    pub duration_seconds: u32,
+    /// Seconds of attention since the previous heartbeat of this session.
+    #[prost(uint32, tag = "4")]
+    pub active_seconds: u32,
+}
+/// "lesson.finished": the student reached the end of a lesson's content (the client's view;
+/// enrollment's "lesson.completed" is the record of progress).
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct LessonFinished {
+    /// The lesson.
+    #[prost(string, tag = "1")]
+    pub lesson_id: ::prost::alloc::string::String,
+    /// Seconds of attention the lesson took in this session.
+    #[prost(uint32, tag = "2")]
+    pub active_seconds: u32,
+}
+/// "search.performed": the student searched the catalogue.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct SearchPerformed {
+    /// What was typed, trimmed, at most 200 characters.
+    #[prost(string, tag = "1")]
+    pub query: ::prost::alloc::string::String,
+    /// How many courses the search found.
+    #[prost(uint32, tag = "2")]
+    pub results: u32,
+}
+/// "video.played": a lesson's video started or resumed.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct VideoPlayed {
+    /// The lesson.
+    #[prost(string, tag = "1")]
+    pub lesson_id: ::prost::alloc::string::String,
+    /// Seconds into the video.
+    #[prost(uint32, tag = "2")]
+    pub position_seconds: u32,
+}
+/// "video.paused": a lesson's video was paused.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct VideoPaused {
+    /// The lesson.
+    #[prost(string, tag = "1")]
+    pub lesson_id: ::prost::alloc::string::String,
+    /// Seconds into the video.
+    #[prost(uint32, tag = "2")]
+    pub position_seconds: u32,
+}
+/// "video.seeked": the student jumped within a lesson's video.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct VideoSeeked {
+    /// The lesson.
+    #[prost(string, tag = "1")]
+    pub lesson_id: ::prost::alloc::string::String,
+    /// Seconds into the video before the jump.
+    #[prost(uint32, tag = "2")]
+    pub from_seconds: u32,
+    /// Seconds into the video after the jump.
+    #[prost(uint32, tag = "3")]
+    pub to_seconds: u32,
+}
