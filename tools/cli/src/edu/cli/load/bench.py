@@ -54,10 +54,24 @@ def generator() -> str:
     return "wrk" if shutil.which("wrk") else "locust"
 
 
+@dataclass(frozen=True)
+class ClosedLoop:
+    """One closed-loop run: how many requests were answered, and at what rate."""
+
+    requests: int
+    rps: float
+
+
 def closed_loop_rps(url: str, seconds: int, connections: int, work_dir: Path) -> float:
+    return closed_loop(url, seconds, connections, work_dir).rps
+
+
+def closed_loop(url: str, seconds: int, connections: int, work_dir: Path) -> ClosedLoop:
+    """``connections`` clients sending GET ``url`` back to back for ``seconds``; any error
+    answer or failed request raises BenchError."""
     wrk = shutil.which("wrk")
     if wrk is None:
-        return _locust_rps(url, seconds, connections, work_dir)
+        return _locust_closed_loop(url, seconds, connections, work_dir)
     done = subprocess.run(
         [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", url],
         capture_output=True,
@@ -66,14 +80,15 @@ def closed_loop_rps(url: str, seconds: int, connections: int, work_dir: Path) ->
         stdin=subprocess.DEVNULL,
     )
     found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
-    if done.returncode != 0 or found is None:
+    count = re.search(r"(\d+) requests in", done.stdout)
+    if done.returncode != 0 or found is None or count is None:
         raise BenchError(f"wrk against {url} failed: {done.stdout}{done.stderr}")
-    if "Non-2xx" in done.stdout:
+    if "Non-2xx" in done.stdout or "Socket errors" in done.stdout:
         raise BenchError(f"{url} answered errors under load:\n{done.stdout}")
-    return float(found.group(1))
+    return ClosedLoop(int(count.group(1)), float(found.group(1)))
 
 
-def _locust_rps(url: str, seconds: int, users: int, work_dir: Path) -> float:
+def _locust_closed_loop(url: str, seconds: int, users: int, work_dir: Path) -> ClosedLoop:
     """Locust as the generator: slower than wrk, so it can understate a very fast server."""
     base, _, _ = url.partition("/courses")
     prefix = work_dir / "bench"
@@ -108,7 +123,7 @@ def _locust_rps(url: str, seconds: int, users: int, work_dir: Path) -> float:
     stats = read_stats(prefix)
     if stats.total.requests == 0 or stats.total.failures:
         raise BenchError(f"locust against {base} failed: {done.stdout}{done.stderr}")
-    return stats.total.rps
+    return ClosedLoop(stats.total.requests, stats.total.rps)
 
 
 def start_twin(

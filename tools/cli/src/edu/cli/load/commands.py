@@ -2,15 +2,20 @@
 
 edu load smoke             the nightly profile (<= 90 s): stack, seed S, Locust, SLOs, stop
 edu load run PROFILE       any profile of load/profiles.toml the same way
-edu load weekly            one stack seeded M: ramp, step (the knee), soak, and the benchmark
+edu load weekly            one stack seeded M: ramp, step (the knee), soak, the benchmark and
+                           the gateway comparison
 edu load bench             the catalogue vs its bare twin (Starlette + asyncpg), one worker each
+edu load gateway           direct vs through the api-gateway on one stack seeded S (report only)
 edu load check FOLDER      judge an earlier run's CSV against load/slo.toml again
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -18,14 +23,16 @@ import typer
 
 from edu.cli.env import repository_root
 from edu.cli.load.bench import side_by_side
+from edu.cli.load.gateway import GATEWAY_ENV, GatewayBenchError, Settings, measure, write_report
 from edu.cli.load.knee import find_knee, steps_of
 from edu.cli.load.locust_csv import read_history, read_stats
 from edu.cli.load.locust_run import LocustRun
 from edu.cli.load.profiles import Profile, ProfileFileError, load_profiles
 from edu.cli.load.results import checks_line, fresh_folder, results_root, write_slo_report
 from edu.cli.load.slo import SloBook, SloFileError, load_slos
-from edu.cli.load.stack import LoadStack, load_stack
+from edu.cli.load.stack import GATEWAY, LoadStack, load_stack
 from edu.cli.load.verdict import judge
+from edu.infra.cargo_build import PROFILE_VARIABLE, profile_folder, target_directory
 
 load_app = typer.Typer(
     help="Load tests (Locust) with SLO gates; see load/README.md.", no_args_is_help=True
@@ -74,9 +81,7 @@ def _run_profile(root: Path, stack: LoadStack, profile: Profile, book: SloBook) 
     out = fresh_folder(results_root(root) / profile.name)
     typer.secho(f"\n=== load profile {profile.name}: {profile.description}", bold=True)
     started = time.monotonic()
-    run = LocustRun(
-        profile, root, out, stack.stack.service_urls["course"], stack.locust_environment()
-    )
+    run = LocustRun(profile, root, out, stack.gateway_url, stack.locust_environment())
     run.run()
     typer.echo(f"locust ran {time.monotonic() - started:.1f} s; reports in {out}")
     report = judge(read_stats(run.prefix), book, profile.name)
@@ -160,13 +165,97 @@ def _bench(root: Path, stack: LoadStack, seconds: int, env: dict[str, str]) -> N
     typer.echo(result.render())
 
 
+RustProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="The cargo profile the stack builds the gateway with (dev or release); default: "
+        f"${PROFILE_VARIABLE} if set, else release when its binary is already built, else dev.",
+    ),
+]
+
+
+def _gateway_profile(root: Path, asked: str | None) -> str:
+    """What the comparison measures: as asked, else what is already built (a cold release
+    build of the gateway takes minutes on 2 cores; dev's crypto crates are optimised too)."""
+    if asked:
+        return asked
+    if os.environ.get(PROFILE_VARIABLE):
+        return os.environ[PROFILE_VARIABLE]
+    built = target_directory(root) / profile_folder("release") / GATEWAY
+    return "release" if built.is_file() else "dev"
+
+
+@contextmanager
+def _rust_profile(profile: str) -> Iterator[None]:
+    """The stacks started inside build their Rust services with ``profile``."""
+    before = os.environ.get(PROFILE_VARIABLE)
+    os.environ[PROFILE_VARIABLE] = profile
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(PROFILE_VARIABLE, None)
+        else:
+            os.environ[PROFILE_VARIABLE] = before
+
+
+def _gateway(root: Path, stack: LoadStack, seed: str, settings: Settings) -> None:
+    out = fresh_folder(results_root(root) / "gateway")
+    try:
+        report = measure(root, stack, out, seed, settings, _say)
+    except GatewayBenchError as exc:
+        typer.secho(f"the gateway comparison failed: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(write_report(out, report))
+    typer.echo(f"reports in {out}")
+
+
+@load_app.command("gateway")
+def gateway_command(
+    profile: RustProfileOption = None,
+    rounds: Annotated[
+        int, typer.Option(help="Sequential requests per side and request, after warm-up.")
+    ] = Settings.rounds,
+    seconds: Annotated[int, typer.Option(help="Seconds of each closed-loop run.")] = (
+        Settings.seconds
+    ),
+    env: EnvOption = None,
+) -> None:
+    """Direct vs through the api-gateway, side by side on one stack seeded S (report only)."""
+    root = repository_root()
+    chosen = _gateway_profile(root, profile)
+    typer.echo(f"the gateway is built with the {chosen} profile")
+    settings = Settings(rounds=rounds, warmup=max(1, rounds // 10), seconds=seconds)
+    started = time.monotonic()
+    with (
+        _rust_profile(chosen),
+        load_stack(
+            _stack_folder(root), "S", say=_say, extra_env=_extra_env(env), own_env=GATEWAY_ENV
+        ) as stack,
+    ):
+        _gateway(root, stack, "S", settings)
+        _keep_logs(stack, results_root(root) / "gateway")
+    typer.echo(f"load gateway: {time.monotonic() - started:.1f} s in all")
+
+
 @load_app.command("weekly")
-def weekly_command(slo: SloOption = None, env: EnvOption = None) -> None:
-    """Ramp, step (finds the knee), soak and the twin benchmark on one stack seeded M."""
+def weekly_command(
+    slo: SloOption = None, env: EnvOption = None, profile: RustProfileOption = None
+) -> None:
+    """Ramp, step (finds the knee), soak, the twin benchmark and the gateway comparison on
+    one stack seeded M."""
     root = repository_root()
     book, extra = _slos(root, slo), _extra_env(env)
     profiles = [_profile(root, name) for name in ("ramp", "step", "soak")]
-    with load_stack(_stack_folder(root), "M", say=_say, extra_env=extra) as stack:
+    chosen = _gateway_profile(root, profile)
+    typer.echo(f"the gateway is built with the {chosen} profile")
+    with (
+        _rust_profile(chosen),
+        load_stack(
+            _stack_folder(root), "M", say=_say, extra_env=extra, own_env=GATEWAY_ENV
+        ) as stack,
+    ):
         results = {p.name: _run_profile(root, stack, p, book) for p in profiles}
         knee = find_knee(
             steps_of(read_history(results_root(root) / "step" / "locust"), list(book.knee)),
@@ -178,6 +267,8 @@ def weekly_command(slo: SloOption = None, env: EnvOption = None) -> None:
         typer.echo(text)
         typer.secho("\n=== benchmark", bold=True)
         _bench(root, stack, 10, extra)
+        typer.secho("\n=== direct vs through the api-gateway", bold=True)
+        _gateway(root, stack, "M", Settings())
         _keep_logs(stack, results_root(root) / "weekly")
     # Ramp and step go past the knee on purpose: only the soak must hold every SLO.
     if not results["soak"] or knee.knee is None:

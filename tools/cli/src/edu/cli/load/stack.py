@@ -1,10 +1,15 @@
 """The platform under load: the code behind `just dev`, on free ports, seeded.
 
-`edu.cli.dev.start_isolated_stack` starts its own PostgreSQL, NATS, Redis and mail sink and
-the services the scenarios call, each as `edu dev` runs it (one uvicorn worker) but without hot
-reload; a running `just dev` is left alone. Then `edu seed` writes the profile's seed size
-through the use cases, and the stack waits until the services' relays have published what the
-seed queued, so the load starts on a quiet platform.
+`edu.cli.dev.start_isolated_stack` starts its own PostgreSQL, NATS, Redis and mail sink, the
+services the scenarios call and the api-gateway in front of them (ADR 0016), each as `edu dev`
+runs it (one uvicorn worker; the gateway's binary built first) but without hot reload; a running
+`just dev` is left alone. Then `edu seed` writes the profile's seed size through the use cases,
+and the stack waits until the services' relays have published what the seed queued, so the load
+starts on a quiet platform.
+
+Locust reaches the services the way a client does, through the gateway
+(``locust_environment()``); ``locust_environment(direct=True)`` gives the services' own ports,
+for the side-by-side comparison (`edu load gateway`).
 """
 
 from __future__ import annotations
@@ -22,9 +27,12 @@ from edu.cli.seed import seed_argv
 from edu.infra.databases import with_database
 from edu.infra.isolated_stack import IsolatedStack
 
-# The services the scenarios call; the others (web, notifications, workers) would only take
-# CPU from the two cores the measurement runs on.
-LOAD_SERVICES = frozenset({"identity", "course", "enrollment"})
+# The services the scenarios call (each with its database, whose outbox the stack drains after
+# seeding) and the front door they are called through; the others (web, notifications,
+# workers) would only take CPU from the two cores the measurement runs on.
+API_SERVICES = frozenset({"identity", "course", "enrollment"})
+GATEWAY = "api-gateway"
+LOAD_SERVICES = API_SERVICES | {GATEWAY}
 
 
 @dataclass(frozen=True)
@@ -36,9 +44,23 @@ class LoadStack:
     def postgres(self) -> str:
         return self.stack.infrastructure["postgres"]
 
-    def locust_environment(self) -> dict[str, str]:
+    @property
+    def gateway_url(self) -> str:
+        return self.stack.service_urls[GATEWAY]
+
+    def api_urls(self, *, direct: bool = False) -> dict[str, str]:
+        """Where a client reaches each API service: the gateway's URL (it routes by path
+        prefix), or with ``direct`` each service's own port."""
         urls = self.stack.service_urls
-        env = {f"EDU_{name.upper()}_SERVICE_URL": url for name, url in urls.items()}
+        return {name: urls[name] if direct else urls[GATEWAY] for name in sorted(API_SERVICES)}
+
+    def locust_environment(self, *, direct: bool = False) -> dict[str, str]:
+        """What load/scenarios/platform.py reads: ``EDU_<SERVICE>_SERVICE_URL`` per API service
+        (through the gateway unless ``direct``) and the seed manifest."""
+        env = {
+            f"EDU_{name.upper()}_SERVICE_URL": url
+            for name, url in self.api_urls(direct=direct).items()
+        }
         return {**env, "EDU_SEED_MANIFEST": str(self.manifest)}
 
 
@@ -49,13 +71,14 @@ def load_stack(
     *,
     say: Callable[[str], None],
     extra_env: Mapping[str, str] | None = None,
+    own_env: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Iterator[LoadStack]:
     started = time.monotonic()
     # identity's per-address sign-up limit is lifted for every test stack (TEST_STACK_ENV):
     # the simulated users are all 127.0.0.1 and the load measures the sign-up's cost.
     env = dict(extra_env or {})
     with start_isolated_stack(
-        folder, only=LOAD_SERVICES, reload=False, say=say, extra_env=env
+        folder, only=LOAD_SERVICES, reload=False, say=say, extra_env=env, own_env=own_env
     ) as stack:
         say(f"stack up in {time.monotonic() - started:.1f} s: {stack.service_urls}")
         manifest = folder / "seed-manifest.json"
@@ -82,7 +105,7 @@ async def wait_for_outboxes(server_url: str, patience: float = 60.0) -> float:
     from sqlalchemy.ext.asyncio import create_async_engine
 
     started = time.monotonic()
-    engines = [create_async_engine(with_database(server_url, name)) for name in LOAD_SERVICES]
+    engines = [create_async_engine(with_database(server_url, name)) for name in API_SERVICES]
     try:
         while time.monotonic() - started < patience:
             pending = 0
