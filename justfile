@@ -116,6 +116,14 @@ test-affected *ARGS:
 test-pipeline TRIGGER *ARGS:
     {{run}} edu affected --run --all --trigger {{TRIGGER}} {{ARGS}}
 
+# Hunt flaky tests: the unit layer 5 times in random order with -n 0/2 (`--runs 10`, `--integration`, `-- <path>`); flips go to .edu/results/history.jsonl
+flake-hunt *ARGS:
+    {{run}} edu flake-hunt {{ARGS}}
+
+# Check tests/quarantine.toml (expiry, owners from CODEOWNERS) and list each quarantined test's flip rate
+quarantine:
+    {{run}} edu quarantine
+
 # Refresh .test_durations (per-test times pytest-split shards CI runners by) from a unit and an integration run; a layer over budget still records
 test-durations:
     -{{run}} edu test unit -- --store-durations --clean-durations

@@ -70,3 +70,53 @@ class TestWriteJunit:
         junit = tmp_path / "junit.xml"
         write_junit(junit, "rust-unit", [RustCase("s", "t", "failed", "panicked at x")])
         assert "panicked at x" in junit.read_text()
+
+
+class TestReruns:
+    def test_a_rerun_runs_exactly_the_failed_names_and_keeps_harness_options(self) -> None:
+        from edu.cli.cargo_tests import rerun_args
+
+        assert rerun_args(["--lib", "--", "--nocapture", "filter"], ["m::a", "m::b"]) == [
+            "--lib",
+            "--",
+            "--nocapture",
+            "--exact",
+            "m::a",
+            "m::b",
+        ]
+        assert rerun_args(["--workspace"], ["m::a"]) == ["--workspace", "--", "--exact", "m::a"]
+
+    def test_a_failure_that_passes_on_rerun_is_a_flip_and_ends_passed(self) -> None:
+        from edu.cli.cargo_tests import RustCase, rerun_failures
+
+        first = [
+            RustCase("crate (src/lib.rs)", "m::flaky", "failed"),
+            RustCase("crate (src/lib.rs)", "m::ok", "passed"),
+        ]
+        asked: list[list[str]] = []
+
+        def run_again(names: list[str]) -> list[RustCase]:
+            asked.append(names)
+            return [
+                RustCase("crate (src/lib.rs)", "m::flaky", "passed"),
+                RustCase("other (src/lib.rs)", "m::flaky", "failed"),  # same name, other crate
+            ]
+
+        cases, attempts = rerun_failures(first, 2, run_again)
+        assert asked == [["m::flaky"]]
+        assert {(c.name, c.outcome) for c in cases} == {("m::flaky", "passed"), ("m::ok", "passed")}
+        assert [(a.test_id, a.outcome, a.attempt) for a in attempts] == [
+            ("crate (src/lib.rs)::m::flaky", "failed", 1),
+            ("crate (src/lib.rs)::m::ok", "passed", 1),
+            ("crate (src/lib.rs)::m::flaky", "passed", 2),
+        ]
+
+    def test_a_test_that_keeps_failing_is_rerun_each_time_and_stays_failed(self) -> None:
+        from edu.cli.cargo_tests import RustCase, rerun_failures
+
+        first = [RustCase("c", "m::broken", "failed")]
+        cases, attempts = rerun_failures(
+            first, 2, lambda names: [RustCase("c", "m::broken", "failed")]
+        )
+        assert [c.outcome for c in cases] == ["failed"]
+        assert [a.attempt for a in attempts] == [1, 2, 3]

@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from edu.cli.report.health import compute, flaky_candidates, load_runs
+from edu.cli.report.health import compute, load_runs
 from edu.cli.report.page import render
 
 
@@ -26,41 +26,48 @@ def write_history(tmp_path: Path, *lines: str) -> Path:
     return tmp_path
 
 
+def history_record(test_id: str, outcome: str, run: str, commit: str = "c1") -> str:
+    return json.dumps(
+        {
+            "record": "test",
+            "run_id": run,
+            "time": f"t-{run}",
+            "layer": "unit",
+            "test_id": test_id,
+            "outcome": outcome,
+            "attempt": 1,
+            "commit": commit,
+        }
+    )
+
+
 class TestFlakyCandidates:
-    def test_a_test_that_fails_then_passes_is_a_candidate(self, tmp_path: Path) -> None:
-        runs = load_runs(
-            write_history(
-                tmp_path,
-                history_line("unit", "t1", 3, ["test_a.py::test_x"]),
-                history_line("unit", "t2", 3, []),
-            )
-            / "history.jsonl"
+    def test_a_test_that_passed_and_failed_on_one_commit_is_listed(self, tmp_path: Path) -> None:
+        write_history(
+            tmp_path,
+            history_line("unit", "t1", 3, ["test_a.py::test_x"]),
+            history_record("test_a.py::test_x", "failed", "r1"),
+            history_record("test_a.py::test_x", "passed", "r2"),
         )
-        [candidate] = flaky_candidates(runs)
-        assert candidate.test_id == "test_a.py::test_x"
-        assert (candidate.failed_at, candidate.passed_at) == ("t1", "t2")
+        [flaky] = compute(tmp_path).flaky
+        assert (flaky.test_id, flaky.flips, flaky.last_flip) == ("test_a.py::test_x", 1, "t-r2")
 
-    def test_a_test_that_keeps_failing_is_not_flaky(self, tmp_path: Path) -> None:
-        runs = load_runs(
-            write_history(
-                tmp_path,
-                history_line("unit", "t1", 3, ["test_a.py::test_x"]),
-                history_line("unit", "t2", 3, ["test_a.py::test_x"]),
-            )
-            / "history.jsonl"
+    def test_a_failure_fixed_by_a_new_commit_is_not_flaky(self, tmp_path: Path) -> None:
+        write_history(
+            tmp_path,
+            history_line("unit", "t1", 3, ["test_a.py::test_x"]),
+            history_record("test_a.py::test_x", "failed", "r1", commit="c1"),
+            history_record("test_a.py::test_x", "passed", "r2", commit="c2"),
         )
-        assert flaky_candidates(runs) == []
+        assert compute(tmp_path).flaky == []
 
-    def test_runs_of_other_layers_do_not_clear_a_failure(self, tmp_path: Path) -> None:
-        runs = load_runs(
-            write_history(
-                tmp_path,
-                history_line("unit", "t1", 3, ["test_a.py::test_x"]),
-                history_line("lint", "t2", 1, []),
-            )
-            / "history.jsonl"
+    def test_test_lines_are_not_taken_for_layer_runs(self, tmp_path: Path) -> None:
+        write_history(
+            tmp_path,
+            history_line("unit", "t1", 3, []),
+            history_record("test_a.py::test_x", "passed", "r1"),
         )
-        assert flaky_candidates(runs) == []
+        assert [run.layer for run in load_runs(tmp_path / "history.jsonl")] == ["unit"]
 
 
 def test_torn_history_lines_are_skipped(tmp_path: Path) -> None:
@@ -74,6 +81,8 @@ def test_page_shows_each_layer_against_budget_slowest_tests_and_flaky(tmp_path: 
         history_line("unit", "t1", 3, ["test_a.py::test_x"]),
         history_line("unit", "t2", 27, []),
         history_line("lint", "t2", 1, []),
+        history_record("test_a.py::test_x", "failed", "r1"),
+        history_record("test_a.py::test_x", "passed", "r2"),
     )
     (tmp_path / "unit").mkdir()
     (tmp_path / "unit" / "junit.xml").write_text(
@@ -103,3 +112,31 @@ def test_page_sets_cpu_time_and_load_beside_wall_time(tmp_path: Path) -> None:
     assert "<td class=num>0.50</td><td class=num>3.50</td><td class=num>4.25</td>" in html
     # a history line from before the runner recorded them shows dashes, not zeros
     assert "<td>lint</td><td class=num>1.0</td><td class=num>-</td>" in html
+
+
+def test_page_lists_quarantined_tests_with_their_flip_rate(tmp_path: Path) -> None:
+    from datetime import date
+
+    from edu.cli.flaky.quarantine import Entry
+
+    write_history(
+        tmp_path,
+        history_line("unit", "t1", 3, []),
+        *(
+            history_record("test_q.py::test_y", outcome, run)
+            for outcome, run in [("passed", "r1"), ("failed", "r2"), ("passed", "r3")]
+        ),
+    )
+    entry = Entry(
+        "test_q.py::test_y",
+        "@org/quality",
+        "races the clock",
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        "test_q.py",
+    )
+    html = render(compute(tmp_path, quarantine=[entry], today=date(2026, 3, 1)), "now")
+    quarantined = html[html.index("Quarantined tests") :]
+    assert "test_q.py::test_y</td><td>@org/quality</td><td>races the clock" in quarantined
+    assert "2026-02-01 (EXPIRED)" in quarantined
+    assert "<td class=num>3</td><td class=num>100%</td>" in quarantined  # P F P: 2 flips of 2

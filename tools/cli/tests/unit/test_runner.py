@@ -64,7 +64,14 @@ def runner_with(
 ) -> tuple[LayerRunner, FakeProcessRunner]:
     clock = FakeClock()
     processes = FakeProcessRunner(clock, seconds, code)
-    runner = LayerRunner(tmp_path, tmp_path / "results", processes, clock, gauges or FakeGauges())
+    runner = LayerRunner(
+        tmp_path,
+        tmp_path / "results",
+        processes,
+        clock,
+        gauges or FakeGauges(),
+        version_of=lambda root: "c1",
+    )
     return runner, processes
 
 
@@ -145,7 +152,9 @@ class TestPytestLayers:
         runner, processes = runner_with(tmp_path, seconds=1)
         runner.run(make_layer(kind="pytest"))
         assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in processes.env
-        assert "-p" not in processes.ran[0]
+        argv = processes.ran[0]
+        loaded = [argv[i + 1] for i, arg in enumerate(argv) if arg == "-p"]
+        assert loaded == ["edu.cli.flaky.pytest_attempts"]  # our own recorder, nothing listed
 
 
 class TestNarrowingToPaths:
@@ -235,3 +244,110 @@ class TestCargoLayers:
         layer = make_layer(kind="cargo", args=("--workspace", "--exclude", "gen", "--lib"))
         argv = runner.command_for(layer, tmp_path / "junit.xml", ["-p", "edu-common"])
         assert argv[argv.index("--") + 1 :] == ["--lib", "-p", "edu-common"]
+
+
+class AttemptsProcessRunner(FakeProcessRunner):
+    """A pytest or cargo run that reports these attempts through the attempts file."""
+
+    def __init__(self, clock: FakeClock, code: int, attempts: list[tuple[str, str, int]]) -> None:
+        super().__init__(clock, seconds=1, code=code)
+        self.attempts = attempts
+
+    def run(self, argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], log_path: Path) -> int:
+        lines = [
+            json.dumps({"test_id": t, "outcome": o, "attempt": a}) for t, o, a in self.attempts
+        ]
+        Path(env["EDU_ATTEMPTS_FILE"]).write_text("\n".join(lines) + "\n")
+        return super().run(argv, cwd=cwd, env=env, log_path=log_path)
+
+
+def flaky_runner(
+    tmp_path: Path, code: int, attempts: list[tuple[str, str, int]], **kw: object
+) -> tuple[LayerRunner, AttemptsProcessRunner]:
+    (tmp_path / "suite").mkdir(exist_ok=True)
+    clock = FakeClock()
+    processes = AttemptsProcessRunner(clock, code, attempts)
+    runner = LayerRunner(
+        tmp_path,
+        tmp_path / "results",
+        processes,
+        clock,
+        FakeGauges(),
+        version_of=lambda root: "c1",
+        **kw,  # type: ignore[arg-type]
+    )
+    return runner, processes
+
+
+class TestFlakyAndQuarantine:
+    def test_reruns_load_rerunfailures_only_when_asked(self, tmp_path: Path) -> None:
+        runner, processes = flaky_runner(tmp_path, 0, [], reruns=2)
+        runner.run(make_layer(kind="pytest"))
+        argv = processes.ran[0]
+        assert argv[argv.index("rerunfailures") - 1 : argv.index("rerunfailures") + 2] == [
+            "-p",
+            "rerunfailures",
+            "--reruns=2",
+        ]
+        runner, processes = flaky_runner(tmp_path, 0, [])
+        runner.run(make_layer(kind="pytest"))
+        assert "rerunfailures" not in processes.ran[0]
+        assert not any(a.startswith("--reruns") for a in processes.ran[0])
+
+    def test_cargo_layers_pass_reruns_to_the_cargo_runner(self, tmp_path: Path) -> None:
+        runner, _ = flaky_runner(tmp_path, 0, [], reruns=1)
+        argv = runner.command_for(make_layer(kind="cargo", args=("--lib",)), tmp_path / "j.xml")
+        assert argv.index("--reruns=1") < argv.index("--")
+
+    def test_every_attempt_goes_to_the_history_and_a_flip_is_listed(self, tmp_path: Path) -> None:
+        attempts = [("a.py::t", "failed", 1), ("a.py::t", "passed", 2), ("a.py::u", "passed", 1)]
+        runner, _ = flaky_runner(tmp_path, 0, attempts, reruns=1, run_id="r1")
+        result = runner.run(make_layer(kind="pytest"))
+        assert result.ok
+        assert result.flaky_tests == ("a.py::t",)
+        assert "flaky (failed, then passed on rerun): a.py::t" in result.message
+        lines = [json.loads(line) for line in (tmp_path / "results/history.jsonl").open()]
+        tests = [(d["test_id"], d["outcome"], d["attempt"]) for d in lines if d.get("record")]
+        assert tests == attempts
+        assert {(d["run_id"], d["layer"], d["commit"]) for d in lines if d.get("record")} == {
+            ("r1", "demo", "c1")
+        }
+
+    def test_a_quarantined_failure_cannot_fail_the_layer(self, tmp_path: Path) -> None:
+        attempts = [("a.py::t", "failed", 1), ("a.py::u", "passed", 1)]
+        runner, _ = flaky_runner(tmp_path, 1, attempts, quarantined=frozenset({"a.py::t"}))
+        result = runner.run(make_layer(kind="pytest"))
+        assert result.ok
+        assert result.quarantined_failures == ("a.py::t",)
+        assert "quarantined tests failed: a.py::t" in result.message
+
+    def test_one_failure_outside_the_quarantine_fails_the_layer(self, tmp_path: Path) -> None:
+        attempts = [("a.py::t", "failed", 1), ("a.py::u", "failed", 1)]
+        runner, _ = flaky_runner(tmp_path, 1, attempts, quarantined=frozenset({"a.py::t"}))
+        result = runner.run(make_layer(kind="pytest"))
+        assert result.status == "failed"
+        assert result.quarantined_failures == ()
+
+    def test_a_crash_is_not_forgiven_even_with_quarantined_failures(self, tmp_path: Path) -> None:
+        runner, _ = flaky_runner(
+            tmp_path, 2, [("a.py::t", "failed", 1)], quarantined=frozenset({"a.py::t"})
+        )
+        assert runner.run(make_layer(kind="pytest")).status == "failed"
+
+    def test_an_expired_entry_forgives_nothing(self, tmp_path: Path) -> None:
+        (tmp_path / "tests").mkdir()
+        (tmp_path / "tests" / "quarantine.toml").write_text(
+            '[[quarantine]]\ntest = "a.py::t"\nowner = "@o"\nreason = "r"\n'
+            "date = 2000-01-01\nexpires = 2000-01-31\n"
+        )
+        runner, _ = flaky_runner(tmp_path, 1, [("a.py::t", "failed", 1)])
+        assert runner.run(make_layer(kind="pytest")).status == "failed"  # FakeClock is past 2000
+
+    def test_an_unexpired_entry_from_the_file_forgives(self, tmp_path: Path) -> None:
+        (tmp_path / "tests").mkdir()
+        (tmp_path / "tests" / "quarantine.toml").write_text(
+            '[[quarantine]]\ntest = "a.py::t"\nowner = "@o"\nreason = "r"\n'
+            "date = 2025-12-15\nexpires = 2026-01-31\n"
+        )
+        runner, _ = flaky_runner(tmp_path, 1, [("a.py::t", "failed", 1)])
+        assert runner.run(make_layer(kind="pytest")).quarantined_failures == ("a.py::t",)

@@ -16,6 +16,8 @@ from edu.cli.affected.command import CONTEXT as AFFECTED_CONTEXT
 from edu.cli.affected.command import affected_command
 from edu.cli.dev import dev_command
 from edu.cli.env import env_app
+from edu.cli.flaky import quarantine
+from edu.cli.flaky.command import flake_hunt_command, quarantine_command
 from edu.cli.lanes import plan as plan_lanes
 from edu.cli.lanes import run_planned
 from edu.cli.load import load_app
@@ -29,7 +31,7 @@ from edu.cli.registry import TRIGGERS, Layer, RegistryError, load_registry
 from edu.cli.report import health as report_health
 from edu.cli.report import page as report_page
 from edu.cli.results import LayerResult, LayerStatus
-from edu.cli.runner import LayerRunner
+from edu.cli.runner import LayerRunner, reruns_from_environment
 from edu.cli.seed import seed_command
 from edu.cli.table import render_table
 from edu.cli.test_selection import SelectionError
@@ -49,6 +51,12 @@ app.add_typer(mail_app, name="mail")
 app.command("dev")(dev_command)
 app.command("seed")(seed_command)
 app.add_typer(load_app, name="load")
+app.command(
+    "flake-hunt",
+    cls=PassthroughCommand,
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)(flake_hunt_command)
+app.command("quarantine")(quarantine_command)
 
 
 def _workspace() -> Workspace:
@@ -136,6 +144,14 @@ def run_tests(
         bool,
         typer.Option("--serial", help="One layer at a time: no lanes side by side."),
     ] = False,
+    reruns: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Rerun a failed test up to N times; one that then passes is listed as flaky "
+            "(default: EDU_RERUNS, else 0; the nightly pipeline sets 2).",
+        ),
+    ] = None,
 ) -> None:
     """Run test layers through the registry: time each against its budget, save results.
 
@@ -170,7 +186,10 @@ def run_tests(
 
     def run_one(layer: Layer, echo: bool) -> LayerResult:
         runner = LayerRunner(
-            root=ws.root, results_dir=results, processes=TeeProcessRunner(echo=echo)
+            root=ws.root,
+            results_dir=results,
+            processes=TeeProcessRunner(echo=echo),
+            reruns=reruns_from_environment() if reruns is None else reruns,
         )
         if echo:
             typer.secho(f"\n=== {layer.name}: {layer.description}", bold=True)
@@ -203,7 +222,14 @@ def report(
     target = output or source / "report" / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     generated = SystemClock().now().isoformat(timespec="seconds")
-    target.write_text(report_page.render(report_health.compute(source), generated))
+    today = SystemClock().now().date()
+    try:
+        entries = quarantine.load(ws.root)
+    except quarantine.QuarantineError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        entries = []
+    health = report_health.compute(source, quarantine=entries, today=today)
+    target.write_text(report_page.render(health, generated))
     typer.echo(f"report written to {target}")
 
 

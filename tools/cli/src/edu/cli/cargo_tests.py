@@ -6,7 +6,10 @@ the Rust tests as ``EDU_TEST_DATABASE_URL`` / ``EDU_TEST_NATS_URL`` / ``EDU_TEST
 (read by libs/rs/testing), runs ``cargo test``, and turns its report into JUnit XML: one case per
 Rust test, failures with their captured output, so Rust results read like every other layer's in
 ``.edu/results`` and ``edu report``. No cargo-nextest: it compiles for minutes on 2 cores and
-stable ``cargo test`` prints everything we need.
+stable ``cargo test`` prints everything we need. With ``--reruns N`` (the nightly pipeline) the
+failed tests run again by name (``-- --exact``), up to N times; every attempt goes to the
+attempts file (``EDU_ATTEMPTS_FILE``), so a test that fails and then passes is recorded as a
+flip (ADR 0017).
 """
 
 from __future__ import annotations
@@ -17,9 +20,13 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from edu.cli.flaky.attempts import ENVIRONMENT_VARIABLE as ATTEMPTS_VARIABLE
+from edu.cli.flaky.attempts import write_attempts
+from edu.cli.flaky.history import Attempt
 
 NO_TESTS_EXIT = 5  # pytest's "no tests collected", so both kinds report NO_TESTS alike
 TEST_URL_VARIABLES = {
@@ -119,7 +126,47 @@ def _run_cargo(argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> tuple[
     return process.wait(), "".join(lines)
 
 
-def run(junit: Path, layer: str, needs: Sequence[str], cargo_args: Sequence[str]) -> int:
+def case_id(case: RustCase) -> str:
+    """The id JUnit readers build from this case (``classname::name``)."""
+    return f"{case.suite}::{case.name}"
+
+
+def rerun_args(cargo_args: Sequence[str], names: Sequence[str]) -> list[str]:
+    """``cargo test`` arguments that run exactly the named tests (the harness's filters go)."""
+    args = list(cargo_args)
+    before, harness = (
+        (args[: args.index("--")], args[args.index("--") + 1 :]) if "--" in args else (args, [])
+    )
+    kept = [arg for arg in harness if arg.startswith("-") and arg != "--exact"]
+    return [*before, "--", *kept, "--exact", *names]
+
+
+def rerun_failures(
+    cases: list[RustCase],
+    reruns: int,
+    run_again: Callable[[list[str]], list[RustCase]],
+) -> tuple[list[RustCase], list[Attempt]]:
+    """Rerun the failed cases by name up to ``reruns`` times: the final cases and every attempt."""
+    attempts = [Attempt(case_id(c), c.outcome) for c in cases]
+    final = {(c.suite, c.name): c for c in cases}
+    for attempt in range(2, reruns + 2):
+        failed = [c for c in final.values() if c.outcome == "failed"]
+        if not failed:
+            break
+        wanted = {(c.suite, c.name) for c in failed}
+        for case in run_again(sorted({c.name for c in failed})):
+            if (case.suite, case.name) in wanted:
+                final[(case.suite, case.name)] = case
+                attempts.append(Attempt(case_id(case), case.outcome, attempt))
+                wanted.discard((case.suite, case.name))
+        for suite, name in wanted:  # not reported again: still failed
+            attempts.append(Attempt(f"{suite}::{name}", "failed", attempt))
+    return list(final.values()), attempts
+
+
+def run(
+    junit: Path, layer: str, needs: Sequence[str], cargo_args: Sequence[str], reruns: int = 0
+) -> int:
     env = dict(os.environ)
     servers = None
     if needs:
@@ -140,11 +187,26 @@ def run(junit: Path, layer: str, needs: Sequence[str], cargo_args: Sequence[str]
             print(f"{name} for the Rust tests: {server.backend} at {server.url}", flush=True)
     try:
         exit_code, output = _run_cargo(["cargo", "test", *cargo_args], env, Path.cwd())
+        cases = parse_cargo_test(output)
+        attempts = [Attempt(case_id(c), c.outcome) for c in cases]
+        if exit_code != 0 and reruns and any(c.outcome == "failed" for c in cases):
+
+            def run_again(names: list[str]) -> list[RustCase]:
+                print(f"rerunning {len(names)} failed test(s) by name", flush=True)
+                _, again = _run_cargo(
+                    ["cargo", "test", *rerun_args(cargo_args, names)], env, Path.cwd()
+                )
+                return parse_cargo_test(again)
+
+            cases, attempts = rerun_failures(cases, reruns, run_again)
+            if not any(c.outcome == "failed" for c in cases):
+                exit_code = 0  # every failure passed on a rerun: flaky, listed by the runner
     finally:
         if servers is not None:
             servers.stop_all()
-    cases = parse_cargo_test(output)
     write_junit(junit, layer, cases)
+    if target := os.environ.get(ATTEMPTS_VARIABLE):
+        write_attempts(Path(target), attempts)
     if exit_code == 0 and not cases:
         print("cargo test ran no tests", flush=True)
         return NO_TESTS_EXIT
@@ -156,13 +218,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--junit", type=Path, required=True)
     parser.add_argument("--layer", required=True)
     parser.add_argument("--needs", default="", help="comma-separated: postgres,nats,redis")
+    parser.add_argument("--reruns", type=int, default=0, help="rerun failed tests up to N times")
     parser.add_argument("cargo_args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     needs = [name for name in options.needs.split(",") if name]
     cargo_args = list(options.cargo_args)
     if cargo_args[:1] == ["--"]:
         cargo_args = cargo_args[1:]
-    return run(options.junit, options.layer, needs, cargo_args)
+    return run(options.junit, options.layer, needs, cargo_args, options.reruns)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,10 @@ class LayerResult:
     cpu_seconds: float | None = None
     load_start: float | None = None
     load_end: float | None = None
+    # Tests that failed and then passed on a rerun (flaky: listed, never silently green), and
+    # failed tests the quarantine forgave (tests/quarantine.toml; ADR 0017).
+    flaky_tests: tuple[str, ...] = ()
+    quarantined_failures: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

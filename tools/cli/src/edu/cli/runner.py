@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from edu.cli.flaky import quarantine
+from edu.cli.flaky.attempts import ENVIRONMENT_VARIABLE as ATTEMPTS_VARIABLE
+from edu.cli.flaky.attempts import read_attempts
+from edu.cli.flaky.code_version import code_version
+from edu.cli.flaky.history import (
+    FAILING,
+    Attempt,
+    append_records,
+    final_outcomes,
+    flipped_on_rerun,
+    records_for,
+)
 from edu.cli.gauges import MachineGauges, SystemGauges
 from edu.cli.processes import ProcessRunner, TeeProcessRunner
 from edu.cli.registry import WARN_FRACTION, Layer
 from edu.cli.results import (
     CaseCounts,
+    CaseResult,
     LayerResult,
     LayerStatus,
     machine_note,
@@ -25,6 +39,18 @@ from edu.cli.test_selection import narrow_to_paths
 from edu.common.clock import Clock, SystemClock
 
 PYTEST_NO_TESTS = 5
+# What a run exits with when tests failed (and nothing else went wrong): only then can the
+# quarantine forgive it. pytest says 1; cargo test 101 (which a build error also says, but a
+# build error leaves no failed test in the attempts file).
+TESTS_FAILED_EXIT = {"pytest": 1, "cargo": 101}
+ATTEMPTS_PLUGIN = "edu.cli.flaky.pytest_attempts"
+RERUNS_VARIABLE = "EDU_RERUNS"
+
+
+def reruns_from_environment() -> int:
+    """``EDU_RERUNS``: how often the nightly pipeline reruns a failed test (default 0)."""
+    raw = os.environ.get(RERUNS_VARIABLE, "").strip()
+    return int(raw) if raw.isdigit() else 0
 
 
 @dataclass
@@ -34,6 +60,18 @@ class LayerRunner:
     processes: ProcessRunner = field(default_factory=TeeProcessRunner)
     clock: Clock = field(default_factory=SystemClock)
     gauges: MachineGauges = field(default_factory=SystemGauges)
+    # Reruns of a failed test within the run (the nightly pipeline sets EDU_RERUNS, which `edu
+    # test` and `edu affected --run` pass here); a test that fails and then passes is recorded
+    # as a flip and listed as flaky, never silently green.
+    reruns: int = 0
+    # Where each test's attempts are appended (default: results_dir/history.jsonl).
+    test_history: Path | None = None
+    # One id for every layer of a run (the flake hunt's iteration); default: one per layer run.
+    run_id: str | None = None
+    # The tests whose failures cannot fail the run; None: tests/quarantine.toml, unexpired.
+    quarantined: frozenset[str] | None = None
+    # Which code the tests ran on (the commit, plus a digest of a dirty tree's changes).
+    version_of: Callable[[Path], str] = code_version
 
     def command_for(self, layer: Layer, junit_path: Path, extra: Sequence[str] = ()) -> list[str]:
         if layer.kind == "pytest":
@@ -47,6 +85,9 @@ class LayerRunner:
                 "-o",
                 f"junit_suite_name={layer.name}",
                 *layer.plugin_arguments(),
+                "-p",
+                ATTEMPTS_PLUGIN,
+                *(["-p", "rerunfailures", f"--reruns={self.reruns}"] if self.reruns else []),
                 *layer.args,
                 *extra,
             ]
@@ -60,6 +101,7 @@ class LayerRunner:
                 f"--junit={junit_path}",
                 f"--layer={layer.name}",
                 f"--needs={','.join(layer.needs)}",
+                *([f"--reruns={self.reruns}"] if self.reruns else []),
                 "--",
                 *args,
                 *extra,
@@ -68,6 +110,7 @@ class LayerRunner:
 
     def environment_for(self, layer: Layer, layer_dir: Path) -> dict[str, str]:
         env = {**os.environ, "EDU_LAYER": layer.name, "EDU_RESULTS_DIR": str(layer_dir)}
+        env[ATTEMPTS_VARIABLE] = str(layer_dir / "attempts.jsonl")
         # The workspace's own tools (edu, pytest, buf, ...) first, even when not activated.
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         env.update(layer.plugin_environment())
@@ -78,6 +121,7 @@ class LayerRunner:
         layer_dir.mkdir(parents=True, exist_ok=True)
         junit_path = layer_dir / "junit.xml"
         junit_path.unlink(missing_ok=True)
+        (layer_dir / "attempts.jsonl").unlink(missing_ok=True)
         log_path = layer_dir / "output.log"
         argv = self.command_for(layer, junit_path, extra)
         started_at = self.clock.now().isoformat(timespec="seconds")
@@ -112,15 +156,27 @@ class LayerRunner:
         if isinstance(own_cpu, float):
             cpu = own_cpu
         load_end = self.gauges.load_average()
-        status, message = judge(layer, exit_code, duration)
-        if status is LayerStatus.OVER_BUDGET:
-            message += f" ({machine_note(cpu, load_start, load_end)})"
         if layer.kind == "command":
             # A gate is one command: one test case, failed when the command failed.
             tail = _tail(log_path)
             cases = [write_command_junit(junit_path, layer.name, argv, exit_code, duration, tail)]
+            attempts: list[Attempt] = []
         else:
             cases = read_junit_cases(junit_path)
+            attempts = self._record_attempts(layer, layer_dir, cases, started_at)
+        forgiven = self._forgiven(layer, exit_code, attempts)
+        status, message = judge(layer, 0 if forgiven else exit_code, duration)
+        if forgiven:
+            message = "; ".join(
+                filter(None, [f"quarantined tests failed: {', '.join(forgiven)}", message])
+            )
+        if status is LayerStatus.OVER_BUDGET:
+            message += f" ({machine_note(cpu, load_start, load_end)})"
+        flaky = tuple(flipped_on_rerun(attempts))
+        if flaky:
+            message = "; ".join(
+                filter(None, [message, f"flaky (failed, then passed on rerun): {', '.join(flaky)}"])
+            )
         result = layer_result(
             status=status,
             message=message,
@@ -131,9 +187,45 @@ class LayerRunner:
             load_end=load_end,
             counts=CaseCounts.of(cases),
             failed_tests=tuple(c.test_id for c in cases if c.outcome in ("failed", "error")),
+            flaky_tests=flaky,
+            quarantined_failures=tuple(forgiven),
         )
         write_summary(self.results_dir, result)
         return result
+
+    def _record_attempts(
+        self, layer: Layer, layer_dir: Path, cases: list[CaseResult], started_at: str
+    ) -> list[Attempt]:
+        """Every test's attempts (the attempts file, else JUnit), appended to the history."""
+        attempts = read_attempts(layer_dir / "attempts.jsonl")
+        if attempts is None:
+            attempts = [Attempt(case.test_id, case.outcome) for case in cases]
+        records = records_for(
+            attempts,
+            run_id=self.run_id or uuid.uuid4().hex[:12],
+            time=started_at,
+            layer=layer.name,
+            commit=self.version_of(self.root),
+        )
+        append_records(self.test_history or self.results_dir / "history.jsonl", records)
+        return attempts
+
+    def _forgiven(self, layer: Layer, exit_code: int, attempts: list[Attempt]) -> list[str]:
+        """The failed tests when every one is quarantined (then the run passes); else none."""
+        if exit_code == 0 or exit_code != TESTS_FAILED_EXIT.get(layer.kind):
+            return []
+        failed = sorted(t for t, outcome in final_outcomes(attempts).items() if outcome in FAILING)
+        quarantined = self.quarantined
+        if quarantined is None:
+            try:
+                entries = quarantine.load(self.root)
+            except quarantine.QuarantineError:
+                entries = []  # an unreadable file forgives nothing (and fails the unit layer)
+            today = self.clock.now().date()
+            quarantined = frozenset(quarantine.active(entries, today))
+        if failed and all(test_id in quarantined for test_id in failed):
+            return failed
+        return []
 
 
 def _narrowed_cargo_args(args: Sequence[str], extra: Sequence[str]) -> list[str]:

@@ -60,4 +60,13 @@ def render_table(results: Sequence[LayerResult]) -> str:
     not_passed = sum(r.counts.failures + r.counts.errors for r in results)
     not_passed += sum(1 for r in results if not r.ok and not r.counts.failures + r.counts.errors)
     lines.append(f"tests: {passed} passed, {not_passed} failed")
+    # Green is not the whole story: a flip is flaky even when its rerun passed (ADR 0017).
+    lines += [
+        f"FLAKY {r.layer} {t}: failed, then passed on rerun" for r in results for t in r.flaky_tests
+    ]
+    lines += [
+        f"QUARANTINED {r.layer} {t}: failed (tests/quarantine.toml forgives it)"
+        for r in results
+        for t in r.quarantined_failures
+    ]
     return "\n".join(lines)

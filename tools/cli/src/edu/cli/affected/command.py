@@ -21,7 +21,7 @@ from edu.cli.affected.scan import folder_imports, workspace_graph
 from edu.cli.affected.selection import layers_for, select
 from edu.cli.passthrough import passthrough_args
 from edu.cli.registry import TRIGGERS, RegistryError, load_registry
-from edu.cli.runner import LayerRunner
+from edu.cli.runner import LayerRunner, reruns_from_environment
 from edu.cli.workspace import REGISTRY_FILE, Workspace, WorkspaceError, find_root
 
 CONTEXT = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -98,7 +98,7 @@ def affected_command(
             typer.echo(render.to_text(selection, graph, base_label, guess))
         return
     typer.echo(render.to_text(selection, graph, base_label, guess))
-    runner = LayerRunner(root=root, results_dir=results)
+    runner = LayerRunner(root=root, results_dir=results, reruns=reruns_from_environment())
     outcomes = run_picks(selection.picks, runner, passthrough_args(ctx), typer.echo)
     if not finish(outcomes, results, typer.echo):
         raise typer.Exit(1)

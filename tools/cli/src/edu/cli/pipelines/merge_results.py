@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from edu.cli.flaky.history import append_records, read_records
 from edu.cli.results import CaseCounts, LayerResult, LayerStatus, write_summary
 
 # Worst first: the merged status is the first one any shard has.
@@ -26,7 +27,13 @@ _SEVERITY = (
 
 
 def merge_results(target: Path, sources: Sequence[Path]) -> list[LayerResult]:
-    """Merge every ``<source>/<layer>/summary.json`` into ``target``; append to its history."""
+    """Merge every ``<source>/<layer>/summary.json`` into ``target``; append to its history.
+
+    Each job's per-test history lines (ADR 0017) are appended to the target's history too, so
+    the nightly flips and the flake hunt's runs reach the report and the next night.
+    """
+    for source in sources:
+        append_records(target / "history.jsonl", read_records(source / "history.jsonl"))
     found: dict[str, list[tuple[Path, LayerResult]]] = defaultdict(list)
     for source in sources:
         for summary in sorted(source.glob("*/summary.json")):
@@ -52,7 +59,8 @@ def _read(path: Path) -> LayerResult:
     data.pop("ok", None)
     data.pop("budget_fraction", None)
     data["counts"] = CaseCounts(**data.get("counts", {}))
-    data["failed_tests"] = tuple(data.get("failed_tests", ()))
+    for name in ("failed_tests", "flaky_tests", "quarantined_failures"):
+        data[name] = tuple(data.get(name, ()))
     data["status"] = LayerStatus(data["status"])
     return LayerResult(**data)
 
@@ -81,6 +89,8 @@ def _combine(results: list[LayerResult]) -> LayerResult:
         counts=counts,
         message=f"{len(results)} shards" + (f": {'; '.join(messages)}" if messages else ""),
         failed_tests=tuple(t for r in results for t in r.failed_tests),
+        flaky_tests=tuple(t for r in results for t in r.flaky_tests),
+        quarantined_failures=tuple(t for r in results for t in r.quarantined_failures),
         cpu_seconds=_sum_known([r.cpu_seconds for r in results]),
         load_start=first.load_start,
         load_end=max(results, key=lambda r: r.started_at).load_end,

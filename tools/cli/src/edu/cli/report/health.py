@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from datetime import date
 from pathlib import Path
 
+from edu.cli.flaky.history import RECORD, Flakiness, flaky_tests, flip_rate, read_records
+from edu.cli.flaky.quarantine import Entry
 from edu.cli.results import CaseResult, read_junit_cases
 
 
@@ -30,11 +33,13 @@ class Run:
 
 
 @dataclass(frozen=True)
-class FlakyCandidate:
-    layer: str
-    test_id: str
-    failed_at: str
-    passed_at: str
+class Quarantined:
+    """A quarantined test as the report shows it: its entry and what the history says."""
+
+    entry: Entry
+    results: int
+    flip_rate: float
+    expired: bool
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,8 @@ class Health:
     latest: list[Run]
     trends: dict[str, list[Run]]
     slowest: list[tuple[str, CaseResult]]
-    flaky: list[FlakyCandidate]
+    flaky: list[Flakiness]
+    quarantined: list[Quarantined]
 
 
 def load_runs(history: Path) -> list[Run]:
@@ -54,6 +60,8 @@ def load_runs(history: Path) -> list[Run]:
             continue
         try:
             data = json.loads(line)
+            if data.get("record") == RECORD:
+                continue  # one test's attempt (edu.cli.flaky.history), not a layer run
             runs.append(
                 Run(
                     layer=data["layer"],
@@ -78,23 +86,6 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def flaky_candidates(runs: list[Run]) -> list[FlakyCandidate]:
-    """Tests that failed in one run of a layer and passed in that layer's next run."""
-    by_layer: dict[str, list[Run]] = defaultdict(list)
-    for run in runs:
-        by_layer[run.layer].append(run)
-    found: dict[tuple[str, str], FlakyCandidate] = {}
-    for layer, layer_runs in by_layer.items():
-        for before, after in pairwise(layer_runs):
-            if after.tests == 0:
-                continue
-            for test_id in set(before.failed_tests) - set(after.failed_tests):
-                found[(layer, test_id)] = FlakyCandidate(
-                    layer, test_id, before.started_at, after.started_at
-                )
-    return sorted(found.values(), key=lambda f: (f.layer, f.test_id))
-
-
 def slowest_tests(results_dir: Path, limit: int = 15) -> list[tuple[str, CaseResult]]:
     cases: list[tuple[str, CaseResult]] = []
     for junit in sorted(results_dir.glob("*/junit.xml")):
@@ -104,8 +95,15 @@ def slowest_tests(results_dir: Path, limit: int = 15) -> list[tuple[str, CaseRes
     return cases[:limit]
 
 
-def compute(results_dir: Path, trend_length: int = 20) -> Health:
+def compute(
+    results_dir: Path,
+    trend_length: int = 20,
+    quarantine: Sequence[Entry] = (),
+    today: date | None = None,
+) -> Health:
+    """``quarantine``: tests/quarantine.toml's entries, shown with their flip rates."""
     runs = load_runs(results_dir / "history.jsonl")
+    records = read_records(results_dir / "history.jsonl")
     trends: dict[str, list[Run]] = defaultdict(list)
     for run in runs:
         trends[run.layer].append(run)
@@ -114,5 +112,13 @@ def compute(results_dir: Path, trend_length: int = 20) -> Health:
         latest=latest,
         trends={layer: layer_runs[-trend_length:] for layer, layer_runs in trends.items()},
         slowest=slowest_tests(results_dir),
-        flaky=flaky_candidates(runs),
+        flaky=flaky_tests(records),
+        quarantined=[
+            Quarantined(
+                entry,
+                *flip_rate(records, entry.test),
+                expired=today is not None and entry.expired(today),
+            )
+            for entry in quarantine
+        ],
     )

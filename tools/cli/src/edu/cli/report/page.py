@@ -135,14 +135,39 @@ def render(health: Health, generated_at: str) -> str:
             f"<td class=num>{case.seconds:.3f}</td></tr>"
         )
     out.append("</table><h2>Flaky candidates</h2>")
+    out.append(
+        '<p class="muted">Tests that both passed and failed on the same code (a rerun that '
+        "turned green, or a flake-hunt run that differed), from each test's history.</p>"
+    )
     if not health.flaky:
-        out.append("<p>None: no test failed in one run and passed in the next.</p>")
+        out.append("<p>None: no test both passed and failed on the same code.</p>")
     else:
-        out.append("<table><tr><th>layer</th><th>test</th><th>failed</th><th>then passed</th></tr>")
+        out.append(
+            "<table><tr><th>layer</th><th>test</th><th class=num>results</th>"
+            "<th class=num>flip rate</th><th>last flip</th></tr>"
+        )
         for f in health.flaky:
             out.append(
                 f"<tr><td>{escape(f.layer)}</td><td>{escape(f.test_id)}</td>"
-                f"<td>{escape(f.failed_at)}</td><td>{escape(f.passed_at)}</td></tr>"
+                f"<td class=num>{f.results}</td><td class=num>{f.flip_rate:.0%}</td>"
+                f"<td>{escape(f.last_flip)}</td></tr>"
+            )
+        out.append("</table>")
+    out.append("<h2>Quarantined tests</h2>")
+    if not health.quarantined:
+        out.append("<p>None: tests/quarantine.toml lists no test.</p>")
+    else:
+        out.append(
+            "<table><tr><th>test</th><th>owner</th><th>reason</th><th>since</th>"
+            "<th>expires</th><th class=num>results</th><th class=num>flip rate</th></tr>"
+        )
+        for q in health.quarantined:
+            expires = escape(q.entry.expires.isoformat()) + (" (EXPIRED)" if q.expired else "")
+            out.append(
+                f"<tr><td>{escape(q.entry.test)}</td><td>{escape(q.entry.owner)}</td>"
+                f"<td>{escape(q.entry.reason)}</td><td>{q.entry.since.isoformat()}</td>"
+                f"<td>{expires}</td><td class=num>{q.results}</td>"
+                f"<td class=num>{q.flip_rate:.0%}</td></tr>"
             )
         out.append("</table>")
     return "".join(out) + "</body></html>"

@@ -1,0 +1,1 @@
+"""Flaky tests: per-test history, flips on rerun, the flake hunt and the quarantine (ADR 0017)."""
