@@ -2,7 +2,9 @@
 
 Kept apart from NATS so the rules are unit-tested with a fake handler:
 
-* bytes that are not an event envelope can never succeed: dead-letter at once;
+* bytes the consumer's decoder refuses (``MalformedEvent``: not an event envelope, or not a
+  learning event for ``edu.events.learning.decode_learning``) can never succeed: dead-letter
+  at once;
 * the handler failed because infrastructure is unavailable (a ``transient`` error, e.g. the
   database is down): redeliver after a pause, never dead-letter; the message is not at fault,
   and dead-lettering would empty the stream into the DLQ during an outage;
@@ -15,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from edu.events.codec import DecodedEvent, decode
 from edu.events.errors import MalformedEvent
@@ -22,6 +25,18 @@ from edu.events.errors import MalformedEvent
 logger = logging.getLogger("edu.events.consumer")
 
 EventHandler = Callable[[DecodedEvent], Awaitable[object]]
+
+
+class Identified(Protocol):
+    """What the rules name a failing event by: any decoded event has an id and a type."""
+
+    @property
+    def id(self) -> object: ...
+    @property
+    def type(self) -> str: ...
+
+
+E = TypeVar("E", bound=Identified)
 
 
 @dataclass(frozen=True)
@@ -65,9 +80,23 @@ async def dispose(
     policy: RedeliveryPolicy,
     transient: tuple[type[BaseException], ...] = (),
 ) -> Disposition:
-    """Decode ``data``, hand it to ``handler`` and decide what becomes of the message."""
+    """Decode ``data`` as an ``EventEnvelope``, hand it to ``handler`` and decide what becomes
+    of the message."""
+    return await dispose_decoded(decode, data, deliveries, handler, policy, transient)
+
+
+async def dispose_decoded(
+    decoder: Callable[[bytes], E],
+    data: bytes,
+    deliveries: int,
+    handler: Callable[[E], Awaitable[object]],
+    policy: RedeliveryPolicy,
+    transient: tuple[type[BaseException], ...] = (),
+) -> Disposition:
+    """:func:`dispose` for events of another shape: ``decoder`` turns the bytes into one (or
+    raises ``MalformedEvent``), e.g. ``edu.events.learning.decode_learning``."""
     try:
-        event = decode(data)
+        event = decoder(data)
     except MalformedEvent as exc:
         return DeadLetter(f"malformed: {exc}")
     try:

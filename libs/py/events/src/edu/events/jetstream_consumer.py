@@ -5,6 +5,11 @@ Each message is settled by :func:`edu.events.dispositions.dispose`: acknowledged
 handler succeeded, negatively acknowledged with a delay to be redelivered, or published to
 ``<dead_letter_prefix>.<original subject>`` and then acknowledged. A crash before the ack
 means JetStream redelivers after ``ack_wait``: handlers must be idempotent by event id.
+
+Domain events (``EventEnvelope`` on stream EVENTS) are the default; another stream's events
+come with their own ``decoder`` (learning events on stream LEARNING:
+``decoder=edu.events.learning.decode_learning``). ``on_lag`` hears, every ``lag_interval``
+seconds, how far the consumer is behind (:class:`ConsumerLag`, from the server's consumer info).
 """
 
 from __future__ import annotations
@@ -12,16 +17,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, cast, overload
 
+from edu.events.codec import DecodedEvent, decode
 from edu.events.dispositions import (
     Acknowledge,
     DeadLetter,
-    EventHandler,
+    E,
     Redeliver,
     RedeliveryPolicy,
-    dispose,
+    dispose_decoded,
 )
 
 if TYPE_CHECKING:  # nats (and aiohttp under it) is imported when a consumer connects
@@ -46,25 +54,70 @@ class ConsumerSettings:
     fetch_timeout: float = 1.0
     max_reconnect_pause: float = 10.0  # the longest a consumer lags a recovered NATS
     policy: RedeliveryPolicy = field(default_factory=RedeliveryPolicy)
+    lag_interval: float = 5.0  # how often on_lag hears the consumer's pending counts
 
     @property
     def subjects(self) -> list[str]:
         return [f"{self.subject_prefix}.{event_type}" for event_type in self.event_types]
 
 
-class DurableEventConsumer:
+@dataclass(frozen=True)
+class ConsumerLag:
+    """How far a durable consumer is behind: messages not yet delivered to it (``pending``)
+    and delivered but not yet acknowledged (``ack_pending``)."""
+
+    durable: str
+    pending: int
+    ack_pending: int
+
+    @property
+    def behind(self) -> int:
+        return self.pending + self.ack_pending
+
+
+LagListener = Callable[[ConsumerLag], None]
+
+
+class DurableEventConsumer(Generic[E]):
+    @overload
     def __init__(
-        self,
+        self: DurableEventConsumer[DecodedEvent],
         nats_url: str,
-        handler: EventHandler,
+        handler: Callable[[DecodedEvent], Awaitable[object]],
         settings: ConsumerSettings,
         *,
         transient: tuple[type[BaseException], ...] = (),
+        decoder: None = None,
+        on_lag: LagListener | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        nats_url: str,
+        handler: Callable[[E], Awaitable[object]],
+        settings: ConsumerSettings,
+        *,
+        transient: tuple[type[BaseException], ...] = (),
+        decoder: Callable[[bytes], E],
+        on_lag: LagListener | None = None,
+    ) -> None: ...
+    def __init__(
+        self,
+        nats_url: str,
+        handler: Callable[[Any], Awaitable[object]],
+        settings: ConsumerSettings,
+        *,
+        transient: tuple[type[BaseException], ...] = (),
+        decoder: Callable[[bytes], Any] | None = None,
+        on_lag: LagListener | None = None,
     ) -> None:
         self._url = nats_url
         self._handler = handler
         self.settings = settings
         self._transient = transient
+        self._decoder = cast("Callable[[bytes], E]", decoder or decode)
+        self._on_lag = on_lag
+        self._lag_due = 0.0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until ``stop`` is set."""
@@ -95,6 +148,7 @@ class DurableEventConsumer:
             js = client.jetstream()
             subscription = await self._subscribe(js)
             while not stop.is_set():
+                await self._report_lag(js)
                 try:
                     messages = await subscription.fetch(
                         self.settings.batch, timeout=self.settings.fetch_timeout
@@ -109,6 +163,15 @@ class DurableEventConsumer:
                     await self._settle(js, message)
         finally:
             await client.close()
+
+    async def _report_lag(self, js: JetStreamContext) -> None:
+        if self._on_lag is None or time.monotonic() < self._lag_due:
+            return
+        self._lag_due = time.monotonic() + self.settings.lag_interval
+        info = await js.consumer_info(self.settings.stream, self.settings.durable)
+        self._on_lag(
+            ConsumerLag(self.settings.durable, info.num_pending or 0, info.num_ack_pending or 0)
+        )
 
     def _check(self, client: NatsClient) -> None:
         # nats-py gives up reconnecting after a few tries; start over with a fresh client.
@@ -137,8 +200,13 @@ class DurableEventConsumer:
 
     async def _settle(self, js: JetStreamContext, message: Msg) -> None:
         deliveries = message.metadata.num_delivered
-        disposition = await dispose(
-            message.data, deliveries, self._handler, self.settings.policy, self._transient
+        disposition = await dispose_decoded(
+            self._decoder,
+            message.data,
+            deliveries,
+            self._handler,
+            self.settings.policy,
+            self._transient,
         )
         if isinstance(disposition, Acknowledge):
             await message.ack()
