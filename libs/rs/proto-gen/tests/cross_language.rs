@@ -6,8 +6,10 @@
 
 use edu_proto_gen::edu::events::v1::{
     CertificateIssued, CourseCompleted, CoursePublished, CourseUnpublished, CourseUpdated,
-    EnrollmentCreated, EventEnvelope, LessonCompleted, Role, UserRegistered, UserRoleGranted,
-    event_envelope::Payload,
+    EnrollmentCreated, EventEnvelope, LearningEvent, LearningEventBatch, LessonCompleted,
+    LessonFinished, LessonHeartbeat, LessonOpened, Role, SearchPerformed, UserRegistered,
+    UserRoleGranted, VideoPaused, VideoPlayed, VideoSeeked, event_envelope::Payload,
+    learning_event::Payload as LearningPayload,
 };
 use prost::Message;
 use serde_json::Value;
@@ -159,12 +161,143 @@ fn unhex(text: &str) -> Vec<u8> {
         .collect()
 }
 
-fn vectors() -> Vec<Value> {
+fn all_vectors() -> Vec<Value> {
     serde_json::from_str::<Value>(VECTORS)
         .unwrap()
         .as_array()
         .unwrap()
         .clone()
+}
+
+fn vectors_of(message: &str) -> Vec<Value> {
+    all_vectors()
+        .into_iter()
+        .filter(|vector| vector["message"] == message)
+        .collect()
+}
+
+/// The envelope's vectors.
+fn vectors() -> Vec<Value> {
+    vectors_of("edu.events.v1.EventEnvelope")
+}
+
+fn learning_payload(case: &str, p: &Value) -> LearningPayload {
+    match case {
+        "lesson_opened" => LearningPayload::LessonOpened(LessonOpened {
+            lesson_id: text(p, "lesson_id"),
+        }),
+        "lesson_heartbeat" => LearningPayload::LessonHeartbeat(LessonHeartbeat {
+            lesson_id: text(p, "lesson_id"),
+            position_seconds: number(p, "position_seconds"),
+            duration_seconds: number(p, "duration_seconds"),
+            active_seconds: number(p, "active_seconds"),
+        }),
+        "lesson_finished" => LearningPayload::LessonFinished(LessonFinished {
+            lesson_id: text(p, "lesson_id"),
+            active_seconds: number(p, "active_seconds"),
+        }),
+        "search_performed" => LearningPayload::SearchPerformed(SearchPerformed {
+            query: text(p, "query"),
+            results: number(p, "results"),
+        }),
+        "video_played" => LearningPayload::VideoPlayed(VideoPlayed {
+            lesson_id: text(p, "lesson_id"),
+            position_seconds: number(p, "position_seconds"),
+        }),
+        "video_paused" => LearningPayload::VideoPaused(VideoPaused {
+            lesson_id: text(p, "lesson_id"),
+            position_seconds: number(p, "position_seconds"),
+        }),
+        "video_seeked" => LearningPayload::VideoSeeked(VideoSeeked {
+            lesson_id: text(p, "lesson_id"),
+            from_seconds: number(p, "from_seconds"),
+            to_seconds: number(p, "to_seconds"),
+        }),
+        other => panic!("learning payload {other:?} has no Rust mapping in this test: add one"),
+    }
+}
+
+/// Exhaustive on purpose, like `case_name`: a new oneof case does not compile until mapped.
+fn learning_case_name(payload: &LearningPayload) -> &'static str {
+    match payload {
+        LearningPayload::LessonOpened(_) => "lesson_opened",
+        LearningPayload::LessonHeartbeat(_) => "lesson_heartbeat",
+        LearningPayload::LessonFinished(_) => "lesson_finished",
+        LearningPayload::SearchPerformed(_) => "search_performed",
+        LearningPayload::VideoPlayed(_) => "video_played",
+        LearningPayload::VideoPaused(_) => "video_paused",
+        LearningPayload::VideoSeeked(_) => "video_seeked",
+    }
+}
+
+const LEARNING_CASES: [&str; 7] = [
+    "lesson_opened",
+    "lesson_heartbeat",
+    "lesson_finished",
+    "search_performed",
+    "video_played",
+    "video_paused",
+    "video_seeked",
+];
+
+fn learning_event(json: &Value) -> LearningEvent {
+    let case = LEARNING_CASES
+        .iter()
+        .find(|case| json.get(**case).is_some())
+        .expect("a learning event vector carries a payload");
+    LearningEvent {
+        id: text(json, "id"),
+        r#type: text(json, "type"),
+        user_id: text(json, "user_id"),
+        occurred_at: json["occurred_at"].as_str().map(timestamp),
+        received_at: json["received_at"].as_str().map(timestamp),
+        course_id: text(json, "course_id"),
+        session_id: text(json, "session_id"),
+        payload: Some(learning_payload(case, &json[*case])),
+    }
+}
+
+fn learning_batch(json: &Value) -> LearningEventBatch {
+    LearningEventBatch {
+        events: json["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(learning_event)
+            .collect(),
+    }
+}
+
+#[test]
+fn learning_events_and_batches_encode_to_pythons_bytes_and_decode_back() {
+    let events = vectors_of("edu.events.v1.LearningEvent");
+    let mut cases: Vec<&str> = Vec::new();
+    for vector in &events {
+        let name = vector["name"].as_str().unwrap();
+        let built = learning_event(&vector["json"]);
+        let bytes = vector["binary_hex"].as_str().unwrap();
+        assert_eq!(hex(&built.encode_to_vec()), bytes, "vector {name}");
+        let decoded = LearningEvent::decode(unhex(bytes).as_slice()).unwrap();
+        assert_eq!(decoded, built, "vector {name}");
+        let case = learning_case_name(built.payload.as_ref().unwrap());
+        assert_eq!(format!("learning_{case}"), name);
+        cases.push(case);
+    }
+    cases.sort_unstable();
+    let mut expected = LEARNING_CASES.to_vec();
+    expected.sort_unstable();
+    assert_eq!(cases, expected, "every learning payload has a vector");
+    let batches = vectors_of("edu.events.v1.LearningEventBatch");
+    assert!(!batches.is_empty(), "a LearningEventBatch vector");
+    for vector in batches {
+        let built = learning_batch(&vector["json"]);
+        let bytes = vector["binary_hex"].as_str().unwrap();
+        assert_eq!(hex(&built.encode_to_vec()), bytes);
+        assert_eq!(
+            LearningEventBatch::decode(unhex(bytes).as_slice()).unwrap(),
+            built
+        );
+    }
 }
 
 #[test]

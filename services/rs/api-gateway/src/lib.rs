@@ -16,10 +16,10 @@ pub mod settings;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::adapters::jwks_http::HttpJwks;
+use edu_jwt::{HttpJwks, KeyCache};
+
 use crate::adapters::redis_limits::Limiter;
 use crate::adapters::upstream_http as proxy;
-use crate::app::keys::KeyCache;
 use crate::http::Gateway;
 use crate::settings::GatewaySettings;
 

@@ -52,6 +52,7 @@ impl GatewaySettings {
             ("course", 8002),
             ("enrollment", 8003),
             ("notifications", 8004),
+            ("event-ingestion", 8010),
         ];
         for name in names {
             let port = defaults
@@ -113,7 +114,7 @@ mod tests {
             settings.jwks_url,
             "http://127.0.0.1:8001/.well-known/jwks.json"
         );
-        assert_eq!(settings.upstreams.len(), 4);
+        assert_eq!(settings.upstreams.len(), 5);
     }
 
     #[test]

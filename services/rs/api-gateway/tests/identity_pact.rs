@@ -1,4 +1,4 @@
-//! api-gateway -> identity: what the gateway's real JWKS adapter (`adapters::jwks_http`) asks
+//! api-gateway -> identity: what the gateway's real JWKS adapter (`edu_jwt::HttpJwks`) asks
 //! identity for and reads from its answer, as a Pact (contracts/pacts/api-gateway-identity.json,
 //! verified against the running identity by contracts/tests/provider; ADR 0011).
 //!
@@ -11,10 +11,8 @@ mod support;
 
 use std::time::Duration;
 
-use api_gateway::adapters::jwks_http::HttpJwks;
 use api_gateway::adapters::upstream_http;
-use api_gateway::app::ports::KeySource;
-use api_gateway::domain::tokens::verify;
+use edu_jwt::{HttpJwks, KeySource, verify};
 use pact::{MockServer, like, regex};
 use serde_json::{Value, json};
 use support::{USER, now, signing_key, token_for};

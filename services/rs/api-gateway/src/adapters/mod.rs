@@ -1,6 +1,5 @@
-//! The ports' implementations: Redis rate limits, identity's JWKS over HTTP, and the hyper
-//! client that forwards requests upstream.
+//! The ports' implementations: Redis rate limits and the hyper client that forwards requests
+//! upstream (identity's JWKS over HTTP is `edu_jwt::HttpJwks`).
 
-pub mod jwks_http;
 pub mod redis_limits;
 pub mod upstream_http;

@@ -29,7 +29,7 @@ const HOP_BY_HOP: [&str; 8] = [
     "upgrade",
 ];
 
-pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
+pub type HttpClient = edu_jwt::jwks_http::HttpClient;
 
 pub fn client(connect_timeout: Duration) -> HttpClient {
     let mut connector = HttpConnector::new();

@@ -1,9 +1,9 @@
 //! Whether a request may go on: its access token (when it carries one) and its rate limit.
 
-use crate::app::keys::KeyCache;
+use edu_jwt::{KeyCache, Principal, TokenError};
+
 use crate::app::ports::RateLimits;
 use crate::domain::limits::{Bucket, Decision, Outcome, WhenRedisIsDown};
-use crate::domain::tokens::{Principal, TokenError};
 
 /// Log-in and sign-up: a stricter limit per client address, failing closed.
 pub const SIGN_IN_PATHS: [&str; 2] = ["/auth/login", "/auth/signup"];

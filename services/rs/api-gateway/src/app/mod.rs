@@ -1,6 +1,6 @@
 //! The use cases of the edge: who the caller is (`admission::authenticate`), whether they may go
-//! on (`admission::limit`), with identity's keys cached (`keys`); ports as traits (`ports`).
+//! on (`admission::limit`), with identity's keys cached (`edu_jwt::KeyCache`); ports as traits
+//! (`ports`).
 
 pub mod admission;
-pub mod keys;
 pub mod ports;

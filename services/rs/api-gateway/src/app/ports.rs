@@ -1,12 +1,6 @@
-//! The ports the use cases need, as traits: identity's keys and the rate-limit store.
+//! The ports the use cases need, as traits: the rate-limit store (identity's keys: `edu_jwt`).
 
 use crate::domain::limits::{Bucket, Outcome};
-use crate::domain::tokens::KeysFuture;
-
-/// Fetches identity's JWKS (a port, so tests hand in keys without a server).
-pub trait KeySource: Send + Sync + std::fmt::Debug {
-    fn fetch(&self) -> KeysFuture<'_>;
-}
 
 /// What a rate-limit check or ping returns.
 pub type LimitFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;

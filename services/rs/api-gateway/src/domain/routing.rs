@@ -7,10 +7,10 @@ pub struct Route {
     pub upstream: String,
 }
 
-/// The default routes: every public API path prefix of the Python services.
+/// The default routes: every public API path prefix of the services.
 pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=identity,\
 /courses=course,/teaching=course,/enrollments=enrollment,/certificates=enrollment,\
-/notifications=notifications,/preferences=notifications";
+/notifications=notifications,/preferences=notifications,/v1/events=event-ingestion";
 
 /// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
 pub fn parse_routes(text: &str) -> Vec<Route> {

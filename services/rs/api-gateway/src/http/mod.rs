@@ -25,7 +25,6 @@ pub mod own_routes;
 
 use crate::adapters::upstream_http::{self as proxy, ForwardError, HttpClient, Outgoing};
 use crate::app::admission::{self, Refusal, SIGN_IN_PATHS};
-use crate::app::keys::KeyCache;
 use crate::app::ports::RateLimits;
 use crate::domain::breaker::{Admission, Breaker};
 use crate::domain::client_address::{
@@ -34,6 +33,7 @@ use crate::domain::client_address::{
 use crate::domain::limits::{Decision, seconds_up};
 use crate::domain::routing::{Route, route_for};
 use crate::settings::GatewaySettings;
+use edu_jwt::KeyCache;
 
 #[derive(Debug)]
 pub struct Upstream {

@@ -1,4 +1,4 @@
-//! Identity's keys for the edge check: cached for a lifetime; a token signed by a key id the cache
+//! Identity's keys for checking tokens: cached for a lifetime; a token signed by a key id the cache
 //! does not know refreshes them at once, but at most once per `refresh_spacing` (a flood of
 //! made-up key ids cannot turn into a flood of JWKS requests). When identity is down the cached
 //! keys keep verifying.
@@ -15,8 +15,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::app::ports::KeySource;
-use crate::domain::tokens::{KeySet, Principal, TokenError, verify};
+use crate::tokens::{KeySet, KeysFuture, Principal, TokenError, verify};
+
+/// Fetches identity's JWKS (a port, so tests hand in keys without a server).
+pub trait KeySource: Send + Sync + std::fmt::Debug {
+    fn fetch(&self) -> KeysFuture<'_>;
+}
 
 #[derive(Debug)]
 struct CacheState {
@@ -154,7 +158,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::domain::tokens::{AUDIENCE, ISSUER, KeysFuture};
+    use crate::tokens::{AUDIENCE, ISSUER};
 
     const USER: &str = "0b6c5e2a-0000-4000-8000-000000000001";
 

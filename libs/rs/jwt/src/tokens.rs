@@ -74,7 +74,7 @@ struct Jwks {
 /// Verifying keys by key id.
 pub type KeySet = HashMap<String, VerifyingKey>;
 
-/// What a key source's fetch returns (`crate::app::ports::KeySource`).
+/// What a key source's fetch returns ([`crate::KeySource`]).
 pub type KeysFuture<'a> =
     std::pin::Pin<Box<dyn Future<Output = Result<KeySet, String>> + Send + 'a>>;
 

@@ -1,0 +1,3 @@
+//! The ports' implementations: JetStream as the event store ([`jetstream`]).
+
+pub mod jetstream;
