@@ -50,6 +50,8 @@ EXCLUSIONS: dict[str, tuple[Exclusion, ...]] = {
     ),
     "enrollment": (),
     "notifications": (),
+    # Teachers only; a course id not theirs is a 404 by design (ADR 0019).
+    "analytics-api": (),
     # The gateway's own document (health, ready, its OpenAPI documents); every other run goes
     # through the gateway too.
     "api-gateway": (),
@@ -76,7 +78,7 @@ def service_plan(name: str, published: Sequence[Course] = ()) -> ServicePlan:
     if name == GATEWAY:
         # Its own endpoints take no token: no users, so none is sent.
         return ServicePlan(name, users=(), exclusions=EXCLUSIONS[name])
-    if name == "course":
+    if name in ("course", "analytics-api"):
         return ServicePlan(name, users=TEACHERS, exclusions=EXCLUSIONS[name])
     if name == "enrollment" and published:
         # Enrolment needs a course another service published: half the generated course and

@@ -109,14 +109,14 @@ def learning_event(
     user_id: str = "u-1",
     course_id: str = "c-1",
     session_id: str = "s-1",
-    event_id: UUID | None = None,
+    event_id: str | None = None,
     **payload: Any,
 ) -> LearningEvent:
     """A ``LearningEvent`` of ``event_type`` with ``payload`` in the oneof member named after it."""
     stamp = Timestamp()
     stamp.FromDatetime(occurred_at)
     event = LearningEvent(
-        id=str(event_id or uuid.uuid4()),
+        id=event_id or str(uuid.uuid4()),
         type=event_type,
         user_id=user_id,
         course_id=course_id,
