@@ -9,6 +9,7 @@ import pytest
 from edu.cli.load.knee import find_knee, steps_of
 from edu.cli.load.locust_csv import read_history, read_stats
 from edu.cli.load.profiles import ProfileFileError, load_profiles
+from edu.cli.load.results import fresh_folder_now
 
 STATS_HEADER = (
     '"Type","Name","Request Count","Failure Count","Median Response Time",'
@@ -127,3 +128,21 @@ class TestLoadProfiles:
         path.write_text("[profiles.bad]\n" + table)
         with pytest.raises(ProfileFileError, match=message):
             load_profiles(path)
+
+
+class TestFreshFolderNow:
+    def test_empty_at_once_and_the_old_contents_deleted_aside(self, tmp_path: Path) -> None:
+        folder = tmp_path / "stack"
+        (folder / "pg" / "base").mkdir(parents=True)
+        (folder / "pg" / "base" / "1").write_text("data")
+        (tmp_path / ".stack-discarded-0badc0de").mkdir()  # a killed run's leftover
+        (tmp_path / "other").mkdir()
+        deleting = fresh_folder_now(folder)
+        assert folder.is_dir()
+        assert list(folder.iterdir()) == []
+        deleting.join(timeout=10)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["other", "stack"]
+
+    def test_makes_a_folder_that_was_not_there(self, tmp_path: Path) -> None:
+        fresh_folder_now(tmp_path / "load" / "stack").join(timeout=10)
+        assert (tmp_path / "load" / "stack").is_dir()

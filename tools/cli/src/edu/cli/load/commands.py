@@ -28,7 +28,13 @@ from edu.cli.load.knee import find_knee, steps_of
 from edu.cli.load.locust_csv import read_history, read_stats
 from edu.cli.load.locust_run import LocustRun
 from edu.cli.load.profiles import Profile, ProfileFileError, load_profiles
-from edu.cli.load.results import checks_line, fresh_folder, results_root, write_slo_report
+from edu.cli.load.results import (
+    checks_line,
+    fresh_folder,
+    fresh_folder_now,
+    results_root,
+    write_slo_report,
+)
 from edu.cli.load.slo import SloBook, SloFileError, load_slos
 from edu.cli.load.stack import GATEWAY, LoadStack, load_stack
 from edu.cli.load.verdict import judge
@@ -91,7 +97,9 @@ def _run_profile(root: Path, stack: LoadStack, profile: Profile, book: SloBook) 
 
 
 def _stack_folder(root: Path) -> Path:
-    return fresh_folder(root / ".edu" / "load" / "stack")
+    folder = root / ".edu" / "load" / "stack"
+    fresh_folder_now(folder)
+    return folder
 
 
 def _keep_logs(stack: LoadStack, destination: Path) -> None:

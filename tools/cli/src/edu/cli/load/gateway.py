@@ -72,7 +72,8 @@ class Settings:
     warmup: int = 300
     seconds: int = 10  # per closed-loop run
     connections: int = 32
-    mix_users: int = 24
+    mix_users: int = 24  # the smoke profile's users and spawn rate
+    mix_spawn_rate: int = 6
     mix_seconds: int = 30
     cold_starts: int = 7
 
@@ -212,7 +213,7 @@ def compare_mix(
             seed="S",
             run_time_s=settings.mix_seconds,
             users=settings.mix_users,
-            spawn_rate=float(settings.mix_users),
+            spawn_rate=float(settings.mix_spawn_rate),
         )
         direct = side == DIRECT
         host = stack.api_urls(direct=True)["course"] if direct else stack.gateway_url

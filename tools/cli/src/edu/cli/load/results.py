@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+import uuid
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,6 +25,28 @@ def fresh_folder(folder: Path) -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     return folder
+
+
+def fresh_folder_now(folder: Path) -> threading.Thread:
+    """``folder`` empty at once: what an earlier run left there (a stack's PostgreSQL data,
+    ~2,000 files: ~5 s to delete on our disks, out of the load layer's 90 s) is renamed aside
+    and deleted by a thread while the run goes on. The thread is not a daemon: the interpreter
+    waits for it at exit, and the caller may join it."""
+    aside = folder.parent / f".{folder.name}-discarded-{uuid.uuid4().hex[:8]}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if folder.exists():
+        folder.rename(aside)
+    folder.mkdir()
+    # also what a run killed before its thread finished left aside
+    leftovers = sorted(folder.parent.glob(f".{folder.name}-discarded-*"))
+
+    def delete() -> None:
+        for path in leftovers:
+            shutil.rmtree(path, ignore_errors=True)
+
+    deleting = threading.Thread(target=delete, name=f"delete old {folder.name}")
+    deleting.start()
+    return deleting
 
 
 def write_slo_report(folder: Path, profile: str, report: SloReport) -> str:
