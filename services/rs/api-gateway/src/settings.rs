@@ -52,6 +52,7 @@ impl GatewaySettings {
             ("course", 8002),
             ("enrollment", 8003),
             ("notifications", 8004),
+            ("analytics-api", 8005),
             ("event-ingestion", 8010),
         ];
         for name in names {
@@ -114,7 +115,20 @@ mod tests {
             settings.jwks_url,
             "http://127.0.0.1:8001/.well-known/jwks.json"
         );
-        assert_eq!(settings.upstreams.len(), 5);
+        let names: Vec<&str> = settings.upstreams.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "analytics-api",
+                "course",
+                "enrollment",
+                "event-ingestion",
+                "identity",
+                "notifications"
+            ]
+        );
+        let analytics = &settings.upstreams[0].1;
+        assert_eq!(analytics, "http://127.0.0.1:8005");
     }
 
     #[test]

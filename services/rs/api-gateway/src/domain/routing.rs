@@ -10,7 +10,8 @@ pub struct Route {
 /// The default routes: every public API path prefix of the services.
 pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=identity,\
 /courses=course,/teaching=course,/enrollments=enrollment,/certificates=enrollment,\
-/notifications=notifications,/preferences=notifications,/v1/events=event-ingestion";
+/notifications=notifications,/preferences=notifications,/v1/events=event-ingestion,\
+/analytics=analytics-api";
 
 /// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
 pub fn parse_routes(text: &str) -> Vec<Route> {

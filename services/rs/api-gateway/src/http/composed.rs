@@ -434,7 +434,7 @@ mod real_specs {
     use super::*;
     use crate::domain::routing::{DEFAULT_ROUTES, parse_routes};
 
-    const SPECS: [(&str, &str); 5] = [
+    const SPECS: [(&str, &str); 6] = [
         (
             "identity",
             include_str!("../../../../../contracts/openapi/identity.json"),
@@ -454,6 +454,10 @@ mod real_specs {
         (
             "event-ingestion",
             include_str!("../../../../../contracts/openapi/event-ingestion.json"),
+        ),
+        (
+            "analytics-api",
+            include_str!("../../../../../contracts/openapi/analytics-api.json"),
         ),
     ];
 
