@@ -24,9 +24,11 @@ from edu.web.pages.app import make_app
 from edu.web.session import ACCESS_COOKIE, REFRESH_COOKIE
 from edu.web.settings import WebSettings
 from edu.web.testing import (
+    FakeAnalyticsClient,
     FakeCourseClient,
     FakeEnrollmentClient,
     FakeIdentityClient,
+    FakeLearningEventsClient,
     FakeNotificationsClient,
 )
 
@@ -54,6 +56,16 @@ def notifications(identity: FakeIdentityClient) -> FakeNotificationsClient:
     return FakeNotificationsClient(verifier=identity.verifier)
 
 
+@pytest.fixture
+def analytics(identity: FakeIdentityClient) -> FakeAnalyticsClient:
+    return FakeAnalyticsClient(verifier=identity.verifier)
+
+
+@pytest.fixture
+def learning_events(identity: FakeIdentityClient) -> FakeLearningEventsClient:
+    return FakeLearningEventsClient(verifier=identity.verifier)
+
+
 def unit_settings() -> WebSettings:
     return WebSettings(environment=Environment.TEST, csrf_secret=SecretStr(CSRF_SECRET))
 
@@ -75,6 +87,8 @@ def session_app() -> FastAPI:
         course=course,
         enrollment=FakeEnrollmentClient(courses=course),
         notifications=FakeNotificationsClient(verifier=identity.verifier),
+        analytics=FakeAnalyticsClient(verifier=identity.verifier),
+        learning_events=FakeLearningEventsClient(verifier=identity.verifier),
     )
 
 
@@ -86,6 +100,8 @@ def app(
     course: FakeCourseClient,
     enrollment: FakeEnrollmentClient,
     notifications: FakeNotificationsClient,
+    analytics: FakeAnalyticsClient,
+    learning_events: FakeLearningEventsClient,
 ) -> FastAPI:
     """The session's app wired to this test's fakes: ``bootstrap`` with the same overrides
     ``make_app`` passes it, and the container is all the app holds of them (the pages read
@@ -98,6 +114,8 @@ def app(
             course=course,
             enrollment=enrollment,
             notifications=notifications,
+            analytics=analytics,
+            learning_events=learning_events,
         )
     session_app.state.web = bootstrap(
         settings,
@@ -105,6 +123,8 @@ def app(
         course=course,
         enrollment=enrollment,
         notifications=notifications,
+        analytics=analytics,
+        learning_events=learning_events,
     )
     return session_app
 

@@ -9,9 +9,11 @@ import httpx
 
 from edu.common.clock import Clock
 from edu.web.access_tokens import AccessTokens
+from edu.web.clients.analytics import AnalyticsClient, HttpAnalyticsClient
 from edu.web.clients.course import CourseClient, HttpCourseClient
 from edu.web.clients.enrollment import EnrollmentClient, HttpEnrollmentClient
 from edu.web.clients.identity import HttpIdentityClient, IdentityClient
+from edu.web.clients.learning_events import HttpLearningEventsClient, LearningEventsClient
 from edu.web.clients.notifications import HttpNotificationsClient, NotificationsClient
 from edu.web.clients.transport import ServiceTransport
 from edu.web.csrf import CsrfTokens
@@ -29,6 +31,8 @@ class WebContainer:
     course: CourseClient
     enrollment: EnrollmentClient
     notifications: NotificationsClient
+    analytics: AnalyticsClient
+    learning_events: LearningEventsClient
     access_tokens: AccessTokens
     refresh: SharedRefresh
     csrf: CsrfTokens
@@ -46,6 +50,8 @@ def bootstrap(
     course: CourseClient | None = None,
     enrollment: EnrollmentClient | None = None,
     notifications: NotificationsClient | None = None,
+    analytics: AnalyticsClient | None = None,
+    learning_events: LearningEventsClient | None = None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
 ) -> WebContainer:
@@ -72,6 +78,12 @@ def bootstrap(
     notifications = notifications or HttpNotificationsClient(
         transport("notifications", settings.notifications_service_url)
     )
+    analytics = analytics or HttpAnalyticsClient(
+        transport("analytics-api", settings.analytics_api_service_url)
+    )
+    learning_events = learning_events or HttpLearningEventsClient(
+        transport("event-ingestion", settings.event_ingestion_service_url)
+    )
     secret = settings.csrf_secret.get_secret_value().encode() if settings.csrf_secret else b""
     return WebContainer(
         settings=settings,
@@ -79,6 +91,8 @@ def bootstrap(
         course=course,
         enrollment=enrollment,
         notifications=notifications,
+        analytics=analytics,
+        learning_events=learning_events,
         access_tokens=AccessTokens(
             identity,
             issuer=settings.token_issuer,

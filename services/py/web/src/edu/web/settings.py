@@ -24,6 +24,8 @@ class WebSettings(ServiceSettings):
     course_service_url: str = "http://127.0.0.1:8002"
     enrollment_service_url: str = "http://127.0.0.1:8003"
     notifications_service_url: str = "http://127.0.0.1:8004"
+    analytics_api_service_url: str = "http://127.0.0.1:8005"
+    event_ingestion_service_url: str = "http://127.0.0.1:8010"
     token_issuer: str = DEFAULT_ISSUER
     token_audience: str = DEFAULT_AUDIENCE
     service_timeout: float = Field(

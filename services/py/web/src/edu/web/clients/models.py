@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
@@ -157,3 +157,60 @@ class NotificationPage(_Read):
 
 class EmailPreferences(_Read):
     enrollment_emails: bool
+
+
+class Funnel(_Read):
+    opened: int
+    past_halfway: int
+    finished: int
+
+
+class DropOffBucket(_Read):
+    from_seconds: int
+    to_seconds: int
+    sessions: int
+
+
+class LessonFigures(_Read):
+    lesson_id: UUID
+    views: int
+    viewers: int
+    funnel: Funnel
+    sessions: int
+    median_position_seconds: float | None
+    duration_seconds: int
+    drop_off: tuple[DropOffBucket, ...]
+
+
+class CourseFigures(_Read):
+    """analytics-api's figures for one course, its lessons in the course's order."""
+
+    course_id: UUID
+    title: str
+    lessons: tuple[LessonFigures, ...]
+
+
+class ActiveDay(_Read):
+    day: date
+    active_students: int
+
+
+class DailyActivity(_Read):
+    """Active students per UTC day, every day of the range listed (0 included)."""
+
+    course_id: UUID
+    days: tuple[ActiveDay, ...]
+
+
+class RejectedEvent(_Read):
+    index: int
+    id: str
+    reason: str
+
+
+class IngestReport(_Read):
+    """event-ingestion's answer to a batch: each event is in exactly one list."""
+
+    accepted: tuple[str, ...]
+    duplicates: tuple[str, ...]
+    rejected: tuple[RejectedEvent, ...]

@@ -14,16 +14,18 @@ from fastapi.staticfiles import StaticFiles
 from edu.common.body_limit import BodySizeLimitMiddleware
 from edu.web.bootstrap import WebContainer, bootstrap
 from edu.web.csrf import CSRF_COOKIE, CsrfTokens
-from edu.web.pages import account, catalogue, learning, lessons, teaching
+from edu.web.pages import account, catalogue, learning, learning_events, lessons, teaching
 from edu.web.pages.errors import install_error_pages
 from edu.web.session import write_session_cookies
 from edu.web.settings import WebSettings
 from edu.web.visitor_address import VisitorAddressMiddleware
 
-# No script and no inline style anywhere: pages are plain HTML and one stylesheet. Lesson
-# images may come from any https host.
+# No inline script or style anywhere: pages are plain HTML, one stylesheet and one script of
+# our own (the learning events of ADR 0008 decision 12; every page works without it), which
+# may only talk to this origin. Lesson images and videos may come from any https host.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' https: data:; script-src 'none'; style-src 'self'; "
+    "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; "
+    "script-src 'self'; connect-src 'self'; style-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
@@ -55,7 +57,7 @@ def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
     install_error_pages(app)
     static = Path(__file__).parents[1] / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
-    for module in (catalogue, lessons, account, learning, teaching):
+    for module in (catalogue, lessons, account, learning, teaching, learning_events):
         app.include_router(module.router)
 
     @app.get("/health", include_in_schema=False)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from edu.web.clients.errors import ProblemError
 from edu.web.clients.models import CourseDraft
 from edu.web.forms import FormErrors
+from edu.web.pages import course_analytics
 from edu.web.pages.course_forms import (
     LEVELS,
     TextField,
@@ -27,6 +28,7 @@ from edu.web.pages.rendering import render, see_other
 
 # Included by the dashboard's router (edu.web.pages.teaching: /teach, its forms checked there).
 router = APIRouter(prefix="/courses/{course_id}")
+router.include_router(course_analytics.router)
 
 
 async def _editor(

@@ -4,7 +4,7 @@ form token are added to every page here, so no route can forget them."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ TEMPLATES.env.filters["markdown"] = render_lesson
 TEMPLATES.env.globals["limits"] = validation.FIELDS
 TEMPLATES.env.globals["no_errors"] = FormErrors()  # for a form shown before anything was sent
 TEMPLATES.env.filters["day"] = lambda when: (
-    when.strftime("%-d %B %Y") if isinstance(when, datetime) else ""
+    when.strftime("%-d %B %Y") if isinstance(when, date) else ""
 )
 
 
