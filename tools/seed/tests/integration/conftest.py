@@ -1,4 +1,5 @@
-"""Three fresh databases (identity, course, enrollment), migrated, on the plugin's server."""
+"""Four fresh databases (identity, course, enrollment, analytics), migrated, on the plugin's
+server."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from edu.testing.database_fixtures import PostgresServer
 from edu.testing.template_databases import clone_from_template, drop_database
 
 MIGRATIONS = Path(__file__).parents[4] / "migrations"
-SERVICES = ("identity", "course", "enrollment")
+SERVICES = ("identity", "course", "enrollment", "analytics")
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -1,4 +1,5 @@
-"""The seed's targets wired to the services' own in-memory fakes: every use case is real."""
+"""The seed's targets wired to the services' (and the aggregator's) own in-memory fakes: every
+use case is real."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from uuid import UUID
 
 import pytest
 
+from edu.analytics_aggregator.service_layer.folding import LearningRollups
+from edu.analytics_aggregator.testing import FakeAnalyticsUnitOfWork, FakeRollupStore
 from edu.common.clock import FakeClock
 from edu.course.service_layer.authoring import CourseAuthoring
 from edu.course.service_layer.catalogue import Catalogue
@@ -35,6 +38,7 @@ class FakePlatform:
     identity: FakeIdentityUnitOfWork
     courses: FakeCourseDatabase
     enrollments: FakeEnrollmentDatabase
+    rollups: FakeRollupStore
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +53,7 @@ def platform(password_policy: PasswordPolicy) -> FakePlatform:
     identity = FakeIdentityUnitOfWork(users, FakeRefreshTokenRepository())
     courses = FakeCourseDatabase()
     enrollments = FakeEnrollmentDatabase()
+    rollups = FakeRollupStore()
     catalogue = Catalogue(FakeCatalogueSearch(courses), courses.unit_of_work)
     information = CourseInformation(enrollments.unit_of_work, CatalogueCourseDirectory(catalogue))
 
@@ -61,5 +66,6 @@ def platform(password_policy: PasswordPolicy) -> FakePlatform:
         find_account=find_account,
         authoring=CourseAuthoring(courses.unit_of_work, clock),
         enrollments=Enrollments(enrollments.unit_of_work, information, clock),
+        learning=LearningRollups(lambda: FakeAnalyticsUnitOfWork(rollups), clock),
     )
-    return FakePlatform(targets, users, identity, courses, enrollments)
+    return FakePlatform(targets, users, identity, courses, enrollments, rollups)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from edu.analytics_aggregator.testing import FakeRollupStore
 from edu.course.testing import FakeCourseDatabase
 from edu.enrollment.domain.enrollment import EnrollmentStatus
 from edu.enrollment.testing import FakeEnrollmentDatabase
 from edu.identity.testing import FakeIdentityUnitOfWork, FakeUserRepository
+from edu.seed import learning
+from edu.seed.learning import learning_history
 from edu.seed.plan import plan_for
 from edu.seed.run import seed
 from edu.seed.sizes import SeedSize
 from edu.seed.targets import SeedTargets
 
-TINY = SeedSize("tiny", courses=6, students=12)
+TINY = SeedSize("tiny", courses=6, students=12, history_every=4)
+UNTIL = datetime(2026, 12, 5, tzinfo=UTC)
 
 
 class Platform(Protocol):
@@ -22,6 +28,10 @@ class Platform(Protocol):
     identity: FakeIdentityUnitOfWork
     courses: FakeCourseDatabase
     enrollments: FakeEnrollmentDatabase
+
+
+class FakePlatformWithRollups(Platform, Protocol):
+    rollups: FakeRollupStore
 
 
 def counts(platform: Platform) -> dict[str, int]:
@@ -78,8 +88,41 @@ class TestSeed:
         self, platform: Platform
     ) -> None:
         await seed(platform.targets, plan_for(TINY))
-        larger = plan_for(SeedSize("bigger", courses=9, students=15))
+        larger = plan_for(SeedSize("bigger", courses=9, students=15, history_every=4))
         report = await seed(platform.targets, larger)
         assert counts(platform)["users"] == len(larger.teachers) + len(larger.students)
         assert counts(platform)["courses"] == len(larger.courses)
         assert report.students.existing == TINY.students
+
+
+class TestLearningEvents:
+    async def test_folds_the_planned_history_through_the_aggregators_use_case_once(
+        self, platform: FakePlatformWithRollups
+    ) -> None:
+        plan = plan_for(TINY)
+        history = learning_history(plan, UNTIL)
+        report = await seed(platform.targets, plan, history_until=UNTIL)
+        store = platform.rollups
+        assert report.learning_events.created == len(store.processed) == len(history) > 0
+        opened = sum(e.type == learning.OPENED for e in history)
+        assert sum(store.views.values()) == opened
+        finished = {
+            (v.course_id, v.lesson_id, v.user_id) for v in store.viewers.values() if v.finished
+        }
+        assert len(finished) == sum(
+            e.lessons_done for e in plan.enrollments if e.student_index % TINY.history_every == 0
+        )
+
+        again = await seed(platform.targets, plan, history_until=UNTIL + timedelta(days=3))
+        assert again.learning_events.existing == len(history)
+        assert not again.created_anything
+        assert len(store.processed) == len(history)
+        assert sum(store.views.values()) == opened
+
+    async def test_without_an_analytics_database_the_history_is_left_out_and_said_so(
+        self, platform: FakePlatformWithRollups
+    ) -> None:
+        targets = replace(platform.targets, learning=None)
+        report = await seed(targets, plan_for(TINY))
+        assert report.learning_events.total == 0
+        assert "no migrated analytics database" in report.render()

@@ -30,8 +30,10 @@ from edu.infra.databases import create_database_if_missing, upgrade_to_head, wit
 from edu.infra.dev_services import DeclaredService, declared_services
 from edu.infra.probes import process_age
 
-# The services whose data the seed writes (their use cases, their databases).
-SEEDED_SERVICES = ("identity", "course", "enrollment")
+# The services whose data the seed writes (their use cases, their databases); analytics-api
+# declares the analytics database and its migrations, where the learning-event history goes
+# (through analytics-aggregator's use case).
+SEEDED_SERVICES = ("identity", "course", "enrollment", "analytics-api")
 
 
 def seeded_services(root: Path) -> list[DeclaredService]:
@@ -104,7 +106,8 @@ def seed_command(
         Path | None, typer.Option(help="Also write who can log in (JSON) to this file.")
     ] = None,
 ) -> None:
-    """Seed the dev databases: teachers, courses, students, enrolments, certificates (idempotent)."""
+    """Seed the dev databases: teachers, courses, students, enrolments, certificates, learning
+    events (idempotent)."""
     if size.upper() not in ("S", "M", "L"):
         typer.secho(f"unknown size {size!r}: use S, M or L", fg="red", err=True)
         raise typer.Exit(2)

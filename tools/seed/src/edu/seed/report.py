@@ -38,6 +38,9 @@ class SeedReport:
     enrollments: Tally = field(default_factory=Tally)
     completions: Tally = field(default_factory=Tally)
     certificates: Tally = field(default_factory=Tally)
+    learning_events: Tally = field(default_factory=Tally)
+    # Why no learning events were seeded (no analytics database), or None when they were.
+    learning_skipped: str | None = None
 
     def rows(self) -> list[tuple[str, Tally]]:
         """Each tally under the name the table prints (its prose keeps "enrolments")."""
@@ -50,11 +53,14 @@ class SeedReport:
             ("enrolments", self.enrollments),
             ("completions", self.completions),
             ("certificates", self.certificates),
+            ("learning events", self.learning_events),
         ]
 
     def render(self) -> str:
-        lines = [f"{'seed ' + self.size:<14} {'created':>9} {'existing':>9} {'total':>9}"]
-        lines += [f"{n:<14} {t.created:>9} {t.existing:>9} {t.total:>9}" for n, t in self.rows()]
+        lines = [f"{'seed ' + self.size:<15} {'created':>8} {'existing':>9} {'total':>9}"]
+        lines += [f"{n:<15} {t.created:>8} {t.existing:>9} {t.total:>9}" for n, t in self.rows()]
+        if self.learning_skipped:
+            lines.append(f"learning events skipped: {self.learning_skipped}")
         return "\n".join(lines)
 
     @property
