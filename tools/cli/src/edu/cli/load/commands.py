@@ -228,13 +228,18 @@ def gateway_command(
     seconds: Annotated[int, typer.Option(help="Seconds of each closed-loop run.")] = (
         Settings.seconds
     ),
+    pairs: Annotated[int, typer.Option(help="Closed-loop runs per side (A B alternating).")] = (
+        Settings.pairs
+    ),
     env: EnvOption = None,
 ) -> None:
     """Direct vs through the api-gateway, side by side on one stack seeded S (report only)."""
     root = repository_root()
     chosen = _gateway_profile(root, profile)
     typer.echo(f"the gateway is built with the {chosen} profile")
-    settings = Settings(rounds=rounds, warmup=max(1, rounds // 10), seconds=seconds)
+    settings = Settings(
+        rounds=rounds, warmup=max(1, rounds // 10), seconds=seconds, pairs=max(1, pairs)
+    )
     started = time.monotonic()
     with (
         _rust_profile(chosen),

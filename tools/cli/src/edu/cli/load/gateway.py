@@ -7,7 +7,7 @@ data, machine and minutes (issue 20's load measurement):
    persistent keep-alive connection per side (``http.client``, ``perf_counter_ns`` around each
    request and the whole answer read), for the catalogue GET and an authenticated GET (a seeded
    student's ``GET /enrollments``; the student logs in once through the gateway);
-2. closed-loop throughput A B A B on the catalogue GET (edu.cli.load.bench: wrk when installed,
+2. closed-loop throughput A B A B A B on the catalogue GET (edu.cli.load.bench: wrk when installed,
    else Locust as the generator, which understates a very fast server);
 3. the Locust mix (load/locustfile.py), the same users and duration on each side;
 4. the gateway's CPU per request: its process's utime + stime (``/proc/<pid>/stat``) over the
@@ -27,6 +27,7 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -70,7 +71,8 @@ class GatewayBenchError(RuntimeError):
 class Settings:
     rounds: int = 3000  # sequential samples per side and request
     warmup: int = 300
-    seconds: int = 10  # per closed-loop run
+    seconds: int = 8  # per closed-loop run
+    pairs: int = 3  # closed-loop runs per side, alternating A B A B A B
     connections: int = 32
     mix_users: int = 24  # the smoke profile's users and spawn rate
     mix_spawn_rate: int = 6
@@ -171,14 +173,14 @@ def process_cpu_seconds(pid: int) -> float:
 def compare_throughput(
     urls: Mapping[str, str], settings: Settings, work: Path, gateway_pid: int
 ) -> tuple[ThroughputComparison, CpuCost]:
-    """A B A B closed-loop runs of the catalogue GET, after a short warm-up of each side; the
-    gateway's CPU is read around its own runs only."""
+    """Closed-loop runs of the catalogue GET alternating A B (``pairs`` of each), after a short
+    warm-up of each side; the gateway's CPU is read around its own runs only."""
     rates: dict[str, list[float]] = {side: [] for side in SIDES}
     cpu, served = 0.0, 0
     try:
         for side in SIDES:  # warm pools, caches and the generator
             closed_loop(urls[side] + CATALOGUE_PATH, 2, settings.connections, work / "warm")
-        for side in (*SIDES, *SIDES):
+        for side in SIDES * settings.pairs:
             before = process_cpu_seconds(gateway_pid) if side == THROUGH else 0.0
             run = closed_loop(
                 urls[side] + CATALOGUE_PATH, settings.seconds, settings.connections, work / side
@@ -302,6 +304,8 @@ def measure(
     settings: Settings,
     say: Callable[[str], None],
 ) -> GatewayReport:
+    load_before = os.getloadavg()[0]
+    measured_at = datetime.now(UTC).isoformat(timespec="seconds")
     processes = stack.stack.processes
     gateway = processes.processes[GATEWAY]
     spec = processes.specs[GATEWAY]
@@ -320,7 +324,7 @@ def measure(
             {"Authorization": f"Bearer {token}"},
         ),
     )
-    say(f"closed-loop throughput: A B A B, {settings.seconds} s each")
+    say(f"closed-loop throughput: A B x {settings.pairs}, {settings.seconds} s each")
     throughput, cpu = compare_throughput(urls, settings, out / "closed-loop", gateway.pid)
     say(f"the Locust mix: {settings.mix_users} users, {settings.mix_seconds} s each side")
     mix, cpu_mix = compare_mix(root, stack, settings, out, gateway.pid)
@@ -344,6 +348,8 @@ def measure(
         cpu_throughput=cpu,
         cpu_mix=cpu_mix,
         cold_start_ms=tuple(cold),
+        measured_at=measured_at,
+        load_average=(load_before, os.getloadavg()[0]),
     )
 
 

@@ -99,7 +99,9 @@ class LatencyComparison:
 
 @dataclass(frozen=True)
 class ThroughputComparison:
-    """Closed-loop runs alternating A B A B: each side's request rates, in run order."""
+    """Closed-loop runs alternating A B A B ...: each side's request rates, in run order. The
+    ratio is the median of each pair's B / A: a burst of another process on the machine during
+    one run moves one pair's ratio, not the verdict, and a slow drift cancels within a pair."""
 
     request: str
     generator: str
@@ -109,16 +111,22 @@ class ThroughputComparison:
     gateway_rps: tuple[float, ...]
 
     @property
-    def direct_mean(self) -> float:
-        return statistics.fmean(self.direct_rps) if self.direct_rps else 0.0
+    def direct_median(self) -> float:
+        return statistics.median(self.direct_rps) if self.direct_rps else 0.0
 
     @property
-    def gateway_mean(self) -> float:
-        return statistics.fmean(self.gateway_rps) if self.gateway_rps else 0.0
+    def gateway_median(self) -> float:
+        return statistics.median(self.gateway_rps) if self.gateway_rps else 0.0
+
+    @property
+    def pair_ratios(self) -> tuple[float, ...]:
+        return tuple(
+            b / a if a else 0.0 for a, b in zip(self.direct_rps, self.gateway_rps, strict=True)
+        )
 
     @property
     def ratio(self) -> float:
-        return self.gateway_mean / self.direct_mean if self.direct_mean else 0.0
+        return statistics.median(self.pair_ratios) if self.pair_ratios else 0.0
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,8 @@ class GatewayReport:
     cpu_throughput: CpuCost
     cpu_mix: CpuCost
     cold_start_ms: tuple[float, ...]
+    measured_at: str = ""  # UTC, ISO 8601
+    load_average: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load, start and end
 
     @property
     def cold_start_median_ms(self) -> float:
@@ -191,6 +201,8 @@ class GatewayReport:
         lines = [
             f"api-gateway side by side: one stack (seed {self.seed}), direct (A) and through "
             f"the gateway (B); gateway built with the {self.profile} profile ({self.binary})",
+            f"measured {self.measured_at or 'now'}; the machine's 1-minute load average "
+            f"{self.load_average[0]:.1f} at the start, {self.load_average[1]:.1f} at the end",
             "",
             f"unloaded latency: sequential requests, one keep-alive connection per side, "
             f"A B B A interleaved, {self.rounds} per side after {self.warmup} warm-up",
@@ -224,16 +236,17 @@ class GatewayReport:
         lines += [
             "",
             f"closed-loop throughput: {t.request}, {t.connections} connections, {t.seconds} s "
-            f"per run, A B A B; generator {t.generator} ({self.generator_note})",
+            f"per run, A B alternating; generator {t.generator} ({self.generator_note})",
         ]
-        rows = [("side", "runs req/s", "mean req/s")]
-        for side, runs, mean in (
-            (DIRECT, t.direct_rps, t.direct_mean),
-            (THROUGH, t.gateway_rps, t.gateway_mean),
+        rows = [("side", "runs req/s", "median req/s")]
+        for side, runs, middle in (
+            (DIRECT, t.direct_rps, t.direct_median),
+            (THROUGH, t.gateway_rps, t.gateway_median),
         ):
-            rows.append((side, " ".join(f"{r:.1f}" for r in runs), f"{mean:.1f}"))
+            rows.append((side, " ".join(f"{r:.1f}" for r in runs), f"{middle:.1f}"))
         lines += _aligned(rows, numeric_from=2)
-        lines.append(f"  ratio gateway/direct {t.ratio:.2f}x")
+        pairs = " ".join(f"{r:.2f}" for r in t.pair_ratios)
+        lines.append(f"  ratio gateway/direct {t.ratio:.2f}x (median of the pairs: {pairs})")
         m = self.mix
         lines += [
             "",
@@ -287,8 +300,9 @@ class GatewayReport:
         ]
         data["throughput"] = {
             **asdict(self.throughput),
-            "direct_mean": self.throughput.direct_mean,
-            "gateway_mean": self.throughput.gateway_mean,
+            "direct_median": self.throughput.direct_median,
+            "gateway_median": self.throughput.gateway_median,
+            "pair_ratios": self.throughput.pair_ratios,
             "ratio": self.throughput.ratio,
         }
         data["mix"] = {**asdict(self.mix), "ratio": self.mix.ratio}
