@@ -13,12 +13,14 @@ JetStream stream: the bytes the provider's outbox relay published after ``edu.ev
 from __future__ import annotations
 
 import asyncio
+import base64
 import errno
 import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,17 @@ from edu.testing.harness_client import HarnessClient, UnexpectedStatus
 PASSWORD = "correct horse battery"
 TEACHER = "teacher@example.com"
 STUDENT = "student@example.com"
-PROVIDERS = {"identity", "course", "enrollment", "notifications"}
+# analytics-api reads the rollups the analytics-aggregator folds from what event-ingestion (Rust)
+# published: its provider states need all three.
+PROVIDERS = {
+    "identity",
+    "course",
+    "enrollment",
+    "notifications",
+    "analytics-api",
+    "analytics-aggregator",
+    "event-ingestion",
+}
 PACTS = Path(__file__).resolve().parents[2] / "pacts"
 # A state's setup; a mapping it returns gives the pact's ``fromProviderState`` expressions
 # their values (``${course_id}``), anything else is ignored.
@@ -119,6 +131,72 @@ class Platform:
             time.sleep(0.05)
         return {"token": account.access_token, "notification_id": items[0]["id"]}
 
+    def student(self) -> dict[str, str]:
+        """The session's student as event-ingestion's states need it: the token, its subject,
+        a fresh event id (ingestion stores an id once) and the time now (it refuses an event
+        more than ten minutes from its clock)."""
+        return {
+            "token": self.student_token,
+            "user_id": subject_of(self.student_token),
+            "event_id": str(uuid4()),
+            "occurred_at": datetime.now(UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+        }
+
+    def visited_course(self) -> dict[str, str]:
+        """A published course whose lesson the student opened and read for 30 s, sent through
+        event-ingestion; returned once analytics-api shows the visit (the aggregator folds
+        course.published and the learning events asynchronously)."""
+        course = self.course(publish=True)
+        lesson, session = course["lessons"][0]["id"], str(uuid4())
+
+        def event(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "id": str(uuid4()),
+                "type": kind,
+                "user_id": subject_of(self.student_token),
+                "occurred_at": self.student()["occurred_at"],
+                "course_id": course["id"],
+                "session_id": session,
+                kind.replace(".", "_"): {"lesson_id": lesson, **payload},
+            }
+
+        batch = [
+            event("lesson.opened", {}),
+            event("lesson.heartbeat", {"position_seconds": 30, "active_seconds": 30}),
+        ]
+        # edu.testing.api_calls has no learning-event or analytics call yet: this suite's two.
+        send = api_calls.Call(
+            "events",
+            "event-ingestion",
+            "POST",
+            "/v1/events",
+            "/v1/events",
+            body={"events": batch},
+            token=self.student_token,
+            expect=(202,),
+        )
+        self.api.send(send)
+        path = f"/analytics/courses/{course['id']}"
+        figures = api_calls.Call(
+            "analytics",
+            "analytics-api",
+            "GET",
+            path,
+            "/analytics/courses/{id}",
+            token=self.teacher_token,
+            expect=(200, 404),
+        )
+        deadline = time.monotonic() + 15
+        while True:
+            answer = self.api.send(figures)
+            if answer.status_code == 200 and answer.json()["lessons"][0]["sessions"] >= 1:
+                return {"course_id": course["id"]}
+            if time.monotonic() > deadline:
+                raise AssertionError(f"analytics-api did not show the visit: {answer.text}")
+            time.sleep(0.1)
+
     def last_event(self, subject: str, aggregate_id: str) -> tuple[bytes, dict[str, Any]]:
         """The last message on ``subject`` once it is about ``aggregate_id`` (the relay is async)."""
         return asyncio.run(self._last_event(subject, aggregate_id))
@@ -140,6 +218,13 @@ class Platform:
                 await asyncio.sleep(0.05)
         finally:
             await client.close()
+
+
+def subject_of(token: str) -> str:
+    """A JWT's subject, read without checking it (identity made it moments ago)."""
+    claims = token.split(".")[1]
+    subject: str = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["sub"]
+    return subject
 
 
 @pytest.fixture(scope="session")

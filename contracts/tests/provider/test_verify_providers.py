@@ -55,6 +55,15 @@ class TestHttpProviders:
         states = {"a signed-in student enrolled in a published course": platform.enrollment}
         verify_pact("enrollment", "web", states=states, token=platform.student_token)
 
+    @pytest.mark.pact_pair("web", "analytics-api")
+    def test_analytics_api_honours_web(self, platform: Any, verify_pact: Any) -> None:
+        # The teacher's course whose lesson the student opened, through the real path
+        # (event-ingestion -> JetStream -> analytics-aggregator -> analytics-api). Made before
+        # the verifier runs: the fold is asynchronous and the verifier gives a state 5 s.
+        visited = platform.visited_course()
+        states = {"a teacher's published course whose lesson a student opened": lambda: visited}
+        verify_pact("analytics-api", "web", states=states, token=platform.teacher_token)
+
 
 class TestMessageProviders:
     @pytest.mark.pact_pair("notifications", "identity")
