@@ -50,10 +50,21 @@ class TestLearningCodec:
         assert isinstance(decoded.payload, LessonHeartbeat)
         assert decoded.received_at is None
 
+    def test_the_protobuf_encoding_event_ingestion_publishes_decodes_the_same(self) -> None:
+        event = heartbeat()
+        event.received_at.FromDatetime(WHEN)
+
+        from_binary = decode_learning(event.SerializeToString())
+
+        assert from_binary == decode_learning(encode_learning(event))
+        assert from_binary.received_at == WHEN
+        assert isinstance(from_binary.payload, LessonHeartbeat)
+
     @pytest.mark.parametrize(
         ("data", "why"),
         [
             (b"[1]", "a JSON object"),
+            (b"\x0a\xff\xff", "protobuf"),
             (b'{"id": "x"', "not an edu.events.v1.LearningEvent"),
             (b'{"id": "nope", "type": "lesson.opened"}', "is not a UUID"),
         ],

@@ -258,11 +258,14 @@ def start_load(
     ready_timeout_s: float = 60.0,
     timeout_s: float = 5.0,
     signed_in: int = 0,
+    learners: int = 0,
+    learning_batch: int = 20,
 ) -> dict[str, Any]:
     """Background load (edu.chaos.load) until ``stop_load``; waits until it made its courses.
     ``timeout_s``: how long each user waits for an answer before counting it failed;
     ``signed_in``: students who sign in before the load is ready and then only use their
-    token (and the teacher reading a course)."""
+    token (and the teacher reading a course); ``learners``: signed-in students sending
+    learning-event batches of ``learning_batch`` (retried until 202, ``learning.jsonl``)."""
     out = run_dir() / "load"
     out.mkdir(parents=True, exist_ok=True)
     log = (out / "load.log").open("ab")
@@ -282,6 +285,10 @@ def start_load(
                 str(timeout_s),
                 "--signed-in",
                 str(signed_in),
+                "--learners",
+                str(learners),
+                "--learning-batch",
+                str(learning_batch),
             ],
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -302,6 +309,7 @@ def start_load(
         pid=child.pid,
         users=users,
         signed_in=signed_in,
+        learners=learners,
         pace_s=pace_s,
         out=str(out),
     )

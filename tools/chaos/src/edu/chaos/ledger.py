@@ -105,3 +105,60 @@ async def missing_enrollments(database: str, ids: Sequence[str]) -> list[str]:
     )
     found = {r["id"] for r in rows}
     return [i for i in ids if i not in found]
+
+
+async def count_learning(
+    database: str, sent: Sequence[str], acknowledged: Sequence[str], courses: Sequence[str]
+) -> dict[str, Any]:
+    """The learning events the load sent and event-ingestion acknowledged (202) against what
+    analytics-aggregator folded: its processed-event record and the views of the load's courses
+    (every event the load sends is one ``lesson.opened``, so one view each).
+
+    - lost: acknowledged events the aggregator never recorded;
+    - duplicated: views beyond one per recorded event (an event folded twice: the claim gone,
+      or a commit acknowledged before it happened and redone);
+    - unexpected: recorded events the load never sent.
+    """
+    processed_rows, views_rows = await _fetch(
+        database,
+        (
+            "SELECT event_id::text AS id FROM processed_learning_events"
+            " WHERE event_id::text = ANY($1::text[])",
+            list(sent),
+        ),
+        (
+            "SELECT coalesce(sum(views), 0) AS views FROM lesson_views"
+            " WHERE course_id = ANY($1::text[])",
+            list(courses),
+        ),
+    )
+    processed = {r["id"] for r in processed_rows}
+    views = int(views_rows[0]["views"])
+    lost = set(acknowledged) - processed
+    return {
+        "sent": len(sent),
+        "acknowledged": len(acknowledged),
+        "processed": len(processed),
+        "views": views,
+        "lost": len(lost),
+        "lost_sample": sorted(lost)[:5],
+        "duplicated": max(0, views - len(processed)),
+        "missing_views": max(0, len(processed) - views),
+    }
+
+
+async def settle_learning(
+    database: str,
+    sent: Sequence[str],
+    acknowledged: Sequence[str],
+    courses: Sequence[str],
+    patience_s: float,
+) -> dict[str, Any]:
+    """Count until every acknowledged event is folded (or ``patience_s`` ran out)."""
+    started = time.monotonic()
+    while True:
+        counted = await count_learning(database, sent, acknowledged, courses)
+        if counted["lost"] == 0 or time.monotonic() - started > patience_s:
+            counted["settled_in_s"] = round(time.monotonic() - started, 2)
+            return counted
+        await asyncio.sleep(0.5)

@@ -17,6 +17,16 @@ then only use the token they hold: enrol again (200) and complete a lesson, over
 their courses (``teacher_view``). What they do needs no sign-in during the experiment: an
 outage of sign-in (identity down, the rate limiter down) must not reach them.
 
+``--learners N`` adds N students who sign in before the load is ready and then send learning
+events (issue 21) through the gateway's ``/v1/events``: batches of ``--learning-batch``
+``lesson.opened`` events on the load's courses' lessons, each event with an id of its own, a
+batch retried with the same ids on anything but 202 that a client should retry (no answer, 502,
+503, 429; after ``Retry-After``, at most 1 s) until event-ingestion acknowledges it (202). Each
+attempt is one JSON line in ``learning.jsonl`` (its ids, status, whether it was acknowledged);
+the learning ledger (``edu.chaos.probes.learning_ledger``) holds the acknowledged ids against
+the aggregator's rollups. On SIGTERM a learner sends no new batch but keeps retrying the one in
+flight for up to ``LEARNING_DRAIN_S``: what was sent should end acknowledged.
+
 Every request is one JSON line in ``requests.jsonl``: start and end (wall clock), operation,
 status (0 when no answer came), whether it counts as success, the error, and for a successful
 enrolment its id (the verdict checks that each one exists in enrollment's database); a refused
@@ -29,13 +39,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import functools
 import json
 import random
 import signal
+import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -62,6 +75,9 @@ SIGNED_IN = {
     "complete": "signed_in_complete",
     "teaching_course": "teacher_view",
 }
+EVENTS_PATH = "/v1/events"  # event-ingestion, through the gateway (ADR 0018)
+RETRIED = {0, 429, 502, 503, 504}  # no answer, or "come back later": the same batch again
+LEARNING_DRAIN_S = 15.0  # after SIGTERM, how long a learner keeps retrying its batch in flight
 
 
 @dataclass
@@ -196,17 +212,98 @@ async def teacher(
         await asyncio.sleep(pace)
 
 
+def user_id_of(token: str) -> str:
+    """The token's subject (the learner's user id, which every event must carry); read, not
+    verified: the load made the token, the service verifies it."""
+    claims = token.split(".")[1]
+    return str(json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["sub"])
+
+
+def opened_events(user_id: str, course: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    """``count`` new ``lesson.opened`` events of one visit each, in the protobuf JSON mapping."""
+    now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    lessons = course["lessons"]
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "type": "lesson.opened",
+            "user_id": user_id,
+            "course_id": course["id"],
+            "session_id": str(uuid.uuid4()),
+            "occurred_at": now,
+            "lesson_opened": {"lesson_id": lessons[n % len(lessons)]["id"]},
+        }
+        for n in range(count)
+    ]
+
+
+async def learner(
+    http: httpx.AsyncClient,
+    url: str,
+    token: str,
+    course: dict[str, Any],
+    batch: int,
+    pace: float,
+    stop: asyncio.Event,
+    out: TextIO,
+) -> None:
+    """Sends batches until ``stop``; each retried with the same ids until 202 (ADR 0018)."""
+    user_id, headers = user_id_of(token), {"Authorization": f"Bearer {token}"}
+    while not stop.is_set():
+        events = opened_events(user_id, course, batch)
+        ids = [e["id"] for e in events]
+        attempt, drain_until = 0, None
+        while True:
+            attempt += 1
+            entry: dict[str, Any] = {"op": "learning_events", "ids": ids, "attempt": attempt}
+            entry["t0"] = time.time()
+            wait = pace
+            try:
+                answer = await http.post(url, json={"events": events}, headers=headers)
+                entry["status"] = answer.status_code
+                if answer.status_code == 202:
+                    entry["duplicates"] = len(answer.json().get("duplicates", []))
+                elif "retry-after" in answer.headers:
+                    entry["retry_after"] = answer.headers["retry-after"]
+                    wait = min(1.0, float(answer.headers["retry-after"]))
+                if answer.status_code != 202:
+                    entry["error"] = answer.text[:300]
+            except httpx.HTTPError as error:
+                entry.update(status=0, error=f"{type(error).__name__}: {error}")
+            entry["t1"] = time.time()
+            entry["acked"] = entry["status"] == 202
+            out.write(json.dumps(entry) + "\n")
+            out.flush()
+            if entry["acked"] or entry["status"] not in RETRIED:
+                break  # acknowledged, or refused for good (the ledger reports it)
+            if stop.is_set():
+                drain_until = drain_until or time.monotonic() + LEARNING_DRAIN_S
+                if time.monotonic() > drain_until:
+                    break  # given up: the ledger counts the batch as never acknowledged
+            await asyncio.sleep(max(wait, 0.1))
+        await asyncio.sleep(pace)
+
+
 async def main(
-    out: Path, users: int, pace: float, timeout_s: float = TIMEOUT_S, signed_in: int = 0
+    out: Path,
+    users: int,
+    pace: float,
+    timeout_s: float = TIMEOUT_S,
+    signed_in: int = 0,
+    learners: int = 0,
+    learning_batch: int = 20,
 ) -> int:
     target = Target.load()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    connections = (users + signed_in + 1) * 3
+    connections = (users + signed_in + learners + 1) * 3
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    with (out / "requests.jsonl").open("a") as records:
+    with (
+        (out / "requests.jsonl").open("a") as records,
+        (out / "learning.jsonl").open("a") as learning,
+    ):
         recorder = Recorder(records)
         async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as http:
             urls = target.api_urls
@@ -216,6 +313,7 @@ async def main(
             )
             teacher_token, courses = await make_courses(client)
             tokens = await signed_in_tokens(client, signed_in)
+            learner_tokens = await signed_in_tokens(client, learners)
             (out / "ready").write_text(json.dumps({"courses": [c["id"] for c in courses]}))
             students = [
                 signed_in_student(held, token, courses[n % len(courses)], pace, stop)
@@ -223,6 +321,20 @@ async def main(
             ]
             if tokens:
                 students.append(teacher(held, teacher_token, courses[0]["id"], pace, stop))
+            events_url = urls["event-ingestion"] + EVENTS_PATH if learners else ""
+            students += [
+                learner(
+                    http,
+                    events_url,
+                    token,
+                    courses[n % len(courses)],
+                    learning_batch,
+                    pace,
+                    stop,
+                    learning,
+                )
+                for n, token in enumerate(learner_tokens)
+            ]
             await asyncio.gather(
                 *(user(client, courses, pace, stop) for _ in range(users)), *students
             )
@@ -244,10 +356,24 @@ def cli() -> None:
         default=0,
         help="students who sign in once before the load is ready and then only use their token",
     )
+    parser.add_argument(
+        "--learners", type=int, default=0, help="signed-in students sending learning events"
+    )
+    parser.add_argument("--learning-batch", type=int, default=20, help="events per batch")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     raise SystemExit(
-        asyncio.run(main(args.out, args.users, args.pace, args.timeout, args.signed_in))
+        asyncio.run(
+            main(
+                args.out,
+                args.users,
+                args.pace,
+                args.timeout,
+                args.signed_in,
+                args.learners,
+                args.learning_batch,
+            )
+        )
     )
 
 

@@ -134,3 +134,62 @@ def load_verdict(
     report["phase"] = "after the method"
     (run_dir() / "verdict.json").write_text(json.dumps(report, indent=2))
     return report
+
+
+def learning_ledger(patience_s: float = 30.0, min_retried: int = 0) -> dict[str, Any]:
+    """Every learning event event-ingestion acknowledged (202) is folded into the rollups
+    exactly once: lost = 0, duplicated = 0, and every batch the load sent ended acknowledged
+    (it retries on 503 and no answer), none refused otherwise, never a 500. ``min_retried``:
+    at least that many batches had to be retried (the fault reached the learning path).
+
+    Before the method has run there is no learning load in this run: it holds.
+    """
+    path = run_dir() / "load" / "learning.jsonl"
+    if not any(e["event"] == "load-stopped" for e in timeline()) or not path.is_file():
+        return {"ok": True, "phase": "before the method: no learning load in this run yet"}
+    attempts = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    batches: dict[str, dict[str, Any]] = {}
+    for attempt in attempts:
+        batch = batches.setdefault(attempt["ids"][0], {"ids": attempt["ids"], "statuses": []})
+        batch["statuses"].append(int(attempt["status"]))
+    sent = [i for b in batches.values() for i in b["ids"]]
+    acknowledged = [i for b in batches.values() if 202 in b["statuses"] for i in b["ids"]]
+    courses = json.loads((run_dir() / "load" / "ready").read_text())["courses"]
+    database = Target.load().database_url("analytics-api")
+    counted = asyncio.run(
+        ledgers.settle_learning(database, sent, acknowledged, courses, patience_s)
+    )
+    statuses: dict[str, int] = {}
+    for attempt in attempts:
+        statuses[str(attempt["status"])] = statuses.get(str(attempt["status"]), 0) + 1
+    retried = sum(1 for b in batches.values() if len(b["statuses"]) > 1)
+    unacknowledged = sum(1 for b in batches.values() if 202 not in b["statuses"])
+    violations = []
+    if not acknowledged:
+        violations.append("no learning event was acknowledged: the learning load did not run")
+    if counted["lost"] or counted["duplicated"] or counted["missing_views"]:
+        violations.append(
+            f"lost {counted['lost']}, duplicated {counted['duplicated']}, "
+            f"views missing {counted['missing_views']} (of {len(acknowledged)} acknowledged)"
+        )
+    if unacknowledged:
+        violations.append(f"{unacknowledged} batch(es) never acknowledged")
+    if statuses.get("500"):
+        violations.append(f"{statuses['500']} answer(s) were 500")
+    if retried < min_retried:
+        violations.append(
+            f"only {retried} batch(es) were retried (at least {min_retried}): "
+            "the fault never reached the learning path"
+        )
+    report = {
+        **counted,
+        "ok": not violations,
+        "violations": violations,
+        "batches": len(batches),
+        "retried_batches": retried,
+        "unacknowledged_batches": unacknowledged,
+        "attempt_statuses": statuses,
+        "phase": "after the method",
+    }
+    (run_dir() / "learning-ledger.json").write_text(json.dumps(report, indent=2))
+    return report

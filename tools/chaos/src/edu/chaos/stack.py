@@ -2,8 +2,8 @@
 
 ``chaos_stack(root, members, folder)`` starts a fault proxy (edu.chaos.proxy) in front of
 PostgreSQL for enrollment only, then the isolated stack (its own embedded PostgreSQL, NATS,
-Redis, mail sink; identity, course, enrollment, notifications and the api-gateway in front of
-them) with enrollment's database URL pointing at the proxy, and writes the stack file the
+Redis, mail sink; identity, course, enrollment, notifications, event-ingestion and the api-gateway
+in front of them; analytics-aggregator and analytics-api for the learning path) with enrollment's database URL pointing at the proxy, and writes the stack file the
 actions and probes read; the background load calls the APIs through the gateway (``api_urls``).
 On exit it stops what is running *now* (a process an experiment restarted has a new pid), the
 stack, the proxy.
@@ -36,9 +36,13 @@ from edu.infra.dev_services import declared_services
 from edu.infra.isolated_stack import IsolatedStack, start_isolated_stack
 from edu.infra.probes import free_ports, port_in_use, wait_until
 
-APIS = ("identity", "course", "enrollment", "notifications")  # what the gateway routes to
+# What the gateway routes to: the load calls them through it.
+APIS = ("identity", "course", "enrollment", "notifications", "event-ingestion")
 GATEWAY = "api-gateway"
-SERVICES = frozenset({*APIS, GATEWAY})
+# The learning path (issue 21): event-ingestion publishes to stream LEARNING, the aggregator
+# folds into the analytics database, which analytics-api declares (so the stack migrates it).
+AGGREGATOR = "analytics-aggregator"
+SERVICES = frozenset({*APIS, GATEWAY, AGGREGATOR, "analytics-api"})
 PROXIED = "enrollment"  # its connection to PostgreSQL goes through the fault proxy
 PROXY = "enrollment-db"
 JWKS_LIFETIME_S = 2  # the gateway's key cache lifetime here (EDU_JWKS_LIFETIME_SECONDS)
@@ -50,7 +54,7 @@ def chaos_stack(
 ) -> Iterator[Target]:
     members = list(members)
     folder.mkdir(parents=True, exist_ok=True)
-    postgres, listen, control = free_ports(3)
+    postgres, listen, control, metrics = free_ports(4)
     proxy = _start_proxy(listen, postgres, control, folder / "logs" / "proxy.log")
     try:
         database = {s.name: s.database for s in declared_services(root, members)}
@@ -68,11 +72,24 @@ def chaos_stack(
                 PROXIED: {"EDU_DATABASE_URL": through_proxy},
                 "identity": {"EDU_SIGNING_KEY": SigningKey.generate().to_pem()},
                 GATEWAY: {"EDU_JWKS_LIFETIME_SECONDS": str(JWKS_LIFETIME_S)},
+                # A fixed metrics port: the worker's port kill_process and start_process prove.
+                # ack_wait 3 s: what a kill -9 left unacknowledged comes back within the
+                # learning ledger's patience, so a second fold of it would be counted.
+                AGGREGATOR: {
+                    "EDU_METRICS_PORT": str(metrics),
+                    "EDU_CONSUMER_ACK_WAIT_SECONDS": "3",
+                },
             },
         )
         with stack:
             target = _describe(
-                stack, folder / "stack.json", database, through_proxy, listen, control
+                stack,
+                folder / "stack.json",
+                database,
+                through_proxy,
+                listen,
+                control,
+                {AGGREGATOR: metrics},
             )
             try:
                 yield target
@@ -122,8 +139,9 @@ def _describe(
     through_proxy: str,
     listen: int,
     control: int,
+    worker_ports: dict[str, int],
 ) -> Target:
-    ports = dict(stack.environment.ports)
+    ports = {**stack.environment.ports, **worker_ports}
     processes = {}
     for name, child in stack.processes.processes.items():
         spec = stack.processes.specs[name]

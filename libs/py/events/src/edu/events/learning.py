@@ -1,9 +1,13 @@
-"""Learning events on the wire (issue 21): ``edu.events.v1.LearningEvent`` in the protobuf JSON
-mapping (snake_case names), on stream ``LEARNING``, subject ``learning.<type>``.
+"""Learning events on the wire (issue 21): ``edu.events.v1.LearningEvent`` on stream
+``LEARNING``, subject ``learning.<type>``.
 
-event-ingestion publishes them; analytics-aggregator consumes them with
-``DurableEventConsumer(..., decoder=decode_learning)``. :func:`encode_learning` writes the same
-bytes (the seed and tests publish with it).
+event-ingestion publishes them encoded as protobuf (ADR 0018: the binary encoding is what makes
+its throughput); analytics-aggregator consumes them with
+``DurableEventConsumer(..., decoder=decode_learning)``, which reads that binary encoding and the
+protobuf JSON mapping (snake_case names) alike: :func:`encode_learning` writes the JSON (tests
+publish with it; readable in ``nats stream view``). A JSON body is an object, so it starts with
+``{`` (after any whitespace); a LearningEvent's binary encoding never does (its first byte is a
+field tag, and ``{`` would be field 15 as a group, which LearningEvent has not).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from google.protobuf import json_format
-from google.protobuf.message import Message
+from google.protobuf.message import DecodeError, Message
 
 from edu.events.codec import UnknownPayload
 from edu.events.errors import MalformedEvent
@@ -53,14 +57,9 @@ def encode_learning(event: LearningEvent) -> bytes:
 
 
 def decode_learning(data: bytes | str) -> DecodedLearningEvent:
-    """The learning event in ``data``; MalformedEvent when it is not one (dead-letter it)."""
-    try:
-        raw = json.loads(data)
-        if not isinstance(raw, dict):
-            raise MalformedEvent("a learning event is a JSON object")
-        event = json_format.ParseDict(raw, LearningEvent(), ignore_unknown_fields=True)
-    except (ValueError, json_format.ParseError) as exc:
-        raise MalformedEvent(f"not an edu.events.v1.LearningEvent: {exc}") from None
+    """The learning event in ``data`` (protobuf binary, as event-ingestion publishes it, or the
+    JSON mapping); MalformedEvent when it is not one (dead-letter it)."""
+    event = _parse(data)
     try:
         event_id = UUID(event.id)
     except ValueError:
@@ -79,6 +78,23 @@ def decode_learning(data: bytes | str) -> DecodedLearningEvent:
         ),
         payload=_payload(event, event_id),
     )
+
+
+def _parse(data: bytes | str) -> LearningEvent:
+    if isinstance(data, bytes) and data.lstrip()[:1] not in (b"{", b"[", b""):
+        event = LearningEvent()
+        try:
+            event.ParseFromString(data)
+        except DecodeError as exc:
+            raise MalformedEvent(f"not an edu.events.v1.LearningEvent (protobuf): {exc}") from None
+        return event
+    try:
+        raw = json.loads(data)
+        if not isinstance(raw, dict):
+            raise MalformedEvent("a learning event is a JSON object")
+        return json_format.ParseDict(raw, LearningEvent(), ignore_unknown_fields=True)
+    except (ValueError, json_format.ParseError) as exc:
+        raise MalformedEvent(f"not an edu.events.v1.LearningEvent: {exc}") from None
 
 
 def _payload(event: LearningEvent, event_id: UUID) -> Message | UnknownPayload:
