@@ -115,10 +115,15 @@
   }
 
   setInterval(function () { send(false); }, FLUSH_MS);
+  var beforeLeaving = []; // what to record before the last send of a hidden or left page
+  function leave() {
+    beforeLeaving.forEach(function (hook) { hook(); });
+    send(true);
+  }
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") send(true);
+    if (document.visibilityState === "hidden") leave();
   });
-  window.addEventListener("pagehide", function () { send(true); });
+  window.addEventListener("pagehide", leave);
 
   if (data.searchQuery !== undefined) {
     record("search.performed", { query: data.searchQuery, results: Number(data.searchResults) || 0 }, null);
@@ -167,6 +172,10 @@
   }
 
   record("lesson.opened", { lesson_id: lessonId }, courseId);
+  // Hiding or leaving the page reports where the student got to, however short the visit.
+  beforeLeaving.push(function () {
+    if (visibleSince !== null || sinceHeartbeatMs > 0) heartbeat();
+  });
   setInterval(function () { if (document.visibilityState === "visible") heartbeat(); }, HEARTBEAT_MS);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") {
