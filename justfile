@@ -170,6 +170,10 @@ test-load:
 load-weekly:
     {{run}} edu test load-weekly
 
+# The api-gateway's cost, direct vs through it on one stack (report only), e.g. `just load-gateway --profile release`
+load-gateway *args:
+    {{run}} edu load gateway {{args}}
+
 # Pact contracts, the `contract` layer (budget 60 s): consumer pacts vs contracts/pacts/, then every provider verified
 test-contract *ARGS:
     {{run}} edu test contract -- {{ARGS}}

@@ -16,7 +16,7 @@ from typing import Any
 from google.protobuf import json_format, symbol_database
 from google.protobuf.message import Message
 
-import edu.proto_gen.events.v1.envelope_pb2  # noqa: F401 - registers the events/v1 types
+import edu.proto_gen.events.v1.envelope_pb2
 import edu.proto_gen.events.v1.learning_events_pb2  # noqa: F401 - and the learning events
 
 VECTORS = Path("proto/testdata/events_v1_vectors.json")
