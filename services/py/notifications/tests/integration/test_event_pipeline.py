@@ -94,7 +94,7 @@ class Pipeline:
         self.outcomes.append(outcome)
         return outcome
 
-    def consumer(self, handler: Handler | None = None) -> DurableEventConsumer:
+    def consumer(self, handler: Handler | None = None) -> DurableEventConsumer[DecodedEvent]:
         return DurableEventConsumer(
             self.nats_url, handler or self.handle, self.settings, transient=TRANSIENT_ERRORS
         )

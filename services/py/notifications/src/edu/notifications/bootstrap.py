@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from edu.auth.tokens import TokenVerifier
 from edu.common.clock import Clock, SystemClock
 from edu.db.engine import open_sessions
+from edu.events import DecodedEvent
 from edu.events.dispositions import RedeliveryPolicy
 from edu.events.jetstream_consumer import ConsumerSettings, DurableEventConsumer
 from edu.notifications.adapters.templates import JinjaEmailRenderer
@@ -39,7 +40,7 @@ class NotificationsContainer:
     inbox: Inbox
     preferences: EmailPreferences
     verifier: TokenVerifier
-    consumer: DurableEventConsumer | None = None
+    consumer: DurableEventConsumer[DecodedEvent] | None = None
     engine: AsyncEngine | None = None
 
     async def close(self) -> None:

@@ -74,7 +74,7 @@ def consumer_settings(**overrides: Any) -> ConsumerSettings:
 
 def course_events_consumer(
     nats_url: str, courses: CourseInformation, settings: ConsumerSettings | None = None
-) -> DurableEventConsumer:
+) -> DurableEventConsumer[DecodedEvent]:
     return DurableEventConsumer(
         nats_url,
         CourseEventHandler(courses),
