@@ -210,3 +210,73 @@ async fn futures_join<F: Future<Output = reqwest::Result<reqwest::Response>> + S
     }
     answers
 }
+
+/// Reads one HTTP/1.1 answer with a `content-length` body from `stream`; `None` when the
+/// connection was closed before a whole answer came.
+async fn read_answer(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if bytes.len() >= end + 4 + length {
+                return Some(text);
+            }
+        }
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk))
+            .await
+            .expect("no answer within 5 s")
+            .ok()?;
+        if read == 0 {
+            return None;
+        }
+        bytes.extend_from_slice(&chunk[..read]);
+    }
+}
+
+/// Found by chaos 05: a refusal sent before the request body had arrived (401, 429, the open
+/// circuit's 503) made hyper close the connection after answering without saying so, and a
+/// client reusing it for its next request got no answer at all. Every refusal that keeps the
+/// connection must leave it usable; one that does not must say `connection: close`.
+#[tokio::test]
+async fn a_refusal_before_the_body_arrived_leaves_the_connection_usable() {
+    let p = platform(&[]).await;
+    let mut stream = tokio::net::TcpStream::connect(p.gateway.address)
+        .await
+        .unwrap();
+    stream.set_nodelay(true).unwrap();
+    let body = br#"{"title": "Rust for teachers"}"#;
+    let head = format!(
+        "POST /courses HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+         authorization: Bearer {}\r\ncontent-length: {}\r\n\r\n",
+        token_for(USER, -60.0),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stream.write_all(body).await.unwrap();
+    let first = read_answer(&mut stream)
+        .await
+        .expect("no answer to the POST");
+    assert!(first.starts_with("HTTP/1.1 401"), "{first}");
+    if first.to_ascii_lowercase().contains("connection: close") {
+        return; // said so: a client opens a new connection
+    }
+    stream
+        .write_all(b"GET /me HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let second = read_answer(&mut stream).await.expect(
+        "the gateway closed a connection it had kept alive: the next request got no answer",
+    );
+    assert!(second.starts_with("HTTP/1.1 200"), "{second}");
+    assert_eq!(p.course.hits(), 0, "the refused POST reached course");
+}

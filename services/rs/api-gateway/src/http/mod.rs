@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use edu_common::problem::{ApiError, Problem};
@@ -97,16 +98,51 @@ pub async fn handle(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
-    match pass(&gateway, peer, request).await {
-        Ok(response) | Err(response) => response,
+    let (parts, body) = request.into_parts();
+    let mut body = Some(body);
+    match pass(&gateway, peer, &parts, &mut body).await {
+        Ok(response) => response,
+        Err(response) => after_refusal(response, body, gateway.settings.max_body_bytes).await,
     }
 }
 
-async fn pass(gateway: &Gateway, peer: SocketAddr, request: Request) -> Result<Response, Response> {
+/// How long a refused request's body may take to arrive before the connection is given up.
+const DRAIN_LIMIT: Duration = Duration::from_secs(1);
+
+/// A refusal sent before the request's body was read (401, 429, the open circuit's 503) must
+/// leave the connection usable: hyper closes a connection whose request body was not read, and
+/// a client that reused it for its next request got no answer at all (chaos 05 found it; ADR
+/// 0016). The body, small by then (its declared size was checked), is read and dropped; when it
+/// cannot be (too large, too slow, broken) the answer says `connection: close` so that no client
+/// sends another request on it.
+async fn after_refusal(mut response: Response, body: Option<Body>, limit: u64) -> Response {
+    let Some(body) = body else {
+        return response;
+    };
+    let cap = usize::try_from(limit).unwrap_or(usize::MAX);
+    let drained = tokio::time::timeout(DRAIN_LIMIT, Limited::new(body, cap).collect()).await;
+    if !matches!(drained, Ok(Ok(_))) {
+        close_after(&mut response);
+    }
+    response
+}
+
+fn close_after(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+}
+
+async fn pass(
+    gateway: &Gateway,
+    peer: SocketAddr,
+    request: &Parts,
+    body: &mut Option<Body>,
+) -> Result<Response, Response> {
     let settings = &gateway.settings;
-    refuse_cross_origin_preflight(&request)?;
-    refuse_large_headers(&request, settings.max_header_bytes)?;
-    let path = request.uri().path().to_owned();
+    refuse_cross_origin_preflight(request)?;
+    refuse_large_headers(request, settings.max_header_bytes)?;
+    let path = request.uri.path().to_owned();
     let route = gateway.route_for(&path).ok_or_else(|| {
         Problem::new(StatusCode::NOT_FOUND, format!("Nothing lives at {path}."))
             .with_instance(path.clone())
@@ -115,15 +151,19 @@ async fn pass(gateway: &Gateway, peer: SocketAddr, request: Request) -> Result<R
     let upstream = gateway.upstreams.get(&route.upstream).ok_or_else(|| {
         ApiError::Internal(format!("route {} names no upstream", route.prefix)).into_response()
     })?;
-    refuse_declared_large_body(&request, settings.max_body_bytes)?;
+    if let Err(mut response) = refuse_declared_large_body(request, settings.max_body_bytes) {
+        body.take(); // not read: the connection cannot carry another request
+        close_after(&mut response);
+        return Err(response);
+    }
     let authorization = request
-        .headers()
+        .headers
         .get(header::AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("not text").to_owned());
     let principal = admission::authenticate(&gateway.keys, authorization.as_deref())
         .await
         .map_err(refused)?;
-    let headers = request.headers();
+    let headers = &request.headers;
     let client = client_address(
         headers
             .get(CLIENT_ADDRESS_HEADER)
@@ -132,7 +172,7 @@ async fn pass(gateway: &Gateway, peer: SocketAddr, request: Request) -> Result<R
         peer.ip(),
         settings.proxy_token.expose(),
     );
-    let sign_in = request.method() == Method::POST && SIGN_IN_PATHS.contains(&path.as_str());
+    let sign_in = request.method == Method::POST && SIGN_IN_PATHS.contains(&path.as_str());
     let throttled = throttling_key(client);
     let decision = admission::limit(
         gateway.limiter.as_ref(),
@@ -147,16 +187,15 @@ async fn pass(gateway: &Gateway, peer: SocketAddr, request: Request) -> Result<R
     if let Admission::Refused { retry_after } = upstream.breaker.admit(Instant::now()) {
         return Err(unavailable(&route.upstream, retry_after));
     }
-    let (parts, body) = request.into_parts();
-    let body = read_body(body, settings.max_body_bytes).await?;
+    let body = read_body(body.take().unwrap_or_default(), settings.max_body_bytes).await?;
     let outgoing = Outgoing {
-        method: parts.method.clone(),
-        path_and_query: parts
+        method: request.method.clone(),
+        path_and_query: request
             .uri
             .path_and_query()
             .map_or_else(|| path.clone(), ToString::to_string),
         headers: proxy::upstream_headers(
-            &parts.headers,
+            &request.headers,
             client,
             settings.proxy_token.expose(),
             &upstream.host,
@@ -187,11 +226,11 @@ async fn pass(gateway: &Gateway, peer: SocketAddr, request: Request) -> Result<R
     Ok(response)
 }
 
-fn refuse_cross_origin_preflight(request: &Request) -> Result<(), Response> {
-    let preflight = request.method() == Method::OPTIONS
-        && request.headers().contains_key(header::ORIGIN)
+fn refuse_cross_origin_preflight(request: &Parts) -> Result<(), Response> {
+    let preflight = request.method == Method::OPTIONS
+        && request.headers.contains_key(header::ORIGIN)
         && request
-            .headers()
+            .headers
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
     if preflight {
         return Err(Problem::new(
@@ -203,9 +242,9 @@ fn refuse_cross_origin_preflight(request: &Request) -> Result<(), Response> {
     Ok(())
 }
 
-fn refuse_large_headers(request: &Request, limit: usize) -> Result<(), Response> {
+fn refuse_large_headers(request: &Parts, limit: usize) -> Result<(), Response> {
     let size: usize = request
-        .headers()
+        .headers
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
@@ -228,9 +267,9 @@ fn too_large(limit: u64) -> Response {
 }
 
 /// A declared `Content-Length` over the limit is refused before a byte of the body is read.
-fn refuse_declared_large_body(request: &Request, limit: u64) -> Result<(), Response> {
+fn refuse_declared_large_body(request: &Parts, limit: u64) -> Result<(), Response> {
     let declared = request
-        .headers()
+        .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
@@ -245,12 +284,21 @@ async fn read_body(body: Body, limit: u64) -> Result<bytes::Bytes, Response> {
     let cap = usize::try_from(limit).unwrap_or(usize::MAX);
     match Limited::new(body, cap).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large(limit)),
-        Err(_) => Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "The request body could not be read.",
-        )
-        .into_response()),
+        // The rest of the body was not read: the connection cannot carry another request.
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            let mut response = too_large(limit);
+            close_after(&mut response);
+            Err(response)
+        }
+        Err(_) => {
+            let mut response = Problem::new(
+                StatusCode::BAD_REQUEST,
+                "The request body could not be read.",
+            )
+            .into_response();
+            close_after(&mut response);
+            Err(response)
+        }
     }
 }
 
