@@ -14,6 +14,7 @@ from edu.cli import doctor as doctor_checks
 from edu.cli import proto as proto_commands
 from edu.cli.affected.command import CONTEXT as AFFECTED_CONTEXT
 from edu.cli.affected.command import affected_command
+from edu.cli.audit.command import selection_audit_command
 from edu.cli.dev import dev_command
 from edu.cli.env import env_app
 from edu.cli.flaky import quarantine
@@ -22,6 +23,7 @@ from edu.cli.lanes import plan as plan_lanes
 from edu.cli.lanes import run_planned
 from edu.cli.load import load_app
 from edu.cli.mail import mail_app
+from edu.cli.mutation.command import mutation_command
 from edu.cli.openapi_gate import command as openapi_commands
 from edu.cli.passthrough import PassthroughCommand, passthrough_args
 from edu.cli.pipelines.command import ci_app
@@ -57,6 +59,8 @@ app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
 )(flake_hunt_command)
 app.command("quarantine")(quarantine_command)
+app.command("mutation")(mutation_command)
+app.command("selection-audit")(selection_audit_command)
 
 
 def _workspace() -> Workspace:

@@ -1,0 +1,1 @@
+"""``edu selection-audit``: planted faults replayed against ``edu affected`` (issue 28, ADR 0017)."""

@@ -1,0 +1,174 @@
+"""Replaying planted faults in a worktree of their own.
+
+The audit never touches the working tree it is started from: it checks the commit out into a
+git worktree under the cache (``~/.cache/eduplatform/selection-audit``), gives it its own
+virtual environment (``uv sync``: the editable installs must point at the worktree's sources),
+and for each fault resets the worktree, plants the fault, asks that tree's ``edu affected``
+what a PR changing the file runs, and runs the selected layers one at a time, cheapest first,
+stopping at the first that fails. When none fails, the whole PR set runs unscoped the same way:
+a failure there is a miss (the selection skipped a layer or a test that catches the fault).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from edu.cli.audit.faults import Fault
+from edu.cli.audit.verdict import Outcome, Replay, decide
+
+# Runs one layer in the worktree (scoped to the fault's file, or whole); True when it passed.
+LayerCheck = Callable[[str, bool, str], bool]
+
+
+@dataclass(frozen=True)
+class Selection:
+    layers: list[str]
+    full: bool
+
+
+def selection_of(tree: Path, file: str, env: Mapping[str, str]) -> Selection:
+    """What the worktree's ``edu affected`` selects for a PR changing ``file``."""
+    done = subprocess.run(
+        [str(tree / ".venv/bin/edu"), "affected", "--files", file, "--trigger", "pr", "--json"],
+        cwd=tree,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"edu affected failed for {file}: {done.stderr[-2000:]}")
+    data = json.loads(done.stdout)
+    return Selection(layers=[str(x) for x in data["layers"]], full=bool(data["full"]))
+
+
+def replay(
+    fault: Fault,
+    selection: Selection,
+    pr_layers: Sequence[str],
+    check: LayerCheck,
+    full_check: bool,
+) -> Replay:
+    """Runs the selection (cheapest first, in the registry's order) and, if nothing failed, the
+    whole PR set; ``check(layer, scoped, file)`` runs one layer."""
+    started = time.monotonic()
+    ran: list[str] = []
+    selected_failure: str | None = None
+    for layer in [name for name in pr_layers if name in selection.layers]:
+        ran.append(f"{layer} (selected)")
+        if not check(layer, not selection.full, fault.file):
+            selected_failure = layer
+            break
+    full_failure: str | None = None
+    if selected_failure is None and full_check:
+        for layer in pr_layers:
+            ran.append(f"{layer} (whole)")
+            if not check(layer, False, fault.file):
+                full_failure = layer
+                break
+    return Replay(
+        fault=fault.id,
+        area=fault.area,
+        file=fault.file,
+        selected=[name for name in pr_layers if name in selection.layers],
+        outcome=decide(selected_failure, full_failure, full_check),
+        caught_by=selected_failure,
+        full_caught_by=full_failure,
+        seconds=round(time.monotonic() - started, 1),
+        ran=ran,
+    )
+
+
+class Worktree:
+    """A detached worktree of ``commit`` with its own ``.venv``, reset before every fault."""
+
+    def __init__(self, repo: Path, path: Path, commit: str) -> None:
+        self.repo, self.path, self.commit = repo, path, commit
+
+    def _git(self, *args: str, cwd: Path | None = None) -> None:
+        subprocess.run(["git", *args], cwd=cwd or self.path, check=True, capture_output=True)
+
+    def prepare(self, env: Mapping[str, str]) -> None:
+        if (self.path / ".git").exists():
+            self._git("checkout", "-q", "--detach", self.commit)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(["git", "worktree", "prune"], cwd=self.repo, check=True)
+            self._git(
+                "worktree", "add", "-q", "--detach", str(self.path), self.commit, cwd=self.repo
+            )
+        self.reset()
+        subprocess.run(
+            ["uv", "sync", "--all-packages", "--locked", "-q"],
+            cwd=self.path,
+            env=dict(env),
+            check=True,
+        )
+
+    def reset(self) -> None:
+        """Back to the commit: tracked files restored, untracked non-ignored files removed."""
+        self._git("reset", "-q", "--hard", self.commit)
+        self._git("clean", "-q", "-fd")
+
+    def plant(self, fault: Fault) -> None:
+        target = self.path / fault.file
+        target.write_text(fault.plant(target.read_text()))
+
+
+def layer_runner(tree: Path, env: Mapping[str, str], logs: Path, fault_id: str) -> LayerCheck:
+    """A ``LayerCheck`` that runs the worktree's ``edu`` (``affected --run`` when scoped)."""
+
+    def check(layer: str, scoped: bool, file: str) -> bool:
+        edu = str(tree / ".venv/bin/edu")
+        argv = (
+            [edu, "affected", "--files", file, "--trigger", "pr", "--layer", layer, "--run"]
+            if scoped
+            else [edu, "test", layer]
+        )
+        log = logs / f"{fault_id}.{layer}.{'scoped' if scoped else 'whole'}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("wb") as out:
+            code = subprocess.run(
+                argv,
+                cwd=tree,
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                check=False,
+            ).returncode
+        return code == 0
+
+    return check
+
+
+def audit_environment(base: Mapping[str, str]) -> dict[str, str]:
+    """The worktree's commands see their own virtual environment, never the caller's."""
+    env = {k: v for k, v in base.items() if k not in ("VIRTUAL_ENV", "EDU_RESULTS_ROOT")}
+    env.setdefault("CARGO_TARGET_DIR", str(Path.home() / ".cache" / "eduplatform" / "cargo-target"))
+    return env
+
+
+def default_tree() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / (
+        "eduplatform/selection-audit/tree"
+    )
+
+
+__all__ = [
+    "LayerCheck",
+    "Outcome",
+    "Selection",
+    "Worktree",
+    "audit_environment",
+    "default_tree",
+    "layer_runner",
+    "replay",
+    "selection_of",
+]
