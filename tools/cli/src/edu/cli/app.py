@@ -23,7 +23,6 @@ from edu.cli.lanes import plan as plan_lanes
 from edu.cli.lanes import run_planned
 from edu.cli.load import load_app
 from edu.cli.mail import mail_app
-from edu.cli.mutation.command import mutation_command
 from edu.cli.openapi_gate import command as openapi_commands
 from edu.cli.passthrough import PassthroughCommand, passthrough_args
 from edu.cli.pipelines.command import ci_app
@@ -59,7 +58,6 @@ app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
 )(flake_hunt_command)
 app.command("quarantine")(quarantine_command)
-app.command("mutation")(mutation_command)
 app.command("selection-audit")(selection_audit_command)
 
 
