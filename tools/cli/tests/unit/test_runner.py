@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from edu.cli.registry import Layer
-from edu.cli.results import LayerStatus
+from edu.cli.results import LayerResult, LayerStatus
 from edu.cli.runner import LayerRunner
 from edu.cli.test_selection import SelectionError
 from edu.common.clock import FakeClock
@@ -216,6 +216,57 @@ class TestResults:
         assert 'failures="1"' in junit
         assert result.counts.total == 1
         assert result.counts.failures == 1
+
+
+class JunitWritingRunner(FakeProcessRunner):
+    """A command that writes its own JUnit where "{junit}" said: the given cases, or nothing."""
+
+    def __init__(self, clock: FakeClock, code: int, cases: str | None) -> None:
+        super().__init__(clock, 1.0, code)
+        self.cases = cases
+
+    def run(self, argv: Sequence[str], *, cwd: Path, env: Mapping[str, str], log_path: Path) -> int:
+        code = super().run(argv, cwd=cwd, env=env, log_path=log_path)
+        target = next(a.split("=", 1)[1] for a in argv if a.startswith("--out="))
+        if self.cases is not None:
+            Path(target).write_text(f"<testsuites>{self.cases}</testsuites>")
+        return code
+
+
+def own_junit_run(tmp_path: Path, code: int, cases: str | None) -> tuple[LayerResult, list[str]]:
+    clock = FakeClock()
+    processes = JunitWritingRunner(clock, code, cases)
+    runner = LayerRunner(
+        tmp_path, tmp_path / "results", processes, clock, FakeGauges(), version_of=lambda r: "c1"
+    )
+    result = runner.run(make_layer(args=("node", "--test", "--out={junit}")))
+    return result, processes.ran[0]
+
+
+class TestCommandsWithTheirOwnJunit:
+    PASSED = '<testcase classname="t" name="a"/><testcase classname="t" name="b"/>'
+    FAILED = '<testcase classname="t" name="a"><failure message="no"/></testcase>'
+
+    def test_the_placeholder_names_the_layers_junit_file_and_each_case_counts(
+        self, tmp_path: Path
+    ) -> None:
+        result, argv = own_junit_run(tmp_path, 0, self.PASSED)
+        assert argv[-1] == f"--out={tmp_path / 'results' / 'demo' / 'junit.xml'}"
+        assert result.counts.total == 2
+        assert result.status == LayerStatus.PASSED
+
+    def test_a_failing_case_fails_the_layer(self, tmp_path: Path) -> None:
+        result, _ = own_junit_run(tmp_path, 1, self.FAILED)
+        assert result.counts.failures == 1
+        assert result.status == LayerStatus.FAILED
+
+    def test_a_crash_its_junit_does_not_explain_is_one_failed_case(self, tmp_path: Path) -> None:
+        # The command exited 1 but its JUnit says every test passed (or it wrote none): the
+        # runner's own case reports the failure, so the layer cannot read green.
+        for cases in (self.PASSED, None):
+            result, _ = own_junit_run(tmp_path, 1, cases)
+            assert result.counts.total == 1
+            assert result.counts.failures == 1
 
 
 def test_a_real_slow_command_is_failed_for_its_budget(tmp_path: Path) -> None:

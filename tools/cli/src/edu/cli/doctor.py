@@ -220,6 +220,7 @@ CHECKS: list[Callable[[], Finding]] = [
     lambda: _tool("cargo", ["cargo", "--version"], "comes with the Rust toolchain (rustup)"),
     lambda: _tool("clippy", ["cargo", "clippy", "--version"], "rustup component add clippy"),
     lambda: _tool("rustfmt", ["cargo", "fmt", "--version"], "rustup component add rustfmt"),
+    lambda: _tool("node", ["node", "--version"], "apt-get install nodejs (the web-js layer)"),
     _chromium,
     _docker,
     lambda: postgres_binaries(BinaryFinder(os.environ)),

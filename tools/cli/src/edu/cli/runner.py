@@ -42,6 +42,7 @@ PYTEST_NO_TESTS = 5
 # What a run exits with when tests failed (and nothing else went wrong): only then can the
 # quarantine forgive it. pytest says 1; cargo test 101 (which a build error also says, but a
 # build error leaves no failed test in the attempts file).
+JUNIT_PLACEHOLDER = "{junit}"
 TESTS_FAILED_EXIT = {"pytest": 1, "cargo": 101}
 ATTEMPTS_PLUGIN = "edu.cli.flaky.pytest_attempts"
 RERUNS_VARIABLE = "EDU_RERUNS"
@@ -106,7 +107,8 @@ class LayerRunner:
                 *args,
                 *extra,
             ]
-        return [*layer.args, *extra]
+        # A command that writes its own JUnit (one case per test) is told where: "{junit}".
+        return [arg.replace(JUNIT_PLACEHOLDER, str(junit_path)) for arg in layer.args] + [*extra]
 
     def environment_for(self, layer: Layer, layer_dir: Path) -> dict[str, str]:
         env = {**os.environ, "EDU_LAYER": layer.name, "EDU_RESULTS_DIR": str(layer_dir)}
@@ -157,9 +159,16 @@ class LayerRunner:
             cpu = own_cpu
         load_end = self.gauges.load_average()
         if layer.kind == "command":
-            # A gate is one command: one test case, failed when the command failed.
-            tail = _tail(log_path)
-            cases = [write_command_junit(junit_path, layer.name, argv, exit_code, duration, tail)]
+            # A gate is one command: one test case, failed when the command failed, unless the
+            # command wrote JUnit of its own ("{junit}" in its args) that accounts for its exit.
+            own = read_junit_cases(junit_path) if JUNIT_PLACEHOLDER in " ".join(layer.args) else []
+            if own and (exit_code == 0 or any(c.outcome in ("failed", "error") for c in own)):
+                cases = own
+            else:
+                tail = _tail(log_path)
+                cases = [
+                    write_command_junit(junit_path, layer.name, argv, exit_code, duration, tail)
+                ]
             attempts: list[Attempt] = []
         else:
             cases = read_junit_cases(junit_path)
