@@ -2,6 +2,10 @@
 one of the harness's calls (``edu.testing.api_calls``: the API's paths and payloads, known
 once) through Locust's own client.
 
+Besides the three services the mix started with, the students send learning events to
+event-ingestion and the teachers read analytics-api (issue 21); through the gateway, all five
+URLs are the gateway's.
+
 `edu load` passes the service URLs the way every stack process gets them
 (``EDU_<SERVICE>_SERVICE_URL``) and the seed manifest's path (``EDU_SEED_MANIFEST``); the
 manifest lists the seeded accounts and their shared password (tools/seed).
@@ -27,6 +31,8 @@ class Platform:
     identity: str
     course: str
     enrollment: str
+    event_ingestion: str
+    analytics: str
     password: str
     students: tuple[str, ...]
     teachers: tuple[str, ...]
@@ -39,7 +45,13 @@ class Platform:
 
     @property
     def urls(self) -> dict[str, str]:
-        return {"identity": self.identity, "course": self.course, "enrollment": self.enrollment}
+        return {
+            "identity": self.identity,
+            "course": self.course,
+            "enrollment": self.enrollment,
+            "event-ingestion": self.event_ingestion,
+            "analytics-api": self.analytics,
+        }
 
 
 def send(user: FastHttpUser, call: Call) -> Any:
@@ -50,7 +62,7 @@ def send(user: FastHttpUser, call: Call) -> Any:
 
 
 def _url(service: str) -> str:
-    variable = f"EDU_{service.upper()}_SERVICE_URL"
+    variable = f"EDU_{service.upper().replace('-', '_')}_SERVICE_URL"
     try:
         return os.environ[variable].rstrip("/")
     except KeyError:
@@ -67,6 +79,8 @@ def platform() -> Platform:
         identity=_url("identity"),
         course=_url("course"),
         enrollment=_url("enrollment"),
+        event_ingestion=_url("event-ingestion"),
+        analytics=_url("analytics-api"),
         password=str(manifest["password"]),
         students=tuple(manifest["students"]),
         teachers=tuple(manifest["teachers"]),

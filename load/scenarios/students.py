@@ -1,7 +1,12 @@
-"""Students: log in, look at their enrolments, enrol in courses, complete lessons in order.
+"""Students: log in, look at their enrolments, enrol in courses, study lessons in order.
 
 Seeded students pick up where the seed left them (enrolments at varied progress); new students
-sign up first. Every completion is of a lesson the course really has.
+sign up first. Studying is a lesson page's visit (scenarios.learning): the student opens the
+next lesson of an active enrolment (its page's GET, ``lesson.opened`` sent at once), the page
+sends heartbeats in batches while the student goes on with their other tasks, and the next
+study task finishes it (``lesson.finished`` and the last heartbeat, sent as the page is left),
+marks the lesson complete with enrollment and opens the next one. Every completion is of a
+lesson the course really has.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from locust import FastHttpUser, between, task
 from edu.testing import api_calls
 from scenarios.accounts import SignedIn, sign_up
 from scenarios.catalogue import CatalogueBrowsing
+from scenarios.learning import send_batch
+from scenarios.lesson_page import LessonPage, user_id_of
 from scenarios.platform import platform, send
 
 
@@ -27,13 +34,20 @@ class Student(FastHttpUser):
         self.session = SignedIn(self, self.account())
         self.lessons: dict[str, list[str]] = {}  # course id -> lesson ids, in course order
         self.enrollments: dict[str, dict[str, Any]] = {}  # enrolment id -> its last answer
+        self.page: LessonPage | None = None  # the lesson the student is on
         self.my_enrollments()
+
+    def tick(self) -> None:
+        """The open lesson page's timers: its batch, when one is due (before every task)."""
+        if self.page is not None and self.page.due():
+            send_batch(self, self.session.token(), self.page)
 
     def account(self) -> str:
         return platform().any_student()
 
     @task(3)
     def my_enrollments(self) -> None:
+        self.tick()
         response = self.client.get(
             f"{platform().enrollment}/enrollments",
             headers=self.session.headers(),
@@ -44,6 +58,7 @@ class Student(FastHttpUser):
 
     @task(2)
     def enrol(self) -> None:
+        self.tick()
         course = self.catalogue.course()
         if course is None:
             return
@@ -54,23 +69,46 @@ class Student(FastHttpUser):
             self.enrollments[enrollment["id"]] = enrollment
 
     @task(4)
-    def complete_next_lesson(self) -> None:
+    def study(self) -> None:
+        """Finish the lesson the student is on (mark it complete), then open the next one."""
+        self.tick()
+        if self.page is not None:
+            self._finish(self.page)
+            self.page = None
+        self._open_next_lesson()
+
+    def _finish(self, page: LessonPage) -> None:
+        page.leave()
+        send_batch(self, self.session.token(), page)
+        call = api_calls.complete_lesson(self.session.token(), page.enrollment_id, page.lesson_id)
+        response = send(self, call)
+        if response.status_code == 200:
+            self.enrollments[page.enrollment_id] = response.json()
+
+    def _open_next_lesson(self) -> None:
         active = [e for e in self.enrollments.values() if e["status"] == "active"]
         if not active:
             return
         enrollment = random.choice(active)  # noqa: S311 - load pattern, not a secret
-        lessons = self._lessons_of(enrollment["course_id"])
+        course_id = enrollment["course_id"]
+        lessons = self._lessons_of(course_id)
         done = set(enrollment["completed_lesson_ids"])
         remaining = [lesson for lesson in lessons if lesson not in done]
-        if not remaining:
+        token = self.session.token()
+        if not remaining or token is None:
             return
-        call = api_calls.complete_lesson(self.session.token(), enrollment["id"], remaining[0])
-        response = send(self, call)
-        if response.status_code == 200:
-            self.enrollments[enrollment["id"]] = response.json()
+        response = self.client.get(
+            f"{platform().course}/courses/{course_id}/lessons/{remaining[0]}",
+            name="/courses/{course_id}/lessons/{lesson_id}",
+        )
+        if response.status_code != 200:
+            return
+        self.page = LessonPage(user_id_of(token), enrollment["id"], course_id, response.json())
+        send_batch(self, token, self.page)  # lesson.opened, as the page loads
 
     @task(2)
     def browse(self) -> None:
+        self.tick()
         self.catalogue.browse()
 
     def _lessons_of(self, course_id: str) -> list[str]:

@@ -1,7 +1,12 @@
-"""Teachers: log in, list their courses, write a new course, publish it, keep editing it.
+"""Teachers: log in, list their courses, write a new course, publish it, keep editing it, and
+look at their courses' analytics (issue 21: analytics-api's figures and daily activity, the two
+calls web's analytics page makes).
 
 Each teacher user edits only the course it created itself, so two users that happen to log in
 as the same seeded teacher never race on one course (that would be a legitimate 409, not load).
+Analytics are read for the courses the teacher had published before the run (the seed's): the
+aggregator learns a course's owner from course's events, so a course published a moment ago
+may not be known there yet (404 for a while, by design: ADR 0019).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from locust import FastHttpUser, between, task
 
 from edu.testing import api_calls
 from scenarios.accounts import SignedIn
+from scenarios.learning import course_figures, daily_activity
 from scenarios.platform import platform, send
 
 LESSON = {
@@ -30,18 +36,30 @@ class Teacher(FastHttpUser):
     def on_start(self) -> None:
         self.session = SignedIn(self, platform().any_teacher())
         self.course_id: str | None = None
+        self.published: list[str] = []  # the seed's published courses of this teacher
         # Every teacher call happens at least once per user, whatever the random task picks.
         self.my_courses()
+        self.course_analytics()
         self.write_course()
         self.edit_course()
 
     @task(3)
     def my_courses(self) -> None:
-        self.client.get(
+        response = self.client.get(
             f"{platform().course}/teaching/courses",
             headers=self.session.headers(),
             name="/teaching/courses",
         )
+        if response.status_code == 200 and not self.published:
+            self.published = [c["id"] for c in response.json() if c["status"] == "published"]
+
+    @task(2)
+    def course_analytics(self) -> None:
+        """The analytics page of one of their published courses: figures, then daily activity."""
+        if self.published:
+            course_id = random.choice(self.published)  # noqa: S311 - load pattern
+            send(self, course_figures(self.session.token(), course_id))
+            send(self, daily_activity(self.session.token(), course_id))
 
     @task(1)
     def write_course(self) -> None:

@@ -33,6 +33,8 @@ URLS = {
     "identity": "http://127.0.0.1:9001",
     "course": "http://127.0.0.1:9002",
     "enrollment": "http://127.0.0.1:9003",
+    "analytics-api": "http://127.0.0.1:9005",
+    "event-ingestion": "http://127.0.0.1:9010",
     "api-gateway": "http://127.0.0.1:9080",
 }
 
@@ -49,6 +51,8 @@ class TestLocustEnvironment:
             "EDU_IDENTITY_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_COURSE_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_ENROLLMENT_SERVICE_URL": "http://127.0.0.1:9080",
+            "EDU_EVENT_INGESTION_SERVICE_URL": "http://127.0.0.1:9080",
+            "EDU_ANALYTICS_API_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_SEED_MANIFEST": "/tmp/seed-manifest.json",
         }
 
@@ -57,11 +61,17 @@ class TestLocustEnvironment:
         assert env["EDU_IDENTITY_SERVICE_URL"] == "http://127.0.0.1:9001"
         assert env["EDU_COURSE_SERVICE_URL"] == "http://127.0.0.1:9002"
         assert env["EDU_ENROLLMENT_SERVICE_URL"] == "http://127.0.0.1:9003"
+        assert env["EDU_EVENT_INGESTION_SERVICE_URL"] == "http://127.0.0.1:9010"
+        assert env["EDU_ANALYTICS_API_SERVICE_URL"] == "http://127.0.0.1:9005"
         assert not any("GATEWAY" in name for name in env)
 
     def test_the_load_stack_runs_the_gateway(self) -> None:
         assert "api-gateway" in LOAD_SERVICES
         assert load_stack_with(URLS).gateway_url == "http://127.0.0.1:9080"
+
+    def test_the_load_stack_runs_the_learning_path(self) -> None:
+        """Students send learning events, the aggregator folds them, teachers read analytics."""
+        assert {"event-ingestion", "analytics-aggregator", "analytics-api"} <= LOAD_SERVICES
 
 
 class TestInterleaving:

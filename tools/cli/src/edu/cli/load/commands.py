@@ -25,6 +25,7 @@ from edu.cli.env import repository_root
 from edu.cli.load.bench import side_by_side
 from edu.cli.load.gateway import GATEWAY_ENV, GatewayBenchError, Settings, measure, write_report
 from edu.cli.load.knee import find_knee, steps_of
+from edu.cli.load.learning import ACKED_EVENTS_VARIABLE, check_folded
 from edu.cli.load.locust_csv import read_history, read_stats
 from edu.cli.load.locust_run import LocustRun
 from edu.cli.load.profiles import Profile, ProfileFileError, load_profiles
@@ -87,13 +88,16 @@ def _run_profile(root: Path, stack: LoadStack, profile: Profile, book: SloBook) 
     out = fresh_folder(results_root(root) / profile.name)
     typer.secho(f"\n=== load profile {profile.name}: {profile.description}", bold=True)
     started = time.monotonic()
-    run = LocustRun(profile, root, out, stack.gateway_url, stack.locust_environment())
+    acked = out / "acked-events"
+    env = {**stack.locust_environment(), ACKED_EVENTS_VARIABLE: str(acked)}
+    run = LocustRun(profile, root, out, stack.gateway_url, env)
     run.run()
     typer.echo(f"locust ran {time.monotonic() - started:.1f} s; reports in {out}")
     report = judge(read_stats(run.prefix), book, profile.name)
-    typer.echo(write_slo_report(out, profile.name, report))
-    typer.echo(checks_line(report))
-    return report.ok
+    learning = check_folded(stack.analytics_database, acked)
+    typer.echo(write_slo_report(out, profile.name, report, learning))
+    typer.echo(checks_line(report, learning))
+    return report.ok and learning.ok
 
 
 def _stack_folder(root: Path) -> Path:

@@ -1,5 +1,6 @@
 """Where `edu load` writes (.edu/results/load/<profile>/) and what it leaves there besides
-Locust's CSV and HTML: the SLO table and a JSON summary CI can read."""
+Locust's CSV and HTML: the SLO table (with the learning events' end-to-end check under it) and a
+JSON summary CI can read."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import uuid
 from dataclasses import asdict
 from pathlib import Path
 
+from edu.cli.load.learning import FoldCheck
 from edu.cli.load.verdict import SloReport, render
 
 
@@ -49,22 +51,32 @@ def fresh_folder_now(folder: Path) -> threading.Thread:
     return deleting
 
 
-def write_slo_report(folder: Path, profile: str, report: SloReport) -> str:
+def write_slo_report(
+    folder: Path, profile: str, report: SloReport, learning: FoldCheck | None = None
+) -> str:
     table = render(report)
+    if learning is not None:
+        table += "\n" + learning.render()
     (folder / "slo.txt").write_text(table + "\n")
     summary = {
         "profile": profile,
-        "ok": report.ok,
+        "ok": report.ok and (learning is None or learning.ok),
         "total_rps": report.total_rps,
         "min_rps": report.min_rps,
         "endpoints": [{**asdict(v), "ok": v.ok, "slo": asdict(v.slo)} for v in report.verdicts],
     }
+    if learning is not None:
+        summary["learning_events"] = {**asdict(learning), "lost": learning.lost, "ok": learning.ok}
     (folder / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     return table
 
 
-def checks_line(report: SloReport) -> str:
-    """The closing line CI reads: each endpoint's SLO and the throughput floor is one check."""
-    failed = sum(not v.ok for v in report.verdicts) + (not report.throughput_ok)
-    passed = len(report.verdicts) + 1 - failed
+def checks_line(report: SloReport, learning: FoldCheck | None = None) -> str:
+    """The closing line CI reads: each endpoint's SLO, the throughput floor and (when the run
+    sent learning events) their end-to-end check are one check each."""
+    checks = [v.ok for v in report.verdicts] + [report.throughput_ok]
+    if learning is not None:
+        checks.append(learning.ok)
+    failed = checks.count(False)
+    passed = len(checks) - failed
     return f"slo checks: {passed} passed, {failed} failed"

@@ -2,10 +2,14 @@
 
 `edu.cli.dev.start_isolated_stack` starts its own PostgreSQL, NATS, Redis and mail sink, the
 services the scenarios call and the api-gateway in front of them (ADR 0016), each as `edu dev`
-runs it (one uvicorn worker; the gateway's binary built first) but without hot reload; a running
-`just dev` is left alone. Then `edu seed` writes the profile's seed size through the use cases,
-and the stack waits until the services' relays have published what the seed queued, so the load
-starts on a quiet platform.
+runs it (one uvicorn worker; the Rust binaries, the gateway's and event-ingestion's, built
+first) but without hot reload; a running `just dev` is left alone. The learning path (issue 21)
+runs too: event-ingestion takes the students' learning events, analytics-aggregator folds them
+into the analytics database and analytics-api serves the teachers' figures. Then `edu seed`
+writes the profile's seed size through the use cases (the learning-event history through the
+aggregator's), the stack waits until the services' relays have published what the seed queued
+and until the aggregator knows every published course's owner (analytics-api answers a teacher
+404 before that), so the load starts on a quiet platform.
 
 Locust reaches the services the way a client does, through the gateway
 (``locust_environment()``); ``locust_environment(direct=True)`` gives the services' own ports,
@@ -27,12 +31,18 @@ from edu.cli.seed import seed_argv
 from edu.infra.databases import with_database
 from edu.infra.isolated_stack import IsolatedStack
 
-# The services the scenarios call (each with its database, whose outbox the stack drains after
-# seeding) and the front door they are called through; the others (web, notifications,
-# workers) would only take CPU from the two cores the measurement runs on.
-API_SERVICES = frozenset({"identity", "course", "enrollment"})
+# The services the scenarios call and the front door they are called through, and the worker
+# that folds the learning events; the others (web, notifications, email-sender) would only take
+# CPU from the two cores the measurement runs on. The services with an outbox (the stack drains
+# it after seeding) are the first three.
+OUTBOX_SERVICES = frozenset({"identity", "course", "enrollment"})
+EVENT_INGESTION = "event-ingestion"
+ANALYTICS_API = "analytics-api"
+AGGREGATOR = "analytics-aggregator"
+API_SERVICES = OUTBOX_SERVICES | {EVENT_INGESTION, ANALYTICS_API}
 GATEWAY = "api-gateway"
-LOAD_SERVICES = API_SERVICES | {GATEWAY}
+LOAD_SERVICES = API_SERVICES | {GATEWAY, AGGREGATOR}
+ANALYTICS_DATABASE = "analytics"
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,10 @@ class LoadStack:
     @property
     def postgres(self) -> str:
         return self.stack.infrastructure["postgres"]
+
+    @property
+    def analytics_database(self) -> str:
+        return with_database(self.postgres, ANALYTICS_DATABASE)
 
     @property
     def gateway_url(self) -> str:
@@ -58,7 +72,7 @@ class LoadStack:
         """What load/scenarios/platform.py reads: ``EDU_<SERVICE>_SERVICE_URL`` per API service
         (through the gateway unless ``direct``) and the seed manifest."""
         env = {
-            f"EDU_{name.upper()}_SERVICE_URL": url
+            f"EDU_{name.upper().replace('-', '_')}_SERVICE_URL": url
             for name, url in self.api_urls(direct=direct).items()
         }
         return {**env, "EDU_SEED_MANIFEST": str(self.manifest)}
@@ -96,6 +110,10 @@ def load_stack(
         say(f"seed {seed_size} in {time.monotonic() - seeding:.1f} s")
         waited = asyncio.run(wait_for_outboxes(stack.infrastructure["postgres"]))
         say(f"outboxes drained in {waited:.1f} s")
+        waited, known, published = asyncio.run(
+            wait_for_course_owners(stack.infrastructure["postgres"])
+        )
+        say(f"the aggregator knows {known} of {published} published courses after {waited:.1f} s")
         yield LoadStack(stack, manifest)
 
 
@@ -105,7 +123,7 @@ async def wait_for_outboxes(server_url: str, patience: float = 60.0) -> float:
     from sqlalchemy.ext.asyncio import create_async_engine
 
     started = time.monotonic()
-    engines = [create_async_engine(with_database(server_url, name)) for name in API_SERVICES]
+    engines = [create_async_engine(with_database(server_url, name)) for name in OUTBOX_SERVICES]
     try:
         while time.monotonic() - started < patience:
             pending = 0
@@ -122,3 +140,32 @@ async def wait_for_outboxes(server_url: str, patience: float = 60.0) -> float:
         for engine in engines:
             await engine.dispose()
     return time.monotonic() - started
+
+
+async def wait_for_course_owners(server_url: str, patience: float = 30.0) -> tuple[float, int, int]:
+    """Until analytics-aggregator has folded every published course's owner from course's
+    events (or ``patience`` s); returns the seconds waited, the courses it knows and the
+    published ones."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    started = time.monotonic()
+    course = create_async_engine(with_database(server_url, "course"))
+    analytics = create_async_engine(with_database(server_url, ANALYTICS_DATABASE))
+    known = published = 0
+    try:
+        async with course.connect() as conn:
+            found = await conn.scalar(
+                text("SELECT count(*) FROM courses WHERE status = 'published'")
+            )
+            published = int(found or 0)
+        while time.monotonic() - started < patience:
+            async with analytics.connect() as conn:
+                known = int(await conn.scalar(text("SELECT count(*) FROM course_owners")) or 0)
+            if known >= published:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        await course.dispose()
+        await analytics.dispose()
+    return time.monotonic() - started, known, published
