@@ -23,6 +23,8 @@ from edu.cli.lanes import plan as plan_lanes
 from edu.cli.lanes import run_planned
 from edu.cli.load import load_app
 from edu.cli.mail import mail_app
+from edu.cli.mutation import floor as mutation_floor
+from edu.cli.mutation.command import mutation_command
 from edu.cli.openapi_gate import command as openapi_commands
 from edu.cli.passthrough import PassthroughCommand, passthrough_args
 from edu.cli.pipelines.command import ci_app
@@ -58,6 +60,7 @@ app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
 )(flake_hunt_command)
 app.command("quarantine")(quarantine_command)
+app.command("mutation")(mutation_command)
 app.command("selection-audit")(selection_audit_command)
 
 
@@ -218,7 +221,7 @@ def run_tests(
 def report(
     output: Annotated[Path | None, typer.Option(help="Where to write the HTML page.")] = None,
 ) -> None:
-    """Build the test-health page (budgets, trends, slowest tests, flaky candidates)."""
+    """Build the test-health page (budgets, trends, slowest tests, flaky candidates, mutation)."""
     ws = _workspace()
     source = results_dir(ws.root)
     target = output or source / "report" / "index.html"
@@ -230,7 +233,11 @@ def report(
     except quarantine.QuarantineError as exc:
         typer.secho(str(exc), fg="red", err=True)
         entries = []
-    health = report_health.compute(source, quarantine=entries, today=today)
+    try:
+        floors = mutation_floor.load(ws.root).packages
+    except mutation_floor.FloorError:
+        floors = {}
+    health = report_health.compute(source, quarantine=entries, today=today, mutation_floors=floors)
     target.write_text(report_page.render(health, generated))
     typer.echo(f"report written to {target}")
 

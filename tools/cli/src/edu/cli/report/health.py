@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from edu.cli.flaky.history import RECORD, Flakiness, flaky_tests, flip_rate, read_records
 from edu.cli.flaky.quarantine import Entry
+from edu.cli.mutation import results as mutation_results
 from edu.cli.results import CaseResult, read_junit_cases
 
 
@@ -49,6 +50,10 @@ class Health:
     slowest: list[tuple[str, CaseResult]]
     flaky: list[Flakiness]
     quarantined: list[Quarantined]
+    # Each package's latest mutation run (edu mutation, .edu/results/mutation; ADR 0020) and its
+    # floor from tests/mutation-floor.toml.
+    mutation: list[mutation_results.PackageResult] = field(default_factory=list)
+    mutation_floors: dict[str, float] = field(default_factory=dict)
 
 
 def load_runs(history: Path) -> list[Run]:
@@ -100,8 +105,10 @@ def compute(
     trend_length: int = 20,
     quarantine: Sequence[Entry] = (),
     today: date | None = None,
+    mutation_floors: dict[str, float] | None = None,
 ) -> Health:
-    """``quarantine``: tests/quarantine.toml's entries, shown with their flip rates."""
+    """``quarantine``: tests/quarantine.toml's entries, shown with their flip rates;
+    ``mutation_floors``: tests/mutation-floor.toml's floors, beside each package's score."""
     runs = load_runs(results_dir / "history.jsonl")
     records = read_records(results_dir / "history.jsonl")
     trends: dict[str, list[Run]] = defaultdict(list)
@@ -121,4 +128,6 @@ def compute(
             )
             for entry in quarantine
         ],
+        mutation=mutation_results.read_all(results_dir / "mutation"),
+        mutation_floors=dict(mutation_floors or {}),
     )

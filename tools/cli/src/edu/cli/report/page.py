@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from edu.cli.mutation.results import percent
 from edu.cli.registry import WARN_FRACTION
 from edu.cli.report.health import Health, Run
 
@@ -20,6 +21,8 @@ h1{margin-bottom:.2rem} table{border-collapse:collapse;margin:1rem 0}
 td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;font-size:.9rem}
 .num{text-align:right;font-variant-numeric:tabular-nums} .muted{color:#666}
 svg text{font-size:11px;font-family:system-ui,sans-serif}
+pre{background:#f6f6f6;padding:.4rem .6rem;font-size:.8rem;overflow-x:auto}
+.under{color:#c62828;font-weight:600}
 """
 
 
@@ -112,7 +115,7 @@ def render(health: Health, generated_at: str) -> str:
     ]
     if not health.latest:
         out.append("<p>No layer has run yet: run <code>edu test --trigger pr</code>.</p>")
-        return "".join(out) + "</body></html>"
+        return "".join(out) + _mutation_section(health) + "</body></html>"
     out.append("<h2>Latest run of each layer against its budget</h2>")
     out.append(_budget_chart(health.latest))
     out.append(_machine_table(health.latest))
@@ -170,4 +173,55 @@ def render(health: Health, generated_at: str) -> str:
                 f"<td class=num>{q.flip_rate:.0%}</td></tr>"
             )
         out.append("</table>")
-    return "".join(out) + "</body></html>"
+    return "".join(out) + _mutation_section(health) + "</body></html>"
+
+
+def _mutation_section(health: Health) -> str:
+    """Each package's mutation score against its floor, and the mutants no test detected."""
+    out = [
+        "<h2>Mutation</h2>",
+        '<p class="muted">Mutants of each service\'s domain and service_layer packages against '
+        "the member's unit tests (<code>edu mutation</code>, ADR 0020): score = killed or timed "
+        "out / judged; a package under its floor fails <code>edu mutation --gate</code>.</p>",
+    ]
+    if not health.mutation:
+        out.append("<p>No mutation run yet: run <code>edu mutation</code>.</p>")
+        return "".join(out)
+    out.append(
+        "<table><tr><th>package</th><th>scope</th><th class=num>mutants</th>"
+        "<th class=num>killed</th><th class=num>timeout</th><th class=num>survived</th>"
+        "<th class=num>no tests</th><th class=num>score</th><th class=num>floor</th>"
+        "<th class=num>run s</th><th>when</th></tr>"
+    )
+    for r in health.mutation:
+        floor = health.mutation_floors.get(r.package)
+        under = floor is not None and r.score is not None and r.score * 100 < floor - 1e-9
+        score = f'<span class="under">{percent(r.score)}</span>' if under else percent(r.score)
+        scope = r.scope if r.changed_since is None else f"{r.scope} since {r.changed_since}"
+        out.append(
+            f"<tr><td>{escape(r.package)}</td><td>{escape(scope)}</td>"
+            f"<td class=num>{r.total}</td><td class=num>{r.killed}</td>"
+            f"<td class=num>{r.timeout}</td><td class=num>{r.survived}</td>"
+            f"<td class=num>{r.no_tests}</td><td class=num>{score}</td>"
+            f"<td class=num>{'-' if floor is None else f'{floor:g} %'}</td>"
+            f"<td class=num>{r.seconds:.1f}</td><td>{escape(r.started_at)}</td></tr>"
+        )
+    out.append("</table><h3>Surviving mutants</h3>")
+    survivors = [(r, m) for r in health.mutation for m in r.survivors]
+    if not survivors:
+        out.append("<p>None: the tests detected every mutant.</p>")
+        return "".join(out)
+    for r in health.mutation:
+        if not r.survivors:
+            continue
+        out.append(
+            f"<details><summary>{escape(r.package)}: {len(r.survivors)} undetected</summary>"
+        )
+        for m in r.survivors:
+            out.append(
+                f"<p><code>{escape(m.file)}:{m.line}</code> {escape(m.function)} "
+                f'<span class="muted">({escape(m.status)}, {escape(m.id)})</span></p>'
+                f"<pre>{escape(m.diff)}</pre>"
+            )
+        out.append("</details>")
+    return "".join(out)

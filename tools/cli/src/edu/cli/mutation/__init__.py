@@ -1,0 +1,1 @@
+"""``edu mutation``: mutation testing of every service's domain and service layer (ADR 0020)."""
