@@ -26,6 +26,8 @@ class FakeEnrollmentDatabase:
         self.outlines: dict[UUID, CourseOutline] = {}
         self.outbox: list[OutboxEvent] = []
         self.commits = 0
+        # The enrolments read with a row lock (``get(..., for_update=True)``), in order.
+        self.locked: list[UUID] = []
 
     def unit_of_work(self) -> FakeEnrollmentUnitOfWork:
         return FakeEnrollmentUnitOfWork(self)
@@ -53,6 +55,8 @@ class FakeEnrollmentRepository:
         return None
 
     async def get(self, enrollment_id: UUID, *, for_update: bool = False) -> Enrollment | None:
+        if for_update:
+            self._db.locked.append(enrollment_id)
         found = self.staged.get(enrollment_id) or self._db.enrollments.get(enrollment_id)
         return copy.deepcopy(found) if found else None
 
