@@ -87,6 +87,14 @@ def test_a_full_selection_runs_layers_whole_and_an_uncaught_fault_is_a_gap() -> 
     assert all(not scoped for _, scoped in layers.calls)
 
 
+def test_a_full_selection_of_every_layer_is_not_run_a_second_time() -> None:
+    layers = Layers(failing_scoped=set(), failing_whole=set())
+    result = replay(fault(), Selection(list(PR), True), PR, layers, True)
+    assert result.outcome is Outcome.UNCAUGHT
+    assert sorted(layer for layer, _ in layers.calls) == sorted(PR)
+    assert not any(step.endswith("(whole)") for step in result.ran)
+
+
 def test_without_the_full_check_a_passing_selection_is_unverified() -> None:
     assert decide(None, None, full_checked=False) is Outcome.UNVERIFIED
     assert decide("unit", None, full_checked=False) is Outcome.CAUGHT

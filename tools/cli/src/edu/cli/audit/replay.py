@@ -93,7 +93,10 @@ def replay(
             selected_failure = layer
             break
     full_failure: str | None = None
-    if selected_failure is None and full_check:
+    # A full selection of every PR layer already was the whole run: running it again would only
+    # double the time of every justfile, layers.toml or workflow fault nothing catches.
+    already_whole = selection.full and set(pr_layers) <= set(selection.layers)
+    if selected_failure is None and full_check and not already_whole:
         for layer in in_order(list(pr_layers)):
             ran.append(f"{layer} (whole)")
             if not check(layer, False, fault.file):
