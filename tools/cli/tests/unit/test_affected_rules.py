@@ -93,3 +93,42 @@ class TestContracts:
                 "its migration migrations/enrollment/versions/0002_x.py changed",
             )
         ]
+
+
+class TestMigrationReaders:
+    """A migrations folder reaches every member running on its schema, not only the service
+    named like it (selection audit, issue 28: migrations/analytics selected nothing)."""
+
+    GRAPH = DependencyGraph(
+        GRAPH.nodes.values(),
+        readers={
+            "migrations/analytics": {
+                "edu-analytics-api": "code",
+                "edu-email-sender": "code",
+                "edu-web": "tests",
+                "edu-unknown": "code",
+            },
+            "migrations/enrollment": {"edu-enrollment": "code", "edu-web": "tests"},
+        },
+    )
+
+    def kinds(self, path: str) -> list[tuple[str, str | None]]:
+        return [(e.kind, e.member) for e in effects_of(path, self.GRAPH)]
+
+    def test_a_migration_selects_the_members_declaring_or_testing_its_database(self) -> None:
+        assert self.kinds("migrations/analytics/versions/0001_x.py") == [
+            ("code", "edu-email-sender"),
+            ("tests", "edu-web"),
+        ]
+
+    def test_the_service_named_like_the_folder_comes_once_as_code(self) -> None:
+        assert self.kinds("migrations/enrollment/versions/0002_x.py") == [
+            ("code", "edu-enrollment"),
+            ("tests", "edu-web"),
+        ]
+
+    def test_a_migrations_folder_no_member_uses_runs_everything(self) -> None:
+        [effect] = effects_of("migrations/payments/versions/0001_x.py", self.GRAPH)
+        assert effect.kind == "full"
+        assert "migrations/payments" in effect.reason
+        assert self.kinds("migrations/README.md") == []

@@ -36,8 +36,18 @@ class Affected:
 
 
 class DependencyGraph:
-    def __init__(self, nodes: Iterable[MemberNode]) -> None:
+    def __init__(
+        self,
+        nodes: Iterable[MemberNode],
+        readers: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """``readers``: data folders outside every member (``migrations/analytics``) -> the
+        members that use them -> ``code`` (their deployable runs on it) or ``tests``."""
         self.nodes = {node.name: node for node in nodes}
+        self.readers = {
+            folder: {name: kind for name, kind in users.items() if name in self.nodes}
+            for folder, users in (readers or {}).items()
+        }
         self._users: dict[str, set[str]] = {name: set() for name in self.nodes}
         for node in self.nodes.values():
             for used in node.runtime:
@@ -85,6 +95,10 @@ class DependencyGraph:
             if node.path.rsplit("/", 1)[-1] == folder:
                 return node
         return None
+
+    def readers_of(self, folder: str) -> list[tuple[str, str]]:
+        """(member, ``code`` or ``tests``) for each member using the data folder ``folder``."""
+        return sorted(self.readers.get(folder, {}).items())
 
     def of_language(self, language: str) -> list[MemberNode]:
         return sorted(

@@ -71,10 +71,30 @@ def effects_of(path: str, graph: DependencyGraph) -> list[Effect]:
         chaos = graph.by_path(CHAOS_MEMBER)
         return [Effect("tests", chaos.name, f"its experiment {path} changed")] if chaos else []
     if _under(path, (MIGRATIONS_FOLDER,)):
-        parts = path.split("/")
-        service = graph.by_folder_name(parts[1]) if len(parts) > 2 else None
-        return [Effect("code", service.name, f"its migration {path} changed")] if service else []
+        return _migration_effects(path, graph)
     return []
+
+
+def _migration_effects(path: str, graph: DependencyGraph) -> list[Effect]:
+    """``migrations/<db>/...``: the service named like the database, every member declaring the
+    folder or its database (the code that runs on that schema: analytics-api declares
+    migrations/analytics, the aggregator writes the analytics database) and every member whose
+    tests migrate a database from it (as tests). A folder no member is known to use runs
+    everything rather than nothing."""
+    parts = path.split("/")
+    if len(parts) < 3:
+        return []
+    folder = "/".join(parts[:2])
+    effects: dict[str, Effect] = {}
+    service = graph.by_folder_name(parts[1])
+    if service is not None:
+        effects[service.name] = Effect("code", service.name, f"its migration {path} changed")
+    for name, kind in graph.readers_of(folder):
+        if name not in effects:
+            effects[name] = Effect(kind, name, f"it uses {folder}, where {path} changed")
+    if not effects:
+        return [Effect("full", None, f"{path}: no member is known to use {folder}")]
+    return list(effects.values())
 
 
 def _pact_effects(path: str, graph: DependencyGraph) -> list[Effect]:

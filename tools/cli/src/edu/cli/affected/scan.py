@@ -8,7 +8,9 @@ selection that trusted only one of them would skip tests that a change can break
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -61,7 +63,70 @@ def workspace_graph(ws: Workspace) -> tuple[DependencyGraph, ModuleOwners]:
                 tests=frozenset(tests - {own}),
             )
         )
-    return DependencyGraph([*nodes, *cargo_nodes(ws.root)]), owners
+    readers = migration_readers(ws.root, ws.members)
+    return DependencyGraph([*nodes, *cargo_nodes(ws.root)], readers), owners
+
+
+MIGRATIONS = "migrations"
+# A test naming a migrations folder: `REPO / "migrations" / "analytics"`, or the folder's path
+# as one string literal.
+_MIGRATIONS_NAMED = re.compile(
+    r"""["']migrations["']\s*/\s*["']([\w.-]+)["']|["']migrations/([\w.-]+)"""
+)
+
+
+def migration_readers(root: Path, members: Iterable[Member]) -> dict[str, dict[str, str]]:
+    """``migrations/<db>`` -> member -> ``code`` or ``tests``: a member whose ``[tool.edu.service]``
+    declares the folder, or whose service or worker table names its database, runs on that
+    schema (code); a member whose tests name the folder migrates a test database from it
+    (tests). The folder's name alone misses analytics-api (its database is ``analytics``), the
+    aggregator and email-sender (workers on another's database) and web's tests."""
+    readers: dict[str, dict[str, str]] = {}
+
+    def add(db: str, member: str, kind: str) -> None:
+        folder = f"{MIGRATIONS}/{db}"
+        if not (root / folder).is_dir():
+            return
+        users = readers.setdefault(folder, {})
+        if users.get(member) != "code":
+            users[member] = kind
+
+    for member in members:
+        name = normalize(member.name)
+        for table in _deployment_tables(member.path / "pyproject.toml"):
+            declared = table.get("migrations")
+            if isinstance(declared, str) and declared.startswith(MIGRATIONS + "/"):
+                add(declared.removeprefix(MIGRATIONS + "/").strip("/"), name, "code")
+            database = table.get("database")
+            if isinstance(database, str):
+                add(database, name, "code")
+        for db in _migrations_named(member.tests):
+            add(db, name, "tests")
+    return readers
+
+
+def _deployment_tables(pyproject: Path) -> list[Mapping[str, object]]:
+    try:
+        data = tomllib.loads(pyproject.read_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    edu = data.get("tool", {}).get("edu", {})
+    tables = [edu.get(kind) for kind in ("service", "worker")] if isinstance(edu, dict) else []
+    return [table for table in tables if isinstance(table, dict)]
+
+
+def _migrations_named(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    found: set[str] = set()
+    for path in sorted(folder.rglob("*.py")):
+        try:
+            text = path.read_text()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for quoted, slashed in _MIGRATIONS_NAMED.findall(text):
+            found.add(quoted or slashed)
+    return found
 
 
 RUST_NODE_PREFIX = "rust:"  # crate names may equal distribution names (edu-common)
