@@ -10,60 +10,24 @@ analytics-aggregator folded); one refused for a reason that may pass (no answer,
 kept and sent again with the same ids, as the script does; any event ``rejected`` in a 202 and
 any other answer fail the request in Locust's statistics.
 
-The requests are built here, not in ``edu.testing.api_calls``: they are the first harness calls
-to event-ingestion and analytics-api (see load/README.md).
+The requests themselves are ``edu.testing.api_calls``' (``record_events``, ``course_figures``,
+``daily_activity``), as every harness's are.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from locust import FastHttpUser
 
-from edu.testing.api_calls import Call
+from edu.testing.api_calls import record_events
 from scenarios.lesson_page import LessonPage
 from scenarios.platform import platform
 
 RETRIED = {0, 429, 502, 503, 504}
 ACKED_EVENTS = "EDU_LOAD_ACKED_EVENTS"
-ACCEPTED = (202,)
-
-
-def record_events(token: str | None, events: list[dict[str, Any]]) -> Call:
-    """A batch for event-ingestion (through the gateway's /v1/events); 202 once stored."""
-    body = {"events": events}
-    return Call(
-        "record_events",
-        "event-ingestion",
-        "POST",
-        "/v1/events",
-        "/v1/events",
-        body,
-        token,
-        ACCEPTED,
-    )
-
-
-def course_figures(token: str | None, course_id: str) -> Call:
-    """A course's figures per lesson (its teacher only)."""
-    path = f"/analytics/courses/{course_id}"
-    return Call(
-        "course_figures",
-        "analytics-api",
-        "GET",
-        path,
-        "/analytics/courses/{course_id}",
-        token=token,
-    )
-
-
-def daily_activity(token: str | None, course_id: str) -> Call:
-    """A course's active students per day, the last 30 days (analytics-api's default range)."""
-    path = f"/analytics/courses/{course_id}/daily"
-    name = "/analytics/courses/{course_id}/daily"
-    return Call("daily_activity", "analytics-api", "GET", path, name, token=token)
 
 
 def send_batch(user: FastHttpUser, token: str | None, page: LessonPage) -> bool:

@@ -18,7 +18,6 @@ from locust import FastHttpUser, between, task
 
 from edu.testing import api_calls
 from scenarios.accounts import SignedIn
-from scenarios.learning import course_figures, daily_activity
 from scenarios.platform import platform, send
 
 LESSON = {
@@ -58,8 +57,8 @@ class Teacher(FastHttpUser):
         """The analytics page of one of their published courses: figures, then daily activity."""
         if self.published:
             course_id = random.choice(self.published)  # noqa: S311 - load pattern
-            send(self, course_figures(self.session.token(), course_id))
-            send(self, daily_activity(self.session.token(), course_id))
+            send(self, api_calls.course_figures(self.session.token(), course_id))
+            send(self, api_calls.daily_activity(self.session.token(), course_id))
 
     @task(1)
     def write_course(self) -> None:

@@ -75,7 +75,6 @@ SIGNED_IN = {
     "complete": "signed_in_complete",
     "teaching_course": "teacher_view",
 }
-EVENTS_PATH = "/v1/events"  # event-ingestion, through the gateway (ADR 0018)
 RETRIED = {0, 429, 502, 503, 504}  # no answer, or "come back later": the same batch again
 LEARNING_DRAIN_S = 15.0  # after SIGTERM, how long a learner keeps retrying its batch in flight
 
@@ -248,7 +247,7 @@ async def learner(
     out: TextIO,
 ) -> None:
     """Sends batches until ``stop``; each retried with the same ids until 202 (ADR 0018)."""
-    user_id, headers = user_id_of(token), {"Authorization": f"Bearer {token}"}
+    user_id = user_id_of(token)
     while not stop.is_set():
         events = opened_events(user_id, course, batch)
         ids = [e["id"] for e in events]
@@ -259,7 +258,8 @@ async def learner(
             entry["t0"] = time.time()
             wait = pace
             try:
-                answer = await http.post(url, json={"events": events}, headers=headers)
+                call = api_calls.record_events(token, events)
+                answer = await http.post(url, json=call.body, headers=call.headers)
                 entry["status"] = answer.status_code
                 if answer.status_code == 202:
                     entry["duplicates"] = len(answer.json().get("duplicates", []))
@@ -321,7 +321,7 @@ async def main(
             ]
             if tokens:
                 students.append(teacher(held, teacher_token, courses[0]["id"], pace, stop))
-            events_url = urls["event-ingestion"] + EVENTS_PATH if learners else ""
+            events_url = api_calls.record_events(None, []).url(urls) if learners else ""
             students += [
                 learner(
                     http,

@@ -61,6 +61,13 @@ def typecheck_targets(ws: Workspace) -> list[tuple[str, Path, list[str]]]:
         targets.append(("e2e suite", ws.root, ["e2e"]))
     if (ws.root / "contracts" / "tests").is_dir():
         targets.append(("contract suite", ws.root, ["contracts/tests"]))
+    load = ws.root / "load"
+    if load.is_dir():
+        # The Locust files import `scenarios` from their own folder: checked from there.
+        files = sorted(p.name for p in load.glob("*.py")) + [
+            d.name for d in sorted(load.iterdir()) if d.is_dir() and any(d.glob("*.py"))
+        ]
+        targets.append(("load suite", load, files))
     return targets
 
 

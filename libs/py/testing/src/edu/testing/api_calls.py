@@ -114,3 +114,38 @@ def complete_lesson(token: str | None, enrollment_id: str, lesson_id: str) -> Ca
     path = f"/enrollments/{enrollment_id}/completed-lessons/{lesson_id}"
     name = "/enrollments/{enrollment_id}/completed-lessons/{lesson_id}"
     return Call("complete", "enrollment", "PUT", path, name, token=token)
+
+
+# event-ingestion (ADR 0018) and analytics-api (ADR 0019)
+
+ACCEPTED = (202,)
+
+
+def record_events(token: str | None, events: list[dict[str, Any]]) -> Call:
+    """A batch of learning events (protobuf JSON mapping); 202 once JetStream stored them, with
+    ``accepted``, ``duplicates`` and ``rejected`` ids in the answer."""
+    body = {"events": events}
+    return Call(
+        "learning_events",
+        "event-ingestion",
+        "POST",
+        "/v1/events",
+        "/v1/events",
+        body,
+        token,
+        ACCEPTED,
+    )
+
+
+def course_figures(token: str | None, course_id: str) -> Call:
+    """A course's figures per lesson (its teacher only)."""
+    path = f"/analytics/courses/{course_id}"
+    name = "/analytics/courses/{course_id}"
+    return Call("course_figures", "analytics-api", "GET", path, name, token=token)
+
+
+def daily_activity(token: str | None, course_id: str) -> Call:
+    """A course's active students per day, the last 30 days (analytics-api's default range)."""
+    path = f"/analytics/courses/{course_id}/daily"
+    name = "/analytics/courses/{course_id}/daily"
+    return Call("daily_activity", "analytics-api", "GET", path, name, token=token)
