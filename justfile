@@ -120,6 +120,10 @@ test-pipeline TRIGGER *ARGS:
 flake-hunt *ARGS:
     {{run}} edu flake-hunt {{ARGS}}
 
+# Replay the planted faults of tests/selection-audit/faults.toml against `edu affected` in a worktree (~1 min a fault); exit 1 on a miss
+selection-audit *ARGS:
+    {{run}} edu selection-audit {{ARGS}}
+
 # Check tests/quarantine.toml (expiry, owners from CODEOWNERS) and list each quarantined test's flip rate
 quarantine:
     {{run}} edu quarantine
@@ -169,6 +173,10 @@ test-load:
 # Weekly load, the `load-weekly` layer: ramp, step (the knee), soak, distributed Locust, twin benchmark
 load-weekly:
     {{run}} edu test load-weekly
+
+# Ingestion throughput at batch 1/100/1,000: event-ingestion (release) and its Python twin side by side in one run (services/rs/event-ingestion/bench/README.md)
+ingest-bench *ARGS:
+    CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/eduplatform/cargo-target}" cargo run --release --locked -p event-ingestion --bin ingest-bench -- {{ARGS}}
 
 # The api-gateway's cost, direct vs through it on one stack (report only), e.g. `just load-gateway --profile release`
 load-gateway *args:
