@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from edu.cli.audit.faults import Fault, FaultError, check_plantable, load_faults
-from edu.cli.audit.replay import Selection, replay
+from edu.cli.audit.replay import Selection, caught, replay
 from edu.cli.audit.verdict import Outcome, decide, render, summary, table
 
 PR = ["lint", "typecheck", "unit", "integration", "contract"]
@@ -112,3 +112,12 @@ def test_the_table_counts_per_area_and_in_total() -> None:
     assert rows[3][:6] == ["total", "2", "1", "1", "0", "0"]
     assert summary([caught, missed])["misses"][0]["fault"] == "f2"
     assert render(rows).splitlines()[1].startswith("----")
+
+
+def test_a_layer_over_its_budget_or_without_tests_has_not_caught_the_fault() -> None:
+    # Every test passed, the layer ran 33.6 s of 30 s on a loaded machine: not the fault.
+    assert not caught(1, {"status": "over-budget"})
+    assert not caught(5, {"status": "no-tests"})
+    assert caught(1, {"status": "failed"})
+    assert caught(1, None)  # no summary of this run: the command itself failed
+    assert not caught(0, {"status": "warning"})
