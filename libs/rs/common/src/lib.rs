@@ -11,11 +11,14 @@
 //! - [`clock`]: time as a port (tests use a fake clock).
 //! - [`health`]: `GET /health` (liveness, no dependency checked) and `GET /ready` (readiness).
 //! - [`shutdown`]: SIGTERM/SIGINT stop accepting and drain in-flight requests.
+//! - [`service`]: a service's `main` after its settings: listen, build, serve, drain;
+//!   `--print-openapi` and the committed OpenAPI document's form and freshness check.
 
 pub mod clock;
 pub mod health;
 pub mod problem;
 pub mod request_id;
+pub mod service;
 pub mod settings;
 pub mod shutdown;
 pub mod telemetry;

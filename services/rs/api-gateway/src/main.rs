@@ -1,16 +1,15 @@
 //! `api-gateway`: reads `EDU_*` settings, serves on 127.0.0.1:`EDU_PORT` until SIGTERM/SIGINT,
 //! then drains in-flight requests. `api-gateway --print-openapi` prints its OpenAPI document.
 
-use std::net::SocketAddr;
+use std::convert::Infallible;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use api_gateway::settings::GatewaySettings;
-use edu_common::shutdown::Shutdown;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("--print-openapi") {
+    if edu_common::service::asked_for_openapi() {
         print!("{}", api_gateway::http::openapi::document());
         return ExitCode::SUCCESS;
     }
@@ -23,28 +22,7 @@ async fn main() -> ExitCode {
         }
     };
     edu_common::telemetry::init(&settings.common);
-    let address = SocketAddr::from(([127, 0, 0, 1], settings.port));
-    let listener = match tokio::net::TcpListener::bind(address).await {
-        Ok(listener) => listener,
-        Err(error) => {
-            tracing::error!(%address, %error, "cannot listen");
-            return ExitCode::FAILURE;
-        }
-    };
-    let router = api_gateway::build(settings).await;
-    let shutdown = Shutdown::new();
-    if let Err(error) = shutdown.trigger_on_signals() {
-        tracing::error!(%error, "cannot watch for SIGTERM/SIGINT");
-        return ExitCode::FAILURE;
-    }
-    tracing::info!(%address, startup_ms = started.elapsed().as_millis(), "api-gateway serving");
-    let served =
-        edu_common::shutdown::serve(listener, router, shutdown, Duration::from_secs(10)).await;
-    match served {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(%error, "the server stopped");
-            ExitCode::FAILURE
-        }
-    }
+    let port = settings.port;
+    let router = async move { Ok::<_, Infallible>(api_gateway::build(settings).await) };
+    edu_common::service::serve("api-gateway", started, port, router).await
 }

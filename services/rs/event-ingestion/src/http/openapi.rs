@@ -84,11 +84,7 @@ pub struct IngestionApi;
 
 /// The document as committed: pretty JSON with a final newline.
 pub fn document() -> String {
-    let mut text = IngestionApi::openapi()
-        .to_pretty_json()
-        .expect("the generated document serializes");
-    text.push('\n');
-    text
+    edu_common::service::committed_form(&IngestionApi::openapi())
 }
 
 #[cfg(test)]
@@ -99,11 +95,10 @@ mod tests {
 
     #[test]
     fn the_committed_spec_is_what_the_code_generates() {
-        let generated: serde_json::Value = serde_json::from_str(&document()).unwrap();
-        let committed: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
-        assert!(
-            generated == committed,
-            "contracts/openapi/event-ingestion.json is stale: run `just openapi` and commit"
+        edu_common::service::assert_committed_is_fresh(
+            &document(),
+            COMMITTED,
+            "contracts/openapi/event-ingestion.json",
         );
     }
 
