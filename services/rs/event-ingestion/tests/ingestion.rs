@@ -239,3 +239,47 @@ async fn service_with_small_batches() -> support::Service {
     )
     .await
 }
+
+/// The stream deleted under a running service (an operator's mistake, or a NATS that came back
+/// without its store): the batch in flight is refused 503 — never acknowledged — and the
+/// client's retry finds the stream made again and stores it; readiness says so meanwhile.
+#[tokio::test]
+async fn a_stream_deleted_while_serving_is_made_again_and_nothing_acked_is_lost() {
+    let service = service(None, &[]).await;
+    let first = json!({ "events": [heartbeat(USER)] });
+    let stored = post_json(&service.url(), &token_for(USER), &first).await;
+    assert_eq!(stored.status(), 202);
+    service
+        .jetstream
+        .delete_stream(&service.stream)
+        .await
+        .unwrap();
+
+    let batch = json!({ "events": [heartbeat(USER), heartbeat(USER)] });
+    let refused = post_json(&service.url(), &token_for(USER), &batch).await;
+    assert_eq!(
+        refused.status(),
+        503,
+        "acknowledged with no stream to hold it"
+    );
+    assert!(refused.headers().contains_key("retry-after"));
+
+    let retried = post_json(&service.url(), &token_for(USER), &batch).await;
+    assert_eq!(retried.status(), 202);
+    let report: Value = retried.json().await.unwrap();
+    assert_eq!(ids(&report, "accepted").len(), 2);
+    assert_eq!(
+        service.stored().await,
+        2,
+        "the new stream holds the retried batch"
+    );
+
+    service
+        .jetstream
+        .delete_stream(&service.stream)
+        .await
+        .unwrap();
+    let ready = reqwest::get(service.app.url("/ready")).await.unwrap();
+    assert_eq!(ready.status(), 200, "readiness makes the stream again");
+    assert!(service.jetstream.get_stream(&service.stream).await.is_ok());
+}

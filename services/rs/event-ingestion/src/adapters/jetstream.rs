@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_nats::connection::State;
-use async_nats::jetstream::context::{Context, ContextBuilder};
+use async_nats::jetstream::context::{Context, ContextBuilder, PublishErrorKind};
 use async_nats::jetstream::message::PublishMessage;
 use async_nats::jetstream::stream::{Config, StorageType};
 
@@ -76,7 +76,7 @@ impl JetStreamPublisher {
         }
     }
 
-    /// Creates the stream when missing (once it exists, never again in this process).
+    /// Creates the stream when missing (once made, again only after it was found gone).
     async fn ensure_stream(&self) -> Result<(), PublishError> {
         if self.stream_ready.load(Ordering::Acquire) {
             return Ok(());
@@ -97,6 +97,28 @@ impl JetStreamPublisher {
             })?;
         self.stream_ready.store(true, Ordering::Release);
         Ok(())
+    }
+
+    /// The stream is gone: the next batch or readiness check makes it again.
+    fn stream_lost(&self) {
+        if self.stream_ready.swap(false, Ordering::AcqRel) {
+            tracing::warn!(stream = %self.settings.stream, "the stream is gone; making it again on the next batch");
+        }
+    }
+
+    /// Readiness asks JetStream itself (the stream may have gone since it was made).
+    async fn check_stream(&self) -> Result<(), PublishError> {
+        self.connected()?;
+        if self.stream_ready.load(Ordering::Acquire)
+            && self
+                .context
+                .get_stream(&self.settings.stream)
+                .await
+                .is_err()
+        {
+            self.stream_lost();
+        }
+        self.ensure_stream().await
     }
 
     async fn publish_all(&self, batch: Vec<Outgoing>) -> Result<Vec<Published>, PublishError> {
@@ -121,8 +143,14 @@ impl JetStreamPublisher {
                 .await
                 .map_err(|_| PublishError::TimedOut(format!("{:?}", self.settings.ack_timeout)))?
                 .map_err(|e| match e.kind() {
-                    async_nats::jetstream::context::PublishErrorKind::TimedOut => {
+                    PublishErrorKind::TimedOut => {
                         PublishError::TimedOut(format!("{:?}", self.settings.ack_timeout))
+                    }
+                    PublishErrorKind::StreamNotFound => {
+                        // Deleted, or a NATS that came back without its store: made again
+                        // before the client's retry of this batch (never acknowledged now).
+                        self.stream_lost();
+                        PublishError::Unavailable(e.to_string())
                     }
                     _ => PublishError::Unavailable(e.to_string()),
                 })?;
@@ -146,6 +174,6 @@ impl EventPublisher for JetStreamPublisher {
     }
 
     fn ready(&self) -> ReadyFuture<'_> {
-        Box::pin(async move { self.ensure_stream().await.map_err(|e| e.to_string()) })
+        Box::pin(async move { self.check_stream().await.map_err(|e| e.to_string()) })
     }
 }
