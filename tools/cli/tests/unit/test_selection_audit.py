@@ -121,3 +121,15 @@ def test_a_layer_over_its_budget_or_without_tests_has_not_caught_the_fault() -> 
     assert caught(1, {"status": "failed"})
     assert caught(1, None)  # no summary of this run: the command itself failed
     assert not caught(0, {"status": "warning"})
+
+
+def test_the_worktree_builds_rust_into_its_own_target_folder(tmp_path: Path) -> None:
+    # A faulty crate built into the shared folder would be taken for fresh by the main checkout.
+    from edu.cli.audit.replay import audit_environment
+
+    shared = str(tmp_path / "cargo-target")
+    env = audit_environment({"CARGO_TARGET_DIR": shared, "VIRTUAL_ENV": "/x", "PATH": "/bin"})
+    assert env["CARGO_TARGET_DIR"] != shared
+    assert env["CARGO_TARGET_DIR"].endswith("selection-audit/cargo-target")
+    assert "VIRTUAL_ENV" not in env
+    assert env["PATH"] == "/bin"

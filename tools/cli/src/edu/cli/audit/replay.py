@@ -212,9 +212,13 @@ def layer_runner(tree: Path, env: Mapping[str, str], logs: Path, fault_id: str) 
 
 
 def audit_environment(base: Mapping[str, str]) -> dict[str, str]:
-    """The worktree's commands see their own virtual environment, never the caller's."""
+    """The worktree's commands see their own virtual environment and their own Cargo target
+    folder, never the caller's: cargo leaves the checkout's path out of a workspace crate's
+    artefact names, so a faulty crate built from the worktree into the shared folder would be
+    taken for fresh by the main checkout (its sources older than the artefact) and run by its
+    test stacks."""
     env = {k: v for k, v in base.items() if k not in ("VIRTUAL_ENV", "EDU_RESULTS_ROOT")}
-    env.setdefault("CARGO_TARGET_DIR", str(Path.home() / ".cache" / "eduplatform" / "cargo-target"))
+    env["CARGO_TARGET_DIR"] = str(default_tree().parent / "cargo-target")
     return env
 
 
