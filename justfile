@@ -120,6 +120,10 @@ test-pipeline TRIGGER *ARGS:
 flake-hunt *ARGS:
     {{run}} edu flake-hunt {{ARGS}}
 
+# Mutation testing of every domain and service_layer package against its unit tests, gated on tests/mutation-floor.toml (ADR 0020; `just mutation -p course`, `--changed-since base`)
+mutation *ARGS:
+    {{run}} edu mutation {{ARGS}}
+
 # Replay the planted faults of tests/selection-audit/faults.toml against `edu affected` in a worktree (~1 min a fault); exit 1 on a miss
 selection-audit *ARGS:
     {{run}} edu selection-audit {{ARGS}}
