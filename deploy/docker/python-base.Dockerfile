@@ -32,8 +32,10 @@ FROM build AS rootfs
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 # The runtime's packages, unpacked (not installed: no maintainer scripts, no dpkg database).
 # Everything python3.11 and the services' wheels load: libc, libstdc++ (grpcio), OpenSSL, ...
+# (No libmpdec3: bookworm's python3.11 carries its own decimal library; the RUN below fails on a
+# package name apt does not know.)
 ARG PACKAGES="libc6 libgcc-s1 libstdc++6 zlib1g libssl3 libffi8 libexpat1 libbz2-1.0 liblzma5 \
-libsqlite3-0 libuuid1 libcrypt1 libmpdec3 libtinfo6 libncursesw6 libreadline8 libdb5.3 \
+libsqlite3-0 libuuid1 libcrypt1 libtinfo6 libncursesw6 libreadline8 libdb5.3 \
 libgdbm6 libnsl2 libtirpc3 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 \
 libcom-err2 libkeyutils1 media-types tzdata python3.11-minimal libpython3.11-minimal \
 libpython3.11-stdlib"
