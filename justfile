@@ -124,6 +124,10 @@ flake-hunt *ARGS:
 mutation *ARGS:
     {{run}} edu mutation {{ARGS}}
 
+# Deploy gates: Dockerfiles (hadolint + our rules), rendered Kubernetes manifests (schemas + policy), Terraform structure (ADR 0021)
+deploy-check:
+    {{run}} edu test deploy
+
 # Replay the planted faults of tests/selection-audit/faults.toml against `edu affected` in a worktree (~1 min a fault); exit 1 on a miss
 selection-audit *ARGS:
     {{run}} edu selection-audit {{ARGS}}

@@ -15,6 +15,7 @@ from edu.cli import proto as proto_commands
 from edu.cli.affected.command import CONTEXT as AFFECTED_CONTEXT
 from edu.cli.affected.command import affected_command
 from edu.cli.audit.command import selection_audit_command
+from edu.cli.deploy import deploy_app
 from edu.cli.dev import dev_command
 from edu.cli.env import env_app
 from edu.cli.flaky import quarantine
@@ -54,6 +55,7 @@ app.add_typer(mail_app, name="mail")
 app.command("dev")(dev_command)
 app.command("seed")(seed_command)
 app.add_typer(load_app, name="load")
+app.add_typer(deploy_app, name="deploy")
 app.command(
     "flake-hunt",
     cls=PassthroughCommand,

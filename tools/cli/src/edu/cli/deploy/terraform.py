@@ -132,8 +132,7 @@ def check_module(module: Module, resolved: Mapping[str, Module], is_root: bool) 
 
 
 def parse_folder(folder: Path, root: Path) -> tuple[Module, list[Finding]]:
-    # python-hcl2 (a dev dependency to add: see deploy/README.md); typed in some releases only.
-    import hcl2  # type: ignore[import-untyped,unused-ignore]
+    import hcl2  # python-hcl2, edu-cli's dependency: imported here, only `edu deploy` needs it
 
     parsed: list[Mapping[str, Any]] = []
     findings: list[Finding] = []
