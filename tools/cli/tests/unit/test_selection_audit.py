@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from edu.cli.audit.faults import Fault, FaultError, check_plantable, load_faults
-from edu.cli.audit.replay import Selection, caught, replay
+from edu.cli.audit.replay import Selection, caught, formatter_for, replay
 from edu.cli.audit.verdict import Outcome, decide, render, summary, table
 
 PR = ["lint", "typecheck", "unit", "integration", "contract"]
@@ -133,3 +133,19 @@ def test_the_worktree_builds_rust_into_its_own_target_folder(tmp_path: Path) -> 
     assert env["CARGO_TARGET_DIR"].endswith("selection-audit/cargo-target")
     assert "VIRTUAL_ENV" not in env
     assert env["PATH"] == "/bin"
+
+
+def test_a_planted_fault_is_formatted_like_a_developer_would_save_it() -> None:
+    tree = Path("/tree")
+    assert formatter_for(tree, "services/py/a/x.py") == [
+        "/tree/.venv/bin/ruff",
+        "format",
+        "--quiet",
+        "services/py/a/x.py",
+    ]
+    assert formatter_for(tree, "libs/rs/jwt/src/tokens.rs") == [
+        "rustfmt",
+        "--quiet",
+        "libs/rs/jwt/src/tokens.rs",
+    ]
+    assert formatter_for(tree, "contracts/pacts/web-course.json") is None

@@ -147,8 +147,24 @@ class Worktree:
         self._git("clean", "-q", "-fd")
 
     def plant(self, fault: Fault) -> None:
+        """Plants the fault and formats the file as a developer's editor would save it: a fault
+        that only breaks ``ruff format --check`` or ``cargo fmt --check`` is caught by the
+        formatter, not by a test (a route fault was "caught" by rust-lint's rustfmt)."""
         target = self.path / fault.file
         target.write_text(fault.plant(target.read_text()))
+        formatter = formatter_for(self.path, fault.file)
+        if formatter:
+            subprocess.run(formatter, cwd=self.path, capture_output=True, check=False)
+
+
+def formatter_for(tree: Path, file: str) -> list[str] | None:
+    """The formatter the lint gates check ``file`` with (rustfmt reads the tree's rustfmt.toml);
+    None for other files. A fault that does not parse stays as planted."""
+    if file.endswith(".py"):
+        return [str(tree / ".venv/bin/ruff"), "format", "--quiet", file]
+    if file.endswith(".rs"):
+        return ["rustfmt", "--quiet", file]
+    return None
 
 
 # Verdicts of the runner (edu.cli.results.LayerStatus) that say nothing about the fault: every
@@ -236,6 +252,7 @@ __all__ = [
     "audit_environment",
     "caught",
     "default_tree",
+    "formatter_for",
     "layer_runner",
     "replay",
     "selection_of",
