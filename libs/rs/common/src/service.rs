@@ -1,5 +1,5 @@
 //! The part of every Rust service's `main` after its settings are read: listen on
-//! 127.0.0.1:`EDU_PORT`, build the router, serve until SIGTERM/SIGINT, then drain in-flight
+//! `EDU_BIND_ADDRESS`:`EDU_PORT` (127.0.0.1 unless a container says 0.0.0.0), build the router, serve until SIGTERM/SIGINT, then drain in-flight
 //! requests for at most [`DRAIN`]. Also `--print-openapi` (the `just openapi` export) and, with
 //! the `openapi` feature, the committed document's form and its freshness check.
 
@@ -22,15 +22,14 @@ pub fn asked_for_openapi() -> bool {
     std::env::args().nth(1).as_deref() == Some(PRINT_OPENAPI)
 }
 
-/// Serves `router` (built once the port is held) as `name`, logging how long the start took
+/// Serves `router` (built once `address` is held) as `name`, logging how long the start took
 /// from `started`; the process's exit code.
 pub async fn serve<E: Display>(
     name: &str,
     started: Instant,
-    port: u16,
+    address: SocketAddr,
     router: impl Future<Output = Result<axum::Router, E>>,
 ) -> ExitCode {
-    let address = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = match tokio::net::TcpListener::bind(address).await {
         Ok(listener) => listener,
         Err(error) => {

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
 use std::str::FromStr;
 
 /// The prefix of every variable the platform reads.
@@ -96,6 +97,9 @@ pub struct CommonSettings {
     pub environment: Environment,
     pub log_level: String,
     pub log_format: LogFormat,
+    /// Where the service listens (`EDU_BIND_ADDRESS`): 127.0.0.1 on our machines and in the test
+    /// stacks; 0.0.0.0 in a container, where other pods and the kubelet's probes reach it.
+    pub bind_address: IpAddr,
 }
 
 impl CommonSettings {
@@ -212,6 +216,7 @@ impl<'a> SettingsReader<'a> {
             environment: self.environment,
             log_level: self.string("LOG_LEVEL", "INFO"),
             log_format: self.parse("LOG_FORMAT", LogFormat::Auto),
+            bind_address: self.parse("BIND_ADDRESS", IpAddr::V4(Ipv4Addr::LOCALHOST)),
         }
     }
 
@@ -385,11 +390,33 @@ mod tests {
     }
 
     #[test]
+    fn services_listen_on_loopback_unless_a_container_says_otherwise() {
+        let vars = source(&[]);
+        let mut reader = SettingsReader::new(&vars);
+        assert_eq!(
+            reader.common().bind_address,
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        );
+        let vars = source(&[("EDU_BIND_ADDRESS", "0.0.0.0")]);
+        let mut reader = SettingsReader::new(&vars);
+        assert_eq!(
+            reader.common().bind_address,
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        );
+        let vars = source(&[("EDU_BIND_ADDRESS", "everywhere")]);
+        let mut reader = SettingsReader::new(&vars);
+        let _ = reader.common();
+        let error = reader.finish("svc").unwrap_err().to_string();
+        assert!(error.contains("EDU_BIND_ADDRESS"), "{error}");
+    }
+
+    #[test]
     fn auto_log_format_is_console_in_development_and_json_elsewhere() {
         let mut settings = CommonSettings {
             environment: Environment::Development,
             log_level: "INFO".into(),
             log_format: LogFormat::Auto,
+            bind_address: IpAddr::V4(Ipv4Addr::LOCALHOST),
         };
         assert_eq!(settings.effective_log_format(), LogFormat::Console);
         settings.environment = Environment::Ci;

@@ -2,6 +2,7 @@
 //! then drains in-flight requests. `api-gateway --print-openapi` prints its OpenAPI document.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -22,7 +23,7 @@ async fn main() -> ExitCode {
         }
     };
     edu_common::telemetry::init(&settings.common);
-    let port = settings.port;
+    let address = SocketAddr::new(settings.common.bind_address, settings.port);
     let router = async move { Ok::<_, Infallible>(api_gateway::build(settings).await) };
-    edu_common::service::serve("api-gateway", started, port, router).await
+    edu_common::service::serve("api-gateway", started, address, router).await
 }

@@ -2,6 +2,7 @@
 //! SIGTERM/SIGINT, then drains in-flight batches (each waits for its acks).
 //! `event-ingestion --print-openapi` prints its OpenAPI document.
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -22,11 +23,11 @@ async fn main() -> ExitCode {
         }
     };
     edu_common::telemetry::init(&settings.common);
-    let port = settings.port;
+    let address = SocketAddr::new(settings.common.bind_address, settings.port);
     edu_common::service::serve(
         "event-ingestion",
         started,
-        port,
+        address,
         // Boxed: the JetStream connection's future is large (clippy::large_futures).
         Box::pin(event_ingestion::build(settings)),
     )
