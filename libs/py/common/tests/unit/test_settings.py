@@ -74,3 +74,21 @@ def test_settings_are_immutable_once_read() -> None:
     settings = ExampleSettings()
     with pytest.raises(ValueError, match="frozen"):
         settings.page_size = 5
+
+
+class TestBindAddress:
+    def test_listens_on_loopback_unless_told(self) -> None:
+        assert str(ExampleSettings().bind_address) == "127.0.0.1"
+
+    def test_reads_edu_bind_address(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("EDU_BIND_ADDRESS", "0.0.0.0")  # noqa: S104 - what a pod sets
+        assert str(load_settings(ExampleSettings).bind_address) == "0.0.0.0"  # noqa: S104
+        monkeypatch.setenv("EDU_BIND_ADDRESS", "::")
+        assert load_settings(ExampleSettings).bind_address.version == 6
+
+    def test_refuses_what_is_not_an_address_naming_the_variable(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("EDU_BIND_ADDRESS", "everywhere")
+        with pytest.raises(StartupError, match="EDU_BIND_ADDRESS"):
+            load_settings(ExampleSettings)

@@ -8,9 +8,10 @@ a message naming the environment variable to set.
 from __future__ import annotations
 
 from enum import StrEnum
+from ipaddress import IPv4Address
 from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, IPvAnyAddress, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from edu.common.body_limit import DEFAULT_MAX_BODY_BYTES
@@ -57,6 +58,10 @@ class ServiceSettings(BaseSettings):
     log_format: LogFormat = LogFormat.AUTO
     # Bodies above this many bytes are answered 413 before they are read (edu.common.body_limit).
     max_request_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024)
+    # Where the process's own servers listen (course's gRPC, a worker's /health): 127.0.0.1 on
+    # our machines and in test stacks, 0.0.0.0 in a pod (the kubelet's probes, other pods).
+    # uvicorn's HTTP socket is its --host, given the same variable by the manifests.
+    bind_address: IPvAnyAddress = IPv4Address("127.0.0.1")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Self:

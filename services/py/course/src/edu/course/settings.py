@@ -28,7 +28,8 @@ class CourseSettings(ServiceSettings):
         default=9002,
         ge=0,
         le=65535,
-        description="Port of the internal gRPC server (CourseService, health) on 127.0.0.1; "
+        description="Port of the internal gRPC server (CourseService, health) on "
+        "EDU_BIND_ADDRESS (127.0.0.1 unless set); "
         "0 picks a free one (tests).",
     )
     token_issuer: str = DEFAULT_ISSUER

@@ -23,7 +23,8 @@ async def run(settings: AggregatorSettings) -> None:
         loop.add_signal_handler(signum, stop.set)
     logger.info("analytics aggregator: NATS %s", settings.nats_url)
     try:
-        async with serving_metrics(aggregator.metrics, settings.metrics_port):
+        bind = str(settings.bind_address)
+        async with serving_metrics(aggregator.metrics, settings.metrics_port, bind):
             await asyncio.gather(aggregator.learning.run(stop), aggregator.courses.run(stop))
     finally:
         await aggregator.close()

@@ -54,8 +54,10 @@ class AggregatorMetrics:
 
 
 @contextlib.asynccontextmanager
-async def serving_metrics(metrics: AggregatorMetrics, port: int) -> AsyncIterator[int]:
-    """Serve ``metrics`` on 127.0.0.1:``port`` (0: a free one) and yield the port."""
+async def serving_metrics(
+    metrics: AggregatorMetrics, port: int, host: str = "127.0.0.1"
+) -> AsyncIterator[int]:
+    """Serve ``metrics`` on ``host``:``port`` (0: a free one) and yield the port."""
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -81,9 +83,9 @@ async def serving_metrics(metrics: AggregatorMetrics, port: int) -> AsyncIterato
         finally:
             writer.close()
 
-    server = await asyncio.start_server(answer, "127.0.0.1", port)
+    server = await asyncio.start_server(answer, host, port)
     bound = server.sockets[0].getsockname()[1]
-    logger.info("metrics on http://127.0.0.1:%d/metrics", bound)
+    logger.info("metrics on %s port %d (/metrics, /health)", host, bound)
     try:
         yield bound
     finally:

@@ -27,5 +27,6 @@ class AggregatorSettings(ServiceSettings):
         default=0,
         ge=0,
         le=65535,
-        description="/metrics and /health on 127.0.0.1; 0 picks a free port (logged at start).",
+        description="/metrics and /health on EDU_BIND_ADDRESS (127.0.0.1 unless set); 0 picks "
+        "a free port (logged at start).",
     )

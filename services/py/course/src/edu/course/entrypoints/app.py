@@ -19,13 +19,13 @@ from edu.db.outbox import relay_lifespan
 
 
 @contextlib.asynccontextmanager
-async def _running(service: CourseContainer, grpc_port: int) -> AsyncIterator[int]:
+async def _running(service: CourseContainer, grpc_port: int, grpc_host: str) -> AsyncIterator[int]:
     """Beside the app: the outbox relay (when NATS is configured) and the internal gRPC server
     (yielding its port). Everything is stopped and closed afterwards."""
     try:
         async with (
             relay_lifespan(service.relay),
-            serving_grpc(GrpcCourseService(service.reads), grpc_port) as bound,
+            serving_grpc(GrpcCourseService(service.reads), grpc_port, host=grpc_host) as bound,
         ):
             yield bound
     finally:
@@ -38,7 +38,8 @@ def make_app(settings: CourseSettings, **overrides: Any) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with _running(service, settings.grpc_port) as grpc_port:
+        bind = str(settings.bind_address)
+        async with _running(service, settings.grpc_port, bind) as grpc_port:
             app.state.grpc_port = grpc_port
             yield
 
