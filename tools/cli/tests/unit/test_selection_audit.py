@@ -133,6 +133,9 @@ def test_the_worktree_builds_rust_into_its_own_target_folder(tmp_path: Path) -> 
     assert env["CARGO_TARGET_DIR"].endswith("selection-audit/cargo-target")
     assert "VIRTUAL_ENV" not in env
     assert env["PATH"] == "/bin"
+    # A second audit's worktree side by side must not run the first one's faulty binaries.
+    other = audit_environment({"CARGO_TARGET_DIR": shared}, tmp_path / "tree-b")
+    assert other["CARGO_TARGET_DIR"].endswith("selection-audit/cargo-target-tree-b")
 
 
 def test_a_planted_fault_is_formatted_like_a_developer_would_save_it() -> None:

@@ -76,7 +76,7 @@ def selection_audit_command(
     sha = subprocess.run(
         ["git", "rev-parse", commit], cwd=root, capture_output=True, text=True, check=True
     ).stdout.strip()
-    env = audit_environment(os.environ)
+    env = audit_environment(os.environ, tree)
     worktree = Worktree(root, tree or default_tree(), sha)
     typer.echo(f"worktree {worktree.path} at {sha[:10]}: preparing (uv sync)")
     worktree.prepare(env)

@@ -227,14 +227,19 @@ def layer_runner(tree: Path, env: Mapping[str, str], logs: Path, fault_id: str) 
     return check
 
 
-def audit_environment(base: Mapping[str, str]) -> dict[str, str]:
+def audit_environment(base: Mapping[str, str], tree: Path | None = None) -> dict[str, str]:
     """The worktree's commands see their own virtual environment and their own Cargo target
     folder, never the caller's: cargo leaves the checkout's path out of a workspace crate's
     artefact names, so a faulty crate built from the worktree into the shared folder would be
     taken for fresh by the main checkout (its sources older than the artefact) and run by its
-    test stacks."""
+    test stacks. A second worktree (``--tree``) gets a folder of its own too: two audits side by
+    side shared one, and a gateway built with one's planted JWT fault answered the other's fuzz
+    stack 401 (its notifications fault counted caught by fuzz)."""
     env = {k: v for k, v in base.items() if k not in ("VIRTUAL_ENV", "EDU_RESULTS_ROOT")}
-    env["CARGO_TARGET_DIR"] = str(default_tree().parent / "cargo-target")
+    default = default_tree()
+    tree = tree or default
+    name = "cargo-target" if tree == default else f"cargo-target-{tree.name}"
+    env["CARGO_TARGET_DIR"] = str(default.parent / name)
     return env
 
 
