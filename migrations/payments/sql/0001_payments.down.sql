@@ -1,0 +1,10 @@
+DROP TABLE outbox;
+DROP TABLE processed_webhooks;
+DROP TRIGGER ledger_entries_append_only ON ledger_entries;
+DROP FUNCTION ledger_entries_append_only();
+DROP TRIGGER ledger_movement_balances ON ledger_entries;
+DROP FUNCTION ledger_movement_balances();
+DROP TABLE ledger_entries;
+DROP TABLE ledger_movements;
+DROP TABLE idempotency_keys;
+DROP TABLE payments;
