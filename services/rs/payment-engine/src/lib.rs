@@ -1,11 +1,55 @@
-//! payment-engine (issue 22): takes payments for paid courses.
+//! payment-engine (issue 22, ADR 0022): takes payments for paid courses.
 //!
 //! The domain is pure and decides everything that matters about money: amounts in integer
 //! minor units with their currency ([`domain::money`]), the payment's legal transitions
 //! ([`domain::payment`]), the double-entry ledger whose balances are derived from movements
 //! that each sum to zero ([`domain::ledger`]), the idempotency-key semantics of Stripe
 //! ([`domain::idempotency`]), the provider's signed webhooks ([`domain::webhook`]), and the
-//! decisions that combine them ([`domain::decisions`]): what a request or a webhook changes,
-//! which the store then applies in one transaction.
+//! decisions that combine them ([`domain::decisions`]): what a request or a webhook changes.
+//! [`adapters::postgres`] applies each decision in one PostgreSQL transaction; [`http`] serves
+//! them.
 
+pub mod adapters;
+pub mod app;
 pub mod domain;
+pub mod http;
+pub mod settings;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use edu_common::clock::{Clock, SystemClock};
+use edu_jwt::{HttpJwks, KeyCache};
+
+use crate::adapters::postgres::{PgPool, PostgresPaymentStore};
+use crate::app::payments::Payments;
+use crate::app::ports::PaymentStore;
+use crate::app::webhooks::Webhooks;
+use crate::http::PaymentApi;
+use crate::settings::PaymentSettings;
+
+/// The whole service from its settings, on the real clock.
+pub fn build(settings: &PaymentSettings) -> axum::Router {
+    build_with_clock(settings, Arc::new(SystemClock))
+}
+
+/// The same on `clock` (tests move a fake one). Connects nothing yet: the database on first
+/// use (`/ready` says when it answers), identity's keys on the first token.
+pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> axum::Router {
+    let pool = PgPool::new(
+        settings.database_url.expose(),
+        settings.database_connections,
+    );
+    let store: Arc<dyn PaymentStore> = Arc::new(PostgresPaymentStore::new(pool));
+    let keys = KeyCache::new(
+        Arc::new(HttpJwks::new(settings.jwks_url.clone())),
+        settings.jwks_lifetime,
+        Duration::from_secs(1),
+    );
+    let state = Arc::new(PaymentApi {
+        payments: Payments::new(store.clone(), clock.clone()),
+        webhooks: Webhooks::new(store, clock, settings.webhook_secrets.clone()),
+        keys,
+    });
+    http::router(&state)
+}

@@ -1,0 +1,3 @@
+//! The store port over PostgreSQL (tokio-postgres).
+
+pub mod postgres;

@@ -1,0 +1,6 @@
+//! The use cases: take a payment request, answer who may see a payment, receive the provider's
+//! webhooks; the store port applies the domain's decisions in one transaction each.
+
+pub mod payments;
+pub mod ports;
+pub mod webhooks;

@@ -1,0 +1,67 @@
+//! What the use cases need from the outside: a store that applies the domain's decisions
+//! (`domain::decisions`) atomically. The PostgreSQL adapter is `adapters::postgres`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::SystemTime;
+
+use uuid::Uuid;
+
+use crate::domain::decisions::{ProviderEvent, WebhookDecision};
+use crate::domain::idempotency::{IdempotencyKey, PaymentRequest};
+use crate::domain::ledger::Account;
+use crate::domain::payment::Payment;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached or refused the work; nothing was changed.
+    #[error("the payments database is unavailable: {0}")]
+    Unavailable(String),
+    /// A row that breaks the domain's rules (a currency we do not take, a status we do not know).
+    #[error("a stored row is not valid: {0}")]
+    Corrupt(String),
+}
+
+/// What a create request did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// A new pending payment, stored with its key.
+    Made(Payment),
+    /// The key's first request again (or a concurrent duplicate that lost the race): its payment.
+    Replayed(Payment),
+    /// The key was used for another request.
+    Mismatch,
+}
+
+/// One account's balance in one currency, derived from the ledger's entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BalanceLine {
+    pub account: Account,
+    pub currency: String,
+    pub balance_minor: i64,
+}
+
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+pub trait PaymentStore: Send + Sync + std::fmt::Debug {
+    /// Decides (`decisions::create`) and stores in one transaction; the unique key decides
+    /// concurrent duplicates, the loser reads the winner's payment and replays it.
+    fn create(
+        &self,
+        key: IdempotencyKey,
+        request: PaymentRequest,
+        new_id: Uuid,
+        now: SystemTime,
+    ) -> StoreFuture<'_, Created>;
+
+    fn payment(&self, id: Uuid) -> StoreFuture<'_, Option<Payment>>;
+
+    /// Decides (`decisions::on_webhook`) with the payment locked and applies the decision in
+    /// the same transaction: status, ledger movement, outbox event and the event's id together.
+    fn webhook(&self, event: ProviderEvent, now: SystemTime) -> StoreFuture<'_, WebhookDecision>;
+
+    fn balances(&self) -> StoreFuture<'_, Vec<BalanceLine>>;
+
+    /// Whether the store can serve (readiness).
+    fn ready(&self) -> StoreFuture<'_, ()>;
+}

@@ -1,0 +1,35 @@
+//! `payment-engine`: reads `EDU_*` settings, serves on `EDU_BIND_ADDRESS`:`EDU_PORT` until
+//! SIGTERM/SIGINT, then drains in-flight requests (each transaction commits or rolls back).
+//! `payment-engine --print-openapi` prints its OpenAPI document.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use payment_engine::settings::PaymentSettings;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    if edu_common::service::asked_for_openapi() {
+        print!("{}", payment_engine::http::openapi::document());
+        return ExitCode::SUCCESS;
+    }
+    let started = Instant::now();
+    let settings = match PaymentSettings::from_process() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    edu_common::telemetry::init(&settings.common);
+    let router = payment_engine::build(&settings);
+    let address = SocketAddr::new(settings.common.bind_address, settings.port);
+    edu_common::service::serve(
+        "payment-engine",
+        started,
+        address,
+        std::future::ready(Ok::<_, std::convert::Infallible>(router)),
+    )
+    .await
+}

@@ -1,0 +1,136 @@
+//! payment-engine's settings, from `EDU_*` variables (`edu_common::settings` rules).
+
+use std::time::Duration;
+
+use edu_common::settings::{
+    CommonSettings, Secret, SettingsError, SettingsReader, VariableProblem, VariableSource,
+    is_placeholder,
+};
+
+const SERVICE: &str = "payment-engine";
+const DEV_WEBHOOK_SECRET: &str = "dev-only-provider-webhook-secret";
+
+#[derive(Debug, Clone)]
+pub struct PaymentSettings {
+    pub common: CommonSettings,
+    pub port: u16,
+    /// The payments database (`postgresql://` or SQLAlchemy's `postgresql+asyncpg://`).
+    pub database_url: Secret,
+    /// Connections kept to it; concurrent requests beyond this wait for one.
+    pub database_connections: usize,
+    /// Where identity publishes its signing keys.
+    pub jwks_url: String,
+    pub jwks_lifetime: Duration,
+    /// The provider's webhook secrets (`EDU_PROVIDER_WEBHOOK_SECRETS`, comma-separated: the
+    /// new one first during a rotation); a signature made with any of them is accepted.
+    pub webhook_secrets: Vec<Secret>,
+}
+
+impl PaymentSettings {
+    pub fn from_process() -> Result<Self, SettingsError> {
+        Self::read(&VariableSource::from_process())
+    }
+
+    pub fn read(source: &VariableSource) -> Result<Self, SettingsError> {
+        let mut reader = SettingsReader::new(source);
+        let common = reader.common();
+        let identity = reader.string("IDENTITY_SERVICE_URL", "http://127.0.0.1:8001");
+        let identity = identity.trim_end_matches('/');
+        let database_url = Secret::new(reader.string(
+            "DATABASE_URL",
+            "postgresql://postgres@127.0.0.1:15432/payments",
+        ));
+        let port = reader.parse("PORT", 8011_u16);
+        let database_connections = reader.parse("DATABASE_CONNECTIONS", 8_usize);
+        let jwks_url = reader.string("JWKS_URL", &format!("{identity}/.well-known/jwks.json"));
+        let jwks_lifetime = Duration::from_secs(reader.parse("JWKS_LIFETIME_SECONDS", 300));
+        let secrets = reader.secret("PROVIDER_WEBHOOK_SECRETS", DEV_WEBHOOK_SECRET);
+        let strict = !reader.environment().allows_placeholder_secrets();
+        reader.finish(SERVICE)?;
+        let mut problems = Vec::new();
+        let webhook_secrets: Vec<Secret> = secrets
+            .expose()
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(Secret::new)
+            .collect();
+        if webhook_secrets.is_empty()
+            || (strict && webhook_secrets.iter().any(|s| is_placeholder(s.expose())))
+        {
+            problems.push(VariableProblem {
+                variable: "EDU_PROVIDER_WEBHOOK_SECRETS".into(),
+                message: "every comma-separated secret must be a real one".into(),
+            });
+        }
+        if database_connections == 0 {
+            problems.push(VariableProblem {
+                variable: "EDU_DATABASE_CONNECTIONS".into(),
+                message: "at least one connection is needed".into(),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(SettingsError {
+                service: SERVICE.into(),
+                problems,
+            });
+        }
+        Ok(Self {
+            common,
+            port,
+            database_url,
+            database_connections,
+            jwks_url,
+            jwks_lifetime,
+            webhook_secrets,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn development_defaults_follow_identitys_url_and_a_dev_only_secret() {
+        let source =
+            VariableSource::from_pairs([("EDU_IDENTITY_SERVICE_URL", "http://127.0.0.1:9001/")]);
+        let settings = PaymentSettings::read(&source).unwrap();
+        assert_eq!(
+            settings.jwks_url,
+            "http://127.0.0.1:9001/.well-known/jwks.json"
+        );
+        assert_eq!(settings.port, 8011);
+        assert_eq!(settings.webhook_secrets.len(), 1);
+    }
+
+    #[test]
+    fn a_rotation_gives_several_secrets() {
+        let source = VariableSource::from_pairs([
+            ("EDU_ENVIRONMENT", "production"),
+            ("EDU_PROVIDER_WEBHOOK_SECRETS", "whsec_new9f, whsec_old3a"),
+        ]);
+        let settings = PaymentSettings::read(&source).unwrap();
+        let secrets: Vec<_> = settings
+            .webhook_secrets
+            .iter()
+            .map(Secret::expose)
+            .collect();
+        assert_eq!(secrets, ["whsec_new9f", "whsec_old3a"]);
+    }
+
+    #[test]
+    fn a_placeholder_among_the_secrets_is_refused_outside_development() {
+        for value in ["whsec_real1,changeme", "dev-only-x", ",", ""] {
+            let source = VariableSource::from_pairs([
+                ("EDU_ENVIRONMENT", "staging"),
+                ("EDU_PROVIDER_WEBHOOK_SECRETS", value),
+            ]);
+            let error = PaymentSettings::read(&source).unwrap_err();
+            assert!(
+                error.to_string().contains("EDU_PROVIDER_WEBHOOK_SECRETS"),
+                "{value:?}: {error}"
+            );
+        }
+    }
+}
