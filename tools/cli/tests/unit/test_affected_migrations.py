@@ -63,3 +63,31 @@ def test_a_member_running_on_the_schema_stays_code_when_its_tests_name_it_too(
         test='REPO / "migrations" / "course"\n',
     )
     assert migration_readers(tmp_path, [course]) == {"migrations/course": {"edu-course": "code"}}
+
+
+def test_a_rust_service_declaring_a_database_reads_its_migrations(tmp_path: Path) -> None:
+    from edu.cli.affected.graph import RUST, MemberNode
+    from edu.cli.affected.scan import rust_migration_readers
+
+    (tmp_path / "migrations" / "payments").mkdir(parents=True)
+    crates = []
+    for name, metadata in [
+        ("payment-engine", '[package.metadata.edu.service]\nport = 8011\ndatabase = "payments"\n'),
+        ("api-gateway", "[package.metadata.edu.service]\nport = 8000\n"),
+        ("ghost", '[package.metadata.edu.service]\ndatabase = "nowhere"\n'),
+    ]:
+        folder = tmp_path / "services" / "rs" / name
+        folder.mkdir(parents=True)
+        (folder / "Cargo.toml").write_text(f'[package]\nname = "{name}"\n{metadata}')
+        crates.append(
+            MemberNode(
+                name=f"rust:{name}",
+                path=f"services/rs/{name}",
+                runtime=frozenset(),
+                tests=frozenset(),
+                language=RUST,
+            )
+        )
+    assert rust_migration_readers(tmp_path, crates) == {
+        "migrations/payments": {"rust:payment-engine"}
+    }

@@ -64,7 +64,37 @@ def workspace_graph(ws: Workspace) -> tuple[DependencyGraph, ModuleOwners]:
             )
         )
     readers = migration_readers(ws.root, ws.members)
-    return DependencyGraph([*nodes, *cargo_nodes(ws.root)], readers), owners
+    crates = cargo_nodes(ws.root)
+    for folder, crate in rust_migration_readers(ws.root, crates).items():
+        for name in crate:
+            readers.setdefault(folder, {})[name] = "code"
+    return DependencyGraph([*nodes, *crates], readers), owners
+
+
+def rust_migration_readers(root: Path, crates: Iterable[MemberNode]) -> dict[str, set[str]]:
+    """``migrations/<db>`` -> the Rust crates whose ``[package.metadata.edu.service]`` declares
+    the folder or its database (payment-engine on ``migrations/payments``: its tests build their
+    template database from the folder's SQL, the stacks migrate it)."""
+    found: dict[str, set[str]] = {}
+    for crate in crates:
+        try:
+            manifest = tomllib.loads((root / crate.path / "Cargo.toml").read_text())
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        service = manifest.get("package", {}).get("metadata", {}).get("edu", {}).get("service")
+        if not isinstance(service, dict):
+            continue
+        folders = set()
+        declared = service.get("migrations")
+        if isinstance(declared, str) and declared.startswith(MIGRATIONS + "/"):
+            folders.add(declared.strip("/"))
+        database = service.get("database")
+        if isinstance(database, str):
+            folders.add(f"{MIGRATIONS}/{database}")
+        for folder in folders:
+            if (root / folder).is_dir():
+                found.setdefault(folder, set()).add(crate.name)
+    return found
 
 
 MIGRATIONS = "migrations"
