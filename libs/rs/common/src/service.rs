@@ -59,6 +59,27 @@ pub async fn serve<E: Display>(
     }
 }
 
+/// A service's whole router: `api` (its own routes, state applied) beside `/health` and `/ready`
+/// (`checks`, each given 2 s) and `/openapi.json` (`document`), unknown paths answered 404
+/// problem+json, and every request given its `X-Request-Id`.
+pub fn router(
+    api: axum::Router,
+    checks: Vec<Box<dyn crate::health::Check>>,
+    document: fn() -> String,
+) -> axum::Router {
+    use axum::http::header;
+    crate::health::routes(checks, Duration::from_secs(2))
+        .merge(api)
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || async move {
+                ([(header::CONTENT_TYPE, "application/json")], document())
+            }),
+        )
+        .fallback(crate::problem::fallback)
+        .layer(axum::middleware::from_fn(crate::request_id::middleware))
+}
+
 /// A generated document as committed under `contracts/openapi/`: pretty JSON, final newline.
 #[cfg(feature = "openapi")]
 pub fn committed_form(document: &utoipa::openapi::OpenApi) -> String {

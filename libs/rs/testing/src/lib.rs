@@ -9,11 +9,13 @@
 //! - [`namespace`]: NATS subject and Redis key prefixes unique to one test.
 //! - [`app`]: `spawn_app` serves a router on 127.0.0.1:0 and stops it with a drain.
 //! - [`clock`]: a [`FakeClock`] tests move by hand.
+//! - [`identity`]: identity faked: a fixed ES256 key, its JWKS served, access tokens signed.
 
 pub mod app;
 pub mod backends;
 pub mod clock;
 pub mod database;
+pub mod identity;
 pub mod namespace;
 
 pub use app::{TestApp, spawn_app};

@@ -15,7 +15,7 @@ use api_gateway::adapters::upstream_http;
 use edu_jwt::{HttpJwks, KeySource, verify};
 use pact::{MockServer, like, regex};
 use serde_json::{Value, json};
-use support::{USER, now, signing_key, token_for};
+use support::{USER, now, token_for};
 
 const JWKS: &str = "/.well-known/jwks.json";
 /// The key id `support::token_for` signs with.
@@ -25,12 +25,7 @@ const COORDINATE: &str = "^[A-Za-z0-9_-]{43}$";
 
 /// The signing key's public half as identity publishes its keys (`edu.auth.keys.public_jwk`).
 fn example_key() -> Value {
-    let public = p256::PublicKey::from(signing_key().verifying_key()).to_jwk_string();
-    let mut key: Value = serde_json::from_str(&public).unwrap();
-    key["kid"] = json!(KID);
-    key["alg"] = json!("ES256");
-    key["use"] = json!("sig");
-    key
+    edu_testing::identity::jwks()["keys"][0].clone()
 }
 
 fn identity_pact() -> Value {

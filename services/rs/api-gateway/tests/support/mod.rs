@@ -13,20 +13,12 @@ use api_gateway::settings::GatewaySettings;
 use axum::Router;
 use axum::extract::Request;
 use axum::routing::get;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use edu_common::settings::VariableSource;
 use edu_testing::backends::{Backend, url};
 use edu_testing::{Namespace, TestApp, spawn_app};
-use p256::ecdsa::signature::Signer;
-use p256::ecdsa::{Signature, SigningKey};
 use serde_json::json;
 
 pub(crate) const USER: &str = "0b6c5e2a-0000-4000-8000-000000000001";
-
-pub(crate) fn signing_key() -> SigningKey {
-    SigningKey::from_slice(&[7; 32]).unwrap()
-}
 
 pub(crate) fn now() -> f64 {
     SystemTime::now()
@@ -36,17 +28,7 @@ pub(crate) fn now() -> f64 {
 }
 
 pub(crate) fn token_for(user: &str, expires_in: f64) -> String {
-    let header = json!({"alg": "ES256", "kid": "test-key"});
-    let claims = json!({"sub": user, "exp": now() + expires_in, "iat": now() - 60.0,
-        "iss": "eduplatform-identity", "aud": "eduplatform", "email": "a@example.org",
-        "roles": ["student"]});
-    let input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
-    );
-    let signature: Signature = signing_key().sign(input.as_bytes());
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    edu_testing::identity::access_token(user, &["student"], expires_in)
 }
 
 /// An upstream that counts requests and answers with the headers it received.
@@ -64,14 +46,7 @@ impl Upstream {
 pub(crate) async fn upstream() -> Upstream {
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
-    let jwk: serde_json::Value =
-        serde_json::from_str(&p256::PublicKey::from(signing_key().verifying_key()).to_jwk_string())
-            .unwrap();
-    let mut jwk = jwk;
-    jwk["kid"] = json!("test-key");
-    jwk["alg"] = json!("ES256");
-    jwk["use"] = json!("sig");
-    let jwks = json!({"keys": [jwk]});
+    let jwks = edu_testing::identity::jwks();
     let router = Router::new()
         .route(
             "/.well-known/jwks.json",

@@ -6,14 +6,13 @@ pub mod json_mapping;
 pub mod openapi;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use edu_common::health::{Check, CheckFuture, FnCheck};
 use edu_common::problem::{ApiError, FieldProblem, Problem};
 use edu_jwt::KeyCache;
@@ -59,21 +58,7 @@ pub fn router(state: &Arc<Ingest>) -> Router {
             post(ingest).fallback(edu_common::problem::method_not_allowed),
         )
         .with_state(state.clone());
-    edu_common::health::routes(checks, Duration::from_secs(2))
-        .merge(events)
-        .route(
-            "/openapi.json",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    openapi::document(),
-                )
-            }),
-        )
-        .fallback(edu_common::problem::fallback)
-        .layer(axum::middleware::from_fn(
-            edu_common::request_id::middleware,
-        ))
+    edu_common::service::router(events, checks, openapi::document)
 }
 
 /// Accepts a batch of learning events; 202 once JetStream acknowledged every accepted one.

@@ -8,18 +8,12 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
-use axum::Router;
-use axum::routing::get;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use edu_common::settings::VariableSource;
 use edu_testing::backends::{Backend, url};
 use edu_testing::{Namespace, TestApp, spawn_app};
 use event_ingestion::settings::IngestionSettings;
-use p256::ecdsa::signature::Signer;
-use p256::ecdsa::{Signature, SigningKey};
 use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
@@ -29,28 +23,8 @@ pub(crate) const OTHER_USER: &str = "0b6c5e2a-0000-4000-8000-000000000002";
 pub(crate) const COURSE: &str = "9a1b2c3d-0000-4000-8000-00000000c0de";
 pub(crate) const LESSON: &str = "9a1b2c3d-0000-4000-8000-0000000001e5";
 
-fn signing_key() -> SigningKey {
-    SigningKey::from_slice(&[7; 32]).unwrap()
-}
-
-fn now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64()
-}
-
 pub(crate) fn token_for(user: &str) -> String {
-    let header = json!({"alg": "ES256", "kid": "test-key"});
-    let claims = json!({"sub": user, "exp": now() + 600.0, "iat": now() - 5.0,
-        "iss": "eduplatform-identity", "aud": "eduplatform"});
-    let input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
-    );
-    let signature: Signature = signing_key().sign(input.as_bytes());
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    edu_testing::identity::access_token(user, &["student"], 600.0)
 }
 
 /// A heartbeat of `user` happening now, in the JSON mapping.
@@ -61,20 +35,6 @@ pub(crate) fn heartbeat(user: &str) -> Value {
         "session_id": "5e55e55e-0000-4000-8000-000000000005",
         "lesson_heartbeat": {"lesson_id": LESSON, "position_seconds": 42,
             "duration_seconds": 600, "active_seconds": 5}})
-}
-
-async fn identity() -> TestApp {
-    let public = p256::PublicKey::from(signing_key().verifying_key()).to_jwk_string();
-    let mut jwk: Value = serde_json::from_str(&public).unwrap();
-    jwk["kid"] = json!("test-key");
-    jwk["alg"] = json!("ES256");
-    jwk["use"] = json!("sig");
-    let document = json!({"keys": [jwk]});
-    spawn_app(Router::new().route(
-        "/.well-known/jwks.json",
-        get(move || async move { axum::Json(document) }),
-    ))
-    .await
 }
 
 /// A TCP proxy to the run's NATS that a test can cut (every connection closed, new ones
@@ -172,7 +132,7 @@ impl Service {
 
 /// event-ingestion over NATS at `nats_url` (the run's, or a proxy's); `extra` overrides.
 pub(crate) async fn service(nats_url: Option<&str>, extra: &[(&str, &str)]) -> Service {
-    let identity = identity().await;
+    let identity = edu_testing::identity::jwks_server().await;
     let namespace = Namespace::new();
     let stream = namespace.stream("LEARNING");
     let subjects = namespace.subject("learning");

@@ -10,10 +10,8 @@ mod payments;
 mod webhooks;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
-use axum::http::header;
 use axum::routing::{get, post};
 use edu_common::health::{Check, CheckFuture, FnCheck};
 use edu_common::problem::{ApiError, method_not_allowed};
@@ -65,21 +63,7 @@ pub fn router(state: &Arc<PaymentApi>) -> Router {
             get(payments::balances).fallback(method_not_allowed),
         )
         .with_state(state.clone());
-    edu_common::health::routes(checks, Duration::from_secs(2))
-        .merge(api)
-        .route(
-            "/openapi.json",
-            get(|| async {
-                (
-                    [(header::CONTENT_TYPE, "application/json")],
-                    openapi::document(),
-                )
-            }),
-        )
-        .fallback(edu_common::problem::fallback)
-        .layer(axum::middleware::from_fn(
-            edu_common::request_id::middleware,
-        ))
+    edu_common::service::router(api, checks, openapi::document)
 }
 
 /// The store could not serve: retryable, nothing was changed.

@@ -7,17 +7,11 @@
 //! fake with a test key, and a provider that signs its webhooks like the real one.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use axum::Router;
-use axum::routing::get;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use edu_common::clock::Clock;
 use edu_common::settings::VariableSource;
 use edu_testing::{FakeClock, Migrations, TestApp, TestDatabase, spawn_app};
-use p256::ecdsa::signature::Signer;
-use p256::ecdsa::{Signature, SigningKey};
 use payment_engine::domain::webhook::sign;
 use payment_engine::settings::PaymentSettings;
 use serde_json::{Value, json};
@@ -35,44 +29,9 @@ pub(crate) fn migrations() -> Migrations {
     )
 }
 
-fn signing_key() -> SigningKey {
-    SigningKey::from_slice(&[7; 32]).unwrap()
-}
-
-fn now() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64()
-}
-
 /// An access token of identity for `user` with `roles`.
 pub(crate) fn token(user: Uuid, roles: &[&str]) -> String {
-    let header = json!({"alg": "ES256", "kid": "test-key"});
-    let claims = json!({"sub": user.to_string(), "email": "s@example.org", "roles": roles,
-        "exp": now() + 600.0, "iat": now() - 5.0,
-        "iss": "eduplatform-identity", "aud": "eduplatform"});
-    let input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
-    );
-    let signature: Signature = signing_key().sign(input.as_bytes());
-    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
-}
-
-async fn identity() -> TestApp {
-    let public = p256::PublicKey::from(signing_key().verifying_key()).to_jwk_string();
-    let mut jwk: Value = serde_json::from_str(&public).unwrap();
-    jwk["kid"] = json!("test-key");
-    jwk["alg"] = json!("ES256");
-    jwk["use"] = json!("sig");
-    let document = json!({"keys": [jwk]});
-    spawn_app(Router::new().route(
-        "/.well-known/jwks.json",
-        get(move || async move { axum::Json(document) }),
-    ))
-    .await
+    edu_testing::identity::access_token(&user.to_string(), roles, 600.0)
 }
 
 pub(crate) struct Service {
@@ -85,7 +44,7 @@ pub(crate) struct Service {
 
 pub(crate) async fn service() -> Service {
     let database = TestDatabase::create(&migrations()).await;
-    let identity = identity().await;
+    let identity = edu_testing::identity::jwks_server().await;
     let settings = PaymentSettings::read(&VariableSource::from_pairs([
         ("EDU_ENVIRONMENT", "test".to_owned()),
         ("EDU_DATABASE_URL", database.url.clone()),
