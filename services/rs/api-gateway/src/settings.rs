@@ -54,6 +54,7 @@ impl GatewaySettings {
             ("notifications", 8004),
             ("analytics-api", 8005),
             ("event-ingestion", 8010),
+            ("payment-engine", 8011),
         ];
         for name in names {
             let port = defaults
@@ -124,7 +125,8 @@ mod tests {
                 "enrollment",
                 "event-ingestion",
                 "identity",
-                "notifications"
+                "notifications",
+                "payment-engine"
             ]
         );
         let analytics = &settings.upstreams[0].1;

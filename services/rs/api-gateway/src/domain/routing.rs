@@ -11,7 +11,8 @@ pub struct Route {
 pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=identity,\
 /courses=course,/teaching=course,/enrollments=enrollment,/certificates=enrollment,\
 /notifications=notifications,/preferences=notifications,/v1/events=event-ingestion,\
-/analytics=analytics-api";
+/analytics=analytics-api,/payments=payment-engine,/ledger=payment-engine,\
+/provider=payment-engine";
 
 /// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
 pub fn parse_routes(text: &str) -> Vec<Route> {

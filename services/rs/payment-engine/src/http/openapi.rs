@@ -17,7 +17,8 @@ use crate::http::json::{
 /// answers the first payment again (200, `Idempotent-Replayed: true`), however often and however
 /// concurrently it is sent; the same key with another course, amount or currency is refused.
 #[utoipa::path(post, path = "/payments", operation_id = "create_payment", tag = "payments",
-    params(("Idempotency-Key" = String, Header, description = "1 to 255 visible ASCII characters, the same for every retry of one intended payment.")),
+    params(("Idempotency-Key" = String, Header, description = "1 to 255 visible ASCII characters, the same for every retry of one intended payment.",
+        min_length = 1, max_length = 255, pattern = "^[!-~]+$")),
     request_body(content = CreatePaymentBody, content_type = "application/json"),
     security(("HTTPBearer" = [])),
     responses(

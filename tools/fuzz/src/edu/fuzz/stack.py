@@ -22,9 +22,6 @@ NOT_FUZZED: dict[str, str] = {
     # (redirects and forms undocumented), not a contract any client codes against; fuzzing it
     # would test the listing. Every call web makes goes to the service APIs fuzzed here.
     "web": "server-rendered HTML pages and form posts; no designed OpenAPI surface to fuzz",
-    # Issue 22, in progress: the gateway routes nothing to it yet, so its part of the composed
-    # document is empty. Fuzzed (with a plan in plans.py) once /payments and /ledger are routed.
-    "payment-engine": "no api-gateway route yet: its part of the composed document is empty",
 }
 
 # The front door every fuzzing request goes through (services/rs/api-gateway, ADR 0016).
