@@ -12,8 +12,10 @@ FROM ${DEBIAN_IMAGE} AS build
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3.11 python3.11-venv ca-certificates \
+ && apt-get install -y --no-install-recommends python3.11 python3.11-venv ca-certificates binutils \
  && rm -rf /var/lib/apt/lists/*
+# binutils: python.Dockerfile strips the wheels' extension modules (debug symbols: SQLAlchemy's
+# 1.4 MB .so is 150 kB stripped).
 # Where a TLS-inspecting proxy sits in front of PyPI, `edu deploy build` passes the machine's
 # CA bundle for the downloads (never copied into an image).
 ARG SSL_CERT_FILE

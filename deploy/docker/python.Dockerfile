@@ -13,9 +13,12 @@ ARG PACKAGE
 ARG SSL_CERT_FILE
 WORKDIR /src
 COPY lock/ /src/
-# Third-party dependencies only: the slow layer, kept while the lock is unchanged.
+# Third-party dependencies only: the slow layer, kept while the lock is unchanged. Many wheels
+# ship their extension modules with debug symbols (SQLAlchemy, asyncpg, grpcio): stripped, the
+# image is ~40 % smaller; uv does not reinstall them (it trusts the installed metadata).
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --package "${PACKAGE}" --no-install-workspace
+    uv sync --frozen --no-dev --package "${PACKAGE}" --no-install-workspace \
+ && find /app/.venv -name '*.so' -exec strip --strip-unneeded {} +
 COPY src/ /src/
 # The member and its workspace libraries, as wheels (not editable): /src is not in the image.
 RUN --mount=type=cache,target=/root/.cache/uv \

@@ -6,6 +6,9 @@
 #   service/   the real services/rs/<BIN> sources
 # so a change in one service's code rebuilds only that crate, and a change in libs/rs only
 # the libraries and the service; dependencies are rebuilt when Cargo.lock or a manifest changes.
+# `edu deploy build` also mounts a cargo target kept under ~/.cache/eduplatform/deploy/
+# (never the checkout's shared one) at /build/target, so a re-run layer finds the compiled
+# dependencies; without the mount (a machine with a registry) the layers alone cache them.
 ARG BUILD_IMAGE=localhost/eduplatform/rust-build:1.95
 ARG RUNTIME_IMAGE=localhost/eduplatform/rust-runtime:bookworm
 

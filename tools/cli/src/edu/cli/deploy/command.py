@@ -66,23 +66,61 @@ def check_command(
         raise typer.Exit(1)
 
 
+def _report(root: Path, results: list[images.Result], name: str, report: Path | None) -> None:
+    """The table on stdout; JSON + a Markdown table in .edu/results/deploy/ (and ``report``):
+    this run's rows replace the same deployables' earlier rows, the others are kept."""
+    typer.echo(images.table(results))
+    folder = root / ".edu" / "results" / "deploy"
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = images.merge(images.read_report(folder / f"{name}.json"), results)
+    (folder / f"{name}.json").write_text(images.to_json(kept))
+    (folder / f"{name}.md").write_text(images.markdown(kept))
+    if report is not None:
+        report.write_text(images.to_json(results))
+    typer.echo(f"report: {folder / name}.json, .md")
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
+
+
 @deploy_app.command("build")
 def build_command(
     only: Annotated[list[str] | None, typer.Option(help="Build only these deployables.")] = None,
     smoke: Annotated[bool, typer.Option(help="Start each image and GET /health.")] = True,
+    measure: Annotated[
+        bool,
+        typer.Option(
+            help="Cold build (no layer cache; Rust: empty cargo target), then again after a "
+            "one-line change in the staged source: both timed, with the load average."
+        ),
+    ] = False,
+    source: Annotated[
+        str, typer.Option(help="A commit to build (git archive), or 'worktree' as it is.")
+    ] = "HEAD",
     report: Annotated[
-        Path | None, typer.Option(help="Write the measurements as JSON here.")
+        Path | None, typer.Option(help="Also write the measurements as JSON here.")
     ] = None,
 ) -> None:
     """Build the base images and every deployable's image with buildah, timed and smoked."""
     root = _root()
     try:
-        results = images.build_all(root, only=only or [], smoke=smoke)
+        results = images.build_all(
+            root, only=only or [], smoke=smoke, measure=measure, source=source
+        )
     except images.BuildError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from None
-    typer.echo(images.table(results))
-    if report is not None:
-        report.write_text(images.to_json(results))
-    if any(not r.ok for r in results):
-        raise typer.Exit(1)
+    _report(root, results, "images", report)
+
+
+@deploy_app.command("smoke")
+def smoke_command(
+    only: Annotated[list[str] | None, typer.Option(help="Smoke only these deployables.")] = None,
+) -> None:
+    """Run each built image's entrypoint (buildah run, chroot) on 127.0.0.1 and GET /health."""
+    root = _root()
+    try:
+        results = images.smoke_all(only or [])
+    except images.BuildError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from None
+    _report(root, results, "smoke", None)

@@ -4,18 +4,25 @@ The Debian base is made locally: debootstrap (minbase, bookworm) into
 ~/.cache/eduplatform/deploy/rootfs-bookworm, imported once as localhost/eduplatform/debian.
 From it the language bases (deploy/docker/{python,rust}-base.Dockerfile, targets build and
 runtime), then one image per deployable from deploy/docker/{python,rust}.Dockerfile with a
-context staged under ~/.cache/eduplatform/deploy/context/<name> (never in the repository).
-Each build is timed; `--smoke` starts the image's entrypoint with buildah run (chroot
-isolation, the host's network) on a free 127.0.0.1 port and asks GET /health.
+context staged under ~/.cache/eduplatform/deploy/context/<name> (never in the repository),
+from a commit (``git archive``, HEAD by default) or the working tree. The Rust builds keep
+their cargo target in ~/.cache/eduplatform/deploy/cargo-target (never the checkout's shared
+~/.cache/eduplatform/cargo-target: a crate built from another path is taken as fresh there).
+Each build is timed with the load average; ``measure`` builds cold (no layer cache, an empty
+cargo target) and again after a one-line change in the staged source. The smoke test starts
+the image's entrypoint with buildah run (chroot isolation, the host's network) on a free
+127.0.0.1 port and asks GET /health (a worker without HTTP must still be running after 10 s).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import socket
 import subprocess
+import tarfile
 import time
 import tomllib
 import urllib.request
@@ -40,104 +47,50 @@ class Deployable:
     package: str  # the uv package or the cargo binary
     command: tuple[str, ...]  # after the entrypoint; {port} is replaced
     health_port_env: str | None = None
+    # What its start-up needs to reach GET /health: /health checks no dependency and the
+    # engines/clients connect lazily, so an address nothing listens on is enough.
+    smoke_env: tuple[tuple[str, str], ...] = ()
+    edited: str = ""  # the file the incremental measurement changes (relative to folder)
+
+
+NOWHERE_DB = "postgresql+asyncpg://smoke@127.0.0.1:9/smoke"  # port 9 (discard): nothing listens
+
+
+def _uvicorn(module: str) -> tuple[str, ...]:
+    return ("-m", "uvicorn", "--factory", f"{module}:create_app")
+
+
+def _service(name: str, module: str, asgi: str, **extra: str) -> Deployable:
+    env = {"EDU_DATABASE_URL": NOWHERE_DB, **extra}
+    return Deployable(
+        name,
+        "python",
+        f"services/py/{name}",
+        f"edu-{name}",
+        (*_uvicorn(asgi), "--host", "127.0.0.1", "--port", "{port}"),
+        smoke_env=tuple(env.items()),
+        edited=f"src/edu/{module}/entrypoints/app.py",
+    )
 
 
 DEPLOYABLES = (
-    Deployable(
+    _service(
         "identity",
-        "python",
-        "services/py/identity",
-        "edu-identity",
-        (
-            "-m",
-            "uvicorn",
-            "--factory",
-            "edu.identity.entrypoints.asgi:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-        ),
+        "identity",
+        "edu.identity.entrypoints.asgi",
+        EDU_REDIS_URL="redis://127.0.0.1:9/0",
     ),
-    Deployable(
-        "course",
-        "python",
-        "services/py/course",
-        "edu-course",
-        (
-            "-m",
-            "uvicorn",
-            "--factory",
-            "edu.course.entrypoints.asgi:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-        ),
-    ),
-    Deployable(
-        "enrollment",
-        "python",
-        "services/py/enrollment",
-        "edu-enrollment",
-        (
-            "-m",
-            "uvicorn",
-            "--factory",
-            "edu.enrollment.entrypoints.asgi:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-        ),
-    ),
-    Deployable(
-        "notifications",
-        "python",
-        "services/py/notifications",
-        "edu-notifications",
-        (
-            "-m",
-            "uvicorn",
-            "--factory",
-            "edu.notifications.entrypoints.asgi:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-        ),
-    ),
-    Deployable(
-        "analytics-api",
-        "python",
-        "services/py/analytics-api",
-        "edu-analytics-api",
-        (
-            "-m",
-            "uvicorn",
-            "--factory",
-            "edu.analytics_api.entrypoints.asgi:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-        ),
-    ),
+    _service("course", "course", "edu.course.entrypoints.asgi", EDU_GRPC_PORT="0"),
+    _service("enrollment", "enrollment", "edu.enrollment.entrypoints.asgi"),
+    _service("notifications", "notifications", "edu.notifications.entrypoints.asgi"),
+    _service("analytics-api", "analytics_api", "edu.analytics_api.entrypoints.asgi"),
     Deployable(
         "web",
         "python",
         "services/py/web",
         "edu-web",
-        (
-            "-m",
-            "uvicorn",
-            "--factory",
-            "edu.web.pages.asgi:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-        ),
+        (*_uvicorn("edu.web.pages.asgi"), "--host", "127.0.0.1", "--port", "{port}"),
+        edited="src/edu/web/pages/asgi.py",
     ),
     Deployable(
         "email-sender",
@@ -145,6 +98,8 @@ DEPLOYABLES = (
         "workers/py/email-sender",
         "edu-email-sender",
         ("-m", "edu.email_sender"),
+        smoke_env=(("EDU_DATABASE_URL", NOWHERE_DB),),
+        edited="src/edu/email_sender/__main__.py",
     ),
     Deployable(
         "analytics-aggregator",
@@ -153,10 +108,28 @@ DEPLOYABLES = (
         "edu-analytics-aggregator",
         ("-m", "edu.analytics_aggregator"),
         "EDU_METRICS_PORT",
+        smoke_env=(("EDU_DATABASE_URL", NOWHERE_DB), ("EDU_NATS_URL", "nats://127.0.0.1:9")),
+        edited="src/edu/analytics_aggregator/__main__.py",
     ),
-    Deployable("api-gateway", "rust", "services/rs/api-gateway", "api-gateway", (), "EDU_PORT"),
     Deployable(
-        "event-ingestion", "rust", "services/rs/event-ingestion", "event-ingestion", (), "EDU_PORT"
+        "api-gateway",
+        "rust",
+        "services/rs/api-gateway",
+        "api-gateway",
+        (),
+        "EDU_PORT",
+        smoke_env=(("EDU_REDIS_URL", "redis://127.0.0.1:9/0"),),
+        edited="src/main.rs",
+    ),
+    Deployable(
+        "event-ingestion",
+        "rust",
+        "services/rs/event-ingestion",
+        "event-ingestion",
+        (),
+        "EDU_PORT",
+        smoke_env=(("EDU_NATS_URL", "nats://127.0.0.1:9"),),
+        edited="src/main.rs",
     ),
 )
 
@@ -164,10 +137,20 @@ DEPLOYABLES = (
 @dataclass
 class Result:
     name: str
-    seconds: float
+    seconds: float  # the build asked for (cold when measuring)
     size_mb: float
     smoke: str
     ok: bool
+    load: str  # /proc/loadavg's 1/5/15-minute figures when the build started
+    incremental_seconds: float | None = None  # after a one-line change (measure only)
+    incremental_load: str | None = None
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def _run(argv: list[str], what: str, cwd: Path | None = None) -> str:
@@ -249,14 +232,23 @@ def _trust() -> list[str]:
     return args
 
 
-def _build(dockerfile: Path, context: Path, tag: str, *extra: str) -> float:
+def _build(dockerfile: Path, context: Path, tag: str, *extra: str, cold: bool = False) -> float:
+    """One ``buildah build`` timed; ``cold`` ignores the layer cache (``--no-cache``)."""
     started = time.monotonic()
     argv = _buildah("build", "--layers", "--format", "docker", "--isolation", "chroot")
-    _run(
+    if cold:
+        argv.append("--no-cache")
+    output = _run(
         [*argv, *_trust(), "-f", str(dockerfile), "-t", tag, *extra, str(context)],
         f"buildah build {tag}",
     )
-    return time.monotonic() - started
+    seconds = time.monotonic() - started
+    # Which steps ran and which came from the cache ("Using cache"): the log of the last build.
+    logs = CACHE / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    name = tag.rsplit("/", 1)[-1].replace(":", "-")
+    (logs / f"{name}{'-cold' if cold else ''}.log").write_text(output)
+    return seconds
 
 
 def ensure_bases(root: Path, languages: set[str]) -> None:
@@ -305,6 +297,21 @@ def _sync(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=ignore)
 
 
+STAGED_MTIME = 946684800  # 2000-01-01: after 1980 (wheels are zip files), before any build
+
+
+def _settle(context: Path) -> None:
+    """Give every staged file and folder one fixed modification time.
+
+    Staging afresh makes new folders and takes an extracted commit's times: one fixed time
+    keeps what COPY sees down to the content, so an unchanged context hits buildah's layer
+    cache on every run. Cargo does not rely on these times: the Dockerfile touches each
+    layer's sources before building them.
+    """
+    for path in [context, *context.rglob("*")]:
+        os.utime(path, (STAGED_MTIME, STAGED_MTIME), follow_symlinks=False)
+
+
 def stage_python(root: Path, item: Deployable) -> Path:
     context = CACHE / "context" / item.name
     members = _workspace_members(root)
@@ -323,6 +330,7 @@ def stage_python(root: Path, item: Deployable) -> Path:
         shutil.rmtree(src)
     for name in _workspace_closure(item.package, members):
         _sync(members[name], src / members[name].relative_to(root))
+    _settle(context)
     return context
 
 
@@ -340,7 +348,6 @@ def stage_rust(root: Path, item: Deployable) -> Path:
         crate = manifest.parent.relative_to(root)
         (skeleton / crate / "src").mkdir(parents=True)
         shutil.copy2(manifest, skeleton / crate / "Cargo.toml")
-        stamp = 0.0  # stubs older than any real file: cargo rebuilds when the real one lands
         for source in [
             manifest.parent / "src" / "lib.rs",
             manifest.parent / "src" / "main.rs",
@@ -351,20 +358,26 @@ def stage_rust(root: Path, item: Deployable) -> Path:
                 stub.parent.mkdir(parents=True, exist_ok=True)
                 body = "fn main() {}\n" if source.name != "lib.rs" else ""
                 stub.write_text(body)
-                os.utime(stub, (stamp, stamp))
     _sync(root / "libs" / "rs", context / "libs")
     _sync(root / item.folder, context / "service")
+    _settle(context)
     return context
 
 
+_UNITS = {"B": 1e-6, "kB": 1e-3, "KB": 1e-3, "MB": 1.0, "GB": 1e3, "TB": 1e6}
+
+
+def parse_size_mb(text: str) -> float:
+    """buildah's human size ("167 MB", "53.2 MB", "1.2 GB": decimal units) in MB."""
+    number, _, unit = text.strip().partition(" ")
+    if unit not in _UNITS:
+        raise BuildError(f"unexpected image size {text!r}")
+    return round(float(number) * _UNITS[unit], 1)
+
+
 def _size_mb(tag: str) -> float:
-    out = _run(
-        _buildah("inspect", "--type", "image", "--format", "{{.ImageAnnotations}}", tag), "inspect"
-    )
-    del out
-    listing = _run(_buildah("images", "--json", tag), "buildah images")
-    data = json.loads(listing)
-    return round(float(data[0]["size"]) / 1e6, 1) if data else 0.0
+    listing = json.loads(_run(_buildah("images", "--json", tag), "buildah images"))
+    return parse_size_mb(str(listing[0]["size"])) if listing else 0.0
 
 
 def _free_port() -> int:
@@ -373,30 +386,49 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def smoke(item: Deployable, tag: str) -> str:
-    if "{port}" not in item.command and item.health_port_env is None:
-        return "no HTTP: not smoked"
-    port = _free_port()
-    container = _run(_buildah("from", tag), "buildah from").strip()
-    env = {"EDU_ENVIRONMENT": "development", "EDU_PORT": str(port), "EDU_METRICS_PORT": str(port)}
+def smoke_argv(item: Deployable, container: str, port: int) -> list[str]:
+    """``buildah run`` of the image's entrypoint, as the manifest runs it, on 127.0.0.1:port."""
+    env = {
+        "EDU_ENVIRONMENT": "development",
+        "EDU_BIND_ADDRESS": "127.0.0.1",
+        **dict(item.smoke_env),
+    }
+    if item.health_port_env:
+        env[item.health_port_env] = str(port)
     argv = _buildah("run", "--isolation", "chroot")
     for key, value in env.items():
         argv += ["--env", f"{key}={value}"]
     entry = "/app/.venv/bin/python" if item.language == "python" else "/app/service"
-    argv += [container, "--", entry, *(a.replace("{port}", str(port)) for a in item.command)]
+    return [*argv, container, "--", entry, *(a.replace("{port}", str(port)) for a in item.command)]
+
+
+def smoke(item: Deployable, tag: str, wait: float = 30.0) -> str:
+    """Start the image's entrypoint and GET /health; a worker without HTTP must stay up."""
+    has_http = "{port}" in item.command or item.health_port_env is not None
+    port = _free_port()
+    container = _run(_buildah("from", tag), "buildah from").strip()
     process = subprocess.Popen(
-        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        smoke_argv(item, container, port),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    verdict = "no answer in 30 s"
+    verdict = f"no answer in {wait:.0f} s"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + (wait if has_http else 10.0)
         while time.monotonic() < deadline and process.poll() is None:
+            if not has_http:
+                time.sleep(0.5)
+                continue
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
                     verdict = f"GET /health {r.status}"
                     break
             except OSError:
                 time.sleep(0.3)
+        if not has_http and process.poll() is None:
+            verdict = "no HTTP: still running after 10 s"
         if process.poll() is not None and not verdict.startswith("GET"):
             output = process.stdout.read() if process.stdout else ""
             verdict = f"exited {process.returncode}: {output.strip().splitlines()[-1:]}"
@@ -407,49 +439,180 @@ def smoke(item: Deployable, tag: str) -> str:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
         subprocess.run(_buildah("rm", container), capture_output=True, check=False)
     return verdict
 
 
-def build_one(root: Path, item: Deployable, with_smoke: bool) -> Result:
-    tag = f"localhost/eduplatform/{item.name}:dev"
+def smoke_passed(verdict: str) -> bool:
+    return verdict.startswith(("GET /health 200", "no HTTP: still running"))
+
+
+CARGO_TARGET = CACHE / "cargo-target"  # never ~/.cache/eduplatform/cargo-target (ADR 0021)
+
+
+def _build_image(root: Path, tree: Path, item: Deployable, *, cold: bool, edit: bool) -> float:
+    """Stage the context (``edit``: then change one line in it) and build it; the seconds
+    include the staging."""
+    started = time.monotonic()
     docker = root / "deploy" / "docker"
     if item.language == "python":
-        context = stage_python(root, item)
-        seconds = _build(
-            docker / "python.Dockerfile", context, tag, "--build-arg", f"PACKAGE={item.package}"
-        )
+        context = stage_python(tree, item)
+        extra = ["--build-arg", f"PACKAGE={item.package}"]
     else:
-        context = stage_rust(root, item)
-        seconds = _build(
-            docker / "rust.Dockerfile",
-            context,
-            tag,
-            "--build-arg",
-            f"BIN={item.package}",
-            "--build-arg",
-            f"CRATE_DIR={item.folder}",
-            "--volume",
-            f"{RUST_TOOLCHAIN.resolve()}:/usr/local/rust:ro",
-        )
-    verdict = smoke(item, tag) if with_smoke else "not run"
-    ok = verdict.startswith(("GET /health 200", "no HTTP"))
-    return Result(item.name, round(seconds, 1), _size_mb(tag), verdict, ok or not with_smoke)
+        context = stage_rust(tree, item)
+        if cold and CARGO_TARGET.exists():
+            shutil.rmtree(CARGO_TARGET)
+        CARGO_TARGET.mkdir(parents=True, exist_ok=True)
+        extra = [
+            *("--build-arg", f"BIN={item.package}", "--build-arg", f"CRATE_DIR={item.folder}"),
+            *("--volume", f"{RUST_TOOLCHAIN.resolve()}:/usr/local/rust:ro"),
+            *("--volume", f"{CARGO_TARGET}:/build/target"),
+        ]
+    if edit:
+        edit_one_line(item)
+    dockerfile = docker / f"{item.language}.Dockerfile"
+    _build(dockerfile, context, image_tag(item), *extra, cold=cold)
+    return time.monotonic() - started
 
 
-def build_all(root: Path, only: list[str], smoke: bool) -> list[Result]:
-    chosen = [d for d in DEPLOYABLES if not only or d.name in only]
+def edit_one_line(item: Deployable) -> Path:
+    """Append one line to the staged copy of ``item.edited`` (the repository is not touched)."""
+    where = "src" if item.language == "python" else "service"
+    relative = item.folder if item.language == "python" else ""
+    edited = CACHE / "context" / item.name / where / relative / item.edited
+    comment = "#" if item.language == "python" else "//"
+    with edited.open("a") as handle:
+        handle.write(f"{comment} incremental build measurement {time.time_ns()}\n")
+    return edited
+
+
+def image_tag(item: Deployable) -> str:
+    return f"localhost/eduplatform/{item.name}:dev"
+
+
+def build_one(
+    root: Path, tree: Path, item: Deployable, *, with_smoke: bool, measure: bool
+) -> Result:
+    load = loadavg()
+    seconds = _build_image(root, tree, item, cold=measure, edit=False)
+    incremental = incremental_load = None
+    if measure:  # as a developer's next `edu deploy build` after editing one line
+        incremental_load = loadavg()
+        incremental = round(_build_image(root, tree, item, cold=False, edit=True), 1)
+    verdict = smoke(item, image_tag(item)) if with_smoke else "not run"
+    return Result(
+        item.name,
+        round(seconds, 1),
+        _size_mb(image_tag(item)),
+        verdict,
+        smoke_passed(verdict) or not with_smoke,
+        load,
+        incremental,
+        incremental_load,
+    )
+
+
+def checkout(root: Path, source: str) -> Path:
+    """The sources to build: the working tree as it is, or a commit (``git archive``) extracted
+    under the cache: a build from HEAD is what CI builds, and others' unfinished edits (a
+    manifest ahead of Cargo.lock) do not break it."""
+    if source == "worktree":
+        return root
+    tree = CACHE / "tree"
+    if tree.exists():
+        shutil.rmtree(tree)
+    tree.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", source],
+        cwd=root,
+        capture_output=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    if archive.returncode != 0:
+        raise BuildError(f"git archive {source} failed: {archive.stderr.decode().strip()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(tree, filter="data")
+    return tree
+
+
+def choose(only: list[str]) -> list[Deployable]:
     unknown = set(only) - {d.name for d in DEPLOYABLES}
     if unknown:
         raise BuildError(f"unknown deployable(s): {', '.join(sorted(unknown))}")
+    return [d for d in DEPLOYABLES if not only or d.name in only]
+
+
+def build_all(
+    root: Path, only: list[str], smoke: bool, *, measure: bool = False, source: str = "HEAD"
+) -> list[Result]:
+    chosen = choose(only)
+    tree = checkout(root, source)
     ensure_bases(root, {d.language for d in chosen})
-    return [build_one(root, item, smoke) for item in chosen]
+    results = []
+    for item in chosen:
+        try:
+            results.append(build_one(root, tree, item, with_smoke=smoke, measure=measure))
+        except BuildError as exc:  # one failed image does not hide the others' figures
+            results.append(Result(item.name, 0.0, 0.0, f"build failed: {exc}", False, loadavg()))
+    return results
+
+
+def smoke_all(only: list[str]) -> list[Result]:
+    results = []
+    for item in choose(only):
+        load = loadavg()
+        if not _image_exists(image_tag(item)):
+            results.append(Result(item.name, 0.0, 0.0, "no image: build it first", False, load))
+            continue
+        verdict = smoke(item, image_tag(item))
+        size = _size_mb(image_tag(item))
+        results.append(Result(item.name, 0.0, size, verdict, smoke_passed(verdict), load))
+    return results
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 def table(results: list[Result]) -> str:
-    lines = [f"{'deployable':<22} {'build s':>8} {'size MB':>8}  smoke"]
-    lines += [f"{r.name:<22} {r.seconds:>8.1f} {r.size_mb:>8.1f}  {r.smoke}" for r in results]
+    head = f"{'deployable':<22} {'build s':>8} {'incr s':>7} {'size MB':>8}  {'load':<15} smoke"
+    lines = [head]
+    for r in results:
+        lines.append(
+            f"{r.name:<22} {r.seconds:>8.1f} {_figure(r.incremental_seconds):>7} "
+            f"{r.size_mb:>8.1f}  {r.load:<15} {r.smoke.splitlines()[0]}"
+        )
     return "\n".join(lines)
+
+
+def markdown(results: list[Result]) -> str:
+    lines = [
+        "| deployable | cold s | load (cold) | incremental s | load (incr.) | size MB | smoke |",
+        "|---|---:|---|---:|---|---:|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.name} | {r.seconds:.1f} | {r.load} | {_figure(r.incremental_seconds)} | "
+            f"{r.incremental_load or '-'} | {r.size_mb:.1f} | {r.smoke.splitlines()[0]} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def read_report(path: Path) -> list[Result]:
+    """An earlier report's rows ([] when there is none or it cannot be read)."""
+    try:
+        return [Result(**row) for row in json.loads(path.read_text())]
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+def merge(earlier: list[Result], latest: list[Result]) -> list[Result]:
+    """Every deployable's latest row, in DEPLOYABLES' order."""
+    rows = {r.name: r for r in earlier} | {r.name: r for r in latest}
+    order = [d.name for d in DEPLOYABLES]
+    return sorted(rows.values(), key=lambda r: order.index(r.name) if r.name in order else 99)
 
 
 def to_json(results: list[Result]) -> str:
