@@ -431,7 +431,7 @@ def smoke(item: Deployable, tag: str, wait: float = 30.0) -> str:
             verdict = "no HTTP: still running after 10 s"
         if process.poll() is not None and not verdict.startswith("GET"):
             output = process.stdout.read() if process.stdout else ""
-            verdict = f"exited {process.returncode}: {output.strip().splitlines()[-1:]}"
+            verdict = f"exited {process.returncode}: {_last_words(output)}"
     finally:
         if process.poll() is None:
             process.terminate()
@@ -442,6 +442,13 @@ def smoke(item: Deployable, tag: str, wait: float = 30.0) -> str:
                 process.wait()
         subprocess.run(_buildah("rm", container), capture_output=True, check=False)
     return verdict
+
+
+def _last_words(output: str) -> list[str]:
+    """The entrypoint's last lines, without buildah's own ("Error: exit status 1", ...)."""
+    own = ("Error: exit status", "subprocess exited")
+    lines = [line for line in output.strip().splitlines() if not line.startswith(own)]
+    return lines[-3:]
 
 
 def smoke_passed(verdict: str) -> bool:
