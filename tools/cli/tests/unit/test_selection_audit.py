@@ -152,3 +152,14 @@ def test_a_planted_fault_is_formatted_like_a_developer_would_save_it() -> None:
         "libs/rs/jwt/src/tokens.rs",
     ]
     assert formatter_for(tree, "contracts/pacts/web-course.json") is None
+
+
+def test_a_miss_whose_layer_fails_without_the_fault_is_a_red_tree_not_a_miss() -> None:
+    from edu.cli.audit.verdict import confirm_miss
+
+    layers = Layers(failing_scoped=set(), failing_whole={"workflows"})
+    missed = replay(fault(), Selection(["unit"], False), [*PR, "workflows"], layers, True)
+    assert missed.outcome is Outcome.MISSED
+    assert confirm_miss(missed, fails_without_fault=False).outcome is Outcome.MISSED
+    assert confirm_miss(missed, fails_without_fault=True).outcome is Outcome.RED_TREE
+    assert table([missed])[-1][6] == "1"

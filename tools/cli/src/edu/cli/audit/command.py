@@ -20,7 +20,7 @@ from edu.cli.audit.replay import (
     replay,
     selection_of,
 )
-from edu.cli.audit.verdict import Outcome, Replay, render, summary, table
+from edu.cli.audit.verdict import Outcome, Replay, confirm_miss, render, summary, table
 from edu.cli.registry import RegistryError, load_registry
 from edu.cli.workspace import REGISTRY_FILE, WorkspaceError, find_root
 
@@ -91,6 +91,10 @@ def selection_audit_command(
             selection = selection_of(worktree.path, fault.file, env)
             check = layer_runner(worktree.path, env, out / "logs", fault.id)
             result = replay(fault, selection, pr_layers, check, full_check)
+            if result.outcome is Outcome.MISSED and result.full_caught_by:
+                worktree.reset()  # the same layer on the tree without the fault
+                clean = layer_runner(worktree.path, env, out / "logs", f"{fault.id}.clean")
+                result = confirm_miss(result, not clean(result.full_caught_by, False, fault.file))
             replays.append(result)
             record.write(json.dumps(result.to_json()) + "\n")
             record.flush()
@@ -104,6 +108,13 @@ def selection_audit_command(
     report.update(commit=sha, at=datetime.now(UTC).isoformat(timespec="seconds"))
     (out / "summary.json").write_text(json.dumps(report, indent=2) + "\n")
     typer.echo(render(table(replays)))
+    if report[str(Outcome.RED_TREE)]:
+        typer.secho(
+            f"{report[str(Outcome.RED_TREE)]} fault(s) got no verdict: a layer fails on "
+            f"{sha[:10]} without any fault; make the tree green first",
+            fg="red",
+        )
+        raise typer.Exit(2)
     if report[str(Outcome.MISSED)]:
         for miss in report["misses"]:
             typer.secho(

@@ -13,6 +13,15 @@ class Outcome(StrEnum):
     MISSED = "missed"  # the selection passed, the full PR run failed: a hole in the graph
     UNCAUGHT = "uncaught"  # neither caught it: a gap in the tests, not in the selection
     UNVERIFIED = "unverified"  # the selection passed and the full run was not asked for
+    RED_TREE = "red-tree"  # the layer that "caught" it fails without the fault too: no verdict
+
+
+def confirm_miss(replay: Replay, fails_without_fault: bool) -> Replay:
+    """A miss stands only if the layer that caught it passes on the tree without the fault;
+    otherwise the tree itself is red (a broken gate, not a hole in the graph)."""
+    if replay.outcome is Outcome.MISSED and fails_without_fault:
+        replay.outcome = Outcome.RED_TREE
+    return replay
 
 
 @dataclass
@@ -45,7 +54,7 @@ def decide(selected_failure: str | None, full_failure: str | None, full_checked:
 def table(replays: list[Replay]) -> list[list[str]]:
     """Rows per area: faults, caught, missed, uncaught, unverified, seconds."""
     areas = sorted({r.area for r in replays})
-    rows = [["area", "faults", "caught", "missed", "uncaught", "unverified", "time"]]
+    rows = [["area", "faults", "caught", "missed", "uncaught", "unverified", "red tree", "time"]]
     for area in [*areas, "total"]:
         mine = [r for r in replays if area in ("total", r.area)]
         counts = Counter(r.outcome for r in mine)
@@ -57,6 +66,7 @@ def table(replays: list[Replay]) -> list[list[str]]:
                 str(counts[Outcome.MISSED]),
                 str(counts[Outcome.UNCAUGHT]),
                 str(counts[Outcome.UNVERIFIED]),
+                str(counts[Outcome.RED_TREE]),
                 f"{sum(r.seconds for r in mine):.0f} s",
             ]
         )
