@@ -7,9 +7,9 @@
 use edu_proto_gen::edu::events::v1::{
     CertificateIssued, CourseCompleted, CoursePublished, CourseUnpublished, CourseUpdated,
     EnrollmentCreated, EventEnvelope, LearningEvent, LearningEventBatch, LessonCompleted,
-    LessonFinished, LessonHeartbeat, LessonOpened, Role, SearchPerformed, UserRegistered,
-    UserRoleGranted, VideoPaused, VideoPlayed, VideoSeeked, event_envelope::Payload,
-    learning_event::Payload as LearningPayload,
+    LessonFinished, LessonHeartbeat, LessonOpened, PaymentFailed, PaymentRefunded,
+    PaymentSucceeded, Role, SearchPerformed, UserRegistered, UserRoleGranted, VideoPaused,
+    VideoPlayed, VideoSeeked, event_envelope::Payload, learning_event::Payload as LearningPayload,
 };
 use prost::Message;
 use serde_json::Value;
@@ -36,6 +36,13 @@ fn number(value: &Value, field: &str) -> u32 {
     value[field]
         .as_u64()
         .map_or(0, |n| u32::try_from(n).expect("a uint32 field"))
+}
+
+/// An int64 in the protobuf JSON mapping: a decimal string.
+fn minor(value: &Value, field: &str) -> i64 {
+    value[field].as_str().map_or(0, |n| {
+        n.parse().expect("an int64 field as a decimal string")
+    })
 }
 
 fn role(value: &Value, field: &str) -> i32 {
@@ -129,6 +136,26 @@ fn payload(kind: &str, p: &Value) -> Payload {
             student_id: text(p, "student_id"),
             course_id: text(p, "course_id"),
             verification_code: text(p, "verification_code"),
+        }),
+        "payment_succeeded" => Payload::PaymentSucceeded(PaymentSucceeded {
+            payment_id: text(p, "payment_id"),
+            student_id: text(p, "student_id"),
+            course_id: text(p, "course_id"),
+            currency_code: text(p, "currency_code"),
+            amount_minor: minor(p, "amount_minor"),
+        }),
+        "payment_failed" => Payload::PaymentFailed(PaymentFailed {
+            payment_id: text(p, "payment_id"),
+            student_id: text(p, "student_id"),
+            course_id: text(p, "course_id"),
+            reason: text(p, "reason"),
+        }),
+        "payment_refunded" => Payload::PaymentRefunded(PaymentRefunded {
+            payment_id: text(p, "payment_id"),
+            student_id: text(p, "student_id"),
+            course_id: text(p, "course_id"),
+            currency_code: text(p, "currency_code"),
+            amount_minor: minor(p, "amount_minor"),
         }),
         other => panic!("vector payload {other:?} has no Rust mapping in this test: add one"),
     }
@@ -337,6 +364,9 @@ fn case_name(payload: &Payload) -> &'static str {
         Payload::LessonCompleted(_) => "lesson_completed",
         Payload::CourseCompleted(_) => "course_completed",
         Payload::CertificateIssued(_) => "certificate_issued",
+        Payload::PaymentSucceeded(_) => "payment_succeeded",
+        Payload::PaymentFailed(_) => "payment_failed",
+        Payload::PaymentRefunded(_) => "payment_refunded",
     }
 }
 

@@ -17,6 +17,9 @@ EVENT_TYPES = {
     "lesson.completed",
     "course.completed",
     "certificate.issued",
+    "payment.succeeded",
+    "payment.failed",
+    "payment.refunded",
 }
 
 

@@ -176,6 +176,64 @@ impl Role {
         }
     }
 }
+/// "payment.succeeded": the provider confirmed a payment and the money was taken (published by
+/// the payment-engine through its outbox, in the same transaction as the ledger movement).
+/// Enrollment enrols the student on it, exactly once per payment.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct PaymentSucceeded {
+    /// The payment's id (a UUID in text form); the aggregate id of the envelope.
+    #[prost(string, tag = "1")]
+    pub payment_id: ::prost::alloc::string::String,
+    /// The paying student (identity's user id).
+    #[prost(string, tag = "2")]
+    pub student_id: ::prost::alloc::string::String,
+    /// The course paid for.
+    #[prost(string, tag = "3")]
+    pub course_id: ::prost::alloc::string::String,
+    /// ISO 4217 code of the amount, e.g. "EUR".
+    #[prost(string, tag = "4")]
+    pub currency_code: ::prost::alloc::string::String,
+    /// The amount taken, in minor units of the currency (1999 with "EUR" is 19.99 EUR).
+    #[prost(int64, tag = "5")]
+    pub amount_minor: i64,
+}
+/// "payment.failed": the provider declined the payment or it timed out; nothing was taken
+/// (published by the payment-engine). Enrollment does nothing; the web shows the reason.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct PaymentFailed {
+    /// The payment's id.
+    #[prost(string, tag = "1")]
+    pub payment_id: ::prost::alloc::string::String,
+    /// The student who tried to pay.
+    #[prost(string, tag = "2")]
+    pub student_id: ::prost::alloc::string::String,
+    /// The course.
+    #[prost(string, tag = "3")]
+    pub course_id: ::prost::alloc::string::String,
+    /// Why, in words a person understands (e.g. "The card was declined.").
+    #[prost(string, tag = "4")]
+    pub reason: ::prost::alloc::string::String,
+}
+/// "payment.refunded": a succeeded payment was refunded in full (published by the
+/// payment-engine). Enrollment revokes the enrolment it made for the payment, exactly once.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct PaymentRefunded {
+    /// The refunded payment's id.
+    #[prost(string, tag = "1")]
+    pub payment_id: ::prost::alloc::string::String,
+    /// The student refunded.
+    #[prost(string, tag = "2")]
+    pub student_id: ::prost::alloc::string::String,
+    /// The course.
+    #[prost(string, tag = "3")]
+    pub course_id: ::prost::alloc::string::String,
+    /// ISO 4217 code of the amount.
+    #[prost(string, tag = "4")]
+    pub currency_code: ::prost::alloc::string::String,
+    /// The amount returned, in minor units (the whole payment).
+    #[prost(int64, tag = "5")]
+    pub amount_minor: i64,
+}
 /// One domain event as it travels on NATS JetStream (subject "events.<aggregate>.<event>"),
 /// serialised with the protobuf JSON mapping. The payload is a oneof, so the JSON names the
 /// event kind in its key ("enrollment_created": {...}) and parsing needs no type registry.
@@ -203,7 +261,7 @@ pub struct EventEnvelope {
     /// What happened; exactly one is set and it matches `type`.
     #[prost(
         oneof = "event_envelope::Payload",
-        tags = "10, 11, 12, 13, 14, 15, 16, 17, 18"
+        tags = "10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21"
     )]
     pub payload: ::core::option::Option<event_envelope::Payload>,
 }
@@ -239,6 +297,15 @@ pub mod event_envelope {
         /// type "user.role_granted"
         #[prost(message, tag = "18")]
         UserRoleGranted(super::UserRoleGranted),
+        /// type "payment.succeeded"
+        #[prost(message, tag = "19")]
+        PaymentSucceeded(super::PaymentSucceeded),
+        /// type "payment.failed"
+        #[prost(message, tag = "20")]
+        PaymentFailed(super::PaymentFailed),
+        /// type "payment.refunded"
+        #[prost(message, tag = "21")]
+        PaymentRefunded(super::PaymentRefunded),
     }
 }
 /// What a student did in the browser: the learning events event-ingestion accepts

@@ -24,7 +24,7 @@ pub struct Payment {
     /// How much.
     #[prost(message, optional, tag = "4")]
     pub amount: ::core::option::Option<Money>,
-    /// Pending, succeeded or failed.
+    /// Pending, succeeded, failed or refunded.
     #[prost(enumeration = "PaymentStatus", tag = "5")]
     pub status: i32,
     /// When the payment was created (UTC).
@@ -80,6 +80,8 @@ pub enum PaymentStatus {
     Succeeded = 2,
     /// The provider refused or the payment timed out; nothing was taken.
     Failed = 3,
+    /// The money was returned after a success (the enrolment it paid for is revoked).
+    Refunded = 4,
 }
 impl PaymentStatus {
     /// String value of the enum field names used in the ProtoBuf definition.
@@ -92,6 +94,7 @@ impl PaymentStatus {
             Self::Pending => "PAYMENT_STATUS_PENDING",
             Self::Succeeded => "PAYMENT_STATUS_SUCCEEDED",
             Self::Failed => "PAYMENT_STATUS_FAILED",
+            Self::Refunded => "PAYMENT_STATUS_REFUNDED",
         }
     }
     /// Creates an enum from field names used in the ProtoBuf definition.
@@ -101,6 +104,7 @@ impl PaymentStatus {
             "PAYMENT_STATUS_PENDING" => Some(Self::Pending),
             "PAYMENT_STATUS_SUCCEEDED" => Some(Self::Succeeded),
             "PAYMENT_STATUS_FAILED" => Some(Self::Failed),
+            "PAYMENT_STATUS_REFUNDED" => Some(Self::Refunded),
             _ => None,
         }
     }
@@ -116,7 +120,7 @@ pub mod payments_service_client {
     )]
     use tonic::codegen::*;
     use tonic::codegen::http::Uri;
-    /// Takes payments for course purchases (implemented by the Rust payment-engine, later).
+    /// Takes payments for course purchases (implemented by the Rust payment-engine over gRPC).
     #[derive(Debug, Clone)]
     pub struct PaymentsServiceClient<T> {
         inner: tonic::client::Grpc<T>,
@@ -285,7 +289,7 @@ pub mod payments_service_server {
             tonic::Status,
         >;
     }
-    /// Takes payments for course purchases (implemented by the Rust payment-engine, later).
+    /// Takes payments for course purchases (implemented by the Rust payment-engine over gRPC).
     #[derive(Debug)]
     pub struct PaymentsServiceServer<T> {
         inner: Arc<T>,

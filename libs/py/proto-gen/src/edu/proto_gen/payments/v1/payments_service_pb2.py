@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&edu/payments/v1/payments_service.proto\x12\x0f\x65\x64u.payments.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"4\n\x05Money\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x02 \x01(\x03\"\xc4\x01\n\x07Payment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12&\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x16.edu.payments.v1.Money\x12.\n\x06status\x18\x05 \x01(\x0e\x32\x1e.edu.payments.v1.PaymentStatus\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"~\n\x14\x43reatePaymentRequest\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12&\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x16.edu.payments.v1.Money\"B\n\x15\x43reatePaymentResponse\x12)\n\x07payment\x18\x01 \x01(\x0b\x32\x18.edu.payments.v1.Payment\"\'\n\x11GetPaymentRequest\x12\x12\n\npayment_id\x18\x01 \x01(\t\"?\n\x12GetPaymentResponse\x12)\n\x07payment\x18\x01 \x01(\x0b\x32\x18.edu.payments.v1.Payment*\x84\x01\n\rPaymentStatus\x12\x1e\n\x1aPAYMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PAYMENT_STATUS_PENDING\x10\x01\x12\x1c\n\x18PAYMENT_STATUS_SUCCEEDED\x10\x02\x12\x19\n\x15PAYMENT_STATUS_FAILED\x10\x03\x32\xc8\x01\n\x0fPaymentsService\x12^\n\rCreatePayment\x12%.edu.payments.v1.CreatePaymentRequest\x1a&.edu.payments.v1.CreatePaymentResponse\x12U\n\nGetPayment\x12\".edu.payments.v1.GetPaymentRequest\x1a#.edu.payments.v1.GetPaymentResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&edu/payments/v1/payments_service.proto\x12\x0f\x65\x64u.payments.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"4\n\x05Money\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x02 \x01(\x03\"\xc4\x01\n\x07Payment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12&\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x16.edu.payments.v1.Money\x12.\n\x06status\x18\x05 \x01(\x0e\x32\x1e.edu.payments.v1.PaymentStatus\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"~\n\x14\x43reatePaymentRequest\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12\x12\n\nstudent_id\x18\x02 \x01(\t\x12\x11\n\tcourse_id\x18\x03 \x01(\t\x12&\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x16.edu.payments.v1.Money\"B\n\x15\x43reatePaymentResponse\x12)\n\x07payment\x18\x01 \x01(\x0b\x32\x18.edu.payments.v1.Payment\"\'\n\x11GetPaymentRequest\x12\x12\n\npayment_id\x18\x01 \x01(\t\"?\n\x12GetPaymentResponse\x12)\n\x07payment\x18\x01 \x01(\x0b\x32\x18.edu.payments.v1.Payment*\xa1\x01\n\rPaymentStatus\x12\x1e\n\x1aPAYMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16PAYMENT_STATUS_PENDING\x10\x01\x12\x1c\n\x18PAYMENT_STATUS_SUCCEEDED\x10\x02\x12\x19\n\x15PAYMENT_STATUS_FAILED\x10\x03\x12\x1b\n\x17PAYMENT_STATUS_REFUNDED\x10\x04\x32\xc8\x01\n\x0fPaymentsService\x12^\n\rCreatePayment\x12%.edu.payments.v1.CreatePaymentRequest\x1a&.edu.payments.v1.CreatePaymentResponse\x12U\n\nGetPayment\x12\".edu.payments.v1.GetPaymentRequest\x1a#.edu.payments.v1.GetPaymentResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,7 +33,7 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'edu.proto_gen.payments.v1.p
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PAYMENTSTATUS']._serialized_start=648
-  _globals['_PAYMENTSTATUS']._serialized_end=780
+  _globals['_PAYMENTSTATUS']._serialized_end=809
   _globals['_MONEY']._serialized_start=92
   _globals['_MONEY']._serialized_end=144
   _globals['_PAYMENT']._serialized_start=147
@@ -46,6 +46,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETPAYMENTREQUEST']._serialized_end=580
   _globals['_GETPAYMENTRESPONSE']._serialized_start=582
   _globals['_GETPAYMENTRESPONSE']._serialized_end=645
-  _globals['_PAYMENTSSERVICE']._serialized_start=783
-  _globals['_PAYMENTSSERVICE']._serialized_end=983
+  _globals['_PAYMENTSSERVICE']._serialized_start=812
+  _globals['_PAYMENTSSERVICE']._serialized_end=1012
 # @@protoc_insertion_point(module_scope)

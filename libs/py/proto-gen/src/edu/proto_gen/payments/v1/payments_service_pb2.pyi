@@ -32,6 +32,8 @@ class _PaymentStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Payment
     """The money was taken."""
     PAYMENT_STATUS_FAILED: _PaymentStatus.ValueType  # 3
     """The provider refused or the payment timed out; nothing was taken."""
+    PAYMENT_STATUS_REFUNDED: _PaymentStatus.ValueType  # 4
+    """The money was returned after a success (the enrolment it paid for is revoked)."""
 
 class PaymentStatus(_PaymentStatus, metaclass=_PaymentStatusEnumTypeWrapper):
     """Where a payment is in its life cycle."""
@@ -44,6 +46,8 @@ PAYMENT_STATUS_SUCCEEDED: PaymentStatus.ValueType  # 2
 """The money was taken."""
 PAYMENT_STATUS_FAILED: PaymentStatus.ValueType  # 3
 """The provider refused or the payment timed out; nothing was taken."""
+PAYMENT_STATUS_REFUNDED: PaymentStatus.ValueType  # 4
+"""The money was returned after a success (the enrolment it paid for is revoked)."""
 Global___PaymentStatus: _TypeAlias = PaymentStatus  # noqa: Y015
 
 @_typing.final
@@ -91,7 +95,7 @@ class Payment(_message.Message):
     course_id: _builtins.str
     """The course paid for."""
     status: Global___PaymentStatus.ValueType
-    """Pending, succeeded or failed."""
+    """Pending, succeeded, failed or refunded."""
     @_builtins.property
     def amount(self) -> Global___Money:
         """How much."""

@@ -26,7 +26,7 @@ if _version_not_supported:
 
 
 class PaymentsServiceStub:
-    """Takes payments for course purchases (implemented by the Rust payment-engine, later).
+    """Takes payments for course purchases (implemented by the Rust payment-engine over gRPC).
     """
 
     def __init__(self, channel):
@@ -48,7 +48,7 @@ class PaymentsServiceStub:
 
 
 class PaymentsServiceServicer:
-    """Takes payments for course purchases (implemented by the Rust payment-engine, later).
+    """Takes payments for course purchases (implemented by the Rust payment-engine over gRPC).
     """
 
     def CreatePayment(self, request, context):
@@ -88,7 +88,7 @@ def add_PaymentsServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class PaymentsService:
-    """Takes payments for course purchases (implemented by the Rust payment-engine, later).
+    """Takes payments for course purchases (implemented by the Rust payment-engine over gRPC).
     """
 
     @staticmethod

@@ -27,7 +27,7 @@ GRPC_GENERATED_VERSION: str
 GRPC_VERSION: str
 
 class PaymentsServiceStub:
-    """Takes payments for course purchases (implemented by the Rust payment-engine, later)."""
+    """Takes payments for course purchases (implemented by the Rust payment-engine over gRPC)."""
 
     @_typing.overload
     def __new__(cls, channel: _grpc.Channel) -> _Self: ...
@@ -42,7 +42,7 @@ class PaymentsServiceStub:
 
 @_typing.type_check_only
 class PaymentsServiceAsyncStub(PaymentsServiceStub):
-    """Takes payments for course purchases (implemented by the Rust payment-engine, later)."""
+    """Takes payments for course purchases (implemented by the Rust payment-engine over gRPC)."""
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreatePayment: _aio.UnaryUnaryMultiCallable[_payments_service_pb2.CreatePaymentRequest, _payments_service_pb2.CreatePaymentResponse]  # type: ignore[assignment]
@@ -53,7 +53,7 @@ class PaymentsServiceAsyncStub(PaymentsServiceStub):
     """One payment by id, with its current status."""
 
 class PaymentsServiceServicer(metaclass=_abc_1.ABCMeta):
-    """Takes payments for course purchases (implemented by the Rust payment-engine, later)."""
+    """Takes payments for course purchases (implemented by the Rust payment-engine over gRPC)."""
 
     @_abc_1.abstractmethod
     def CreatePayment(
