@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -9,9 +10,12 @@ from typing import Annotated
 
 import typer
 
+from edu.cli.affected import changes
+from edu.cli.affected.scan import workspace_graph
 from edu.cli.deploy import dockerfiles, images, manifests, terraform
 from edu.cli.deploy.findings import Finding
-from edu.cli.workspace import WorkspaceError, find_root
+from edu.cli.deploy.selection import Rebuild, images_to_rebuild
+from edu.cli.workspace import Workspace, WorkspaceError, find_root
 
 deploy_app = typer.Typer(
     help="Deployment: Dockerfiles, Kubernetes manifests, Terraform (deploy/), images with buildah.",
@@ -82,9 +86,62 @@ def _report(root: Path, results: list[images.Result], name: str, report: Path | 
         raise typer.Exit(1)
 
 
+def _rebuilds(root: Path, base: str | None, files: list[str] | None) -> tuple[str, list[Rebuild]]:
+    """The images whose inputs changed: ``files``, or what changed since ``base``'s merge base."""
+    try:
+        if files:
+            label, changed = "--files", changes.explicit_files(files, root)
+        else:
+            commit, changed = changes.changed_files(root, base)
+            label = f"{base or 'main'} ({commit[:10]})"
+    except (changes.ChangeSetError, ValueError) as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from None
+    graph, _ = workspace_graph(Workspace(root))
+    return label, images_to_rebuild(changed, graph)
+
+
+BASE_HELP = "Compare with the merge base of this ref (default: main)."
+
+
+@deploy_app.command("affected")
+def affected_command(
+    base: Annotated[str | None, typer.Option(help=BASE_HELP)] = None,
+    files: Annotated[
+        list[str] | None,
+        typer.Option("--files", help="The changed files, instead of asking git (repeatable)."),
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Every image, whatever changed (no earlier build).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable, for CI.")] = False,
+) -> None:
+    """The images a change needs rebuilt (edu affected's members, the Dockerfiles, the builder)."""
+    root = _root()
+    if everything:
+        label = "(everything)"
+        rebuilds = [Rebuild(item, "--all") for item in images.DEPLOYABLES]
+    else:
+        label, rebuilds = _rebuilds(root, base, files)
+    if as_json:
+        listing = [{"name": r.deployable.name, "reason": r.reason} for r in rebuilds]
+        typer.echo(json.dumps({"base": label, "images": listing}, indent=2))
+        return
+    typer.echo(f"images to rebuild since {label}: {len(rebuilds)} of {len(images.DEPLOYABLES)}")
+    for r in rebuilds:
+        typer.echo(f"  {r.deployable.name:<22} {r.reason}")
+
+
 @deploy_app.command("build")
 def build_command(
     only: Annotated[list[str] | None, typer.Option(help="Build only these deployables.")] = None,
+    affected: Annotated[
+        bool,
+        typer.Option(
+            help="Build only the images whose inputs changed since --base (edu deploy affected)."
+        ),
+    ] = False,
+    base: Annotated[str | None, typer.Option(help="With --affected: " + BASE_HELP)] = None,
     smoke: Annotated[bool, typer.Option(help="Start each image and GET /health.")] = True,
     measure: Annotated[
         bool,
@@ -102,6 +159,13 @@ def build_command(
 ) -> None:
     """Build the base images and every deployable's image with buildah, timed and smoked."""
     root = _root()
+    if affected:
+        label, rebuilds = _rebuilds(root, base, None)
+        wanted = {r.deployable.name for r in rebuilds}
+        only = [name for name in (only or [d.name for d in images.DEPLOYABLES]) if name in wanted]
+        typer.echo(f"--affected since {label}: {', '.join(only) or 'no image'}")
+        if not only:
+            return
     try:
         results = images.build_all(
             root, only=only or [], smoke=smoke, measure=measure, source=source
@@ -124,3 +188,21 @@ def smoke_command(
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from None
     _report(root, results, "smoke", None)
+
+
+@deploy_app.command("push")
+def push_command(
+    registry: Annotated[
+        str, typer.Option(help="Where to push, e.g. ghcr.io/eduplatform (buildah login first).")
+    ],
+    tag: Annotated[str, typer.Option(help="The tag to push, e.g. the commit's short sha.")],
+    only: Annotated[list[str] | None, typer.Option(help="Push only these deployables.")] = None,
+) -> None:
+    """Push the built images (localhost/eduplatform/<name>:dev) as <registry>/<name>:<tag>."""
+    try:
+        pushed = images.push_all(registry, tag, only or [])
+    except images.BuildError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from None
+    for reference in pushed:
+        typer.echo(f"pushed {reference}")

@@ -32,11 +32,27 @@ from pathlib import Path
 CACHE = Path.home() / ".cache" / "eduplatform" / "deploy"
 DEBIAN_IMAGE = "localhost/eduplatform/debian:bookworm"
 STORAGE = ["--storage-driver", os.environ.get("EDU_BUILDAH_DRIVER", "overlay")]
-RUST_TOOLCHAIN = Path.home() / ".rustup" / "toolchains" / "1.95.0-x86_64-unknown-linux-gnu"
 
 
 class BuildError(RuntimeError):
     """A build step failed; the message says which and shows its output's tail."""
+
+
+def rust_toolchain(root: Path) -> Path:
+    """The toolchain rust-toolchain.toml pins, as installed here (mounted read-only into the
+    Rust build): ``rustc --print sysroot`` run in the repository, so rustup resolves the pin
+    wherever it keeps toolchains (~/.rustup here, /usr/local/rustup in the rust images)."""
+    done = subprocess.run(
+        ["rustc", "--print", "sysroot"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    if done.returncode != 0:
+        raise BuildError(f"rustc --print sysroot failed: {done.stderr.strip()}")
+    return Path(done.stdout.strip()).resolve()
 
 
 @dataclass(frozen=True)
@@ -232,12 +248,18 @@ def _trust() -> list[str]:
     return args
 
 
+def _layer_cache() -> list[str]:
+    """``EDU_IMAGE_CACHE_REPO`` (e.g. ghcr.io/eduplatform/build-cache): layers are also read from
+    and written to that repository, so a fresh CI machine starts from the last build's layers."""
+    repository = os.environ.get("EDU_IMAGE_CACHE_REPO", "")
+    return ["--cache-from", repository, "--cache-to", repository] if repository else []
+
+
 def _build(dockerfile: Path, context: Path, tag: str, *extra: str, cold: bool = False) -> float:
     """One ``buildah build`` timed; ``cold`` ignores the layer cache (``--no-cache``)."""
     started = time.monotonic()
     argv = _buildah("build", "--layers", "--format", "docker", "--isolation", "chroot")
-    if cold:
-        argv.append("--no-cache")
+    argv += ["--no-cache"] if cold else _layer_cache()
     output = _run(
         [*argv, *_trust(), "-f", str(dockerfile), "-t", tag, *extra, str(context)],
         f"buildah build {tag}",
@@ -473,7 +495,7 @@ def _build_image(root: Path, tree: Path, item: Deployable, *, cold: bool, edit: 
         CARGO_TARGET.mkdir(parents=True, exist_ok=True)
         extra = [
             *("--build-arg", f"BIN={item.package}", "--build-arg", f"CRATE_DIR={item.folder}"),
-            *("--volume", f"{RUST_TOOLCHAIN.resolve()}:/usr/local/rust:ro"),
+            *("--volume", f"{rust_toolchain(root)}:/usr/local/rust:ro"),
             *("--volume", f"{CARGO_TARGET}:/build/target"),
         ]
     if edit:
@@ -564,6 +586,21 @@ def build_all(
         except BuildError as exc:  # one failed image does not hide the others' figures
             results.append(Result(item.name, 0.0, 0.0, f"build failed: {exc}", False, loadavg()))
     return results
+
+
+def push_all(registry: str, tag: str, only: list[str]) -> list[str]:
+    """Push each built image as ``<registry>/<name>:<tag>``; an image not built is an error."""
+    pushed = []
+    for item in choose(only):
+        if not _image_exists(image_tag(item)):
+            raise BuildError(f"{item.name}: no image to push, build it first")
+        reference = f"{registry.rstrip('/')}/{item.name}:{tag}"
+        _run(
+            _buildah("push", "--format", "docker", image_tag(item), f"docker://{reference}"),
+            f"buildah push {reference}",
+        )
+        pushed.append(reference)
+    return pushed
 
 
 def smoke_all(only: list[str]) -> list[Result]:
