@@ -117,4 +117,5 @@ def _summary(course: Course) -> CourseSummary:
         lesson_count=len(course.lessons),
         total_minutes=sum(lesson.content.estimated_minutes for lesson in course.lessons),
         published_at=course.published_at or course.created_at,
+        price=course.price,
     )

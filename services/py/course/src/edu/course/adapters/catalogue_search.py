@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from edu.course.adapters.course_repository import price_of
 from edu.course.adapters.orm import courses, lessons
 from edu.course.domain.values import Level
 from edu.course.service_layer.ports import CataloguePage, CatalogueQuery, CourseSummary
@@ -144,6 +145,8 @@ def _page(filters: frozenset[str]) -> Select[tuple[object, ...]]:
             courses.c.level,
             courses.c.tags,
             courses.c.published_at,
+            courses.c.price_currency_code,
+            courses.c.price_amount_minor,
             func.count().over().label("total"),
             *([rank.label("rank")] if rank is not None else []),
         )
@@ -182,4 +185,5 @@ def _summary(values: Mapping[str, Any]) -> CourseSummary:
         lesson_count=int(values["lesson_count"]),
         total_minutes=int(values["total_minutes"]),
         published_at=values["published_at"],
+        price=price_of(values),
     )

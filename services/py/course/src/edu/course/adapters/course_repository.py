@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from edu.common.problems import Conflict
 from edu.course.adapters.orm import courses, lessons
 from edu.course.domain.course import Course, CourseStatus, Lesson
+from edu.course.domain.price import Price
 from edu.course.domain.values import CourseDetails, LessonContent, Level
 
 # Everything but the search vector, which only the catalogue query reads.
@@ -115,6 +116,8 @@ def _course_values(course: Course) -> dict[str, Any]:
         "created_at": course.created_at,
         "updated_at": course.updated_at,
         "published_at": course.published_at,
+        "price_currency_code": course.price.currency_code if course.price else None,
+        "price_amount_minor": course.price.amount_minor if course.price else None,
     }
 
 
@@ -147,7 +150,15 @@ def _course(row: RowMapping, course_lessons: list[Lesson]) -> Course:
         lessons=course_lessons,
         published_at=row["published_at"],
         version=row["version"],
+        price=price_of(row),
     )
+
+
+def price_of(row: Mapping[Any, Any]) -> Price | None:
+    """The price stored in a ``courses`` row; None (free) when it has none."""
+    if row["price_currency_code"] is None:
+        return None
+    return Price(row["price_currency_code"], row["price_amount_minor"])
 
 
 def _lesson(row: RowMapping) -> Lesson:

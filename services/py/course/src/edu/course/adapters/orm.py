@@ -7,6 +7,7 @@ summary) with a GIN index, so PostgreSQL keeps it current on every write without
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     Computed,
@@ -47,9 +48,18 @@ courses = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("published_at", DateTime(timezone=True)),
+    # Both NULL: free. The domain (edu.course.domain.price) knows the currencies and the cap.
+    Column("price_currency_code", String(3)),
+    Column("price_amount_minor", BigInteger),
     Column("search_vector", TSVECTOR, Computed(SEARCH_VECTOR, persisted=True)),
     CheckConstraint("level IN ('beginner', 'intermediate', 'advanced')", name="level"),
     CheckConstraint("status IN ('draft', 'published')", name="status"),
+    CheckConstraint(
+        "(price_currency_code IS NULL AND price_amount_minor IS NULL) OR "
+        "(price_currency_code IS NOT NULL AND price_amount_minor IS NOT NULL "
+        "AND price_amount_minor > 0)",
+        name="price",
+    ),
     Index("ix_courses_search_vector", "search_vector", postgresql_using="gin"),
     Index("ix_courses_tags", "tags", postgresql_using="gin"),
     # The catalogue's default order: newest published first.

@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 
 from edu.common.problems import Conflict, InvalidInput, NotFound, PermissionDenied
 from edu.course.domain.events import CourseEvent, CourseEventType
+from edu.course.domain.price import Price
 from edu.course.domain.values import CourseDetails, LessonContent
 
 LESSONS_MAX = 200
@@ -41,6 +42,8 @@ class Course:
     lessons: list[Lesson] = field(default_factory=list)
     published_at: datetime | None = None
     version: int = 1
+    # None: the course is free.
+    price: Price | None = None
     events: list[CourseEvent] = field(default_factory=list, repr=False)
 
     @classmethod
@@ -57,6 +60,10 @@ class Course:
     @property
     def is_published(self) -> bool:
         return self.status is CourseStatus.PUBLISHED
+
+    @property
+    def is_free(self) -> bool:
+        return self.price is None
 
     @property
     def lesson_ids(self) -> tuple[UUID, ...]:
@@ -76,6 +83,13 @@ class Course:
         title_changed = details.title != self.details.title
         self.details = details
         self._changed(now, notify=title_changed)
+
+    def set_price(self, price: Price | None, now: datetime) -> None:
+        """Make the course cost ``price``, or free with None; enrolments already made stay."""
+        if price == self.price:
+            return
+        self.price = price
+        self._changed(now, notify=True)
 
     def add_lesson(
         self, content: LessonContent, now: datetime, lesson_id: UUID | None = None
@@ -143,5 +157,6 @@ class Course:
                 title=self.details.title,
                 lesson_ids=self.lesson_ids,
                 version=self.version,
+                price=self.price,
             )
         )

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
+from edu.course.domain.price import Price
+
 
 class CourseEventType(StrEnum):
     PUBLISHED = "course.published"
     UNPUBLISHED = "course.unpublished"
-    # Title or lessons of a published course changed.
+    # Title, lessons or price of a published course changed.
     UPDATED = "course.updated"
 
 
@@ -28,3 +30,4 @@ class CourseEvent:
     title: str
     lesson_ids: tuple[UUID, ...]
     version: int
+    price: Price | None = None

@@ -10,7 +10,14 @@ from fastapi import APIRouter, Response, status
 from edu.common.http_problems import problem_responses
 from edu.common.openapi_links import link, links_on
 from edu.course.entrypoints.deps import ServicesDep, TeacherDep
-from edu.course.entrypoints.schemas import CourseIn, CourseOut, LessonIn, LessonOrderIn, LessonOut
+from edu.course.entrypoints.schemas import (
+    CourseIn,
+    CourseOut,
+    LessonIn,
+    LessonOrderIn,
+    LessonOut,
+    PriceIn,
+)
 
 router = APIRouter(tags=["authoring"])
 CHANGE_ERRORS = problem_responses(401, 403, 404, 409, 422)
@@ -94,6 +101,24 @@ async def edit_course(
     """Replace the title, summary, level and tags of a course."""
     course = await wired.authoring.edit_course(teacher.user_id, course_id, body.to_domain())
     return CourseOut.of(course)
+
+
+@router.put("/courses/{course_id}/price", summary="Set the price", responses=CHANGE_ERRORS)
+async def set_price(
+    course_id: UUID, body: PriceIn, teacher: TeacherDep, wired: ServicesDep
+) -> CourseOut:
+    """Make enrolling cost this price (students buy the course first); students already
+    enrolled keep their enrolment."""
+    course = await wired.authoring.set_price(teacher.user_id, course_id, body.to_domain())
+    return CourseOut.of(course)
+
+
+@router.delete(
+    "/courses/{course_id}/price", summary="Make the course free", responses=CHANGE_ERRORS
+)
+async def remove_price(course_id: UUID, teacher: TeacherDep, wired: ServicesDep) -> CourseOut:
+    """Remove the price: anyone may enrol for free again. Removing it twice changes nothing."""
+    return CourseOut.of(await wired.authoring.set_price(teacher.user_id, course_id, None))
 
 
 @router.post(

@@ -8,7 +8,7 @@ the domain still checks everything, whoever calls it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from edu.common.json_fields import NOT_BLANK, JsonInt, Text
 from edu.course.domain import values
 from edu.course.domain.course import Course, CourseStatus, Lesson
+from edu.course.domain.price import AMOUNT_MINOR_MAX, Price
 from edu.course.domain.values import CourseDetails, LessonContent, Level
 from edu.course.service_layer.ports import CataloguePage, CourseSummary
 
@@ -44,6 +45,36 @@ class CourseIn(BaseModel):
 
     def to_domain(self) -> CourseDetails:
         return CourseDetails(self.title, self.summary, self.level, tuple(self.tags))
+
+
+# The domain's CURRENCIES (a unit test keeps the two equal), spelled out for OpenAPI.
+CurrencyCode = Literal["EUR", "USD", "GBP", "CHF", "SEK", "PLN", "UAH", "JPY"]
+
+
+class PriceIn(BaseModel):
+    """What the course costs, in integer minor units: 1999 with EUR is 19.99 EUR."""
+
+    model_config = _REQUEST
+
+    currency_code: CurrencyCode = Field(examples=["EUR"])
+    amount_minor: JsonInt = Field(ge=1, le=AMOUNT_MINOR_MAX, examples=[1999])
+
+    def to_domain(self) -> Price:
+        return Price(self.currency_code, self.amount_minor)
+
+
+class PriceOut(BaseModel):
+    currency_code: str
+    amount_minor: int = Field(description="In minor units: 1999 with EUR is 19.99 EUR.")
+    display: str = Field(description="For people, e.g. `19.99 EUR`.")
+
+    @classmethod
+    def of(cls, price: Price | None) -> PriceOut | None:
+        if price is None:
+            return None
+        return cls(
+            currency_code=price.currency_code, amount_minor=price.amount_minor, display=str(price)
+        )
 
 
 class LessonIn(BaseModel):
@@ -107,6 +138,7 @@ class CourseBase(BaseModel):
     status: CourseStatus
     version: int = Field(description="Grows with every change; events carry it too.")
     published_at: datetime | None
+    price: PriceOut | None = Field(description="What enrolling costs; null: the course is free.")
 
 
 def _base(course: Course) -> dict[str, object]:
@@ -121,6 +153,7 @@ def _base(course: Course) -> dict[str, object]:
         "status": course.status,
         "version": course.version,
         "published_at": course.published_at,
+        "price": PriceOut.of(course.price),
     }
 
 
@@ -183,10 +216,13 @@ class CourseSummaryOut(BaseModel):
     lesson_count: int
     total_minutes: int
     published_at: datetime
+    price: PriceOut | None = Field(description="What enrolling costs; null: the course is free.")
 
     @classmethod
     def of(cls, summary: CourseSummary) -> CourseSummaryOut:
-        return cls.model_validate({**summary.__dict__, "tags": list(summary.tags)})
+        return cls.model_validate(
+            {**summary.__dict__, "tags": list(summary.tags), "price": PriceOut.of(summary.price)}
+        )
 
 
 class CataloguePageOut(BaseModel):

@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from edu.common.clock import Clock
 from edu.common.problems import NotFound
 from edu.course.domain.course import Course, Lesson
+from edu.course.domain.price import Price
 from edu.course.domain.values import CourseDetails, LessonContent
 from edu.course.service_layer.outbox_events import to_outbox_event
 from edu.course.service_layer.ports import CourseUnitOfWork, UnitOfWorkFactory
@@ -59,6 +60,10 @@ class CourseAuthoring:
     ) -> Course:
         """Replace title, summary, level and tags."""
         return await self._change(teacher_id, course_id, lambda c: c.edit(details, self._now()))
+
+    async def set_price(self, teacher_id: UUID, course_id: UUID, price: Price | None) -> Course:
+        """Set what the course costs, or make it free (None); existing enrolments stay."""
+        return await self._change(teacher_id, course_id, lambda c: c.set_price(price, self._now()))
 
     async def add_lesson(
         self, teacher_id: UUID, course_id: UUID, content: LessonContent

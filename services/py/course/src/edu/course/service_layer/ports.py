@@ -9,6 +9,7 @@ from typing import Protocol
 from uuid import UUID
 
 from edu.course.domain.course import Course
+from edu.course.domain.price import Price
 from edu.course.domain.values import Level
 from edu.db.ports import OutboxUnitOfWork
 
@@ -62,6 +63,7 @@ class CourseSummary:
     lesson_count: int
     total_minutes: int
     published_at: datetime
+    price: Price | None = None  # None: free
 
 
 @dataclass(frozen=True)
