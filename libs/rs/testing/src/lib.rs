@@ -10,6 +10,7 @@
 //! - [`app`]: `spawn_app` serves a router on 127.0.0.1:0 and stops it with a drain.
 //! - [`clock`]: a [`FakeClock`] tests move by hand.
 //! - [`identity`]: identity faked: a fixed ES256 key, its JWKS served, access tokens signed.
+//! - [`proxy`]: a TCP proxy a test cuts and restores (a backend down for one service only).
 
 pub mod app;
 pub mod backends;
@@ -17,8 +18,10 @@ pub mod clock;
 pub mod database;
 pub mod identity;
 pub mod namespace;
+pub mod proxy;
 
 pub use app::{TestApp, spawn_app};
 pub use clock::FakeClock;
 pub use database::{Migrations, TestDatabase};
 pub use namespace::Namespace;
+pub use proxy::TcpProxy;

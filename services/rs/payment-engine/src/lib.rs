@@ -7,7 +7,8 @@
 //! ([`domain::idempotency`]), the provider's signed webhooks ([`domain::webhook`]), and the
 //! decisions that combine them ([`domain::decisions`]): what a request or a webhook changes.
 //! [`adapters::postgres`] applies each decision in one PostgreSQL transaction; [`http`] serves
-//! them.
+//! them; [`app::relay`] moves the outbox's events to JetStream ([`adapters::jetstream`]) in
+//! the platform's protobuf JSON ([`adapters::events`]).
 
 pub mod adapters;
 pub mod app;
@@ -21,26 +22,37 @@ use std::time::Duration;
 use edu_common::clock::{Clock, SystemClock};
 use edu_jwt::{HttpJwks, KeyCache};
 
+use crate::adapters::jetstream::JetStreamBus;
 use crate::adapters::postgres::{PgPool, PostgresPaymentStore};
 use crate::app::payments::Payments;
 use crate::app::ports::PaymentStore;
+use crate::app::relay::OutboxRelay;
 use crate::app::webhooks::Webhooks;
 use crate::http::PaymentApi;
 use crate::settings::PaymentSettings;
 
+/// The service's parts: its HTTP API and the outbox relay (run it beside the server).
+#[derive(Debug)]
+pub struct PaymentEngine {
+    pub router: axum::Router,
+    pub relay: OutboxRelay,
+}
+
 /// The whole service from its settings, on the real clock.
-pub fn build(settings: &PaymentSettings) -> axum::Router {
+pub fn build(settings: &PaymentSettings) -> PaymentEngine {
     build_with_clock(settings, Arc::new(SystemClock))
 }
 
 /// The same on `clock` (tests move a fake one). Connects nothing yet: the database on first
-/// use (`/ready` says when it answers), identity's keys on the first token.
-pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> axum::Router {
+/// use (`/ready` says when it answers), identity's keys on the first token, NATS on the first
+/// event to relay.
+pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> PaymentEngine {
     let pool = PgPool::new(
         settings.database_url.expose(),
         settings.database_connections,
     );
-    let store: Arc<dyn PaymentStore> = Arc::new(PostgresPaymentStore::new(pool));
+    let postgres = Arc::new(PostgresPaymentStore::new(pool));
+    let store: Arc<dyn PaymentStore> = postgres.clone();
     let keys = KeyCache::new(
         Arc::new(HttpJwks::new(settings.jwks_url.clone())),
         settings.jwks_lifetime,
@@ -51,5 +63,9 @@ pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> ax
         webhooks: Webhooks::new(store, clock, settings.webhook_secrets.clone()),
         keys,
     });
-    http::router(&state)
+    let bus = Arc::new(JetStreamBus::new(settings.bus.clone()));
+    PaymentEngine {
+        router: http::router(&state),
+        relay: OutboxRelay::new(postgres, bus, settings.relay),
+    }
 }

@@ -4,7 +4,9 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use edu_common::shutdown::Shutdown;
 
 use payment_engine::settings::PaymentSettings;
 
@@ -23,13 +25,22 @@ async fn main() -> ExitCode {
         }
     };
     edu_common::telemetry::init(&settings.common);
-    let router = payment_engine::build(&settings);
+    let engine = payment_engine::build(&settings);
     let address = SocketAddr::new(settings.common.bind_address, settings.port);
-    edu_common::service::serve(
+    // The relay stops with the process: a batch cut short rolls back and is published again.
+    let stop_relay = Shutdown::new();
+    let relay = tokio::spawn({
+        let stop = stop_relay.clone();
+        async move { engine.relay.run(stop).await }
+    });
+    let code = edu_common::service::serve(
         "payment-engine",
         started,
         address,
-        std::future::ready(Ok::<_, std::convert::Infallible>(router)),
+        std::future::ready(Ok::<_, std::convert::Infallible>(engine.router)),
     )
-    .await
+    .await;
+    stop_relay.trigger();
+    let _ = tokio::time::timeout(Duration::from_secs(5), relay).await;
+    code
 }

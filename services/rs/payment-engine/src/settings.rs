@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::adapters::jetstream::BusSettings;
+use crate::app::relay::RelaySettings;
 use edu_common::settings::{
     CommonSettings, Secret, SettingsError, SettingsReader, VariableProblem, VariableSource,
     is_placeholder,
@@ -24,6 +26,12 @@ pub struct PaymentSettings {
     /// The provider's webhook secrets (`EDU_PROVIDER_WEBHOOK_SECRETS`, comma-separated: the
     /// new one first during a rotation); a signature made with any of them is accepted.
     pub webhook_secrets: Vec<Secret>,
+    /// Where the outbox relay publishes (`EDU_NATS_URL`, `EDU_EVENTS_STREAM` = `EVENTS`,
+    /// `EDU_EVENTS_SUBJECT_PREFIX` = `events`, `EDU_EVENTS_ACK_TIMEOUT_MS` = 2000).
+    pub bus: BusSettings,
+    /// `EDU_OUTBOX_BATCH_SIZE` (100), `EDU_OUTBOX_POLL_MS` (500), `EDU_OUTBOX_MAX_BACKOFF_MS`
+    /// (10000).
+    pub relay: RelaySettings,
 }
 
 impl PaymentSettings {
@@ -45,6 +53,17 @@ impl PaymentSettings {
         let jwks_url = reader.string("JWKS_URL", &format!("{identity}/.well-known/jwks.json"));
         let jwks_lifetime = Duration::from_secs(reader.parse("JWKS_LIFETIME_SECONDS", 300));
         let secrets = reader.secret("PROVIDER_WEBHOOK_SECRETS", DEV_WEBHOOK_SECRET);
+        let bus = BusSettings {
+            nats_url: reader.string("NATS_URL", "nats://127.0.0.1:14222"),
+            stream: reader.string("EVENTS_STREAM", "EVENTS"),
+            subject_prefix: reader.string("EVENTS_SUBJECT_PREFIX", "events"),
+            ack_timeout: Duration::from_millis(reader.parse("EVENTS_ACK_TIMEOUT_MS", 2_000)),
+        };
+        let relay = RelaySettings {
+            batch_size: reader.parse("OUTBOX_BATCH_SIZE", 100_usize).max(1),
+            poll_interval: Duration::from_millis(reader.parse("OUTBOX_POLL_MS", 500)),
+            max_backoff: Duration::from_millis(reader.parse("OUTBOX_MAX_BACKOFF_MS", 10_000)),
+        };
         let strict = !reader.environment().allows_placeholder_secrets();
         reader.finish(SERVICE)?;
         let mut problems = Vec::new();
@@ -83,6 +102,8 @@ impl PaymentSettings {
             jwks_url,
             jwks_lifetime,
             webhook_secrets,
+            bus,
+            relay,
         })
     }
 }

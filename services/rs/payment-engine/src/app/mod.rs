@@ -3,4 +3,5 @@
 
 pub mod payments;
 pub mod ports;
+pub mod relay;
 pub mod webhooks;

@@ -3,7 +3,8 @@
 //!
 //! The body (the provider sandbox sends the same): `{"id": "evt_…", "type": "payment.succeeded"
 //! | "payment.failed" | "payment.refunded", "payment_id": "<uuid>", "amount": {"currency_code":
-//! "EUR", "amount_minor": 4900}}`.
+//! "EUR", "amount_minor": 4900}, "reason": "The card was declined."}` (`reason` optional, for a
+//! failure: what the student is told).
 
 use std::sync::Arc;
 
@@ -41,6 +42,9 @@ struct EventBody {
     kind: String,
     payment_id: String,
     amount: AmountBody,
+    /// A failure's reason, in words for the student.
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,6 +75,10 @@ pub fn parse_event(body: &[u8]) -> Result<ProviderEvent, String> {
         payment_id,
         outcome,
         amount,
+        reason: event
+            .reason
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| r.chars().take(500).collect()),
     })
 }
 

@@ -51,6 +51,8 @@ pub struct ProviderEvent {
     pub outcome: Outcome,
     /// What the provider says it took or gave back.
     pub amount: Money,
+    /// Why a payment failed, in words for the student ("The card was declined.").
+    pub reason: Option<String>,
 }
 
 /// What the platform's other services hear (through the outbox).
@@ -300,6 +302,7 @@ mod tests {
                         } else {
                             amount
                         },
+                        reason: None,
                     };
                     let decision = books.webhook(&event);
                     if wrong_amount {
@@ -326,6 +329,7 @@ mod tests {
                         payment_id: Uuid::from_u128(u128::MAX),
                         outcome,
                         amount: eur(100),
+                        reason: None,
                     };
                     assert_eq!(books.webhook(&event), WebhookDecision::UnknownPayment);
                 }
@@ -447,6 +451,7 @@ mod tests {
             payment_id: payment.id,
             outcome,
             amount: payment.amount,
+            reason: None,
         };
         assert_eq!(
             books.webhook(&news(Outcome::Refunded, "r")),

@@ -56,7 +56,7 @@ fn get_payment() {}
 #[utoipa::path(post, path = "/provider/webhooks", operation_id = "receive_provider_webhook", tag = "provider",
     params(("Edu-Provider-Signature" = String, Header, description = "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\"> (several v1 during a secret rotation); at most 5 minutes from now.")),
     request_body(content = String, content_type = "application/json",
-        description = "{\"id\": \"evt_...\", \"type\": \"payment.succeeded\" | \"payment.failed\" | \"payment.refunded\", \"payment_id\": \"<uuid>\", \"amount\": {\"currency_code\": \"EUR\", \"amount_minor\": 4900}}"),
+        description = "{\"id\": \"evt_...\", \"type\": \"payment.succeeded\" | \"payment.failed\" | \"payment.refunded\", \"payment_id\": \"<uuid>\", \"amount\": {\"currency_code\": \"EUR\", \"amount_minor\": 4900}, \"reason\": \"The card was declined.\" (optional, a failure's words for the student)}"),
     security(("ProviderSignature" = [])),
     responses(
         (status = 200, description = "Handled: applied, unchanged, or a duplicate of a delivery handled before.", body = WebhookReceipt),

@@ -11,7 +11,10 @@ use std::time::{Duration, SystemTime};
 
 use edu_common::clock::Clock;
 use edu_common::settings::VariableSource;
-use edu_testing::{FakeClock, Migrations, TestApp, TestDatabase, spawn_app};
+use edu_common::shutdown::Shutdown;
+use edu_testing::backends::{Backend, url};
+use edu_testing::{FakeClock, Migrations, Namespace, TestApp, TestDatabase, spawn_app};
+use payment_engine::app::relay::OutboxRelay;
 use payment_engine::domain::webhook::sign;
 use payment_engine::settings::PaymentSettings;
 use serde_json::{Value, json};
@@ -40,30 +43,66 @@ pub(crate) struct Service {
     pub(crate) database: TestDatabase,
     pub(crate) clock: FakeClock,
     pub(crate) http: reqwest::Client,
+    /// The engine's outbox relay (tests drive it with `relay_once` or `start_relay`).
+    pub(crate) relay: OutboxRelay,
+    /// The test's own stream and subject prefix on the run's NATS.
+    pub(crate) stream: String,
+    pub(crate) subjects: String,
+    pub(crate) jetstream: async_nats::jetstream::Context,
+    running: Vec<(Shutdown, tokio::task::JoinHandle<()>)>,
 }
 
 pub(crate) async fn service() -> Service {
+    service_with(&[]).await
+}
+
+/// The engine with `extra` settings over the defaults (e.g. `EDU_NATS_URL` of a proxy).
+pub(crate) async fn service_with(extra: &[(&str, &str)]) -> Service {
     let database = TestDatabase::create(&migrations()).await;
+    service_on(database, extra).await
+}
+
+/// An engine on `database`.
+pub(crate) async fn service_on(database: TestDatabase, extra: &[(&str, &str)]) -> Service {
     let identity = edu_testing::identity::jwks_server().await;
-    let settings = PaymentSettings::read(&VariableSource::from_pairs([
-        ("EDU_ENVIRONMENT", "test".to_owned()),
-        ("EDU_DATABASE_URL", database.url.clone()),
-        ("EDU_DATABASE_CONNECTIONS", "10".to_owned()),
-        ("EDU_IDENTITY_SERVICE_URL", identity.url("")),
+    let namespace = Namespace::new();
+    let stream = namespace.stream("EVENTS");
+    let subjects = namespace.subject("events");
+    let mut pairs: Vec<(String, String)> = vec![
+        ("EDU_ENVIRONMENT".into(), "test".into()),
+        ("EDU_DATABASE_URL".into(), database.url.clone()),
+        ("EDU_DATABASE_CONNECTIONS".into(), "10".into()),
+        ("EDU_IDENTITY_SERVICE_URL".into(), identity.url("")),
         (
-            "EDU_PROVIDER_WEBHOOK_SECRETS",
+            "EDU_PROVIDER_WEBHOOK_SECRETS".into(),
             format!("whsec_new_9a1f,{SECRET}"),
         ),
-    ]))
-    .unwrap();
+        ("EDU_NATS_URL".into(), url(Backend::Nats)),
+        ("EDU_EVENTS_STREAM".into(), stream.clone()),
+        ("EDU_EVENTS_SUBJECT_PREFIX".into(), subjects.clone()),
+        ("EDU_EVENTS_ACK_TIMEOUT_MS".into(), "1000".into()),
+        ("EDU_OUTBOX_POLL_MS".into(), "50".into()),
+        ("EDU_OUTBOX_MAX_BACKOFF_MS".into(), "400".into()),
+    ];
+    for (name, value) in extra {
+        pairs.retain(|(n, _)| n != name);
+        pairs.push(((*name).to_owned(), (*value).to_owned()));
+    }
+    let settings = PaymentSettings::read(&VariableSource::from_pairs(pairs)).unwrap();
     let clock = FakeClock::at(SystemTime::now());
-    let router = payment_engine::build_with_clock(&settings, Arc::new(clock.clone()));
+    let engine = payment_engine::build_with_clock(&settings, Arc::new(clock.clone()));
+    let nats = async_nats::connect(url(Backend::Nats)).await.unwrap();
     Service {
-        app: spawn_app(router).await,
+        app: spawn_app(engine.router).await,
         identity,
         database,
         clock,
         http: reqwest::Client::new(),
+        relay: engine.relay,
+        stream,
+        subjects,
+        jetstream: async_nats::jetstream::new(nats),
+        running: Vec::new(),
     }
 }
 
@@ -72,6 +111,60 @@ pub(crate) fn money(currency: &str, minor: i64) -> Value {
 }
 
 impl Service {
+    /// Runs the relay in the background until the service is dropped.
+    pub(crate) fn start_relay(&mut self) {
+        let stop = Shutdown::new();
+        let relay = self.relay.clone();
+        let handle = tokio::spawn({
+            let stop = stop.clone();
+            async move { relay.run(stop).await }
+        });
+        self.running.push((stop, handle));
+    }
+
+    /// Every message of the test's stream (none when it was never made).
+    pub(crate) async fn messages(&self) -> Vec<async_nats::jetstream::message::StreamMessage> {
+        let Ok(stream) = self.jetstream.get_stream(&self.stream).await else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let mut sequence = 1;
+        while let Ok(message) = stream.get_raw_message(sequence).await {
+            found.push(message);
+            sequence += 1;
+        }
+        found
+    }
+
+    /// Waits up to `within` for the stream to hold `count` messages; the messages then.
+    pub(crate) async fn wait_for_messages(
+        &self,
+        count: usize,
+        within: Duration,
+    ) -> Vec<async_nats::jetstream::message::StreamMessage> {
+        let until = tokio::time::Instant::now() + within;
+        loop {
+            let found = self.messages().await;
+            if found.len() >= count || tokio::time::Instant::now() > until {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Makes a pending payment of `minor` EUR and has the provider confirm it; its id.
+    pub(crate) async fn succeeded(&self, student: Uuid, minor: i64) -> Uuid {
+        let payment = self.pending(student, minor).await;
+        let confirm = event(
+            &format!("evt_ok_{payment}"),
+            "payment.succeeded",
+            payment,
+            &money("EUR", minor),
+        );
+        assert_eq!(self.deliver(&confirm).await.status(), 200);
+        payment
+    }
+
     pub(crate) async fn create(&self, student: Uuid, key: &str, body: &Value) -> reqwest::Response {
         self.http
             .post(self.app.url("/payments"))
@@ -149,6 +242,15 @@ impl Service {
 /// A provider event about `payment`.
 pub(crate) fn event(id: &str, kind: &str, payment: Uuid, amount: &Value) -> Value {
     json!({"id": id, "type": kind, "payment_id": payment.to_string(), "amount": amount})
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        for (stop, handle) in &self.running {
+            stop.trigger();
+            handle.abort();
+        }
+    }
 }
 
 pub(crate) const STALE: Duration = Duration::from_mins(6);

@@ -1,6 +1,7 @@
 //! PostgreSQL: a small connection pool and the store that applies the domain's decisions, each
 //! in one transaction.
 
+mod outbox;
 mod pool;
 mod rows;
 mod store;

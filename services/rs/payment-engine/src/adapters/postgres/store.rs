@@ -3,12 +3,12 @@
 
 use std::time::SystemTime;
 
-use serde_json::json;
 use tokio_postgres::Transaction;
 use uuid::Uuid;
 
 use super::pool::PgPool;
 use super::rows::{PAYMENT_COLUMNS, payment, unavailable};
+use crate::adapters::events;
 use crate::app::ports::{BalanceLine, Created, PaymentStore, StoreError, StoreFuture};
 use crate::domain::decisions::{
     self, CreateDecision, PaymentEvent, ProviderEvent, WebhookDecision,
@@ -29,6 +29,10 @@ pub struct PostgresPaymentStore {
 impl PostgresPaymentStore {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
+    }
+
+    pub(super) fn pool(&self) -> &PgPool {
+        &self.pool
     }
 
     async fn create_once(
@@ -138,7 +142,8 @@ impl PostgresPaymentStore {
                 movement,
                 event: news,
             } => {
-                apply(&tx, next, movement.as_ref(), *news, now).await?;
+                let reason = event.reason.as_deref();
+                apply(&tx, next, movement.as_ref(), *news, reason, now).await?;
                 "applied"
             }
         };
@@ -204,6 +209,7 @@ async fn apply(
     next: &Payment,
     movement: Option<&Movement>,
     news: PaymentEvent,
+    reason: Option<&str>,
     now: SystemTime,
 ) -> Result<(), StoreError> {
     let version: i32 = tx
@@ -244,16 +250,7 @@ async fn apply(
             .map_err(|e| unavailable(&e))?;
         }
     }
-    let payload = json!({
-        "payment_id": next.id.to_string(),
-        "student_id": next.student_id.to_string(),
-        "course_id": next.course_id.to_string(),
-        "amount": {
-            "currency_code": next.amount.currency().code(),
-            "amount_minor": next.amount.amount_minor(),
-        },
-        "status": next.status.as_str(),
-    });
+    let payload = events::payload(news, next, reason);
     tx.execute(
         "INSERT INTO outbox (id, type, aggregate, aggregate_id, version, occurred_at, payload) \
          VALUES ($1, $2, 'payment', $3, $4, $5, $6)",
