@@ -2,7 +2,8 @@
 # /app/.venv with bytecode compiled, on the distroless runtime of python-base.Dockerfile.
 # The context is the one `edu deploy build` stages (never the repository itself):
 #   lock/  uv.lock and every member's pyproject.toml (what resolving the workspace needs)
-#   src/   the member and its workspace dependencies (pyproject.toml + src/), tests left out
+#   src/   the member and its workspace dependencies (pyproject.toml + src/), tests left out,
+#          and migrations/<database> when the member is a service with a database
 # so the dependency layer is rebuilt only when uv.lock or a pyproject.toml changes.
 ARG BUILD_IMAGE=localhost/eduplatform/python-build:3.11
 ARG RUNTIME_IMAGE=localhost/eduplatform/python-runtime:3.11
@@ -29,6 +30,9 @@ ARG PACKAGE
 LABEL org.opencontainers.image.title="${PACKAGE}" \
       org.opencontainers.image.source="eduplatform"
 COPY --from=venv /app/.venv /app/.venv
+# A service's own migrations (empty for a worker): its pods run
+# `python -m edu.db upgrade /app/migrations/<database>` first (deploy/k8s).
+COPY --from=venv /src/migrations /app/migrations
 ENV PATH=/app/.venv/bin:/usr/bin \
     EDU_ENVIRONMENT=production \
     EDU_LOG_FORMAT=json

@@ -124,6 +124,57 @@ class TestRustSkeleton:
         assert (context / "service/src/main.rs").read_text() == "real code\n"
 
 
+class TestPythonStaging:
+    def _repo(self, root: Path, service_table: str) -> None:
+        root.mkdir()
+        (root / "pyproject.toml").write_text("[tool.uv.workspace]\n")
+        (root / "uv.lock").write_text("")
+        member = root / "services/py/course"
+        (member / "src/edu/course").mkdir(parents=True)
+        (member / "src/edu/course/app.py").write_text("app\n")
+        (member / "tests").mkdir()
+        (member / "tests/test_x.py").write_text("test\n")
+        (member / "pyproject.toml").write_text(
+            f'[project]\nname = "edu-course"\ndependencies = []\n{service_table}'
+        )
+        (root / "migrations/course/versions").mkdir(parents=True)
+        (root / "migrations/course/env.py").write_text("env\n")
+        (root / "migrations/identity").mkdir(parents=True)
+
+    def test_a_service_carries_its_own_migrations_and_no_tests(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(images, "CACHE", tmp_path / "cache")
+        root = tmp_path / "repo"
+        self._repo(root, '[tool.edu.service]\nmigrations = "migrations/course"\n')
+        src = images.stage_python(root, _item("course")) / "src"
+        assert (src / "migrations/course/env.py").read_text() == "env\n"
+        assert not (src / "migrations/identity").exists()
+        assert (src / "services/py/course/src/edu/course/app.py").exists()
+        assert not (src / "services/py/course/tests").exists()
+
+    def test_a_member_without_migrations_gets_an_empty_folder_for_copy(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(images, "CACHE", tmp_path / "cache")
+        root = tmp_path / "repo"
+        self._repo(root, "")
+        src = images.stage_python(root, _item("course")) / "src"
+        assert list((src / "migrations").iterdir()) == []
+
+    def test_the_real_services_declare_the_migrations_their_images_carry(self) -> None:
+        root = Path(__file__).resolve().parents[4]
+        declared = {
+            item.name: images.declared_migrations(root / item.folder)
+            for item in images.DEPLOYABLES
+            if item.language == "python"
+        }
+        assert declared["course"] == "migrations/course"
+        assert declared["analytics-api"] == "migrations/analytics"
+        assert declared["web"] is None
+        assert declared["email-sender"] is None  # a worker runs on notifications' schema
+
+
 class TestReport:
     def test_a_partial_run_replaces_its_rows_and_keeps_the_others_in_order(
         self, tmp_path: Path

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edu.db.migrations import alembic_config, revisions
+import pytest
+
+from edu.db.__main__ import main
+from edu.db.migrations import alembic_config, heads, revisions
 
 REVISION = """
 revision = "{rev}"
@@ -41,3 +44,37 @@ class TestRevisions:
         for rev, down in [("b2", '"a1"'), ("a1", "None"), ("c3", '"b2"')]:
             (versions / f"{rev}.py").write_text(REVISION.format(rev=rev, down=down))
         assert revisions(tmp_path) == ["a1", "b2", "c3"]
+
+
+class TestMigrateCommand:
+    """``python -m edu.db``: what a deployed pod runs before the service."""
+
+    def _scripts(self, folder: Path) -> Path:
+        versions = folder / "versions"
+        versions.mkdir(parents=True)
+        (folder / "env.py").write_text("")
+        (folder / "script.py.mako").write_text("")
+        for rev, down in [("a1", "None"), ("b2", '"a1"')]:
+            (versions / f"{rev}.py").write_text(REVISION.format(rev=rev, down=down))
+        return folder
+
+    def test_heads_needs_no_database(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        folder = self._scripts(tmp_path / "m")
+        assert heads(folder) == ["b2"]
+        assert main(["heads", str(folder)]) == 0
+        assert capsys.readouterr().out.strip() == "b2"
+
+    def test_a_folder_without_scripts_is_refused_clearly(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert main(["heads", str(tmp_path)]) == 2
+        assert "no Alembic scripts here" in capsys.readouterr().err
+
+    def test_upgrade_asks_for_the_database_url(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("EDU_DATABASE_URL", raising=False)
+        assert main(["upgrade", str(self._scripts(tmp_path / "m"))]) == 2
+        assert "EDU_DATABASE_URL is not set" in capsys.readouterr().err

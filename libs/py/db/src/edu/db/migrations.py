@@ -27,6 +27,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
+# The advisory lock serialising concurrent upgrades of one database (any fixed 64-bit key).
+MIGRATION_LOCK = 0x6564755F6D6967  # "edu_mig"
+
+
+def heads(script_location: str | Path) -> list[str]:
+    """The head revision(s) of the scripts at ``script_location`` (no database needed)."""
+    return list(ScriptDirectory(str(script_location)).get_heads())
+
 
 def alembic_config(script_location: str | Path, url: str) -> Config:
     """A Config for the scripts at ``script_location`` against the database at ``url``."""
@@ -91,6 +99,11 @@ def run_migrations(target_metadata: MetaData) -> None:
     def migrate(connection: Connection) -> None:
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
         with context.begin_transaction():
+            # Several pods may start at once (each runs its migrations first, deploy/k8s): one
+            # upgrades while the others wait here, then find the schema at its head. PostgreSQL's
+            # DDL is transactional, so the lock and the upgrade end together.
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             context.run_migrations()
 
     async def migrate_async() -> None:

@@ -183,7 +183,7 @@ def smoke_command(
     """Run each built image's entrypoint (buildah run, chroot) on 127.0.0.1 and GET /health."""
     root = _root()
     try:
-        results = images.smoke_all(only or [])
+        results = images.smoke_all(root, only or [])
     except images.BuildError as exc:
         typer.secho(str(exc), fg="red", err=True)
         raise typer.Exit(1) from None

@@ -352,8 +352,22 @@ def stage_python(root: Path, item: Deployable) -> Path:
         shutil.rmtree(src)
     for name in _workspace_closure(item.package, members):
         _sync(members[name], src / members[name].relative_to(root))
+    # The service's own migrations travel with its code (/app/migrations/<database>): its pods
+    # run `python -m edu.db upgrade` on them first. Always a folder, so COPY finds one.
+    (src / "migrations").mkdir()
+    declared = declared_migrations(root / item.folder)
+    if declared:
+        _sync(root / declared, src / declared)
     _settle(context)
     return context
+
+
+def declared_migrations(folder: Path) -> str | None:
+    """``migrations/<database>`` from a service's ``[tool.edu.service] migrations`` (a worker runs
+    on another's schema and declares none)."""
+    data = tomllib.loads((folder / "pyproject.toml").read_text())
+    declared = data.get("tool", {}).get("edu", {}).get("service", {}).get("migrations")
+    return declared if isinstance(declared, str) else None
 
 
 def stage_rust(root: Path, item: Deployable) -> Path:
@@ -422,6 +436,29 @@ def smoke_argv(item: Deployable, container: str, port: int) -> list[str]:
         argv += ["--env", f"{key}={value}"]
     entry = "/app/.venv/bin/python" if item.language == "python" else "/app/service"
     return [*argv, container, "--", entry, *(a.replace("{port}", str(port)) for a in item.command)]
+
+
+def migrations_smoke(item: Deployable, tag: str, folder: str) -> str:
+    """``python -m edu.db heads /app/<folder>`` in the image: the migrations are there and load."""
+    container = _run(_buildah("from", tag), "buildah from").strip()
+    try:
+        done = subprocess.run(
+            [
+                *_buildah("run", "--isolation", "chroot", container, "--"),
+                "/app/.venv/bin/python",
+                *("-m", "edu.db", "heads", f"/app/{folder}"),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+    finally:
+        subprocess.run(_buildah("rm", container), capture_output=True, check=False)
+    if done.returncode != 0:
+        return f"{folder}: exited {done.returncode}: {_last_words(done.stdout + done.stderr)}"
+    return f"{folder} at {done.stdout.strip()}"
 
 
 def smoke(item: Deployable, tag: str, wait: float = 30.0) -> str:
@@ -529,13 +566,13 @@ def build_one(
     if measure:  # as a developer's next `edu deploy build` after editing one line
         incremental_load = loadavg()
         incremental = round(_build_image(root, tree, item, cold=False, edit=True), 1)
-    verdict = smoke(item, image_tag(item)) if with_smoke else "not run"
+    verdict, ok = smoke_checks(tree, item) if with_smoke else ("not run", True)
     return Result(
         item.name,
         round(seconds, 1),
         _size_mb(image_tag(item)),
         verdict,
-        smoke_passed(verdict) or not with_smoke,
+        ok,
         load,
         incremental,
         incremental_load,
@@ -603,16 +640,29 @@ def push_all(registry: str, tag: str, only: list[str]) -> list[str]:
     return pushed
 
 
-def smoke_all(only: list[str]) -> list[Result]:
+def smoke_checks(root: Path, item: Deployable) -> tuple[str, bool]:
+    """GET /health (or a worker still running), then, for a service with migrations, that they
+    are in the image and load; the verdicts joined, and whether both passed."""
+    verdict = smoke(item, image_tag(item))
+    ok = smoke_passed(verdict)
+    folder = declared_migrations(root / item.folder) if item.language == "python" else None
+    if ok and folder:
+        migrations = migrations_smoke(item, image_tag(item), folder)
+        ok = " at " in migrations and "exited" not in migrations
+        verdict = f"{verdict}; {migrations}"
+    return verdict, ok
+
+
+def smoke_all(root: Path, only: list[str]) -> list[Result]:
     results = []
     for item in choose(only):
         load = loadavg()
         if not _image_exists(image_tag(item)):
             results.append(Result(item.name, 0.0, 0.0, "no image: build it first", False, load))
             continue
-        verdict = smoke(item, image_tag(item))
+        verdict, ok = smoke_checks(root, item)
         size = _size_mb(image_tag(item))
-        results.append(Result(item.name, 0.0, size, verdict, smoke_passed(verdict), load))
+        results.append(Result(item.name, 0.0, size, verdict, ok, load))
     return results
 
 
