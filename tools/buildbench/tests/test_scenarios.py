@@ -35,8 +35,8 @@ class TestChanges:
 
 
 class TestSchedule:
-    def test_cold_once_then_each_warm_scenario_per_round(self) -> None:
-        plan = plan_rounds(["cold", "noop", "leaf-py"], runs=2)
+    def test_cold_once_then_cheap_rounds_then_expensive_rounds(self) -> None:
+        plan = plan_rounds(["cold", "noop", "leaf-py", "proto", "shared-rs"], runs=2)
 
         assert [(s.name, run) for s, run in plan] == [
             ("cold", 1),
@@ -44,6 +44,10 @@ class TestSchedule:
             ("leaf-py", 1),
             ("noop", 2),
             ("leaf-py", 2),
+            ("shared-rs", 1),
+            ("proto", 1),
+            ("shared-rs", 2),
+            ("proto", 2),
         ]
 
     def test_rotation_starts_one_tool_later_each_round(self) -> None:

@@ -93,9 +93,9 @@ def run(args: argparse.Namespace) -> int:
     out_dir = root / ".edu" / "results" / "buildbench"
     out_dir.mkdir(parents=True, exist_ok=True)
     print("preparing the measurement tree ...", file=sys.stderr, flush=True)
-    projects, rendered = tree.prepare(layout, root)
+    projects, rendered = tree.prepare(layout, root, args.deselect)
     head = tree.git(root, "rev-parse", "HEAD").strip()
-    found = [] if args.skip_evidence else evidence.collect()
+    found = [] if args.skip_evidence else evidence.collect(layout.home)
     comparisons = (
         [] if args.commits == 0 else affected.compare_history(layout, head, projects, args.commits)
     )
@@ -124,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
         "affected_agreement": affected.agreement_counts(comparisons),
         "evidence": evidence.to_json(found),
         "skipped": skipped,
+        "deselected": args.deselect,
+        "budget_minutes": args.budget_minutes,
     }
     write_outputs(out_dir, results)
     print(f"wrote {out_dir}/results.json, report.md, chart.svg", file=sys.stderr)
@@ -154,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--budget-minutes", type=float, default=45.0)
     run_parser.add_argument("--scenarios", nargs="*", help="a subset, by name")
     run_parser.add_argument("--skip-evidence", action="store_true")
+    run_parser.add_argument(
+        "--deselect",
+        action="append",
+        default=[],
+        help="a unit test red on the measured commit (pytest node id), left out of every run",
+    )
     sub.add_parser("report", help="re-render report.md and chart.svg from results.json")
     args = parser.parse_args(argv)
     return run(args) if args.command == "run" else rerender(args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 # (tool, what the command checks, argv): registries only, one look-up each.
 CHECKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -40,7 +41,12 @@ CHECKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "bazelisk fetching a Bazel release (from releases.bazel.build / GitHub)",
         ("npx", "--yes", "@bazel/bazelisk", "version"),
     ),
-    ("buck2", "crates.io", ("cargo", "search", "buck2", "--limit", "5")),
+    (
+        "buck2",
+        "crates.io search (the registry mirror has no search API)",
+        ("cargo", "search", "buck2", "--limit", "5"),
+    ),
+    ("buck2", "crates.io: what the crate named buck2 is", ("cargo", "info", "buck2")),
     ("buck2", "npm", ("npm", "view", "buck2", "version")),
     ("buck2", "PyPI", ("python3", "-m", "pip", "index", "versions", "buck2")),
     ("buck2", "Debian", ("apt-cache", "policy", "buck2")),
@@ -57,28 +63,79 @@ class Evidence:
     seconds: float
 
 
-def collect(timeout: float = 60.0) -> list[Evidence]:
-    found = []
-    for tool, what, argv in CHECKS:
-        begin = time.perf_counter()
-        try:
-            done = subprocess.run(
-                list(argv), capture_output=True, text=True, timeout=timeout, check=False
-            )
-            code, output = done.returncode, (done.stdout + done.stderr).strip()
-        except (subprocess.TimeoutExpired, FileNotFoundError) as error:
-            code, output = -1, f"{type(error).__name__}: {error}"
-        found.append(
-            Evidence(
-                tool=tool,
-                checks=what,
-                command=" ".join(argv),
-                exit_code=code,
-                output=_shorten(output),
-                seconds=round(time.perf_counter() - begin, 1),
-            )
+def collect(home: Path, timeout: float = 45.0) -> list[Evidence]:
+    found = [_check(tool, what, argv, timeout) for tool, what, argv in CHECKS]
+    return found + pants_trial(home)
+
+
+PANTS_TOML = """[GLOBAL]
+pants_version = "2.17.1"
+backend_packages = ["pants.backend.python", "pants.backend.experimental.python.lint.ruff"]
+[python]
+interpreter_constraints = ["==3.11.*"]
+[source]
+root_patterns = ["/src"]
+"""
+
+
+def pants_trial(home: Path, timeout: float = 300.0) -> list[Evidence]:
+    """Pants 2.17.1 (the last on PyPI) under pyenv's Python 3.9, on a one-file project.
+
+    ``--no-pantsd`` throughout: the daemon would outlive the check."""
+    pythons = sorted(Path("/root/.pyenv/versions").glob("3.9*/bin/python"))
+    if not pythons:
+        return []
+    venv, scratch = home / "pants-venv", home / "pants-scratch"
+    (scratch / "src" / "demo").mkdir(parents=True, exist_ok=True)
+    (scratch / "pants.toml").write_text(PANTS_TOML)
+    (scratch / "src" / "demo" / "lib.py").write_text(
+        "def add(a: int, b: int) -> int:\n    return a + b\n"
+    )
+    (scratch / "src" / "demo" / "BUILD").write_text("python_sources()\n")
+    pants = str(venv / "bin" / "pants")
+    steps = [
+        (
+            "uv venv (Python 3.9)",
+            ("uv", "venv", "--allow-existing", "-q", "-p", str(pythons[-1]), str(venv)),
+            home,
+        ),
+        (
+            "pip install the last PyPI release",
+            (
+                "uv",
+                "pip",
+                "install",
+                "--python",
+                str(venv / "bin" / "python"),
+                "pantsbuild.pants==2.17.1",
+            ),
+            home,
+        ),
+        ("pants runs", (pants, "--no-pantsd", "--version"), scratch),
+        ("pants lints one file", (pants, "--no-pantsd", "lint", "::"), scratch),
+    ]
+    return [_check("pants", what, argv, timeout, cwd) for what, argv, cwd in steps]
+
+
+def _check(
+    tool: str, what: str, argv: tuple[str, ...], timeout: float, cwd: Path | None = None
+) -> Evidence:
+    begin = time.perf_counter()
+    try:
+        done = subprocess.run(
+            list(argv), capture_output=True, text=True, timeout=timeout, check=False, cwd=cwd
         )
-    return found
+        code, output = done.returncode, (done.stdout + done.stderr).strip()
+    except (subprocess.TimeoutExpired, FileNotFoundError) as error:
+        code, output = -1, f"{type(error).__name__}: {error}"
+    return Evidence(
+        tool=tool,
+        checks=what,
+        command=" ".join(argv),
+        exit_code=code,
+        output=_shorten(output),
+        seconds=round(time.perf_counter() - begin, 1),
+    )
 
 
 def _shorten(text: str, limit: int = 1200) -> str:

@@ -31,7 +31,9 @@ def git(tree: Path, *args: str) -> str:
     ).stdout
 
 
-def prepare(layout: Layout, checkout: Path) -> tuple[list[Project], dict[str, dict[str, str]]]:
+def prepare(
+    layout: Layout, checkout: Path, deselect: list[str]
+) -> tuple[list[Project], dict[str, dict[str, str]]]:
     """Clone (or refresh) the tree at the checkout's HEAD, install configs, sync the venv."""
     layout.home.mkdir(parents=True, exist_ok=True)
     head = git(checkout, "rev-parse", "HEAD").strip()
@@ -50,6 +52,7 @@ def prepare(layout: Layout, checkout: Path) -> tuple[list[Project], dict[str, di
     bench = layout.tree / ".buildbench"
     bench.mkdir(exist_ok=True)
     shutil.copy(TEMPLATES / "task.sh", bench / "task.sh")
+    (bench / "deselect.txt").write_text("".join(f"{test}\n" for test in deselect))
     (bench / "env.sh").write_text(
         f"export CARGO_TARGET_DIR='{layout.cargo_target}'\nexport UV_CACHE_DIR='{layout.uv_cache}'\n"
     )
