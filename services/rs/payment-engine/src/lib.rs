@@ -14,6 +14,7 @@ pub mod adapters;
 pub mod app;
 pub mod domain;
 pub mod http;
+pub mod sandbox;
 pub mod settings;
 
 use std::sync::Arc;
@@ -24,6 +25,8 @@ use edu_jwt::{HttpJwks, KeyCache};
 
 use crate::adapters::jetstream::JetStreamBus;
 use crate::adapters::postgres::{PgPool, PostgresPaymentStore};
+use crate::adapters::provider_http::HttpProvider;
+use crate::app::expiry::Expiry;
 use crate::app::payments::Payments;
 use crate::app::ports::PaymentStore;
 use crate::app::relay::OutboxRelay;
@@ -36,6 +39,10 @@ use crate::settings::PaymentSettings;
 pub struct PaymentEngine {
     pub router: axum::Router,
     pub relay: OutboxRelay,
+    /// Fails the payments the provider never confirmed (run it beside the server).
+    pub expiry: Expiry,
+    /// The use cases, for the gRPC server.
+    pub payments: Payments,
 }
 
 /// The whole service from its settings, on the real clock.
@@ -58,8 +65,19 @@ pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> Pa
         settings.jwks_lifetime,
         Duration::from_secs(1),
     );
+    let provider = Arc::new(HttpProvider::new(
+        &settings.provider_url,
+        settings.provider_timeout,
+    ));
+    let payments = Payments::new(store.clone(), clock.clone(), provider);
+    let expiry = Expiry::new(
+        store.clone(),
+        clock.clone(),
+        settings.payment_deadline,
+        settings.expiry_interval,
+    );
     let state = Arc::new(PaymentApi {
-        payments: Payments::new(store.clone(), clock.clone()),
+        payments: payments.clone(),
         webhooks: Webhooks::new(store, clock, settings.webhook_secrets.clone()),
         keys,
     });
@@ -67,5 +85,7 @@ pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> Pa
     PaymentEngine {
         router: http::router(&state),
         relay: OutboxRelay::new(postgres, bus, settings.relay),
+        expiry,
+        payments,
     }
 }

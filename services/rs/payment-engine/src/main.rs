@@ -31,7 +31,13 @@ async fn main() -> ExitCode {
     let stop_relay = Shutdown::new();
     let relay = tokio::spawn({
         let stop = stop_relay.clone();
-        async move { engine.relay.run(stop).await }
+        let relay = engine.relay.clone();
+        async move { relay.run(stop).await }
+    });
+    let expiry = tokio::spawn({
+        let stop = stop_relay.clone();
+        let expiry = engine.expiry.clone();
+        async move { expiry.run(stop).await }
     });
     let code = edu_common::service::serve(
         "payment-engine",
@@ -42,5 +48,6 @@ async fn main() -> ExitCode {
     .await;
     stop_relay.trigger();
     let _ = tokio::time::timeout(Duration::from_secs(5), relay).await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), expiry).await;
     code
 }

@@ -32,6 +32,14 @@ pub struct PaymentSettings {
     /// `EDU_OUTBOX_BATCH_SIZE` (100), `EDU_OUTBOX_POLL_MS` (500), `EDU_OUTBOX_MAX_BACKOFF_MS`
     /// (10000).
     pub relay: RelaySettings,
+    /// The payment provider (`EDU_PROVIDER_URL`, the sandbox's port 8012 by default) and how
+    /// long a request to it may take (`EDU_PROVIDER_TIMEOUT_MS`, 5000).
+    pub provider_url: String,
+    pub provider_timeout: Duration,
+    /// A payment still pending this long fails (`EDU_PAYMENT_DEADLINE_SECONDS`, 900), looked
+    /// for every `EDU_PAYMENT_EXPIRY_INTERVAL_MS` (5000).
+    pub payment_deadline: Duration,
+    pub expiry_interval: Duration,
 }
 
 impl PaymentSettings {
@@ -64,6 +72,11 @@ impl PaymentSettings {
             poll_interval: Duration::from_millis(reader.parse("OUTBOX_POLL_MS", 500)),
             max_backoff: Duration::from_millis(reader.parse("OUTBOX_MAX_BACKOFF_MS", 10_000)),
         };
+        let provider_url = reader.string("PROVIDER_URL", "http://127.0.0.1:8012");
+        let provider_timeout = Duration::from_millis(reader.parse("PROVIDER_TIMEOUT_MS", 5_000));
+        let payment_deadline = Duration::from_secs(reader.parse("PAYMENT_DEADLINE_SECONDS", 900));
+        let expiry_interval =
+            Duration::from_millis(reader.parse("PAYMENT_EXPIRY_INTERVAL_MS", 5_000).max(10));
         let strict = !reader.environment().allows_placeholder_secrets();
         reader.finish(SERVICE)?;
         let mut problems = Vec::new();
@@ -104,6 +117,10 @@ impl PaymentSettings {
             webhook_secrets,
             bus,
             relay,
+            provider_url,
+            provider_timeout,
+            payment_deadline,
+            expiry_interval,
         })
     }
 }

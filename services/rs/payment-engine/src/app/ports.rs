@@ -62,6 +62,17 @@ pub trait PaymentStore: Send + Sync + std::fmt::Debug {
 
     fn balances(&self) -> StoreFuture<'_, Vec<BalanceLine>>;
 
+    /// Fails the payments still pending that were made before `made_before` (the provider
+    /// never confirmed them): each one's status and its `payment.failed` with `reason`, in one
+    /// transaction; the ids failed (at most `limit`).
+    fn expire(
+        &self,
+        made_before: SystemTime,
+        now: SystemTime,
+        reason: String,
+        limit: i64,
+    ) -> StoreFuture<'_, Vec<Uuid>>;
+
     /// Whether the store can serve (readiness).
     fn ready(&self) -> StoreFuture<'_, ()>;
 }

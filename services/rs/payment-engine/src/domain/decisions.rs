@@ -132,6 +132,16 @@ pub fn on_webhook(seen: bool, payment: Option<&Payment>, event: &ProviderEvent) 
     }
 }
 
+/// A payment the provider never confirmed before its deadline: the failed payment to store
+/// (with a `payment.failed`), or `None` when it is not pending any more.
+pub fn expire(payment: &Payment) -> Option<Payment> {
+    let mut next = payment.clone();
+    match next.apply(Outcome::Failed) {
+        Transition::Moved { .. } => Some(next),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! The decisions applied by an in-memory store, as the PostgreSQL one applies them in a
@@ -446,6 +456,7 @@ mod tests {
         let CreateDecision::Make(payment) = books.create("k", &request(1, 1, 4900)) else {
             panic!("not made");
         };
+        assert!(expire(&payment).is_some_and(|p| p.status == Status::Failed));
         let news = |outcome, id: &str| ProviderEvent {
             id: id.into(),
             payment_id: payment.id,

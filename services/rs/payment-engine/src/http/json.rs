@@ -27,6 +27,13 @@ pub struct CreatePaymentBody {
     pub course_id: String,
     /// How much.
     pub amount: MoneyJson,
+    /// The card to charge: a token of the provider's (the sandbox's test cards: `tok_visa`
+    /// succeeds, `tok_decline` is declined, `tok_insufficient_funds` too, `tok_timeout` is never
+    /// answered). Without one the payment waits for the provider's webhook (a checkout the
+    /// provider hosts) or fails at its deadline.
+    #[serde(default)]
+    #[schema(example = "tok_visa", min_length = 1, max_length = 255)]
+    pub card_token: Option<String>,
 }
 
 /// One payment by a student for a course.

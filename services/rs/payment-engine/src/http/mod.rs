@@ -1,4 +1,5 @@
-//! HTTP: `POST /payments`, `GET /payments/{payment_id}`, `POST /provider/webhooks`,
+//! HTTP: `POST /payments`, `GET /payments/{payment_id}`, `POST /payments/{payment_id}/refund`
+//! (admins), `POST /provider/webhooks`,
 //! `GET /ledger/balances`, `/health`, `/ready`, `/openapi.json`. Students are identity's
 //! signed-in users (their access token checked with `edu-jwt`); the provider proves itself by
 //! its webhook signature; the ledger's balances are for admins.
@@ -53,6 +54,10 @@ pub fn router(state: &Arc<PaymentApi>) -> Router {
         .route(
             "/payments/{payment_id}",
             get(payments::show).fallback(method_not_allowed),
+        )
+        .route(
+            "/payments/{payment_id}/refund",
+            post(payments::refund).fallback(method_not_allowed),
         )
         .route(
             "/provider/webhooks",

@@ -30,11 +30,32 @@ use crate::http::json::{
         (status = 401, description = "No valid access token.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A value is not valid (`errors` names it), or the key was used for another request.", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The payments database is unavailable; nothing was stored: send the same request again.", body = Problem, content_type = "application/problem+json",
+        (status = 503, description = "The payments database is unavailable (nothing stored), or the provider did not answer (the payment is pending, nothing charged): send the same request again; the card is charged once.", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u32, description = "Seconds to wait."))),
     ))]
 #[allow(dead_code, reason = "documents crate::http's handler")]
 fn create_payment() {}
+
+/// Refund a succeeded payment in full (admins).
+///
+/// The provider is asked under the key `refund-<payment id>` (asking twice refunds once); the
+/// payment becomes refunded, and `payment.refunded` is published, when the provider's webhook
+/// confirms it.
+#[utoipa::path(post, path = "/payments/{payment_id}/refund", operation_id = "refund_payment", tag = "payments",
+    params(("payment_id" = String, Path, description = "The payment's id (a UUID).")),
+    security(("HTTPBearer" = [])),
+    responses(
+        (status = 202, description = "The provider took the refund; the payment (still succeeded) until its confirmation.", body = PaymentJson),
+        (status = 200, description = "Refunded already; nothing asked.", body = PaymentJson),
+        (status = 401, description = "No valid access token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No payment has this id.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not refundable (pending or failed), or the provider refused.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database or the provider did not answer; nothing refunded: ask again.", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u32, description = "Seconds to wait."))),
+    ))]
+#[allow(dead_code, reason = "documents crate::http's handler")]
+fn refund_payment() {}
 
 /// One of the signed-in student's payments, with its current status.
 #[utoipa::path(get, path = "/payments/{payment_id}", operation_id = "get_payment", tag = "payments",
@@ -122,7 +143,7 @@ impl Modify for SecuritySchemes {
         title = "eduplatform payment-engine",
         description = "Payments for paid courses: idempotent creation, the provider's signed webhooks applied exactly once, a double-entry ledger that always balances."
     ),
-    paths(create_payment, get_payment, receive_provider_webhook, ledger_balances, health, ready),
+    paths(create_payment, get_payment, refund_payment, receive_provider_webhook, ledger_balances, health, ready),
     components(schemas(
         CreatePaymentBody, MoneyJson, PaymentJson, WebhookReceipt, LedgerBalances, BalanceJson,
         Problem, FieldProblem, Liveness, Readiness

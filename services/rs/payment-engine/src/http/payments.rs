@@ -14,7 +14,9 @@ use uuid::Uuid;
 use super::auth::authenticate;
 use super::json::{CreatePaymentBody, LedgerBalances, PaymentJson};
 use super::{PaymentApi, store_failed};
+use crate::app::payments::{CreateError, Refund, RefundError};
 use crate::app::ports::Created;
+use crate::app::provider::ProviderError;
 use crate::domain::idempotency::{IdempotencyKey, PaymentRequest};
 use crate::domain::money::{Currency, Money};
 
@@ -55,7 +57,14 @@ async fn create_payment(
         }
         .into_response()
     })?;
-    match state.payments.create(key, request).await {
+    let card_token = card_token(&body).map_err(|errors| {
+        ApiError::InvalidInput {
+            detail: "Some values in the body are not valid.".into(),
+            errors,
+        }
+        .into_response()
+    })?;
+    match state.payments.create(key, request, card_token).await {
         Ok(Created::Made(payment)) => {
             let mut response =
                 (StatusCode::CREATED, Json(PaymentJson::from(&payment))).into_response();
@@ -81,7 +90,100 @@ async fn create_payment(
             )],
         }
         .into_response()),
-        Err(error) => Err(store_failed(error).into_response()),
+        Err(CreateError::Store(error)) => Err(store_failed(error).into_response()),
+        Err(CreateError::Provider { payment_id, error }) => {
+            Err(provider_failed(payment_id, &error))
+        }
+    }
+}
+
+fn card_token(body: &CreatePaymentBody) -> Result<Option<String>, Vec<FieldProblem>> {
+    match &body.card_token {
+        Some(token)
+            if token.is_empty()
+                || token.len() > 255
+                || !token.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Err(vec![FieldProblem::new(
+                "body.card_token",
+                "1 to 255 visible ASCII characters",
+            )])
+        }
+        token => Ok(token.clone()),
+    }
+}
+
+/// The payment is stored and pending; the card was not charged (yet).
+fn provider_failed(payment_id: Uuid, error: &ProviderError) -> Response {
+    match error {
+        ProviderError::Unavailable(cause) => {
+            tracing::warn!(%payment_id, %cause, "the payment provider did not answer; answered 503");
+            ApiError::Unavailable {
+                detail: format!(
+                    "The payment provider could not be reached; payment {payment_id} is \
+                     pending and nothing was charged. Send the same request again (same \
+                     Idempotency-Key): the card is charged once."
+                ),
+                retry_after: 2,
+            }
+            .into_response()
+        }
+        ProviderError::Refused(why) => ApiError::InvalidInput {
+            detail: format!(
+                "The payment provider refused the card: {why}. Payment {payment_id} will not \
+                 be charged; start a new payment (new Idempotency-Key) with another card."
+            ),
+            errors: vec![FieldProblem::new("body.card_token", why.clone())],
+        }
+        .into_response(),
+    }
+}
+
+/// Asks the provider to refund a succeeded payment in full (admins); `payment.refunded`
+/// follows the provider's confirmation.
+pub(super) async fn refund(
+    State(state): State<Arc<PaymentApi>>,
+    Path(payment_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let caller = match authenticate(&state.keys, &headers).await {
+        Ok(caller) => caller,
+        Err(error) => return error.into_response(),
+    };
+    if !caller.is_admin() {
+        return ApiError::PermissionDenied("Refunds are for admins only.".into()).into_response();
+    }
+    let not_found =
+        || ApiError::NotFound(format!("There is no payment {payment_id}.")).into_response();
+    let Ok(id) = Uuid::parse_str(&payment_id) else {
+        return not_found();
+    };
+    match state.payments.refund(id).await {
+        Ok(Refund::Requested(payment)) => {
+            (StatusCode::ACCEPTED, Json(PaymentJson::from(&payment))).into_response()
+        }
+        Ok(Refund::AlreadyRefunded(payment)) => Json(PaymentJson::from(&payment)).into_response(),
+        Ok(Refund::NotRefundable(payment)) => ApiError::Conflict(format!(
+            "Only a succeeded payment can be refunded; this one is {}.",
+            payment.status.as_str()
+        ))
+        .into_response(),
+        Ok(Refund::NotFound) => not_found(),
+        Err(RefundError::Store(error)) => store_failed(error).into_response(),
+        Err(RefundError::Provider(ProviderError::Unavailable(cause))) => {
+            tracing::warn!(%id, %cause, "the payment provider did not answer a refund");
+            ApiError::Unavailable {
+                detail: "The payment provider could not be reached; nothing was refunded. \
+                         Ask again shortly: the refund is made once."
+                    .into(),
+                retry_after: 2,
+            }
+            .into_response()
+        }
+        Err(RefundError::Provider(ProviderError::Refused(why))) => {
+            ApiError::Conflict(format!("The payment provider refused the refund: {why}."))
+                .into_response()
+        }
     }
 }
 
@@ -181,6 +283,7 @@ mod tests {
                 currency_code: currency.into(),
                 amount_minor: minor,
             },
+            card_token: None,
         }
     }
 

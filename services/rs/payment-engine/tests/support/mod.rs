@@ -14,6 +14,7 @@ use edu_common::settings::VariableSource;
 use edu_common::shutdown::Shutdown;
 use edu_testing::backends::{Backend, url};
 use edu_testing::{FakeClock, Migrations, Namespace, TestApp, TestDatabase, spawn_app};
+use payment_engine::app::expiry::Expiry;
 use payment_engine::app::relay::OutboxRelay;
 use payment_engine::domain::webhook::sign;
 use payment_engine::settings::PaymentSettings;
@@ -45,6 +46,8 @@ pub(crate) struct Service {
     pub(crate) http: reqwest::Client,
     /// The engine's outbox relay (tests drive it with `relay_once` or `start_relay`).
     pub(crate) relay: OutboxRelay,
+    /// The engine's deadline for payments the provider never confirms.
+    pub(crate) expiry: Expiry,
     /// The test's own stream and subject prefix on the run's NATS.
     pub(crate) stream: String,
     pub(crate) subjects: String,
@@ -99,6 +102,7 @@ pub(crate) async fn service_on(database: TestDatabase, extra: &[(&str, &str)]) -
         clock,
         http: reqwest::Client::new(),
         relay: engine.relay,
+        expiry: engine.expiry,
         stream,
         subjects,
         jetstream: async_nats::jetstream::new(nats),
@@ -254,3 +258,122 @@ impl Drop for Service {
 }
 
 pub(crate) const STALE: Duration = Duration::from_mins(6);
+
+/// The real `payment-provider-sandbox` binary, stopped when dropped.
+pub(crate) struct SandboxProcess {
+    pub(crate) url: String,
+    child: std::process::Child,
+}
+
+impl SandboxProcess {
+    /// The sandbox's `/v1/stats`.
+    pub(crate) async fn stats(&self) -> Value {
+        reqwest::get(format!("{}/v1/stats", self.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An engine whose provider is the real sandbox binary over HTTP (its webhooks signed with
+/// our secret to the engine's `/provider/webhooks`); `sandbox_env` configures its chaos.
+pub(crate) async fn with_sandbox(
+    engine_env: &[(&str, &str)],
+    sandbox_env: &[(&str, &str)],
+) -> (Service, SandboxProcess) {
+    let port = free_port();
+    let sandbox_url = format!("http://127.0.0.1:{port}");
+    let mut engine_pairs = vec![("EDU_PROVIDER_URL", sandbox_url.as_str())];
+    engine_pairs.extend_from_slice(engine_env);
+    let service = service_with(&engine_pairs).await;
+    let sandbox = start_sandbox(port, &service, sandbox_env).await;
+    (service, sandbox)
+}
+
+/// A free port for a sandbox started later.
+pub(crate) fn sandbox_port() -> u16 {
+    free_port()
+}
+
+/// The sandbox binary on `port`, sending its webhooks to `service`.
+pub(crate) async fn start_sandbox(
+    port: u16,
+    service: &Service,
+    sandbox_env: &[(&str, &str)],
+) -> SandboxProcess {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_payment-provider-sandbox"));
+    command
+        .env("EDU_ENVIRONMENT", "test")
+        .env("EDU_PORT", port.to_string())
+        .env(
+            "EDU_SANDBOX_WEBHOOK_URL",
+            service.app.url("/provider/webhooks"),
+        )
+        .env("EDU_SANDBOX_WEBHOOK_SECRET", SECRET)
+        .env("EDU_SANDBOX_DELAY_MS", "30")
+        .env("EDU_SANDBOX_RETRY_MS", "50")
+        .env("EDU_LOG_LEVEL", "warn")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null());
+    for (name, value) in sandbox_env {
+        command.env(name, value);
+    }
+    let child = command.spawn().expect("the sandbox binary starts");
+    let sandbox = SandboxProcess {
+        url: format!("http://127.0.0.1:{port}"),
+        child,
+    };
+    for _ in 0..200 {
+        if let Ok(response) = reqwest::get(format!("{}/health", sandbox.url)).await
+            && response.status() == 200
+        {
+            return sandbox;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the sandbox did not answer /health within 5 s");
+}
+
+impl Service {
+    /// `POST /payments` paying with `card`.
+    pub(crate) async fn pay(
+        &self,
+        student: Uuid,
+        key: &str,
+        minor: i64,
+        card: &str,
+    ) -> reqwest::Response {
+        let body = json!({"course_id": COURSE, "amount": money("EUR", minor), "card_token": card});
+        self.create(student, key, &body).await
+    }
+
+    /// Waits up to 10 s for `payment` to reach `status`.
+    pub(crate) async fn wait_for_status(&self, payment: Uuid, status: &str) -> String {
+        let mut seen = String::new();
+        for _ in 0..400 {
+            seen = self.status_of(payment).await;
+            if seen == status {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        seen
+    }
+}

@@ -338,6 +338,42 @@ impl PaymentStore for PostgresPaymentStore {
         })
     }
 
+    fn expire(
+        &self,
+        made_before: SystemTime,
+        now: SystemTime,
+        reason: String,
+        limit: i64,
+    ) -> StoreFuture<'_, Vec<Uuid>> {
+        Box::pin(async move {
+            let mut connection = self.pool.get().await?;
+            let tx = connection
+                .client()
+                .transaction()
+                .await
+                .map_err(|e| unavailable(&e))?;
+            // Locked as a webhook locks them: a confirmation racing the deadline waits, then
+            // reads the failure (and is refused as illegal), or wins and is skipped here.
+            let sql = format!(
+                "SELECT {PAYMENT_COLUMNS} FROM payments WHERE status = 'pending' \
+                 AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED"
+            );
+            let rows = tx
+                .query(&sql, &[&made_before, &limit])
+                .await
+                .map_err(|e| unavailable(&e))?;
+            let mut expired = Vec::with_capacity(rows.len());
+            for row in &rows {
+                if let Some(next) = decisions::expire(&payment(row)?) {
+                    apply(&tx, &next, None, PaymentEvent::Failed, Some(&reason), now).await?;
+                    expired.push(next.id);
+                }
+            }
+            tx.commit().await.map_err(|e| unavailable(&e))?;
+            Ok(expired)
+        })
+    }
+
     fn ready(&self) -> StoreFuture<'_, ()> {
         Box::pin(async move {
             let mut connection = self.pool.get().await?;
