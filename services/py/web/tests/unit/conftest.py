@@ -30,6 +30,7 @@ from edu.web.testing import (
     FakeIdentityClient,
     FakeLearningEventsClient,
     FakeNotificationsClient,
+    FakePaymentsClient,
 )
 
 CSRF_SECRET = "unit-test-csrf-secret-0123456789"
@@ -66,6 +67,11 @@ def learning_events(identity: FakeIdentityClient) -> FakeLearningEventsClient:
     return FakeLearningEventsClient(verifier=identity.verifier)
 
 
+@pytest.fixture
+def payments(identity: FakeIdentityClient) -> FakePaymentsClient:
+    return FakePaymentsClient(verifier=identity.verifier)
+
+
 def unit_settings() -> WebSettings:
     return WebSettings(environment=Environment.TEST, csrf_secret=SecretStr(CSRF_SECRET))
 
@@ -89,6 +95,7 @@ def session_app() -> FastAPI:
         notifications=FakeNotificationsClient(verifier=identity.verifier),
         analytics=FakeAnalyticsClient(verifier=identity.verifier),
         learning_events=FakeLearningEventsClient(verifier=identity.verifier),
+        payments=FakePaymentsClient(verifier=identity.verifier),
     )
 
 
@@ -102,6 +109,7 @@ def app(
     notifications: FakeNotificationsClient,
     analytics: FakeAnalyticsClient,
     learning_events: FakeLearningEventsClient,
+    payments: FakePaymentsClient,
 ) -> FastAPI:
     """The session's app wired to this test's fakes: ``bootstrap`` with the same overrides
     ``make_app`` passes it, and the container is all the app holds of them (the pages read
@@ -116,6 +124,7 @@ def app(
             notifications=notifications,
             analytics=analytics,
             learning_events=learning_events,
+            payments=payments,
         )
     session_app.state.web = bootstrap(
         settings,
@@ -125,6 +134,7 @@ def app(
         notifications=notifications,
         analytics=analytics,
         learning_events=learning_events,
+        payments=payments,
     )
     return session_app
 

@@ -15,6 +15,7 @@ from edu.web.clients.enrollment import EnrollmentClient, HttpEnrollmentClient
 from edu.web.clients.identity import HttpIdentityClient, IdentityClient
 from edu.web.clients.learning_events import HttpLearningEventsClient, LearningEventsClient
 from edu.web.clients.notifications import HttpNotificationsClient, NotificationsClient
+from edu.web.clients.payments import HttpPaymentsClient, PaymentsClient
 from edu.web.clients.transport import ServiceTransport
 from edu.web.csrf import CsrfTokens
 from edu.web.session import SharedRefresh
@@ -33,6 +34,7 @@ class WebContainer:
     notifications: NotificationsClient
     analytics: AnalyticsClient
     learning_events: LearningEventsClient
+    payments: PaymentsClient
     access_tokens: AccessTokens
     refresh: SharedRefresh
     csrf: CsrfTokens
@@ -52,6 +54,7 @@ def bootstrap(
     notifications: NotificationsClient | None = None,
     analytics: AnalyticsClient | None = None,
     learning_events: LearningEventsClient | None = None,
+    payments: PaymentsClient | None = None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
 ) -> WebContainer:
@@ -84,6 +87,9 @@ def bootstrap(
     learning_events = learning_events or HttpLearningEventsClient(
         transport("event-ingestion", settings.event_ingestion_service_url)
     )
+    payments = payments or HttpPaymentsClient(
+        transport("payment-engine", settings.payment_engine_service_url)
+    )
     secret = settings.csrf_secret.get_secret_value().encode() if settings.csrf_secret else b""
     return WebContainer(
         settings=settings,
@@ -93,6 +99,7 @@ def bootstrap(
         notifications=notifications,
         analytics=analytics,
         learning_events=learning_events,
+        payments=payments,
         access_tokens=AccessTokens(
             identity,
             issuer=settings.token_issuer,

@@ -26,6 +26,14 @@ class Tokens(_Read):
     refresh_expires_in: int
 
 
+class Price(_Read):
+    """What enrolling in a course costs, in integer minor units (1999 EUR is 19.99 EUR)."""
+
+    currency_code: str
+    amount_minor: int
+    display: str
+
+
 class CourseSummary(_Read):
     id: UUID
     title: str
@@ -34,6 +42,7 @@ class CourseSummary(_Read):
     tags: tuple[str, ...]
     lesson_count: int
     total_minutes: int
+    price: Price | None = None  # None: free
 
 
 class CataloguePage(_Read):
@@ -64,6 +73,7 @@ class PublishedCourse(_Read):
     lesson_count: int
     total_minutes: int
     lessons: tuple[LessonOutline, ...]
+    price: Price | None = None  # None: free
 
 
 class Lesson(_Read):
@@ -107,6 +117,26 @@ class Enrollment(_Read):
     progress: Progress
     completed_lesson_ids: tuple[UUID, ...]
     certificate_code: str | None
+
+
+class Money(_Read):
+    currency_code: str
+    amount_minor: int
+
+
+class Payment(_Read):
+    """A student's payment for a course, as the payment-engine reports it."""
+
+    id: UUID
+    course_id: UUID
+    amount: Money
+    status: str  # pending, succeeded, failed or refunded
+    created_at: datetime
+    failure_reason: str | None = None
+
+    @property
+    def settled(self) -> bool:
+        return self.status != "pending"
 
 
 class Certificate(_Read):

@@ -14,7 +14,15 @@ from fastapi.staticfiles import StaticFiles
 from edu.common.body_limit import BodySizeLimitMiddleware
 from edu.web.bootstrap import WebContainer, bootstrap
 from edu.web.csrf import CSRF_COOKIE, CsrfTokens
-from edu.web.pages import account, catalogue, learning, learning_events, lessons, teaching
+from edu.web.pages import (
+    account,
+    catalogue,
+    checkout,
+    learning,
+    learning_events,
+    lessons,
+    teaching,
+)
 from edu.web.pages.errors import install_error_pages
 from edu.web.session import write_session_cookies
 from edu.web.settings import WebSettings
@@ -57,7 +65,7 @@ def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
     install_error_pages(app)
     static = Path(__file__).parents[1] / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
-    for module in (catalogue, lessons, account, learning, teaching, learning_events):
+    for module in (catalogue, checkout, lessons, account, learning, teaching, learning_events):
         app.include_router(module.router)
 
     @app.get("/health", include_in_schema=False)

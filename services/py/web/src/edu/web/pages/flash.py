@@ -13,6 +13,7 @@ FLASH_COOKIE = "edu_flash"
 MESSAGES = {
     "signed-up": "Welcome! Your account is ready and you are signed in.",
     "enrolled": "You are enrolled in this course.",
+    "paid": "Payment received: you are enrolled in this course.",
     "lesson-completed": "Lesson marked complete.",
     "course-completed": "You completed the course. Your certificate is ready.",
     "course-saved": "Course details saved.",

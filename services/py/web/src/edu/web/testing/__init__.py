@@ -8,6 +8,7 @@ from edu.web.testing.enrollment import FakeEnrollmentClient
 from edu.web.testing.identity import FakeIdentityClient
 from edu.web.testing.learning_events import FakeLearningEventsClient
 from edu.web.testing.notifications import FakeNotificationsClient
+from edu.web.testing.payments import FakePaymentsClient
 
 __all__ = [
     "FakeAnalyticsClient",
@@ -16,4 +17,5 @@ __all__ = [
     "FakeIdentityClient",
     "FakeLearningEventsClient",
     "FakeNotificationsClient",
+    "FakePaymentsClient",
 ]

@@ -16,6 +16,7 @@ from edu.web.clients.models import (
     Lesson,
     LessonDraft,
     LessonOutline,
+    Price,
     PublishedCourse,
     TeacherCourse,
 )
@@ -36,6 +37,19 @@ class FakeCourseClient(Switchable):
     name: str = "course"
     courses: dict[UUID, StoredCourse] = field(default_factory=dict)
     searches: list[str | None] = field(default_factory=list)
+    prices: dict[UUID, Price] = field(default_factory=dict)  # absent: free
+
+    def set_price(self, course_id: UUID, currency_code: str, amount_minor: int) -> Price:
+        """As its teacher's PUT /courses/{id}/price does (the display as course spells it)."""
+        whole, cents = divmod(amount_minor, 100)
+        display = (
+            f"{amount_minor} {currency_code}"
+            if currency_code == "JPY"
+            else f"{whole}.{cents:02d} {currency_code}"
+        )
+        price = Price(currency_code=currency_code, amount_minor=amount_minor, display=display)
+        self.prices[course_id] = price
+        return price
 
     def published(self) -> list[TeacherCourse]:
         return [s.course for s in self.courses.values() if s.course.published]
@@ -44,7 +58,10 @@ class FakeCourseClient(Switchable):
         self.answer()
         self.searches.append(text)
         found = [c for c in self.published() if not text or text.lower() in c.title.lower()]
-        items = [_summary(c) for c in found[(page - 1) * page_size : page * page_size]]
+        items = [
+            _summary(c, self.prices.get(c.id))
+            for c in found[(page - 1) * page_size : page * page_size]
+        ]
         return CataloguePage(items=tuple(items), total=len(found), page=page, page_size=page_size)
 
     async def course(self, course_id: UUID) -> PublishedCourse:
@@ -72,6 +89,7 @@ class FakeCourseClient(Switchable):
             lesson_count=len(outline),
             lessons=outline,
             total_minutes=sum(x.estimated_minutes for x in outline),
+            price=self.prices.get(c.id),
         )
 
     async def lesson(self, course_id: UUID, lesson_id: UUID) -> Lesson:
@@ -196,7 +214,7 @@ class FakeCourseClient(Switchable):
         return self._replace(course_id, status="draft")
 
 
-def _summary(course: TeacherCourse) -> CourseSummary:
+def _summary(course: TeacherCourse, price: Price | None) -> CourseSummary:
     return CourseSummary(
         id=course.id,
         title=course.title,
@@ -205,4 +223,5 @@ def _summary(course: TeacherCourse) -> CourseSummary:
         tags=course.tags,
         lesson_count=len(course.lessons),
         total_minutes=sum(x.estimated_minutes for x in course.lessons),
+        price=price,
     )

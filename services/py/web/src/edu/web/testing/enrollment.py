@@ -24,12 +24,26 @@ class FakeEnrollmentClient(Switchable):
     certificates: dict[str, Certificate] = field(default_factory=dict)
     completions: list[tuple[UUID, UUID]] = field(default_factory=list)
 
+    async def payment_succeeded(self, student: UUID, course_id: UUID) -> Enrollment:
+        """What the real service does on the payment-engine's event: enrol, once."""
+        for owner, enrollment in self.enrollments_by_id.values():
+            if owner == student and enrollment.course_id == course_id:
+                return enrollment
+        return await self._enrol(student, course_id)
+
     async def enrol(self, token: str, course_id: UUID) -> Enrollment:
         self.answer()
         student = caller_of(self.courses.verifier, token)
         for owner, enrollment in self.enrollments_by_id.values():
             if owner == student and enrollment.course_id == course_id:
                 return enrollment  # idempotent, as the real service
+        if (await self.courses.course(course_id)).price is not None:
+            raise ProblemError(
+                402, "Payment required", "This course is paid: buy it before enrolling."
+            )
+        return await self._enrol(student, course_id)
+
+    async def _enrol(self, student: UUID, course_id: UUID) -> Enrollment:
         course = await self.courses.course(course_id)
         enrollment = Enrollment(
             id=uuid.uuid4(),
