@@ -5,3 +5,4 @@ CREATE DATABASE course;
 CREATE DATABASE enrollment;
 CREATE DATABASE notifications;
 CREATE DATABASE analytics;
+CREATE DATABASE payments;

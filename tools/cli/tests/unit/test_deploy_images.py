@@ -56,7 +56,7 @@ class TestSmokeCommand:
 
 class TestChoosing:
     def test_every_deployable_by_default_and_unknown_names_refused(self) -> None:
-        assert len(images.choose([])) == 10
+        assert len(images.choose([])) == 11
         assert [d.name for d in images.choose(["web"])] == ["web"]
         with pytest.raises(images.BuildError, match="unknown deployable"):
             images.choose(["wbe"])

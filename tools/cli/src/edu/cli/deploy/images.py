@@ -147,6 +147,21 @@ DEPLOYABLES = (
         smoke_env=(("EDU_NATS_URL", "nats://127.0.0.1:9"),),
         edited="src/main.rs",
     ),
+    Deployable(
+        "payment-engine",
+        "rust",
+        "services/rs/payment-engine",
+        "payment-engine",
+        (),
+        "EDU_PORT",
+        smoke_env=(
+            ("EDU_DATABASE_URL", "postgresql://smoke@127.0.0.1:9/payments"),
+            ("EDU_NATS_URL", "nats://127.0.0.1:9"),
+            ("EDU_PROVIDER_URL", "http://127.0.0.1:9"),
+            ("EDU_GRPC_PORT", "0"),
+        ),
+        edited="src/main.rs",
+    ),
 )
 
 
