@@ -13,6 +13,7 @@
 pub mod adapters;
 pub mod app;
 pub mod domain;
+pub mod grpc;
 pub mod http;
 pub mod sandbox;
 pub mod settings;

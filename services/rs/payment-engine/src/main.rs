@@ -1,5 +1,6 @@
 //! `payment-engine`: reads `EDU_*` settings, serves on `EDU_BIND_ADDRESS`:`EDU_PORT` until
-//! SIGTERM/SIGINT, then drains in-flight requests (each transaction commits or rolls back).
+//! SIGTERM/SIGINT, then drains in-flight requests (each transaction commits or rolls back); the
+//! `PaymentsService` on `EDU_GRPC_PORT`, the outbox relay and the payment deadline beside it.
 //! `payment-engine --print-openapi` prints its OpenAPI document.
 
 use std::net::SocketAddr;
@@ -39,6 +40,26 @@ async fn main() -> ExitCode {
         let expiry = engine.expiry.clone();
         async move { expiry.run(stop).await }
     });
+    let grpc_address = SocketAddr::new(settings.common.bind_address, settings.grpc_port);
+    let grpc_listener = match tokio::net::TcpListener::bind(grpc_address).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            tracing::error!(%grpc_address, %error, "cannot listen for gRPC");
+            return ExitCode::FAILURE;
+        }
+    };
+    let grpc = tokio::spawn({
+        let stop = stop_relay.clone();
+        let payments = engine.payments.clone();
+        async move {
+            tracing::info!(%grpc_address, "PaymentsService serving");
+            if let Err(error) =
+                payment_engine::grpc::serve(grpc_listener, payments, stop.wait()).await
+            {
+                tracing::error!(%error, "the gRPC server stopped");
+            }
+        }
+    });
     let code = edu_common::service::serve(
         "payment-engine",
         started,
@@ -49,5 +70,6 @@ async fn main() -> ExitCode {
     stop_relay.trigger();
     let _ = tokio::time::timeout(Duration::from_secs(5), relay).await;
     let _ = tokio::time::timeout(Duration::from_secs(5), expiry).await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), grpc).await;
     code
 }

@@ -16,6 +16,8 @@ const DEV_WEBHOOK_SECRET: &str = "dev-only-provider-webhook-secret";
 pub struct PaymentSettings {
     pub common: CommonSettings,
     pub port: u16,
+    /// The `PaymentsService`'s port (`EDU_GRPC_PORT`, 9011).
+    pub grpc_port: u16,
     /// The payments database (`postgresql://` or SQLAlchemy's `postgresql+asyncpg://`).
     pub database_url: Secret,
     /// Connections kept to it; concurrent requests beyond this wait for one.
@@ -57,6 +59,7 @@ impl PaymentSettings {
             "postgresql://postgres@127.0.0.1:15432/payments",
         ));
         let port = reader.parse("PORT", 8011_u16);
+        let grpc_port = reader.parse("GRPC_PORT", 9011_u16);
         let database_connections = reader.parse("DATABASE_CONNECTIONS", 8_usize);
         let jwks_url = reader.string("JWKS_URL", &format!("{identity}/.well-known/jwks.json"));
         let jwks_lifetime = Duration::from_secs(reader.parse("JWKS_LIFETIME_SECONDS", 300));
@@ -110,6 +113,7 @@ impl PaymentSettings {
         Ok(Self {
             common,
             port,
+            grpc_port,
             database_url,
             database_connections,
             jwks_url,

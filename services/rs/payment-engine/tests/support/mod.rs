@@ -15,6 +15,7 @@ use edu_common::shutdown::Shutdown;
 use edu_testing::backends::{Backend, url};
 use edu_testing::{FakeClock, Migrations, Namespace, TestApp, TestDatabase, spawn_app};
 use payment_engine::app::expiry::Expiry;
+use payment_engine::app::payments::Payments;
 use payment_engine::app::relay::OutboxRelay;
 use payment_engine::domain::webhook::sign;
 use payment_engine::settings::PaymentSettings;
@@ -46,6 +47,8 @@ pub(crate) struct Service {
     pub(crate) http: reqwest::Client,
     /// The engine's outbox relay (tests drive it with `relay_once` or `start_relay`).
     pub(crate) relay: OutboxRelay,
+    /// The use cases (for the gRPC server).
+    pub(crate) payments: Payments,
     /// The engine's deadline for payments the provider never confirms.
     pub(crate) expiry: Expiry,
     /// The test's own stream and subject prefix on the run's NATS.
@@ -103,6 +106,7 @@ pub(crate) async fn service_on(database: TestDatabase, extra: &[(&str, &str)]) -
         http: reqwest::Client::new(),
         relay: engine.relay,
         expiry: engine.expiry,
+        payments: engine.payments,
         stream,
         subjects,
         jetstream: async_nats::jetstream::new(nats),
@@ -124,6 +128,24 @@ impl Service {
             async move { relay.run(stop).await }
         });
         self.running.push((stop, handle));
+    }
+
+    /// Serves the `PaymentsService` on a free port until the service is dropped; its URL.
+    pub(crate) async fn start_grpc(&mut self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let stop = Shutdown::new();
+        let payments = self.payments.clone();
+        let handle = tokio::spawn({
+            let stop = stop.clone();
+            async move {
+                payment_engine::grpc::serve(listener, payments, stop.wait())
+                    .await
+                    .unwrap();
+            }
+        });
+        self.running.push((stop, handle));
+        format!("http://{address}")
     }
 
     /// Every message of the test's stream (none when it was never made).
