@@ -30,10 +30,12 @@ class Call:
     body: Any = None
     token: str | None = None
     expect: tuple[int, ...] = OK
+    extra_headers: tuple[tuple[str, str], ...] = ()  # e.g. the payment-engine's Idempotency-Key
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        auth = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return {**auth, **dict(self.extra_headers)}
 
     def url(self, urls: Mapping[str, str]) -> str:
         """The absolute URL, given each service's base URL by name."""
@@ -99,6 +101,13 @@ def teaching_course(token: str | None, course_id: str) -> Call:
     )
 
 
+def set_price(token: str | None, course_id: str, currency_code: str, amount_minor: int) -> Call:
+    """A course's price (its teacher only); the course answers with itself."""
+    path = f"/courses/{course_id}/price"
+    body = {"currency_code": currency_code, "amount_minor": amount_minor}
+    return Call("set_price", "course", "PUT", path, "/courses/{course_id}/price", body, token)
+
+
 # enrollment
 
 
@@ -149,3 +158,38 @@ def daily_activity(token: str | None, course_id: str) -> Call:
     path = f"/analytics/courses/{course_id}/daily"
     name = "/analytics/courses/{course_id}/daily"
     return Call("daily_activity", "analytics-api", "GET", path, name, token=token)
+
+
+# payment-engine (ADR 0022)
+
+
+def pay(
+    token: str | None,
+    idempotency_key: str,
+    course_id: str,
+    currency_code: str,
+    amount_minor: int,
+    card_token: str = "tok_visa",  # noqa: S107 - the provider sandbox's test card, not a secret
+) -> Call:
+    """201 for a new (pending) payment, 200 for the key's first payment again."""
+    body = {
+        "course_id": course_id,
+        "amount": {"currency_code": currency_code, "amount_minor": amount_minor},
+        "card_token": card_token,
+    }
+    return Call(
+        "pay",
+        "payment-engine",
+        "POST",
+        "/payments",
+        "/payments",
+        body,
+        token,
+        (200, 201),
+        (("Idempotency-Key", idempotency_key),),
+    )
+
+
+def payment(token: str | None, payment_id: str) -> Call:
+    path = f"/payments/{payment_id}"
+    return Call("payment", "payment-engine", "GET", path, "/payments/{payment_id}", token=token)
