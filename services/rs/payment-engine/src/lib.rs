@@ -15,6 +15,7 @@ pub mod app;
 pub mod domain;
 pub mod grpc;
 pub mod http;
+pub mod pact;
 pub mod sandbox;
 pub mod settings;
 

@@ -1,7 +1,8 @@
 //! `payment-engine`: reads `EDU_*` settings, serves on `EDU_BIND_ADDRESS`:`EDU_PORT` until
 //! SIGTERM/SIGINT, then drains in-flight requests (each transaction commits or rolls back); the
 //! `PaymentsService` on `EDU_GRPC_PORT`, the outbox relay and the payment deadline beside it.
-//! `payment-engine --print-openapi` prints its OpenAPI document.
+//! `payment-engine --print-openapi` prints its OpenAPI document; `payment-engine pact-messages`
+//! the messages it publishes, for message-pact verification (`payment_engine::pact`).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -16,6 +17,19 @@ async fn main() -> ExitCode {
     if edu_common::service::asked_for_openapi() {
         print!("{}", payment_engine::http::openapi::document());
         return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(payment_engine::pact::MODE) {
+        return match payment_engine::pact::run(&args[1..]) {
+            Ok(messages) => {
+                println!("{messages}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("payment-engine pact-messages: {error}");
+                ExitCode::from(2)
+            }
+        };
     }
     let started = Instant::now();
     let settings = match PaymentSettings::from_process() {

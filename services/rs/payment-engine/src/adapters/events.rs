@@ -17,6 +17,7 @@ use edu_proto_gen::edu::events::v1::{
 };
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use uuid::Uuid;
 
 use crate::app::ports::OutboxRecord;
 use crate::domain::decisions::PaymentEvent;
@@ -162,6 +163,28 @@ pub fn payload(news: PaymentEvent, payment: &Payment, reason: Option<&str>) -> V
     value.unwrap_or_else(|_| unreachable!("plain strings and integers always serialize"))
 }
 
+/// The outbox row of `news` about `payment` (moved to its new status, at `version`): what the
+/// store inserts and `payment-engine pact-messages` encodes.
+pub fn outbox_record(
+    id: Uuid,
+    news: PaymentEvent,
+    payment: &Payment,
+    reason: Option<&str>,
+    version: i32,
+    occurred_at: SystemTime,
+) -> OutboxRecord {
+    OutboxRecord {
+        position: 0,
+        id,
+        kind: news.name().to_owned(),
+        aggregate: "payment".to_owned(),
+        aggregate_id: payment.id.to_string(),
+        version,
+        occurred_at,
+        payload: payload(news, payment, reason),
+    }
+}
+
 /// The JetStream subject of an event type: `<prefix>.<type>` (`events.payment.succeeded`).
 pub fn subject(prefix: &str, kind: &str) -> String {
     format!("{prefix}.{kind}")
@@ -296,7 +319,6 @@ mod tests {
 
     use prost::Message;
     use serde_json::json;
-    use uuid::Uuid;
 
     use super::*;
     use crate::domain::money::{Currency, Money};

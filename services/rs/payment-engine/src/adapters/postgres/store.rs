@@ -250,17 +250,18 @@ async fn apply(
             .map_err(|e| unavailable(&e))?;
         }
     }
-    let payload = events::payload(news, next, reason);
+    let record = events::outbox_record(Uuid::new_v4(), news, next, reason, version, now);
     tx.execute(
         "INSERT INTO outbox (id, type, aggregate, aggregate_id, version, occurred_at, payload) \
-         VALUES ($1, $2, 'payment', $3, $4, $5, $6)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
         &[
-            &Uuid::new_v4(),
-            &news.name(),
-            &next.id.to_string(),
-            &version,
-            &now,
-            &payload,
+            &record.id,
+            &record.kind,
+            &record.aggregate,
+            &record.aggregate_id,
+            &record.version,
+            &record.occurred_at,
+            &record.payload,
         ],
     )
     .await
