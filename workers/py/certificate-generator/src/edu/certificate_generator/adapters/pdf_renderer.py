@@ -15,7 +15,9 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 import segno
-from fontTools.ttLib import TTFont
+
+# fontTools ships no type information (no py.typed, no stubs on PyPI); only TTFont is used.
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
@@ -34,12 +36,17 @@ class MissingFonts(RuntimeError):
     """The configured fonts are not there: the worker refuses to start without them."""
 
 
-def _covered(paths: Sequence[Path]) -> frozenset[int]:
-    points: set[int] = set()
-    for path in paths:
-        with TTFont(path, lazy=True) as font:
-            points.update(font.getBestCmap() or {})
-    return frozenset(points)
+def _cmap(path: Path) -> frozenset[int]:
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def _covered(regular: Path, bold: Path, fallbacks: Sequence[Path]) -> frozenset[int]:
+    """What every name can be drawn with: in both weights of the main font, or a fallback."""
+    points = _cmap(regular) & _cmap(bold)
+    for path in fallbacks:
+        points |= _cmap(path)
+    return points
 
 
 class FpdfCertificateRenderer:
@@ -53,7 +60,7 @@ class FpdfCertificateRenderer:
                 + ", ".join(map(str, missing))
                 + " (Debian: apt-get install fonts-dejavu-core; or set EDU_CERTIFICATE_FONT_DIR)"
             )
-        self.covered = _covered([self._regular, *self._fallbacks])
+        self.covered = _covered(self._regular, self._bold, self._fallbacks)
 
     def render(self, document: CertificateDocument) -> RenderedDocument:
         pdf = self._new_pdf(document)
