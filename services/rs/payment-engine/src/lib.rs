@@ -28,6 +28,7 @@ use edu_jwt::{HttpJwks, KeyCache};
 use crate::adapters::jetstream::JetStreamBus;
 use crate::adapters::postgres::{PgPool, PostgresPaymentStore};
 use crate::adapters::provider_http::HttpProvider;
+use crate::app::charges::Charges;
 use crate::app::expiry::Expiry;
 use crate::app::payments::Payments;
 use crate::app::ports::PaymentStore;
@@ -43,6 +44,8 @@ pub struct PaymentEngine {
     pub relay: OutboxRelay,
     /// Fails the payments the provider never confirmed (run it beside the server).
     pub expiry: Expiry,
+    /// Asks the provider again for charges it has not taken (run it beside the server).
+    pub charges: Charges,
     /// The use cases, for the gRPC server.
     pub payments: Payments,
 }
@@ -71,7 +74,14 @@ pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> Pa
         &settings.provider_url,
         settings.provider_timeout,
     ));
-    let payments = Payments::new(store.clone(), clock.clone(), provider);
+    let charges = Charges::new(
+        store.clone(),
+        provider.clone(),
+        clock.clone(),
+        settings.charge_retry_after,
+        settings.charge_retry_interval,
+    );
+    let payments = Payments::new(store.clone(), clock.clone(), provider, charges.clone());
     let expiry = Expiry::new(
         store.clone(),
         clock.clone(),
@@ -88,6 +98,7 @@ pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> Pa
         router: http::router(&state),
         relay: OutboxRelay::new(postgres, bus, settings.relay),
         expiry,
+        charges,
         payments,
     }
 }

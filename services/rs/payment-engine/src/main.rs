@@ -49,6 +49,11 @@ async fn main() -> ExitCode {
         let relay = engine.relay.clone();
         async move { relay.run(stop).await }
     });
+    let charges = tokio::spawn({
+        let stop = stop_relay.clone();
+        let charges = engine.charges.clone();
+        async move { charges.run(stop).await }
+    });
     let expiry = tokio::spawn({
         let stop = stop_relay.clone();
         let expiry = engine.expiry.clone();
@@ -84,6 +89,7 @@ async fn main() -> ExitCode {
     stop_relay.trigger();
     let _ = tokio::time::timeout(Duration::from_secs(5), relay).await;
     let _ = tokio::time::timeout(Duration::from_secs(5), expiry).await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), charges).await;
     let _ = tokio::time::timeout(Duration::from_secs(5), grpc).await;
     code
 }

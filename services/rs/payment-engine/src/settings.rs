@@ -42,6 +42,10 @@ pub struct PaymentSettings {
     /// for every `EDU_PAYMENT_EXPIRY_INTERVAL_MS` (5000).
     pub payment_deadline: Duration,
     pub expiry_interval: Duration,
+    /// Charge requests the provider has not taken are asked again every
+    /// `EDU_CHARGE_RETRY_MS` (2000) once they are `EDU_CHARGE_RETRY_AFTER_MS` (2000) old.
+    pub charge_retry_interval: Duration,
+    pub charge_retry_after: Duration,
 }
 
 impl PaymentSettings {
@@ -80,6 +84,10 @@ impl PaymentSettings {
         let payment_deadline = Duration::from_secs(reader.parse("PAYMENT_DEADLINE_SECONDS", 900));
         let expiry_interval =
             Duration::from_millis(reader.parse("PAYMENT_EXPIRY_INTERVAL_MS", 5_000).max(10));
+        let charge_retry_interval =
+            Duration::from_millis(reader.parse("CHARGE_RETRY_MS", 2_000).max(10));
+        let charge_retry_after =
+            Duration::from_millis(reader.parse("CHARGE_RETRY_AFTER_MS", 2_000));
         let strict = !reader.environment().allows_placeholder_secrets();
         reader.finish(SERVICE)?;
         let mut problems = Vec::new();
@@ -125,6 +133,8 @@ impl PaymentSettings {
             provider_timeout,
             payment_deadline,
             expiry_interval,
+            charge_retry_interval,
+            charge_retry_after,
         })
     }
 }

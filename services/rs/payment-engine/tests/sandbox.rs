@@ -72,12 +72,17 @@ async fn replays_of_a_paid_request_never_charge_the_card_twice() {
     let student = Uuid::new_v4();
     let first = paid_id(service.pay(student, "checkout-2", 2_500, "tok_visa").await).await;
 
-    // While the charge is still processing: each replay asks the provider again.
     for _ in 0..5 {
         let answer = service.pay(student, "checkout-2", 2_500, "tok_visa").await;
         assert_eq!(answer.status(), 200);
         assert_eq!(paid_id(answer).await, first);
     }
+    assert_eq!(
+        service.charges.retry_due().await.unwrap(),
+        0,
+        "the provider took the request: nothing to ask again"
+    );
+
     assert_eq!(
         service.wait_for_status(first, "succeeded").await,
         "succeeded"
@@ -85,9 +90,40 @@ async fn replays_of_a_paid_request_never_charge_the_card_twice() {
     let stats = sandbox.stats().await;
     assert_eq!(stats["charges"], 1, "{stats}");
     assert_eq!(
-        stats["replayed_requests"], 5,
-        "each replay asked under the same key: {stats}"
+        stats["replayed_requests"], 0,
+        "a replay asks nothing: {stats}"
     );
+    assert_eq!(
+        service.count("SELECT count(*) FROM ledger_movements").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_charge_request_whose_answer_was_lost_is_asked_again_and_charged_once() {
+    // The engine stopped between the provider's answer and marking the request taken: the
+    // next pass asks again under the same key, and the provider answers the first charge.
+    let (service, sandbox) = with_sandbox(&[], &[("EDU_SANDBOX_DELAY_MS", "300")]).await;
+    let payment = paid_id(service.pay(Uuid::new_v4(), "k", 2_000, "tok_visa").await).await;
+    let client = service.database.client().await;
+    client
+        .execute(
+            "UPDATE payments SET charge_requested_at = NULL WHERE id = $1",
+            &[&payment],
+        )
+        .await
+        .unwrap();
+
+    let asked = service.charges.retry_due().await.unwrap();
+
+    assert_eq!(asked, 1);
+    assert_eq!(
+        service.wait_for_status(payment, "succeeded").await,
+        "succeeded"
+    );
+    let stats = sandbox.stats().await;
+    assert_eq!(stats["charges"], 1, "{stats}");
+    assert_eq!(stats["replayed_requests"], 1, "{stats}");
     assert_eq!(
         service.count("SELECT count(*) FROM ledger_movements").await,
         1
@@ -131,6 +167,18 @@ async fn an_unknown_card_is_refused_naming_the_field() {
             .contains("refused the card"),
         "{problem}"
     );
+    let events = published(&service).await;
+    assert_eq!(events[0]["type"], "payment.failed");
+    assert!(
+        events[0]["payment_failed"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with(
+                "The payment provider refused the card: 4242424242424242 is not a test card"
+            ),
+        "{}",
+        events[0]
+    );
 }
 
 #[tokio::test]
@@ -152,38 +200,29 @@ async fn a_payment_never_answered_fails_at_its_deadline_with_a_clear_reason() {
 }
 
 #[tokio::test]
-async fn while_the_provider_is_down_the_payment_waits_and_the_same_request_charges_it_later() {
+async fn while_the_provider_is_down_the_payment_waits_and_is_charged_once_it_is_back() {
     let port = sandbox_port();
     let provider = format!("http://127.0.0.1:{port}");
     let service = service_with(&[("EDU_PROVIDER_URL", provider.as_str())]).await;
     let student = Uuid::new_v4();
 
-    let down = service.pay(student, "checkout-3", 3_000, "tok_visa").await;
+    let accepted = service.pay(student, "checkout-3", 3_000, "tok_visa").await;
 
-    assert_eq!(down.status(), 503);
-    assert!(down.headers().contains_key("retry-after"));
-    let problem: Value = down.json().await.unwrap();
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("same request again"),
-        "{problem}"
-    );
     assert_eq!(
-        service
-            .count("SELECT count(*) FROM payments WHERE status = 'pending'")
-            .await,
-        1
+        accepted.status(),
+        201,
+        "stored and pending, asked again later"
     );
+    let payment = paid_id(accepted).await;
+    assert_eq!(service.status_of(payment).await, "pending");
+    assert_eq!(service.charges.retry_due().await.unwrap(), 0, "still down");
     let sandbox = start_sandbox(port, &service, &[]).await;
-    let again = service.pay(student, "checkout-3", 3_000, "tok_visa").await;
-    assert_eq!(again.status(), 200, "the first payment, replayed");
-    let payment = paid_id(again).await;
+    assert_eq!(service.charges.retry_due().await.unwrap(), 1);
     assert_eq!(
         service.wait_for_status(payment, "succeeded").await,
         "succeeded"
     );
+    assert_eq!(service.charges.retry_due().await.unwrap(), 0);
     assert_eq!(sandbox.stats().await["charges"], 1);
 }
 

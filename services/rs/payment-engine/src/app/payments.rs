@@ -6,8 +6,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use edu_common::clock::Clock;
 use uuid::Uuid;
 
+use crate::app::charges::{ChargeError, Charges};
 use crate::app::ports::{BalanceLine, Created, PaymentStore, StoreError};
-use crate::app::provider::{ChargeRequest, PaymentProvider, ProviderError, RefundRequest};
+use crate::app::provider::{PaymentProvider, ProviderError, RefundRequest};
 use crate::domain::idempotency::{IdempotencyKey, PaymentRequest};
 use crate::domain::payment::{Payment, Status};
 
@@ -15,13 +16,9 @@ use crate::domain::payment::{Payment, Status};
 pub enum CreateError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The payment is stored (pending) but the provider was not reached or refused the card;
-    /// the same request again (same key) asks the provider again, with the same idempotency key.
-    #[error("payment {payment_id}: {error}")]
-    Provider {
-        payment_id: Uuid,
-        error: ProviderError,
-    },
+    /// The provider refused the card itself: the payment failed with its words.
+    #[error("payment {payment_id}: the provider refused the card: {why}")]
+    CardRefused { payment_id: Uuid, why: String },
 }
 
 /// What a refund request did.
@@ -56,6 +53,7 @@ pub struct Payments {
     store: Arc<dyn PaymentStore>,
     clock: Arc<dyn Clock>,
     provider: Arc<dyn PaymentProvider>,
+    charges: Charges,
 }
 
 impl Payments {
@@ -63,11 +61,13 @@ impl Payments {
         store: Arc<dyn PaymentStore>,
         clock: Arc<dyn Clock>,
         provider: Arc<dyn PaymentProvider>,
+        charges: Charges,
     ) -> Self {
         Self {
             store,
             clock,
             provider,
+            charges,
         }
     }
 
@@ -79,10 +79,12 @@ impl Payments {
         &self.clock
     }
 
-    /// Starts a payment, or answers with the one this key already made; with a card, asks the
-    /// provider to charge it while the payment is pending (a replay asks again under the same
-    /// provider idempotency key, so the card is charged once). Without a card the payment waits
-    /// for the provider's webhook (a checkout hosted by the provider) or its deadline.
+    /// Starts a payment, or answers with the one this key already made. A new payment with a
+    /// card is stored with it, then the provider is asked to charge it; a provider that does
+    /// not answer leaves it pending and `Charges` asks again in the background (the payment id
+    /// is the provider's idempotency key: the card is charged once). A replay asks nothing.
+    /// Without a card the payment waits for the provider's webhook (a checkout the provider
+    /// hosts) or its deadline.
     pub async fn create(
         &self,
         key: IdempotencyKey,
@@ -90,23 +92,23 @@ impl Payments {
         card_token: Option<String>,
     ) -> Result<Created, CreateError> {
         let now = to_microseconds(self.clock.now());
-        let created = self.store.create(key, request, Uuid::new_v4(), now).await?;
-        if let (Created::Made(payment) | Created::Replayed(payment), Some(card_token)) =
-            (&created, card_token)
-            && payment.status == Status::Pending
-        {
-            let charge = ChargeRequest {
-                payment_id: payment.id,
-                amount: payment.amount,
-                card_token,
-            };
-            self.provider
-                .charge(charge)
-                .await
-                .map_err(|error| CreateError::Provider {
-                    payment_id: payment.id,
-                    error,
-                })?;
+        let created = self
+            .store
+            .create(key, request, card_token.clone(), Uuid::new_v4(), now)
+            .await?;
+        if let (Created::Made(payment), Some(card_token)) = (&created, card_token) {
+            match self.charges.request(payment, card_token).await {
+                Ok(()) => {}
+                Err(ChargeError::Provider(ProviderError::Refused(why))) => {
+                    return Err(CreateError::CardRefused {
+                        payment_id: payment.id,
+                        why,
+                    });
+                }
+                Err(error) => {
+                    tracing::warn!(payment_id = %payment.id, %error, "the charge is asked again later");
+                }
+            }
         }
         Ok(created)
     }
@@ -156,21 +158,31 @@ impl Payments {
 mod tests {
     use std::collections::HashMap;
     use std::sync::Mutex;
+    use std::sync::atomic::Ordering;
 
     use edu_common::clock::SystemClock;
 
     use super::*;
+    use crate::app::charges::refused_reason;
     use crate::app::ports::StoreFuture;
     use crate::app::provider::InProcessProvider;
     use crate::domain::decisions::{self, CreateDecision, ProviderEvent, WebhookDecision};
     use crate::domain::idempotency::Used;
     use crate::domain::money::{Currency, Money};
 
-    /// Payments and keys in memory, decided as the PostgreSQL store decides them.
+    /// Payments, keys and cards in memory, decided as the PostgreSQL store decides them.
     #[derive(Debug, Default)]
     struct FakePaymentStore {
         keys: Mutex<HashMap<(Uuid, String), Used>>,
         payments: Mutex<HashMap<Uuid, Payment>>,
+        /// The card of each payment made with one, and whether its charge was requested.
+        cards: Mutex<HashMap<Uuid, (String, bool)>>,
+        /// The reasons of the payments failed.
+        failed: Mutex<Vec<(Uuid, String)>>,
+    }
+
+    fn ready<T: Send + 'static>(value: T) -> StoreFuture<'static, T> {
+        Box::pin(std::future::ready(Ok(value)))
     }
 
     impl PaymentStore for FakePaymentStore {
@@ -178,6 +190,7 @@ mod tests {
             &self,
             key: IdempotencyKey,
             request: PaymentRequest,
+            card_token: Option<String>,
             new_id: Uuid,
             now: SystemTime,
         ) -> StoreFuture<'_, Created> {
@@ -193,18 +206,20 @@ mod tests {
                             payment_id: payment.id,
                         },
                     );
+                    if let Some(card) = card_token {
+                        self.cards.lock().unwrap().insert(payment.id, (card, false));
+                    }
                     payments.insert(payment.id, payment.clone());
                     Created::Made(payment)
                 }
                 CreateDecision::Replay(id) => Created::Replayed(payments[&id].clone()),
                 CreateDecision::Mismatch => Created::Mismatch,
             };
-            Box::pin(std::future::ready(Ok(created)))
+            ready(created)
         }
 
         fn payment(&self, id: Uuid) -> StoreFuture<'_, Option<Payment>> {
-            let found = self.payments.lock().unwrap().get(&id).cloned();
-            Box::pin(std::future::ready(Ok(found)))
+            ready(self.payments.lock().unwrap().get(&id).cloned())
         }
 
         fn webhook(&self, event: ProviderEvent, _: SystemTime) -> StoreFuture<'_, WebhookDecision> {
@@ -213,11 +228,11 @@ mod tests {
             if let WebhookDecision::Apply { payment, .. } = &decision {
                 payments.insert(payment.id, (**payment).clone());
             }
-            Box::pin(std::future::ready(Ok(decision)))
+            ready(decision)
         }
 
         fn balances(&self) -> StoreFuture<'_, Vec<BalanceLine>> {
-            Box::pin(std::future::ready(Ok(Vec::new())))
+            ready(Vec::new())
         }
 
         fn expire(
@@ -227,19 +242,73 @@ mod tests {
             _: String,
             _: i64,
         ) -> StoreFuture<'_, Vec<Uuid>> {
-            Box::pin(std::future::ready(Ok(Vec::new())))
+            ready(Vec::new())
+        }
+
+        fn charge_requested(&self, payment_id: Uuid, _: SystemTime) -> StoreFuture<'_, ()> {
+            if let Some(card) = self.cards.lock().unwrap().get_mut(&payment_id) {
+                card.1 = true;
+            }
+            ready(())
+        }
+
+        fn charges_due(&self, _: SystemTime, _: i64) -> StoreFuture<'_, Vec<(Payment, String)>> {
+            let payments = self.payments.lock().unwrap();
+            let due = self
+                .cards
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(id, (_, requested))| !requested && payments[id].status == Status::Pending)
+                .map(|(id, (card, _))| (payments[id].clone(), card.clone()))
+                .collect();
+            ready(due)
+        }
+
+        fn fail_pending(&self, id: Uuid, reason: String, _: SystemTime) -> StoreFuture<'_, bool> {
+            let mut payments = self.payments.lock().unwrap();
+            let failed = payments.get(&id).and_then(decisions::expire);
+            if let Some(next) = &failed {
+                payments.insert(id, next.clone());
+                self.failed.lock().unwrap().push((id, reason));
+            }
+            ready(failed.is_some())
         }
 
         fn ready(&self) -> StoreFuture<'_, ()> {
-            Box::pin(std::future::ready(Ok(())))
+            ready(())
         }
     }
 
-    fn payments() -> (Payments, Arc<FakePaymentStore>, Arc<InProcessProvider>) {
+    struct World {
+        payments: Payments,
+        charges: Charges,
+        store: Arc<FakePaymentStore>,
+        provider: Arc<InProcessProvider>,
+    }
+
+    fn world() -> World {
         let store = Arc::new(FakePaymentStore::default());
         let provider = Arc::new(InProcessProvider::default());
-        let payments = Payments::new(store.clone(), Arc::new(SystemClock), provider.clone());
-        (payments, store, provider)
+        let charges = Charges::new(
+            store.clone(),
+            provider.clone(),
+            Arc::new(SystemClock),
+            Duration::ZERO,
+            Duration::from_secs(1),
+        );
+        let payments = Payments::new(
+            store.clone(),
+            Arc::new(SystemClock),
+            provider.clone(),
+            charges.clone(),
+        );
+        World {
+            payments,
+            charges,
+            store,
+            provider,
+        }
     }
 
     fn request() -> PaymentRequest {
@@ -261,72 +330,95 @@ mod tests {
         }
     }
 
+    #[allow(
+        clippy::unnecessary_wraps,
+        reason = "`create` takes the card as an Option"
+    )]
+    fn card() -> Option<String> {
+        Some("tok_visa".to_owned())
+    }
+
     #[tokio::test]
-    async fn a_card_is_charged_under_the_payment_id_and_a_replay_never_charges_it_twice() {
-        let (payments, _, provider) = payments();
-        let card = || Some("tok_visa".to_owned());
+    async fn a_card_is_charged_once_under_the_payment_id_and_a_replay_asks_nothing() {
+        let w = world();
 
-        let first = payments.create(key("k1"), request(), card()).await.unwrap();
+        let first = w
+            .payments
+            .create(key("k1"), request(), card())
+            .await
+            .unwrap();
         for _ in 0..4 {
-            payments.create(key("k1"), request(), card()).await.unwrap();
+            w.payments
+                .create(key("k1"), request(), card())
+                .await
+                .unwrap();
         }
+        let retried = w.charges.retry_due().await.unwrap();
 
-        let charges = provider.charges();
+        let charges = w.provider.charges();
         assert_eq!(charges.len(), 1, "one charge whatever the replays");
         assert_eq!(charges[0].idempotency_key(), id_of(&first).to_string());
         assert_eq!(charges[0].card_token, "tok_visa");
-        assert_eq!(
-            provider.asked(),
-            5,
-            "each replay asks again, under the same key"
-        );
+        assert_eq!(w.provider.asked(), 1);
+        assert_eq!(retried, 0, "the request was taken: nothing due");
     }
 
     #[tokio::test]
     async fn a_payment_without_a_card_waits_for_the_provider_and_asks_nothing() {
-        let (payments, _, provider) = payments();
+        let w = world();
 
-        payments.create(key("k2"), request(), None).await.unwrap();
+        w.payments.create(key("k2"), request(), None).await.unwrap();
+        w.charges.retry_due().await.unwrap();
 
-        assert_eq!(provider.asked(), 0);
+        assert_eq!(w.provider.asked(), 0);
     }
 
     #[tokio::test]
-    async fn a_provider_that_does_not_answer_leaves_the_payment_pending_for_a_retry() {
-        let (payments, store, provider) = payments();
-        provider
-            .down
-            .store(true, std::sync::atomic::Ordering::SeqCst);
+    async fn a_provider_that_does_not_answer_leaves_the_payment_pending_and_it_is_asked_again() {
+        let w = world();
+        w.provider.down.store(true, Ordering::SeqCst);
 
-        let error = payments
-            .create(key("k3"), request(), Some("tok_visa".into()))
+        let made = w
+            .payments
+            .create(key("k3"), request(), card())
+            .await
+            .unwrap();
+        assert_eq!(w.charges.retry_due().await.unwrap(), 0, "still down");
+
+        assert!(matches!(made, Created::Made(ref p) if p.status == Status::Pending));
+        w.provider.down.store(false, Ordering::SeqCst);
+        assert_eq!(w.charges.retry_due().await.unwrap(), 1);
+        assert_eq!(w.charges.retry_due().await.unwrap(), 0);
+        assert_eq!(w.provider.charges().len(), 1);
+        assert_eq!(w.provider.asked(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_refused_card_fails_the_payment_with_the_providers_words() {
+        let w = world();
+
+        let error = w
+            .payments
+            .create(key("k5"), request(), Some("4242424242424242".into()))
             .await
             .unwrap_err();
 
-        let CreateError::Provider { payment_id, error } = error else {
+        let CreateError::CardRefused { payment_id, why } = error else {
             panic!("{error:?}");
         };
-        assert!(matches!(error, ProviderError::Unavailable(_)));
-        let kept = store.payment(payment_id).await.unwrap().unwrap();
-        assert_eq!(kept.status, Status::Pending);
-        provider
-            .down
-            .store(false, std::sync::atomic::Ordering::SeqCst);
-        let again = payments
-            .create(key("k3"), request(), Some("tok_visa".into()))
-            .await
-            .unwrap();
-        assert!(matches!(again, Created::Replayed(_)));
-        assert_eq!(provider.charges().len(), 1);
+        assert!(why.contains("not a card we know"), "{why}");
+        let failed = w.store.failed.lock().unwrap().clone();
+        assert_eq!(failed, [(payment_id, refused_reason(&why))]);
+        assert_eq!(w.charges.retry_due().await.unwrap(), 0, "never asked again");
     }
 
     #[tokio::test]
     async fn only_a_succeeded_payment_is_refunded_and_only_once_asked_per_key() {
-        let (payments, store, provider) = payments();
-        let made = payments.create(key("k4"), request(), None).await.unwrap();
+        let w = world();
+        let made = w.payments.create(key("k4"), request(), None).await.unwrap();
         let id = id_of(&made);
         assert!(matches!(
-            payments.refund(id).await.unwrap(),
+            w.payments.refund(id).await.unwrap(),
             Refund::NotRefundable(_)
         ));
         let success = ProviderEvent {
@@ -336,17 +428,17 @@ mod tests {
             amount: request().amount,
             reason: None,
         };
-        store.webhook(success, SystemTime::now()).await.unwrap();
+        w.store.webhook(success, SystemTime::now()).await.unwrap();
 
-        let first = payments.refund(id).await.unwrap();
-        payments.refund(id).await.unwrap();
+        let first = w.payments.refund(id).await.unwrap();
+        w.payments.refund(id).await.unwrap();
 
         assert!(matches!(first, Refund::Requested(_)));
-        let refunds = provider.refunds();
+        let refunds = w.provider.refunds();
         assert_eq!(refunds.len(), 1);
         assert_eq!(refunds[0].idempotency_key(), format!("refund-{id}"));
         assert_eq!(
-            payments.refund(Uuid::from_u128(99)).await.unwrap(),
+            w.payments.refund(Uuid::from_u128(99)).await.unwrap(),
             Refund::NotFound
         );
     }

@@ -50,6 +50,7 @@ pub trait PaymentStore: Send + Sync + std::fmt::Debug {
         &self,
         key: IdempotencyKey,
         request: PaymentRequest,
+        card_token: Option<String>,
         new_id: Uuid,
         now: SystemTime,
     ) -> StoreFuture<'_, Created>;
@@ -72,6 +73,26 @@ pub trait PaymentStore: Send + Sync + std::fmt::Debug {
         reason: String,
         limit: i64,
     ) -> StoreFuture<'_, Vec<Uuid>>;
+
+    /// The provider took the charge request of `payment_id` (it is not asked again).
+    fn charge_requested(&self, payment_id: Uuid, at: SystemTime) -> StoreFuture<'_, ()>;
+
+    /// Pending payments with a card, made at or before `made_before`, whose charge request the
+    /// provider has not taken yet: each with its card token, oldest first, at most `limit`.
+    fn charges_due(
+        &self,
+        made_before: SystemTime,
+        limit: i64,
+    ) -> StoreFuture<'_, Vec<(Payment, String)>>;
+
+    /// Fails `payment_id` if it is still pending (the provider refused its card): its status
+    /// and a `payment.failed` with `reason` in one transaction; whether it failed now.
+    fn fail_pending(
+        &self,
+        payment_id: Uuid,
+        reason: String,
+        now: SystemTime,
+    ) -> StoreFuture<'_, bool>;
 
     /// Whether the store can serve (readiness).
     fn ready(&self) -> StoreFuture<'_, ()>;

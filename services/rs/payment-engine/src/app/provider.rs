@@ -110,7 +110,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl PaymentProvider for InProcessProvider {
+    /// A token that does not start with `tok_` is refused, as a real provider refuses a card.
     fn charge(&self, request: ChargeRequest) -> ProviderFuture<'_> {
+        if !request.card_token.starts_with("tok_") {
+            *lock(&self.asked) += 1;
+            let why = format!("{} is not a card we know", request.card_token);
+            return Box::pin(std::future::ready(Err(ProviderError::Refused(why))));
+        }
         let result = self.take(&self.charges, request.idempotency_key(), request);
         Box::pin(std::future::ready(result))
     }

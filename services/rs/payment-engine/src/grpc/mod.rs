@@ -23,7 +23,6 @@ use uuid::Uuid;
 
 use crate::app::payments::{CreateError, Payments};
 use crate::app::ports::{Created, StoreError};
-use crate::app::provider::ProviderError;
 use crate::domain::idempotency::{IdempotencyKey, PaymentRequest};
 use crate::domain::money::{Currency, Money};
 use crate::domain::payment::{Payment, Status as PaymentState};
@@ -130,13 +129,9 @@ impl PaymentsService for PaymentsGrpc {
             .await
             .map_err(|error| match error {
                 CreateError::Store(error) => store_status(&error),
-                CreateError::Provider { payment_id, error } => match error {
-                    ProviderError::Unavailable(_) => Status::unavailable(format!(
-                        "payment {payment_id} is pending; the provider did not answer: retry \
-                         with the same idempotency_key"
-                    )),
-                    ProviderError::Refused(why) => Status::failed_precondition(why),
-                },
+                CreateError::CardRefused { payment_id, why } => Status::failed_precondition(
+                    format!("payment {payment_id} failed: the provider refused the card: {why}"),
+                ),
             })?;
         let (payment, replayed) = match created {
             Created::Made(payment) => (payment, false),

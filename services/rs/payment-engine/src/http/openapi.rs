@@ -29,8 +29,8 @@ use crate::http::json::{
         (status = 400, description = "No valid Idempotency-Key, or a body that is not JSON.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A value is not valid (`errors` names it), or the key was used for another request.", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The payments database is unavailable (nothing stored), or the provider did not answer (the payment is pending, nothing charged): send the same request again; the card is charged once.", body = Problem, content_type = "application/problem+json",
+        (status = 422, description = "A value is not valid (`errors` names it), the key was used for another request, or the provider refused the card (the payment failed; `body.card_token` names why).", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The payments database is unavailable; nothing was stored: send the same request again.", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u32, description = "Seconds to wait."))),
     ))]
 #[allow(dead_code, reason = "documents crate::http's handler")]

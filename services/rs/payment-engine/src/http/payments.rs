@@ -91,9 +91,7 @@ async fn create_payment(
         }
         .into_response()),
         Err(CreateError::Store(error)) => Err(store_failed(error).into_response()),
-        Err(CreateError::Provider { payment_id, error }) => {
-            Err(provider_failed(payment_id, &error))
-        }
+        Err(CreateError::CardRefused { payment_id, why }) => Err(card_refused(payment_id, &why)),
     }
 }
 
@@ -113,30 +111,16 @@ fn card_token(body: &CreatePaymentBody) -> Result<Option<String>, Vec<FieldProbl
     }
 }
 
-/// The payment is stored and pending; the card was not charged (yet).
-fn provider_failed(payment_id: Uuid, error: &ProviderError) -> Response {
-    match error {
-        ProviderError::Unavailable(cause) => {
-            tracing::warn!(%payment_id, %cause, "the payment provider did not answer; answered 503");
-            ApiError::Unavailable {
-                detail: format!(
-                    "The payment provider could not be reached; payment {payment_id} is \
-                     pending and nothing was charged. Send the same request again (same \
-                     Idempotency-Key): the card is charged once."
-                ),
-                retry_after: 2,
-            }
-            .into_response()
-        }
-        ProviderError::Refused(why) => ApiError::InvalidInput {
-            detail: format!(
-                "The payment provider refused the card: {why}. Payment {payment_id} will not \
-                 be charged; start a new payment (new Idempotency-Key) with another card."
-            ),
-            errors: vec![FieldProblem::new("body.card_token", why.clone())],
-        }
-        .into_response(),
+/// The provider refused the card itself: the payment failed (`payment.failed` says why).
+fn card_refused(payment_id: Uuid, why: &str) -> Response {
+    ApiError::InvalidInput {
+        detail: format!(
+            "The payment provider refused the card: {why}. Payment {payment_id} failed and \
+             nothing was charged; start a new payment (new Idempotency-Key) with another card."
+        ),
+        errors: vec![FieldProblem::new("body.card_token", why.to_owned())],
     }
+    .into_response()
 }
 
 /// Asks the provider to refund a succeeded payment in full (admins); `payment.refunded`

@@ -14,6 +14,7 @@ use edu_common::settings::VariableSource;
 use edu_common::shutdown::Shutdown;
 use edu_testing::backends::{Backend, url};
 use edu_testing::{FakeClock, Migrations, Namespace, TestApp, TestDatabase, spawn_app};
+use payment_engine::app::charges::Charges;
 use payment_engine::app::expiry::Expiry;
 use payment_engine::app::payments::Payments;
 use payment_engine::app::relay::OutboxRelay;
@@ -28,9 +29,10 @@ pub(crate) const COURSE: &str = "9a1b2c3d-0000-4000-8000-00000000c0de";
 pub(crate) fn migrations() -> Migrations {
     Migrations::new(
         "payments",
-        &[include_str!(
-            "../../../../../migrations/payments/sql/0001_payments.up.sql"
-        )],
+        &[
+            include_str!("../../../../../migrations/payments/sql/0001_payments.up.sql"),
+            include_str!("../../../../../migrations/payments/sql/0002_charge_requests.up.sql"),
+        ],
     )
 }
 
@@ -49,6 +51,8 @@ pub(crate) struct Service {
     pub(crate) relay: OutboxRelay,
     /// The use cases (for the gRPC server).
     pub(crate) payments: Payments,
+    /// The engine's second asking of charges the provider did not take.
+    pub(crate) charges: Charges,
     /// The engine's deadline for payments the provider never confirms.
     pub(crate) expiry: Expiry,
     /// The test's own stream and subject prefix on the run's NATS.
@@ -89,6 +93,7 @@ pub(crate) async fn service_on(database: TestDatabase, extra: &[(&str, &str)]) -
         ("EDU_EVENTS_ACK_TIMEOUT_MS".into(), "1000".into()),
         ("EDU_OUTBOX_POLL_MS".into(), "50".into()),
         ("EDU_OUTBOX_MAX_BACKOFF_MS".into(), "400".into()),
+        ("EDU_CHARGE_RETRY_AFTER_MS".into(), "0".into()),
     ];
     for (name, value) in extra {
         pairs.retain(|(n, _)| n != name);
@@ -106,6 +111,7 @@ pub(crate) async fn service_on(database: TestDatabase, extra: &[(&str, &str)]) -
         http: reqwest::Client::new(),
         relay: engine.relay,
         expiry: engine.expiry,
+        charges: engine.charges,
         payments: engine.payments,
         stream,
         subjects,

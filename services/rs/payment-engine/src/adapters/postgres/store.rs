@@ -39,6 +39,7 @@ impl PostgresPaymentStore {
         &self,
         key: &IdempotencyKey,
         request: &PaymentRequest,
+        card_token: Option<&str>,
         new_id: Uuid,
         now: SystemTime,
     ) -> Result<Option<Created>, StoreError> {
@@ -68,7 +69,7 @@ impl PostgresPaymentStore {
             .transpose()?;
         match decisions::create(used, request, new_id, now) {
             CreateDecision::Make(made) => {
-                insert_payment(&tx, &made, now).await?;
+                insert_payment(&tx, &made, card_token, now).await?;
                 let fingerprint = request.fingerprint();
                 let claimed = tx
                     .execute(
@@ -182,11 +183,13 @@ async fn select_payment(
 async fn insert_payment(
     tx: &Transaction<'_>,
     made: &Payment,
+    card_token: Option<&str>,
     now: SystemTime,
 ) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO payments (id, student_id, course_id, currency, amount_minor, status, \
-         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)",
+         version, created_at, updated_at, card_token) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9)",
         &[
             &made.id,
             &made.student_id,
@@ -196,6 +199,7 @@ async fn insert_payment(
             &made.status.as_str(),
             &made.created_at,
             &now,
+            &card_token,
         ],
     )
     .await
@@ -281,12 +285,16 @@ impl PaymentStore for PostgresPaymentStore {
         &self,
         key: IdempotencyKey,
         request: PaymentRequest,
+        card_token: Option<String>,
         new_id: Uuid,
         now: SystemTime,
     ) -> StoreFuture<'_, Created> {
         Box::pin(async move {
             for _ in 0..CREATE_ATTEMPTS {
-                if let Some(created) = self.create_once(&key, &request, new_id, now).await? {
+                if let Some(created) = self
+                    .create_once(&key, &request, card_token.as_deref(), new_id, now)
+                    .await?
+                {
                     return Ok(created);
                 }
             }
@@ -372,6 +380,73 @@ impl PaymentStore for PostgresPaymentStore {
             }
             tx.commit().await.map_err(|e| unavailable(&e))?;
             Ok(expired)
+        })
+    }
+
+    fn charge_requested(&self, payment_id: Uuid, at: SystemTime) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let mut connection = self.pool.get().await?;
+            connection
+                .client()
+                .execute(
+                    "UPDATE payments SET charge_requested_at = $2 \
+                     WHERE id = $1 AND charge_requested_at IS NULL",
+                    &[&payment_id, &at],
+                )
+                .await
+                .map_err(|e| unavailable(&e))?;
+            Ok(())
+        })
+    }
+
+    fn charges_due(
+        &self,
+        made_before: SystemTime,
+        limit: i64,
+    ) -> StoreFuture<'_, Vec<(Payment, String)>> {
+        Box::pin(async move {
+            let mut connection = self.pool.get().await?;
+            let sql = format!(
+                "SELECT {PAYMENT_COLUMNS}, card_token FROM payments WHERE status = 'pending' \
+                 AND card_token IS NOT NULL AND charge_requested_at IS NULL \
+                 AND created_at <= $1 ORDER BY created_at LIMIT $2"
+            );
+            let rows = connection
+                .client()
+                .query(&sql, &[&made_before, &limit])
+                .await
+                .map_err(|e| unavailable(&e))?;
+            rows.iter()
+                .map(|row| Ok((payment(row)?, row.get::<_, String>(7))))
+                .collect()
+        })
+    }
+
+    fn fail_pending(
+        &self,
+        payment_id: Uuid,
+        reason: String,
+        now: SystemTime,
+    ) -> StoreFuture<'_, bool> {
+        Box::pin(async move {
+            let mut connection = self.pool.get().await?;
+            let tx = connection
+                .client()
+                .transaction()
+                .await
+                .map_err(|e| unavailable(&e))?;
+            let failed = match select_payment(&tx, payment_id, true).await? {
+                Some(current) => match decisions::expire(&current) {
+                    Some(next) => {
+                        apply(&tx, &next, None, PaymentEvent::Failed, Some(&reason), now).await?;
+                        true
+                    }
+                    None => false,
+                },
+                None => false,
+            };
+            tx.commit().await.map_err(|e| unavailable(&e))?;
+            Ok(failed)
         })
     }
 
