@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pypdf
-import pypdfium2
+import pypdfium2  # type: ignore[import-untyped]  # ships no py.typed; render + to_pil only
 import pytest
 import zxingcpp
 from nats.js import JetStreamContext
