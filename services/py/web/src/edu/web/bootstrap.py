@@ -10,6 +10,10 @@ import httpx
 from edu.common.clock import Clock
 from edu.web.access_tokens import AccessTokens
 from edu.web.clients.analytics import AnalyticsClient, HttpAnalyticsClient
+from edu.web.clients.certificate_documents import (
+    CertificateDocumentsClient,
+    HttpCertificateDocumentsClient,
+)
 from edu.web.clients.course import CourseClient, HttpCourseClient
 from edu.web.clients.enrollment import EnrollmentClient, HttpEnrollmentClient
 from edu.web.clients.identity import HttpIdentityClient, IdentityClient
@@ -35,6 +39,7 @@ class WebContainer:
     analytics: AnalyticsClient
     learning_events: LearningEventsClient
     payments: PaymentsClient
+    certificate_documents: CertificateDocumentsClient
     access_tokens: AccessTokens
     refresh: SharedRefresh
     csrf: CsrfTokens
@@ -55,6 +60,7 @@ def bootstrap(
     analytics: AnalyticsClient | None = None,
     learning_events: LearningEventsClient | None = None,
     payments: PaymentsClient | None = None,
+    certificate_documents: CertificateDocumentsClient | None = None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
 ) -> WebContainer:
@@ -90,6 +96,9 @@ def bootstrap(
     payments = payments or HttpPaymentsClient(
         transport("payment-engine", settings.payment_engine_service_url)
     )
+    certificate_documents = certificate_documents or HttpCertificateDocumentsClient(
+        transport("certificate-generator", settings.certificate_generator_service_url)
+    )
     secret = settings.csrf_secret.get_secret_value().encode() if settings.csrf_secret else b""
     return WebContainer(
         settings=settings,
@@ -100,6 +109,7 @@ def bootstrap(
         analytics=analytics,
         learning_events=learning_events,
         payments=payments,
+        certificate_documents=certificate_documents,
         access_tokens=AccessTokens(
             identity,
             issuer=settings.token_issuer,

@@ -27,6 +27,7 @@ class WebSettings(ServiceSettings):
     analytics_api_service_url: str = "http://127.0.0.1:8005"
     event_ingestion_service_url: str = "http://127.0.0.1:8010"
     payment_engine_service_url: str = "http://127.0.0.1:8011"
+    certificate_generator_service_url: str = "http://127.0.0.1:8006"
     token_issuer: str = DEFAULT_ISSUER
     token_audience: str = DEFAULT_AUDIENCE
     service_timeout: float = Field(

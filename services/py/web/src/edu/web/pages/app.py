@@ -17,6 +17,7 @@ from edu.web.csrf import CSRF_COOKIE, CsrfTokens
 from edu.web.pages import (
     account,
     catalogue,
+    certificate_documents,
     checkout,
     learning,
     learning_events,
@@ -67,6 +68,7 @@ def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
     app.mount("/static", StaticFiles(directory=static), name="static")
     for module in (catalogue, checkout, lessons, account, learning, teaching, learning_events):
         app.include_router(module.router)
+    app.include_router(certificate_documents.router)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:
