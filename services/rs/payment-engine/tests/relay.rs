@@ -4,10 +4,14 @@
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use edu_testing::TcpProxy;
 use edu_testing::backends::{Backend, host_port, url};
+use payment_engine::adapters::postgres::{PgPool, PostgresPaymentStore};
+use payment_engine::app::ports::OutboxRecord;
+use payment_engine::app::relay::{EventBus, OutboxRelay, PublishFuture, RelaySettings};
 use serde_json::Value;
 use support::{event, money, service, service_with};
 use uuid::Uuid;
@@ -200,4 +204,61 @@ async fn a_publish_that_is_never_acknowledged_leaves_the_event_unpublished() {
             .await,
         1
     );
+}
+
+/// A bus that keeps every event id it was given, slowly (a wide window for two relays to race).
+#[derive(Debug, Default)]
+struct CountingBus {
+    seen: std::sync::Mutex<Vec<Uuid>>,
+}
+
+impl EventBus for CountingBus {
+    fn publish<'a>(&'a self, record: &'a OutboxRecord) -> PublishFuture<'a> {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            self.seen.lock().unwrap().push(record.id);
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test]
+async fn two_relays_on_one_database_publish_each_event_once_and_in_order() {
+    let service = service().await;
+    for n in 0..30 {
+        service.succeeded(Uuid::new_v4(), 100 + n).await;
+    }
+    let bus = Arc::new(CountingBus::default());
+    let relay = |bus: Arc<CountingBus>| {
+        let store = Arc::new(PostgresPaymentStore::new(PgPool::new(
+            &service.database.url,
+            2,
+        )));
+        let settings = RelaySettings {
+            batch_size: 7,
+            poll_interval: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(50),
+        };
+        OutboxRelay::new(store, bus, settings)
+    };
+    let (first, second) = (relay(bus.clone()), relay(bus.clone()));
+
+    let drain = |relay: OutboxRelay| async move {
+        for _ in 0..200 {
+            relay.relay_once().await;
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    };
+    tokio::join!(drain(first), drain(second));
+
+    let seen = bus.seen.lock().unwrap().clone();
+    let client = service.database.client().await;
+    let stored: Vec<Uuid> = client
+        .query("SELECT id FROM outbox ORDER BY position", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(seen, stored, "each event once, in the outbox's order");
 }
