@@ -312,7 +312,7 @@ impl Drop for SandboxProcess {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -346,14 +346,20 @@ pub(crate) async fn start_sandbox(
     service: &Service,
     sandbox_env: &[(&str, &str)],
 ) -> SandboxProcess {
+    start_sandbox_for(port, &service.app.url("/provider/webhooks"), sandbox_env).await
+}
+
+/// The sandbox binary on `port`, sending its webhooks to `webhook_url`.
+pub(crate) async fn start_sandbox_for(
+    port: u16,
+    webhook_url: &str,
+    sandbox_env: &[(&str, &str)],
+) -> SandboxProcess {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_payment-provider-sandbox"));
     command
         .env("EDU_ENVIRONMENT", "test")
         .env("EDU_PORT", port.to_string())
-        .env(
-            "EDU_SANDBOX_WEBHOOK_URL",
-            service.app.url("/provider/webhooks"),
-        )
+        .env("EDU_SANDBOX_WEBHOOK_URL", webhook_url)
         .env("EDU_SANDBOX_WEBHOOK_SECRET", SECRET)
         .env("EDU_SANDBOX_DELAY_MS", "30")
         .env("EDU_SANDBOX_RETRY_MS", "50")
