@@ -15,6 +15,7 @@ from edu.enrollment.adapters.unit_of_work import SqlAlchemyEnrollmentUnitOfWork
 from edu.enrollment.service_layer.certificates import CertificateVerification
 from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.enrollment.service_layer.enrollments import Enrollments
+from edu.enrollment.service_layer.payments import PaymentEvents
 from edu.enrollment.service_layer.ports import CourseDirectory, EnrollmentUnitOfWork
 from edu.enrollment.settings import EnrollmentSettings
 
@@ -26,6 +27,7 @@ class EnrollmentContainer:
     enrollments: Enrollments
     certificates: CertificateVerification
     courses: CourseInformation
+    payments: PaymentEvents
     verifier: TokenVerifier
     relay: OutboxRelay | None = None
     course_client: GrpcCourseDirectory | None = None
@@ -72,6 +74,7 @@ def bootstrap(
         enrollments=Enrollments(unit_of_work, courses, clock),
         certificates=CertificateVerification(unit_of_work),
         courses=courses,
+        payments=PaymentEvents(unit_of_work, clock),
         verifier=verifier or TokenVerifier.from_settings(settings, clock=clock),
         relay=service_relay(
             session_maker, nats_url=settings.nats_url, publisher=publisher, clock=clock

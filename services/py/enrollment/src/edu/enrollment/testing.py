@@ -17,6 +17,7 @@ from edu.db.testing import FakeOutbox, FakeUnitOfWork
 from edu.enrollment.domain.certificate import Certificate
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.domain.enrollment import Enrollment
+from edu.enrollment.domain.purchases import Purchase
 from edu.enrollment.service_layer.ports import CourseServiceUnavailable
 
 
@@ -24,10 +25,13 @@ class FakeEnrollmentDatabase:
     def __init__(self) -> None:
         self.enrollments: dict[UUID, Enrollment] = {}
         self.outlines: dict[UUID, CourseOutline] = {}
+        self.purchases: dict[UUID, Purchase] = {}
         self.outbox: list[OutboxEvent] = []
         self.commits = 0
         # The enrolments read with a row lock (``get(..., for_update=True)``), in order.
         self.locked: list[UUID] = []
+        # The (student, course) purchase locks taken, in order.
+        self.purchase_locks: list[tuple[UUID, UUID]] = []
 
     def unit_of_work(self) -> FakeEnrollmentUnitOfWork:
         return FakeEnrollmentUnitOfWork(self)
@@ -48,9 +52,13 @@ class FakeEnrollmentRepository:
         self.staged[enrollment.id] = _stored(enrollment)
         return enrollment, True
 
-    async def find(self, student_id: UUID, course_id: UUID) -> Enrollment | None:
+    async def find(
+        self, student_id: UUID, course_id: UUID, *, for_update: bool = False
+    ) -> Enrollment | None:
         for e in self._all():
             if (e.student_id, e.course_id) == (student_id, course_id):
+                if for_update:
+                    self._db.locked.append(e.id)
                 return copy.deepcopy(e)
         return None
 
@@ -100,6 +108,30 @@ class FakeCourseOutlines:
         return True
 
 
+class FakePurchaseRepository:
+    def __init__(self, db: FakeEnrollmentDatabase) -> None:
+        self._db = db
+        self.staged: dict[UUID, Purchase] = {}
+
+    async def lock(self, student_id: UUID, course_id: UUID) -> None:
+        self._db.purchase_locks.append((student_id, course_id))
+
+    async def get(self, payment_id: UUID) -> Purchase | None:
+        found = self.staged.get(payment_id) or self._db.purchases.get(payment_id)
+        return copy.deepcopy(found) if found else None
+
+    async def of(self, student_id: UUID, course_id: UUID) -> Sequence[Purchase]:
+        every = {**self._db.purchases, **self.staged}.values()
+        return [
+            copy.deepcopy(p)
+            for p in every
+            if (p.student_id, p.course_id) == (student_id, course_id)
+        ]
+
+    async def save(self, purchase: Purchase) -> None:
+        self.staged[purchase.payment_id] = copy.deepcopy(purchase)
+
+
 class FakeEnrollmentUnitOfWork(FakeUnitOfWork):
     """Leaving without commit drops what was staged, like a rollback."""
 
@@ -107,13 +139,16 @@ class FakeEnrollmentUnitOfWork(FakeUnitOfWork):
         self._db = db
         self.enrollments = FakeEnrollmentRepository(db)
         self.outlines = FakeCourseOutlines(db)
+        self.purchases = FakePurchaseRepository(db)
         self.outbox = FakeOutbox()
 
     def _keep(self) -> None:
         self._db.enrollments.update(self.enrollments.staged)
         self._db.outlines.update(self.outlines.staged)
+        self._db.purchases.update(self.purchases.staged)
         self._db.outbox.extend(self.outbox.events)
         self.enrollments.staged, self.outlines.staged, self.outbox.events = {}, {}, []
+        self.purchases.staged = {}
         self._db.commits += 1
 
 

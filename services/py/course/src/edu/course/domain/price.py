@@ -1,29 +1,18 @@
 """What a course costs: an amount in integer minor units of a currency the payment-engine takes.
 
 A course without a price is free, and stays free until its teacher sets one. The currencies and
-the cap are the payment-engine's (services/rs/payment-engine/src/domain/money.rs), so every price
-a teacher can set is one a student can pay.
+the cap are the payment-engine's (edu.common.money), so every price a teacher can set is one a
+student can pay.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from edu.common.money import AMOUNT_MINOR_MAX, CURRENCIES, format_money
 from edu.common.problems import FieldProblem, InvalidInput
 
-# ISO 4217 code → digits after the decimal point.
-CURRENCIES: dict[str, int] = {
-    "EUR": 2,
-    "USD": 2,
-    "GBP": 2,
-    "CHF": 2,
-    "SEK": 2,
-    "PLN": 2,
-    "UAH": 2,
-    "JPY": 0,
-}
-# The largest payment the payment-engine takes: 1,000,000.00 in a two-decimal currency.
-AMOUNT_MINOR_MAX = 100_000_000
+__all__ = ["AMOUNT_MINOR_MAX", "CURRENCIES", "Price"]
 
 
 @dataclass(frozen=True)
@@ -63,8 +52,4 @@ class Price:
 
     def __str__(self) -> str:
         """``19.99 EUR``, ``500 JPY``."""
-        digits = CURRENCIES[self.currency_code]
-        if not digits:
-            return f"{self.amount_minor} {self.currency_code}"
-        major, minor = divmod(self.amount_minor, 10**digits)
-        return f"{major}.{minor:0{digits}d} {self.currency_code}"
+        return format_money(self.currency_code, self.amount_minor)

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from edu.enrollment.adapters.orm import course_outlines
-from edu.enrollment.domain.course_outline import CourseOutline
+from edu.enrollment.domain.course_outline import CourseOutline, CoursePrice
 
 
 class SqlAlchemyCourseOutlines:
@@ -36,6 +36,8 @@ class SqlAlchemyCourseOutlines:
             published=outline.published,
             lesson_ids=sorted(outline.lesson_ids),
             version=outline.version,
+            price_currency_code=outline.price.currency_code if outline.price else None,
+            price_amount_minor=outline.price.amount_minor if outline.price else None,
         )
         # The version guard makes replays and out-of-order deliveries harmless.
         kept = await self._session.execute(
@@ -43,7 +45,14 @@ class SqlAlchemyCourseOutlines:
                 index_elements=[course_outlines.c.course_id],
                 set_={
                     name: statement.excluded[name]
-                    for name in ("title", "published", "lesson_ids", "version")
+                    for name in (
+                        "title",
+                        "published",
+                        "lesson_ids",
+                        "version",
+                        "price_currency_code",
+                        "price_amount_minor",
+                    )
                 },
                 where=course_outlines.c.version < statement.excluded.version,
             ).returning(course_outlines.c.course_id)
@@ -58,4 +67,5 @@ def _outline(row: RowMapping) -> CourseOutline:
         published=row["published"],
         lesson_ids=frozenset(row["lesson_ids"]),
         version=row["version"],
+        price=CoursePrice.of(row["price_currency_code"] or "", row["price_amount_minor"] or 0),
     )

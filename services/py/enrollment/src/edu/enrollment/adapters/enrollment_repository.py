@@ -39,9 +39,12 @@ class SqlAlchemyEnrollmentRepository:
             raise EnrollmentVanished(f"enrolment of {enrollment.student_id} disappeared")
         return existing, False
 
-    async def find(self, student_id: UUID, course_id: UUID) -> Enrollment | None:
+    async def find(
+        self, student_id: UUID, course_id: UUID, *, for_update: bool = False
+    ) -> Enrollment | None:
         return await self._one(
-            (enrollments.c.student_id == student_id) & (enrollments.c.course_id == course_id)
+            (enrollments.c.student_id == student_id) & (enrollments.c.course_id == course_id),
+            for_update=for_update,
         )
 
     async def get(self, enrollment_id: UUID, *, for_update: bool = False) -> Enrollment | None:
@@ -55,6 +58,8 @@ class SqlAlchemyEnrollmentRepository:
                 status=enrollment.status.value,
                 completed_at=enrollment.completed_at,
                 version=enrollment.version,
+                payment_id=enrollment.payment_id,
+                revoked_at=enrollment.revoked_at,
             )
         )
         if enrollment.completed_lessons:
@@ -146,6 +151,8 @@ def _enrollment(row: RowMapping) -> Enrollment:
         completed_at=row["completed_at"],
         certificate=certificate,
         version=row["version"],
+        payment_id=row["payment_id"],
+        revoked_at=row["revoked_at"],
     )
 
 
@@ -158,6 +165,8 @@ def _enrollment_values(enrollment: Enrollment) -> dict[str, Any]:
         "enrolled_at": enrollment.enrolled_at,
         "completed_at": enrollment.completed_at,
         "version": enrollment.version,
+        "payment_id": enrollment.payment_id,
+        "revoked_at": enrollment.revoked_at,
     }
 
 

@@ -7,11 +7,13 @@ concurrency: inserts race into ``ON CONFLICT DO NOTHING`` and exactly one wins.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -35,8 +37,26 @@ enrollments = Table(
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True)),
     Column("version", Integer, nullable=False),
+    # The payment that gives access to a paid course's enrolment; NULL: a free enrolment.
+    Column("payment_id", Uuid),
+    Column("revoked_at", DateTime(timezone=True)),
     UniqueConstraint("student_id", "course_id"),
-    CheckConstraint("status IN ('active', 'completed')", name="status"),
+    CheckConstraint("status IN ('active', 'completed', 'revoked')", name="status"),
+    CheckConstraint("(status = 'revoked') = (revoked_at IS NOT NULL)", name="revoked_at"),
+    CheckConstraint("status <> 'revoked' OR payment_id IS NOT NULL", name="revoked_paid"),
+)
+
+# What was heard of each payment (domain/purchases.py): the flags only ever turn on, so events
+# in any order and number leave the same rows. Payment ids are the payment-engine's.
+purchases = Table(
+    "purchases",
+    metadata,
+    Column("payment_id", Uuid, primary_key=True),
+    Column("student_id", Uuid, nullable=False),
+    Column("course_id", Uuid, nullable=False),
+    Column("succeeded", Boolean, nullable=False),
+    Column("refunded", Boolean, nullable=False),
+    Index("ix_purchases_student_id_course_id", "student_id", "course_id"),
 )
 
 lesson_completions = Table(
@@ -79,6 +99,9 @@ course_outlines = Table(
     Column("published", Boolean, nullable=False),
     Column("lesson_ids", ARRAY(Uuid), nullable=False),
     Column("version", Integer, nullable=False),
+    # Both NULL: free (course's price).
+    Column("price_currency_code", String(3)),
+    Column("price_amount_minor", BigInteger),
 )
 
 outbox = outbox_table(metadata)

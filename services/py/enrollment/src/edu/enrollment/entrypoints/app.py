@@ -14,16 +14,25 @@ from edu.db.outbox import relay_lifespan
 from edu.enrollment.bootstrap import EnrollmentContainer, bootstrap
 from edu.enrollment.entrypoints import enrollment_routes
 from edu.enrollment.entrypoints.course_events import course_events_consumer
+from edu.enrollment.entrypoints.payment_events import payment_events_consumer
 from edu.enrollment.settings import EnrollmentSettings
 
 
 @contextlib.asynccontextmanager
 async def _running(service: EnrollmentContainer, nats_url: str | None) -> AsyncIterator[None]:
-    """Beside the app, when NATS is configured: the outbox relay and the course-events
-    consumer feeding the read model. Everything is stopped and closed afterwards."""
-    consumer = course_events_consumer(nats_url, service.courses) if nats_url else None
+    """Beside the app, when NATS is configured: the outbox relay, the course-events consumer
+    feeding the read model and the payment-events consumer enrolling and revoking. Everything
+    is stopped and closed afterwards."""
+    consumers = (
+        [
+            course_events_consumer(nats_url, service.courses),
+            payment_events_consumer(nats_url, service.payments),
+        ]
+        if nats_url
+        else []
+    )
     try:
-        async with relay_lifespan(service.relay, consumer.run if consumer else None):
+        async with relay_lifespan(service.relay, *(consumer.run for consumer in consumers)):
             yield
     finally:
         await service.close()
@@ -41,7 +50,8 @@ def make_app(settings: EnrollmentSettings, **overrides: Any) -> FastAPI:
     app = FastAPI(
         title="eduplatform enrollment",
         version="0.2.0",
-        summary="Students enrol in published courses, complete lessons and earn certificates.",
+        summary="Students enrol in published courses (bought ones through their payment), "
+        "complete lessons and earn certificates.",
         lifespan=lifespan,
     )
     app.state.enrollment = service

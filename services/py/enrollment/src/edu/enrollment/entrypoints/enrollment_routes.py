@@ -49,14 +49,20 @@ _PROGRESS_LINKS = links_on(
             "links": _ENROLLMENT_LINKS,
         },
         **problem_responses(401, 403, 404, 409, 422, 503),
+        402: {
+            **problem_responses(402)[402],
+            "description": "The course costs money: buy it first (the payment-engine's "
+            "POST /payments); its succeeded payment enrols.",
+        },
         **links_on(201, **_ENROLLMENT_LINKS),
     },
 )
 async def enrol(
     body: EnrolIn, student: StudentDep, wired: ServicesDep, response: Response
 ) -> EnrollmentOut:
-    """Enrol the calling student in a published course (201). Idempotent: enrolling again
-    answers 200 with the existing enrolment."""
+    """Enrol the calling student in a published free course (201). Idempotent: enrolling
+    again answers 200 with the existing enrolment. A paid course answers 402 until it is
+    bought: its succeeded payment enrols the student."""
     standing, created = await wired.enrollments.enrol(student.user_id, body.course_id)
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -95,13 +101,14 @@ async def read_enrollment(
     "/enrollments/{enrollment_id}/completed-lessons/{lesson_id}",
     summary="Mark a lesson complete",
     tags=["enrolments"],
-    responses={**problem_responses(401, 403, 404, 422, 503), **_PROGRESS_LINKS},
+    responses={**problem_responses(401, 403, 404, 409, 422, 503), **_PROGRESS_LINKS},
 )
 async def complete_lesson(
     enrollment_id: UUID, lesson_id: UUID, student: StudentDep, wired: ServicesDep
 ) -> EnrollmentOut:
     """Mark a lesson of the enrolled course complete, in any order; doing it again changes
-    nothing. Completing the last lesson completes the course and issues a certificate."""
+    nothing. Completing the last lesson completes the course and issues a certificate. A
+    revoked enrolment (its payment refunded) answers 409."""
     standing = await wired.enrollments.complete_lesson(student.user_id, enrollment_id, lesson_id)
     return EnrollmentOut.of(standing)
 

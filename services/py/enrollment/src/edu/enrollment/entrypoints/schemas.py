@@ -15,7 +15,7 @@ from edu.enrollment.service_layer.enrollments import Standing
 class EnrolIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    course_id: UUID = Field(description="A published course.")
+    course_id: UUID = Field(description="A published free course (a paid one is bought).")
 
 
 class ProgressOut(BaseModel):
@@ -29,9 +29,16 @@ class EnrollmentOut(BaseModel):
     student_id: UUID
     course_id: UUID
     course_title: str
-    status: EnrollmentStatus
+    status: EnrollmentStatus = Field(
+        description="`revoked`: its payment was refunded; progress and certificate are kept but "
+        "no lesson can be completed until the course is bought again."
+    )
     enrolled_at: datetime
     completed_at: datetime | None
+    payment_id: UUID | None = Field(
+        description="The payment that gives access to a paid course; null for a free course."
+    )
+    revoked_at: datetime | None
     progress: ProgressOut
     completed_lesson_ids: list[UUID]
     remaining_lesson_ids: list[UUID] = Field(
@@ -53,6 +60,8 @@ class EnrollmentOut(BaseModel):
             status=enrollment.status,
             enrolled_at=enrollment.enrolled_at,
             completed_at=enrollment.completed_at,
+            payment_id=enrollment.payment_id,
+            revoked_at=enrollment.revoked_at,
             progress=ProgressOut(
                 completed_lessons=progress.completed_lessons,
                 total_lessons=progress.total_lessons,

@@ -42,7 +42,10 @@ class Enrollments:
         self._new_code = new_code
 
     async def enrol(self, student_id: UUID, course_id: UUID) -> tuple[Standing, bool]:
-        """Enrol in a published course; enrolling again returns the first enrolment (False)."""
+        """Enrol in a published free course; enrolling again returns the first enrolment (False).
+
+        A paid course is PaymentRequired (402): its ``payment.succeeded`` enrols (PaymentEvents).
+        """
         async with self._uow() as uow:
             outline = await uow.outlines.get(course_id)
             if outline is not None:  # the usual case: one transaction
@@ -55,13 +58,23 @@ class Enrollments:
     async def _enrol(
         self, uow: EnrollmentUnitOfWork, student_id: UUID, outline: CourseOutline
     ) -> tuple[Standing, bool]:
-        if not outline.published:
-            # Enrolling again stays idempotent after the course closed to newcomers.
+        if not outline.published or outline.price is not None:
+            # Enrolling again stays idempotent after the course closed to newcomers or began
+            # to cost money; a paid course is otherwise bought, not enrolled in.
             existing = await uow.enrollments.find(student_id, outline.course_id)
-            if existing is not None:
+            if existing is not None and not existing.is_revoked:
                 return Standing(existing, outline), False
+            outline.ensure_open_for_enrollment()
+            outline.ensure_free()
         candidate = Enrollment.enrol(student_id=student_id, outline=outline, now=self._clock.now())
         stored, created = await uow.enrollments.add_if_absent(candidate)
+        if not created and stored.is_revoked:
+            # Revoked after a refund, and the course is free now: the student may come back.
+            locked = await uow.enrollments.find(student_id, outline.course_id, for_update=True)
+            if locked is not None and locked.is_revoked:  # not restored meanwhile
+                locked.rejoin_free()
+                await uow.enrollments.save(locked)
+                stored, created = locked, True
         if created:
             await self._write_events(uow, stored)
             await uow.commit()

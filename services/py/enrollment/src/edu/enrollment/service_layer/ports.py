@@ -11,6 +11,7 @@ from edu.db.ports import OutboxUnitOfWork
 from edu.enrollment.domain.certificate import Certificate
 from edu.enrollment.domain.course_outline import CourseOutline
 from edu.enrollment.domain.enrollment import Enrollment
+from edu.enrollment.domain.purchases import Purchase
 
 
 class CourseServiceUnavailable(DomainError):
@@ -30,8 +31,10 @@ class EnrollmentRepository(Protocol):
         """
         ...
 
-    async def find(self, student_id: UUID, course_id: UUID) -> Enrollment | None:
-        """The student's enrolment in that course, if any."""
+    async def find(
+        self, student_id: UUID, course_id: UUID, *, for_update: bool = False
+    ) -> Enrollment | None:
+        """The student's enrolment in that course, if any; ``for_update`` as for ``get``."""
         ...
 
     async def get(self, enrollment_id: UUID, *, for_update: bool = False) -> Enrollment | None:
@@ -39,7 +42,8 @@ class EnrollmentRepository(Protocol):
         ...
 
     async def save(self, enrollment: Enrollment) -> None:
-        """Store completed lessons, status, version and certificate of a loaded enrolment."""
+        """Store completed lessons, status, version, payment, revocation and certificate of a
+        loaded enrolment."""
         ...
 
     async def list_for_student(self, student_id: UUID) -> Sequence[Enrollment]:
@@ -47,6 +51,27 @@ class EnrollmentRepository(Protocol):
         ...
 
     async def certificate_by_code(self, code: str) -> Certificate | None: ...
+
+
+class PurchaseRepository(Protocol):
+    """What was heard of each payment (domain/purchases.py), per student and course."""
+
+    async def lock(self, student_id: UUID, course_id: UUID) -> None:
+        """Hold, until the transaction ends, the one lock of this student's purchases of this
+        course: payment events of one student and course are applied one after the other."""
+        ...
+
+    async def get(self, payment_id: UUID) -> Purchase | None:
+        """What was heard of this payment, if anything."""
+        ...
+
+    async def of(self, student_id: UUID, course_id: UUID) -> Sequence[Purchase]:
+        """Every purchase of the course by the student."""
+        ...
+
+    async def save(self, purchase: Purchase) -> None:
+        """Store ``purchase`` (new or changed); its flags are never turned off again."""
+        ...
 
 
 class CourseOutlines(Protocol):
@@ -78,6 +103,9 @@ class EnrollmentUnitOfWork(OutboxUnitOfWork, Protocol):
 
     @property
     def outlines(self) -> CourseOutlines: ...
+
+    @property
+    def purchases(self) -> PurchaseRepository: ...
 
 
 UnitOfWorkFactory = Callable[[], EnrollmentUnitOfWork]
