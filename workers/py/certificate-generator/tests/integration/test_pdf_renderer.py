@@ -14,6 +14,7 @@ import pytest
 
 from edu.certificate_generator.adapters.pdf_renderer import FpdfCertificateRenderer, MissingFonts
 from edu.certificate_generator.domain.certificate import CertificateDocument
+from edu.certificate_generator.domain.names import printable
 from edu.certificate_generator.settings import DEJAVU
 
 DOCUMENT = CertificateDocument(
@@ -61,12 +62,26 @@ class TestScripts:
         assert "missing the following glyphs" in caplog.text
         assert "山" not in text_of(rendered.data)
 
-    def test_a_very_long_name_stays_on_one_line(self, renderer: FpdfCertificateRenderer) -> None:
-        name = "Wolfgang Amadeus Theophilus Chrysostomus Mozart-Bartholdy " * 2
-        rendered = renderer.render(dataclasses.replace(DOCUMENT, holder_name=name.strip()))
+    def test_a_long_name_shrinks_and_the_longest_wraps_inside_the_page(
+        self, renderer: FpdfCertificateRenderer
+    ) -> None:
+        longest = printable("Wolfgang Amadeus Theophilus Chrysostomus Mozart-Bartholdy " * 3)
+        rendered = renderer.render(dataclasses.replace(DOCUMENT, holder_name=longest))
 
-        lines = pypdf.PdfReader(io.BytesIO(rendered.data)).pages[0].extract_text().splitlines()
-        assert name.strip() in lines
+        assert " ".join(longest.split()) in text_of(rendered.data)
+        assert min(text_starts(rendered.data)) >= 0  # centred text too wide starts left of it
+
+
+def text_starts(pdf: bytes) -> list[float]:
+    """Where each piece of text starts on the page, in points from the left edge."""
+    starts: list[float] = []
+
+    def seen(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            starts.append(tm[4] * cm[0] + cm[4])
+
+    pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=seen)
+    return starts
 
 
 class TestDeterminism:

@@ -29,6 +29,7 @@ REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
 FAMILY = "certificate"
 PAGE_W, PAGE_H, MARGIN = 297.0, 210.0, 18.0  # A4 landscape, millimetres
 QR_SIZE = 38.0
+NAME_MAX, NAME_MIN = 32, 18  # points
 INK, MUTED, ACCENT = (20, 24, 33), (90, 96, 110), (31, 78, 140)
 
 
@@ -68,9 +69,9 @@ class FpdfCertificateRenderer:
         _frame(pdf)
         _centred(pdf, 34, "CERTIFICATE OF COMPLETION", 15, ACCENT, bold=True)
         _centred(pdf, 52, "This certifies that", 13, MUTED)
-        _fitted(pdf, 64, document.holder_name, 32, bold=True)
-        _centred(pdf, 84, "has completed the course", 13, MUTED)
-        pdf.set_xy(MARGIN + 15, 94)
+        below_name = _name(pdf, 62, document.holder_name)
+        _centred(pdf, below_name + 4, "has completed the course", 13, MUTED)
+        pdf.set_xy(MARGIN + 15, below_name + 14)
         pdf.set_font(FAMILY, "B", 21)
         pdf.set_text_color(*INK)
         pdf.multi_cell(PAGE_W - 2 * (MARGIN + 15), 10, document.course_title, align=Align.C)
@@ -134,14 +135,19 @@ def _centred(
     pdf.cell(PAGE_W - 2 * MARGIN, size * 0.5, text, align=Align.C)
 
 
-def _fitted(pdf: FPDF, y: float, text: str, size: float, *, bold: bool) -> None:
-    """``text`` on one line, its font shrunk until it fits (a long name stays one line)."""
+def _name(pdf: FPDF, y: float, text: str) -> float:
+    """The holder's name: one line, its font shrunk until it fits; a name too long even at
+    NAME_MIN points wraps instead of running off the page. Returns the y below it."""
     width = PAGE_W - 2 * (MARGIN + 10)
-    pdf.set_font(FAMILY, "B" if bold else "", size)
-    while size > 12 and pdf.get_string_width(text) > width:
+    size = NAME_MAX
+    pdf.set_font(FAMILY, "B", size)
+    while size > NAME_MIN and pdf.get_string_width(text) > width:
         size -= 1
         pdf.set_font_size(size)
-    _centred(pdf, y, text, size, INK, bold=bold)
+    pdf.set_text_color(*INK)
+    pdf.set_xy(MARGIN + 10, y)
+    pdf.multi_cell(width, size * 0.45, text, align=Align.C)
+    return max(pdf.get_y(), y + 16)
 
 
 def _qr(pdf: FPDF, url: str, x: float, y: float) -> None:
