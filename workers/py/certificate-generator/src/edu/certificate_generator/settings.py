@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from edu.common.settings import ServiceSettings
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
+DEVELOPMENT_WEB_URL = "http://127.0.0.1:8000"
 
 
 class CertificateGeneratorSettings(ServiceSettings):
@@ -35,11 +36,13 @@ class CertificateGeneratorSettings(ServiceSettings):
     )
     certificate_fallback_fonts: list[Path] = Field(
         default_factory=list,
-        description="TrueType files for characters DejaVu lacks (e.g. a CJK font), tried in order.",
+        description="TrueType files for characters DejaVu lacks (e.g. a CJK font), tried in "
+        'order; a JSON list: ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"].',
     )
     web_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="The public web front end: the QR code points at its /verify/{code} page.",
+        default=DEVELOPMENT_WEB_URL,
+        description="The public web front end: the QR code points at its /verify/{code} page. "
+        "Required outside development and test (a printed QR code cannot be corrected).",
     )
     jwks_url: str = Field(
         default="http://127.0.0.1:8001/.well-known/jwks.json",
@@ -52,3 +55,14 @@ class CertificateGeneratorSettings(ServiceSettings):
         description="The owner's download API, /health and /ready, on EDU_BIND_ADDRESS; 0 picks "
         "a free port (logged at start).",
     )
+
+    @model_validator(mode="after")
+    def _public_web_url_outside_development(self) -> CertificateGeneratorSettings:
+        if self.web_url == DEVELOPMENT_WEB_URL and not self.environment.allows_placeholder_secrets:
+            raise ValueError(
+                f"EDU_WEB_URL must be set when EDU_ENVIRONMENT={self.environment.value} (the "
+                "public address of web: every certificate's QR code points at it)"
+            )
+        if not self.web_url.startswith(("https://", "http://")):
+            raise ValueError("EDU_WEB_URL must be an http(s) URL such as https://learn.example.org")
+        return self
