@@ -136,6 +136,15 @@ class TestServiceLinks:
         # The name course, enrollment and notifications read identity's keys under.
         assert links["EDU_JWKS_URL"] == "http://127.0.0.1:9101/.well-known/jwks.json"
 
+    def test_the_payment_engine_and_its_sandbox_find_each_other(self, tmp_path: Path) -> None:
+        table = RUST_SERVICE.format(name="payment-engine", port=9111) + (
+            "\n[package.metadata.edu.companion.payment-provider-sandbox]\nport = 9112\n"
+        )
+        folder = crate(tmp_path, "payment-engine", 9111, table)
+        links = service_links(declared_services(tmp_path, [folder]))
+        assert links["EDU_PROVIDER_URL"] == "http://127.0.0.1:9112"
+        assert links["EDU_SANDBOX_WEBHOOK_URL"] == "http://127.0.0.1:9111/provider/webhooks"
+
     def test_the_web_front_end_is_what_emails_link_to(self, tmp_path: Path) -> None:
         table = '[tool.edu.service]\nport = 9100\napp = "edu.web.pages.asgi:create_app"\n'
         web = read_declaration(tmp_path, member(tmp_path, "web", table=table))
@@ -207,6 +216,36 @@ class TestRustServices:
         assert gateway.command(reload=False)[:2] == ["cargo", "run"]
         built = replace(gateway, binary=tmp_path / "target" / "debug" / "api-gateway")
         assert built.command(reload=False) == [str(tmp_path / "target" / "debug" / "api-gateway")]
+
+    def test_a_crate_may_declare_a_companion_binary_every_stack_runs_beside_it(
+        self, tmp_path: Path
+    ) -> None:
+        table = RUST_SERVICE.format(name="payment-engine", port=8011) + (
+            "\n[package.metadata.edu.companion.payment-provider-sandbox]\nport = 8012\n"
+        )
+        folder = crate(tmp_path, "payment-engine", 8011, table)
+        engine, sandbox = declared_services(tmp_path, [folder])
+        assert (engine.name, engine.bin) == ("payment-engine", None)
+        assert (sandbox.name, sandbox.port, sandbox.bin) == (
+            "payment-provider-sandbox",
+            8012,
+            sandbox.name,
+        )
+        assert sandbox.crate == "payment-engine"
+        assert sandbox.database is None
+        assert sandbox.environment(URLS)["EDU_PORT"] == "8012"
+        assert sandbox.command(reload=False)[-2:] == ["--bin", "payment-provider-sandbox"]
+        assert "--bin=payment-provider-sandbox" in sandbox.command(reload=True)
+        built = replace(sandbox, binary=tmp_path / "target" / "debug" / "payment-provider-sandbox")
+        assert built.command(reload=False) == [str(built.binary)]
+
+    def test_a_companion_without_a_port_is_refused(self, tmp_path: Path) -> None:
+        table = RUST_SERVICE.format(name="payment-engine", port=8011) + (
+            "\n[package.metadata.edu.companion.sandbox]\nport = 'soon'\n"
+        )
+        folder = crate(tmp_path, "payment-engine", 8011, table)
+        with pytest.raises(DeclarationError, match=r"companion\.sandbox"):
+            declared_services(tmp_path, [folder])
 
     def test_a_service_declared_through_the_gateway_calls_every_other_service_through_it(
         self, tmp_path: Path

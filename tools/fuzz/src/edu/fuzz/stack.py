@@ -22,6 +22,10 @@ NOT_FUZZED: dict[str, str] = {
     # (redirects and forms undocumented), not a contract any client codes against; fuzzing it
     # would test the listing. Every call web makes goes to the service APIs fuzzed here.
     "web": "server-rendered HTML pages and form posts; no designed OpenAPI surface to fuzz",
+    # A stand-in for a third-party payment provider (payment-engine's companion binary): not
+    # the platform's API. What it sends the engine (signed webhooks) is fuzzed through the
+    # engine's own POST /provider/webhooks.
+    "payment-provider-sandbox": "a test double of the payment provider, not a platform API",
 }
 
 # The front door every fuzzing request goes through (services/rs/api-gateway, ADR 0016).

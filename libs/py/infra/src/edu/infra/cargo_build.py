@@ -46,7 +46,7 @@ def build_rust_services(
     say: Callable[[str], None] = lambda line: None,
 ) -> list[DeclaredService]:
     """``services`` with every Rust one's ``binary`` set, built in one ``cargo build``."""
-    crates = [s.crate for s in services if s.crate is not None]
+    crates = sorted({s.crate for s in services if s.crate is not None})
     if not crates:
         return list(services)
     profile = profile or os.environ.get(PROFILE_VARIABLE) or "dev"
@@ -63,4 +63,6 @@ def build_rust_services(
     if done.returncode != 0:
         raise BuildError(f"cargo build of {', '.join(crates)} failed:\n{done.stderr[-3000:]}")
     folder = target_directory(root) / profile_folder(profile)
-    return [s if s.crate is None else replace(s, binary=folder / s.crate) for s in services]
+    return [
+        s if s.crate is None else replace(s, binary=folder / (s.bin or s.crate)) for s in services
+    ]

@@ -44,6 +44,7 @@ __all__ = [  # the lock lived here first; `from edu.infra.dev_services import De
     "DeclaredService",
     "DevLock",
     "declared_services",
+    "read_cargo_companions",
     "read_cargo_declaration",
     "read_declaration",
     "rust_service_crates",
@@ -65,6 +66,9 @@ class DeclaredService:
     grpc_port: int | None = None  # an internal gRPC server beside the HTTP one (course)
     crate: str | None = None  # a Rust service: its Cargo package (and binary) name
     binary: Path | None = None  # its built binary, once edu.infra.cargo_build built it
+    # Another binary of the same crate (a companion, e.g. payment-engine's provider sandbox);
+    # None: the package's own binary.
+    bin: str | None = None
     # Another declared service this one calls the others through when the stack runs it:
     # web's ``through = "api-gateway"`` points its EDU_<SERVICE>_SERVICE_URL at the gateway.
     through: str | None = None
@@ -110,16 +114,18 @@ class DeclaredService:
     def _rust_command(self, reload: bool) -> list[str]:
         assert self.crate is not None  # noqa: S101 - only called for Rust services
         root = self.member.parents[2]  # services/rs/<name> -> the repository root
+        which = ["--bin", self.bin] if self.bin else []
         if not reload:
             if self.binary is not None:
                 return [str(self.binary)]
-            return ["cargo", "run", "--quiet", "--locked", "--package", self.crate]
+            return ["cargo", "run", "--quiet", "--locked", "--package", self.crate, *which]
         return [
             sys.executable,
             "-m",
             "edu.infra.cargo_watch",
             f"--root={root}",
             f"--package={self.crate}",
+            *([f"--bin={self.bin}"] if self.bin else []),
             f"--watch={self.member}",
             f"--watch={root / 'libs' / 'rs'}",
         ]
@@ -150,6 +156,8 @@ def declared_services(root: Path, members: Iterable[Path]) -> list[DeclaredServi
         declared = read(root, member)
         if declared is not None:
             found.append(declared)
+        if is_crate:
+            found.extend(read_cargo_companions(root, member))
     ports = [s.port for s in found]
     clash = sorted({p for p in ports if ports.count(p) > 1})
     if clash:
@@ -178,6 +186,32 @@ def read_cargo_declaration(root: Path, crate: Path) -> DeclaredService | None:
         table.get("grpc_port"),
         crate=str(package["name"]),
     )
+
+
+def read_cargo_companions(root: Path, crate: Path) -> list[DeclaredService]:
+    """``[package.metadata.edu.companion.<bin>]``: another binary of the crate that every stack
+    runs beside its service, e.g. payment-engine's provider sandbox::
+
+        [package.metadata.edu.companion.payment-provider-sandbox]
+        port = 8012
+
+    Named after the binary; no database, no gRPC; it learns the others' URLs like any service.
+    """
+    manifest = crate / "Cargo.toml"
+    with manifest.open("rb") as fh:
+        package = tomllib.load(fh).get("package", {})
+    tables = package.get("metadata", {}).get("edu", {}).get("companion", {})
+    companions = []
+    for name, table in sorted(tables.items()):
+        where = f"{manifest} [package.metadata.edu.companion.{name}]"
+        if not isinstance(table, dict) or not isinstance(table.get("port"), int):
+            raise DeclarationError(f"{where}: port must be a number")
+        companions.append(
+            DeclaredService(
+                name, crate, table["port"], "", None, None, crate=str(package["name"]), bin=name
+            )
+        )
+    return companions
 
 
 def _database_of(

@@ -19,6 +19,10 @@ from edu.infra.databases import with_database
 _ALIASES = (
     ("identity", "EDU_JWKS_URL", "/.well-known/jwks.json"),  # course, enrollment, notifications
     ("web", "EDU_WEB_URL", ""),  # notifications: links in emails
+    # payment-engine charges through the provider (its sandbox in every stack), which confirms
+    # by webhook to the engine (ADR 0022)
+    ("payment-provider-sandbox", "EDU_PROVIDER_URL", ""),
+    ("payment-engine", "EDU_SANDBOX_WEBHOOK_URL", "/provider/webhooks"),
 )
 
 
