@@ -8,6 +8,7 @@ the same key again. Either way there is one document per certificate.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from enum import StrEnum
@@ -68,7 +69,8 @@ class CertificateDocuments:
                 logger.debug("certificate %s: already rendered", certificate_id)
                 return Outcome.DUPLICATE
             document = await self._document(uow, payload, event)
-        rendered = self._renderer.render(document)
+        # ~150 ms of CPU: off the event loop, so the download API stays responsive meanwhile.
+        rendered = await asyncio.to_thread(self._renderer.render, document)
         if rendered.unprintable:
             logger.warning(
                 "certificate %s: no font has %r; those characters are left out",
