@@ -73,7 +73,7 @@ def access(db: FakeEnrollmentDatabase) -> set[tuple[UUID, UUID]]:
     }
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(histories())
 def test_enrolments_are_the_succeeded_not_refunded_payments_after_every_delivery(
     history: tuple[list[Payment], list[PaymentEvent]],
