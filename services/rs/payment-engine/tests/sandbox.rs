@@ -134,9 +134,22 @@ async fn a_charge_request_whose_answer_was_lost_is_asked_again_and_charged_once(
 async fn a_declined_card_fails_the_payment_and_publishes_the_reason() {
     let (service, _sandbox) = with_sandbox(&[], &[]).await;
 
-    let payment = paid_id(service.pay(Uuid::new_v4(), "k", 1_000, "tok_decline").await).await;
+    let student = Uuid::new_v4();
+    let payment = paid_id(service.pay(student, "k", 1_000, "tok_decline").await).await;
 
     assert_eq!(service.wait_for_status(payment, "failed").await, "failed");
+    // the student reading the payment is told why, in the provider's words
+    let read: Value = service
+        .http
+        .get(service.app.url(&format!("/payments/{payment}")))
+        .bearer_auth(token(student, &[]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["failure_reason"], "The card was declined.", "{read}");
     let events = published(&service).await;
     assert_eq!(events[0]["type"], "payment.failed");
     assert_eq!(

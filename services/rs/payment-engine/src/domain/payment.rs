@@ -76,6 +76,9 @@ pub struct Payment {
     pub amount: Money,
     pub status: Status,
     pub created_at: SystemTime,
+    /// Why a failed payment failed, in words for the student ("The card was declined."), as
+    /// the provider or the deadline said it; None otherwise.
+    pub failure_reason: Option<String>,
 }
 
 impl Payment {
@@ -93,6 +96,7 @@ impl Payment {
             amount,
             status: Status::Pending,
             created_at,
+            failure_reason: None,
         }
     }
 

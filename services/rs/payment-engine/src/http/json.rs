@@ -53,6 +53,10 @@ pub struct PaymentJson {
     /// When the payment was made (RFC 3339, UTC).
     #[schema(format = DateTime)]
     pub created_at: String,
+    /// Why a failed payment failed, in words for the student (e.g. "The card was declined.");
+    /// null unless the status is failed.
+    #[schema(example = json!(null))]
+    pub failure_reason: Option<String>,
 }
 
 impl From<&Payment> for PaymentJson {
@@ -67,6 +71,7 @@ impl From<&Payment> for PaymentJson {
             },
             status: payment.status.as_str().to_owned(),
             created_at: prost_types::Timestamp::from(payment.created_at).to_string(),
+            failure_reason: payment.failure_reason.clone(),
         }
     }
 }

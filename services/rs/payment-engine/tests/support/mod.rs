@@ -32,6 +32,7 @@ pub(crate) fn migrations() -> Migrations {
         &[
             include_str!("../../../../../migrations/payments/sql/0001_payments.up.sql"),
             include_str!("../../../../../migrations/payments/sql/0002_charge_requests.up.sql"),
+            include_str!("../../../../../migrations/payments/sql/0003_failure_reasons.up.sql"),
         ],
     )
 }

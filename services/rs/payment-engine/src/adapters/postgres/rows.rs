@@ -8,7 +8,9 @@ use crate::domain::payment::{Payment, Status};
 
 /// The columns [`payment`] reads, in its order.
 pub(super) const PAYMENT_COLUMNS: &str =
-    "id, student_id, course_id, currency, amount_minor, status, created_at";
+    "id, student_id, course_id, currency, amount_minor, status, created_at, failure_reason";
+/// How many columns [`PAYMENT_COLUMNS`] names: a query selecting more reads them from here on.
+pub(super) const PAYMENT_COLUMN_COUNT: usize = 8;
 
 pub(super) fn payment(row: &Row) -> Result<Payment, StoreError> {
     let corrupt = |what: String| StoreError::Corrupt(what);
@@ -25,6 +27,7 @@ pub(super) fn payment(row: &Row) -> Result<Payment, StoreError> {
         amount,
         status,
         created_at: row.get(6),
+        failure_reason: row.get(7),
     })
 }
 

@@ -7,7 +7,7 @@ use tokio_postgres::Transaction;
 use uuid::Uuid;
 
 use super::pool::PgPool;
-use super::rows::{PAYMENT_COLUMNS, payment, unavailable};
+use super::rows::{PAYMENT_COLUMN_COUNT, PAYMENT_COLUMNS, payment, unavailable};
 use crate::adapters::events;
 use crate::app::ports::{BalanceLine, Created, PaymentStore, StoreError, StoreFuture};
 use crate::domain::decisions::{
@@ -218,9 +218,10 @@ async fn apply(
 ) -> Result<(), StoreError> {
     let version: i32 = tx
         .query_one(
-            "UPDATE payments SET status = $2, version = version + 1, updated_at = $3 \
+            "UPDATE payments SET status = $2, version = version + 1, updated_at = $3, \
+             failure_reason = CASE WHEN $2 = 'failed' THEN $4 ELSE failure_reason END \
              WHERE id = $1 RETURNING version",
-            &[&next.id, &next.status.as_str(), &now],
+            &[&next.id, &next.status.as_str(), &now, &reason],
         )
         .await
         .map_err(|e| unavailable(&e))?
@@ -417,7 +418,7 @@ impl PaymentStore for PostgresPaymentStore {
                 .await
                 .map_err(|e| unavailable(&e))?;
             rows.iter()
-                .map(|row| Ok((payment(row)?, row.get::<_, String>(7))))
+                .map(|row| Ok((payment(row)?, row.get::<_, String>(PAYMENT_COLUMN_COUNT))))
                 .collect()
         })
     }

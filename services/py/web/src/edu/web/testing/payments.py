@@ -16,7 +16,7 @@ NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 # The sandbox's test cards and what each ends as (services/rs/payment-engine/README.md).
 DECLINES = {
     "tok_decline": "The card was declined.",
-    "tok_insufficient_funds": "The card has insufficient funds.",
+    "tok_insufficient_funds": "Your card has insufficient funds.",
 }
 
 
