@@ -16,7 +16,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from edu.db.migrations import heads
-from edu.infra.databases import create_database_if_missing
 from edu.testing.database_fixtures import PostgresServer
 from edu.testing.template_databases import drop_database
 
@@ -27,7 +26,12 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 async def empty_database(postgres_server: PostgresServer) -> AsyncIterator[str]:
     name = f"edu_migrate_{uuid4().hex[:12]}"
     server = postgres_server.url("postgres")
-    await create_database_if_missing(server, name)
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
     yield postgres_server.url(name)
     await drop_database(server, name)
 
