@@ -5,9 +5,9 @@
 //! field: a field Rust lacks, misnames or types differently fails one of the two directions.
 
 use edu_proto_gen::edu::events::v1::{
-    CertificateIssued, CourseCompleted, CoursePublished, CourseUnpublished, CourseUpdated,
-    EnrollmentCreated, EventEnvelope, LearningEvent, LearningEventBatch, LessonCompleted,
-    LessonFinished, LessonHeartbeat, LessonOpened, PaymentFailed, PaymentRefunded,
+    CertificateIssued, CourseCompleted, CoursePrice, CoursePublished, CourseUnpublished,
+    CourseUpdated, EnrollmentCreated, EventEnvelope, LearningEvent, LearningEventBatch,
+    LessonCompleted, LessonFinished, LessonHeartbeat, LessonOpened, PaymentFailed, PaymentRefunded,
     PaymentSucceeded, Role, SearchPerformed, UserRegistered, UserRoleGranted, VideoPaused,
     VideoPlayed, VideoSeeked, event_envelope::Payload, learning_event::Payload as LearningPayload,
 };
@@ -42,6 +42,14 @@ fn number(value: &Value, field: &str) -> u32 {
 fn minor(value: &Value, field: &str) -> i64 {
     value[field].as_str().map_or(0, |n| {
         n.parse().expect("an int64 field as a decimal string")
+    })
+}
+
+/// A course's price, when the vector has one.
+fn course_price(value: &Value) -> Option<CoursePrice> {
+    value.get("price").map(|price| CoursePrice {
+        currency_code: text(price, "currency_code"),
+        amount_minor: minor(price, "amount_minor"),
     })
 }
 
@@ -100,18 +108,21 @@ fn payload(kind: &str, p: &Value) -> Payload {
             teacher_id: text(p, "teacher_id"),
             title: text(p, "title"),
             lesson_ids: texts(p, "lesson_ids"),
+            price: course_price(p),
         }),
         "course_unpublished" => Payload::CourseUnpublished(CourseUnpublished {
             course_id: text(p, "course_id"),
             teacher_id: text(p, "teacher_id"),
             title: text(p, "title"),
             lesson_ids: texts(p, "lesson_ids"),
+            price: course_price(p),
         }),
         "course_updated" => Payload::CourseUpdated(CourseUpdated {
             course_id: text(p, "course_id"),
             teacher_id: text(p, "teacher_id"),
             title: text(p, "title"),
             lesson_ids: texts(p, "lesson_ids"),
+            price: course_price(p),
         }),
         "enrollment_created" => Payload::EnrollmentCreated(EnrollmentCreated {
             enrollment_id: text(p, "enrollment_id"),

@@ -34,6 +34,20 @@ pub struct Course {
     /// reader that also consumes them keeps whichever snapshot is newer.
     #[prost(uint32, tag = "6")]
     pub version: u32,
+    /// What enrolling costs; unset: the course is free (enrollment refuses a direct enrolment in a
+    /// priced course: it is bought through the payment-engine).
+    #[prost(message, optional, tag = "7")]
+    pub price: ::core::option::Option<Price>,
+}
+/// A course's price in integer minor units of its currency (1999 with "EUR" is 19.99 EUR).
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Price {
+    /// ISO 4217 code, e.g. "EUR".
+    #[prost(string, tag = "1")]
+    pub currency_code: ::prost::alloc::string::String,
+    /// Minor units, 1 or more.
+    #[prost(int64, tag = "2")]
+    pub amount_minor: i64,
 }
 /// Asks for one course by id.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]

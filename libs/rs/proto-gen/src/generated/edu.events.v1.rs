@@ -17,6 +17,9 @@ pub struct CoursePublished {
     /// Its lessons' ids, ordered by position.
     #[prost(string, repeated, tag = "4")]
     pub lesson_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// What enrolling costs at this version; unset: free.
+    #[prost(message, optional, tag = "5")]
+    pub price: ::core::option::Option<CoursePrice>,
 }
 /// "course.unpublished": a course left the public catalogue (published by course). Students
 /// already enrolled keep working through it, so the snapshot still carries title and lessons.
@@ -34,8 +37,11 @@ pub struct CourseUnpublished {
     /// Its lessons' ids, ordered by position.
     #[prost(string, repeated, tag = "4")]
     pub lesson_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// What enrolling costs at this version; unset: free.
+    #[prost(message, optional, tag = "5")]
+    pub price: ::core::option::Option<CoursePrice>,
 }
-/// "course.updated": the title or the set of lessons of a published course changed (published
+/// "course.updated": the title, the set of lessons or the price of a published course changed (published
 /// by course; never sent for a draft, so the course is published).
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CourseUpdated {
@@ -51,6 +57,19 @@ pub struct CourseUpdated {
     /// Its lessons' ids after the change, ordered by position.
     #[prost(string, repeated, tag = "4")]
     pub lesson_ids: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    /// What enrolling costs at this version; unset: free.
+    #[prost(message, optional, tag = "5")]
+    pub price: ::core::option::Option<CoursePrice>,
+}
+/// A course's price in integer minor units of its currency (1999 with "EUR" is 19.99 EUR).
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct CoursePrice {
+    /// ISO 4217 code, e.g. "EUR".
+    #[prost(string, tag = "1")]
+    pub currency_code: ::prost::alloc::string::String,
+    /// Minor units, 1 or more.
+    #[prost(int64, tag = "2")]
+    pub amount_minor: i64,
 }
 /// "enrollment.created": a student enrolled in a course (published by enrollment).
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]

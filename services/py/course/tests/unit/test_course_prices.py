@@ -13,6 +13,7 @@ from edu.common.clock import FakeClock
 from edu.common.problems import InvalidInput, PermissionDenied
 from edu.course.domain.price import AMOUNT_MINOR_MAX, CURRENCIES, Price
 from edu.course.domain.values import CourseDetails, LessonContent
+from edu.course.entrypoints.grpc_service import course_message
 from edu.course.entrypoints.schemas import CourseOut, CurrencyCode, PriceIn
 from edu.course.service_layer.authoring import CourseAuthoring
 from edu.course.testing import FakeCourseDatabase
@@ -117,6 +118,18 @@ class TestSetPrice:
         priced = await authoring.set_price(TEACHER, course.id, EUR_20)
         assert [e.type for e in db.outbox] == ["course.published", "course.updated"]
         assert db.outbox[-1].version == priced.version
+        # the snapshot carries the price, so enrollment learns the course is no longer free
+        # (protobuf JSON mapping: an int64 is a string)
+        assert db.outbox[-1].payload["price"] == {"currency_code": "EUR", "amount_minor": "1999"}
+        assert "price" not in db.outbox[0].payload
+
+    async def test_the_grpc_course_carries_the_price_and_a_free_course_none(
+        self, db: FakeCourseDatabase, authoring: CourseAuthoring
+    ) -> None:
+        course = await authoring.create_course(TEACHER, CourseDetails("Pottery"))
+        assert not course_message(course).HasField("price")
+        priced = await authoring.set_price(TEACHER, course.id, EUR_20)
+        assert course_message(priced).price.amount_minor == EUR_20.amount_minor
 
     async def test_setting_the_same_price_again_changes_nothing(
         self, db: FakeCourseDatabase, authoring: CourseAuthoring

@@ -10,6 +10,7 @@ from google.protobuf.message import Message
 
 from edu.common.clock import FakeClock
 from edu.db.outbox import OutboxEvent
+from edu.enrollment.domain.course_outline import CoursePrice
 from edu.enrollment.entrypoints.course_events import TRANSIENT_ERRORS, CourseEventHandler
 from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.enrollment.testing import (
@@ -19,7 +20,12 @@ from edu.enrollment.testing import (
 )
 from edu.events import encode
 from edu.events.dispositions import Acknowledge, DeadLetter, Redeliver, RedeliveryPolicy, dispose
-from edu.proto_gen.events.v1.course_events_pb2 import CoursePublished, CourseUnpublished
+from edu.proto_gen.events.v1.course_events_pb2 import CoursePrice as CoursePriceMessage
+from edu.proto_gen.events.v1.course_events_pb2 import (
+    CoursePublished,
+    CourseUnpublished,
+    CourseUpdated,
+)
 from edu.proto_gen.events.v1.enrollment_events_pb2 import CourseCompleted
 
 COURSE = uuid4()
@@ -82,6 +88,24 @@ class TestSnapshotsReachTheReadModel:
 
         outline = db.outlines[COURSE]
         assert (outline.published, outline.lesson_ids) == (False, frozenset(LESSONS[:1]))
+
+    async def test_a_priced_course_is_stored_with_its_price_and_a_free_one_without(
+        self,
+    ) -> None:
+        db = FakeEnrollmentDatabase()
+        priced = CoursePublished(
+            course_id=str(COURSE),
+            title="Pottery",
+            lesson_ids=[str(lesson) for lesson in LESSONS],
+            price=CoursePriceMessage(currency_code="EUR", amount_minor=4900),
+        )
+        await settle(on_the_wire("course.published", priced), db)
+        assert db.outlines[COURSE].price == CoursePrice("EUR", 4900)
+
+        await settle(published(), db)  # same version: the stored snapshot stays
+        freed = CourseUpdated(course_id=str(COURSE), title="Pottery", lesson_ids=[])
+        await settle(on_the_wire("course.updated", freed, version=3), db)
+        assert db.outlines[COURSE].price is None
 
     async def test_other_events_on_the_bus_are_acknowledged_and_ignored(self) -> None:
         db = FakeEnrollmentDatabase()

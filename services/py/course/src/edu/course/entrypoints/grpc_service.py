@@ -73,4 +73,11 @@ def course_message(course: Course) -> pb.Course:
             for position, lesson in enumerate(course.lessons, start=1)
         ],
         version=course.version,
+        price=(
+            pb.Price(
+                currency_code=course.price.currency_code, amount_minor=course.price.amount_minor
+            )
+            if course.price
+            else None
+        ),
     )

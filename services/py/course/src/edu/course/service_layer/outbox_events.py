@@ -24,6 +24,13 @@ def to_outbox_event(event: CourseEvent, clock: Clock) -> OutboxEvent:
         teacher_id=str(event.teacher_id),
         title=event.title,
         lesson_ids=[str(lesson_id) for lesson_id in event.lesson_ids],
+        price=(
+            wire.CoursePrice(
+                currency_code=event.price.currency_code, amount_minor=event.price.amount_minor
+            )
+            if event.price
+            else None
+        ),
     )
     return OutboxEvent.new(
         type=event.type.value,

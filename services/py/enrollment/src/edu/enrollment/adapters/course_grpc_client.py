@@ -18,7 +18,7 @@ from uuid import UUID
 
 import grpc
 
-from edu.enrollment.domain.course_outline import CourseOutline
+from edu.enrollment.domain.course_outline import CourseOutline, CoursePrice
 from edu.enrollment.service_layer.ports import CourseServiceUnavailable
 from edu.proto_gen.course.v1 import course_service_pb2 as pb
 from edu.proto_gen.course.v1.course_service_pb2_grpc import CourseServiceStub
@@ -97,4 +97,5 @@ def outline_from_course(course: pb.Course) -> CourseOutline:
         published=course.status == pb.COURSE_STATUS_PUBLISHED,
         lesson_ids=frozenset(UUID(lesson.id) for lesson in course.lessons),
         version=course.version,
+        price=CoursePrice.of(course.price.currency_code, course.price.amount_minor),
     )

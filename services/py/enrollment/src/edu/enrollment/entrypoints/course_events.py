@@ -17,7 +17,7 @@ from uuid import UUID
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from edu.enrollment.domain.course_outline import CourseOutline
+from edu.enrollment.domain.course_outline import CourseOutline, CoursePrice
 from edu.enrollment.service_layer.course_information import CourseInformation
 from edu.events import DecodedEvent
 from edu.events.jetstream_consumer import ConsumerSettings, DurableEventConsumer
@@ -50,6 +50,7 @@ def outline_from_event(event: DecodedEvent) -> CourseOutline | None:
         published=not isinstance(payload, CourseUnpublished),
         lesson_ids=frozenset(UUID(lesson_id) for lesson_id in payload.lesson_ids),
         version=event.version,
+        price=CoursePrice.of(payload.price.currency_code, payload.price.amount_minor),
     )
 
 

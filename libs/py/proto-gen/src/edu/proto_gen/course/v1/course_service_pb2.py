@@ -24,27 +24,29 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"edu/course/v1/course_service.proto\x12\redu.course.v1\"5\n\x06Lesson\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x10\n\x08position\x18\x03 \x01(\x05\"\x9d\x01\n\x06\x43ourse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12+\n\x06status\x18\x04 \x01(\x0e\x32\x1b.edu.course.v1.CourseStatus\x12&\n\x07lessons\x18\x05 \x03(\x0b\x32\x15.edu.course.v1.Lesson\x12\x0f\n\x07version\x18\x06 \x01(\r\"%\n\x10GetCourseRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\t\":\n\x11GetCourseResponse\x12%\n\x06\x63ourse\x18\x01 \x01(\x0b\x32\x15.edu.course.v1.Course\"\'\n\x12ListLessonsRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\t\"=\n\x13ListLessonsResponse\x12&\n\x07lessons\x18\x01 \x03(\x0b\x32\x15.edu.course.v1.Lesson*c\n\x0c\x43ourseStatus\x12\x1d\n\x19\x43OURSE_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43OURSE_STATUS_DRAFT\x10\x01\x12\x1b\n\x17\x43OURSE_STATUS_PUBLISHED\x10\x02\x32\xb5\x01\n\rCourseService\x12N\n\tGetCourse\x12\x1f.edu.course.v1.GetCourseRequest\x1a .edu.course.v1.GetCourseResponse\x12T\n\x0bListLessons\x12!.edu.course.v1.ListLessonsRequest\x1a\".edu.course.v1.ListLessonsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"edu/course/v1/course_service.proto\x12\redu.course.v1\"5\n\x06Lesson\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x10\n\x08position\x18\x03 \x01(\x05\"\xc2\x01\n\x06\x43ourse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12+\n\x06status\x18\x04 \x01(\x0e\x32\x1b.edu.course.v1.CourseStatus\x12&\n\x07lessons\x18\x05 \x03(\x0b\x32\x15.edu.course.v1.Lesson\x12\x0f\n\x07version\x18\x06 \x01(\r\x12#\n\x05price\x18\x07 \x01(\x0b\x32\x14.edu.course.v1.Price\"4\n\x05Price\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x02 \x01(\x03\"%\n\x10GetCourseRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\t\":\n\x11GetCourseResponse\x12%\n\x06\x63ourse\x18\x01 \x01(\x0b\x32\x15.edu.course.v1.Course\"\'\n\x12ListLessonsRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\t\"=\n\x13ListLessonsResponse\x12&\n\x07lessons\x18\x01 \x03(\x0b\x32\x15.edu.course.v1.Lesson*c\n\x0c\x43ourseStatus\x12\x1d\n\x19\x43OURSE_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43OURSE_STATUS_DRAFT\x10\x01\x12\x1b\n\x17\x43OURSE_STATUS_PUBLISHED\x10\x02\x32\xb5\x01\n\rCourseService\x12N\n\tGetCourse\x12\x1f.edu.course.v1.GetCourseRequest\x1a .edu.course.v1.GetCourseResponse\x12T\n\x0bListLessons\x12!.edu.course.v1.ListLessonsRequest\x1a\".edu.course.v1.ListLessonsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'edu.proto_gen.course.v1.course_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_COURSESTATUS']._serialized_start=471
-  _globals['_COURSESTATUS']._serialized_end=570
+  _globals['_COURSESTATUS']._serialized_start=562
+  _globals['_COURSESTATUS']._serialized_end=661
   _globals['_LESSON']._serialized_start=53
   _globals['_LESSON']._serialized_end=106
   _globals['_COURSE']._serialized_start=109
-  _globals['_COURSE']._serialized_end=266
-  _globals['_GETCOURSEREQUEST']._serialized_start=268
-  _globals['_GETCOURSEREQUEST']._serialized_end=305
-  _globals['_GETCOURSERESPONSE']._serialized_start=307
-  _globals['_GETCOURSERESPONSE']._serialized_end=365
-  _globals['_LISTLESSONSREQUEST']._serialized_start=367
-  _globals['_LISTLESSONSREQUEST']._serialized_end=406
-  _globals['_LISTLESSONSRESPONSE']._serialized_start=408
-  _globals['_LISTLESSONSRESPONSE']._serialized_end=469
-  _globals['_COURSESERVICE']._serialized_start=573
-  _globals['_COURSESERVICE']._serialized_end=754
+  _globals['_COURSE']._serialized_end=303
+  _globals['_PRICE']._serialized_start=305
+  _globals['_PRICE']._serialized_end=357
+  _globals['_GETCOURSEREQUEST']._serialized_start=359
+  _globals['_GETCOURSEREQUEST']._serialized_end=396
+  _globals['_GETCOURSERESPONSE']._serialized_start=398
+  _globals['_GETCOURSERESPONSE']._serialized_end=456
+  _globals['_LISTLESSONSREQUEST']._serialized_start=458
+  _globals['_LISTLESSONSREQUEST']._serialized_end=497
+  _globals['_LISTLESSONSRESPONSE']._serialized_start=499
+  _globals['_LISTLESSONSRESPONSE']._serialized_end=560
+  _globals['_COURSESERVICE']._serialized_start=664
+  _globals['_COURSESERVICE']._serialized_end=845
 # @@protoc_insertion_point(module_scope)

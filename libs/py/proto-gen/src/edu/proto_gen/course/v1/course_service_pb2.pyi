@@ -85,6 +85,7 @@ class Course(_message.Message):
     STATUS_FIELD_NUMBER: _builtins.int
     LESSONS_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    PRICE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The course's id (a UUID in text form)."""
     teacher_id: _builtins.str
@@ -101,6 +102,12 @@ class Course(_message.Message):
     def lessons(self) -> _containers.RepeatedCompositeFieldContainer[Global___Lesson]:
         """Every lesson of the course, ordered by position."""
 
+    @_builtins.property
+    def price(self) -> Global___Price:
+        """What enrolling costs; unset: the course is free (enrollment refuses a direct enrolment in a
+        priced course: it is bought through the payment-engine).
+        """
+
     def __init__(
         self,
         *,
@@ -110,14 +117,41 @@ class Course(_message.Message):
         status: Global___CourseStatus.ValueType = ...,
         lessons: _abc.Iterable[Global___Lesson] | None = ...,
         version: _builtins.int = ...,
+        price: Global___Price | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["price", b"price"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "lessons", b"lessons", "status", b"status", "teacher_id", b"teacher_id", "title", b"title", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "lessons", b"lessons", "price", b"price", "status", b"status", "teacher_id", b"teacher_id", "title", b"title", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Course: _TypeAlias = Course  # noqa: Y015
+
+@_typing.final
+class Price(_message.Message):
+    """A course's price in integer minor units of its currency (1999 with "EUR" is 19.99 EUR)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CURRENCY_CODE_FIELD_NUMBER: _builtins.int
+    AMOUNT_MINOR_FIELD_NUMBER: _builtins.int
+    currency_code: _builtins.str
+    """ISO 4217 code, e.g. "EUR"."""
+    amount_minor: _builtins.int
+    """Minor units, 1 or more."""
+    def __init__(
+        self,
+        *,
+        currency_code: _builtins.str = ...,
+        amount_minor: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_minor", b"amount_minor", "currency_code", b"currency_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Price: _TypeAlias = Price  # noqa: Y015
 
 @_typing.final
 class GetCourseRequest(_message.Message):

@@ -24,17 +24,19 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!edu/events/v1/course_events.proto\x12\redu.events.v1\"[\n\x0f\x43oursePublished\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\t\"]\n\x11\x43ourseUnpublished\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\t\"Y\n\rCourseUpdated\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!edu/events/v1/course_events.proto\x12\redu.events.v1\"\x86\x01\n\x0f\x43oursePublished\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\t\x12)\n\x05price\x18\x05 \x01(\x0b\x32\x1a.edu.events.v1.CoursePrice\"\x88\x01\n\x11\x43ourseUnpublished\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\t\x12)\n\x05price\x18\x05 \x01(\x0b\x32\x1a.edu.events.v1.CoursePrice\"\x84\x01\n\rCourseUpdated\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x12\n\nteacher_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x12\n\nlesson_ids\x18\x04 \x03(\t\x12)\n\x05price\x18\x05 \x01(\x0b\x32\x1a.edu.events.v1.CoursePrice\":\n\x0b\x43oursePrice\x12\x15\n\rcurrency_code\x18\x01 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x02 \x01(\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'edu.proto_gen.events.v1.course_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_COURSEPUBLISHED']._serialized_start=52
-  _globals['_COURSEPUBLISHED']._serialized_end=143
-  _globals['_COURSEUNPUBLISHED']._serialized_start=145
-  _globals['_COURSEUNPUBLISHED']._serialized_end=238
-  _globals['_COURSEUPDATED']._serialized_start=240
-  _globals['_COURSEUPDATED']._serialized_end=329
+  _globals['_COURSEPUBLISHED']._serialized_start=53
+  _globals['_COURSEPUBLISHED']._serialized_end=187
+  _globals['_COURSEUNPUBLISHED']._serialized_start=190
+  _globals['_COURSEUNPUBLISHED']._serialized_end=326
+  _globals['_COURSEUPDATED']._serialized_start=329
+  _globals['_COURSEUPDATED']._serialized_end=461
+  _globals['_COURSEPRICE']._serialized_start=463
+  _globals['_COURSEPRICE']._serialized_end=521
 # @@protoc_insertion_point(module_scope)

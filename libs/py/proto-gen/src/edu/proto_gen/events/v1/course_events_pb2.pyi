@@ -32,6 +32,7 @@ class CoursePublished(_message.Message):
     TEACHER_ID_FIELD_NUMBER: _builtins.int
     TITLE_FIELD_NUMBER: _builtins.int
     LESSON_IDS_FIELD_NUMBER: _builtins.int
+    PRICE_FIELD_NUMBER: _builtins.int
     course_id: _builtins.str
     """The course's id."""
     teacher_id: _builtins.str
@@ -42,6 +43,10 @@ class CoursePublished(_message.Message):
     def lesson_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Its lessons' ids, ordered by position."""
 
+    @_builtins.property
+    def price(self) -> Global___CoursePrice:
+        """What enrolling costs at this version; unset: free."""
+
     def __init__(
         self,
         *,
@@ -49,10 +54,11 @@ class CoursePublished(_message.Message):
         teacher_id: _builtins.str = ...,
         title: _builtins.str = ...,
         lesson_ids: _abc.Iterable[_builtins.str] | None = ...,
+        price: Global___CoursePrice | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["price", b"price"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "lesson_ids", b"lesson_ids", "teacher_id", b"teacher_id", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "lesson_ids", b"lesson_ids", "price", b"price", "teacher_id", b"teacher_id", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -70,6 +76,7 @@ class CourseUnpublished(_message.Message):
     TEACHER_ID_FIELD_NUMBER: _builtins.int
     TITLE_FIELD_NUMBER: _builtins.int
     LESSON_IDS_FIELD_NUMBER: _builtins.int
+    PRICE_FIELD_NUMBER: _builtins.int
     course_id: _builtins.str
     """The course's id."""
     teacher_id: _builtins.str
@@ -80,6 +87,10 @@ class CourseUnpublished(_message.Message):
     def lesson_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Its lessons' ids, ordered by position."""
 
+    @_builtins.property
+    def price(self) -> Global___CoursePrice:
+        """What enrolling costs at this version; unset: free."""
+
     def __init__(
         self,
         *,
@@ -87,10 +98,11 @@ class CourseUnpublished(_message.Message):
         teacher_id: _builtins.str = ...,
         title: _builtins.str = ...,
         lesson_ids: _abc.Iterable[_builtins.str] | None = ...,
+        price: Global___CoursePrice | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["price", b"price"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "lesson_ids", b"lesson_ids", "teacher_id", b"teacher_id", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "lesson_ids", b"lesson_ids", "price", b"price", "teacher_id", b"teacher_id", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -98,7 +110,7 @@ Global___CourseUnpublished: _TypeAlias = CourseUnpublished  # noqa: Y015
 
 @_typing.final
 class CourseUpdated(_message.Message):
-    """"course.updated": the title or the set of lessons of a published course changed (published
+    """"course.updated": the title, the set of lessons or the price of a published course changed (published
     by course; never sent for a draft, so the course is published).
     """
 
@@ -108,6 +120,7 @@ class CourseUpdated(_message.Message):
     TEACHER_ID_FIELD_NUMBER: _builtins.int
     TITLE_FIELD_NUMBER: _builtins.int
     LESSON_IDS_FIELD_NUMBER: _builtins.int
+    PRICE_FIELD_NUMBER: _builtins.int
     course_id: _builtins.str
     """The course's id."""
     teacher_id: _builtins.str
@@ -118,6 +131,10 @@ class CourseUpdated(_message.Message):
     def lesson_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Its lessons' ids after the change, ordered by position."""
 
+    @_builtins.property
+    def price(self) -> Global___CoursePrice:
+        """What enrolling costs at this version; unset: free."""
+
     def __init__(
         self,
         *,
@@ -125,11 +142,38 @@ class CourseUpdated(_message.Message):
         teacher_id: _builtins.str = ...,
         title: _builtins.str = ...,
         lesson_ids: _abc.Iterable[_builtins.str] | None = ...,
+        price: Global___CoursePrice | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["price", b"price"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "lesson_ids", b"lesson_ids", "teacher_id", b"teacher_id", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["course_id", b"course_id", "lesson_ids", b"lesson_ids", "price", b"price", "teacher_id", b"teacher_id", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CourseUpdated: _TypeAlias = CourseUpdated  # noqa: Y015
+
+@_typing.final
+class CoursePrice(_message.Message):
+    """A course's price in integer minor units of its currency (1999 with "EUR" is 19.99 EUR)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CURRENCY_CODE_FIELD_NUMBER: _builtins.int
+    AMOUNT_MINOR_FIELD_NUMBER: _builtins.int
+    currency_code: _builtins.str
+    """ISO 4217 code, e.g. "EUR"."""
+    amount_minor: _builtins.int
+    """Minor units, 1 or more."""
+    def __init__(
+        self,
+        *,
+        currency_code: _builtins.str = ...,
+        amount_minor: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_minor", b"amount_minor", "currency_code", b"currency_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CoursePrice: _TypeAlias = CoursePrice  # noqa: Y015
