@@ -41,8 +41,8 @@ pub struct CourseUnpublished {
     #[prost(message, optional, tag = "5")]
     pub price: ::core::option::Option<CoursePrice>,
 }
-/// "course.updated": the title, the set of lessons or the price of a published course changed (published
-/// by course; never sent for a draft, so the course is published).
+/// "course.updated": the title, the set of lessons or the price of a published course changed
+/// (published by course; never sent for a draft, so the course is published).
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CourseUpdated {
     /// The course's id.

@@ -110,8 +110,8 @@ Global___CourseUnpublished: _TypeAlias = CourseUnpublished  # noqa: Y015
 
 @_typing.final
 class CourseUpdated(_message.Message):
-    """"course.updated": the title, the set of lessons or the price of a published course changed (published
-    by course; never sent for a draft, so the course is published).
+    """"course.updated": the title, the set of lessons or the price of a published course changed
+    (published by course; never sent for a draft, so the course is published).
     """
 
     DESCRIPTOR: _descriptor.Descriptor
