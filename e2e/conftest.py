@@ -28,7 +28,7 @@ import pytest
 from edu.cli.dev import start_isolated_stack
 from edu.infra.isolated_stack import IsolatedStack, stack_folder
 from edu.mailsink.store import MailStore, ReceivedMail
-from edu.testing import journeys
+from edu.testing import api_calls, journeys
 from edu.testing.harness_client import HarnessClient
 
 CHROMIUM = Path(os.environ.get("EDU_CHROMIUM", "/usr/bin/chromium"))
@@ -137,6 +137,26 @@ def published_course(api: HarnessClient, new_account: NewAccount) -> PublishedCo
             for n in range(1, lessons + 1)
         ]
         return api.run(journeys.make_course(token, draft, parts)).view
+
+    return make
+
+
+@pytest.fixture
+def priced_course(api: HarnessClient, new_account: NewAccount) -> PublishedCourse:
+    """A published course with two lessons and a price (EUR minor units), set by its teacher
+    through course's API."""
+
+    def make(amount_minor: int) -> dict[str, Any]:
+        _, token = new_account("teacher", teacher=True)
+        title = f"Paid {uuid.uuid4().hex[:6]} masterclass"
+        draft = {"title": title, "summary": f"All about {title}.", "tags": ["e2e"]}
+        parts = [
+            {"title": f"Lesson {n} of {title}", "estimated_minutes": 5, "body_markdown": "Read."}
+            for n in (1, 2)
+        ]
+        course = api.run(journeys.make_course(token, draft, parts)).view
+        api.send(api_calls.set_price(token, course["id"], "EUR", amount_minor))
+        return course
 
     return make
 
