@@ -63,7 +63,8 @@ pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> Pa
         settings.database_url.expose(),
         settings.database_connections,
     );
-    let postgres = Arc::new(PostgresPaymentStore::new(pool));
+    let postgres =
+        Arc::new(PostgresPaymentStore::new(pool).with_commit_pause(settings.webhook_commit_pause));
     let store: Arc<dyn PaymentStore> = postgres.clone();
     let keys = KeyCache::new(
         Arc::new(HttpJwks::new(settings.jwks_url.clone())),

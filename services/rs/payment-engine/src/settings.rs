@@ -5,8 +5,8 @@ use std::time::Duration;
 use crate::adapters::jetstream::BusSettings;
 use crate::app::relay::RelaySettings;
 use edu_common::settings::{
-    CommonSettings, Secret, SettingsError, SettingsReader, VariableProblem, VariableSource,
-    is_placeholder,
+    CommonSettings, Environment, Secret, SettingsError, SettingsReader, VariableProblem,
+    VariableSource, is_placeholder,
 };
 
 const SERVICE: &str = "payment-engine";
@@ -46,7 +46,15 @@ pub struct PaymentSettings {
     /// `EDU_CHARGE_RETRY_MS` (2000) once they are `EDU_CHARGE_RETRY_AFTER_MS` (2000) old.
     pub charge_retry_interval: Duration,
     pub charge_retry_after: Duration,
+    /// Chaos only (`EDU_PAYMENT_FAILPOINT=webhook-before-commit`, `EDU_PAYMENT_FAILPOINT_MS`
+    /// 2000): an applied webhook's transaction waits this long, its payment row locked and its
+    /// movement written, before COMMIT, so a `kill -9` lands between the provider's
+    /// confirmation and our commit. A start-up error in production.
+    pub webhook_commit_pause: Option<Duration>,
 }
+
+/// The one failpoint the engine knows (chaos/experiments/07-payment-engine-killed-before-commit).
+pub const WEBHOOK_BEFORE_COMMIT: &str = "webhook-before-commit";
 
 impl PaymentSettings {
     pub fn from_process() -> Result<Self, SettingsError> {
@@ -89,8 +97,16 @@ impl PaymentSettings {
         let charge_retry_after =
             Duration::from_millis(reader.parse("CHARGE_RETRY_AFTER_MS", 2_000));
         let strict = !reader.environment().allows_placeholder_secrets();
+        let failpoint = reader.string("PAYMENT_FAILPOINT", "");
+        let failpoint_ms: u64 = reader.parse("PAYMENT_FAILPOINT_MS", 2_000);
+        let production = reader.environment() == Environment::Production;
         reader.finish(SERVICE)?;
         let mut problems = Vec::new();
+        let webhook_commit_pause = failpoint_pause(&failpoint, failpoint_ms, production)
+            .unwrap_or_else(|problem| {
+                problems.push(problem);
+                None
+            });
         let webhook_secrets: Vec<Secret> = secrets
             .expose()
             .split(',')
@@ -135,7 +151,30 @@ impl PaymentSettings {
             expiry_interval,
             charge_retry_interval,
             charge_retry_after,
+            webhook_commit_pause,
         })
+    }
+}
+
+/// `EDU_PAYMENT_FAILPOINT`: none, or `webhook-before-commit` outside production.
+fn failpoint_pause(
+    name: &str,
+    pause_ms: u64,
+    production: bool,
+) -> Result<Option<Duration>, VariableProblem> {
+    let refuse = |message: String| VariableProblem {
+        variable: "EDU_PAYMENT_FAILPOINT".into(),
+        message,
+    };
+    match name.trim() {
+        "" => Ok(None),
+        WEBHOOK_BEFORE_COMMIT if !production => Ok(Some(Duration::from_millis(pause_ms))),
+        WEBHOOK_BEFORE_COMMIT => Err(refuse(
+            "failpoints are for chaos experiments, never in production".into(),
+        )),
+        _ => Err(refuse(format!(
+            "the only failpoint is {WEBHOOK_BEFORE_COMMIT}"
+        ))),
     }
 }
 
@@ -182,6 +221,37 @@ mod tests {
             assert!(
                 error.to_string().contains("EDU_PROVIDER_WEBHOOK_SECRETS"),
                 "{value:?}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_webhook_failpoint_pauses_before_commit_outside_production_only() {
+        let unset = PaymentSettings::read(&VariableSource::from_pairs([("EDU_PORT", "8011")]));
+        assert_eq!(unset.unwrap().webhook_commit_pause, None);
+        let source = VariableSource::from_pairs([
+            ("EDU_ENVIRONMENT", "test"),
+            ("EDU_PAYMENT_FAILPOINT", "webhook-before-commit"),
+            ("EDU_PAYMENT_FAILPOINT_MS", "1500"),
+        ]);
+        let settings = PaymentSettings::read(&source).unwrap();
+        assert_eq!(
+            settings.webhook_commit_pause,
+            Some(Duration::from_millis(1500))
+        );
+        for (environment, failpoint) in [
+            ("production", "webhook-before-commit"),
+            ("test", "webhook-after-commit"),
+        ] {
+            let source = VariableSource::from_pairs([
+                ("EDU_ENVIRONMENT", environment),
+                ("EDU_PROVIDER_WEBHOOK_SECRETS", "whsec_real1"),
+                ("EDU_PAYMENT_FAILPOINT", failpoint),
+            ]);
+            let error = PaymentSettings::read(&source).unwrap_err();
+            assert!(
+                error.to_string().contains("EDU_PAYMENT_FAILPOINT"),
+                "{environment} {failpoint}: {error}"
             );
         }
     }

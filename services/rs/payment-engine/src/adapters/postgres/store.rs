@@ -1,7 +1,7 @@
 //! The decisions of `domain::decisions` applied in PostgreSQL, one transaction each: nothing is
 //! ever half done, whatever stops between the provider's confirmation and our commit.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use tokio_postgres::Transaction;
 use uuid::Uuid;
@@ -24,11 +24,24 @@ const CREATE_ATTEMPTS: usize = 3;
 #[derive(Debug)]
 pub struct PostgresPaymentStore {
     pool: PgPool,
+    /// The chaos failpoint `webhook-before-commit` (settings): how long an applied webhook's
+    /// transaction waits before COMMIT. None everywhere but chaos runs.
+    commit_pause: Option<Duration>,
 }
 
 impl PostgresPaymentStore {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            commit_pause: None,
+        }
+    }
+
+    /// The same store holding every applied webhook's transaction open `pause` before COMMIT.
+    #[must_use]
+    pub fn with_commit_pause(mut self, pause: Option<Duration>) -> Self {
+        self.commit_pause = pause;
+        self
     }
 
     pub(super) fn pool(&self) -> &PgPool {
@@ -160,6 +173,15 @@ impl PostgresPaymentStore {
             // The same id arrived for another payment and was handled there first.
             tx.rollback().await.map_err(|e| unavailable(&e))?;
             return Ok(WebhookDecision::Duplicate);
+        }
+        if let (Some(pause), WebhookDecision::Apply { .. }) = (self.commit_pause, &decision) {
+            tracing::warn!(
+                payment_id = %event.payment_id,
+                event_id = %event.id,
+                pause_ms = pause.as_millis(),
+                "failpoint webhook-before-commit: holding the applied webhook's transaction"
+            );
+            tokio::time::sleep(pause).await;
         }
         tx.commit().await.map_err(|e| unavailable(&e))?;
         Ok(decision)
