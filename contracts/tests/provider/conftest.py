@@ -51,6 +51,9 @@ PROVIDERS = {
     "analytics-api",
     "analytics-aggregator",
     "event-ingestion",
+    # the engine charges through its provider sandbox, which confirms by webhook (ADR 0022)
+    "payment-engine",
+    "payment-provider-sandbox",
 }
 PACTS = Path(__file__).resolve().parents[2] / "pacts"
 # A state's setup; a mapping it returns gives the pact's ``fromProviderState`` expressions
@@ -130,6 +133,32 @@ class Platform:
                 raise AssertionError(f"no notification reached {account.email} within 10 s")
             time.sleep(0.05)
         return {"token": account.access_token, "notification_id": items[0]["id"]}
+
+    def paying(self) -> dict[str, str]:
+        """The session's student, a published course priced 49.00 EUR (what web's pact pays)
+        and a fresh idempotency key (a used one would replay its first payment: 200, not 201)."""
+        course = self.course(publish=True)
+        self.api.send(api_calls.set_price(self.teacher_token, course["id"], "EUR", 4900))
+        return {
+            "token": self.student_token,
+            "course_id": course["id"],
+            "idempotency_key": uuid4().hex,
+        }
+
+    def with_payment(self) -> dict[str, str]:
+        """The session's student and a payment of theirs for a priced course."""
+        paying = self.paying()
+        made = self.api.send(
+            api_calls.pay(
+                self.student_token,
+                paying["idempotency_key"],
+                paying["course_id"],
+                "EUR",
+                4900,
+                "tok_visa",
+            )
+        )
+        return {"token": self.student_token, "payment_id": made.json()["id"]}
 
     def student(self) -> dict[str, str]:
         """The session's student as event-ingestion's states need it: the token, its subject,

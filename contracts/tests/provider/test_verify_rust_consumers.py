@@ -11,13 +11,59 @@ A Rust provider: web -> event-ingestion (written by web's Python client,
 contracts/tests/consumer/test_web_event_ingestion.py) is replayed against the stack's
 event-ingestion binary, built by the stack from this checkout; the state gives the student's
 token, its subject as the event's user, a fresh event id and the time now.
+
+web -> payment-engine (contracts/tests/consumer/test_web_payment_engine.py) is replayed against
+the stack's engine, charging through its provider sandbox; the states make a priced course, a
+fresh idempotency key and a payment of the session's student.
+
+enrollment -> payment-engine's messages (contracts/tests/consumer/test_enrollment_payment_
+messages.py): each message is what `payment-engine pact-messages --state <the state's params>`
+prints — the engine's own decisions, the outbox row its store inserts and its relay's encoding
+and subject (services/rs/payment-engine/src/pact.rs), with only PostgreSQL and NATS left out. A
+refund on the real stack needs an admin, which no stack has yet; the E2E layer sees the relay's
+real payment.succeeded enrol a student.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pact.types import Message
+
+from edu.infra.cargo_build import PROFILE_VARIABLE, profile_folder, target_directory
+
+ROOT = Path(__file__).resolve().parents[3]
+PACTS = ROOT / "contracts" / "pacts"
+
+
+def engine_messages(params: dict[str, Any]) -> dict[str, Any]:
+    """The engine's messages for one provider state's params, from its own binary (the stack
+    built it from this checkout)."""
+    profile = os.environ.get(PROFILE_VARIABLE) or "dev"
+    binary = target_directory(ROOT) / profile_folder(profile) / "payment-engine"
+    done = subprocess.run(
+        [str(binary), "pact-messages", "--state", json.dumps(params)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    messages: dict[str, Any] = json.loads(done.stdout)
+    return messages
+
+
+def engine_message(params: dict[str, Any], description: str) -> Message:
+    made = engine_messages(params)[description]
+    return Message(
+        contents=made["contents"].encode(),
+        metadata=made["metadata"],
+        content_type="application/json",
+    )
 
 
 class TestRustConsumers:
@@ -30,3 +76,28 @@ class TestRustProviders:
     @pytest.mark.pact_pair("web", "event-ingestion")
     def test_event_ingestion_honours_web(self, platform: Any, verify_pact: Any) -> None:
         verify_pact("event-ingestion", "web", states={"a signed-in student": platform.student})
+
+    @pytest.mark.pact_pair("web", "payment-engine")
+    def test_payment_engine_honours_web(self, platform: Any, verify_pact: Any) -> None:
+        verify_pact(
+            "payment-engine",
+            "web",
+            states={
+                "a signed-in student and a paid course": platform.paying,
+                "a signed-in student with a payment": platform.with_payment,
+            },
+        )
+
+    @pytest.mark.pact_pair("enrollment", "payment-engine")
+    def test_payment_engines_messages_honour_enrollment(
+        self, platform: Any, verify_pact: Any
+    ) -> None:
+        interactions = json.loads((PACTS / "enrollment-payment-engine.json").read_text())
+        states: dict[str, Any] = {}
+        messages: dict[str, Any] = {}
+        for interaction in interactions["interactions"]:
+            [state] = interaction["providerStates"]
+            states[state["name"]] = dict  # nothing to set up: the params make the message
+            params, description = state["params"], interaction["description"]
+            messages[description] = lambda p=params, d=description: engine_message(p, d)
+        verify_pact("payment-engine", "enrollment", states=states, messages=messages)
