@@ -81,3 +81,31 @@ class TestWorkerDeclarations:
         table = '[tool.edu.worker]\ncommand = ["python"]\ndatabase = "Robert; DROP"\n'
         with pytest.raises(DeclarationError, match="database name"):
             read_worker_declaration(member(tmp_path, "broken", table))
+
+
+class TestWorkerMigrations:
+    TABLE = (
+        '[tool.edu.worker]\ncommand = ["python", "-m", "edu.certificate_generator"]\n'
+        'database = "certificates"\nmigrations = "migrations/certificates"\n'
+    )
+
+    def test_a_worker_with_its_own_schema_names_its_alembic_folder(self, tmp_path: Path) -> None:
+        (tmp_path / "migrations" / "certificates").mkdir(parents=True)
+        (tmp_path / "migrations" / "certificates" / "env.py").write_text("")
+        worker = read_worker_declaration(member(tmp_path, "certificate-generator", self.TABLE))
+        assert worker is not None
+        assert worker.migrations == tmp_path / "migrations" / "certificates"
+
+    def test_a_migrations_folder_that_is_no_alembic_folder_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(DeclarationError, match="not an Alembic folder"):
+            read_worker_declaration(member(tmp_path, "certificate-generator", self.TABLE))
+
+    def test_migrations_without_a_database_are_refused(self, tmp_path: Path) -> None:
+        table = '[tool.edu.worker]\ncommand = ["x"]\nmigrations = "migrations/x"\n'
+        with pytest.raises(DeclarationError, match="migrations without a database"):
+            read_worker_declaration(member(tmp_path, "x", table))
+
+    def test_a_worker_on_anothers_database_has_none(self, tmp_path: Path) -> None:
+        worker = read_worker_declaration(member(tmp_path, "email-sender", EMAIL_SENDER))
+        assert worker is not None
+        assert worker.migrations is None

@@ -71,6 +71,10 @@ class DevStack:
             with _named(worker.name):
                 if worker.database is not None:
                     self._create_database(worker.name, worker.database)
+                if worker.database is not None and worker.migrations is not None:
+                    self.say(f"{worker.name}: migrating {worker.migrations}")
+                    url = with_database(self.urls["postgres"], worker.database)
+                    upgrade_to_head(str(worker.migrations), url)
                 self._spawn(worker.name, worker.command(), worker.environment(self.urls))
 
     def through_environment(self, service: DeclaredService) -> dict[str, str]:

@@ -4,6 +4,7 @@ services, started once every service's migrations have run.
     [tool.edu.worker]
     command = ["python", "-m", "edu.email_sender"]   # "python" becomes this interpreter
     database = "notifications"                        # optional: whose database it works on
+    migrations = "migrations/certificates"            # optional: its own schema, migrated first
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class DeclaredWorker:
     member: Path
     argv: tuple[str, ...]
     database: str | None = None
+    # Its own schema (a worker with a database of its own, e.g. certificate-generator), migrated
+    # before it starts; None for a worker on another's database (migrated by that service).
+    migrations: Path | None = None
 
     def environment(self, urls: Mapping[str, str]) -> dict[str, str]:
         """The worker's own connections, as a service gets them (FIXED INTERFACE 2)."""
@@ -63,4 +67,12 @@ def read_worker_declaration(member: Path) -> DeclaredWorker | None:
             database = checked_name(str(database))
         except ValueError as exc:
             raise DeclarationError(f"{where}: {exc}") from None
-    return DeclaredWorker(member.name, member, tuple(argv), database)
+    migrations = table.get("migrations")
+    folder = None
+    if migrations is not None:
+        if database is None:
+            raise DeclarationError(f"{where}: migrations without a database")
+        folder = member.parents[2] / str(migrations)  # workers/py/<name> -> the repository
+        if not (folder / "env.py").is_file():
+            raise DeclarationError(f"{where}: {folder} is not an Alembic folder (no env.py)")
+    return DeclaredWorker(member.name, member, tuple(argv), database, folder)

@@ -115,6 +115,9 @@ TEST_STACK_ENV = {
     "EDU_SIGNUP_LIMIT": "1000000",
     "EDU_RATE_PER_ADDRESS_PER_MINUTE": "1000000",
     "EDU_RATE_SIGN_IN_PER_MINUTE": "1000000",
+    # A worker's own small HTTP server (certificate-generator's downloads, /health) on a free
+    # port, as every service gets one: stacks run side by side and beside `just dev`.
+    "EDU_HTTP_PORT": "0",
 }
 
 
