@@ -27,6 +27,7 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
     figures = _outputs(after.get("probes") or [])
     ledger = figures.get("every-event-processed-once") or {}
     verdict = figures.get("the-load-verdict") or {}
+    checkouts = figures.get("every-checkout-counted-once") or {}
     failed_steps = [s["name"] for s in steps if s["status"] != "succeeded"]
     rollbacks = [r["status"] for r in journal.get("rollbacks") or []]
     return {
@@ -58,11 +59,25 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         "enrolments_missing": verdict.get("enrolments_missing"),
         "p95_ms": verdict.get("p95_ms"),
         "recovered_in_s": verdict.get("recovered_in_s"),
+        "checkouts": {
+            k: checkouts.get(k)
+            for k in (
+                "payments",
+                "succeeded",
+                "charge_movements",
+                "enrolments",
+                "duplicates",
+                "lost",
+            )
+        }
+        if "payments" in checkouts
+        else None,
         "ok_during_fault": verdict.get("ok_during_fault"),
         "refused_while_held": verdict.get("refused_while_held"),
         "uncounted_while_held": verdict.get("uncounted_while_held"),
         "violations": verdict.get("violations", [])
-        + ([] if ledger.get("ok", True) else [f"ledger: {ledger}"]),
+        + ([] if ledger.get("ok", True) else [f"ledger: {ledger}"])
+        + [f"checkouts: {v}" for v in checkouts.get("violations", [])],
     }
 
 

@@ -32,17 +32,23 @@ from edu.chaos.actions import stop_leftovers
 from edu.chaos.probes import process_alive
 from edu.chaos.target import Target
 from edu.infra.databases import with_database
-from edu.infra.dev_services import declared_services
+from edu.infra.dev_services import declared_services, rust_service_crates
 from edu.infra.isolated_stack import IsolatedStack, start_isolated_stack
 from edu.infra.probes import free_ports, port_in_use, wait_until
 
 # What the gateway routes to: the load calls them through it.
-APIS = ("identity", "course", "enrollment", "notifications", "event-ingestion")
+APIS = ("identity", "course", "enrollment", "notifications", "event-ingestion", "payment-engine")
 GATEWAY = "api-gateway"
 # The learning path (issue 21): event-ingestion publishes to stream LEARNING, the aggregator
 # folds into the analytics database, which analytics-api declares (so the stack migrates it).
 AGGREGATOR = "analytics-aggregator"
-SERVICES = frozenset({*APIS, GATEWAY, AGGREGATOR, "analytics-api"})
+# Paid checkouts (issue 22): the engine and the provider sandbox beside it, which delivers every
+# webhook three times; the engine holds each applied webhook's transaction before COMMIT
+# (its chaos failpoint) so that a kill -9 lands between the confirmation and the commit.
+ENGINE = "payment-engine"
+SANDBOX = "payment-provider-sandbox"
+FAILPOINT_MS = 2000
+SERVICES = frozenset({*APIS, GATEWAY, AGGREGATOR, "analytics-api", SANDBOX})
 PROXIED = "enrollment"  # its connection to PostgreSQL goes through the fault proxy
 PROXY = "enrollment-db"
 JWKS_LIFETIME_S = 2  # the gateway's key cache lifetime here (EDU_JWKS_LIFETIME_SECONDS)
@@ -57,7 +63,8 @@ def chaos_stack(
     postgres, listen, control, metrics = free_ports(4)
     proxy = _start_proxy(listen, postgres, control, folder / "logs" / "proxy.log")
     try:
-        database = {s.name: s.database for s in declared_services(root, members)}
+        declared = declared_services(root, [*members, *rust_service_crates(root)])
+        database = {s.name: s.database for s in declared}
         through_proxy = with_database(
             f"postgresql+asyncpg://postgres@127.0.0.1:{listen}/postgres", str(database[PROXIED])
         )
@@ -79,6 +86,13 @@ def chaos_stack(
                     "EDU_METRICS_PORT": str(metrics),
                     "EDU_CONSUMER_ACK_WAIT_SECONDS": "3",
                 },
+                ENGINE: {
+                    "EDU_PAYMENT_FAILPOINT": "webhook-before-commit",
+                    "EDU_PAYMENT_FAILPOINT_MS": str(FAILPOINT_MS),
+                    # every held webhook and its two blocked copies each hold a connection
+                    "EDU_DATABASE_CONNECTIONS": "32",
+                },
+                SANDBOX: {"EDU_SANDBOX_DUPLICATES": "3"},
             },
         )
         with stack:
