@@ -65,8 +65,15 @@ Produce = Callable[[], Message]
 class Platform:
     """The running providers, driven like a client would drive them (edu.testing's journeys)."""
 
-    def __init__(self, urls: dict[str, str], nats_url: str, http: httpx.Client) -> None:
+    def __init__(
+        self,
+        urls: dict[str, str],
+        nats_url: str,
+        http: httpx.Client,
+        grpc_targets: dict[str, str] | None = None,
+    ) -> None:
         self.urls = urls
+        self.grpc_targets = grpc_targets or {}
         self.nats_url = nats_url
         self.api = HarnessClient(urls, http)
         self.teacher_token = self.signed_in(TEACHER, teacher=True)
@@ -263,7 +270,7 @@ def platform() -> Iterator[Platform]:
         start_isolated_stack(folder, only=PROVIDERS) as stack,
         httpx.Client(timeout=10) as http,
     ):
-        yield Platform(stack.service_urls, stack.infrastructure["nats"], http)
+        yield Platform(stack.service_urls, stack.infrastructure["nats"], http, stack.grpc_targets)
 
 
 class StateSetupFailed(AssertionError):

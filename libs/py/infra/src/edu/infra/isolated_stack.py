@@ -51,6 +51,15 @@ class IsolatedStack:
     def service_urls(self) -> dict[str, str]:
         return {service.name: service.url for service in self.processes.services}
 
+    @property
+    def grpc_targets(self) -> dict[str, str]:
+        """``host:port`` of each service's internal gRPC server (course, payment-engine)."""
+        return {
+            service.name: service.grpc_target
+            for service in self.processes.services
+            if service.grpc_target is not None
+        }
+
     def log_path(self, name: str) -> Path | None:
         return self.processes.log_path(name)
 
