@@ -46,6 +46,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "teacher_id": "t-1",
         "title": "Compilers II",
         "lesson_ids": ["l-2", "l-1"],
+        "price": {"currency_code": "EUR", "amount_minor": "4900"},
     },
     "enrollment.created": {"enrollment_id": "e-1", "student_id": "s-1", "course_id": "c-1"},
     "lesson.completed": {
@@ -62,6 +63,27 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "student_id": "s-1",
         "course_id": "c-1",
         "verification_code": "ABCD-1234",
+    },
+    # published by the Rust payment-engine; an int64 is a string in the JSON mapping
+    "payment.succeeded": {
+        "payment_id": "p-1",
+        "student_id": "s-1",
+        "course_id": "c-1",
+        "currency_code": "EUR",
+        "amount_minor": "4900",
+    },
+    "payment.failed": {
+        "payment_id": "p-1",
+        "student_id": "s-1",
+        "course_id": "c-1",
+        "reason": "The card was declined.",
+    },
+    "payment.refunded": {
+        "payment_id": "p-1",
+        "student_id": "s-1",
+        "course_id": "c-1",
+        "currency_code": "JPY",
+        "amount_minor": "1999",
     },
 }
 WHEN = datetime(2026, 11, 27, 17, 0, 0, 250000, tzinfo=UTC)
