@@ -55,6 +55,9 @@ LESSON = {
     "estimated_minutes": match.int(10),
 }
 COURSE_PATH = from_state(f"/courses/{COURSE_ID}", "/courses/${course_id}", rf"^/courses/{AN_ID}$")
+PRICE_PATH = from_state(
+    f"/courses/{COURSE_ID}/price", "/courses/${course_id}/price", rf"^/courses/{AN_ID}/price$"
+)
 LESSON_PATH = from_state(
     f"/courses/{COURSE_ID}/lessons/{LESSON_ID}",
     "/courses/${course_id}/lessons/${lesson_id}",
@@ -146,6 +149,24 @@ def course_pact() -> Pact:
         .with_header("Authorization", BEARER)
         .will_respond_with(204)
     )
+    price = {"currency_code": "EUR", "amount_minor": 4990}
+    (
+        pact.upon_receiving("a teacher puts a price on a course")
+        .given("a signed-in teacher with a draft course")
+        .with_request("PUT", PRICE_PATH)
+        .with_header("Authorization", BEARER)
+        .with_body(price, JSON)
+        .will_respond_with(200)
+        .with_body({"price": {**price, "display": match.str("49.90 EUR")}}, JSON)
+    )
+    (
+        pact.upon_receiving("a teacher makes a course free")
+        .given("a signed-in teacher with a draft course")
+        .with_request("DELETE", PRICE_PATH)
+        .with_header("Authorization", BEARER)
+        .will_respond_with(200)
+        .with_body({"price": None}, JSON)
+    )
     return pact
 
 
@@ -178,6 +199,8 @@ class TestWebCourseContract:
             )
             lesson = await client.update_lesson(token, course_id, lesson_id, lesson_draft)
             await client.delete_lesson(token, course_id, lesson_id)
+            await client.price_course(token, course_id, "EUR", 4990)
+            await client.make_free(token, course_id)
             assert page.items[0].title == "Python from scratch"
             assert created.status == "draft"
             assert teaching[0].lessons[0].position == 1

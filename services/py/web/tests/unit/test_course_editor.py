@@ -95,3 +95,52 @@ class TestLessons:
         assert page.status_code == 422
         assert "unpublish it first" in page.text
         assert len(stored.course.lessons) == 1
+
+
+class TestPrice:
+    async def test_a_teacher_puts_a_price_on_the_course_and_takes_it_off(
+        self, site: httpx.AsyncClient, submit: Call, sign_in: Call, course: FakeCourseClient
+    ) -> None:
+        editor = await course_with_lessons(submit, sign_in, "Bowline")
+        assert "This course is free." in (await site.get(editor)).text
+        saved = await submit(f"{editor}/price", {"currency": "EUR", "amount": "49,90"})
+        assert saved.status_code == 303
+        (course_id,) = course.courses
+        assert course.prices[course_id].amount_minor == 4990
+        page = (await site.get(saved.headers["location"])).text
+        assert "Price saved" in page
+        assert 'Students buy this course for <strong class="price">49.90 EUR</strong>' in page
+        assert 'value="49.90"' in page
+        freed = await submit(f"{editor}/price/free", {})
+        assert freed.status_code == 303
+        assert course_id not in course.prices
+        assert "The course is free again." in (await site.get(freed.headers["location"])).text
+
+    async def test_yen_are_whole_and_other_currencies_have_cents(
+        self, submit: Call, sign_in: Call, course: FakeCourseClient
+    ) -> None:
+        editor = await course_with_lessons(submit, sign_in)
+        await submit(f"{editor}/price", {"currency": "JPY", "amount": "4900"})
+        (course_id,) = course.courses
+        assert course.prices[course_id].amount_minor == 4900
+        cents = await submit(f"{editor}/price", {"currency": "JPY", "amount": "49.50"})
+        assert cents.status_code == 422
+        assert "JPY has no cents" in cents.text
+
+    async def test_a_price_that_is_no_amount_is_explained_and_nothing_changes(
+        self, submit: Call, sign_in: Call, course: FakeCourseClient
+    ) -> None:
+        editor = await course_with_lessons(submit, sign_in)
+        for entered, message in [
+            ("", "Enter the price"),
+            ("forty", "Write the price as a number"),
+            ("0", "more than 0"),
+            ("1000000.01", "at most 1,000,000.00"),
+        ]:
+            page = await submit(f"{editor}/price", {"currency": "EUR", "amount": entered})
+            assert page.status_code == 422, entered
+            assert message in page.text, entered
+            assert 'id="amount-error"' in page.text
+        strange = await submit(f"{editor}/price", {"currency": "XYZ", "amount": "10"})
+        assert "Choose one of the currencies listed." in strange.text
+        assert course.prices == {}

@@ -37,6 +37,10 @@ class CourseClient(Protocol):
     ) -> TeacherCourse: ...
     async def publish(self, token: str, course_id: UUID) -> TeacherCourse: ...
     async def unpublish(self, token: str, course_id: UUID) -> TeacherCourse: ...
+    async def price_course(
+        self, token: str, course_id: UUID, currency_code: str, amount_minor: int
+    ) -> None: ...
+    async def make_free(self, token: str, course_id: UUID) -> None: ...
 
 
 class HttpCourseClient:
@@ -106,3 +110,13 @@ class HttpCourseClient:
     async def unpublish(self, token: str, course_id: UUID) -> TeacherCourse:
         response = await self._http.call("POST", f"/courses/{course_id}/unpublish", token=token)
         return TeacherCourse.model_validate(response.json())
+
+    async def price_course(
+        self, token: str, course_id: UUID, currency_code: str, amount_minor: int
+    ) -> None:
+        """What enrolling costs from now on (students buy the course first)."""
+        body = {"currency_code": currency_code, "amount_minor": amount_minor}
+        await self._http.call("PUT", f"/courses/{course_id}/price", token=token, json=body)
+
+    async def make_free(self, token: str, course_id: UUID) -> None:
+        await self._http.call("DELETE", f"/courses/{course_id}/price", token=token)

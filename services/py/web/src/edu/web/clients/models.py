@@ -95,6 +95,7 @@ class TeacherCourse(_Read):
     tags: tuple[str, ...]
     status: str
     lessons: tuple[Lesson, ...]
+    price: Price | None = None  # None: free
 
     @property
     def published(self) -> bool:

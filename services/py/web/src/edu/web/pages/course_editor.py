@@ -1,8 +1,9 @@
-"""One course in its teacher's hands: its details, its lessons (add, edit, delete, move up and
-down) and publishing."""
+"""One course in its teacher's hands: its details, its price, its lessons (add, edit, delete,
+move up and down) and publishing."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from edu.web.clients.errors import ProblemError
-from edu.web.clients.models import CourseDraft
+from edu.web.clients.models import CourseDraft, Price
 from edu.web.forms import FormErrors
 from edu.web.pages import course_analytics
 from edu.web.pages.course_forms import (
@@ -41,9 +42,11 @@ async def _editor(
     lesson: dict[str, str] | None = None,
     details: CourseDraft | None = None,
     details_errors: FormErrors | None = None,
+    price: dict[str, str] | None = None,
+    price_errors: FormErrors | None = None,
 ) -> HTMLResponse:
     course = await wired.course.teaching_course(who.token, course_id)
-    failed = bool(errors or details_errors)
+    failed = bool(errors or details_errors or price_errors)
     return await render(
         request,
         "course_editor.html",
@@ -55,7 +58,42 @@ async def _editor(
         or CourseDraft(**course.model_dump(include={"title", "summary", "level", "tags"})),
         details_errors=details_errors or FormErrors(),
         levels=LEVELS,
+        currencies=CURRENCIES,
+        price=price or _price_entered(course.price),
+        price_errors=price_errors or FormErrors(),
     )
+
+
+# The currencies course takes (its CurrencyCode), in the order the form offers them.
+CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "PLN", "UAH", "JPY")
+NO_MINOR_UNITS = {"JPY"}
+AMOUNT = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
+
+
+def _price_entered(price: Price | None) -> dict[str, str]:
+    if price is None:
+        return {"currency": "EUR", "amount": ""}
+    amount = price.display.split(" ")[0]
+    return {"currency": price.currency_code, "amount": amount}
+
+
+def parse_amount(text: str, currency: str) -> tuple[int | None, str | None]:
+    """``49.90`` EUR -> 4990 minor units; the problem in words when it is not an amount."""
+    entered = text.strip().replace(" ", "")
+    if not entered:
+        return None, "Enter the price, e.g. 49.00 (or make the course free)."
+    if not AMOUNT.match(entered):
+        return None, "Write the price as a number with at most two decimals, e.g. 49.90."
+    whole, _, cents = entered.replace(",", ".").partition(".")
+    if currency in NO_MINOR_UNITS:
+        if cents.strip("0"):
+            return None, f"{currency} has no cents: write a whole number, e.g. 4900."
+        minor = int(whole)
+    else:
+        minor = int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+    if not 1 <= minor <= 100_000_000:
+        return None, "The price must be more than 0 and at most 1,000,000.00."
+    return minor, None
 
 
 @router.get("", response_class=HTMLResponse)
@@ -89,6 +127,42 @@ async def save_details(
         else:
             return redirect_with(wired, f"/teach/courses/{course_id}", "course-saved")
     return await _editor(request, wired, who, course_id, details=draft, details_errors=errors)
+
+
+@router.post("/price", response_class=HTMLResponse)
+async def save_price(
+    request: Request,
+    course_id: UUID,
+    wired: WebDep,
+    who: TeacherDep,
+    currency: TextField = "EUR",
+    amount: TextField = "",
+) -> Response:
+    """Put a price on the course: students buy it before they are enrolled."""
+    errors = FormErrors()
+    if currency not in CURRENCIES:
+        errors.add("currency", "Choose one of the currencies listed.")
+    minor, problem = parse_amount(amount, currency)
+    if problem:
+        errors.add("amount", problem)
+    if not errors and minor is not None:
+        try:
+            await wired.course.price_course(who.token, course_id, currency, minor)
+        except ProblemError as refused:
+            if refused.status not in (409, 422):
+                raise
+            errors.add("amount", refused.detail or "course refused this price.")
+        else:
+            return redirect_with(wired, f"/teach/courses/{course_id}", "price-saved")
+    entered = {"currency": currency, "amount": amount}
+    return await _editor(request, wired, who, course_id, price=entered, price_errors=errors)
+
+
+@router.post("/price/free")
+async def make_free(course_id: UUID, wired: WebDep, who: TeacherDep) -> Response:
+    """Take the price off: enrolling is free again (paid enrolments stay)."""
+    await wired.course.make_free(who.token, course_id)
+    return redirect_with(wired, f"/teach/courses/{course_id}", "made-free")
 
 
 @router.post("/lessons", response_class=HTMLResponse)

@@ -17,6 +17,8 @@ MESSAGES = {
     "lesson-completed": "Lesson marked complete.",
     "course-completed": "You completed the course. Your certificate is ready.",
     "course-saved": "Course details saved.",
+    "price-saved": "Price saved: students buy the course before they are enrolled.",
+    "made-free": "The course is free again.",
     "lesson-added": "Lesson added.",
     "lesson-saved": "Lesson saved.",
     "lesson-deleted": "Lesson deleted.",

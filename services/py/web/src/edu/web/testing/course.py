@@ -22,6 +22,7 @@ from edu.web.clients.models import (
 )
 from edu.web.testing.switch import Switchable, principal_of
 
+CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "PLN", "UAH", "JPY")  # course's
 NOT_FOUND = ProblemError(404, "Not found", "No published course with this id.")
 
 
@@ -117,7 +118,9 @@ class FakeCourseClient(Switchable):
     async def teaching_course(self, token: str, course_id: UUID) -> TeacherCourse:
         self.answer()
         self._own(token, course_id)
-        return self.courses[course_id].course
+        return self.courses[course_id].course.model_copy(
+            update={"price": self.prices.get(course_id)}
+        )
 
     async def create_course(self, token: str, draft: CourseDraft) -> TeacherCourse:
         self.answer()
@@ -155,6 +158,24 @@ class FakeCourseClient(Switchable):
         self.answer()
         self._own(token, course_id)
         return self._replace(course_id, **draft.model_dump())
+
+    async def price_course(
+        self, token: str, course_id: UUID, currency_code: str, amount_minor: int
+    ) -> None:
+        self.answer()
+        self._own(token, course_id)
+        if currency_code not in CURRENCIES or not 1 <= amount_minor <= 100_000_000:
+            raise ProblemError(
+                422,
+                "Invalid price",
+                "The price must be 0.01 to 1,000,000.00 of a currency we take.",
+            )
+        self.set_price(course_id, currency_code, amount_minor)
+
+    async def make_free(self, token: str, course_id: UUID) -> None:
+        self.answer()
+        self._own(token, course_id)
+        self.prices.pop(course_id, None)
 
     async def update_lesson(
         self, token: str, course_id: UUID, lesson_id: UUID, draft: LessonDraft
