@@ -1,7 +1,8 @@
 # The one Python base, two targets (ADR 0021):
 #   build    Debian's python3.11 + uv: where python.Dockerfile installs a member's venv
-#   runtime  a distroless root: python3.11, its shared libraries, CA certificates, a non-root
-#            user and nothing else (no shell, no apt, no pip)
+#   runtime  a distroless root: python3.11, its shared libraries, CA certificates, the DejaVu
+#            fonts (certificate-generator's PDFs, ADR 0024), a non-root user and nothing else
+#            (no shell, no apt, no pip)
 # DEBIAN_IMAGE: a local image made by `edu deploy build` (debootstrap, no registry here);
 # on a machine with a registry, debian:bookworm-slim does the same.
 #   buildah build --target build   -t localhost/eduplatform/python-build:3.11   -f deploy/docker/python-base.Dockerfile deploy/docker
@@ -40,7 +41,7 @@ ARG PACKAGES="libc6 libgcc-s1 libstdc++6 zlib1g libssl3 libffi8 libexpat1 libbz2
 libsqlite3-0 libuuid1 libcrypt1 libtinfo6 libncursesw6 libreadline8 libdb5.3 \
 libgdbm6 libnsl2 libtirpc3 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 \
 libcom-err2 libkeyutils1 media-types tzdata python3.11-minimal libpython3.11-minimal \
-libpython3.11-stdlib"
+libpython3.11-stdlib fonts-dejavu-core"
 WORKDIR /tmp/debs
 RUN apt-get update \
  && echo "${PACKAGES}" | xargs apt-get download \

@@ -6,3 +6,4 @@ CREATE DATABASE enrollment;
 CREATE DATABASE notifications;
 CREATE DATABASE analytics;
 CREATE DATABASE payments;
+CREATE DATABASE certificates;

@@ -56,7 +56,7 @@ class TestSmokeCommand:
 
 class TestChoosing:
     def test_every_deployable_by_default_and_unknown_names_refused(self) -> None:
-        assert len(images.choose([])) == 11
+        assert len(images.choose([])) == 12
         assert [d.name for d in images.choose(["web"])] == ["web"]
         with pytest.raises(images.BuildError, match="unknown deployable"):
             images.choose(["wbe"])
@@ -173,6 +173,7 @@ class TestPythonStaging:
         assert declared["analytics-api"] == "migrations/analytics"
         assert declared["web"] is None
         assert declared["email-sender"] is None  # a worker runs on notifications' schema
+        assert declared["certificate-generator"] == "migrations/certificates"  # its own
 
 
 class TestReport:

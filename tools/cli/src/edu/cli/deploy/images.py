@@ -128,6 +128,20 @@ DEPLOYABLES = (
         edited="src/edu/analytics_aggregator/__main__.py",
     ),
     Deployable(
+        "certificate-generator",
+        "python",
+        "workers/py/certificate-generator",
+        "edu-certificate-generator",
+        ("-m", "edu.certificate_generator"),
+        "EDU_HTTP_PORT",
+        smoke_env=(
+            ("EDU_DATABASE_URL", NOWHERE_DB),
+            ("EDU_NATS_URL", "nats://127.0.0.1:9"),
+            ("EDU_CERTIFICATE_STORE_DIR", "/tmp/certificates"),  # noqa: S108 - in the smoke container
+        ),
+        edited="src/edu/certificate_generator/__main__.py",
+    ),
+    Deployable(
         "api-gateway",
         "rust",
         "services/rs/api-gateway",
@@ -378,11 +392,14 @@ def stage_python(root: Path, item: Deployable) -> Path:
 
 
 def declared_migrations(folder: Path) -> str | None:
-    """``migrations/<database>`` from a service's ``[tool.edu.service] migrations`` (a worker runs
-    on another's schema and declares none)."""
-    data = tomllib.loads((folder / "pyproject.toml").read_text())
-    declared = data.get("tool", {}).get("edu", {}).get("service", {}).get("migrations")
-    return declared if isinstance(declared, str) else None
+    """``migrations/<database>`` from a service's (or a worker's own schema's) ``migrations`` in
+    ``[tool.edu.service]`` / ``[tool.edu.worker]``; None for a worker on another's schema."""
+    edu = tomllib.loads((folder / "pyproject.toml").read_text()).get("tool", {}).get("edu", {})
+    for kind in ("service", "worker"):
+        declared = edu.get(kind, {}).get("migrations")
+        if isinstance(declared, str):
+            return declared
+    return None
 
 
 def stage_rust(root: Path, item: Deployable) -> Path:
