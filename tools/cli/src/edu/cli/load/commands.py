@@ -7,6 +7,8 @@ edu load weekly            one stack seeded M: ramp, step (the knee), soak, the 
 edu load bench             the catalogue vs its bare twin (Starlette + asyncpg), one worker each
 edu load gateway           direct vs through the api-gateway on one stack seeded S (report only)
 edu load check FOLDER      judge an earlier run's CSV against load/slo.toml again
+edu load checkout          500 concurrent paid checkouts, 10 % duplicate submissions: one payment
+                           per key, 0 double charges, ledger balanced, one enrolment each
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import typer
 
 from edu.cli.env import repository_root
 from edu.cli.load.bench import side_by_side
+from edu.cli.load.checkout import run_checkouts
 from edu.cli.load.gateway import GATEWAY_ENV, GatewayBenchError, Settings, measure, write_report
 from edu.cli.load.knee import find_knee, steps_of
 from edu.cli.load.learning import ACKED_EVENTS_VARIABLE, check_folded
@@ -289,4 +292,34 @@ def weekly_command(
         _keep_logs(stack, results_root(root) / "weekly")
     # Ramp and step go past the knee on purpose: only the soak must hold every SLO.
     if not results["soak"] or knee.knee is None:
+        raise typer.Exit(1)
+
+
+@load_app.command("checkout")
+def checkout_command(
+    requests: Annotated[
+        int, typer.Option(help="POST /payments in the burst, duplicates included.")
+    ] = 500,
+    duplicate_ratio: Annotated[
+        float, typer.Option(help="Share of the requests that resend another's key and body.")
+    ] = 0.1,
+    out: Annotated[str, typer.Option(help="Results folder under .edu/results/load/.")] = "checkout",
+) -> None:
+    """Concurrent paid checkouts with duplicate submissions through the gateway: distinct
+    payments == unique keys, 0 double charges, ledger balanced, one enrolment each, no 5xx."""
+    root = repository_root()
+    duplicates = round(requests * duplicate_ratio)
+    folder = results_root(root) / out
+    fresh_folder(folder)
+    summary = run_checkouts(
+        root,
+        _stack_folder(root),
+        folder,
+        students=requests - duplicates,
+        duplicates=duplicates,
+        say=_say,
+    )
+    typer.echo((folder / "report.md").read_text())
+    typer.echo(f"results in {folder}")
+    if not summary["ok"]:
         raise typer.Exit(1)
