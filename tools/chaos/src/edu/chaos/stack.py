@@ -3,7 +3,8 @@
 ``chaos_stack(root, members, folder)`` starts a fault proxy (edu.chaos.proxy) in front of
 PostgreSQL for enrollment only, then the isolated stack (its own embedded PostgreSQL, NATS,
 Redis, mail sink; identity, course, enrollment, notifications, event-ingestion and the api-gateway
-in front of them; analytics-aggregator and analytics-api for the learning path) with enrollment's database URL pointing at the proxy, and writes the stack file the
+in front of them; analytics-aggregator and analytics-api for the learning path; payment-engine with its chaos
+failpoint and its provider sandbox delivering every webhook three times, issue 22) with enrollment's database URL pointing at the proxy, and writes the stack file the
 actions and probes read; the background load calls the APIs through the gateway (``api_urls``).
 On exit it stops what is running *now* (a process an experiment restarted has a new pid), the
 stack, the proxy.
