@@ -190,6 +190,14 @@ ingest-bench *ARGS:
 load-gateway *args:
     {{run}} edu load gateway {{args}}
 
+# 500 concurrent paid checkouts through the gateway, 10 % duplicate submissions: 0 double charges, ledger balanced, one enrolment each (issue 22); results in .edu/results/load/checkout
+load-checkout *ARGS:
+    {{run}} edu load checkout {{ARGS}}
+
+# Benchmark the build tools on this repo, just + edu affected vs Turborepo, Nx and moon (issue 27, ADR 0023): ~45 min on 2 cores, results in .edu/results/buildbench/
+buildbench *ARGS:
+    {{run}} python -m edu.buildbench run {{ARGS}}
+
 # Pact contracts, the `contract` layer (budget 60 s): consumer pacts vs contracts/pacts/, then every provider verified
 test-contract *ARGS:
     {{run}} edu test contract -- {{ARGS}}
