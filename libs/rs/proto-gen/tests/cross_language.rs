@@ -7,9 +7,11 @@
 use edu_proto_gen::edu::events::v1::{
     CertificateIssued, CourseCompleted, CoursePrice, CoursePublished, CourseUnpublished,
     CourseUpdated, EnrollmentCreated, EventEnvelope, LearningEvent, LearningEventBatch,
-    LessonCompleted, LessonFinished, LessonHeartbeat, LessonOpened, PaymentFailed, PaymentRefunded,
-    PaymentSucceeded, Role, SearchPerformed, UserRegistered, UserRoleGranted, VideoPaused,
-    VideoPlayed, VideoSeeked, event_envelope::Payload, learning_event::Payload as LearningPayload,
+    LessonCompleted, LessonFinished, LessonHeartbeat, LessonOpened, ModeratedItemKind,
+    ModerationDecided, ModerationOutcome, ModerationReason, PaymentFailed, PaymentRefunded,
+    PaymentSucceeded, QaAnswerPosted, QaQuestionPosted, Role, SearchPerformed, UserRegistered,
+    UserRoleGranted, VideoPaused, VideoPlayed, VideoSeeked, event_envelope::Payload,
+    learning_event::Payload as LearningPayload,
 };
 use prost::Message;
 use serde_json::Value;
@@ -51,6 +53,39 @@ fn course_price(value: &Value) -> Option<CoursePrice> {
         currency_code: text(price, "currency_code"),
         amount_minor: minor(price, "amount_minor"),
     })
+}
+
+fn moderated_item_kind(value: &Value, field: &str) -> i32 {
+    ModeratedItemKind::from_str_name(
+        value[field]
+            .as_str()
+            .unwrap_or("MODERATED_ITEM_KIND_UNSPECIFIED"),
+    )
+    .expect("a known item kind") as i32
+}
+
+fn moderation_outcome(value: &Value, field: &str) -> i32 {
+    ModerationOutcome::from_str_name(
+        value[field]
+            .as_str()
+            .unwrap_or("MODERATION_OUTCOME_UNSPECIFIED"),
+    )
+    .expect("a known outcome") as i32
+}
+
+fn moderation_reasons(value: &Value) -> Vec<ModerationReason> {
+    value["reasons"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| ModerationReason {
+                    code: text(item, "code"),
+                    detail: text(item, "detail"),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn role(value: &Value, field: &str) -> i32 {
@@ -167,6 +202,30 @@ fn payload(kind: &str, p: &Value) -> Payload {
             course_id: text(p, "course_id"),
             currency_code: text(p, "currency_code"),
             amount_minor: minor(p, "amount_minor"),
+        }),
+        "qa_question_posted" => Payload::QaQuestionPosted(QaQuestionPosted {
+            question_id: text(p, "question_id"),
+            course_id: text(p, "course_id"),
+            author_id: text(p, "author_id"),
+            body: text(p, "body"),
+        }),
+        "qa_answer_posted" => Payload::QaAnswerPosted(QaAnswerPosted {
+            answer_id: text(p, "answer_id"),
+            question_id: text(p, "question_id"),
+            course_id: text(p, "course_id"),
+            author_id: text(p, "author_id"),
+            body: text(p, "body"),
+        }),
+        "moderation_decided" => Payload::ModerationDecided(ModerationDecided {
+            item_id: text(p, "item_id"),
+            kind: moderated_item_kind(p, "kind"),
+            subject_id: text(p, "subject_id"),
+            course_id: text(p, "course_id"),
+            author_id: text(p, "author_id"),
+            outcome: moderation_outcome(p, "outcome"),
+            reasons: moderation_reasons(p),
+            reviewer_id: text(p, "reviewer_id"),
+            subject_version: number(p, "subject_version"),
         }),
         other => panic!("vector payload {other:?} has no Rust mapping in this test: add one"),
     }
@@ -378,6 +437,9 @@ fn case_name(payload: &Payload) -> &'static str {
         Payload::PaymentSucceeded(_) => "payment_succeeded",
         Payload::PaymentFailed(_) => "payment_failed",
         Payload::PaymentRefunded(_) => "payment_refunded",
+        Payload::QaQuestionPosted(_) => "qa_question_posted",
+        Payload::QaAnswerPosted(_) => "qa_answer_posted",
+        Payload::ModerationDecided(_) => "moderation_decided",
     }
 }
 

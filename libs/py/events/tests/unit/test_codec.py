@@ -85,6 +85,29 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "currency_code": "JPY",
         "amount_minor": "1999",
     },
+    # published by messaging (questions and answers) and moderation (its decisions)
+    "qa.question_posted": {
+        "question_id": "q-1",
+        "course_id": "c-1",
+        "author_id": "s-1",
+        "body": "How do I start?",
+    },
+    "qa.answer_posted": {
+        "answer_id": "a-1",
+        "question_id": "q-1",
+        "course_id": "c-1",
+        "author_id": "t-1",
+        "body": "With lesson one.",
+    },
+    "moderation.decided": {
+        "item_id": "m-1",
+        "kind": "MODERATED_ITEM_KIND_QUESTION",
+        "subject_id": "q-1",
+        "course_id": "c-1",
+        "author_id": "s-1",
+        "outcome": "MODERATION_OUTCOME_HOLD",
+        "reasons": [{"code": "all_caps", "detail": "written in capitals"}],
+    },
 }
 WHEN = datetime(2026, 11, 27, 17, 0, 0, 250000, tzinfo=UTC)
 

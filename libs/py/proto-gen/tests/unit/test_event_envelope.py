@@ -20,6 +20,9 @@ EVENT_TYPES = {
     "payment.succeeded",
     "payment.failed",
     "payment.refunded",
+    "qa.question_posted",
+    "qa.answer_posted",
+    "moderation.decided",
 }
 
 

@@ -195,6 +195,124 @@ impl Role {
         }
     }
 }
+/// One reason behind a decision.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct ModerationReason {
+    /// A stable code, e.g. "abusive_language", "denied_link", "repeated_post".
+    #[prost(string, tag = "1")]
+    pub code: ::prost::alloc::string::String,
+    /// What was found, in plain words (e.g. "links to a denied domain: bit.ly").
+    #[prost(string, tag = "2")]
+    pub detail: ::prost::alloc::string::String,
+}
+/// "moderation.decided": moderation decided about a question, an answer or a course's text
+/// (published by moderation through its outbox). The rules decide first (envelope version 1,
+/// outcome allow, hold or reject); a held item gets a second event when a teacher or an admin
+/// decides (version 2, allow or reject). Messaging and course act on the latest version.
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct ModerationDecided {
+    /// Moderation's id for the checked item (a UUID in text form); the aggregate id.
+    #[prost(string, tag = "1")]
+    pub item_id: ::prost::alloc::string::String,
+    /// What was checked.
+    #[prost(enumeration = "ModeratedItemKind", tag = "2")]
+    pub kind: i32,
+    /// The checked thing's own id: the question's, the answer's or the course's.
+    #[prost(string, tag = "3")]
+    pub subject_id: ::prost::alloc::string::String,
+    /// The course it belongs to.
+    #[prost(string, tag = "4")]
+    pub course_id: ::prost::alloc::string::String,
+    /// Who wrote it (for a course: its teacher).
+    #[prost(string, tag = "5")]
+    pub author_id: ::prost::alloc::string::String,
+    /// The decision.
+    #[prost(enumeration = "ModerationOutcome", tag = "6")]
+    pub outcome: i32,
+    /// Why, one entry per rule that found something; empty when allowed by the rules.
+    #[prost(message, repeated, tag = "7")]
+    pub reasons: ::prost::alloc::vec::Vec<ModerationReason>,
+    /// The teacher or admin who decided a held item; empty when the rules decided.
+    #[prost(string, tag = "8")]
+    pub reviewer_id: ::prost::alloc::string::String,
+    /// For a course: the course's envelope version whose text was checked; 0 otherwise.
+    #[prost(uint32, tag = "9")]
+    pub subject_version: u32,
+}
+/// What kind of text moderation checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum ModeratedItemKind {
+    /// Not set: treat as unknown.
+    Unspecified = 0,
+    /// A question in a course's Q&A ("qa.question_posted").
+    Question = 1,
+    /// An answer in a course's Q&A ("qa.answer_posted").
+    Answer = 2,
+    /// A course's public text, its title ("course.published", "course.updated").
+    Course = 3,
+}
+impl ModeratedItemKind {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "MODERATED_ITEM_KIND_UNSPECIFIED",
+            Self::Question => "MODERATED_ITEM_KIND_QUESTION",
+            Self::Answer => "MODERATED_ITEM_KIND_ANSWER",
+            Self::Course => "MODERATED_ITEM_KIND_COURSE",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "MODERATED_ITEM_KIND_UNSPECIFIED" => Some(Self::Unspecified),
+            "MODERATED_ITEM_KIND_QUESTION" => Some(Self::Question),
+            "MODERATED_ITEM_KIND_ANSWER" => Some(Self::Answer),
+            "MODERATED_ITEM_KIND_COURSE" => Some(Self::Course),
+            _ => None,
+        }
+    }
+}
+/// What moderation decided about an item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum ModerationOutcome {
+    /// Not set: treat as held.
+    Unspecified = 0,
+    /// Nothing found: show it.
+    Allow = 1,
+    /// Doubtful: keep it from others until a teacher or an admin decides.
+    Hold = 2,
+    /// Clearly against the rules: never show it to others.
+    Reject = 3,
+}
+impl ModerationOutcome {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "MODERATION_OUTCOME_UNSPECIFIED",
+            Self::Allow => "MODERATION_OUTCOME_ALLOW",
+            Self::Hold => "MODERATION_OUTCOME_HOLD",
+            Self::Reject => "MODERATION_OUTCOME_REJECT",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "MODERATION_OUTCOME_UNSPECIFIED" => Some(Self::Unspecified),
+            "MODERATION_OUTCOME_ALLOW" => Some(Self::Allow),
+            "MODERATION_OUTCOME_HOLD" => Some(Self::Hold),
+            "MODERATION_OUTCOME_REJECT" => Some(Self::Reject),
+            _ => None,
+        }
+    }
+}
 /// "payment.succeeded": the provider confirmed a payment and the money was taken (published by
 /// the payment-engine through its outbox, in the same transaction as the ledger movement).
 /// Enrollment enrols the student on it, exactly once per payment.
@@ -253,11 +371,49 @@ pub struct PaymentRefunded {
     #[prost(int64, tag = "5")]
     pub amount_minor: i64,
 }
+/// "qa.question_posted": someone enrolled in a course, or its teacher, asked a question in the
+/// course's Q&A (published by messaging). Moderation checks the text and answers with
+/// "moderation.decided"; messaging shows the question to others only once it is allowed.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct QaQuestionPosted {
+    /// The question's id (a UUID in text form); the aggregate id of the envelope.
+    #[prost(string, tag = "1")]
+    pub question_id: ::prost::alloc::string::String,
+    /// The course whose Q&A it was asked in.
+    #[prost(string, tag = "2")]
+    pub course_id: ::prost::alloc::string::String,
+    /// Who asked (identity's user id).
+    #[prost(string, tag = "3")]
+    pub author_id: ::prost::alloc::string::String,
+    /// The question's text as written, at most 10,000 characters.
+    #[prost(string, tag = "4")]
+    pub body: ::prost::alloc::string::String,
+}
+/// "qa.answer_posted": someone answered a question in a course's Q&A (published by messaging).
+/// Moderation checks it like a question.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct QaAnswerPosted {
+    /// The answer's id (a UUID in text form); the aggregate id of the envelope.
+    #[prost(string, tag = "1")]
+    pub answer_id: ::prost::alloc::string::String,
+    /// The question it answers.
+    #[prost(string, tag = "2")]
+    pub question_id: ::prost::alloc::string::String,
+    /// The course whose Q&A it belongs to.
+    #[prost(string, tag = "3")]
+    pub course_id: ::prost::alloc::string::String,
+    /// Who answered (identity's user id).
+    #[prost(string, tag = "4")]
+    pub author_id: ::prost::alloc::string::String,
+    /// The answer's text as written, at most 10,000 characters.
+    #[prost(string, tag = "5")]
+    pub body: ::prost::alloc::string::String,
+}
 /// One domain event as it travels on NATS JetStream (subject "events.<aggregate>.<event>"),
 /// serialised with the protobuf JSON mapping. The payload is a oneof, so the JSON names the
 /// event kind in its key ("enrollment_created": {...}) and parsing needs no type registry.
 /// The oneof field is always the event type with its dot replaced by an underscore.
-#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[derive(Clone, PartialEq, ::prost::Message)]
 pub struct EventEnvelope {
     /// The event's id (a UUID in text form); also the JetStream Nats-Msg-Id for de-duplication.
     #[prost(string, tag = "1")]
@@ -280,14 +436,14 @@ pub struct EventEnvelope {
     /// What happened; exactly one is set and it matches `type`.
     #[prost(
         oneof = "event_envelope::Payload",
-        tags = "10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21"
+        tags = "10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24"
     )]
     pub payload: ::core::option::Option<event_envelope::Payload>,
 }
 /// Nested message and enum types in `EventEnvelope`.
 pub mod event_envelope {
     /// What happened; exactly one is set and it matches `type`.
-    #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
+    #[derive(Clone, PartialEq, ::prost::Oneof)]
     pub enum Payload {
         /// type "user.registered"
         #[prost(message, tag = "10")]
@@ -325,6 +481,15 @@ pub mod event_envelope {
         /// type "payment.refunded"
         #[prost(message, tag = "21")]
         PaymentRefunded(super::PaymentRefunded),
+        /// type "qa.question_posted"
+        #[prost(message, tag = "22")]
+        QaQuestionPosted(super::QaQuestionPosted),
+        /// type "qa.answer_posted"
+        #[prost(message, tag = "23")]
+        QaAnswerPosted(super::QaAnswerPosted),
+        /// type "moderation.decided"
+        #[prost(message, tag = "24")]
+        ModerationDecided(super::ModerationDecided),
     }
 }
 /// What a student did in the browser: the learning events event-ingestion accepts

@@ -6,7 +6,9 @@ isort:skip_file
 from edu.proto_gen.events.v1 import course_events_pb2 as _course_events_pb2
 from edu.proto_gen.events.v1 import enrollment_events_pb2 as _enrollment_events_pb2
 from edu.proto_gen.events.v1 import identity_events_pb2 as _identity_events_pb2
+from edu.proto_gen.events.v1 import moderation_events_pb2 as _moderation_events_pb2
 from edu.proto_gen.events.v1 import payment_events_pb2 as _payment_events_pb2
+from edu.proto_gen.events.v1 import qa_events_pb2 as _qa_events_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -49,6 +51,9 @@ class EventEnvelope(_message.Message):
     PAYMENT_SUCCEEDED_FIELD_NUMBER: _builtins.int
     PAYMENT_FAILED_FIELD_NUMBER: _builtins.int
     PAYMENT_REFUNDED_FIELD_NUMBER: _builtins.int
+    QA_QUESTION_POSTED_FIELD_NUMBER: _builtins.int
+    QA_ANSWER_POSTED_FIELD_NUMBER: _builtins.int
+    MODERATION_DECIDED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The event's id (a UUID in text form); also the JetStream Nats-Msg-Id for de-duplication."""
     type: _builtins.str
@@ -111,6 +116,18 @@ class EventEnvelope(_message.Message):
     def payment_refunded(self) -> _payment_events_pb2.PaymentRefunded:
         """type "payment.refunded" """
 
+    @_builtins.property
+    def qa_question_posted(self) -> _qa_events_pb2.QaQuestionPosted:
+        """type "qa.question_posted" """
+
+    @_builtins.property
+    def qa_answer_posted(self) -> _qa_events_pb2.QaAnswerPosted:
+        """type "qa.answer_posted" """
+
+    @_builtins.property
+    def moderation_decided(self) -> _moderation_events_pb2.ModerationDecided:
+        """type "moderation.decided" """
+
     def __init__(
         self,
         *,
@@ -132,12 +149,15 @@ class EventEnvelope(_message.Message):
         payment_succeeded: _payment_events_pb2.PaymentSucceeded | None = ...,
         payment_failed: _payment_events_pb2.PaymentFailed | None = ...,
         payment_refunded: _payment_events_pb2.PaymentRefunded | None = ...,
+        qa_question_posted: _qa_events_pb2.QaQuestionPosted | None = ...,
+        qa_answer_posted: _qa_events_pb2.QaAnswerPosted | None = ...,
+        moderation_decided: _moderation_events_pb2.ModerationDecided | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "lesson_completed", b"lesson_completed", "occurred_at", b"occurred_at", "payload", b"payload", "payment_failed", b"payment_failed", "payment_refunded", b"payment_refunded", "payment_succeeded", b"payment_succeeded", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "lesson_completed", b"lesson_completed", "moderation_decided", b"moderation_decided", "occurred_at", b"occurred_at", "payload", b"payload", "payment_failed", b"payment_failed", "payment_refunded", b"payment_refunded", "payment_succeeded", b"payment_succeeded", "qa_answer_posted", b"qa_answer_posted", "qa_question_posted", b"qa_question_posted", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate", b"aggregate", "aggregate_id", b"aggregate_id", "certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "id", b"id", "lesson_completed", b"lesson_completed", "occurred_at", b"occurred_at", "payload", b"payload", "payment_failed", b"payment_failed", "payment_refunded", b"payment_refunded", "payment_succeeded", b"payment_succeeded", "type", b"type", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate", b"aggregate", "aggregate_id", b"aggregate_id", "certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "id", b"id", "lesson_completed", b"lesson_completed", "moderation_decided", b"moderation_decided", "occurred_at", b"occurred_at", "payload", b"payload", "payment_failed", b"payment_failed", "payment_refunded", b"payment_refunded", "payment_succeeded", b"payment_succeeded", "qa_answer_posted", b"qa_answer_posted", "qa_question_posted", b"qa_question_posted", "type", b"type", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["user_registered", "course_published", "course_unpublished", "enrollment_created", "lesson_completed", "course_completed", "certificate_issued", "course_updated", "user_role_granted", "payment_succeeded", "payment_failed", "payment_refunded"]  # noqa: Y015
+    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["user_registered", "course_published", "course_unpublished", "enrollment_created", "lesson_completed", "course_completed", "certificate_issued", "course_updated", "user_role_granted", "payment_succeeded", "payment_failed", "payment_refunded", "qa_question_posted", "qa_answer_posted", "moderation_decided"]  # noqa: Y015
     _WhichOneofArgType_payload: _TypeAlias = _typing.Literal["payload", b"payload"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_payload) -> _WhichOneofReturnType_payload | None: ...
 
