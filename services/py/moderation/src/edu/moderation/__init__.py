@@ -1,0 +1,1 @@
+"""moderation: rule-based checks over questions, answers and course titles; a review queue."""

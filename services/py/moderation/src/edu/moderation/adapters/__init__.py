@@ -1,0 +1,1 @@
+"""Adapters named for their technology: SQLAlchemy tables, repositories, unit of work."""

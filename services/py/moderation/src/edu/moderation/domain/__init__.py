@@ -1,0 +1,1 @@
+"""Plain Python: the moderation rules, the decision policy and the moderated item."""

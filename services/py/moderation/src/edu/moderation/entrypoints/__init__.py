@@ -1,0 +1,1 @@
+"""HTTP routes, the event consumer, the app and the evaluation command."""

@@ -1,0 +1,1 @@
+"""Use cases: moderate a submitted text once, review held items."""
