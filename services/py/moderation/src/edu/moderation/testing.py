@@ -18,6 +18,7 @@ from edu.moderation.domain.repeats import PriorPost
 class FakeItemRepository:
     def __init__(self) -> None:
         self.items: dict[UUID, ModerationItem] = {}
+        self.fail_adds = False  # True: the database "goes away" on the next add
 
     async def get(self, item_id: UUID) -> ModerationItem | None:
         return copy.deepcopy(self.items.get(item_id))
@@ -56,6 +57,8 @@ class FakeItemRepository:
         return copy.deepcopy(held[offset : offset + limit])
 
     async def add(self, item: ModerationItem) -> None:
+        if self.fail_adds:
+            raise ConnectionError("fake database told to fail")
         if any(i.source_event_id == item.source_event_id for i in self.items.values()):
             raise AssertionError("unique violation: source_event_id")
         self.items[item.id] = copy.deepcopy(item)

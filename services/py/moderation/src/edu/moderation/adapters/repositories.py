@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import RowMapping, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -107,7 +107,7 @@ def _row(item: ModerationItem) -> dict[str, Any]:
     }
 
 
-def _item(row: Mapping[str, Any]) -> ModerationItem:
+def _item(row: RowMapping) -> ModerationItem:
     return ModerationItem(
         id=row["id"],
         source_event_id=row["source_event_id"],

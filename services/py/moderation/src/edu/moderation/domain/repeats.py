@@ -10,7 +10,7 @@ from edu.moderation.domain.decisions import Finding, Outcome
 from edu.moderation.domain.text import fingerprint, similarity
 
 # Below this many words a repeat is ordinary ("Thanks!", "Same question").
-MIN_WORDS = 3
+MIN_WORDS = 4
 NEAR_SAME = 0.75
 
 

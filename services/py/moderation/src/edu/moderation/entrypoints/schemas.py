@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from edu.moderation.domain.decisions import Outcome
 from edu.moderation.domain.items import ModerationItem
 from edu.moderation.domain.moderator import ItemKind
 
@@ -46,9 +47,12 @@ class ItemOut(BaseModel):
             submitted_at=item.submitted_at,
             outcome=item.outcome.value,
             reasons=[
-                ReasonOut(code=r.code, detail=r.detail, severity=r.severity.value)
+                ReasonOut(
+                    code=r.code,
+                    detail=r.detail,
+                    severity="reject" if r.severity is Outcome.REJECT else "hold",
+                )
                 for r in item.reasons
-                if r.severity.value in ("hold", "reject")
             ],
             reviewer_id=item.reviewer_id,
             reviewed_at=item.reviewed_at,
