@@ -194,6 +194,10 @@ load-gateway *args:
 load-checkout *ARGS:
     {{run}} edu load checkout {{ARGS}}
 
+# Search relevance (issue 23): the judged queries against the course service's full-text search on a stack seeded M, nDCG@10 and MRR in .edu/results/search-quality; `--gate` fails below the baseline, `--backend http:<url>` for a search endpoint
+search-quality *ARGS:
+    {{run}} edu search-quality {{ARGS}}
+
 # Benchmark the build tools on this repo, just + edu affected vs Turborepo, Nx and moon (issue 27, ADR 0023): ~45 min on 2 cores, results in .edu/results/buildbench/
 buildbench *ARGS:
     {{run}} python -m edu.buildbench run {{ARGS}}

@@ -35,14 +35,12 @@ class TestTheCommittedSet:
         assert set(per_category) == set(CATEGORIES)
 
     def test_every_judged_title_is_a_published_course_of_seed_m(self) -> None:
-        published = {c.title for c in plan_for(size_named("M")).courses if c.published}
+        published = [c.title for c in plan_for(size_named("M")).courses if c.published]
 
-        unknown = {t for q in QUERIES for t in q.grades if t not in published}
+        unknown = {t for q in QUERIES for t in q.grades if t not in set(published)}
 
         assert unknown == set()
-        assert len(published) == len(
-            [c for c in plan_for(size_named("M")).courses if c.published]
-        ), "titles must name one course each"
+        assert len(set(published)) == len(published), "a title must name one course"
 
     def test_every_answerable_query_has_a_course_graded_2_or_more(self) -> None:
         without = [q.id for q in QUERIES if q.answerable and max(q.grades.values()) < 2]

@@ -95,7 +95,10 @@ def _evaluate(args: argparse.Namespace) -> int:
         f"answerable queries; {o.silent}/{o.no_answer} no-answer queries returned nothing"
     )
     for name, f in evaluation.by_category.items():
-        print(f"  {name:<11} nDCG@10 {f.ndcg or 0:.3f}  MRR {f.mrr or 0:.3f}  ({f.queries})")
+        if f.ndcg is None:
+            print(f"  {name:<11} {f.silent}/{f.no_answer} returned nothing ({f.queries})")
+        else:
+            print(f"  {name:<11} nDCG@10 {f.ndcg:.3f}  MRR {f.mrr or 0:.3f}  ({f.queries})")
     for line in gate_lines:
         print(line)
     print(f"report: {out / 'report.md'}")

@@ -17,6 +17,7 @@ from pathlib import Path
 from edu.search_quality.evaluation import Evaluation
 
 MARGIN = 0.01
+DIGITS = 6  # a baseline's precision
 BASELINES = Path(__file__).resolve().parents[3] / "baselines"
 
 
@@ -34,12 +35,14 @@ class Baseline:
 
     @classmethod
     def of(cls, backend: str, judgments: str, evaluation: Evaluation) -> Baseline:
-        per_query = {r.query.id: round(r.ndcg, 6) for r in evaluation.rows if r.ndcg is not None}
+        per_query = {
+            r.query.id: round(r.ndcg, DIGITS) for r in evaluation.rows if r.ndcg is not None
+        }
         return cls(
             backend,
             judgments,
-            round(evaluation.overall.ndcg or 0.0, 6),
-            round(evaluation.overall.mrr or 0.0, 6),
+            round(evaluation.overall.ndcg or 0.0, DIGITS),
+            round(evaluation.overall.mrr or 0.0, DIGITS),
             per_query,
         )
 
@@ -93,15 +96,14 @@ def judge(
         f"gate {word}: nDCG@10 {now:.4f} against baseline {baseline.ndcg:.4f} "
         f"({-drop:+.4f}; fails below -{margin:.2f})"
     ]
+    # Per query at the baseline's precision: an unchanged query is exactly 0 apart.
     changes = sorted(
-        (
-            (row.ndcg - baseline.per_query[row.query.id], row.query.id)
-            for row in evaluation.rows
-            if row.ndcg is not None and row.query.id in baseline.per_query
-        ),
+        (round(round(row.ndcg, DIGITS) - baseline.per_query[row.query.id], DIGITS), row.query.id)
+        for row in evaluation.rows
+        if row.ndcg is not None and row.query.id in baseline.per_query
     )
-    worse = [(delta, name) for delta, name in changes if delta < -1e-9]
-    better = [(delta, name) for delta, name in reversed(changes) if delta > 1e-9]
+    worse = [(delta, name) for delta, name in changes if delta < 0]
+    better = [(delta, name) for delta, name in reversed(changes) if delta > 0]
     if worse:
         lines.append(
             f"  {len(worse)} queries worse: "
