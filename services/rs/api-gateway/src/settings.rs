@@ -55,6 +55,7 @@ impl GatewaySettings {
             ("analytics-api", 8005),
             ("event-ingestion", 8010),
             ("payment-engine", 8011),
+            ("certificate-generator", 8006),
         ];
         for name in names {
             let port = defaults
@@ -121,6 +122,7 @@ mod tests {
             names,
             [
                 "analytics-api",
+                "certificate-generator",
                 "course",
                 "enrollment",
                 "event-ingestion",
@@ -131,6 +133,8 @@ mod tests {
         );
         let analytics = &settings.upstreams[0].1;
         assert_eq!(analytics, "http://127.0.0.1:8005");
+        let certificates = &settings.upstreams[1].1;
+        assert_eq!(certificates, "http://127.0.0.1:8006");
     }
 
     #[test]

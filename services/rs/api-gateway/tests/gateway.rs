@@ -5,6 +5,7 @@ mod support;
 
 use std::time::Duration;
 
+use api_gateway::domain::routing::DEFAULT_ROUTES;
 use reqwest::StatusCode;
 use serde_json::Value;
 use support::{USER, platform, token_for};
@@ -40,6 +41,47 @@ async fn routes_by_prefix_and_passes_on_request_id_and_client_address() {
         unknown.headers()["content-type"],
         "application/problem+json"
     );
+}
+
+#[tokio::test]
+async fn the_default_routes_send_certificate_documents_to_the_certificate_generator() {
+    let certificates = support::upstream().await;
+    let enrollment = support::upstream().await;
+    let p = platform(&[
+        ("EDU_GATEWAY_ROUTES", DEFAULT_ROUTES.to_owned()),
+        (
+            "EDU_CERTIFICATE_GENERATOR_SERVICE_URL",
+            certificates.app.url(""),
+        ),
+        ("EDU_ENROLLMENT_SERVICE_URL", enrollment.app.url("")),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let code = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
+    let pdf = client
+        .get(p.gateway.url(&format!("/certificate-documents/{code}.pdf")))
+        .bearer_auth(token_for(USER, 600.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    let echoed = json(pdf).await;
+    assert_eq!(echoed["path"], format!("/certificate-documents/{code}.pdf"));
+    assert!(
+        echoed["headers"]["authorization"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bearer "),
+        "the owner's token must reach the worker: {echoed}"
+    );
+    let verify = client
+        .get(p.gateway.url(&format!("/certificates/{code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verify.status(), StatusCode::OK);
+    assert_eq!((certificates.hits(), enrollment.hits()), (1, 1));
+    assert_eq!((p.course.hits(), p.identity.hits()), (0, 0));
 }
 
 #[tokio::test]

@@ -44,6 +44,17 @@ class TestDiscovery:
         member(tmp_path, "helper")
         assert discover(Workspace(tmp_path)) == [HttpService("course", "edu.course.a:make")]
 
+    def test_finds_a_worker_that_names_the_app_of_its_http_api(self, tmp_path: Path) -> None:
+        (tmp_path / "pyproject.toml").write_text(
+            '[tool.uv.workspace]\nmembers = ["services/py/*"]\n'
+        )
+        api = 'app = "edu.certificate_generator.entrypoints.asgi:create_app"\n'
+        member(tmp_path, "certificate-generator", f"\n[tool.edu.worker]\nport = 8006\n{api}")
+        member(tmp_path, "email-sender", '\n[tool.edu.worker]\ncommand = ["python"]\n')
+        assert discover(Workspace(tmp_path)) == [
+            HttpService("certificate-generator", api.split('"')[1])
+        ]
+
     def test_finds_rust_services_by_their_cargo_metadata(self, tmp_path: Path) -> None:
         (tmp_path / "pyproject.toml").write_text("[tool.uv.workspace]\nmembers = []\n")
         for name, table in [

@@ -25,8 +25,9 @@ from edu.fuzz.profiles import (
     profile_from_environment,
 )
 from edu.fuzz.runner import FuzzRun
-from edu.fuzz.stack import FUZZ_ENVIRONMENT, GATEWAY, Stack, fuzzed_services
+from edu.fuzz.stack import FUZZ_ENVIRONMENT, GATEWAY, Stack, fuzzed_services, fuzzed_workers
 from edu.infra.dev_services import declared_services, rust_service_crates
+from edu.infra.dev_workers import declared_workers
 from edu.infra.isolated_stack import stack_folder
 from edu.testing import journeys
 from edu.testing.harness_client import HarnessClient
@@ -80,8 +81,10 @@ def profile(pytestconfig: pytest.Config, results_dir: Path) -> Profile:
 @pytest.fixture(scope="session")
 def stack(pytestconfig: pytest.Config, results_dir: Path) -> Iterator[Stack]:
     root = pytestconfig.rootpath
-    declared = declared_services(root, [*workspace_members(root), *rust_service_crates(root)])
+    members = workspace_members(root)
+    declared = declared_services(root, [*members, *rust_service_crates(root)])
     fuzzed = [s.name for s in fuzzed_services(declared)]
+    fuzzed += [w.name for w in fuzzed_workers(declared_workers(members))]
     assert GATEWAY in fuzzed, f"no {GATEWAY} declared under services/rs: nothing to fuzz through"
     logs = results_dir / "logs"
     shutil.rmtree(logs, ignore_errors=True)
@@ -93,7 +96,8 @@ def stack(pytestconfig: pytest.Config, results_dir: Path) -> Iterator[Stack]:
             )
             running = starting.result()
         with running:
-            yield Stack({name: running.service_urls[name] for name in fuzzed}, running.log_path)
+            urls = {**running.service_urls, **running.worker_urls}
+            yield Stack({name: urls[name] for name in fuzzed}, running.log_path)
         if (folder / "logs").is_dir():
             shutil.copytree(folder / "logs", logs, dirs_exist_ok=True)
 

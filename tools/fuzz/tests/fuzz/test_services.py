@@ -15,14 +15,18 @@ from edu.cli.dev import workspace_members
 from edu.fuzz.profiles import Profile
 from edu.fuzz.reproduction import failures_of, write_reproduction
 from edu.fuzz.runner import FuzzRun
-from edu.fuzz.stack import GATEWAY, Stack, fuzzed_services
+from edu.fuzz.stack import GATEWAY, Stack, fuzzed_services, fuzzed_workers
 from edu.fuzz.visits import answered
 from edu.infra.dev_services import declared_services, rust_service_crates
+from edu.infra.dev_workers import declared_workers
 
 ROOT = Path(__file__).parents[4]
 # The Python services and the Rust ones (the gateway fuzzes its own document).
 DECLARED = declared_services(ROOT, [*workspace_members(ROOT), *rust_service_crates(ROOT)])
-SERVICES = [s.name for s in fuzzed_services(DECLARED)]
+# And the workers with an HTTP API of their own (certificate-generator), routed by the gateway.
+SERVICES = [s.name for s in fuzzed_services(DECLARED)] + [
+    w.name for w in fuzzed_workers(declared_workers(workspace_members(ROOT)))
+]
 
 
 def verdict(run: FuzzRun, stack: Stack, profile: Profile, services: list[str]) -> None:

@@ -9,8 +9,16 @@ from typing import Any
 import pytest
 
 from edu.fuzz.plans import service_plan
-from edu.fuzz.stack import FUZZ_ENVIRONMENT, GATEWAY, NOT_FUZZED, Stack, fuzzed_services
+from edu.fuzz.stack import (
+    FUZZ_ENVIRONMENT,
+    GATEWAY,
+    NOT_FUZZED,
+    Stack,
+    fuzzed_services,
+    fuzzed_workers,
+)
 from edu.infra.dev_services import declared_services, rust_service_crates
+from edu.infra.dev_workers import declared_workers
 
 ROOT = Path(__file__).parents[4]
 CONTRACTS = sorted((ROOT / "contracts" / "openapi").glob("*.json"))
@@ -18,6 +26,7 @@ MEMBERS = [
     *sorted(p.parent for p in ROOT.glob("services/py/*/pyproject.toml")),
     *rust_service_crates(ROOT),
 ]
+WORKERS = sorted(p.parent for p in ROOT.glob("workers/py/*/pyproject.toml"))
 
 
 class TestWhatIsFuzzed:
@@ -28,6 +37,12 @@ class TestWhatIsFuzzed:
         assert all(len(reason.split()) >= 5 for reason in NOT_FUZZED.values())
         fuzzed = {s.name for s in fuzzed_services(declared_services(ROOT, MEMBERS))}
         assert fuzzed == names - set(NOT_FUZZED)
+
+    def test_every_worker_with_an_http_api_is_fuzzed_with_a_plan(self) -> None:
+        workers = fuzzed_workers(declared_workers(WORKERS))
+        assert "certificate-generator" in {w.name for w in workers}
+        for worker in workers:
+            assert service_plan(worker.name).name == worker.name
 
     def test_every_fuzzed_service_has_a_plan(self) -> None:
         for service in fuzzed_services(declared_services(ROOT, MEMBERS)):

@@ -5,8 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from edu.infra.dev_services import DeclarationError
+from edu.infra.dev_services import DeclarationError, DeclaredService
+from edu.infra.dev_stack import DevStack
 from edu.infra.dev_workers import declared_workers, read_worker_declaration
+from edu.infra.process_environment import service_links
+
+GATEWAY = "api-gateway"
 
 URLS = {
     "postgres": "postgresql+asyncpg://postgres@127.0.0.1:15432/postgres",
@@ -109,3 +113,50 @@ class TestWorkerMigrations:
         worker = read_worker_declaration(member(tmp_path, "email-sender", EMAIL_SENDER))
         assert worker is not None
         assert worker.migrations is None
+
+
+class TestWorkerHttpServers:
+    """A worker with an HTTP API of its own (certificate-generator's downloads) is reached like
+    a service: its port in EDU_HTTP_PORT, its URL in every process's EDU_*_SERVICE_URL, and
+    through the gateway for a service declared ``through`` it (ADR 0024)."""
+
+    TABLE = (
+        '[tool.edu.worker]\ncommand = ["python", "-m", "edu.certificate_generator"]\n'
+        'database = "certificates"\nport = 8006\n'
+    )
+
+    def test_a_declared_port_is_the_workers_http_port(self, tmp_path: Path) -> None:
+        worker = read_worker_declaration(member(tmp_path, "certificate-generator", self.TABLE))
+        assert worker is not None
+        assert worker.port == 8006
+        assert worker.environment(URLS)["EDU_HTTP_PORT"] == "8006"
+        assert worker.url == "http://127.0.0.1:8006"
+
+    def test_a_worker_without_a_port_gets_no_http_port(self, tmp_path: Path) -> None:
+        worker = read_worker_declaration(member(tmp_path, "email-sender", EMAIL_SENDER))
+        assert worker is not None
+        assert worker.port is None
+        assert "EDU_HTTP_PORT" not in worker.environment(URLS)
+
+    def test_a_port_that_is_not_a_number_is_refused(self, tmp_path: Path) -> None:
+        table = '[tool.edu.worker]\ncommand = ["x"]\nport = "8006"\n'
+        with pytest.raises(DeclarationError, match="port must be a number"):
+            read_worker_declaration(member(tmp_path, "x", table))
+
+    def test_every_process_learns_its_url_and_a_front_end_reaches_it_through_the_gateway(
+        self, tmp_path: Path
+    ) -> None:
+        worker = read_worker_declaration(member(tmp_path, "certificate-generator", self.TABLE))
+        mailer = read_worker_declaration(member(tmp_path, "email-sender", EMAIL_SENDER))
+        assert worker is not None
+        assert mailer is not None
+        web = DeclaredService("web", tmp_path, 8000, "edu.web:app", None, None, through=GATEWAY)
+        gateway = DeclaredService(GATEWAY, tmp_path, 8080, "", None, None, crate=GATEWAY)
+        stack = DevStack(tmp_path, URLS, [web, gateway], [worker, mailer])
+        assert stack.serving_workers == [worker]
+        assert stack.through_environment(web)["EDU_CERTIFICATE_GENERATOR_SERVICE_URL"] == (
+            "http://127.0.0.1:8080"
+        )
+        direct = service_links([*stack.services, *stack.serving_workers])
+        assert direct["EDU_CERTIFICATE_GENERATOR_SERVICE_URL"] == "http://127.0.0.1:8006"
+        assert "EDU_EMAIL_SENDER_SERVICE_URL" not in direct

@@ -12,7 +12,7 @@ pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=ident
 /courses=course,/teaching=course,/enrollments=enrollment,/certificates=enrollment,\
 /notifications=notifications,/preferences=notifications,/v1/events=event-ingestion,\
 /analytics=analytics-api,/payments=payment-engine,/ledger=payment-engine,\
-/provider=payment-engine";
+/provider=payment-engine,/certificate-documents=certificate-generator";
 
 /// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
 pub fn parse_routes(text: &str) -> Vec<Route> {
@@ -73,5 +73,19 @@ mod tests {
         assert_eq!(route_for(&routes, "/me").unwrap().upstream, "identity");
         assert!(route_for(&routes, "/mention").is_none());
         assert!(route_for(&routes, "/").is_none());
+    }
+
+    #[test]
+    fn certificate_documents_and_certificates_are_different_upstreams() {
+        let routes = parse_routes(DEFAULT_ROUTES);
+        let upstream = |path| route_for(&routes, path).map(|r| r.upstream.as_str());
+        assert_eq!(
+            upstream("/certificate-documents/AbCdEfGhIjKlMnOpQrSt.pdf"),
+            Some("certificate-generator")
+        );
+        assert_eq!(
+            upstream("/certificates/AbCdEfGhIjKlMnOpQrSt"),
+            Some("enrollment")
+        );
     }
 }

@@ -434,7 +434,7 @@ mod real_specs {
     use super::*;
     use crate::domain::routing::{DEFAULT_ROUTES, parse_routes};
 
-    const SPECS: [(&str, &str); 6] = [
+    const SPECS: [(&str, &str); 7] = [
         (
             "identity",
             include_str!("../../../../../contracts/openapi/identity.json"),
@@ -458,6 +458,10 @@ mod real_specs {
         (
             "analytics-api",
             include_str!("../../../../../contracts/openapi/analytics-api.json"),
+        ),
+        (
+            "certificate-generator",
+            include_str!("../../../../../contracts/openapi/certificate-generator.json"),
         ),
     ];
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from edu.infra.dev_services import DeclaredService
+from edu.infra.dev_workers import DeclaredWorker
 
 # Declared services the fuzzer leaves out, each with the reason. A new declared service is
 # fuzzed unless it is listed here (tests/unit check that every declared one is accounted for).
@@ -51,6 +52,13 @@ FUZZ_ENVIRONMENT: dict[str, str] = {
 
 def fuzzed_services(declared: Iterable[DeclaredService]) -> list[DeclaredService]:
     return [s for s in declared if s.name not in NOT_FUZZED]
+
+
+def fuzzed_workers(declared: Iterable[DeclaredWorker]) -> list[DeclaredWorker]:
+    """Workers with an HTTP API of their own (certificate-generator's downloads, ADR 0024):
+    routed by the gateway, so fuzzed through it like a service (and the gateway's composed
+    document needs them running)."""
+    return [w for w in declared if w.port is not None and w.name not in NOT_FUZZED]
 
 
 class Stack:

@@ -24,7 +24,7 @@ from edu.infra.databases import create_database_if_missing, upgrade_to_head, wit
 from edu.infra.dev_services import DeclaredService
 from edu.infra.dev_workers import DeclaredWorker
 from edu.infra.probes import port_in_use, wait_until
-from edu.infra.process_environment import service_links
+from edu.infra.process_environment import Listening, service_links
 
 
 class StackError(RuntimeError):
@@ -56,6 +56,7 @@ class DevStack:
     def start(self) -> None:
         """Services first, each once its migrations ran; workers after all of them."""
         taken = [f"{s.name} ({s.port})" for s in self.services if port_in_use(s.port)]
+        taken += [f"{w.name} ({w.port})" for w in self.serving_workers if port_in_use(w.port or 0)]
         if taken:
             raise StackError(f"port(s) already taken: {', '.join(taken)}")
         for service in self.services:
@@ -83,12 +84,18 @@ class DevStack:
         front = next((s for s in self.services if s.name == service.through), None)
         if front is None:
             return {}
-        others = [
+        others: list[Listening] = [
             replace(s, port=front.port, grpc_port=None)  # so each one's URL is the front's
             for s in self.services
             if s.name not in (service.name, front.name)
         ]
+        others += [replace(w, port=front.port) for w in self.serving_workers]
         return service_links(others)
+
+    @property
+    def serving_workers(self) -> list[DeclaredWorker]:
+        """The workers with an HTTP server of their own (reached like a service)."""
+        return [worker for worker in self.workers if worker.port is not None]
 
     def wait_until_serving(self, timeout: float = 60.0) -> None:
         """Until every service accepts connections; StackError when one dies or never does."""
@@ -99,6 +106,13 @@ class DevStack:
                 )
             if self.processes[service.name].poll() is not None:
                 raise StackError(f"{service.name} exited{self._tail(service.name)}")
+        for worker in self.serving_workers:
+            if not wait_until(functools.partial(self._up_or_dead, worker), timeout, 0.1):
+                raise StackError(
+                    f"{worker.name} does not answer on {worker.url}{self._tail(worker.name)}"
+                )
+            if self.processes[worker.name].poll() is not None:
+                raise StackError(f"{worker.name} exited{self._tail(worker.name)}")
 
     def exited(self) -> dict[str, int]:
         """Processes that have stopped, with their exit codes."""
@@ -129,7 +143,7 @@ class DevStack:
     def _spawn(self, name: str, argv: list[str], own: Mapping[str, str]) -> None:
         env = {
             **os.environ,
-            **service_links(self.services),
+            **service_links([*self.services, *self.serving_workers]),
             **own,
             **self.extra_env,
             **self.own_env.get(name, {}),
@@ -138,8 +152,9 @@ class DevStack:
         self.specs[name] = spec
         self.processes[name] = spec.spawn()
 
-    def _up_or_dead(self, service: DeclaredService) -> bool:
-        return self.processes[service.name].poll() is not None or port_in_use(service.port)
+    def _up_or_dead(self, process: DeclaredService | DeclaredWorker) -> bool:
+        assert process.port is not None  # noqa: S101 - services and serving workers only
+        return self.processes[process.name].poll() is not None or port_in_use(process.port)
 
     def _tail(self, name: str) -> str:
         log = self.log_path(name)

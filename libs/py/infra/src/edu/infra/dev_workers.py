@@ -5,6 +5,11 @@ services, started once every service's migrations have run.
     command = ["python", "-m", "edu.email_sender"]   # "python" becomes this interpreter
     database = "notifications"                        # optional: whose database it works on
     migrations = "migrations/certificates"            # optional: its own schema, migrated first
+    port = 8006                                       # optional: its own HTTP API (EDU_HTTP_PORT)
+
+A worker with a port is reached like a service: every process learns its
+``EDU_<WORKER>_SERVICE_URL`` (the api-gateway routes to it), test stacks give it a free port,
+and a stack waits until it answers.
 """
 
 from __future__ import annotations
@@ -31,10 +36,20 @@ class DeclaredWorker:
     # Its own schema (a worker with a database of its own, e.g. certificate-generator), migrated
     # before it starts; None for a worker on another's database (migrated by that service).
     migrations: Path | None = None
+    # Its own HTTP server (certificate-generator's downloads), told by EDU_HTTP_PORT; None: none.
+    port: int | None = None
 
     def environment(self, urls: Mapping[str, str]) -> dict[str, str]:
         """The worker's own connections, as a service gets them (FIXED INTERFACE 2)."""
-        return connection_environment(urls, self.database)
+        env = connection_environment(urls, self.database)
+        if self.port is not None:
+            env["EDU_HTTP_PORT"] = str(self.port)
+        return env
+
+    @property
+    def url(self) -> str:
+        """Where its HTTP server listens (only meaningful with a port)."""
+        return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
         # The workspace's interpreter: a bare "python" on PATH may be another one, without it.
@@ -44,7 +59,8 @@ class DeclaredWorker:
     @property
     def description(self) -> str:
         on = f" on database {self.database}" if self.database else ""
-        return " ".join(self.argv) + on
+        serving = f", {self.url}" if self.port is not None else ""
+        return " ".join(self.argv) + on + serving
 
 
 def declared_workers(members: Iterable[Path]) -> list[DeclaredWorker]:
@@ -75,4 +91,7 @@ def read_worker_declaration(member: Path) -> DeclaredWorker | None:
         folder = member.parents[2] / str(migrations)  # workers/py/<name> -> the repository
         if not (folder / "env.py").is_file():
             raise DeclarationError(f"{where}: {folder} is not an Alembic folder (no env.py)")
-    return DeclaredWorker(member.name, member, tuple(argv), database, folder)
+    port = table.get("port")
+    if port is not None and (not isinstance(port, int) or isinstance(port, bool)):
+        raise DeclarationError(f"{where}: port must be a number")
+    return DeclaredWorker(member.name, member, tuple(argv), database, folder, port)

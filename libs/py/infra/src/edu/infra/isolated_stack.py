@@ -52,6 +52,11 @@ class IsolatedStack:
         return {service.name: service.url for service in self.processes.services}
 
     @property
+    def worker_urls(self) -> dict[str, str]:
+        """Where each worker with an HTTP server of its own listens (certificate-generator)."""
+        return {worker.name: worker.url for worker in self.processes.serving_workers}
+
+    @property
     def grpc_targets(self) -> dict[str, str]:
         """``host:port`` of each service's internal gRPC server (course, payment-engine)."""
         return {
@@ -124,9 +129,6 @@ TEST_STACK_ENV = {
     "EDU_SIGNUP_LIMIT": "1000000",
     "EDU_RATE_PER_ADDRESS_PER_MINUTE": "1000000",
     "EDU_RATE_SIGN_IN_PER_MINUTE": "1000000",
-    # A worker's own small HTTP server (certificate-generator's downloads, /health) on a free
-    # port, as every service gets one: stacks run side by side and beside `just dev`.
-    "EDU_HTTP_PORT": "0",
 }
 
 
@@ -158,12 +160,17 @@ def start_isolated_stack(
     services = build_rust_services(root, services, say=say)
     workers = [w for w in declared_workers(members) if only is None or w.name in only]
     grpc = [f"{s.name}{GRPC_SUFFIX}" for s in services if s.grpc_port is not None]
+    # A worker's own HTTP server (certificate-generator's downloads) gets a free port too, as
+    # every service does: stacks run side by side and beside `just dev`.
+    serving = [w.name for w in workers if w.port is not None]
     names = [c.name for c in COMPONENTS] + [MAIL_PAGE] + [s.name for s in services] + grpc
+    names += serving
     chosen = {**dict(zip(names, free_ports(len(names)), strict=True)), **(ports or {})}
     services = [
         replace(s, port=chosen[s.name], grpc_port=chosen.get(f"{s.name}{GRPC_SUFFIX}"))
         for s in services
     ]
+    workers = [replace(w, port=chosen[w.name]) if w.name in serving else w for w in workers]
     launcher = ProcessLauncher(folder, nats_monitor_port=None, mail_page_port=chosen[MAIL_PAGE])
     env = DevEnvironment(folder, launcher, choose, ports=chosen)
     processes = DevStack(

@@ -1,7 +1,8 @@
 """Finding the HTTP services and exporting their OpenAPI documents to ``contracts/openapi``.
 
 A service is a workspace member with a ``[tool.edu.service]`` table naming its zero-argument
-app factory (``app = "edu.course.entrypoints.asgi:create_app"``). Each factory runs in its own
+app factory (``app = "edu.course.entrypoints.asgi:create_app"``); a worker with an HTTP API of
+its own names one in ``[tool.edu.worker]`` the same way. Each factory runs in its own
 child process with ``EDU_ENVIRONMENT=test`` and, where unset, placeholder connection URLs that
 are never dialled: building an app must not connect anywhere (that is the lifespan's job), so a
 spec can be exported on a machine with no infrastructure running.
@@ -55,9 +56,13 @@ def discover(ws: Workspace) -> list[HttpService]:
     found = []
     for member in ws.members:
         with (member.path / "pyproject.toml").open("rb") as fh:
-            table = tomllib.load(fh).get("tool", {}).get("edu", {}).get("service")
-        if isinstance(table, dict) and isinstance(table.get("app"), str):
-            found.append(HttpService(member.path.name, table["app"]))
+            edu = tomllib.load(fh).get("tool", {}).get("edu", {})
+        # A worker with an HTTP API of its own names its app factory the same way
+        # (certificate-generator's downloads, ADR 0024).
+        for kind in ("service", "worker"):
+            table = edu.get(kind)
+            if isinstance(table, dict) and isinstance(table.get("app"), str):
+                found.append(HttpService(member.path.name, table["app"]))
     for manifest in sorted((ws.root / RUST_SERVICES).glob("*/Cargo.toml")):
         package = tomllib.loads(manifest.read_text()).get("package", {})
         if "service" in package.get("metadata", {}).get("edu", {}):
