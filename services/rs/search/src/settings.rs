@@ -59,6 +59,8 @@ impl SearchSettings {
                 fetch_wait: Duration::from_millis(reader.parse("SEARCH_EVENTS_FETCH_WAIT_MS", 500)),
                 ack_wait: Duration::from_secs(reader.parse("SEARCH_EVENTS_ACK_WAIT_SECONDS", 30)),
                 retry_delay: Duration::from_millis(reader.parse("SEARCH_EVENTS_RETRY_MS", 1_000)),
+                dead_letter_stream: reader.string("DEAD_LETTER_STREAM", "DEAD_LETTERS"),
+                dead_letter_prefix: reader.string("SEARCH_DEAD_LETTER_PREFIX", "dlq.search"),
             },
             ranking,
             common,

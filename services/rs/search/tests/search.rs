@@ -208,3 +208,31 @@ async fn the_index_survives_a_restart_and_rebuild_replays_the_stream() {
         before["hits"][0]["score_parts"]
     );
 }
+
+#[tokio::test]
+async fn an_unreadable_event_is_dead_lettered_and_the_feed_goes_on() {
+    let world = World::new().await;
+    let search = world.start_search().await;
+    world
+        .publish_raw("course.published", b"{not an envelope")
+        .await;
+    let course = Course::new("Haskell foundations", "beginner", &["haskell"]);
+    publish_course(&world, &course).await;
+    search
+        .search_until("q=haskell", |body| total(body) == 1)
+        .await;
+    let letters = support::eventually(std::time::Duration::from_secs(5), || async {
+        let letters = world.dead_letters().await;
+        (!letters.is_empty()).then_some(letters)
+    })
+    .await
+    .expect("nothing was dead-lettered");
+    let original = format!("{}.course.published", world.namespace.subject("events"));
+    assert_eq!(
+        letters,
+        [(
+            format!("{}.{original}", world.namespace.subject("dlq.search")),
+            original
+        )]
+    );
+}

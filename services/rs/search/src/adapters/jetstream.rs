@@ -5,7 +5,9 @@
 //! Application is idempotent and independent of arrival order (versions, marks), so a message
 //! is simply redelivered when anything fails: after the first error from the course service
 //! the rest of the batch is handed back (nak with a delay) without being tried. A message that
-//! is not a readable envelope is logged and terminated (a fix, not a retry, is needed).
+//! is not a readable envelope needs a fix, not a retry: it is dead-lettered like the Python
+//! consumers do (`dlq.search.<subject>` on stream `DEAD_LETTERS`, with `Edu-Original-Subject`,
+//! `Edu-Deliveries` and `Edu-Reason` headers), then acked; handed back if that publish fails.
 //!
 //! A fresh index (in memory, or a new directory) is filled from the stream's start: the
 //! durable consumer is deleted and made again before the first batch. [`replay`] does the same
@@ -47,6 +49,9 @@ pub struct FeedSettings {
     pub ack_wait: Duration,
     /// When a message handed back is delivered again.
     pub retry_delay: Duration,
+    /// Where unreadable messages go: `<prefix>.<original subject>` on this stream.
+    pub dead_letter_stream: String,
+    pub dead_letter_prefix: String,
 }
 
 impl FeedSettings {
@@ -222,10 +227,7 @@ impl EventFeed {
                 continue;
             }
             let settle = match decode(&message.payload) {
-                Err(error) => {
-                    tracing::error!(subject = %message.subject, %error, "an unreadable event; dropped");
-                    AckKind::Term
-                }
+                Err(error) => self.dead_letter(&message, &error.to_string()).await,
                 Ok(event) => match indexer.apply(event).await {
                     Ok(outcome) => {
                         tracing::debug!(subject = %message.subject, ?outcome, "event applied");
@@ -256,6 +258,48 @@ impl EventFeed {
             }
         }
         Ok(())
+    }
+}
+
+impl EventFeed {
+    /// Publishes an unreadable message to the dead-letter subject; how to settle it.
+    async fn dead_letter(&self, message: &async_nats::jetstream::Message, reason: &str) -> AckKind {
+        let subject = format!("{}.{}", self.settings.dead_letter_prefix, message.subject);
+        let deliveries = message.info().map_or(1, |info| info.delivered);
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert("Edu-Original-Subject", message.subject.as_str());
+        headers.insert("Edu-Deliveries", deliveries.to_string().as_str());
+        headers.insert(
+            "Edu-Reason",
+            reason.chars().take(1000).collect::<String>().as_str(),
+        );
+        let stream = stream::Config {
+            name: self.settings.dead_letter_stream.clone(),
+            subjects: vec![format!("{}.>", self.settings.dead_letter_prefix)],
+            ..stream::Config::default()
+        };
+        let published = async {
+            self.context
+                .get_or_create_stream(stream)
+                .await
+                .map_err(|e| e.to_string())?;
+            self.context
+                .publish_with_headers(subject.clone(), headers, message.payload.clone())
+                .await
+                .map_err(|e| e.to_string())?
+                .await
+                .map_err(|e| e.to_string())
+        };
+        match published.await {
+            Ok(_) => {
+                tracing::error!(original = %message.subject, %subject, %reason, "DEAD-LETTERED an unreadable event");
+                AckKind::Ack
+            }
+            Err(error) => {
+                tracing::warn!(%error, %subject, "could not dead-letter; handed back");
+                AckKind::Nak(Some(self.settings.retry_delay))
+            }
+        }
     }
 }
 

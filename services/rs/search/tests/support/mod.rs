@@ -174,6 +174,14 @@ impl World {
             ("EDU_COURSE_SERVICE_URL", self.courses.app.url("")),
             ("EDU_SEARCH_EVENTS_FETCH_WAIT_MS", "100".to_owned()),
             ("EDU_SEARCH_EVENTS_RETRY_MS", "100".to_owned()),
+            (
+                "EDU_DEAD_LETTER_STREAM",
+                self.namespace.stream("DEAD_LETTERS"),
+            ),
+            (
+                "EDU_SEARCH_DEAD_LETTER_PREFIX",
+                self.namespace.subject("dlq.search"),
+            ),
         ];
         SearchSettings::read(&VariableSource::from_pairs(pairs)).unwrap()
     }
@@ -197,6 +205,41 @@ impl World {
         })
         .await;
         assert!(released.is_some(), "the index stayed locked");
+    }
+
+    /// Publishes raw bytes on `<namespace>.events.<kind>`.
+    pub(crate) async fn publish_raw(&self, kind: &str, payload: &'static [u8]) {
+        let subject = format!("{}.{kind}", self.namespace.subject("events"));
+        self.jetstream
+            .publish(subject, bytes::Bytes::from_static(payload))
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+
+    /// The dead-letter stream's messages: (subject, `Edu-Original-Subject` header).
+    pub(crate) async fn dead_letters(&self) -> Vec<(String, String)> {
+        let Ok(stream) = self
+            .jetstream
+            .get_stream(self.namespace.stream("DEAD_LETTERS"))
+            .await
+        else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for sequence in 1.. {
+            let Ok(message) = stream.get_raw_message(sequence).await else {
+                break;
+            };
+            let original = message
+                .headers
+                .get("Edu-Original-Subject")
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            found.push((message.subject.to_string(), original));
+        }
+        found
     }
 
     /// Publishes an envelope on `<namespace>.events.<type>` and waits for JetStream's ack.
