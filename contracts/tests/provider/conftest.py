@@ -54,6 +54,8 @@ PROVIDERS = {
     # the engine charges through its provider sandbox, which confirms by webhook (ADR 0022)
     "payment-engine",
     "payment-provider-sandbox",
+    # renders certificates from identity's, course's and enrollment's events (ADR 0024)
+    "certificate-generator",
 }
 PACTS = Path(__file__).resolve().parents[2] / "pacts"
 # A state's setup; a mapping it returns gives the pact's ``fromProviderState`` expressions
@@ -120,6 +122,23 @@ class Platform:
 
     def complete(self, enrollment_id: str, lesson_id: str) -> None:
         self.api.run(journeys.complete_lesson(self.student_token, enrollment_id, lesson_id))
+
+    def rendered_certificate(self) -> dict[str, str]:
+        """The session's student's certificate of a fresh one-lesson course, once
+        certificate-generator has rendered it (from the events, asynchronously): its code and
+        the student's token."""
+        course, enrolled = self.enrollment()
+        lesson = course["lessons"][0]["id"]
+        done = self.api.run(journeys.complete_lesson(self.student_token, enrolled["id"], lesson))
+        code = str(done.view["certificate_code"])
+        pdf = f"{self.urls['certificate-generator']}/certificate-documents/{code}.pdf"
+        headers = {"Authorization": f"Bearer {self.student_token}"}
+        deadline = time.monotonic() + 20
+        while (status := self.api.http.get(pdf, headers=headers).status_code) != 200:
+            if status != 404 or time.monotonic() > deadline:
+                raise AssertionError(f"certificate {code} not rendered: {status}")
+            time.sleep(0.1)
+        return {"token": self.student_token, "code": code}
 
     def student_with_unread_notification(self) -> dict[str, str]:
         """A new student's token and their welcome notification's id, once notifications has
@@ -270,7 +289,8 @@ def platform() -> Iterator[Platform]:
         start_isolated_stack(folder, only=PROVIDERS) as stack,
         httpx.Client(timeout=10) as http,
     ):
-        yield Platform(stack.service_urls, stack.infrastructure["nats"], http, stack.grpc_targets)
+        urls = {**stack.service_urls, **stack.worker_urls}
+        yield Platform(urls, stack.infrastructure["nats"], http, stack.grpc_targets)
 
 
 class StateSetupFailed(AssertionError):

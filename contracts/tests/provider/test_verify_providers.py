@@ -55,6 +55,17 @@ class TestHttpProviders:
         states = {"a signed-in student enrolled in a published course": platform.enrollment}
         verify_pact("enrollment", "web", states=states, token=platform.student_token)
 
+    @pytest.mark.pact_pair("web", "certificate-generator")
+    def test_certificate_generator_honours_web(self, platform: Any, verify_pact: Any) -> None:
+        # The worker renders from the event stream: the state waits until the PDF is there.
+        states = {
+            "a signed-in student whose certificate has been rendered": (
+                platform.rendered_certificate
+            ),
+            "a signed-in student": lambda: {"token": platform.student_token},
+        }
+        verify_pact("certificate-generator", "web", states=states)
+
     @pytest.mark.pact_pair("web", "analytics-api")
     def test_analytics_api_honours_web(self, platform: Any, verify_pact: Any) -> None:
         # The teacher's course whose lesson the student opened, through the real path
@@ -131,4 +142,70 @@ class TestMessageProviders:
             "enrollment",
             states={"a teacher has published a course with one lesson": teacher_publishes},
             messages={"a course.published event": course_published},
+        )
+
+
+class TestWhatCertificateGeneratorReads:
+    """The three producers of the events certificate-generator renders from (ADR 0024)."""
+
+    @pytest.mark.pact_pair("certificate-generator", "identity")
+    def test_identity_publishes_what_certificate_generator_reads(
+        self, platform: Any, verify_pact: Any
+    ) -> None:
+        user: dict[str, str] = {}
+
+        def student_signs_up() -> None:
+            signed_up = platform.sign_up(f"{uuid4().hex}@example.com")
+            assert signed_up is not None, "a fresh email signed up as someone else"
+            user["id"] = signed_up.id
+
+        def user_registered() -> Message:
+            return as_message(*platform.last_event("events.user.registered", user["id"]))
+
+        verify_pact(
+            "identity",
+            "certificate-generator",
+            states={"a student has signed up": student_signs_up},
+            messages={"a user.registered event": user_registered},
+        )
+
+    @pytest.mark.pact_pair("certificate-generator", "course")
+    def test_course_publishes_what_certificate_generator_reads(
+        self, platform: Any, verify_pact: Any
+    ) -> None:
+        course: dict[str, Any] = {}
+
+        def teacher_publishes() -> None:
+            course.update(platform.course(publish=True))
+
+        def course_published() -> Message:
+            return as_message(*platform.last_event("events.course.published", course["id"]))
+
+        verify_pact(
+            "course",
+            "certificate-generator",
+            states={"a teacher has published a course with one lesson": teacher_publishes},
+            messages={"a course.published event": course_published},
+        )
+
+    @pytest.mark.pact_pair("certificate-generator", "enrollment")
+    def test_enrollment_publishes_what_certificate_generator_reads(
+        self, platform: Any, verify_pact: Any
+    ) -> None:
+        completed: dict[str, Any] = {}
+
+        def student_completes() -> None:
+            course, enrolled = platform.enrollment()
+            platform.complete(enrolled["id"], course["lessons"][0]["id"])
+            completed["enrollment"] = enrolled
+
+        def certificate_issued() -> Message:
+            subject, about = "events.certificate.issued", completed["enrollment"]["id"]
+            return as_message(*platform.last_event(subject, about))
+
+        verify_pact(
+            "enrollment",
+            "certificate-generator",
+            states={"a student has completed every lesson of a course": student_completes},
+            messages={"a certificate.issued event": certificate_issued},
         )
