@@ -2,8 +2,9 @@
 (ADR 0024): enrollment issues the certificate, certificate-generator renders it from the
 events, web's "Download PDF" fetches it through the api-gateway with the student's token.
 The PDF's text is read back (pypdf, installed with certificate-generator's test group): the
-holder's name made from the address, the course's Greek title, the verification code.
-Another student's session gets web's 404 page for the same code."""
+holder's name made from the address, the course's Greek title, the verification code. The
+certificate email links the same download. Another student's session gets web's 404 page for
+the same code."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import pypdfium2  # type: ignore[import-untyped]  # ships no py.typed; render + 
 from playwright.sync_api import BrowserContext, Page, expect
 from pypdf import PdfReader
 
+from edu.infra.isolated_stack import IsolatedStack
+from edu.mailsink.store import MailStore, ReceivedMail
 from edu.testing import journeys
 from edu.testing.harness_client import HarnessClient
 
@@ -52,6 +55,8 @@ class TestCertificatePdf:
         api: HarnessClient,
         published_course: Callable[..., dict[str, Any]],
         log_in: Callable[..., None],
+        mail_to: Callable[..., list[ReceivedMail]],
+        stack: IsolatedStack,
         screens: Path,
     ) -> None:
         tag = uuid.uuid4().hex[:8]
@@ -88,6 +93,11 @@ class TestCertificatePdf:
         # Page 1 as a person sees it, kept beside the run's other screenshots.
         bitmap = pypdfium2.PdfDocument(data)[0].render(scale=1.2)
         bitmap.to_pil().save(screens / "certificate-pdf-page-1.png")
+
+        # The certificate email offers the same download (notifications' template).
+        mails = [m for m in mail_to(email, count=3) if "certificate" in m.subject.lower()]
+        assert mails, f"no certificate email reached {email}"
+        assert f"/certificates/{code}/pdf" in MailStore(stack.mail_dir).text_of(mails[0].id)
 
         # Someone else's session: the same 404 as for an unknown code, never the PDF.
         stranger_email = f"stranger-{tag}@example.org"

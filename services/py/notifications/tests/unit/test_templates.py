@@ -53,6 +53,15 @@ class TestRendering:
         assert "https://edu.example/verify with this code" in email.text  # web's form for it
         assert 'href="https://edu.example/verify"' in email.html
 
+    def test_certificate_offers_its_pdf_on_web(self, renderer: JinjaEmailRenderer) -> None:
+        context = {**WEB, "course_title": "Compilers", "verification_code": "AB12-CD34"}
+
+        email = renderer.render(NotificationKind.CERTIFICATE_ISSUED, context)
+
+        # web's download (ADR 0024): it signs the student in first, then hands on the PDF
+        assert "https://edu.example/certificates/AB12-CD34/pdf" in email.text
+        assert 'href="https://edu.example/certificates/AB12-CD34/pdf"' in email.html
+
     def test_values_are_escaped_in_html_but_not_in_text(self, renderer: JinjaEmailRenderer) -> None:
         title = "<script>alert(1)</script> & more"
         context = {**WEB, "course_title": title, "verification_code": "X"}
