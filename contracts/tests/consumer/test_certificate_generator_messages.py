@@ -155,7 +155,9 @@ class TestCertificateGeneratorMessageContracts:
         pact_check(pact)
 
     @pytest.mark.pact_pair("certificate-generator", "identity")
-    async def test_keeps_the_name_a_registered_user_is_printed_with(self, pact_check: Any) -> None:
+    async def test_keeps_the_email_identity_registered_for_the_printed_name(
+        self, pact_check: Any
+    ) -> None:
         pact = identity_pact()
         worker = Worker()
         (body,) = received(pact)
