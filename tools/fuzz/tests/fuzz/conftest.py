@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,7 +31,7 @@ from edu.infra.dev_services import declared_services, rust_service_crates
 from edu.infra.dev_workers import declared_workers
 from edu.infra.isolated_stack import stack_folder
 from edu.testing import journeys
-from edu.testing.harness_client import HarnessClient
+from edu.testing.harness_client import HarnessClient, UnexpectedStatus
 from edu.testing.journeys import Account, Course
 
 PROFILE = pytest.StashKey[Profile]()
@@ -151,6 +152,34 @@ def seeded_course(harness: HarnessClient, token: str, lessons: int) -> Course:
     return harness.run(journeys.make_course(token, draft, parts))
 
 
+@pytest.fixture(scope="session")
+def rendered_certificates(harness: HarnessClient, accounts: dict[str, Account]) -> list[str]:
+    """The fuzzing student's certificate of a fresh one-lesson course, once certificate-
+    generator has rendered it from the events (ADR 0024): its code seeds that run."""
+    publisher = new_account(harness, "certified-course", teacher=True).access_token
+    course = seeded_course(harness, publisher, 1)
+    student = accounts["student"].access_token
+    deadline = time.monotonic() + 20
+    while True:  # enrollment learns of the course from course.published, asynchronously
+        try:
+            enrolled = harness.run(journeys.enrol(student, course.id))
+            break
+        except UnexpectedStatus:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    done = harness.run(journeys.complete_lesson(student, enrolled.id, course.lesson_ids[0]))
+    code = str(done.view["certificate_code"])
+    pdf = f"/certificate-documents/{code}.pdf"
+    url = harness.urls["certificate-generator"] + pdf  # the gateway, as every fuzz request
+    headers = {"Authorization": f"Bearer {student}"}
+    while (status := harness.http.get(url, headers=headers).status_code) != 200:
+        assert status == 404, f"{pdf}: {status} while waiting for it to be rendered"
+        assert time.monotonic() < deadline, f"{pdf} was not rendered within 20 s"
+        time.sleep(0.1)
+    return [code]
+
+
 def wanted_runs(items: list[pytest.Item]) -> tuple[list[str], bool]:
     """The services whose tests were collected, and whether the journey's was: `-k notifications`
     (what `edu affected` passes for a notifications change) runs that campaign only."""
@@ -173,8 +202,11 @@ def fuzz_runs(
     profile: Profile,
     results_dir: Path,
     published_courses: list[Course],
+    rendered_certificates: list[str],
 ) -> dict[str, FuzzRun]:
     """Every service's run and the journey's, side by side (the tests read their verdicts)."""
-    campaign = Campaign(stack, accounts, profile, results_dir, published_courses)
+    campaign = Campaign(
+        stack, accounts, profile, results_dir, published_courses, rendered_certificates
+    )
     services, journey = wanted_runs(request.session.items)
     return campaign.run_all([s for s in stack.services if s in services], journey=journey)

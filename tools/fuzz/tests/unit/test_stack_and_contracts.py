@@ -44,6 +44,13 @@ class TestWhatIsFuzzed:
         for worker in workers:
             assert service_plan(worker.name).name == worker.name
 
+    def test_a_rendered_certificate_seeds_half_the_codes_of_the_download(self) -> None:
+        code = "Zx9-Q1w2E3r4T5y6U7i8aB"
+        plan = service_plan("certificate-generator", certificates=[code])
+        assert plan.dictionaries == {"rendered_certificates": [code]}
+        assert plan.parameters == {"path.code": "rendered_certificates"}
+        assert not service_plan("certificate-generator").dictionaries
+
     def test_every_fuzzed_service_has_a_plan(self) -> None:
         for service in fuzzed_services(declared_services(ROOT, MEMBERS)):
             assert service_plan(service.name).name == service.name

@@ -8,6 +8,7 @@ import pytest
 from edu.infra.dev_services import DeclarationError, DeclaredService
 from edu.infra.dev_stack import DevStack
 from edu.infra.dev_workers import declared_workers, read_worker_declaration
+from edu.infra.isolated_stack import files_under
 from edu.infra.process_environment import service_links
 
 GATEWAY = "api-gateway"
@@ -160,3 +161,7 @@ class TestWorkerHttpServers:
         direct = service_links([*stack.services, *stack.serving_workers])
         assert direct["EDU_CERTIFICATE_GENERATOR_SERVICE_URL"] == "http://127.0.0.1:8006"
         assert "EDU_EMAIL_SENDER_SERVICE_URL" not in direct
+
+    def test_a_test_stack_keeps_the_workers_pdfs_in_its_own_folder(self, tmp_path: Path) -> None:
+        store = Path(files_under(tmp_path)["EDU_CERTIFICATE_STORE_DIR"])
+        assert store.is_relative_to(tmp_path), "PDFs would outlive the stack"

@@ -40,6 +40,8 @@ class Campaign:
     profile: Profile
     results_dir: Path
     published: Sequence[Course]
+    # Verification codes of the fuzzing student's rendered certificates (certificate-generator)
+    certificates: Sequence[str] = ()
 
     def _config(self, plan: ServicePlan) -> dict[str, object]:
         auth = None
@@ -54,7 +56,7 @@ class Campaign:
     def fuzz_service(self, name: str, composed: Mapping[str, Any]) -> FuzzRun:
         """Every phase over the service's part of the composed document, through the gateway
         (the gateway's own document for the gateway)."""
-        config = self._config(service_plan(name, self.published))
+        config = self._config(service_plan(name, self.published, self.certificates))
         gateway = self.stack.gateway
         # The gateway's own document as a document, not its URL: loaded from a URL,
         # schemathesis leaves the operation serving the schema (GET /openapi.json) untested.

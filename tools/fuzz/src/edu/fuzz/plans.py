@@ -120,7 +120,9 @@ JOURNEY_OPERATIONS = (
 )
 
 
-def service_plan(name: str, published: Sequence[Course] = ()) -> ServicePlan:
+def service_plan(
+    name: str, published: Sequence[Course] = (), certificates: Sequence[str] = ()
+) -> ServicePlan:
     if name == GATEWAY:
         # Its own endpoints take no token: no users, so none is sent.
         return ServicePlan(name, users=(), exclusions=EXCLUSIONS[name])
@@ -141,6 +143,16 @@ def service_plan(name: str, published: Sequence[Course] = ()) -> ServicePlan:
                 "body.course_id": "published_courses",
                 "path.lesson_id": "seeded_lessons",
             },
+        )
+    if name == "certificate-generator" and certificates:
+        # Half the generated codes are of the student's rendered certificate: the student
+        # downloads the PDF (200), the peer gets the same 404 as for an unknown code.
+        return ServicePlan(
+            name,
+            users=STUDENTS,
+            exclusions=EXCLUSIONS[name],
+            dictionaries={"rendered_certificates": list(certificates)},
+            parameters={"path.code": "rendered_certificates"},
         )
     if name in EXCLUSIONS:  # enrollment without seeds too (unit tests)
         return ServicePlan(name, users=STUDENTS, exclusions=EXCLUSIONS[name])

@@ -132,6 +132,12 @@ TEST_STACK_ENV = {
 }
 
 
+def files_under(folder: Path) -> dict[str, str]:
+    """Where the stack's processes keep files of their own: under the stack's folder, removed
+    with it (certificate-generator's PDFs would otherwise pile up in the checkout's .edu)."""
+    return {"EDU_CERTIFICATE_STORE_DIR": str(folder / "certificates")}
+
+
 def start_isolated_stack(
     root: Path,
     members: Iterable[Path],
@@ -153,7 +159,7 @@ def start_isolated_stack(
     name (default: free ports); ``extra_env``: more settings for every process.
     """
     root, folder, members = root.resolve(), folder.resolve(), list(members)
-    extra_env = {**TEST_STACK_ENV, **(extra_env or {})}
+    extra_env = {**TEST_STACK_ENV, **files_under(folder), **(extra_env or {})}
     crates = [crate for crate in rust_service_crates(root) if crate not in members]
     declared = declared_services(root, [*members, *crates])
     services = [s for s in declared if only is None or s.name in only]

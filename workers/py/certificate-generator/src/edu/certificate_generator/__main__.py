@@ -56,6 +56,8 @@ def main() -> None:
         level=settings.log_level,
         fmt=settings.effective_log_format(),
     )
+    # fpdf2 subsets the fonts with fontTools, which logs a dozen INFO lines per PDF.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     asyncio.run(run(settings))
 
 
