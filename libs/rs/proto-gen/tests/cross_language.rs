@@ -88,6 +88,20 @@ fn moderation_reasons(value: &Value) -> Vec<ModerationReason> {
         .unwrap_or_default()
 }
 
+fn moderation_decided(p: &Value) -> ModerationDecided {
+    ModerationDecided {
+        item_id: text(p, "item_id"),
+        kind: moderated_item_kind(p, "kind"),
+        subject_id: text(p, "subject_id"),
+        course_id: text(p, "course_id"),
+        author_id: text(p, "author_id"),
+        outcome: moderation_outcome(p, "outcome"),
+        reasons: moderation_reasons(p),
+        reviewer_id: text(p, "reviewer_id"),
+        subject_version: number(p, "subject_version"),
+    }
+}
+
 fn role(value: &Value, field: &str) -> i32 {
     Role::from_str_name(value[field].as_str().unwrap_or("ROLE_UNSPECIFIED")).expect("a known role")
         as i32
@@ -216,17 +230,7 @@ fn payload(kind: &str, p: &Value) -> Payload {
             author_id: text(p, "author_id"),
             body: text(p, "body"),
         }),
-        "moderation_decided" => Payload::ModerationDecided(ModerationDecided {
-            item_id: text(p, "item_id"),
-            kind: moderated_item_kind(p, "kind"),
-            subject_id: text(p, "subject_id"),
-            course_id: text(p, "course_id"),
-            author_id: text(p, "author_id"),
-            outcome: moderation_outcome(p, "outcome"),
-            reasons: moderation_reasons(p),
-            reviewer_id: text(p, "reviewer_id"),
-            subject_version: number(p, "subject_version"),
-        }),
+        "moderation_decided" => Payload::ModerationDecided(moderation_decided(p)),
         other => panic!("vector payload {other:?} has no Rust mapping in this test: add one"),
     }
 }
