@@ -27,6 +27,10 @@ NOT_FUZZED: dict[str, str] = {
     # the platform's API. What it sends the engine (signed webhooks) is fuzzed through the
     # engine's own POST /provider/webhooks.
     "payment-provider-sandbox": "a test double of the payment provider, not a platform API",
+    # Issue 24: every fuzzing request goes through the gateway, which has no /moderation route
+    # yet; the route and moderation's fuzzing plan come together (ADR 0027, what is left). Its
+    # bad-input answers are proven problem+json by its integration tests meanwhile.
+    "moderation": "not routed by the api-gateway yet (issue 24: route and plan come together)",
 }
 
 # The front door every fuzzing request goes through (services/rs/api-gateway, ADR 0016).
