@@ -1,4 +1,4 @@
-"""The labelled sample (evaluation/labelled-sample.jsonl) and the precision/recall command.
+"""The labelled sample (src/edu/moderation/sample/labelled-sample.jsonl) and the precision/recall command.
 
 The floors are the figures the service README records, rounded down: a rule change that makes
 moderation worse on the sample fails here; one that makes it better raises them."""

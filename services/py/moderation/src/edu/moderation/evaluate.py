@@ -25,7 +25,7 @@ from edu.moderation.domain.moderator import ItemKind, Moderator
 from edu.moderation.domain.repeats import PriorPost
 from edu.moderation.domain.wordlists import bundled_word_lists
 
-SAMPLE = Path(__file__).resolve().parents[3] / "evaluation" / "labelled-sample.jsonl"
+SAMPLE = Path(__file__).resolve().parent / "sample" / "labelled-sample.jsonl"
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
