@@ -31,6 +31,10 @@ NOT_FUZZED: dict[str, str] = {
     # yet; the route and moderation's fuzzing plan come together (ADR 0027, what is left). Its
     # bad-input answers are proven problem+json by its integration tests meanwhile.
     "moderation": "not routed by the api-gateway yet (issue 24: route and plan come together)",
+    # Issue 23: the same for the Rust search service (no /search route in the gateway yet). Its
+    # bad parameters (repeated, NUL, out of range) are proven 422 problem+json by its own
+    # unit and rust-integration tests meanwhile (ADR 0025).
+    "search": "not routed by the api-gateway yet (issue 23: route and plan come together)",
 }
 
 # The front door every fuzzing request goes through (services/rs/api-gateway, ADR 0016).
