@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from edu.db.outbox.migration import create_outbox_table, drop_outbox_table
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -18,29 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "outbox",
-        sa.Column("position", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("type", sa.String(length=200), nullable=False),
-        sa.Column("aggregate", sa.String(length=100), nullable=False),
-        sa.Column("aggregate_id", sa.String(length=200), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("position", name=op.f("pk_outbox")),
-        sa.UniqueConstraint("id", name=op.f("uq_outbox_id")),
-    )
-    op.create_index(
-        "ix_outbox_unpublished",
-        "outbox",
-        ["position"],
-        unique=False,
-        postgresql_where=sa.text("published_at IS NULL"),
-    )
+    create_outbox_table()
     op.create_table(
         "users",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -98,9 +78,4 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_refresh_token_families_user_id"), table_name="refresh_token_families")
     op.drop_table("refresh_token_families")
     op.drop_table("users")
-    op.drop_index(
-        "ix_outbox_unpublished",
-        table_name="outbox",
-        postgresql_where=sa.text("published_at IS NULL"),
-    )
-    op.drop_table("outbox")
+    drop_outbox_table()
