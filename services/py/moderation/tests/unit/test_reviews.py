@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -24,13 +24,22 @@ MakePrincipal = Callable[..., Principal]
 SHOUTING = "WHY DOES THE TEST NEVER PASS FOR ME"
 
 
-async def held(
-    submissions: Submissions, make_submission: MakeSubmission, course_id: str = "c-1", **f: object
-) -> ModerationItem:
-    _, item = await submissions.moderate(make_submission(SHOUTING, course_id=course_id, **f))
-    assert item is not None
-    assert item.outcome is Outcome.HOLD
-    return item
+Hold = Callable[..., Awaitable[ModerationItem]]
+
+
+@pytest.fixture
+def hold(submissions: Submissions, make_submission: MakeSubmission) -> Hold:
+    """Submit a post the rules hold for review (in course c-1 unless told) and return its item."""
+
+    async def held(course_id: str = "c-1", **fields: object) -> ModerationItem:
+        _, item = await submissions.moderate(
+            make_submission(SHOUTING, course_id=course_id, **fields)
+        )
+        assert item is not None
+        assert item.outcome is Outcome.HOLD
+        return item
+
+    return held
 
 
 @pytest.fixture
@@ -49,25 +58,25 @@ class TestQueue:
     async def test_a_teacher_sees_the_held_items_of_their_courses_oldest_first(
         self,
         reviews: Reviews,
+        hold: Hold,
         submissions: Submissions,
         make_submission: MakeSubmission,
         teacher: Principal,
     ) -> None:
-        later = await held(submissions, make_submission, posted_at=NOON + timedelta(minutes=1))
-        first = await held(submissions, make_submission, author_id="s-9")
-        await held(submissions, make_submission, course_id="c-2")
+        later = await hold(posted_at=NOON + timedelta(minutes=1))
+        first = await hold(author_id="s-9")
+        await hold(course_id="c-2")
         await submissions.moderate(make_submission("A fine question about loops"))
         assert [i.id for i in await reviews.queue(teacher)] == [first.id, later.id]
 
     async def test_an_admin_sees_every_course_or_one_asked_for(
         self,
         reviews: Reviews,
-        submissions: Submissions,
-        make_submission: MakeSubmission,
+        hold: Hold,
         person: MakePrincipal,
     ) -> None:
-        await held(submissions, make_submission)
-        other = await held(submissions, make_submission, course_id="c-2", author_id="s-2")
+        await hold()
+        other = await hold(course_id="c-2", author_id="s-2")
         admin = person(ADMIN)
         assert len(await reviews.queue(admin)) == 2
         assert [i.id for i in await reviews.queue(admin, "c-2")] == [other.id]
@@ -75,11 +84,10 @@ class TestQueue:
     async def test_a_teacher_asking_for_another_teachers_course_sees_nothing(
         self,
         reviews: Reviews,
-        submissions: Submissions,
-        make_submission: MakeSubmission,
+        hold: Hold,
         teacher: Principal,
     ) -> None:
-        await held(submissions, make_submission, course_id="c-2")
+        await hold(course_id="c-2")
         assert await reviews.queue(teacher, "c-2") == []
 
     async def test_a_student_may_not_review(self, reviews: Reviews, person: MakePrincipal) -> None:
@@ -89,12 +97,11 @@ class TestQueue:
     async def test_pages_are_cut_to_at_most_a_hundred(
         self,
         reviews: Reviews,
-        submissions: Submissions,
-        make_submission: MakeSubmission,
+        hold: Hold,
         teacher: Principal,
     ) -> None:
-        await held(submissions, make_submission)
-        await held(submissions, make_submission, author_id="s-2")
+        await hold()
+        await hold(author_id="s-2")
         assert len(await reviews.queue(teacher, limit=1)) == 1
         assert len(await reviews.queue(teacher, limit=1, offset=1)) == 1
         assert len(await reviews.queue(teacher, limit=10_000)) == 2
@@ -105,13 +112,12 @@ class TestDecide:
     async def test_allowing_a_held_item_announces_version_two_with_the_reviewer(
         self,
         reviews: Reviews,
-        submissions: Submissions,
-        make_submission: MakeSubmission,
+        hold: Hold,
         teacher: Principal,
         uow: FakeModerationUnitOfWork,
         clock: FakeClock,
     ) -> None:
-        item = await held(submissions, make_submission)
+        item = await hold()
         decided = await reviews.decide(teacher, item.id, Outcome.ALLOW)
         assert decided.outcome is Outcome.ALLOW
         assert decided.reviewer_id == teacher.user_id
@@ -124,12 +130,11 @@ class TestDecide:
     async def test_the_same_decision_again_changes_nothing_and_announces_nothing(
         self,
         reviews: Reviews,
-        submissions: Submissions,
-        make_submission: MakeSubmission,
+        hold: Hold,
         teacher: Principal,
         uow: FakeModerationUnitOfWork,
     ) -> None:
-        item = await held(submissions, make_submission)
+        item = await hold()
         first = await reviews.decide(teacher, item.id, Outcome.REJECT)
         again = await reviews.decide(teacher, item.id, Outcome.REJECT)
         assert again.reviewed_at == first.reviewed_at
@@ -138,11 +143,10 @@ class TestDecide:
     async def test_another_decision_afterwards_is_a_conflict(
         self,
         reviews: Reviews,
-        submissions: Submissions,
-        make_submission: MakeSubmission,
+        hold: Hold,
         teacher: Principal,
     ) -> None:
-        item = await held(submissions, make_submission)
+        item = await hold()
         await reviews.decide(teacher, item.id, Outcome.REJECT)
         with pytest.raises(Conflict, match="already decided"):
             await reviews.decide(teacher, item.id, Outcome.ALLOW)
@@ -150,11 +154,10 @@ class TestDecide:
     async def test_holding_again_is_no_decision(
         self,
         reviews: Reviews,
-        submissions: Submissions,
-        make_submission: MakeSubmission,
+        hold: Hold,
         teacher: Principal,
     ) -> None:
-        item = await held(submissions, make_submission)
+        item = await hold()
         with pytest.raises(Conflict, match="allowing or rejecting"):
             await reviews.decide(teacher, item.id, Outcome.HOLD)
 
@@ -173,11 +176,10 @@ class TestDecide:
     async def test_another_teachers_item_is_not_found(
         self,
         reviews: Reviews,
-        submissions: Submissions,
-        make_submission: MakeSubmission,
+        hold: Hold,
         teacher: Principal,
     ) -> None:
-        item = await held(submissions, make_submission, course_id="c-2")
+        item = await hold(course_id="c-2")
         with pytest.raises(NotFound):
             await reviews.decide(teacher, item.id, Outcome.ALLOW)
         with pytest.raises(NotFound):
