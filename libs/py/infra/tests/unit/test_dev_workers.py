@@ -1,13 +1,17 @@
-"""Reading [tool.edu.worker] declarations: the command `edu dev` runs and its environment."""
+"""Reading [tool.edu.worker] declarations (and a Rust worker's [package.metadata.edu.worker]):
+the command `edu dev` runs and its environment."""
 
+import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from edu.infra import cargo_build
 from edu.infra.dev_services import DeclarationError, DeclaredService
 from edu.infra.dev_stack import DevStack
-from edu.infra.dev_workers import declared_workers, read_worker_declaration
+from edu.infra.dev_workers import declared_workers, read_worker_declaration, rust_worker_crates
 from edu.infra.isolated_stack import files_under
 from edu.infra.process_environment import service_links
 
@@ -165,3 +169,117 @@ class TestWorkerHttpServers:
     def test_a_test_stack_keeps_the_workers_pdfs_in_its_own_folder(self, tmp_path: Path) -> None:
         store = Path(files_under(tmp_path)["EDU_CERTIFICATE_STORE_DIR"])
         assert store.is_relative_to(tmp_path), "PDFs would outlive the stack"
+
+
+RUST_WORKER = """
+[package]
+name = "{name}"
+version = "0.1.0"
+
+[package.metadata.edu.worker]
+"""
+
+
+def rust_worker(root: Path, name: str, table: str = "") -> Path:
+    folder = root / "workers" / "rs" / name
+    folder.mkdir(parents=True)
+    (folder / "Cargo.toml").write_text(RUST_WORKER.format(name=name) + table)
+    return folder
+
+
+class TestRustWorkers:
+    """A crate under workers/rs declares ``[package.metadata.edu.worker]``: `just dev` runs it
+    under cargo_watch, the test stacks build it with the Rust services and run its binary."""
+
+    def test_a_crate_under_workers_rs_declares_itself_in_its_cargo_metadata(
+        self, tmp_path: Path
+    ) -> None:
+        rust_worker(tmp_path, "feed-builder")
+        plain = tmp_path / "workers" / "rs" / "no-worker"
+        plain.mkdir(parents=True)
+        (plain / "Cargo.toml").write_text('[package]\nname = "no-worker"\n')
+        assert rust_worker_crates(tmp_path) == [plain.parent / "feed-builder", plain]
+        [worker] = declared_workers(rust_worker_crates(tmp_path))
+        assert (worker.name, worker.crate, worker.is_rust) == ("feed-builder", "feed-builder", True)
+        assert worker.description == "feed-builder (Rust)"
+        assert worker.environment(URLS)["EDU_NATS_URL"] == URLS["nats"]
+        assert "EDU_PORT" not in worker.environment(URLS), "a worker without a port serves none"
+
+    def test_dev_watches_the_crate_and_the_shared_crates_stacks_run_the_binary(
+        self, tmp_path: Path
+    ) -> None:
+        folder = rust_worker(tmp_path, "feed-builder")
+        worker = read_worker_declaration(folder)
+        assert worker is not None
+        watched = worker.command(reload=True)
+        assert watched[:3] == [sys.executable, "-m", "edu.infra.cargo_watch"]
+        assert "--package=feed-builder" in watched
+        assert f"--watch={folder}" in watched
+        assert f"--watch={tmp_path / 'libs' / 'rs'}" in watched
+        assert worker.command(reload=False)[:2] == ["cargo", "run"]
+        built = replace(worker, binary=tmp_path / "target" / "debug" / "feed-builder")
+        assert built.command(reload=False) == [str(built.binary)]
+
+    def test_a_stack_without_reload_runs_the_binary(self, tmp_path: Path) -> None:
+        worker = read_worker_declaration(rust_worker(tmp_path, "feed-builder"))
+        assert worker is not None
+        built = replace(worker, binary=tmp_path / "feed-builder")
+        stack = DevStack(tmp_path, URLS, [], [built], reload=False)
+        assert stack.reload is False
+        assert built.command(stack.reload) == [str(tmp_path / "feed-builder")]
+
+    def test_database_migrations_and_port_follow_the_python_rules(self, tmp_path: Path) -> None:
+        (tmp_path / "migrations" / "transcodes").mkdir(parents=True)
+        (tmp_path / "migrations" / "transcodes" / "env.py").write_text("")
+        table = 'database = "transcodes"\nmigrations = "migrations/transcodes"\nport = 8014\n'
+        worker = read_worker_declaration(rust_worker(tmp_path, "video-transcoder", table))
+        assert worker is not None
+        assert worker.migrations == tmp_path / "migrations" / "transcodes"
+        env = worker.environment(URLS)
+        assert env["EDU_DATABASE_URL"].endswith("/transcodes")
+        assert (env["EDU_HTTP_PORT"], env["EDU_PORT"]) == ("8014", "8014"), "edu-common: EDU_PORT"
+
+    @pytest.mark.parametrize(
+        ("table", "message"),
+        [
+            ('port = "8014"\n', "port must be a number"),
+            ('migrations = "migrations/x"\n', "migrations without a database"),
+            ('command = ["feed-builder"]\n', "no command"),
+        ],
+        ids=["port", "migrations", "command"],
+    )
+    def test_a_wrong_table_is_refused_naming_it(
+        self, tmp_path: Path, table: str, message: str
+    ) -> None:
+        folder = rust_worker(tmp_path, "broken", table)
+        with pytest.raises(DeclarationError, match=r"\[package\.metadata\.edu\.worker\]") as error:
+            read_worker_declaration(folder)
+        assert message in str(error.value)
+
+    def test_one_cargo_build_builds_the_rust_services_and_workers(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        ran: list[list[str]] = []
+
+        def fake_run(argv: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+            ran.append(argv)
+            return subprocess.CompletedProcess(argv, 0, "", "")
+
+        monkeypatch.setattr(subprocess, "run", fake_run)
+        monkeypatch.delenv("CARGO_TARGET_DIR", raising=False)
+        monkeypatch.delenv(cargo_build.PROFILE_VARIABLE, raising=False)
+        worker = read_worker_declaration(rust_worker(tmp_path, "feed-builder"))
+        mailer = read_worker_declaration(member(tmp_path, "email-sender", EMAIL_SENDER))
+        assert worker is not None
+        assert mailer is not None
+        gateway = DeclaredService(GATEWAY, tmp_path, 8080, "", None, None, crate=GATEWAY)
+        services, workers = cargo_build.build_rust(tmp_path, [gateway], [worker, mailer])
+        [argv] = ran
+        assert argv[argv.index("--profile") + 1] == "dev"
+        assert [argv[i + 1] for i, a in enumerate(argv) if a == "--package"] == [
+            GATEWAY,
+            "feed-builder",
+        ]
+        debug = tmp_path / "target" / "debug"
+        assert services[0].binary == debug / GATEWAY
+        assert workers == [replace(worker, binary=debug / "feed-builder"), mailer]

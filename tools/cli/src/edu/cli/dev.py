@@ -34,7 +34,7 @@ from edu.cli.workspace import Workspace, find_root
 from edu.infra.dev_services import AlreadyRunning, DeclarationError, DevLock, rust_service_crates
 from edu.infra.dev_services import declared_services as find_services
 from edu.infra.dev_stack import DevStack, StackError
-from edu.infra.dev_workers import declared_workers
+from edu.infra.dev_workers import declared_workers, rust_worker_crates
 from edu.infra.devenv import DevEnvironment, Outcome
 from edu.infra.isolated_stack import IsolatedStack, StackOptions
 from edu.infra.isolated_stack import start_isolated_stack as start_stack
@@ -72,7 +72,7 @@ def dev_command() -> None:
         raise typer.Exit(1) from None
     try:
         services = find_services(root, [*workspace_members(root), *rust_service_crates(root)])
-        workers = declared_workers(workspace_members(root))
+        workers = declared_workers([*workspace_members(root), *rust_worker_crates(root)])
     except DeclarationError as exc:
         lock.release()
         typer.secho(str(exc), fg="red", err=True)

@@ -1,4 +1,4 @@
-"""Build the Rust services a stack runs, once, before it starts them.
+"""Build the Rust services and workers a stack runs, once, before it starts them.
 
 A test or load stack runs each Rust service's binary straight from the target folder (no
 ``cargo run`` at start: a chaos experiment restarts a killed process within its steady-state
@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from edu.infra.dev_services import DeclaredService
+from edu.infra.dev_workers import DeclaredWorker
 
 PROFILE_VARIABLE = "EDU_RUST_PROFILE"  # which profile the stacks build, when not told
 
@@ -46,9 +47,22 @@ def build_rust_services(
     say: Callable[[str], None] = lambda line: None,
 ) -> list[DeclaredService]:
     """``services`` with every Rust one's ``binary`` set, built in one ``cargo build``."""
-    crates = sorted({s.crate for s in services if s.crate is not None})
+    return build_rust(root, services, (), profile=profile, say=say)[0]
+
+
+def build_rust(
+    root: Path,
+    services: Sequence[DeclaredService],
+    workers: Sequence[DeclaredWorker],
+    *,
+    profile: str | None = None,
+    say: Callable[[str], None] = lambda line: None,
+) -> tuple[list[DeclaredService], list[DeclaredWorker]]:
+    """``services`` and ``workers`` with every Rust one's ``binary`` set, in one ``cargo build``."""
+    named = [s.crate for s in services] + [w.crate for w in workers]
+    crates = sorted({crate for crate in named if crate is not None})
     if not crates:
-        return list(services)
+        return list(services), list(workers)
     profile = profile or os.environ.get(PROFILE_VARIABLE) or "dev"
     packages = [argument for crate in crates for argument in ("--package", crate)]
     say(f"building {', '.join(crates)} ({profile})")
@@ -63,6 +77,8 @@ def build_rust_services(
     if done.returncode != 0:
         raise BuildError(f"cargo build of {', '.join(crates)} failed:\n{done.stderr[-3000:]}")
     folder = target_directory(root) / profile_folder(profile)
-    return [
+    built_services = [
         s if s.crate is None else replace(s, binary=folder / (s.bin or s.crate)) for s in services
     ]
+    built_workers = [w if w.crate is None else replace(w, binary=folder / w.crate) for w in workers]
+    return built_services, built_workers

@@ -47,6 +47,7 @@ __all__ = [  # the lock lived here first; `from edu.infra.dev_services import De
     "read_cargo_companions",
     "read_cargo_declaration",
     "read_declaration",
+    "rust_command",
     "rust_service_crates",
 ]
 
@@ -113,26 +114,34 @@ class DeclaredService:
 
     def _rust_command(self, reload: bool) -> list[str]:
         assert self.crate is not None  # noqa: S101 - only called for Rust services
-        root = self.member.parents[2]  # services/rs/<name> -> the repository root
-        which = ["--bin", self.bin] if self.bin else []
-        if not reload:
-            if self.binary is not None:
-                return [str(self.binary)]
-            return ["cargo", "run", "--quiet", "--locked", "--package", self.crate, *which]
-        return [
-            sys.executable,
-            "-m",
-            "edu.infra.cargo_watch",
-            f"--root={root}",
-            f"--package={self.crate}",
-            *([f"--bin={self.bin}"] if self.bin else []),
-            f"--watch={self.member}",
-            f"--watch={root / 'libs' / 'rs'}",
-        ]
+        return rust_command(self.member, self.crate, self.bin, self.binary, reload=reload)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+
+def rust_command(
+    member: Path, crate: str, bin: str | None, binary: Path | None, *, reload: bool
+) -> list[str]:
+    """How a Rust deployable (a service under services/rs, a worker under workers/rs) runs:
+    ``edu.infra.cargo_watch`` with ``reload`` (`just dev`), else its built binary."""
+    root = member.parents[2]  # services/rs/<name>, workers/rs/<name> -> the repository root
+    which = ["--bin", bin] if bin else []
+    if not reload:
+        if binary is not None:
+            return [str(binary)]
+        return ["cargo", "run", "--quiet", "--locked", "--package", crate, *which]
+    return [
+        sys.executable,
+        "-m",
+        "edu.infra.cargo_watch",
+        f"--root={root}",
+        f"--package={crate}",
+        *([f"--bin={bin}"] if bin else []),
+        f"--watch={member}",
+        f"--watch={root / 'libs' / 'rs'}",
+    ]
 
 
 RUST_SERVICES = "services/rs"

@@ -76,7 +76,7 @@ class DevStack:
                     self.say(f"{worker.name}: migrating {worker.migrations}")
                     url = with_database(self.urls["postgres"], worker.database)
                     upgrade_to_head(str(worker.migrations), url)
-                self._spawn(worker.name, worker.command(), worker.environment(self.urls))
+                self._spawn(worker.name, worker.command(self.reload), worker.environment(self.urls))
 
     def through_environment(self, service: DeclaredService) -> dict[str, str]:
         """Every other service's URL pointed at the one ``service`` calls them through, when

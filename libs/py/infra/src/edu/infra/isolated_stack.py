@@ -3,7 +3,8 @@
 Its own embedded PostgreSQL, NATS, Redis and mail sink (never Docker, never the external URLs
 meant for `edu env`), state and data under ``folder``, every declared service on a free port
 without hot reload (the Rust ones of services/rs too, built first: edu.infra.cargo_build; web
-then calls the APIs through api-gateway), every declared worker, each process logging to ``folder/logs/<name>.log``.
+then calls the APIs through api-gateway), every declared worker (workers/rs too, built with
+them), each process logging to ``folder/logs/<name>.log``.
 A running `just dev` is not touched, and several isolated stacks can run side by side.
 
     with start_isolated_stack(root, members, tmp_path / "stack") as stack:
@@ -24,12 +25,12 @@ from types import TracebackType
 from typing import Self, TypedDict
 
 from edu.infra.binaries import BinaryFinder
-from edu.infra.cargo_build import build_rust_services
+from edu.infra.cargo_build import build_rust
 from edu.infra.components import COMPONENTS, Component
 from edu.infra.dev_launcher import ProcessLauncher
 from edu.infra.dev_services import declared_services, rust_service_crates
 from edu.infra.dev_stack import DevStack, StackError
-from edu.infra.dev_workers import declared_workers
+from edu.infra.dev_workers import declared_workers, rust_worker_crates
 from edu.infra.devenv import DevEnvironment
 from edu.infra.probes import free_ports
 from edu.infra.selection import Choice, choose_backend
@@ -163,8 +164,10 @@ def start_isolated_stack(
     crates = [crate for crate in rust_service_crates(root) if crate not in members]
     declared = declared_services(root, [*members, *crates])
     services = [s for s in declared if only is None or s.name in only]
-    services = build_rust_services(root, services, say=say)
-    workers = [w for w in declared_workers(members) if only is None or w.name in only]
+    rust_workers = [crate for crate in rust_worker_crates(root) if crate not in members]
+    workers = declared_workers([*members, *rust_workers])
+    workers = [w for w in workers if only is None or w.name in only]
+    services, workers = build_rust(root, services, workers, say=say)
     grpc = [f"{s.name}{GRPC_SUFFIX}" for s in services if s.grpc_port is not None]
     # A worker's own HTTP server (certificate-generator's downloads) gets a free port too, as
     # every service does: stacks run side by side and beside `just dev`.
