@@ -10,7 +10,8 @@ use edu_proto_gen::edu::events::v1::{
     LessonCompleted, LessonFinished, LessonHeartbeat, LessonOpened, ModeratedItemKind,
     ModerationDecided, ModerationOutcome, ModerationReason, PaymentFailed, PaymentRefunded,
     PaymentSucceeded, QaAnswerPosted, QaQuestionPosted, Role, SearchPerformed, UserRegistered,
-    UserRoleGranted, VideoPaused, VideoPlayed, VideoSeeked, event_envelope::Payload,
+    UserRoleGranted, VideoPaused, VideoPlayed, VideoRendition, VideoSeeked, VideoTranscoded,
+    VideoTranscodingFailed, VideoTranscodingProgressed, VideoUploaded, event_envelope::Payload,
     learning_event::Payload as LearningPayload,
 };
 use prost::Message;
@@ -45,6 +46,30 @@ fn minor(value: &Value, field: &str) -> i64 {
     value[field].as_str().map_or(0, |n| {
         n.parse().expect("an int64 field as a decimal string")
     })
+}
+
+/// A uint64 in the protobuf JSON mapping: a decimal string.
+fn unsigned(value: &Value, field: &str) -> u64 {
+    value[field].as_str().map_or(0, |n| {
+        n.parse().expect("a uint64 field as a decimal string")
+    })
+}
+
+fn renditions(value: &Value) -> Vec<VideoRendition> {
+    value["renditions"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| VideoRendition {
+                    height: number(item, "height"),
+                    width: number(item, "width"),
+                    bandwidth: number(item, "bandwidth"),
+                    playlist_key: text(item, "playlist_key"),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A course's price, when the vector has one.
@@ -231,6 +256,34 @@ fn payload(kind: &str, p: &Value) -> Payload {
             body: text(p, "body"),
         }),
         "moderation_decided" => Payload::ModerationDecided(moderation_decided(p)),
+        "video_uploaded" => Payload::VideoUploaded(VideoUploaded {
+            video_id: text(p, "video_id"),
+            course_id: text(p, "course_id"),
+            lesson_id: text(p, "lesson_id"),
+            teacher_id: text(p, "teacher_id"),
+            content_type: text(p, "content_type"),
+            size_bytes: unsigned(p, "size_bytes"),
+            sha256: text(p, "sha256"),
+            object_key: text(p, "object_key"),
+        }),
+        "video_transcoding_progressed" => {
+            Payload::VideoTranscodingProgressed(VideoTranscodingProgressed {
+                video_id: text(p, "video_id"),
+                percent: number(p, "percent"),
+            })
+        }
+        "video_transcoded" => Payload::VideoTranscoded(VideoTranscoded {
+            video_id: text(p, "video_id"),
+            renditions: renditions(p),
+            master_playlist_key: text(p, "master_playlist_key"),
+            poster_key: text(p, "poster_key"),
+            duration_ms: unsigned(p, "duration_ms"),
+            source_height: number(p, "source_height"),
+        }),
+        "video_transcoding_failed" => Payload::VideoTranscodingFailed(VideoTranscodingFailed {
+            video_id: text(p, "video_id"),
+            reason: text(p, "reason"),
+        }),
         other => panic!("vector payload {other:?} has no Rust mapping in this test: add one"),
     }
 }
@@ -444,6 +497,10 @@ fn case_name(payload: &Payload) -> &'static str {
         Payload::QaQuestionPosted(_) => "qa_question_posted",
         Payload::QaAnswerPosted(_) => "qa_answer_posted",
         Payload::ModerationDecided(_) => "moderation_decided",
+        Payload::VideoUploaded(_) => "video_uploaded",
+        Payload::VideoTranscodingProgressed(_) => "video_transcoding_progressed",
+        Payload::VideoTranscoded(_) => "video_transcoded",
+        Payload::VideoTranscodingFailed(_) => "video_transcoding_failed",
     }
 }
 

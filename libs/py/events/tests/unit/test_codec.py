@@ -108,6 +108,34 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "outcome": "MODERATION_OUTCOME_HOLD",
         "reasons": [{"code": "all_caps", "detail": "written in capitals"}],
     },
+    # published by the Rust video-processor (uploads) and video-transcoder (the rest)
+    "video.uploaded": {
+        "video_id": "v-1",
+        "course_id": "c-1",
+        "lesson_id": "l-1",
+        "teacher_id": "t-1",
+        "content_type": "video/mp4",
+        "size_bytes": "1048576",
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "object_key": "videos/v-1/original",
+    },
+    "video.transcoding_progressed": {"video_id": "v-1", "percent": 40},
+    "video.transcoded": {
+        "video_id": "v-1",
+        "renditions": [
+            {
+                "height": 240,
+                "width": 320,
+                "bandwidth": 400000,
+                "playlist_key": "videos/v-1/hls/240p/index.m3u8",
+            }
+        ],
+        "master_playlist_key": "videos/v-1/hls/master.m3u8",
+        "poster_key": "videos/v-1/hls/poster.jpg",
+        "duration_ms": "3000",
+        "source_height": 240,
+    },
+    "video.transcoding_failed": {"video_id": "v-1", "reason": "The file is not a playable video."},
 }
 WHEN = datetime(2026, 11, 27, 17, 0, 0, 250000, tzinfo=UTC)
 

@@ -23,6 +23,10 @@ EVENT_TYPES = {
     "qa.question_posted",
     "qa.answer_posted",
     "moderation.decided",
+    "video.uploaded",
+    "video.transcoding_progressed",
+    "video.transcoded",
+    "video.transcoding_failed",
 }
 
 

@@ -409,6 +409,100 @@ pub struct QaAnswerPosted {
     #[prost(string, tag = "5")]
     pub body: ::prost::alloc::string::String,
 }
+/// "video.uploaded": a teacher's upload of a lesson video is complete and its whole-file SHA-256
+/// matched (published by video-processor through its outbox). The video-transcoder turns it
+/// into an HLS ladder and a poster.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct VideoUploaded {
+    /// The video's id (a UUID in text form); the aggregate id of the envelope.
+    #[prost(string, tag = "1")]
+    pub video_id: ::prost::alloc::string::String,
+    /// The course the lesson belongs to.
+    #[prost(string, tag = "2")]
+    pub course_id: ::prost::alloc::string::String,
+    /// The lesson the video is for.
+    #[prost(string, tag = "3")]
+    pub lesson_id: ::prost::alloc::string::String,
+    /// The teacher who uploaded it (identity's user id).
+    #[prost(string, tag = "4")]
+    pub teacher_id: ::prost::alloc::string::String,
+    /// The uploaded file's media type: "video/mp4", "video/webm" or "video/quicktime".
+    #[prost(string, tag = "5")]
+    pub content_type: ::prost::alloc::string::String,
+    /// The file's size in bytes.
+    #[prost(uint64, tag = "6")]
+    pub size_bytes: u64,
+    /// The file's SHA-256, lower-case hex.
+    #[prost(string, tag = "7")]
+    pub sha256: ::prost::alloc::string::String,
+    /// Where the original lies in the video object store (e.g. "videos/<id>/original").
+    #[prost(string, tag = "8")]
+    pub object_key: ::prost::alloc::string::String,
+}
+/// "video.transcoding_progressed": how far the transcoder is with a video (published by the
+/// video-transcoder while ffmpeg runs; at most a few per video). Only a hint: a later
+/// "video.transcoded" or "video.transcoding_failed" decides.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct VideoTranscodingProgressed {
+    /// The video's id.
+    #[prost(string, tag = "1")]
+    pub video_id: ::prost::alloc::string::String,
+    /// Done so far, 0-100, over the whole ladder.
+    #[prost(uint32, tag = "2")]
+    pub percent: u32,
+}
+/// One rendition of a transcoded video.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct VideoRendition {
+    /// The rendition's height in pixels (240, 480 or 720).
+    #[prost(uint32, tag = "1")]
+    pub height: u32,
+    /// Its width in pixels (the source's aspect ratio kept, even).
+    #[prost(uint32, tag = "2")]
+    pub width: u32,
+    /// The bandwidth its playlist declares, in bits per second.
+    #[prost(uint32, tag = "3")]
+    pub bandwidth: u32,
+    /// Its media playlist in the object store (e.g. "videos/<id>/hls/480p/index.m3u8").
+    #[prost(string, tag = "4")]
+    pub playlist_key: ::prost::alloc::string::String,
+}
+/// "video.transcoded": every rendition, the master playlist and the poster are in the object
+/// store (published by the video-transcoder after the last file was written). video-processor
+/// marks the video ready.
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct VideoTranscoded {
+    /// The video's id.
+    #[prost(string, tag = "1")]
+    pub video_id: ::prost::alloc::string::String,
+    /// The ladder, lowest first: only heights at or below the source's.
+    #[prost(message, repeated, tag = "2")]
+    pub renditions: ::prost::alloc::vec::Vec<VideoRendition>,
+    /// The master playlist in the object store (e.g. "videos/<id>/hls/master.m3u8").
+    #[prost(string, tag = "3")]
+    pub master_playlist_key: ::prost::alloc::string::String,
+    /// The poster JPEG in the object store.
+    #[prost(string, tag = "4")]
+    pub poster_key: ::prost::alloc::string::String,
+    /// The video's duration in milliseconds.
+    #[prost(uint64, tag = "5")]
+    pub duration_ms: u64,
+    /// The source's height in pixels.
+    #[prost(uint32, tag = "6")]
+    pub source_height: u32,
+}
+/// "video.transcoding_failed": the upload cannot be transcoded (corrupt, truncated, no video
+/// stream) or every attempt failed (published by the video-transcoder). video-processor marks
+/// the video failed and the teacher sees the reason.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct VideoTranscodingFailed {
+    /// The video's id.
+    #[prost(string, tag = "1")]
+    pub video_id: ::prost::alloc::string::String,
+    /// Why, in words a teacher understands (e.g. "The file is not a playable video: ...").
+    #[prost(string, tag = "2")]
+    pub reason: ::prost::alloc::string::String,
+}
 /// One domain event as it travels on NATS JetStream (subject "events.<aggregate>.<event>"),
 /// serialised with the protobuf JSON mapping. The payload is a oneof, so the JSON names the
 /// event kind in its key ("enrollment_created": {...}) and parsing needs no type registry.
@@ -436,7 +530,7 @@ pub struct EventEnvelope {
     /// What happened; exactly one is set and it matches `type`.
     #[prost(
         oneof = "event_envelope::Payload",
-        tags = "10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24"
+        tags = "10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28"
     )]
     pub payload: ::core::option::Option<event_envelope::Payload>,
 }
@@ -490,6 +584,18 @@ pub mod event_envelope {
         /// type "moderation.decided"
         #[prost(message, tag = "24")]
         ModerationDecided(super::ModerationDecided),
+        /// type "video.uploaded"
+        #[prost(message, tag = "25")]
+        VideoUploaded(super::VideoUploaded),
+        /// type "video.transcoding_progressed"
+        #[prost(message, tag = "26")]
+        VideoTranscodingProgressed(super::VideoTranscodingProgressed),
+        /// type "video.transcoded"
+        #[prost(message, tag = "27")]
+        VideoTranscoded(super::VideoTranscoded),
+        /// type "video.transcoding_failed"
+        #[prost(message, tag = "28")]
+        VideoTranscodingFailed(super::VideoTranscodingFailed),
     }
 }
 /// What a student did in the browser: the learning events event-ingestion accepts

@@ -9,6 +9,7 @@ from edu.proto_gen.events.v1 import identity_events_pb2 as _identity_events_pb2
 from edu.proto_gen.events.v1 import moderation_events_pb2 as _moderation_events_pb2
 from edu.proto_gen.events.v1 import payment_events_pb2 as _payment_events_pb2
 from edu.proto_gen.events.v1 import qa_events_pb2 as _qa_events_pb2
+from edu.proto_gen.events.v1 import video_events_pb2 as _video_events_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -54,6 +55,10 @@ class EventEnvelope(_message.Message):
     QA_QUESTION_POSTED_FIELD_NUMBER: _builtins.int
     QA_ANSWER_POSTED_FIELD_NUMBER: _builtins.int
     MODERATION_DECIDED_FIELD_NUMBER: _builtins.int
+    VIDEO_UPLOADED_FIELD_NUMBER: _builtins.int
+    VIDEO_TRANSCODING_PROGRESSED_FIELD_NUMBER: _builtins.int
+    VIDEO_TRANSCODED_FIELD_NUMBER: _builtins.int
+    VIDEO_TRANSCODING_FAILED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The event's id (a UUID in text form); also the JetStream Nats-Msg-Id for de-duplication."""
     type: _builtins.str
@@ -128,6 +133,22 @@ class EventEnvelope(_message.Message):
     def moderation_decided(self) -> _moderation_events_pb2.ModerationDecided:
         """type "moderation.decided" """
 
+    @_builtins.property
+    def video_uploaded(self) -> _video_events_pb2.VideoUploaded:
+        """type "video.uploaded" """
+
+    @_builtins.property
+    def video_transcoding_progressed(self) -> _video_events_pb2.VideoTranscodingProgressed:
+        """type "video.transcoding_progressed" """
+
+    @_builtins.property
+    def video_transcoded(self) -> _video_events_pb2.VideoTranscoded:
+        """type "video.transcoded" """
+
+    @_builtins.property
+    def video_transcoding_failed(self) -> _video_events_pb2.VideoTranscodingFailed:
+        """type "video.transcoding_failed" """
+
     def __init__(
         self,
         *,
@@ -152,12 +173,16 @@ class EventEnvelope(_message.Message):
         qa_question_posted: _qa_events_pb2.QaQuestionPosted | None = ...,
         qa_answer_posted: _qa_events_pb2.QaAnswerPosted | None = ...,
         moderation_decided: _moderation_events_pb2.ModerationDecided | None = ...,
+        video_uploaded: _video_events_pb2.VideoUploaded | None = ...,
+        video_transcoding_progressed: _video_events_pb2.VideoTranscodingProgressed | None = ...,
+        video_transcoded: _video_events_pb2.VideoTranscoded | None = ...,
+        video_transcoding_failed: _video_events_pb2.VideoTranscodingFailed | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "lesson_completed", b"lesson_completed", "moderation_decided", b"moderation_decided", "occurred_at", b"occurred_at", "payload", b"payload", "payment_failed", b"payment_failed", "payment_refunded", b"payment_refunded", "payment_succeeded", b"payment_succeeded", "qa_answer_posted", b"qa_answer_posted", "qa_question_posted", b"qa_question_posted", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "lesson_completed", b"lesson_completed", "moderation_decided", b"moderation_decided", "occurred_at", b"occurred_at", "payload", b"payload", "payment_failed", b"payment_failed", "payment_refunded", b"payment_refunded", "payment_succeeded", b"payment_succeeded", "qa_answer_posted", b"qa_answer_posted", "qa_question_posted", b"qa_question_posted", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted", "video_transcoded", b"video_transcoded", "video_transcoding_failed", b"video_transcoding_failed", "video_transcoding_progressed", b"video_transcoding_progressed", "video_uploaded", b"video_uploaded"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate", b"aggregate", "aggregate_id", b"aggregate_id", "certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "id", b"id", "lesson_completed", b"lesson_completed", "moderation_decided", b"moderation_decided", "occurred_at", b"occurred_at", "payload", b"payload", "payment_failed", b"payment_failed", "payment_refunded", b"payment_refunded", "payment_succeeded", b"payment_succeeded", "qa_answer_posted", b"qa_answer_posted", "qa_question_posted", b"qa_question_posted", "type", b"type", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate", b"aggregate", "aggregate_id", b"aggregate_id", "certificate_issued", b"certificate_issued", "course_completed", b"course_completed", "course_published", b"course_published", "course_unpublished", b"course_unpublished", "course_updated", b"course_updated", "enrollment_created", b"enrollment_created", "id", b"id", "lesson_completed", b"lesson_completed", "moderation_decided", b"moderation_decided", "occurred_at", b"occurred_at", "payload", b"payload", "payment_failed", b"payment_failed", "payment_refunded", b"payment_refunded", "payment_succeeded", b"payment_succeeded", "qa_answer_posted", b"qa_answer_posted", "qa_question_posted", b"qa_question_posted", "type", b"type", "user_registered", b"user_registered", "user_role_granted", b"user_role_granted", "version", b"version", "video_transcoded", b"video_transcoded", "video_transcoding_failed", b"video_transcoding_failed", "video_transcoding_progressed", b"video_transcoding_progressed", "video_uploaded", b"video_uploaded"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["user_registered", "course_published", "course_unpublished", "enrollment_created", "lesson_completed", "course_completed", "certificate_issued", "course_updated", "user_role_granted", "payment_succeeded", "payment_failed", "payment_refunded", "qa_question_posted", "qa_answer_posted", "moderation_decided"]  # noqa: Y015
+    _WhichOneofReturnType_payload: _TypeAlias = _typing.Literal["user_registered", "course_published", "course_unpublished", "enrollment_created", "lesson_completed", "course_completed", "certificate_issued", "course_updated", "user_role_granted", "payment_succeeded", "payment_failed", "payment_refunded", "qa_question_posted", "qa_answer_posted", "moderation_decided", "video_uploaded", "video_transcoding_progressed", "video_transcoded", "video_transcoding_failed"]  # noqa: Y015
     _WhichOneofArgType_payload: _TypeAlias = _typing.Literal["payload", b"payload"]  # noqa: Y015
     def WhichOneof(self, oneof_group: _WhichOneofArgType_payload) -> _WhichOneofReturnType_payload | None: ...
 
