@@ -56,6 +56,8 @@ impl GatewaySettings {
             ("event-ingestion", 8010),
             ("payment-engine", 8011),
             ("certificate-generator", 8006),
+            ("moderation", 8007),
+            ("search", 8013),
         ];
         for name in names {
             let port = defaults
@@ -127,14 +129,20 @@ mod tests {
                 "enrollment",
                 "event-ingestion",
                 "identity",
+                "moderation",
                 "notifications",
-                "payment-engine"
+                "payment-engine",
+                "search"
             ]
         );
         let analytics = &settings.upstreams[0].1;
         assert_eq!(analytics, "http://127.0.0.1:8005");
         let certificates = &settings.upstreams[1].1;
         assert_eq!(certificates, "http://127.0.0.1:8006");
+        let moderation = &settings.upstreams[6].1;
+        assert_eq!(moderation, "http://127.0.0.1:8007");
+        let search = &settings.upstreams[9].1;
+        assert_eq!(search, "http://127.0.0.1:8013");
     }
 
     #[test]

@@ -85,6 +85,46 @@ async fn the_default_routes_send_certificate_documents_to_the_certificate_genera
 }
 
 #[tokio::test]
+async fn the_default_routes_send_search_and_moderation_to_their_services() {
+    let search = support::upstream().await;
+    let moderation = support::upstream().await;
+    let p = platform(&[
+        ("EDU_GATEWAY_ROUTES", DEFAULT_ROUTES.to_owned()),
+        ("EDU_SEARCH_SERVICE_URL", search.app.url("")),
+        ("EDU_MODERATION_SERVICE_URL", moderation.app.url("")),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    // The catalogue's search is public: no token needed.
+    let found = client
+        .get(p.gateway.url("/search?q=pyhton&tag=data"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.status(), StatusCode::OK);
+    assert_eq!(json(found).await["path"], "/search?q=pyhton&tag=data");
+    // The review queue is a reviewer's: the token reaches moderation, which decides who.
+    let queue = client
+        .get(p.gateway.url("/moderation/queue?limit=5"))
+        .bearer_auth(token_for(USER, 600.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(queue.status(), StatusCode::OK);
+    let echoed = json(queue).await;
+    assert_eq!(echoed["path"], "/moderation/queue?limit=5");
+    assert!(
+        echoed["headers"]["authorization"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bearer "),
+        "the reviewer's token must reach moderation: {echoed}"
+    );
+    assert_eq!((search.hits(), moderation.hits()), (1, 1));
+    assert_eq!((p.course.hits(), p.identity.hits()), (0, 0));
+}
+
+#[tokio::test]
 async fn a_valid_token_passes_and_an_expired_one_never_reaches_the_upstream() {
     let p = platform(&[]).await;
     let client = reqwest::Client::new();

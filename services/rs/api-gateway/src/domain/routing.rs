@@ -12,7 +12,8 @@ pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=ident
 /courses=course,/teaching=course,/enrollments=enrollment,/certificates=enrollment,\
 /notifications=notifications,/preferences=notifications,/v1/events=event-ingestion,\
 /analytics=analytics-api,/payments=payment-engine,/ledger=payment-engine,\
-/provider=payment-engine,/certificate-documents=certificate-generator";
+/provider=payment-engine,/certificate-documents=certificate-generator,/search=search,\
+/moderation=moderation";
 
 /// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
 pub fn parse_routes(text: &str) -> Vec<Route> {
@@ -87,5 +88,20 @@ mod tests {
             upstream("/certificates/AbCdEfGhIjKlMnOpQrSt"),
             Some("enrollment")
         );
+    }
+
+    #[test]
+    fn search_and_moderation_have_routes_of_their_own() {
+        let routes = parse_routes(DEFAULT_ROUTES);
+        let upstream = |path| route_for(&routes, path).map(|r| r.upstream.as_str());
+        assert_eq!(upstream("/search"), Some("search"));
+        assert_eq!(upstream("/moderation/queue"), Some("moderation"));
+        assert_eq!(
+            upstream("/moderation/items/6f1c0d8e-6a4b-4c55-9a57-0e3c2d1b2a10/decision"),
+            Some("moderation")
+        );
+        // Whole segments only: a look-alike prefix is nobody's.
+        assert_eq!(upstream("/searches"), None);
+        assert_eq!(upstream("/moderations"), None);
     }
 }

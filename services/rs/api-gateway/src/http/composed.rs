@@ -434,7 +434,7 @@ mod real_specs {
     use super::*;
     use crate::domain::routing::{DEFAULT_ROUTES, parse_routes};
 
-    const SPECS: [(&str, &str); 7] = [
+    const SPECS: [(&str, &str); 9] = [
         (
             "identity",
             include_str!("../../../../../contracts/openapi/identity.json"),
@@ -462,6 +462,14 @@ mod real_specs {
         (
             "certificate-generator",
             include_str!("../../../../../contracts/openapi/certificate-generator.json"),
+        ),
+        (
+            "search",
+            include_str!("../../../../../contracts/openapi/search.json"),
+        ),
+        (
+            "moderation",
+            include_str!("../../../../../contracts/openapi/moderation.json"),
         ),
     ];
 
