@@ -198,6 +198,10 @@ load-checkout *ARGS:
 search-quality *ARGS:
     {{run}} edu search-quality {{ARGS}}
 
+# Search speed (issue 23): queries/s and p50/p95/p99 of PostgreSQL full-text vs the search service side by side on a stack seeded L, then publish -> searchable freshness under load; .edu/results/search-bench/bench.md
+search-bench *ARGS:
+    {{run}} edu search-bench {{ARGS}}
+
 # Benchmark the build tools on this repo, just + edu affected vs Turborepo, Nx and moon (issue 27, ADR 0023): ~45 min on 2 cores, results in .edu/results/buildbench/
 buildbench *ARGS:
     {{run}} python -m edu.buildbench run {{ARGS}}

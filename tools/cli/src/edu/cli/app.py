@@ -36,7 +36,7 @@ from edu.cli.report import health as report_health
 from edu.cli.report import page as report_page
 from edu.cli.results import LayerResult, LayerStatus
 from edu.cli.runner import LayerRunner, reruns_from_environment
-from edu.cli.search_quality import search_quality_command
+from edu.cli.search_quality import search_bench_command, search_quality_command
 from edu.cli.seed import seed_command
 from edu.cli.table import render_table
 from edu.cli.test_selection import SelectionError
@@ -56,6 +56,7 @@ app.add_typer(mail_app, name="mail")
 app.command("dev")(dev_command)
 app.command("seed")(seed_command)
 app.command("search-quality")(search_quality_command)
+app.command("search-bench")(search_bench_command)
 app.add_typer(load_app, name="load")
 app.add_typer(deploy_app, name="deploy")
 app.command(

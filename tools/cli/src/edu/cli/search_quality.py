@@ -166,3 +166,52 @@ def _get(url: str, **params: object) -> dict[str, Any]:
     with urlopen(f"{url}?{urlencode(params)}", timeout=10) as response:  # noqa: S310
         answer: dict[str, Any] = json.load(response)
     return answer
+
+
+BENCH_SIZE = "L"  # the issue's benchmark catalogue
+BENCH_STACK = frozenset({"identity", COURSE, "enrollment", SEARCH})
+
+
+def search_bench_command(
+    seconds: Annotated[float, typer.Option(help="Seconds per round and backend.")] = 10.0,
+    rounds: Annotated[int, typer.Option(help="Rounds (each runs both backends).")] = 3,
+    concurrency: Annotated[int, typer.Option(help="Concurrent clients.")] = 8,
+    fresh: Annotated[int, typer.Option(help="Courses published to time freshness.")] = 40,
+    size: Annotated[str, typer.Option(help="Seed size of the catalogue (S, M, L).")] = BENCH_SIZE,
+) -> None:
+    """Search queries/s and p99, PostgreSQL full-text vs the search service side by side on a
+    stack seeded L, and index freshness (publish -> searchable) under load (issue 23)."""
+    root = repository_root()
+    out = root / ".edu" / "results" / "search-bench"
+    started = time.monotonic()
+    with (
+        tempfile.TemporaryDirectory(prefix="edu-search-bench-") as scratch,
+        start_isolated_stack(Path(scratch) / "stack", only=BENCH_STACK, say=typer.echo) as stack,
+    ):
+        typer.echo(f"stack up in {time.monotonic() - started:.1f} s: {stack.service_urls}")
+        postgres = stack.infrastructure["postgres"]
+        prepare_databases(postgres, [s for s in seeded_services(root) if s.name in SEEDED])
+        seeding = time.monotonic()
+        done = subprocess.run(
+            seed_argv(size, postgres),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            typer.secho(f"seeding failed:\n{done.stdout}{done.stderr}", fg="red", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"seeded {size} in {time.monotonic() - seeding:.1f} s")
+        waited = asyncio.run(_wait_for_relays(postgres, ("course", "enrollment"), patience=600))
+        typer.echo(f"course's and enrollment's outboxes relayed in {waited:.1f} s")
+        urls = stack.service_urls
+        indexed, waited = _wait_for_index(urls[COURSE], urls[SEARCH], patience=600)
+        typer.echo(f"search indexed {indexed} published courses, steady after {waited:.1f} s")
+        argv = [sys.executable, "-m", "edu.search_quality", "bench", "--out", str(out)]
+        argv += ["--course-url", urls[COURSE], "--search-url", urls[SEARCH]]
+        argv += ["--identity-url", urls["identity"], "--seconds", str(seconds)]
+        argv += ["--rounds", str(rounds), "--concurrency", str(concurrency), "--fresh", str(fresh)]
+        code = _run(argv)
+    typer.echo(f"edu search-bench took {time.monotonic() - started:.1f} s")
+    raise typer.Exit(code)

@@ -4,6 +4,11 @@ evaluate --course-url URL [--backend postgres|http:<url>] [--gate] [--write-base
     runs every query, writes report.md, results.json and catalogue.json to --out; with
     --gate compares nDCG@10 with baselines/<backend>.json (exit 1 when it fell by more than the
     margin). `edu search-quality` (`just search-quality`) starts a stack seeded M and runs this.
+bench --course-url URL --search-url URL --identity-url URL [--seconds S --rounds N ...]
+    queries/s and p50/p95/p99 of the course service's full-text search and the search service
+    side by side (alternating rounds), then index freshness (publish -> searchable) under a
+    background of searches; bench.md in --out, exit 1 when the run is invalid (any error, any
+    course never found). `edu search-bench` (`just search-bench`) starts a stack seeded L.
 draft --catalogue catalogue.json
     re-applies the rubric (edu.search_quality.drafting) to a catalogue snapshot and rewrites
     the grades of judgments.toml; review the diff, then re-record the baselines.
@@ -12,6 +17,7 @@ draft --catalogue catalogue.json
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from dataclasses import asdict, replace
@@ -44,12 +50,24 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--baseline", type=Path, help="default: baselines/<backend>.json")
     run.add_argument("--margin", type=float, default=MARGIN)
     run.add_argument("--write-baseline", action="store_true", help="record this run as baseline")
+    bench = commands.add_parser("bench", help="queries/s and freshness, side by side")
+    bench.add_argument("--course-url", required=True)
+    bench.add_argument("--search-url", required=True)
+    bench.add_argument("--identity-url", required=True)
+    bench.add_argument("--seconds", type=float, default=10.0, help="per round and backend")
+    bench.add_argument("--rounds", type=int, default=3)
+    bench.add_argument("--concurrency", type=int, default=8)
+    bench.add_argument("--fresh", type=int, default=40, help="courses published for freshness")
+    bench.add_argument("--rate", type=float, default=50.0, help="background searches/s")
+    bench.add_argument("--out", type=Path, default=Path(".edu/results/search-bench"))
     draft = commands.add_parser("draft", help="re-grade the judgments from a catalogue snapshot")
     draft.add_argument("--catalogue", type=Path, required=True)
     args = parser.parse_args(argv)
     try:
         if args.command == "draft":
             return _draft(args.judgments, args.catalogue)
+        if args.command == "bench":
+            return _bench(args)
         return _evaluate(args)
     except (BackendError, BaselineError) as exc:
         print(f"search-quality: {exc}", file=sys.stderr)
@@ -107,6 +125,22 @@ def _evaluate(args: argparse.Namespace) -> int:
         baseline_path.write_text(Baseline.of(backend.name, judged, evaluation).to_json() + "\n")
         print(f"baseline written: {baseline_path}")
     return 0 if passed else 1
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from edu.search_quality.live import BenchPlan, run_bench, write
+
+    texts = [q.text for q in load_judgments(args.judgments)]
+    with httpx.Client() as client:
+        catalogue = len(fetch_catalogue(client, args.course_url))
+    plan = BenchPlan(args.seconds, args.rounds, args.concurrency, args.fresh, args.rate)
+    result = asyncio.run(
+        run_bench(args.course_url, args.search_url, args.identity_url, texts, plan)
+    )
+    report = write(result, plan, catalogue, args.out)
+    print(report.read_text(), end="")
+    print(f"report: {report}")
+    return 0 if result.passed else 1
 
 
 def _draft(judgments: Path, catalogue_file: Path) -> int:
