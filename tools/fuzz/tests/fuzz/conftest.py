@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -30,7 +31,7 @@ from edu.fuzz.stack import FUZZ_ENVIRONMENT, GATEWAY, Stack, fuzzed_services, fu
 from edu.infra.dev_services import declared_services, rust_service_crates
 from edu.infra.dev_workers import declared_workers
 from edu.infra.isolated_stack import stack_folder
-from edu.testing import journeys
+from edu.testing import api_calls, journeys
 from edu.testing.harness_client import HarnessClient, UnexpectedStatus
 from edu.testing.journeys import Account, Course
 
@@ -180,6 +181,38 @@ def rendered_certificates(harness: HarnessClient, accounts: dict[str, Account]) 
     return [code]
 
 
+@pytest.fixture(scope="session")
+def searchable_words(harness: HarnessClient, published_courses: list[Course]) -> list[str]:
+    """The seeded courses' title words, once search has indexed them from course.published
+    (ADR 0025: asynchronously, through the events): they seed half of search's `q`."""
+    titles = [str(course.view["title"]) for course in published_courses]
+    deadline = time.monotonic() + 20
+    for course, title in zip(published_courses, titles, strict=True):
+        query = urlencode({"q": title})
+        while course.id not in {
+            hit["course_id"] for hit in harness.send(api_calls.search(query)).json()["hits"]
+        }:
+            assert time.monotonic() < deadline, f"search did not index {title!r} within 20 s"
+            time.sleep(0.1)
+    return sorted({word for title in titles for word in title.split()} | set(titles))
+
+
+@pytest.fixture(scope="session")
+def held_items(harness: HarnessClient, accounts: dict[str, Account]) -> list[str]:
+    """An item moderation held (ADR 0027: a sales phrase in a course title) in a course of
+    the fuzzing teacher, once moderation has decided it from course.published: its id seeds
+    half of moderation's item ids."""
+    teacher = accounts["teacher"].access_token
+    draft = {"title": f"Fuzzing held {secrets.token_hex(3)}, click here", "summary": "Held."}
+    lesson = {"title": "Lesson 1", "body_markdown": "Read this.", "estimated_minutes": 5}
+    harness.run(journeys.make_course(teacher, draft, [lesson]))
+    deadline = time.monotonic() + 20
+    while not (items := harness.send(api_calls.review_queue(teacher)).json()["items"]):
+        assert time.monotonic() < deadline, "moderation held nothing within 20 s"
+        time.sleep(0.1)
+    return [str(item["id"]) for item in items]
+
+
 def wanted_runs(items: list[pytest.Item]) -> tuple[list[str], bool]:
     """The services whose tests were collected, and whether the journey's was: `-k notifications`
     (what `edu affected` passes for a notifications change) runs that campaign only."""
@@ -203,10 +236,19 @@ def fuzz_runs(
     results_dir: Path,
     published_courses: list[Course],
     rendered_certificates: list[str],
+    searchable_words: list[str],
+    held_items: list[str],
 ) -> dict[str, FuzzRun]:
     """Every service's run and the journey's, side by side (the tests read their verdicts)."""
     campaign = Campaign(
-        stack, accounts, profile, results_dir, published_courses, rendered_certificates
+        stack,
+        accounts,
+        profile,
+        results_dir,
+        published_courses,
+        rendered_certificates,
+        searchable_words,
+        held_items,
     )
     services, journey = wanted_runs(request.session.items)
     return campaign.run_all([s for s in stack.services if s in services], journey=journey)

@@ -51,6 +51,25 @@ class TestWhatIsFuzzed:
         assert plan.parameters == {"path.code": "rendered_certificates"}
         assert not service_plan("certificate-generator").dictionaries
 
+    def test_search_and_moderation_are_fuzzed_through_the_gateway(self) -> None:
+        fuzzed = {s.name for s in fuzzed_services(declared_services(ROOT, MEMBERS))}
+        assert {"search", "moderation"} <= fuzzed
+
+    def test_search_is_fuzzed_as_a_visitor_with_seeded_words(self) -> None:
+        plan = service_plan("search", searchable=["Fuzzing", "seed"])
+        assert plan.users == ()
+        assert plan.dictionaries == {"searchable_words": ["Fuzzing", "seed"]}
+        assert plan.parameters == {"query.q": "searchable_words"}
+        assert not service_plan("search").dictionaries
+
+    def test_moderation_is_fuzzed_by_teachers_with_a_held_item(self) -> None:
+        item = "6f1c0d8e-6a4b-4c55-9a57-0e3c2d1b2a10"
+        plan = service_plan("moderation", held_items=[item])
+        assert plan.users == ("teacher", "teacher-peer")
+        assert plan.dictionaries == {"held_items": [item]}
+        assert plan.parameters == {"path.item_id": "held_items"}
+        assert not service_plan("moderation").dictionaries
+
     def test_every_fuzzed_service_has_a_plan(self) -> None:
         for service in fuzzed_services(declared_services(ROOT, MEMBERS)):
             assert service_plan(service.name).name == service.name

@@ -16,8 +16,8 @@ use crate::http::responses::{Facets, ScorePartsOut, SearchHit, SearchResponse};
 #[utoipa::path(get, path = "/search", operation_id = "search_courses", tag = "search",
     params(
         ("q" = Option<String>, Query, description = "Words to search for (at most 200 characters, 12 words); absent: every published course.", max_length = 200),
-        ("level" = Option<String>, Query, description = "Only courses of this level.", pattern = "^(beginner|intermediate|advanced)$"),
-        ("tag" = Option<String>, Query, description = "Only courses with this tag.", max_length = 32, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$"),
+        ("level" = Option<String>, Query, description = "Only courses of this level; empty as absent (what a form's unselected choice sends).", pattern = "^(beginner|intermediate|advanced)?$"),
+        ("tag" = Option<String>, Query, description = "Only courses with this tag; empty as absent (what a form's unselected choice sends).", max_length = 32, pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$"),
         ("limit" = Option<u32>, Query, description = "Hits per page.", minimum = 1, maximum = 100),
         ("offset" = Option<u32>, Query, description = "Hits to skip.", minimum = 0, maximum = 10000),
     ),

@@ -42,6 +42,10 @@ class Campaign:
     published: Sequence[Course]
     # Verification codes of the fuzzing student's rendered certificates (certificate-generator)
     certificates: Sequence[str] = ()
+    # Words of the published courses search has indexed (search's `q`)
+    searchable: Sequence[str] = ()
+    # Ids of items moderation held from the fuzzing teacher's own course
+    held_items: Sequence[str] = ()
 
     def _config(self, plan: ServicePlan) -> dict[str, object]:
         auth = None
@@ -56,7 +60,10 @@ class Campaign:
     def fuzz_service(self, name: str, composed: Mapping[str, Any]) -> FuzzRun:
         """Every phase over the service's part of the composed document, through the gateway
         (the gateway's own document for the gateway)."""
-        config = self._config(service_plan(name, self.published, self.certificates))
+        plan = service_plan(
+            name, self.published, self.certificates, self.searchable, self.held_items
+        )
+        config = self._config(plan)
         gateway = self.stack.gateway
         # The gateway's own document as a document, not its URL: loaded from a URL,
         # schemathesis leaves the operation serving the schema (GET /openapi.json) untested.

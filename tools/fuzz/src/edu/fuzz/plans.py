@@ -98,6 +98,11 @@ EXCLUSIONS: dict[str, tuple[Exclusion, ...]] = {
     # ADR 0024: the owner's PDF download; a code of someone else, unknown or not rendered yet
     # is the same documented 404, one that cannot be a code 422.
     "certificate-generator": (),
+    # ADR 0025: the catalogue's public search; every bad parameter is a documented 422.
+    "search": (),
+    # ADR 0027: the review queue is for teachers (their courses) and admins; an item of another
+    # teacher's course is the same documented 404 as an unknown id.
+    "moderation": (),
     # The gateway's own document (health, ready, its OpenAPI documents); every other run goes
     # through the gateway too.
     "api-gateway": (),
@@ -121,11 +126,40 @@ JOURNEY_OPERATIONS = (
 
 
 def service_plan(
-    name: str, published: Sequence[Course] = (), certificates: Sequence[str] = ()
+    name: str,
+    published: Sequence[Course] = (),
+    certificates: Sequence[str] = (),
+    searchable: Sequence[str] = (),
+    held_items: Sequence[str] = (),
 ) -> ServicePlan:
     if name == GATEWAY:
         # Its own endpoints take no token: no users, so none is sent.
         return ServicePlan(name, users=(), exclusions=EXCLUSIONS[name])
+    if name == "search":
+        # The catalogue's search is public: fuzzed without a token, as a visitor asks. Half
+        # the generated `q` are words of courses the index holds, so hits, highlights and
+        # facets are answered and checked against the schema, not only empty pages.
+        seeded = {"searchable_words": list(searchable)} if searchable else {}
+        return ServicePlan(
+            name,
+            users=(),
+            exclusions=EXCLUSIONS[name],
+            dictionaries=seeded,
+            parameters={"query.q": "searchable_words"} if seeded else {},
+        )
+    if name == "moderation":
+        # Reviewers are teachers (students get the documented 403). Half the generated item
+        # ids are of an item held from the fuzzing teacher's own course, so reading and
+        # deciding it (200, then 409 for the other outcome) run, not only the 404s; the peer
+        # teacher gets the same 404 as for an unknown id.
+        seeded = {"held_items": list(held_items)} if held_items else {}
+        return ServicePlan(
+            name,
+            users=TEACHERS,
+            exclusions=EXCLUSIONS[name],
+            dictionaries=seeded,
+            parameters={"path.item_id": "held_items"} if seeded else {},
+        )
     if name in ("course", "analytics-api"):
         return ServicePlan(name, users=TEACHERS, exclusions=EXCLUSIONS[name])
     if name == "enrollment" and published:

@@ -27,14 +27,6 @@ NOT_FUZZED: dict[str, str] = {
     # the platform's API. What it sends the engine (signed webhooks) is fuzzed through the
     # engine's own POST /provider/webhooks.
     "payment-provider-sandbox": "a test double of the payment provider, not a platform API",
-    # Issue 24: every fuzzing request goes through the gateway, which has no /moderation route
-    # yet; the route and moderation's fuzzing plan come together (ADR 0027, what is left). Its
-    # bad-input answers are proven problem+json by its integration tests meanwhile.
-    "moderation": "not routed by the api-gateway yet (issue 24: route and plan come together)",
-    # Issue 23: the same for the Rust search service (no /search route in the gateway yet). Its
-    # bad parameters (repeated, NUL, out of range) are proven 422 problem+json by its own
-    # unit and rust-integration tests meanwhile (ADR 0025).
-    "search": "not routed by the api-gateway yet (issue 23: route and plan come together)",
 }
 
 # The front door every fuzzing request goes through (services/rs/api-gateway, ADR 0016).

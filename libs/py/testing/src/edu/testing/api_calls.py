@@ -193,3 +193,21 @@ def pay(
 def payment(token: str | None, payment_id: str) -> Call:
     path = f"/payments/{payment_id}"
     return Call("payment", "payment-engine", "GET", path, "/payments/{payment_id}", token=token)
+
+
+# search (ADR 0025)
+
+
+def search(query: str) -> Call:
+    """The catalogue's search (public: no token); ``query`` is the query string as sent
+    (``q=pyhton&tag=data``), already URL-encoded."""
+    return Call("search", "search", "GET", f"/search?{query}", "/search")
+
+
+# moderation (ADR 0027)
+
+
+def review_queue(token: str | None) -> Call:
+    """Held items awaiting the reviewer's decision (a teacher's own courses, an admin's all)."""
+    path = "/moderation/queue"
+    return Call("review_queue", "moderation", "GET", path, path, token=token)
