@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from uuid import uuid4
 
 import httpx
@@ -56,6 +57,8 @@ PROVIDERS = {
     "payment-provider-sandbox",
     # renders certificates from identity's, course's and enrollment's events (ADR 0024)
     "certificate-generator",
+    # indexes the courses course publishes, from its events (ADR 0025)
+    "search",
 }
 PACTS = Path(__file__).resolve().parents[2] / "pacts"
 # A state's setup; a mapping it returns gives the pact's ``fromProviderState`` expressions
@@ -159,6 +162,21 @@ class Platform:
                 raise AssertionError(f"no notification reached {account.email} within 10 s")
             time.sleep(0.05)
         return {"token": account.access_token, "notification_id": items[0]["id"]}
+
+    def indexed_course(self) -> dict[str, str]:
+        """A published Python course for beginners tagged python (see ``course``), once search
+        has indexed it from course.published (asynchronously: it reads the course back from
+        course's API, ADR 0025): as web's searches find it."""
+        course = self.course(publish=True)
+        query = urlencode({"q": course["title"]})
+        deadline = time.monotonic() + 15
+        while course["id"] not in {
+            found["course_id"] for found in self.api.send(api_calls.search(query)).json()["hits"]
+        }:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"search did not index course {course['id']} within 15 s")
+            time.sleep(0.1)
+        return {"course_id": course["id"]}
 
     def paying(self) -> dict[str, str]:
         """The session's student, a published course priced 49.00 EUR (what web's pact pays)

@@ -16,6 +16,10 @@ web -> payment-engine (contracts/tests/consumer/test_web_payment_engine.py) is r
 the stack's engine, charging through its provider sandbox; the states make a priced course, a
 fresh idempotency key and a payment of the session's student.
 
+web -> search (contracts/tests/consumer/test_web_search.py) is replayed against the stack's
+search binary; the state publishes a Python course through course's API and waits until search
+has indexed it from course.published, so web's words, facets and highlights find it.
+
 enrollment -> payment-engine's messages (contracts/tests/consumer/test_enrollment_payment_
 messages.py): each message is what `payment-engine pact-messages --state <the state's params>`
 prints — the engine's own decisions, the outbox row its store inserts and its relay's encoding
@@ -87,6 +91,11 @@ class TestRustProviders:
                 "a signed-in student with a payment": platform.with_payment,
             },
         )
+
+    @pytest.mark.pact_pair("web", "search")
+    def test_search_honours_web(self, platform: Any, verify_pact: Any) -> None:
+        state = "published Python courses for beginners, indexed by search"
+        verify_pact("search", "web", states={state: platform.indexed_course})
 
     @pytest.mark.pact_pair("enrollment", "payment-engine")
     def test_payment_engines_messages_honour_enrollment(

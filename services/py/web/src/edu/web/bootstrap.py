@@ -20,6 +20,7 @@ from edu.web.clients.identity import HttpIdentityClient, IdentityClient
 from edu.web.clients.learning_events import HttpLearningEventsClient, LearningEventsClient
 from edu.web.clients.notifications import HttpNotificationsClient, NotificationsClient
 from edu.web.clients.payments import HttpPaymentsClient, PaymentsClient
+from edu.web.clients.search import HttpSearchClient, SearchClient
 from edu.web.clients.transport import ServiceTransport
 from edu.web.csrf import CsrfTokens
 from edu.web.session import SharedRefresh
@@ -40,6 +41,7 @@ class WebContainer:
     learning_events: LearningEventsClient
     payments: PaymentsClient
     certificate_documents: CertificateDocumentsClient
+    search: SearchClient
     access_tokens: AccessTokens
     refresh: SharedRefresh
     csrf: CsrfTokens
@@ -61,6 +63,7 @@ def bootstrap(
     learning_events: LearningEventsClient | None = None,
     payments: PaymentsClient | None = None,
     certificate_documents: CertificateDocumentsClient | None = None,
+    search: SearchClient | None = None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
 ) -> WebContainer:
@@ -99,6 +102,7 @@ def bootstrap(
     certificate_documents = certificate_documents or HttpCertificateDocumentsClient(
         transport("certificate-generator", settings.certificate_generator_service_url)
     )
+    search = search or HttpSearchClient(transport("search", settings.search_service_url))
     secret = settings.csrf_secret.get_secret_value().encode() if settings.csrf_secret else b""
     return WebContainer(
         settings=settings,
@@ -110,6 +114,7 @@ def bootstrap(
         learning_events=learning_events,
         payments=payments,
         certificate_documents=certificate_documents,
+        search=search,
         access_tokens=AccessTokens(
             identity,
             issuer=settings.token_issuer,

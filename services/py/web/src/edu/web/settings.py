@@ -28,6 +28,7 @@ class WebSettings(ServiceSettings):
     event_ingestion_service_url: str = "http://127.0.0.1:8010"
     payment_engine_service_url: str = "http://127.0.0.1:8011"
     certificate_generator_service_url: str = "http://127.0.0.1:8006"
+    search_service_url: str = "http://127.0.0.1:8013"
     token_issuer: str = DEFAULT_ISSUER
     token_audience: str = DEFAULT_AUDIENCE
     service_timeout: float = Field(

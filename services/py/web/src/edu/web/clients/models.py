@@ -245,3 +245,29 @@ class IngestReport(_Read):
     accepted: tuple[str, ...]
     duplicates: tuple[str, ...]
     rejected: tuple[RejectedEvent, ...]
+
+
+class SearchHit(_Read):
+    """One course search found (ADR 0025): what the catalogue shows of it; ``highlights`` maps
+    a field (title, summary, lesson, tag) to its text with the matched words in ``<b>``."""
+
+    course_id: UUID
+    title: str
+    level: str
+    tags: tuple[str, ...]
+    highlights: dict[str, str]
+
+
+class SearchFacets(_Read):
+    """How many matches each level and tag has (each facet ignores its own filter)."""
+
+    level: dict[str, int]
+    tag: dict[str, int]
+
+
+class SearchResults(_Read):
+    hits: tuple[SearchHit, ...]
+    total: int
+    limit: int
+    offset: int
+    facets: SearchFacets
