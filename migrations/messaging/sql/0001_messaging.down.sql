@@ -1,0 +1,5 @@
+DROP TABLE outbox;
+DROP TABLE posts;
+DROP TABLE course_feeds;
+DROP TABLE enrolments;
+DROP TABLE course_teachers;
