@@ -31,6 +31,7 @@ from edu.web.testing import (
     FakeLearningEventsClient,
     FakeNotificationsClient,
     FakePaymentsClient,
+    FakeSearchClient,
 )
 
 CSRF_SECRET = "unit-test-csrf-secret-0123456789"
@@ -72,6 +73,11 @@ def payments(identity: FakeIdentityClient) -> FakePaymentsClient:
     return FakePaymentsClient(verifier=identity.verifier)
 
 
+@pytest.fixture
+def search(course: FakeCourseClient) -> FakeSearchClient:
+    return FakeSearchClient(courses=course)
+
+
 def unit_settings() -> WebSettings:
     return WebSettings(environment=Environment.TEST, csrf_secret=SecretStr(CSRF_SECRET))
 
@@ -96,6 +102,7 @@ def session_app() -> FastAPI:
         analytics=FakeAnalyticsClient(verifier=identity.verifier),
         learning_events=FakeLearningEventsClient(verifier=identity.verifier),
         payments=FakePaymentsClient(verifier=identity.verifier),
+        search=FakeSearchClient(courses=course),
     )
 
 
@@ -110,6 +117,7 @@ def app(
     analytics: FakeAnalyticsClient,
     learning_events: FakeLearningEventsClient,
     payments: FakePaymentsClient,
+    search: FakeSearchClient,
 ) -> FastAPI:
     """The session's app wired to this test's fakes: ``bootstrap`` with the same overrides
     ``make_app`` passes it, and the container is all the app holds of them (the pages read
@@ -125,6 +133,7 @@ def app(
             analytics=analytics,
             learning_events=learning_events,
             payments=payments,
+            search=search,
         )
     session_app.state.web = bootstrap(
         settings,
@@ -135,6 +144,7 @@ def app(
         analytics=analytics,
         learning_events=learning_events,
         payments=payments,
+        search=search,
     )
     return session_app
 

@@ -8,14 +8,18 @@ from typing import Any
 
 import httpx
 
-from edu.web.testing import FakeCourseClient, FakeEnrollmentClient
+from edu.web.testing import FakeCourseClient, FakeEnrollmentClient, FakeSearchClient
 
 Call = Callable[..., Awaitable[Any]]
 
 
 class TestCatalogue:
-    async def test_lists_published_courses_and_passes_the_search_words_on(
-        self, site: httpx.AsyncClient, publish_course: Call, course: FakeCourseClient
+    async def test_lists_published_courses_and_passes_the_search_words_to_search(
+        self,
+        site: httpx.AsyncClient,
+        publish_course: Call,
+        course: FakeCourseClient,
+        search: FakeSearchClient,
     ) -> None:
         await publish_course("Intro to Rust")
         await publish_course("Baking bread")
@@ -26,10 +30,11 @@ class TestCatalogue:
         assert everything.status_code == 200
         assert "Intro to Rust" in everything.text
         assert "Baking bread" in everything.text
-        assert "Intro to Rust" in found.text
+        assert "Intro to <mark>Rust</mark>" in found.text  # search's highlight
         assert "Baking bread" not in found.text
         assert "1 course matching “rust”" in found.text
-        assert course.searches == [None, "rust"]
+        assert course.searches == [None]  # browsing is course's catalogue
+        assert search.searches == [("rust", None, None, 12, 0)]  # words go to search
 
     async def test_an_unreachable_course_service_is_a_friendly_503_page(
         self, site: httpx.AsyncClient, course: FakeCourseClient

@@ -80,7 +80,7 @@ class TestAuthoring:
         assert [lesson.title for lesson in stored.course.lessons] == ["Ownership", "Borrowing"]
         assert stored.course.published
         catalogue = await site.get("/", params={"q": "rust"})
-        assert "Intro to Rust" in catalogue.text
+        assert "Intro to <mark>Rust</mark>" in catalogue.text  # search's highlight
 
     async def test_minutes_that_are_not_a_number_are_explained(
         self, submit: Call, sign_in: Call

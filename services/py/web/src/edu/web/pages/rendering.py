@@ -17,6 +17,7 @@ from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import ProblemError, ServiceUnavailable
 from edu.web.csrf import session_of
 from edu.web.forms import FormErrors
+from edu.web.highlights import highlighted
 from edu.web.lesson_markdown import render_lesson
 from edu.web.pages import flash
 from edu.web.pages.deps import visitor, web
@@ -26,6 +27,7 @@ logger = logging.getLogger("edu.web")
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 TEMPLATES.env.filters["markdown"] = render_lesson
+TEMPLATES.env.filters["highlighted"] = highlighted  # search's <b> marks, made safe
 # The services' limits, for the inputs' HTML constraints: limits.title, limits.email, ...
 TEMPLATES.env.globals["limits"] = validation.FIELDS
 TEMPLATES.env.globals["no_errors"] = FormErrors()  # for a form shown before anything was sent

@@ -9,6 +9,7 @@ from edu.web.testing.identity import FakeIdentityClient
 from edu.web.testing.learning_events import FakeLearningEventsClient
 from edu.web.testing.notifications import FakeNotificationsClient
 from edu.web.testing.payments import FakePaymentsClient
+from edu.web.testing.search import FakeSearchClient
 
 __all__ = [
     "FakeAnalyticsClient",
@@ -18,4 +19,5 @@ __all__ = [
     "FakeLearningEventsClient",
     "FakeNotificationsClient",
     "FakePaymentsClient",
+    "FakeSearchClient",
 ]
