@@ -15,6 +15,7 @@ GRAPH = DependencyGraph(
         "workers/py/email-sender",
         "services/py/notifications",
         "tools/chaos",
+        "workers/rs/feed-builder",
     )
 )
 
@@ -77,6 +78,12 @@ class TestContracts:
     def test_an_openapi_spec_selects_its_service_and_the_web_client(self) -> None:
         assert kinds("contracts/openapi/course.json") == [
             ("tests", "edu-course"),
+            ("tests", "edu-web"),
+        ]
+
+    def test_a_stored_documents_example_selects_its_writer_and_its_reader(self) -> None:
+        assert kinds("contracts/feeds/feed-v1.json") == [
+            ("tests", "edu-feed-builder"),
             ("tests", "edu-web"),
         ]
 

@@ -27,6 +27,7 @@ from edu.web.testing import (
     FakeAnalyticsClient,
     FakeCourseClient,
     FakeEnrollmentClient,
+    FakeFeedReader,
     FakeIdentityClient,
     FakeLearningEventsClient,
     FakeNotificationsClient,
@@ -78,6 +79,11 @@ def search(course: FakeCourseClient) -> FakeSearchClient:
     return FakeSearchClient(courses=course)
 
 
+@pytest.fixture
+def feed() -> FakeFeedReader:
+    return FakeFeedReader()
+
+
 def unit_settings() -> WebSettings:
     return WebSettings(environment=Environment.TEST, csrf_secret=SecretStr(CSRF_SECRET))
 
@@ -103,6 +109,7 @@ def session_app() -> FastAPI:
         learning_events=FakeLearningEventsClient(verifier=identity.verifier),
         payments=FakePaymentsClient(verifier=identity.verifier),
         search=FakeSearchClient(courses=course),
+        feed=FakeFeedReader(),
     )
 
 
@@ -118,6 +125,7 @@ def app(
     learning_events: FakeLearningEventsClient,
     payments: FakePaymentsClient,
     search: FakeSearchClient,
+    feed: FakeFeedReader,
 ) -> FastAPI:
     """The session's app wired to this test's fakes: ``bootstrap`` with the same overrides
     ``make_app`` passes it, and the container is all the app holds of them (the pages read
@@ -134,6 +142,7 @@ def app(
             learning_events=learning_events,
             payments=payments,
             search=search,
+            feed=feed,
         )
     session_app.state.web = bootstrap(
         settings,
@@ -145,6 +154,7 @@ def app(
         learning_events=learning_events,
         payments=payments,
         search=search,
+        feed=feed,
     )
     return session_app
 

@@ -16,6 +16,7 @@ from edu.web.clients.certificate_documents import (
 )
 from edu.web.clients.course import CourseClient, HttpCourseClient
 from edu.web.clients.enrollment import EnrollmentClient, HttpEnrollmentClient
+from edu.web.clients.feed import FeedReader, RedisFeedReader
 from edu.web.clients.identity import HttpIdentityClient, IdentityClient
 from edu.web.clients.learning_events import HttpLearningEventsClient, LearningEventsClient
 from edu.web.clients.notifications import HttpNotificationsClient, NotificationsClient
@@ -42,6 +43,8 @@ class WebContainer:
     payments: PaymentsClient
     certificate_documents: CertificateDocumentsClient
     search: SearchClient
+    # students' home feeds, read from Redis (edu.web.clients.feed)
+    feed: FeedReader
     access_tokens: AccessTokens
     refresh: SharedRefresh
     csrf: CsrfTokens
@@ -50,6 +53,7 @@ class WebContainer:
     async def close(self) -> None:
         for transport in self.transports:
             await transport.aclose()
+        await self.feed.aclose()
 
 
 def bootstrap(
@@ -64,6 +68,7 @@ def bootstrap(
     payments: PaymentsClient | None = None,
     certificate_documents: CertificateDocumentsClient | None = None,
     search: SearchClient | None = None,
+    feed: FeedReader | None = None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
 ) -> WebContainer:
@@ -103,6 +108,9 @@ def bootstrap(
         transport("certificate-generator", settings.certificate_generator_service_url)
     )
     search = search or HttpSearchClient(transport("search", settings.search_service_url))
+    feed = feed or RedisFeedReader(
+        settings.redis_url, prefix=settings.feed_key_prefix, timeout=settings.feed_timeout
+    )
     secret = settings.csrf_secret.get_secret_value().encode() if settings.csrf_secret else b""
     return WebContainer(
         settings=settings,
@@ -115,6 +123,7 @@ def bootstrap(
         payments=payments,
         certificate_documents=certificate_documents,
         search=search,
+        feed=feed,
         access_tokens=AccessTokens(
             identity,
             issuer=settings.token_issuer,

@@ -29,6 +29,12 @@ class WebSettings(ServiceSettings):
     payment_engine_service_url: str = "http://127.0.0.1:8011"
     certificate_generator_service_url: str = "http://127.0.0.1:8006"
     search_service_url: str = "http://127.0.0.1:8013"
+    # Students' home feeds: the feed-builder worker's documents in Redis (edu.web.clients.feed).
+    redis_url: str = "redis://127.0.0.1:16379/0"
+    feed_key_prefix: str = "fb:"
+    feed_timeout: float = Field(
+        default=0.5, gt=0, le=5, description="Seconds the home page waits for the feed."
+    )
     token_issuer: str = DEFAULT_ISSUER
     token_audience: str = DEFAULT_AUDIENCE
     service_timeout: float = Field(

@@ -2,8 +2,9 @@
 
 Paths inside a member belong to it. Paths outside members follow the repository's
 conventions: generated protobuf code is built from ``proto/``, a pact names its consumer and
-provider, an exported OpenAPI spec has a service and the web front end as its client, and a
-service's migrations live under ``migrations/<service>/``.
+provider, an exported OpenAPI spec has a service and the web front end as its client, a stored
+document's example (``contracts/feeds``) has its writer and its reader, and a service's
+migrations live under ``migrations/<service>/``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ OPENAPI_FOLDER = "contracts/openapi"
 # The members calling the services' public HTTP APIs, whose tests a spec change can break
 # (the gateway composes the specs into one document and its tests compose the committed ones).
 OPENAPI_CLIENTS = ("services/py/web", "services/rs/api-gateway")
+# A document one member writes into a store and another reads (issue 23: the feed-builder
+# worker's feed in Redis, read by web): both test against the committed example.
+STORE_DOCUMENTS = {"contracts/feeds": ("workers/rs/feed-builder", "services/py/web")}
 MIGRATIONS_FOLDER = "migrations"
 # chaostoolkit experiments: data the chaos member's suite runs (its actions live in the member).
 CHAOS_EXPERIMENTS_FOLDER = "chaos"
@@ -67,6 +71,10 @@ def effects_of(path: str, graph: DependencyGraph) -> list[Effect]:
         return _pact_effects(path, graph)
     if _under(path, (OPENAPI_FOLDER,)) and path.endswith(".json"):
         return _openapi_effects(path, graph)
+    for folder, members in STORE_DOCUMENTS.items():
+        if _under(path, (folder,)):
+            found = [m for m in map(graph.by_path, members) if m is not None]
+            return [Effect("tests", m.name, f"it writes or reads {path}") for m in found]
     if _under(path, (CHAOS_EXPERIMENTS_FOLDER,)):
         chaos = graph.by_path(CHAOS_MEMBER)
         return [Effect("tests", chaos.name, f"its experiment {path} changed")] if chaos else []

@@ -21,6 +21,7 @@ from edu.web.forms import FormErrors
 from edu.web.pages import verify
 from edu.web.pages.deps import SignedInDep, VisitorDep, WebDep, checked_form
 from edu.web.pages.flash import redirect_with
+from edu.web.pages.home_feed import home_section
 from edu.web.pages.progress import enrollment_in, resume_at
 from edu.web.pages.rendering import render
 from edu.web.validation import SEARCH
@@ -58,6 +59,7 @@ class SearchPage:
 async def catalogue(
     request: Request,
     wired: WebDep,
+    who: VisitorDep,
     q: str = "",
     page: int | str = 1,
     level: str = "",
@@ -87,8 +89,10 @@ async def catalogue(
     found = await wired.course.browse(None, page=asked, page_size=PAGE_SIZE)
     if asked > found.pages:
         return RedirectResponse(links.page(found.pages), status_code=302)
+    # The home page: a signed-in student's feed above the catalogue's first page (issue 23).
+    home = await home_section(wired, who) if asked == 1 else None
     return await render(
-        request, "catalogue.html", q=text, found=found, errors=FormErrors(), links=links
+        request, "catalogue.html", q=text, found=found, errors=FormErrors(), links=links, home=home
     )
 
 

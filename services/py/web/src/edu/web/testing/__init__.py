@@ -5,6 +5,7 @@ this package out and no page or client imports it."""
 from edu.web.testing.analytics import FakeAnalyticsClient
 from edu.web.testing.course import FakeCourseClient
 from edu.web.testing.enrollment import FakeEnrollmentClient
+from edu.web.testing.feed import FakeFeedReader
 from edu.web.testing.identity import FakeIdentityClient
 from edu.web.testing.learning_events import FakeLearningEventsClient
 from edu.web.testing.notifications import FakeNotificationsClient
@@ -15,6 +16,7 @@ __all__ = [
     "FakeAnalyticsClient",
     "FakeCourseClient",
     "FakeEnrollmentClient",
+    "FakeFeedReader",
     "FakeIdentityClient",
     "FakeLearningEventsClient",
     "FakeNotificationsClient",
