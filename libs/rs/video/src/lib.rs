@@ -1,0 +1,13 @@
+//! What the video-processor service and the video-transcoder worker share (issue 25):
+//!
+//! - [`events`]: `video.uploaded`, `video.transcoding_progressed`, `video.transcoded` and
+//!   `video.transcoding_failed` as `edu.events.v1.EventEnvelope`s in the protobuf JSON mapping
+//!   (what `edu.events.codec` reads and writes), both ways.
+//! - [`store`]: the object-store port and its filesystem adapter (`EDU_VIDEO_STORE_DIR`).
+//! - [`keys`]: where a video's original, renditions and poster lie in the store.
+//! - [`hex`]: lower-case hex, for SHA-256 digests.
+
+pub mod events;
+pub mod hex;
+pub mod keys;
+pub mod store;

@@ -1,0 +1,7 @@
+//! No I/O, times passed in: what an upload may be and what a chunk, a completion or a result
+//! event changes ([`video`]); playback URLs' signatures ([`signing`]); `Range` headers
+//! ([`range`]).
+
+pub mod range;
+pub mod signing;
+pub mod video;
