@@ -81,6 +81,13 @@ pub trait ObjectStore: Send + Sync + Debug {
 
     /// Every object key under `prefix`, sorted.
     fn list<'a>(&'a self, prefix: &'a str) -> StoreFuture<'a, Vec<String>>;
+
+    /// A local file a tool may read `key` from directly, when the store has one (the
+    /// filesystem adapter); `None` means fetch it with [`ObjectStore::fetch_to`].
+    fn local_path(&self, key: &str) -> Option<std::path::PathBuf> {
+        let _ = key;
+        None
+    }
 }
 
 /// The store as files under a root folder (`EDU_VIDEO_STORE_DIR`); a key is a relative path.
@@ -358,6 +365,10 @@ impl ObjectStore for FsObjectStore {
 
     fn list<'a>(&'a self, prefix: &'a str) -> StoreFuture<'a, Vec<String>> {
         Box::pin(self.list_(prefix))
+    }
+
+    fn local_path(&self, key: &str) -> Option<PathBuf> {
+        self.path_of(key).ok()
     }
 }
 

@@ -170,6 +170,12 @@ class TestWorkerHttpServers:
         store = Path(files_under(tmp_path)["EDU_CERTIFICATE_STORE_DIR"])
         assert store.is_relative_to(tmp_path), "PDFs would outlive the stack"
 
+    def test_a_test_stack_gives_the_video_services_one_store_of_its_own(
+        self, tmp_path: Path
+    ) -> None:
+        store = Path(files_under(tmp_path)["EDU_VIDEO_STORE_DIR"])
+        assert store.is_relative_to(tmp_path), "videos would outlive the stack"
+
 
 RUST_WORKER = """
 [package]

@@ -135,8 +135,12 @@ TEST_STACK_ENV = {
 
 def files_under(folder: Path) -> dict[str, str]:
     """Where the stack's processes keep files of their own: under the stack's folder, removed
-    with it (certificate-generator's PDFs would otherwise pile up in the checkout's .edu)."""
-    return {"EDU_CERTIFICATE_STORE_DIR": str(folder / "certificates")}
+    with it (certificate-generator's PDFs would otherwise pile up in the checkout's .edu); one
+    video object store that video-processor and video-transcoder share."""
+    return {
+        "EDU_CERTIFICATE_STORE_DIR": str(folder / "certificates"),
+        "EDU_VIDEO_STORE_DIR": str(folder / "videos"),
+    }
 
 
 def start_isolated_stack(

@@ -1,0 +1,4 @@
+//! The job ([`job`]): one `video.uploaded` to one result event, over the ports ([`ports`]).
+
+pub mod job;
+pub mod ports;
