@@ -58,6 +58,7 @@ impl GatewaySettings {
             ("certificate-generator", 8006),
             ("moderation", 8007),
             ("search", 8013),
+            ("messaging", 8020),
         ];
         for name in names {
             let port = defaults
@@ -129,6 +130,7 @@ mod tests {
                 "enrollment",
                 "event-ingestion",
                 "identity",
+                "messaging",
                 "moderation",
                 "notifications",
                 "payment-engine",
@@ -139,9 +141,11 @@ mod tests {
         assert_eq!(analytics, "http://127.0.0.1:8005");
         let certificates = &settings.upstreams[1].1;
         assert_eq!(certificates, "http://127.0.0.1:8006");
-        let moderation = &settings.upstreams[6].1;
+        let messaging = &settings.upstreams[6].1;
+        assert_eq!(messaging, "http://127.0.0.1:8020");
+        let moderation = &settings.upstreams[7].1;
         assert_eq!(moderation, "http://127.0.0.1:8007");
-        let search = &settings.upstreams[9].1;
+        let search = &settings.upstreams[10].1;
         assert_eq!(search, "http://127.0.0.1:8013");
     }
 

@@ -362,3 +362,156 @@ async fn a_refusal_before_the_body_arrived_leaves_the_connection_usable() {
     assert!(second.starts_with("HTTP/1.1 200"), "{second}");
     assert_eq!(p.course.hits(), 0, "the refused POST reached course");
 }
+
+/// A fake messaging `/ws`: refuses a handshake without the token's subprotocol entry (as
+/// messaging does, before the upgrade), otherwise switches protocols and echoes every byte
+/// back prefixed with `echo:`; the query and the protocols it received come back as headers.
+async fn fake_websocket_upstream() -> edu_testing::TestApp {
+    use axum::http::{HeaderValue, StatusCode as Status, header};
+    use axum::response::IntoResponse;
+    use hyper_util::rt::TokioIo;
+    let router = axum::Router::new().fallback(|mut request: axum::extract::Request| async move {
+        let protocols = request
+            .headers()
+            .get(header::SEC_WEBSOCKET_PROTOCOL)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        if !protocols.contains("access_token.") {
+            return (Status::UNAUTHORIZED, "no token").into_response();
+        }
+        let Some(upgrade) = request
+            .extensions_mut()
+            .remove::<hyper::upgrade::OnUpgrade>()
+        else {
+            return (Status::UPGRADE_REQUIRED, "not an upgrade").into_response();
+        };
+        tokio::spawn(async move {
+            let mut io = TokioIo::new(upgrade.await.unwrap());
+            let mut buffer = [0u8; 1024];
+            loop {
+                let read = io.read(&mut buffer).await.unwrap_or(0);
+                if read == 0 {
+                    break;
+                }
+                let mut answer = b"echo:".to_vec();
+                answer.extend_from_slice(&buffer[..read]);
+                if io.write_all(&answer).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let mut response = Status::SWITCHING_PROTOCOLS.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+        headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+        headers.insert(
+            header::SEC_WEBSOCKET_PROTOCOL,
+            HeaderValue::from_static("edu.qa.v1"),
+        );
+        headers.insert(
+            "x-seen-query",
+            HeaderValue::from_str(request.uri().query().unwrap_or("")).unwrap(),
+        );
+        response
+    });
+    edu_testing::spawn_app(router).await
+}
+
+fn websocket_handshake(path: &str, protocols: &str) -> String {
+    format!(
+        "GET {path} HTTP/1.1\r\nhost: x\r\nconnection: Upgrade\r\nupgrade: websocket\r\n\
+         sec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         sec-websocket-protocol: {protocols}\r\n\r\n"
+    )
+}
+
+/// Reads until the end of a 101's head (no body follows it).
+async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
+    let mut bytes = Vec::new();
+    let mut byte = [0u8; 1];
+    while !bytes.ends_with(b"\r\n\r\n") {
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut byte))
+            .await
+            .expect("no answer within 5 s")
+            .unwrap();
+        assert_ne!(read, 0, "closed before a whole head: {bytes:?}");
+        bytes.push(byte[0]);
+    }
+    String::from_utf8(bytes).unwrap()
+}
+
+#[tokio::test]
+async fn messagings_websocket_is_passed_through_once_it_switches_protocols() {
+    let messaging = fake_websocket_upstream().await;
+    let p = platform(&[
+        ("EDU_GATEWAY_ROUTES", DEFAULT_ROUTES.to_owned()),
+        ("EDU_MESSAGING_SERVICE_URL", messaging.url("")),
+    ])
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(p.gateway.address)
+        .await
+        .unwrap();
+    let handshake = websocket_handshake("/ws?course_id=c1&after=7", "edu.qa.v1, access_token.t0k");
+    stream.write_all(handshake.as_bytes()).await.unwrap();
+    let head = read_head(&mut stream).await.to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    assert!(head.contains("upgrade: websocket"), "{head}");
+    assert!(head.contains("connection: upgrade"), "{head}");
+    assert!(head.contains("sec-websocket-protocol: edu.qa.v1"), "{head}");
+    assert!(
+        head.contains("x-seen-query: course_id=c1&after=7"),
+        "{head}"
+    );
+    // Both ways, more than once: the connection is joined, not answered once.
+    for message in ["hello", "again"] {
+        stream.write_all(message.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 5 + message.len()];
+        tokio::time::timeout(Duration::from_secs(5), stream.read_exact(&mut answer))
+            .await
+            .expect("no echo within 5 s")
+            .unwrap();
+        assert_eq!(answer, format!("echo:{message}").as_bytes());
+    }
+}
+
+#[tokio::test]
+async fn a_websocket_handshake_messaging_refuses_gets_its_answer_unchanged() {
+    let messaging = fake_websocket_upstream().await;
+    let p = platform(&[
+        ("EDU_GATEWAY_ROUTES", DEFAULT_ROUTES.to_owned()),
+        ("EDU_MESSAGING_SERVICE_URL", messaging.url("")),
+    ])
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(p.gateway.address)
+        .await
+        .unwrap();
+    let handshake = websocket_handshake("/ws?course_id=c1", "edu.qa.v1");
+    stream.write_all(handshake.as_bytes()).await.unwrap();
+    let answer = read_answer(&mut stream).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.ends_with("no token"), "{answer}");
+}
+
+#[tokio::test]
+async fn the_default_routes_send_qa_to_messaging_with_the_callers_token() {
+    let messaging = support::upstream().await;
+    let p = platform(&[
+        ("EDU_GATEWAY_ROUTES", DEFAULT_ROUTES.to_owned()),
+        ("EDU_MESSAGING_SERVICE_URL", messaging.app.url("")),
+    ])
+    .await;
+    let path = "/qa/courses/6f1c0d8e-6a4b-4c55-9a57-0e3c2d1b2a10/posts?before=9";
+    let page = reqwest::Client::new()
+        .get(p.gateway.url(path))
+        .bearer_auth(token_for(USER, 600.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let echoed = json(page).await;
+    assert_eq!(echoed["path"], path);
+    assert!(echoed["headers"]["authorization"].is_string(), "{echoed}");
+    assert_eq!(messaging.hits(), 1);
+    assert_eq!((p.course.hits(), p.identity.hits()), (0, 0));
+}

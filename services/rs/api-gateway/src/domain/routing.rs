@@ -13,7 +13,7 @@ pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=ident
 /notifications=notifications,/preferences=notifications,/v1/events=event-ingestion,\
 /analytics=analytics-api,/payments=payment-engine,/ledger=payment-engine,\
 /provider=payment-engine,/certificate-documents=certificate-generator,/search=search,\
-/moderation=moderation";
+/moderation=moderation,/qa=messaging,/ws=messaging";
 
 /// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
 pub fn parse_routes(text: &str) -> Vec<Route> {
@@ -103,5 +103,23 @@ mod tests {
         // Whole segments only: a look-alike prefix is nobody's.
         assert_eq!(upstream("/searches"), None);
         assert_eq!(upstream("/moderations"), None);
+    }
+
+    #[test]
+    fn messagings_qa_and_its_websocket_have_routes_of_their_own() {
+        let routes = parse_routes(DEFAULT_ROUTES);
+        let upstream = |path| route_for(&routes, path).map(|r| r.upstream.as_str());
+        let questions = "/qa/courses/6f1c0d8e-6a4b-4c55-9a57-0e3c2d1b2a10/questions";
+        let posts = "/qa/courses/6f1c0d8e-6a4b-4c55-9a57-0e3c2d1b2a10/posts";
+        assert_eq!(upstream(questions), Some("messaging"));
+        assert_eq!(upstream(posts), Some("messaging"));
+        assert_eq!(upstream("/ws"), Some("messaging"));
+        // Whole segments only, and course's own /courses stays course's.
+        assert_eq!(upstream("/qanda"), None);
+        assert_eq!(upstream("/wss"), None);
+        assert_eq!(
+            upstream("/courses/6f1c0d8e-6a4b-4c55-9a57-0e3c2d1b2a10"),
+            Some("course")
+        );
     }
 }

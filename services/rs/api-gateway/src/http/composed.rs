@@ -434,7 +434,7 @@ mod real_specs {
     use super::*;
     use crate::domain::routing::{DEFAULT_ROUTES, parse_routes};
 
-    const SPECS: [(&str, &str); 9] = [
+    const SPECS: [(&str, &str); 10] = [
         (
             "identity",
             include_str!("../../../../../contracts/openapi/identity.json"),
@@ -470,6 +470,10 @@ mod real_specs {
         (
             "moderation",
             include_str!("../../../../../contracts/openapi/moderation.json"),
+        ),
+        (
+            "messaging",
+            include_str!("../../../../../contracts/openapi/messaging.json"),
         ),
     ];
 

@@ -1,6 +1,7 @@
 //! The HTTP edge. The gateway's request path, in order: closed CORS, header and body size caps (413 before the
 //! body is read), a route by path prefix, the access token (401 when present and invalid), rate
-//! limits (429), the upstream's circuit (503), then forwarding.
+//! limits (429), the upstream's circuit (503), then forwarding (a WebSocket handshake, once the
+//! upstream switched protocols, joined to it byte for byte: `adapters::upstream_ws`).
 #![allow(
     clippy::result_large_err,
     reason = "each Err is the answer to send, built once per refused request"
@@ -19,12 +20,14 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use edu_common::problem::{ApiError, Problem};
 use http_body_util::{BodyExt, Limited};
+use hyper::upgrade::OnUpgrade;
 
 pub mod composed;
 pub mod openapi;
 pub mod own_routes;
 
 use crate::adapters::upstream_http::{self as proxy, ForwardError, HttpClient, Outgoing};
+use crate::adapters::upstream_ws;
 use crate::app::admission::{self, Refusal, SIGN_IN_PATHS};
 use crate::app::ports::RateLimits;
 use crate::domain::breaker::{Admission, Breaker};
@@ -98,9 +101,15 @@ pub async fn handle(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let mut body = Some(body);
-    match pass(&gateway, peer, &parts, &mut body).await {
+    // A WebSocket handshake (messaging's /ws) keeps the client's side of the upgrade.
+    let upgrade = if upstream_ws::asks_for_websocket(&parts.headers) {
+        parts.extensions.remove::<OnUpgrade>()
+    } else {
+        None
+    };
+    match pass(&gateway, peer, &parts, &mut body, upgrade).await {
         Ok(response) => response,
         Err(response) => after_refusal(response, body, gateway.settings.max_body_bytes).await,
     }
@@ -138,6 +147,7 @@ async fn pass(
     peer: SocketAddr,
     request: &Parts,
     body: &mut Option<Body>,
+    upgrade: Option<OnUpgrade>,
 ) -> Result<Response, Response> {
     let settings = &gateway.settings;
     refuse_cross_origin_preflight(request)?;
@@ -188,7 +198,7 @@ async fn pass(
         return Err(unavailable(&route.upstream, retry_after));
     }
     let body = read_body(body.take().unwrap_or_default(), settings.max_body_bytes).await?;
-    let outgoing = Outgoing {
+    let mut outgoing = Outgoing {
         method: request.method.clone(),
         path_and_query: request
             .uri
@@ -202,6 +212,9 @@ async fn pass(
         ),
         body,
     };
+    if upgrade.is_some() {
+        upstream_ws::add_handshake_headers(&mut outgoing.headers);
+    }
     let outcome = proxy::forward(
         &gateway.client,
         &upstream.base,
@@ -213,7 +226,10 @@ async fn pass(
         Ok(response) => {
             let failed = matches!(response.status().as_u16(), 502..=504);
             upstream.breaker.record(!failed, Instant::now());
-            response
+            match upgrade {
+                Some(client) => upstream_ws::join_if_switched(client, response),
+                None => response,
+            }
         }
         Err(error) => {
             upstream.breaker.record(false, Instant::now());

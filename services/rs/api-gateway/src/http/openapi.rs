@@ -43,7 +43,7 @@ fn composed_openapi() {}
 #[openapi(
     info(
         title = "eduplatform api-gateway",
-        description = "The front door: every other path is forwarded to the service that owns its prefix (identity, course, enrollment, notifications, analytics-api, event-ingestion, payment-engine, certificate-generator, search, moderation; /openapi/composed.json lists them). Besides each service's own answers, a forwarded request may get from the gateway, as problem+json: 401 (an invalid access token), 403 (a cross-origin preflight), 413 (a body over the limit, refused before it is read), 429 (a rate limit, with Retry-After and RateLimit-*), 431 (headers over the limit), 502 (the service unreachable), 503 (its circuit open, or signing in paused while the rate limiter is unreachable) and 504 (no answer in time)."
+        description = "The front door: every other path is forwarded to the service that owns its prefix (identity, course, enrollment, notifications, analytics-api, event-ingestion, payment-engine, certificate-generator, search, moderation, messaging: its /ws WebSocket handshake is passed through once messaging switches protocols; /openapi/composed.json lists them). Besides each service's own answers, a forwarded request may get from the gateway, as problem+json: 401 (an invalid access token), 403 (a cross-origin preflight), 413 (a body over the limit, refused before it is read), 429 (a rate limit, with Retry-After and RateLimit-*), 431 (headers over the limit), 502 (the service unreachable), 503 (its circuit open, or signing in paused while the rate limiter is unreachable) and 504 (no answer in time)."
     ),
     paths(health, ready, own_openapi, composed_openapi),
     components(schemas(Problem, FieldProblem, Liveness, Readiness))
