@@ -216,6 +216,31 @@ def test_the_violations_of_the_verdict_and_the_ledger_are_reported() -> None:
     assert len(violations) == 2
 
 
+INDEX = {"ok": True, "violations": [], "published": 13, "indexed": 13, "lost": 0, "duplicates": 0}
+
+
+def with_index(journal: Journal, **changes: Any) -> Journal:
+    probes = journal["steady_states"]["after"]["probes"]
+    probes.append(probe("every-published-course-searchable", dict(INDEX, **changes)))
+    return journal
+
+
+def test_the_search_index_figures_are_summarized() -> None:
+    summary = summarize(with_index(good_journal()))
+    assert summary["index"] == {"published": 13, "indexed": 13, "lost": 0, "duplicates": 0}
+    assert passed(summary) is True
+    assert summarize(good_journal())["index"] is None
+
+
+@pytest.mark.parametrize("changes", [{"lost": 1, "indexed": 12}, {"duplicates": 2}])
+def test_a_course_missing_from_or_repeated_in_the_index_fails(changes: dict[str, int]) -> None:
+    journal = with_index(good_journal(), ok=False, violations=["1 published course never found"])
+    set_after_output(journal, "every-published-course-searchable", **changes)
+    summary = summarize(journal)
+    assert passed(summary) is False
+    assert summary["violations"] == ["index: 1 published course never found"]
+
+
 def test_an_empty_journal_is_summarized_and_fails() -> None:
     summary = summarize({})
     assert summary["title"] == ""

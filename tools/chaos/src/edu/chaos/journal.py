@@ -28,6 +28,7 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
     ledger = figures.get("every-event-processed-once") or {}
     verdict = figures.get("the-load-verdict") or {}
     checkouts = figures.get("every-checkout-counted-once") or {}
+    index = figures.get("every-published-course-searchable") or {}
     failed_steps = [s["name"] for s in steps if s["status"] != "succeeded"]
     rollbacks = [r["status"] for r in journal.get("rollbacks") or []]
     return {
@@ -72,12 +73,16 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         }
         if "payments" in checkouts
         else None,
+        "index": {k: index.get(k) for k in ("published", "indexed", "lost", "duplicates")}
+        if "published" in index
+        else None,
         "ok_during_fault": verdict.get("ok_during_fault"),
         "refused_while_held": verdict.get("refused_while_held"),
         "uncounted_while_held": verdict.get("uncounted_while_held"),
         "violations": verdict.get("violations", [])
         + ([] if ledger.get("ok", True) else [f"ledger: {ledger}"])
-        + [f"checkouts: {v}" for v in checkouts.get("violations", [])],
+        + [f"checkouts: {v}" for v in checkouts.get("violations", [])]
+        + [f"index: {v}" for v in index.get("violations", [])],
     }
 
 
@@ -91,7 +96,15 @@ def passed(summary: Mapping[str, Any]) -> bool:
         and summary["lost"] == 0
         and summary["duplicated"] == 0
         and (summary["requests"] or 0) > 0
+        and _index_whole(summary.get("index"))
     )
+
+
+def _index_whole(index: Mapping[str, Any] | None) -> bool:
+    """No index figures (the experiment publishes nothing), or every course found once."""
+    if index is None:
+        return True
+    return index.get("lost") == 0 and index.get("duplicates") == 0
 
 
 def table(summaries: Mapping[str, Mapping[str, Any]]) -> str:

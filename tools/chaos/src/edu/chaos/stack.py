@@ -49,7 +49,9 @@ AGGREGATOR = "analytics-aggregator"
 ENGINE = "payment-engine"
 SANDBOX = "payment-provider-sandbox"
 FAILPOINT_MS = 2000
-SERVICES = frozenset({*APIS, GATEWAY, AGGREGATOR, "analytics-api", SANDBOX})
+# The catalogue's search (issue 23): indexes what course publishes, killed while teachers publish.
+SEARCH = "search"
+SERVICES = frozenset({*APIS, GATEWAY, AGGREGATOR, "analytics-api", SANDBOX, SEARCH})
 PROXIED = "enrollment"  # its connection to PostgreSQL goes through the fault proxy
 PROXY = "enrollment-db"
 JWKS_LIFETIME_S = 2  # the gateway's key cache lifetime here (EDU_JWKS_LIFETIME_SECONDS)
