@@ -34,6 +34,17 @@ class CatalogueBrowsing:
     def search(self) -> None:
         self._page({"q": random.choice(SEARCH_WORDS)}, "/courses?q")  # noqa: S311
 
+    def search_index(self) -> None:
+        """The search service (issue 23): typo-tolerant, ranked, with facets; its hits' course
+        ids feed the outlines this visitor opens next, as the catalogue's pages do."""
+        word = random.choice(SEARCH_WORDS)  # noqa: S311
+        found = _json(
+            self.user.client.get(f"{platform().search}/search?q={word}", name="/search?q")
+        )
+        if found is not None:
+            ids = [hit["course_id"] for hit in found["hits"]]
+            self.course_ids = (ids + self.course_ids)[:200]
+
     def filter(self) -> None:
         level, tag = random.choice(LEVELS), random.choice(TAGS)  # noqa: S311
         self._page({"level": level, "tag": tag}, "/courses?level&tag")

@@ -3,8 +3,8 @@ one of the harness's calls (``edu.testing.api_calls``: the API's paths and paylo
 once) through Locust's own client.
 
 Besides the three services the mix started with, the students send learning events to
-event-ingestion and the teachers read analytics-api (issue 21); through the gateway, all five
-URLs are the gateway's.
+event-ingestion, the teachers read analytics-api (issue 21) and the visitors ask the search
+service (issue 23); through the gateway, all six URLs are the gateway's.
 
 `edu load` passes the service URLs the way every stack process gets them
 (``EDU_<SERVICE>_SERVICE_URL``) and the seed manifest's path (``EDU_SEED_MANIFEST``); the
@@ -33,6 +33,7 @@ class Platform:
     enrollment: str
     event_ingestion: str
     analytics: str
+    search: str
     password: str
     students: tuple[str, ...]
     teachers: tuple[str, ...]
@@ -51,6 +52,7 @@ class Platform:
             "enrollment": self.enrollment,
             "event-ingestion": self.event_ingestion,
             "analytics-api": self.analytics,
+            "search": self.search,
         }
 
 
@@ -81,6 +83,7 @@ def platform() -> Platform:
         enrollment=_url("enrollment"),
         event_ingestion=_url("event-ingestion"),
         analytics=_url("analytics-api"),
+        search=_url("search"),
         password=str(manifest["password"]),
         students=tuple(manifest["students"]),
         teachers=tuple(manifest["teachers"]),

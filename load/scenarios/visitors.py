@@ -34,6 +34,10 @@ class Visitor(FastHttpUser):
     def search(self) -> None:
         self.catalogue.search()
 
+    @task(2)
+    def search_index(self) -> None:
+        self.catalogue.search_index()
+
     @task(1)
     def filter(self) -> None:
         self.catalogue.filter()

@@ -35,6 +35,7 @@ URLS = {
     "enrollment": "http://127.0.0.1:9003",
     "analytics-api": "http://127.0.0.1:9005",
     "event-ingestion": "http://127.0.0.1:9010",
+    "search": "http://127.0.0.1:9013",
     "api-gateway": "http://127.0.0.1:9080",
 }
 
@@ -53,6 +54,7 @@ class TestLocustEnvironment:
             "EDU_ENROLLMENT_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_EVENT_INGESTION_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_ANALYTICS_API_SERVICE_URL": "http://127.0.0.1:9080",
+            "EDU_SEARCH_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_SEED_MANIFEST": "/tmp/seed-manifest.json",
         }
 
@@ -72,6 +74,11 @@ class TestLocustEnvironment:
     def test_the_load_stack_runs_the_learning_path(self) -> None:
         """Students send learning events, the aggregator folds them, teachers read analytics."""
         assert {"event-ingestion", "analytics-aggregator", "analytics-api"} <= LOAD_SERVICES
+
+    def test_the_load_stack_runs_search_for_the_visitors(self) -> None:
+        assert "search" in LOAD_SERVICES
+        env = load_stack_with(URLS).locust_environment(direct=True)
+        assert env["EDU_SEARCH_SERVICE_URL"] == "http://127.0.0.1:9013"
 
 
 class TestInterleaving:

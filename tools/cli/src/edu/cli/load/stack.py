@@ -39,7 +39,10 @@ OUTBOX_SERVICES = frozenset({"identity", "course", "enrollment"})
 EVENT_INGESTION = "event-ingestion"
 ANALYTICS_API = "analytics-api"
 AGGREGATOR = "analytics-aggregator"
-API_SERVICES = OUTBOX_SERVICES | {EVENT_INGESTION, ANALYTICS_API}
+# The catalogue's search (issue 23): the visitors search through it; it indexes what the
+# course service's relay publishes (the seeded catalogue included).
+SEARCH = "search"
+API_SERVICES = OUTBOX_SERVICES | {EVENT_INGESTION, ANALYTICS_API, SEARCH}
 GATEWAY = "api-gateway"
 LOAD_SERVICES = API_SERVICES | {GATEWAY, AGGREGATOR}
 ANALYTICS_DATABASE = "analytics"
