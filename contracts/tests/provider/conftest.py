@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 from uuid import uuid4
 
@@ -311,10 +311,126 @@ def platform() -> Iterator[Platform]:
         yield Platform(urls, stack.infrastructure["nats"], http, stack.grpc_targets)
 
 
+# The producers' events, shared by every message verification of their consumers (Python's in
+# test_verify_providers.py, Rust's in test_verify_rust_consumers.py): each fixture gives the
+# provider states (made through the producer's public API) and, per interaction description,
+# the message its outbox relay published for the state's aggregate.
+
+
+def as_message(contents: bytes, metadata: dict[str, Any]) -> Message:
+    # pact-python 4 reads `contents` (not `body`) from a message producer.
+    return Message(contents=contents, metadata=metadata, content_type="application/json")
+
+
+class Producing(TypedDict):
+    """The provider states and messages of one producer's events, shared by all its consumers."""
+
+    states: dict[str, Callable[[], None]]
+    messages: dict[str, Callable[[], Message]]
+
+
+def _identity_events(platform: Platform) -> Producing:
+    """user.registered after a fresh sign-up."""
+    user: dict[str, str] = {}
+
+    def student_signs_up() -> None:
+        signed_up = platform.sign_up(f"{uuid4().hex}@example.com")
+        assert signed_up is not None, "a fresh email signed up as someone else"
+        user["id"] = signed_up.id
+
+    def user_registered() -> Message:
+        return as_message(*platform.last_event("events.user.registered", user["id"]))
+
+    return {
+        "states": {"a student has signed up": student_signs_up},
+        "messages": {"a user.registered event": user_registered},
+    }
+
+
+def _course_events(platform: Platform) -> Producing:
+    """course.published after a teacher published a course with one lesson; course.updated
+    after a lesson was added to it; course.unpublished after it was unpublished."""
+    course: dict[str, Any] = {}
+
+    def teacher_publishes() -> None:
+        course.update(platform.course(publish=True))
+
+    def teacher_adds_a_lesson() -> None:
+        teacher_publishes()
+        lesson = {"title": "Classes", "body_markdown": "Define one."}
+        platform.api.send(api_calls.add_lesson(platform.teacher_token, course["id"], lesson))
+
+    def teacher_unpublishes() -> None:
+        teacher_publishes()
+        platform.api.send(api_calls.unpublish(platform.teacher_token, course["id"]))
+
+    def event(subject: str) -> Callable[[], Message]:
+        return lambda: as_message(*platform.last_event(subject, course["id"]))
+
+    return {
+        "states": {
+            "a teacher has published a course with one lesson": teacher_publishes,
+            "a teacher has added a lesson to a published course": teacher_adds_a_lesson,
+            "a teacher has unpublished a course": teacher_unpublishes,
+        },
+        "messages": {
+            "a course.published event": event("events.course.published"),
+            "a course.updated event": event("events.course.updated"),
+            "a course.unpublished event": event("events.course.unpublished"),
+        },
+    }
+
+
+def _enrollment_events(platform: Platform) -> Producing:
+    """enrollment.created after an enrolment; lesson.completed, course.completed and
+    certificate.issued after every lesson of the course was completed."""
+    enrolled: dict[str, Any] = {}
+
+    def student_enrols() -> None:
+        enrolled["course"], enrolled["enrollment"] = platform.enrollment()
+
+    def student_completes() -> None:
+        student_enrols()
+        platform.complete(enrolled["enrollment"]["id"], enrolled["course"]["lessons"][0]["id"])
+
+    def event(subject: str) -> Callable[[], Message]:
+        return lambda: as_message(*platform.last_event(subject, enrolled["enrollment"]["id"]))
+
+    return {
+        "states": {
+            "a student has enrolled in a course": student_enrols,
+            "a student has completed every lesson of a course": student_completes,
+        },
+        "messages": {
+            "an enrollment.created event": event("events.enrollment.created"),
+            "a lesson.completed event": event("events.lesson.completed"),
+            "a course.completed event": event("events.course.completed"),
+            "a certificate.issued event": event("events.certificate.issued"),
+        },
+    }
+
+
+@pytest.fixture
+def identity_events(platform: Platform) -> Producing:
+    return _identity_events(platform)
+
+
+@pytest.fixture
+def course_events(platform: Platform) -> Producing:
+    return _course_events(platform)
+
+
+@pytest.fixture
+def enrollment_events(platform: Platform) -> Producing:
+    return _enrollment_events(platform)
+
+
 class StateSetupFailed(AssertionError):
     """A provider state could not be set up: the verification proves nothing, so it fails."""
 
 
+# How often the state server checks whether it should stop (seconds).
+SHUTDOWN_POLL = 0.02
 # pact-python binds its message producer's port late (see PactVerification._verify).
 BIND_ATTEMPTS = 3
 
@@ -408,7 +524,11 @@ def state_server(states: Mapping[str, State], failures: list[str]) -> Iterator[s
     in ``failures`` and answered ``{}``; the verification then fails naming the state.
     """
     server = _StateServer(states, failures)
-    serving = threading.Thread(target=server.serve_forever, name="pact-states", daemon=True)
+    # shutdown() waits for the serving loop to look again: at the default 0.5 s that was up
+    # to half a second of every verification (~0.3 s each, measured over the layer).
+    serving = threading.Thread(
+        target=server.serve_forever, args=(SHUTDOWN_POLL,), name="pact-states", daemon=True
+    )
     serving.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/states"

@@ -93,6 +93,12 @@ def publish(token: str | None, course_id: str) -> Call:
     return Call("publish", "course", "POST", path, "/courses/{course_id}/publish", token=token)
 
 
+def unpublish(token: str | None, course_id: str) -> Call:
+    """Takes a published course out of the catalogue (its teacher only)."""
+    path = f"/courses/{course_id}/unpublish"
+    return Call("unpublish", "course", "POST", path, "/courses/{course_id}/unpublish", token=token)
+
+
 def teaching_course(token: str | None, course_id: str) -> Call:
     """The teacher's view of their course (drafts included)."""
     path = f"/teaching/courses/{course_id}"
