@@ -7,6 +7,17 @@ api-gateway -> identity: the gateway's JWKS adapter (services/rs/api-gateway/tes
 identity_pact.rs) reads identity's token-signing keys; no provider state, since identity
 always publishes the key it signs with.
 
+Rust consumers of Python producers' events (message pacts written by hand by
+``edu_testing::pact``, each example handed to the consumer's real decoder and handler):
+search <- course and enrollment (services/rs/search/tests/event_pacts.rs: course.published,
+course.updated, course.unpublished; enrollment.created, course.completed) and feed-builder <-
+course and enrollment (workers/rs/feed-builder/tests/event_pacts.rs: the same course events;
+enrollment.created, lesson.completed, course.completed). Verified like the Python consumers'
+message pacts: the producer's states made through its public API (publish a course, add a
+lesson to it, unpublish it; enrol, complete every lesson) and each message read back from the
+stack's JetStream stream, the bytes its outbox relay published (conftest.py's
+``course_events`` and ``enrollment_events``, shared with test_verify_providers.py).
+
 A Rust provider: web -> event-ingestion (written by web's Python client,
 contracts/tests/consumer/test_web_event_ingestion.py) is replayed against the stack's
 event-ingestion binary, built by the stack from this checkout; the state gives the student's
@@ -74,6 +85,30 @@ class TestRustConsumers:
     @pytest.mark.pact_pair("api-gateway", "identity")
     def test_identity_honours_api_gateway(self, verify_pact: Any) -> None:
         verify_pact("identity", "api-gateway", states={})
+
+
+class TestWhatRustConsumersReadFromPythonProducers:
+    @pytest.mark.pact_pair("search", "course")
+    def test_course_publishes_what_search_reads(self, verify_pact: Any, course_events: Any) -> None:
+        verify_pact("course", "search", **course_events)
+
+    @pytest.mark.pact_pair("search", "enrollment")
+    def test_enrollment_publishes_what_search_reads(
+        self, verify_pact: Any, enrollment_events: Any
+    ) -> None:
+        verify_pact("enrollment", "search", **enrollment_events)
+
+    @pytest.mark.pact_pair("feed-builder", "course")
+    def test_course_publishes_what_feed_builder_reads(
+        self, verify_pact: Any, course_events: Any
+    ) -> None:
+        verify_pact("course", "feed-builder", **course_events)
+
+    @pytest.mark.pact_pair("feed-builder", "enrollment")
+    def test_enrollment_publishes_what_feed_builder_reads(
+        self, verify_pact: Any, enrollment_events: Any
+    ) -> None:
+        verify_pact("enrollment", "feed-builder", **enrollment_events)
 
 
 class TestRustProviders:

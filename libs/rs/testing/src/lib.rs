@@ -11,6 +11,7 @@
 //! - [`clock`]: a [`FakeClock`] tests move by hand.
 //! - [`identity`]: identity faked: a fixed ES256 key, its JWKS served, access tokens signed.
 //! - [`proxy`]: a TCP proxy a test cuts and restores (a backend down for one service only).
+//! - [`pact`]: message pacts of the Rust event consumers, compared with the committed files.
 
 pub mod app;
 pub mod backends;
@@ -18,6 +19,7 @@ pub mod clock;
 pub mod database;
 pub mod identity;
 pub mod namespace;
+pub mod pact;
 pub mod proxy;
 
 pub use app::{TestApp, spawn_app};
