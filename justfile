@@ -210,7 +210,8 @@ buildbench *ARGS:
 test-contract *ARGS:
     {{run}} edu test contract -- {{ARGS}}
 
-# Rewrite contracts/pacts/ from the consumer tests, Python's and the gateway's (review the diff; the providers must still verify)
+# Rewrite contracts/pacts/ from the consumer tests, Python's and the Rust ones' (gateway, search, feed-builder; review the diff; the providers must still verify)
 pacts:
     {{run}} pytest contracts/tests/consumer --update-pacts -q
     EDU_UPDATE_PACTS=1 cargo test --locked -p api-gateway --test identity_pact
+    EDU_UPDATE_PACTS=1 {{run}} python -m edu.cli.cargo_tests --junit .edu/results/pacts/junit.xml --layer pacts --needs redis -- --locked -p search -p feed-builder --test event_pacts
