@@ -8,15 +8,19 @@
 //! with the committed `contracts/pacts/<consumer>-<provider>.json` after the normalising of
 //! `contracts/tests/conftest.py` (metadata other than the specification dropped, interactions
 //! sorted). With `EDU_UPDATE_PACTS=1` (`just pacts`) it rewrites the committed file instead.
+//! The matchers and that comparison are `edu_testing::pact`'s, shared with the Rust message
+//! pacts of search and feed-builder.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::{Map, Value, json};
+use edu_testing::pact::{compare_with_committed, repository_root};
+pub(crate) use edu_testing::pact::{like, regex};
+use serde_json::{Value, json};
 
 const STARTED: &str = "Master server started on port ";
 
@@ -28,33 +32,6 @@ pub(crate) fn pact(consumer: &str, provider: &str, interactions: &[Value]) -> Va
         "interactions": interactions,
         "metadata": {"pactSpecification": {"version": "4.0"}},
     })
-}
-
-/// One matching rule: the value is a string matching `pattern`.
-pub(crate) fn regex(pattern: &str) -> Value {
-    rule(&json!({"match": "regex", "regex": pattern}))
-}
-
-/// One matching rule: the value has the example's type (an array: at least `min` items, each
-/// like the first).
-pub(crate) fn like(min: Option<u32>) -> Value {
-    match min {
-        Some(min) => rule(&json!({"match": "type", "min": min})),
-        None => rule(&json!({"match": "type"})),
-    }
-}
-
-fn rule(matcher: &Value) -> Value {
-    json!({"combine": "AND", "matchers": [matcher]})
-}
-
-/// The repository's root (this crate is services/rs/api-gateway).
-pub(crate) fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(3)
-        .expect("the crate lies three folders below the repository root")
-        .to_path_buf()
 }
 
 fn pact_binary() -> PathBuf {
@@ -234,53 +211,4 @@ fn drain(
             let _ = to.send(line);
         }
     });
-}
-
-fn compare_with_committed(name: &str, produced: &Value) {
-    let committed = repository_root().join("contracts/pacts").join(name);
-    if std::env::var_os("EDU_UPDATE_PACTS").is_some_and(|v| v == "1") {
-        let text = serde_json::to_string_pretty(&sorted(&normalised(produced))).unwrap();
-        std::fs::write(&committed, text + "\n").expect("contracts/pacts/ is writable");
-    }
-    let Ok(text) = std::fs::read_to_string(&committed) else {
-        panic!(
-            "{} is missing: run `just pacts` and commit it",
-            committed.display()
-        );
-    };
-    let expected = normalised(&serde_json::from_str(&text).expect("the committed pact is JSON"));
-    assert!(
-        normalised(produced) == expected,
-        "the consumer test produces a pact different from the committed {}: if the change is \
-         intended, run `just pacts`, verify the provider and commit both\nproduced:\n{}",
-        committed.display(),
-        serde_json::to_string_pretty(&sorted(&normalised(produced))).unwrap()
-    );
-}
-
-/// The pact without what changes with the tool (contracts/tests/conftest.py's `normalised`).
-fn normalised(document: &Value) -> Value {
-    let mut copy = document.clone();
-    copy["metadata"] = json!({"pactSpecification": document["metadata"]["pactSpecification"]});
-    if let Some(interactions) = copy["interactions"].as_array_mut() {
-        interactions.sort_by_cached_key(|i| (i["description"].to_string(), i["type"].to_string()));
-    }
-    copy
-}
-
-/// Keys in order at every level, as Python's `json.dumps(sort_keys=True)` writes them.
-fn sorted(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            let ordered: Map<String, Value> = keys
-                .into_iter()
-                .map(|k| (k.clone(), sorted(&map[k])))
-                .collect();
-            Value::Object(ordered)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
-    }
 }
