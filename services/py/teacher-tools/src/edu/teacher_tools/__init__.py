@@ -1,0 +1,1 @@
+"""teacher-tools: the teacher dashboard backend."""

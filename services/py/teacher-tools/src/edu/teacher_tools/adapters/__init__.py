@@ -1,0 +1,1 @@
+"""The upstreams' HTTP clients (course, messaging, moderation, enrollment) behind the ports."""

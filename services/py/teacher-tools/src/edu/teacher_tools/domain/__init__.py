@@ -1,0 +1,1 @@
+"""Plain Python: what a teacher's dashboard shows and the rules that derive it."""

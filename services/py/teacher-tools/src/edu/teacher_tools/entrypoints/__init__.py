@@ -1,0 +1,1 @@
+"""HTTP: the dashboard routes, dependencies and response bodies."""

@@ -1,0 +1,1 @@
+"""Use cases: a teacher's courses and a course's dashboard, assembled from the upstreams' ports."""
