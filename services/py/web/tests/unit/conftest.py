@@ -30,6 +30,7 @@ from edu.web.testing import (
     FakeFeedReader,
     FakeIdentityClient,
     FakeLearningEventsClient,
+    FakeMessagingClient,
     FakeNotificationsClient,
     FakePaymentsClient,
     FakeSearchClient,
@@ -80,6 +81,11 @@ def search(course: FakeCourseClient) -> FakeSearchClient:
 
 
 @pytest.fixture
+def messaging(enrollment: FakeEnrollmentClient) -> FakeMessagingClient:
+    return FakeMessagingClient(enrollments=enrollment)
+
+
+@pytest.fixture
 def feed() -> FakeFeedReader:
     return FakeFeedReader()
 
@@ -109,6 +115,7 @@ def session_app() -> FastAPI:
         learning_events=FakeLearningEventsClient(verifier=identity.verifier),
         payments=FakePaymentsClient(verifier=identity.verifier),
         search=FakeSearchClient(courses=course),
+        messaging=FakeMessagingClient(enrollments=FakeEnrollmentClient(courses=course)),
         feed=FakeFeedReader(),
     )
 
@@ -125,6 +132,7 @@ def app(
     learning_events: FakeLearningEventsClient,
     payments: FakePaymentsClient,
     search: FakeSearchClient,
+    messaging: FakeMessagingClient,
     feed: FakeFeedReader,
 ) -> FastAPI:
     """The session's app wired to this test's fakes: ``bootstrap`` with the same overrides
@@ -142,6 +150,7 @@ def app(
             learning_events=learning_events,
             payments=payments,
             search=search,
+            messaging=messaging,
             feed=feed,
         )
     session_app.state.web = bootstrap(
@@ -154,6 +163,7 @@ def app(
         learning_events=learning_events,
         payments=payments,
         search=search,
+        messaging=messaging,
         feed=feed,
     )
     return session_app

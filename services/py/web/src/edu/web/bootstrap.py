@@ -19,6 +19,7 @@ from edu.web.clients.enrollment import EnrollmentClient, HttpEnrollmentClient
 from edu.web.clients.feed import FeedReader, RedisFeedReader
 from edu.web.clients.identity import HttpIdentityClient, IdentityClient
 from edu.web.clients.learning_events import HttpLearningEventsClient, LearningEventsClient
+from edu.web.clients.messaging import HttpMessagingClient, MessagingClient
 from edu.web.clients.notifications import HttpNotificationsClient, NotificationsClient
 from edu.web.clients.payments import HttpPaymentsClient, PaymentsClient
 from edu.web.clients.search import HttpSearchClient, SearchClient
@@ -43,6 +44,8 @@ class WebContainer:
     payments: PaymentsClient
     certificate_documents: CertificateDocumentsClient
     search: SearchClient
+    # course Q&A (issue 24)
+    messaging: MessagingClient
     # students' home feeds, read from Redis (edu.web.clients.feed)
     feed: FeedReader
     access_tokens: AccessTokens
@@ -68,6 +71,7 @@ def bootstrap(
     payments: PaymentsClient | None = None,
     certificate_documents: CertificateDocumentsClient | None = None,
     search: SearchClient | None = None,
+    messaging: MessagingClient | None = None,
     feed: FeedReader | None = None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
@@ -108,6 +112,9 @@ def bootstrap(
         transport("certificate-generator", settings.certificate_generator_service_url)
     )
     search = search or HttpSearchClient(transport("search", settings.search_service_url))
+    messaging = messaging or HttpMessagingClient(
+        transport("messaging", settings.messaging_service_url)
+    )
     feed = feed or RedisFeedReader(
         settings.redis_url, prefix=settings.feed_key_prefix, timeout=settings.feed_timeout
     )
@@ -123,6 +130,7 @@ def bootstrap(
         payments=payments,
         certificate_documents=certificate_documents,
         search=search,
+        messaging=messaging,
         feed=feed,
         access_tokens=AccessTokens(
             identity,

@@ -29,6 +29,11 @@ class WebSettings(ServiceSettings):
     payment_engine_service_url: str = "http://127.0.0.1:8011"
     certificate_generator_service_url: str = "http://127.0.0.1:8006"
     search_service_url: str = "http://127.0.0.1:8013"
+    messaging_service_url: str = "http://127.0.0.1:8020"
+    # Where browsers open the Q&A's WebSocket (messaging's /ws through the api-gateway), e.g.
+    # wss://learn.example.org/ws. Unset: the public site's /ws when EDU_PUBLIC_BASE_URL is set
+    # (the gateway in front of web), else messaging's service URL (the gateway's, in every stack).
+    qa_live_url: str | None = None
     # Students' home feeds: the feed-builder worker's documents in Redis (edu.web.clients.feed).
     redis_url: str = "redis://127.0.0.1:16379/0"
     feed_key_prefix: str = "fb:"
@@ -64,6 +69,28 @@ class WebSettings(ServiceSettings):
         if not value.startswith(("https://", "http://")):
             raise ValueError("must be an http(s) URL such as https://learn.example.org")
         return value.rstrip("/")
+
+    @field_validator("qa_live_url")
+    @classmethod
+    def _a_websocket_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("wss://", "ws://")):
+            raise ValueError("must be a ws(s) URL such as wss://learn.example.org/ws")
+        return value
+
+    @property
+    def qa_websocket_url(self) -> str:
+        """The Q&A WebSocket's URL for browsers (``qa_live_url``, or derived as it says)."""
+        if self.qa_live_url:
+            return self.qa_live_url
+        base = self.public_base_url or self.messaging_service_url.rstrip("/")
+        return "ws" + base.removeprefix("http") + "/ws"
+
+    @property
+    def qa_websocket_origin(self) -> str:
+        """scheme://host[:port] of :attr:`qa_websocket_url`: what the pages' CSP lets scripts
+        connect to besides web itself."""
+        scheme, _, rest = self.qa_websocket_url.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
 
     @model_validator(mode="after")
     def _public_base_url_outside_development(self) -> WebSettings:

@@ -271,3 +271,32 @@ class SearchResults(_Read):
     limit: int
     offset: int
     facets: SearchFacets
+
+
+class QaPost(_Read):
+    """A question or an answer of a course's Q&A, as messaging shows it to the caller."""
+
+    id: UUID
+    course_id: UUID
+    kind: str  # question | answer
+    author_id: UUID
+    body: str
+    # visible to everyone taking part; the author's own post only: pending (awaiting
+    # moderation, or held for a person) or rejected
+    status: str
+    created_at: datetime
+    question_id: UUID | None = None
+    seq: int | None = None  # its place in the course's feed; None while others do not see it
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == "question"
+
+
+class QaPage(_Read):
+    """A page of a course's Q&A: visible posts ascending by place, and the caller's own
+    posts others do not see (pending or rejected)."""
+
+    posts: tuple[QaPost, ...]
+    more: bool
+    unpublished: tuple[QaPost, ...] = ()

@@ -22,6 +22,7 @@ from edu.web.pages import (
     learning,
     learning_events,
     lessons,
+    qa,
     teaching,
 )
 from edu.web.pages.errors import install_error_pages
@@ -32,11 +33,20 @@ from edu.web.visitor_address import VisitorAddressMiddleware
 # No inline script or style anywhere: pages are plain HTML, one stylesheet and one script of
 # our own (the learning events of ADR 0008 decision 12; every page works without it), which
 # may only talk to this origin. Lesson images and videos may come from any https host.
+# The Q&A's live feed (static/qa-live.js) may also open its WebSocket to messaging's /ws on
+# the gateway (EDU_QA_LIVE_URL's origin; issue 24).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; "
     "script-src 'self'; connect-src 'self'; style-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+def content_security_policy(settings: WebSettings) -> str:
+    """The pages' policy, letting scripts connect to the Q&A WebSocket's origin too."""
+    return CONTENT_SECURITY_POLICY.replace(
+        "connect-src 'self'", f"connect-src 'self' {settings.qa_websocket_origin}"
+    )
 
 
 def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
@@ -66,7 +76,7 @@ def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
     install_error_pages(app)
     static = Path(__file__).parents[1] / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
-    for module in (catalogue, checkout, lessons, account, learning, teaching, learning_events):
+    for module in (catalogue, checkout, lessons, account, learning, teaching, learning_events, qa):
         app.include_router(module.router)
     app.include_router(certificate_documents.router)
 
@@ -90,6 +100,7 @@ def _cookies(
 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
     """Gives each browser its CSRF cookie, and writes the session cookies a page changed."""
     secure = wired.settings.secure_cookies
+    policy = content_security_policy(wired.settings)
 
     async def middleware(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -110,7 +121,7 @@ def _cookies(
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
     return middleware

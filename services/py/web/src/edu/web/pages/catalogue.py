@@ -18,7 +18,7 @@ from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import ProblemError, ServiceUnavailable
 from edu.web.clients.models import SearchFacets, SearchHit, SearchResults
 from edu.web.forms import FormErrors
-from edu.web.pages import verify
+from edu.web.pages import qa, verify
 from edu.web.pages.deps import SignedInDep, VisitorDep, WebDep, checked_form
 from edu.web.pages.flash import redirect_with
 from edu.web.pages.home_feed import home_section
@@ -184,7 +184,7 @@ def catalogue_url(text: str, page: int, *, level: str = "", tag: str = "") -> st
 async def course_page(
     request: Request, course_id: UUID, wired: WebDep, who: VisitorDep
 ) -> HTMLResponse:
-    """A course's summary and lesson outline; Enrol, or the visitor's progress in it."""
+    """A course's summary and lesson outline; Enrol, or the visitor's progress in it; its Q&A."""
     course = await wired.course.course(course_id)
     enrollment = await enrollment_in(wired, who, course_id)
     return await render(
@@ -193,6 +193,7 @@ async def course_page(
         course=course,
         enrollment=enrollment,
         resume=resume_at(course, enrollment),
+        qa=await qa.panel(wired, who, course, back=f"/courses/{course_id}"),
     )
 
 

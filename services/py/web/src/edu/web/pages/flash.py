@@ -24,6 +24,8 @@ MESSAGES = {
     "lesson-deleted": "Lesson deleted.",
     "read": "Marked as read.",
     "preferences-saved": "Your email preferences are saved.",
+    "question-sent": "Your question is sent. Others see it once moderation approves it.",
+    "answer-sent": "Your answer is sent. Others see it once moderation approves it.",
 }
 
 

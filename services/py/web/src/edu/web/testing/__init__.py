@@ -8,6 +8,7 @@ from edu.web.testing.enrollment import FakeEnrollmentClient
 from edu.web.testing.feed import FakeFeedReader
 from edu.web.testing.identity import FakeIdentityClient
 from edu.web.testing.learning_events import FakeLearningEventsClient
+from edu.web.testing.messaging import FakeMessagingClient
 from edu.web.testing.notifications import FakeNotificationsClient
 from edu.web.testing.payments import FakePaymentsClient
 from edu.web.testing.search import FakeSearchClient
@@ -19,6 +20,7 @@ __all__ = [
     "FakeFeedReader",
     "FakeIdentityClient",
     "FakeLearningEventsClient",
+    "FakeMessagingClient",
     "FakeNotificationsClient",
     "FakePaymentsClient",
     "FakeSearchClient",
