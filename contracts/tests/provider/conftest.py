@@ -59,6 +59,10 @@ PROVIDERS = {
     "certificate-generator",
     # indexes the courses course publishes, from its events (ADR 0025)
     "search",
+    # teacher-tools' upstreams (issue 24): course Q&A (Rust) and the review queue, which
+    # decides every post messaging shows
+    "messaging",
+    "moderation",
 }
 PACTS = Path(__file__).resolve().parents[2] / "pacts"
 # A state's setup; a mapping it returns gives the pact's ``fromProviderState`` expressions

@@ -217,3 +217,52 @@ def review_queue(token: str | None) -> Call:
     """Held items awaiting the reviewer's decision (a teacher's own courses, an admin's all)."""
     path = "/moderation/queue"
     return Call("review_queue", "moderation", "GET", path, path, token=token)
+
+
+def held_items(token: str | None, course_id: str) -> Call:
+    """One course's held items awaiting the teacher's decision."""
+    path = f"/moderation/queue?course_id={course_id}"
+    return Call("held_items", "moderation", "GET", path, "/moderation/queue", token=token)
+
+
+# messaging (issue 24): course Q&A
+
+
+def ask_question(token: str | None, course_id: str, body: str) -> Call:
+    path = f"/qa/courses/{course_id}/questions"
+    name = "/qa/courses/{course_id}/questions"
+    return Call("ask", "messaging", "POST", path, name, {"body": body}, token, CREATED)
+
+
+def answer_question(token: str | None, course_id: str, question_id: str, body: str) -> Call:
+    path = f"/qa/courses/{course_id}/questions/{question_id}/answers"
+    name = "/qa/courses/{course_id}/questions/{question_id}/answers"
+    return Call("answer", "messaging", "POST", path, name, {"body": body}, token, CREATED)
+
+
+def qa_history(token: str | None, course_id: str) -> Call:
+    """The first page (100) of a course's Q&A history as the caller sees it."""
+    path = f"/qa/courses/{course_id}/posts?after=0&limit=100"
+    return Call(
+        "qa_history", "messaging", "GET", path, "/qa/courses/{course_id}/posts", token=token
+    )
+
+
+# teacher-tools (issue 24): the teacher dashboard
+
+
+def teacher_courses(token: str | None) -> Call:
+    return Call(
+        "teacher_courses",
+        "teacher-tools",
+        "GET",
+        "/teacher/courses",
+        "/teacher/courses",
+        token=token,
+    )
+
+
+def course_dashboard(token: str | None, course_id: str) -> Call:
+    path = f"/teacher/courses/{course_id}/dashboard"
+    name = "/teacher/courses/{course_id}/dashboard"
+    return Call("course_dashboard", "teacher-tools", "GET", path, name, token=token)
