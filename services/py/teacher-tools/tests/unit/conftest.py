@@ -13,7 +13,13 @@ from edu.auth.principal import STUDENT, TEACHER, Principal
 from edu.teacher_tools.domain.dashboard import CourseRef, HeldItem
 from edu.teacher_tools.domain.questions import Post, PostKind
 from edu.teacher_tools.service_layer.dashboards import Dashboards
-from edu.teacher_tools.testing import FakeCourseDirectory, FakeHeldItems, FakeQaHistory
+from edu.teacher_tools.testing import (
+    FakeCourseDirectory,
+    FakeEnrolmentFigures,
+    FakeHeldItems,
+    FakeQaHistory,
+    FakeTeacherToolsUnitOfWork,
+)
 
 NOON = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 MakeCourse = Callable[..., CourseRef]
@@ -37,8 +43,23 @@ def held() -> FakeHeldItems:
 
 
 @pytest.fixture
-def dashboards(courses: FakeCourseDirectory, qa: FakeQaHistory, held: FakeHeldItems) -> Dashboards:
-    return Dashboards(courses, qa, held, section_timeout=0.02)
+def uow() -> FakeTeacherToolsUnitOfWork:
+    return FakeTeacherToolsUnitOfWork()
+
+
+@pytest.fixture
+def figures(uow: FakeTeacherToolsUnitOfWork) -> FakeEnrolmentFigures:
+    return FakeEnrolmentFigures(uow)
+
+
+@pytest.fixture
+def dashboards(
+    courses: FakeCourseDirectory,
+    qa: FakeQaHistory,
+    held: FakeHeldItems,
+    figures: FakeEnrolmentFigures,
+) -> Dashboards:
+    return Dashboards(courses, qa, held, figures, section_timeout=0.02)
 
 
 @pytest.fixture

@@ -17,7 +17,12 @@ from edu.teacher_tools.domain.dashboard import CourseRef, HeldItem
 from edu.teacher_tools.domain.questions import Post
 from edu.teacher_tools.entrypoints.app import make_app
 from edu.teacher_tools.settings import TeacherToolsSettings
-from edu.teacher_tools.testing import FakeCourseDirectory, FakeHeldItems, FakeQaHistory
+from edu.teacher_tools.testing import (
+    FakeCourseDirectory,
+    FakeEnrolmentFigures,
+    FakeHeldItems,
+    FakeQaHistory,
+)
 
 PROBLEM = "application/problem+json"
 MakeCourse = Callable[..., CourseRef]
@@ -30,13 +35,19 @@ def minter() -> TokenMinter:
 
 @pytest_asyncio.fixture
 async def client(
-    minter: TokenMinter, courses: FakeCourseDirectory, qa: FakeQaHistory, held: FakeHeldItems
+    minter: TokenMinter,
+    courses: FakeCourseDirectory,
+    qa: FakeQaHistory,
+    held: FakeHeldItems,
+    figures: FakeEnrolmentFigures,
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = make_app(
-        TeacherToolsSettings(),
+        # the engine made for this URL is never used: every port is a fake
+        TeacherToolsSettings(database_url="postgresql+asyncpg://unused/unused"),
         courses=courses,
         qa=qa,
         held=held,
+        figures=figures,
         verifier=TokenVerifier.from_keys(minter.jwks()),
     )
     async with httpx.AsyncClient(
@@ -114,6 +125,33 @@ class TestCourseDashboardOverHttp:
         }
         assert body["held_items"]["status"] == "unavailable"
         assert body["held_items"]["count"] is None
+        assert body["enrolment"] == {
+            "status": "available",
+            "reason": None,
+            "figures": {"enrolled": 0, "completed": 0, "active": 0, "completion_rate": None},
+        }
+
+    async def test_the_database_down_is_an_unavailable_figures_section(
+        self,
+        client: httpx.AsyncClient,
+        courses: FakeCourseDirectory,
+        figures: FakeEnrolmentFigures,
+        teacher_token: str,
+        make_course: MakeCourse,
+    ) -> None:
+        courses.own(teacher_token, course := make_course())
+        figures.down = True
+
+        response = await client.get(
+            f"/teacher/courses/{course.id}/dashboard", headers=bearer(teacher_token)
+        )
+
+        assert response.status_code == 200
+        assert response.json()["enrolment"] == {
+            "status": "unavailable",
+            "reason": "teacher-tools' database: ConnectionRefusedError",
+            "figures": None,
+        }
 
     async def test_another_teachers_course_is_a_404_problem(
         self, client: httpx.AsyncClient, teacher_token: str
@@ -182,6 +220,12 @@ class TestMyCoursesOverHttp:
 class TestReadiness:
     async def test_ready_while_course_answers(self, client: httpx.AsyncClient) -> None:
         assert (await client.get("/ready")).json() == {"status": "ready"}
+
+    async def test_not_ready_while_the_database_is_down(
+        self, client: httpx.AsyncClient, figures: FakeEnrolmentFigures
+    ) -> None:
+        figures.down = True
+        assert (await client.get("/ready")).status_code == 503
 
     async def test_not_ready_while_course_is_down(
         self, client: httpx.AsyncClient, courses: FakeCourseDirectory

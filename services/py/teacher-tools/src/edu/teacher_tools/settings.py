@@ -13,6 +13,14 @@ from edu.common.settings import ServiceSettings
 class TeacherToolsSettings(ServiceSettings):
     service_name: ClassVar[str] = "teacher-tools"
 
+    database_url: str = Field(
+        description="SQLAlchemy URL of teacher-tools' database (postgresql+asyncpg://...): the "
+        "enrolments read model."
+    )
+    database_pool_size: int = Field(default=5, ge=1, le=100)
+    nats_url: str | None = Field(
+        default=None, description="NATS: enrollment's events in (the enrolments read model)."
+    )
     course_service_url: str = Field(
         default="http://127.0.0.1:8002", description="course: whose course it is."
     )

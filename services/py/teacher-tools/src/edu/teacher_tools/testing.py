@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from uuid import UUID
 
 from edu.common.problems import PermissionDenied
-from edu.teacher_tools.domain.dashboard import CourseRef, HeldItem
+from edu.db.testing import FakeUnitOfWork
+from edu.teacher_tools.domain.dashboard import CourseRef, EnrolmentFigures, HeldItem
 from edu.teacher_tools.domain.questions import Post
 from edu.teacher_tools.service_layer.ports import PostsRead, UpstreamUnavailable
 
@@ -79,3 +80,54 @@ class FakeHeldItems:
         if self.down:
             raise UpstreamUnavailable("moderation", "ReadTimeout")
         return [i for i in self.items if course_id is None or i.course_id == course_id]
+
+
+class FakeEnrolmentRepository:
+    """Enrolments by id: (course id, completed)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[str, bool]] = {}
+
+    async def enrolled(self, enrollment_id: str, course_id: str) -> None:
+        self.rows.setdefault(enrollment_id, (course_id, False))
+
+    async def completed(self, enrollment_id: str, course_id: str) -> None:
+        self.rows[enrollment_id] = (course_id, True)
+
+    def figures(self, course_id: str) -> EnrolmentFigures:
+        mine = [done for course, done in self.rows.values() if course == course_id]
+        return EnrolmentFigures(len(mine), sum(mine))
+
+
+class FakeTeacherToolsUnitOfWork(FakeUnitOfWork):
+    """One shared store; work done inside ``async with`` is kept only on commit."""
+
+    def __init__(self) -> None:
+        self.enrolments = FakeEnrolmentRepository()
+        self._kept: dict[str, tuple[str, bool]] = {}
+
+    def _begin(self) -> None:
+        self._keep()
+
+    def _keep(self) -> None:
+        self._kept = dict(self.enrolments.rows)
+
+    def _discard(self) -> None:
+        self.enrolments.rows = dict(self._kept)
+
+
+class FakeEnrolmentFigures:
+    """The figures port over a fake unit of work's rows; ``down`` makes it unavailable."""
+
+    def __init__(self, uow: FakeTeacherToolsUnitOfWork) -> None:
+        self._uow = uow
+        self.down = False
+
+    async def ping(self) -> None:
+        if self.down:
+            raise ConnectionRefusedError("fake database told to be down")
+
+    async def figures(self, course_ids: Iterable[str]) -> Mapping[str, EnrolmentFigures]:
+        if self.down:
+            raise UpstreamUnavailable("teacher-tools' database", "ConnectionRefusedError")
+        return {course: self._uow.enrolments.figures(course) for course in course_ids}

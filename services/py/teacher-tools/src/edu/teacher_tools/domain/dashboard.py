@@ -103,6 +103,7 @@ class CourseDashboard:
     course: CourseRef
     unanswered: Section[QuestionsFound]
     held: Section[Sequence[HeldItem]]
+    enrolment: Section[EnrolmentFigures]
 
 
 @dataclass(frozen=True)
@@ -112,3 +113,4 @@ class CourseOverview:
     course: CourseRef
     unanswered: Section[int]
     held: Section[int]
+    enrolment: Section[EnrolmentFigures]

@@ -23,14 +23,14 @@ router = APIRouter()
 )
 async def my_courses(caller: CallerDep, service: TeacherToolsDep) -> CoursesOut:
     """The calling teacher's courses, each with its unanswered questions and held items
-    counted; a count an upstream could not give is marked unavailable."""
+    counted and its enrolment figures; a part a source could not give is marked unavailable."""
     lines = await service.dashboards.overview(caller.principal, caller.token)
     return CoursesOut(courses=[CourseLineOut.of(line) for line in lines])
 
 
 @router.get(
     "/teacher/courses/{course_id}/dashboard",
-    summary="One of my courses: unanswered questions and held items",
+    summary="One of my courses: unanswered questions, held items, enrolment figures",
     response_model=DashboardOut,
     responses=problem_responses(401, 403, 404, 422, 503),
     tags=["dashboard"],
@@ -38,9 +38,10 @@ async def my_courses(caller: CallerDep, service: TeacherToolsDep) -> CoursesOut:
 async def course_dashboard(
     course_id: UUID, caller: CallerDep, service: TeacherToolsDep
 ) -> DashboardOut:
-    """The course's questions no answer answers yet and the items moderation holds for the
-    teacher's decision; a section an upstream could not give is marked unavailable. Another
-    teacher's course answers 404, as one that does not exist."""
+    """The course's questions no answer answers yet, the items moderation holds for the
+    teacher's decision, and how many students enrolled and completed; a section a source could
+    not give is marked unavailable. Another teacher's course answers 404, as one that does not
+    exist."""
     dashboard = await service.dashboards.course_dashboard(caller.principal, caller.token, course_id)
     return DashboardOut.of(dashboard)
 
@@ -59,10 +60,11 @@ class NotReady(DomainError):
     tags=["health"],
 )
 async def ready(service: TeacherToolsDep) -> ReadyOut:
-    """Answers once course answers: without it no dashboard can be shown (the other
-    upstreams only make sections unavailable)."""
+    """Answers once course and teacher-tools' database answer: without course no dashboard
+    can be shown, without the database no enrolment is kept (the other upstreams only make
+    sections unavailable)."""
     try:
         await service.ping()
     except Exception as exc:
-        raise NotReady(f"course cannot be reached: {type(exc).__name__}.") from None
+        raise NotReady(f"course or the database cannot be reached: {type(exc).__name__}.") from None
     return ReadyOut()

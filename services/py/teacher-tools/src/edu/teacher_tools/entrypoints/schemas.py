@@ -12,6 +12,7 @@ from edu.teacher_tools.domain.dashboard import (
     CourseDashboard,
     CourseOverview,
     CourseRef,
+    EnrolmentFigures,
     HeldItem,
     QuestionsFound,
     Section,
@@ -117,10 +118,41 @@ class HeldOut(BaseModel):
         )
 
 
+class FiguresOut(BaseModel):
+    enrolled: int = Field(description="Students who enrolled.")
+    completed: int = Field(description="Of them, those who completed every lesson.")
+    active: int = Field(description="Enrolled and not completed yet.")
+    completion_rate: float | None = Field(
+        description="completed / enrolled (0..1); null before anyone enrolled."
+    )
+
+    @classmethod
+    def of(cls, figures: EnrolmentFigures) -> FiguresOut:
+        return cls(
+            enrolled=figures.enrolled,
+            completed=figures.completed,
+            active=figures.active,
+            completion_rate=figures.completion_rate,
+        )
+
+
+class EnrolmentOut(BaseModel):
+    status: Status = _STATUS
+    reason: str | None = _REASON
+    figures: FiguresOut | None = Field(description="null when unavailable.")
+
+    @classmethod
+    def of(cls, section: Section[EnrolmentFigures]) -> EnrolmentOut:
+        if section.value is None:
+            return cls(status="unavailable", reason=section.reason, figures=None)
+        return cls(status="available", reason=None, figures=FiguresOut.of(section.value))
+
+
 class DashboardOut(BaseModel):
     course: CourseOut
     unanswered_questions: UnansweredOut
     held_items: HeldOut
+    enrolment: EnrolmentOut
 
     @classmethod
     def of(cls, dashboard: CourseDashboard) -> DashboardOut:
@@ -128,6 +160,7 @@ class DashboardOut(BaseModel):
             course=CourseOut.of(dashboard.course),
             unanswered_questions=UnansweredOut.of(dashboard.unanswered),
             held_items=HeldOut.of(dashboard.held),
+            enrolment=EnrolmentOut.of(dashboard.enrolment),
         )
 
 
@@ -147,6 +180,7 @@ class CourseLineOut(BaseModel):
     course: CourseOut
     unanswered_questions: CountOut
     held_items: CountOut
+    enrolment: EnrolmentOut
 
     @classmethod
     def of(cls, line: CourseOverview) -> CourseLineOut:
@@ -154,6 +188,7 @@ class CourseLineOut(BaseModel):
             course=CourseOut.of(line.course),
             unanswered_questions=CountOut.of(line.unanswered),
             held_items=CountOut.of(line.held),
+            enrolment=EnrolmentOut.of(line.enrolment),
         )
 
 

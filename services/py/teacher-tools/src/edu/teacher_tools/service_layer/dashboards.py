@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 from uuid import UUID
 
@@ -21,6 +21,7 @@ from edu.teacher_tools.domain.dashboard import (
     CourseDashboard,
     CourseOverview,
     CourseRef,
+    EnrolmentFigures,
     HeldItem,
     QuestionsFound,
     Section,
@@ -29,6 +30,7 @@ from edu.teacher_tools.domain.questions import unanswered_questions
 from edu.teacher_tools.service_layer.ports import (
     CourseDirectory,
     CourseServiceUnavailable,
+    EnrolmentFiguresReader,
     HeldItems,
     QaHistory,
     UpstreamUnavailable,
@@ -46,6 +48,7 @@ class Dashboards:
         courses: CourseDirectory,
         qa: QaHistory,
         held: HeldItems,
+        figures: EnrolmentFiguresReader,
         *,
         section_timeout: float = 3.0,
         max_pages: int = 20,
@@ -54,6 +57,7 @@ class Dashboards:
         self._courses = courses
         self._qa = qa
         self._held = held
+        self._figures = figures
         self._timeout = section_timeout
         self._max_pages = max_pages
         self._concurrency = concurrency
@@ -61,18 +65,22 @@ class Dashboards:
     async def course_dashboard(
         self, teacher: Principal, token: str, course_id: UUID
     ) -> CourseDashboard:
-        """One of the caller's courses: its unanswered questions and held items."""
+        """One of the caller's courses: its unanswered questions, held items and figures."""
         require_role(teacher, TEACHER)
         course = await _from_course(self._courses.own_course(token, course_id))
         if course is None:
             raise NotFound(NOT_YOURS)
-        unanswered, held = await asyncio.gather(
-            self._unanswered(token, course), self._section(self._held_of(token, course.id))
+        unanswered, held, figures = await asyncio.gather(
+            self._unanswered(token, course),
+            self._section(self._held_of(token, course.id)),
+            self._section(self._figures.figures([course.id])),
         )
-        return CourseDashboard(course=course, unanswered=unanswered, held=held)
+        enrolment = _mapped(figures, lambda by_course: by_course[course.id])
+        return CourseDashboard(course, unanswered=unanswered, held=held, enrolment=enrolment)
 
     async def overview(self, teacher: Principal, token: str) -> list[CourseOverview]:
-        """The caller's courses, each with how many questions wait and items are held."""
+        """The caller's courses, each with how many questions wait and items are held, and
+        its enrolment figures."""
         require_role(teacher, TEACHER)
         courses = await _from_course(self._courses.own_courses(token))
         gate = asyncio.Semaphore(self._concurrency)
@@ -82,13 +90,19 @@ class Dashboards:
                 found = await self._unanswered(token, course)
             return _mapped(found, lambda value: len(value.questions))
 
-        held_all, per_course = await asyncio.gather(
+        held_all, figures, per_course = await asyncio.gather(
             self._section(self._held_of(token, None)),
+            self._section(self._figures.figures([course.id for course in courses])),
             asyncio.gather(*(unanswered_count(course) for course in courses)),
         )
         counts = _mapped(held_all, lambda items: Counter(item.course_id for item in items))
         return [
-            CourseOverview(course=course, unanswered=unanswered, held=_count_of(counts, course))
+            CourseOverview(
+                course=course,
+                unanswered=unanswered,
+                held=_count_of(counts, course),
+                enrolment=_figures_of(figures, course),
+            )
             for course, unanswered in zip(courses, per_course, strict=True)
         ]
 
@@ -124,6 +138,12 @@ def _mapped(section: Section[T], change: Callable[[T], U]) -> Section[U]:
 
 def _count_of(counts: Section[Counter[str]], course: CourseRef) -> Section[int]:
     return _mapped(counts, lambda by_course: by_course[course.id])
+
+
+def _figures_of(
+    figures: Section[Mapping[str, EnrolmentFigures]], course: CourseRef
+) -> Section[EnrolmentFigures]:
+    return _mapped(figures, lambda by_course: by_course[course.id])
 
 
 async def _from_course(work: Awaitable[T]) -> T:

@@ -3,13 +3,14 @@ access token: every upstream decides for itself what this teacher may see."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
 from edu.common.problems import DomainError
-from edu.teacher_tools.domain.dashboard import CourseRef, HeldItem
+from edu.db.ports import UnitOfWork
+from edu.teacher_tools.domain.dashboard import CourseRef, EnrolmentFigures, HeldItem
 from edu.teacher_tools.domain.questions import Post
 
 
@@ -70,3 +71,29 @@ class HeldItems(Protocol):
         """What moderation holds for the token's teacher to decide: one course's, or every
         course's with None. Raises UpstreamUnavailable."""
         ...
+
+
+class EnrolmentFiguresReader(Protocol):
+    async def ping(self) -> None:
+        """Raise unless the read model answers (readiness)."""
+        ...
+
+    async def figures(self, course_ids: Iterable[str]) -> Mapping[str, EnrolmentFigures]:
+        """Each course's figures (zeros for one nobody enrolled in). Raises
+        UpstreamUnavailable when the read model cannot be read."""
+        ...
+
+
+class EnrolmentRepository(Protocol):
+    async def enrolled(self, enrollment_id: str, course_id: str) -> None:
+        """Keep the enrolment (again: nothing changes)."""
+        ...
+
+    async def completed(self, enrollment_id: str, course_id: str) -> None:
+        """Mark the enrolment completed, keeping it first if it was not known yet."""
+        ...
+
+
+class TeacherToolsUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def enrolments(self) -> EnrolmentRepository: ...
