@@ -59,6 +59,7 @@ impl GatewaySettings {
             ("moderation", 8007),
             ("search", 8013),
             ("messaging", 8020),
+            ("teacher-tools", 8008),
         ];
         for name in names {
             let port = defaults
@@ -134,7 +135,8 @@ mod tests {
                 "moderation",
                 "notifications",
                 "payment-engine",
-                "search"
+                "search",
+                "teacher-tools"
             ]
         );
         let analytics = &settings.upstreams[0].1;
@@ -147,6 +149,8 @@ mod tests {
         assert_eq!(moderation, "http://127.0.0.1:8007");
         let search = &settings.upstreams[10].1;
         assert_eq!(search, "http://127.0.0.1:8013");
+        let teacher_tools = &settings.upstreams[11].1;
+        assert_eq!(teacher_tools, "http://127.0.0.1:8008");
     }
 
     #[test]

@@ -125,6 +125,43 @@ async fn the_default_routes_send_search_and_moderation_to_their_services() {
 }
 
 #[tokio::test]
+async fn the_default_routes_send_the_teacher_dashboard_to_teacher_tools() {
+    let teacher_tools = support::upstream().await;
+    let p = platform(&[
+        ("EDU_GATEWAY_ROUTES", DEFAULT_ROUTES.to_owned()),
+        ("EDU_TEACHER_TOOLS_SERVICE_URL", teacher_tools.app.url("")),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    // The teacher's token reaches teacher-tools, which passes it on to its upstreams.
+    let dashboard = client
+        .get(p.gateway.url("/teacher/courses"))
+        .bearer_auth(token_for(USER, 600.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dashboard.status(), StatusCode::OK);
+    let echoed = json(dashboard).await;
+    assert_eq!(echoed["path"], "/teacher/courses");
+    assert!(
+        echoed["headers"]["authorization"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bearer "),
+        "the teacher's token must reach teacher-tools: {echoed}"
+    );
+    // course's /teaching stays course's.
+    let teaching = client
+        .get(p.gateway.url("/teaching/courses"))
+        .bearer_auth(token_for(USER, 600.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(teaching.status(), StatusCode::OK);
+    assert_eq!((teacher_tools.hits(), p.course.hits()), (1, 1));
+}
+
+#[tokio::test]
 async fn a_valid_token_passes_and_an_expired_one_never_reaches_the_upstream() {
     let p = platform(&[]).await;
     let client = reqwest::Client::new();

@@ -55,6 +55,11 @@ class TestWhatIsFuzzed:
         fuzzed = {s.name for s in fuzzed_services(declared_services(ROOT, MEMBERS))}
         assert {"search", "moderation"} <= fuzzed
 
+    def test_teacher_tools_is_fuzzed_by_teachers_through_the_gateway(self) -> None:
+        fuzzed = {s.name for s in fuzzed_services(declared_services(ROOT, MEMBERS))}
+        assert "teacher-tools" in fuzzed
+        assert service_plan("teacher-tools").users == ("teacher", "teacher-peer")
+
     def test_search_is_fuzzed_as_a_visitor_with_seeded_words(self) -> None:
         plan = service_plan("search", searchable=["Fuzzing", "seed"])
         assert plan.users == ()

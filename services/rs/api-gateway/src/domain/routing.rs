@@ -13,7 +13,7 @@ pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=ident
 /notifications=notifications,/preferences=notifications,/v1/events=event-ingestion,\
 /analytics=analytics-api,/payments=payment-engine,/ledger=payment-engine,\
 /provider=payment-engine,/certificate-documents=certificate-generator,/search=search,\
-/moderation=moderation,/qa=messaging,/ws=messaging";
+/moderation=moderation,/qa=messaging,/ws=messaging,/teacher=teacher-tools";
 
 /// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
 pub fn parse_routes(text: &str) -> Vec<Route> {
@@ -103,6 +103,20 @@ mod tests {
         // Whole segments only: a look-alike prefix is nobody's.
         assert_eq!(upstream("/searches"), None);
         assert_eq!(upstream("/moderations"), None);
+    }
+
+    #[test]
+    fn the_teacher_dashboard_has_a_route_of_its_own() {
+        let routes = parse_routes(DEFAULT_ROUTES);
+        let upstream = |path| route_for(&routes, path).map(|r| r.upstream.as_str());
+        assert_eq!(upstream("/teacher/courses"), Some("teacher-tools"));
+        assert_eq!(
+            upstream("/teacher/courses/6f1c0d8e-6a4b-4c55-9a57-0e3c2d1b2a10/dashboard"),
+            Some("teacher-tools")
+        );
+        // Whole segments only: course's /teaching stays course's.
+        assert_eq!(upstream("/teaching/courses"), Some("course"));
+        assert_eq!(upstream("/teachers"), None);
     }
 
     #[test]

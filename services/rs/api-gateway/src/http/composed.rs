@@ -434,7 +434,7 @@ mod real_specs {
     use super::*;
     use crate::domain::routing::{DEFAULT_ROUTES, parse_routes};
 
-    const SPECS: [(&str, &str); 10] = [
+    const SPECS: [(&str, &str); 11] = [
         (
             "identity",
             include_str!("../../../../../contracts/openapi/identity.json"),
@@ -474,6 +474,10 @@ mod real_specs {
         (
             "messaging",
             include_str!("../../../../../contracts/openapi/messaging.json"),
+        ),
+        (
+            "teacher-tools",
+            include_str!("../../../../../contracts/openapi/teacher-tools.json"),
         ),
     ];
 

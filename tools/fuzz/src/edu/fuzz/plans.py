@@ -103,6 +103,10 @@ EXCLUSIONS: dict[str, tuple[Exclusion, ...]] = {
     # ADR 0027: the review queue is for teachers (their courses) and admins; an item of another
     # teacher's course is the same documented 404 as an unknown id.
     "moderation": (),
+    # Issue 24: the teacher dashboard is for teachers (students get the documented 403); a
+    # course id not the teacher's is the same documented 404 as an unknown one, and an
+    # upstream that does not answer is a section marked unavailable inside a 200.
+    "teacher-tools": (),
     # The gateway's own document (health, ready, its OpenAPI documents); every other run goes
     # through the gateway too.
     "api-gateway": (),
@@ -160,7 +164,7 @@ def service_plan(
             dictionaries=seeded,
             parameters={"path.item_id": "held_items"} if seeded else {},
         )
-    if name in ("course", "analytics-api"):
+    if name in ("course", "analytics-api", "teacher-tools"):
         return ServicePlan(name, users=TEACHERS, exclusions=EXCLUSIONS[name])
     if name == "enrollment" and published:
         # Enrolment needs a course another service published: half the generated course and

@@ -35,10 +35,6 @@ NOT_FUZZED: dict[str, str] = {
     # yet). Its refusals (413/415 before bytes are stored, 409 offsets, 422 checksums, 403
     # signatures, 416 ranges) are proven problem+json by its unit and rust-integration tests.
     "video-processor": "not routed by the api-gateway yet (issue 25: route and plan come together)",
-    # Issue 24: teacher-tools has no gateway route yet either (/teacher). Its bad input (a course
-    # id that is no UUID, missing/forged tokens, a student) is proven problem+json by its unit
-    # tests over the app; an upstream that fails is a section marked unavailable, never a 5xx.
-    "teacher-tools": "not routed by the api-gateway yet (issue 24: route and plan come together)",
 }
 
 # The front door every fuzzing request goes through (services/rs/api-gateway, ADR 0016).
