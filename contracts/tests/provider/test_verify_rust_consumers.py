@@ -31,6 +31,12 @@ web -> search (contracts/tests/consumer/test_web_search.py) is replayed against 
 search binary; the state publishes a Python course through course's API and waits until search
 has indexed it from course.published, so web's words, facets and highlights find it.
 
+web -> messaging (contracts/tests/consumer/test_web_messaging.py, issue 24) is replayed against the
+stack's messaging binary with the session student's token; each interaction's state is a fresh
+course the student is enrolled in (made before the verifier runs: messaging learns the enrolment
+and the teacher from events and shows a post once moderation allowed it), where the student
+asked a question the teacher answered, both visible, and asked one more that moderation holds.
+
 enrollment -> payment-engine's messages (contracts/tests/consumer/test_enrollment_payment_
 messages.py): each message is what `payment-engine pact-messages --state <the state's params>`
 prints — the engine's own decisions, the outbox row its store inserts and its relay's encoding
@@ -44,6 +50,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +59,8 @@ import pytest
 from pact.types import Message
 
 from edu.infra.cargo_build import PROFILE_VARIABLE, profile_folder, target_directory
+from edu.testing import api_calls
+from edu.testing.harness_client import UnexpectedStatus
 
 ROOT = Path(__file__).resolve().parents[3]
 PACTS = ROOT / "contracts" / "pacts"
@@ -79,6 +89,56 @@ def engine_message(params: dict[str, Any], description: str) -> Message:
         metadata=made["metadata"],
         content_type="application/json",
     )
+
+
+DISCUSSED = (
+    "a student's course with their question answered by the teacher and another question "
+    "moderation holds"
+)
+
+
+def _until(what: str, attempt: Callable[[], Any], seconds: float = 20) -> Any:
+    """``attempt()``'s first answer that is not None and did not raise UnexpectedStatus."""
+    deadline = time.monotonic() + seconds
+    last = "no answer"
+    while True:
+        try:
+            found = attempt()
+        except UnexpectedStatus as exc:
+            found, last = None, str(exc)
+        if found is not None:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {seconds:g} s (last: {last})")
+        time.sleep(0.1)
+
+
+def discussed_course(platform: Any) -> dict[str, str]:
+    """A fresh course the session's student is enrolled in: their question, the teacher's
+    answer (both allowed by moderation), and their second question, which moderation holds."""
+    course, _ = platform.enrollment()
+    course_id, student, teacher = course["id"], platform.student_token, platform.teacher_token
+
+    def post(call: api_calls.Call) -> dict[str, Any]:
+        # 403 until messaging has the enrolment or the course; an answer 404 until the
+        # question is visible (moderation allowed it)
+        made: dict[str, Any] = _until(call.op, lambda: platform.api.send(call).json())
+        return made
+
+    # Words of this course's own: moderation holds a text its author posted before (repeats),
+    # and the session's student asks in every state's course (and in teacher-tools' states)
+    tag = course_id[:8]
+    asked = f"Why does lesson one of {tag} loop forever?"
+    first = post(api_calls.ask_question(student, course_id, asked))
+    post(api_calls.answer_question(teacher, course_id, first["id"], f"Add a break ({tag})."))
+    post(api_calls.ask_question(student, course_id, f"Am I a loser for not getting {tag}?"))
+
+    def both_visible() -> bool | None:
+        posts = platform.api.send(api_calls.qa_history(student, course_id)).json()["posts"]
+        return True if len(posts) == 2 else None
+
+    _until(f"two visible posts in {course_id}", both_visible)
+    return {"course_id": course_id, "question_id": first["id"]}
 
 
 class TestRustConsumers:
@@ -131,6 +191,18 @@ class TestRustProviders:
     def test_search_honours_web(self, platform: Any, verify_pact: Any) -> None:
         state = "published Python courses for beginners, indexed by search"
         verify_pact("search", "web", states={state: platform.indexed_course})
+
+    @pytest.mark.pact_pair("web", "messaging")
+    def test_messaging_honours_web(self, platform: Any, verify_pact: Any) -> None:
+        interactions = json.loads((PACTS / "web-messaging.json").read_text())["interactions"]
+        # one fresh course per interaction of the state: an interaction's post would change
+        # what the next one reads
+        uses = sum(
+            DISCUSSED in {s["name"] for s in i.get("providerStates", [])} for i in interactions
+        )
+        courses = [discussed_course(platform) for _ in range(uses)]
+        states = {DISCUSSED: courses.pop}
+        verify_pact("messaging", "web", states=states, token=platform.student_token)
 
     @pytest.mark.pact_pair("enrollment", "payment-engine")
     def test_payment_engines_messages_honour_enrollment(
