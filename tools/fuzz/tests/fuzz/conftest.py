@@ -213,6 +213,33 @@ def held_items(harness: HarnessClient, accounts: dict[str, Account]) -> list[str
     return [str(item["id"]) for item in items]
 
 
+@pytest.fixture(scope="session")
+def qa_seeds(harness: HarnessClient, accounts: dict[str, Account]) -> dict[str, list[str]]:
+    """A course the fuzzing student is enrolled in, with a question of theirs moderation
+    allowed (issue 24: messaging learns the enrolment from events and shows a post once
+    moderation allowed it): their ids seed half of messaging's course and question ids."""
+    publisher = new_account(harness, "qa-course", teacher=True).access_token
+    course = seeded_course(harness, publisher, 1)
+    student = accounts["student"].access_token
+    deadline = time.monotonic() + 20
+
+    def until(call: api_calls.Call) -> dict[str, object]:
+        while True:  # 403/404 until enrollment and messaging have heard of the course
+            try:
+                answer: dict[str, object] = harness.send(call).json()
+                return answer
+            except UnexpectedStatus:
+                assert time.monotonic() < deadline, f"{call.op} not answered within 20 s"
+                time.sleep(0.1)
+
+    until(api_calls.enrol(student, course.id))
+    asked = until(api_calls.ask_question(student, course.id, "Fuzzing: what is lesson 1 about?"))
+    while not harness.send(api_calls.qa_history(student, course.id)).json()["posts"]:
+        assert time.monotonic() < deadline, "moderation allowed nothing within 20 s"
+        time.sleep(0.1)
+    return {"course_ids": [course.id], "question_ids": [str(asked["id"])]}
+
+
 def wanted_runs(items: list[pytest.Item]) -> tuple[list[str], bool]:
     """The services whose tests were collected, and whether the journey's was: `-k notifications`
     (what `edu affected` passes for a notifications change) runs that campaign only."""
@@ -238,6 +265,7 @@ def fuzz_runs(
     rendered_certificates: list[str],
     searchable_words: list[str],
     held_items: list[str],
+    qa_seeds: dict[str, list[str]],
 ) -> dict[str, FuzzRun]:
     """Every service's run and the journey's, side by side (the tests read their verdicts)."""
     campaign = Campaign(
@@ -249,6 +277,7 @@ def fuzz_runs(
         rendered_certificates,
         searchable_words,
         held_items,
+        qa_seeds,
     )
     services, journey = wanted_runs(request.session.items)
     return campaign.run_all([s for s in stack.services if s in services], journey=journey)

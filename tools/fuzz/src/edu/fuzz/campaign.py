@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,9 @@ class Campaign:
     searchable: Sequence[str] = ()
     # Ids of items moderation held from the fuzzing teacher's own course
     held_items: Sequence[str] = ()
+    # messaging: the course the fuzzing student takes part in, and its visible question
+    # ("course_ids", "question_ids")
+    qa: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def _config(self, plan: ServicePlan) -> dict[str, object]:
         auth = None
@@ -61,7 +64,7 @@ class Campaign:
         """Every phase over the service's part of the composed document, through the gateway
         (the gateway's own document for the gateway)."""
         plan = service_plan(
-            name, self.published, self.certificates, self.searchable, self.held_items
+            name, self.published, self.certificates, self.searchable, self.held_items, self.qa
         )
         config = self._config(plan)
         gateway = self.stack.gateway

@@ -6,7 +6,7 @@ list of known failures: what the fuzzer finds gets fixed in the service.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from edu.fuzz.configuration import Exclusion, ServicePlan
 from edu.fuzz.stack import GATEWAY
@@ -107,6 +107,27 @@ EXCLUSIONS: dict[str, tuple[Exclusion, ...]] = {
     # course id not the teacher's is the same documented 404 as an unknown one, and an
     # upstream that does not answer is a section marked unavailable inside a 200.
     "teacher-tools": (),
+    # Issue 24: course Q&A for the course's enrolled students and teacher (anyone else the
+    # documented 403).
+    "messaging": (
+        Exclusion(
+            "GET /qa/courses/{course_id}/posts",
+            "positive_data_acceptance",
+            "a page is the first after `after` or the last before `before`, never both; JSON "
+            "Schema cannot relate two parameters, so a schema-valid request giving both is "
+            "rightly answered 422 naming before",
+            also_expected=("422",),
+        ),
+        Exclusion(
+            "GET /ws",
+            "positive_data_acceptance",
+            "the WebSocket's handshake: schemathesis sends plain HTTP requests, never the "
+            "Upgrade, so a schema-valid one is rightly answered the documented 426 (the "
+            "handshake itself is tested by messaging's rust-integration tests, through the "
+            "gateway by its own and by the E2E Q&A journey)",
+            also_expected=("426",),
+        ),
+    ),
     # The gateway's own document (health, ready, its OpenAPI documents); every other run goes
     # through the gateway too.
     "api-gateway": (),
@@ -135,6 +156,7 @@ def service_plan(
     certificates: Sequence[str] = (),
     searchable: Sequence[str] = (),
     held_items: Sequence[str] = (),
+    qa: Mapping[str, Sequence[str]] | None = None,
 ) -> ServicePlan:
     if name == GATEWAY:
         # Its own endpoints take no token: no users, so none is sent.
@@ -150,6 +172,18 @@ def service_plan(
             exclusions=EXCLUSIONS[name],
             dictionaries=seeded,
             parameters={"query.q": "searchable_words"} if seeded else {},
+        )
+    if name == "messaging" and qa:
+        # The fuzzing student is enrolled in a course with a visible question: half the
+        # generated course and question ids are those, so history pages, questions and answers
+        # are stored and answered (201, 200), not only the 403s and 404s; the peer student
+        # takes part in nothing (403).
+        return ServicePlan(
+            name,
+            users=STUDENTS,
+            exclusions=EXCLUSIONS[name],
+            dictionaries={k: list(v) for k, v in qa.items()},
+            parameters={"path.course_id": "course_ids", "path.question_id": "question_ids"},
         )
     if name == "moderation":
         # Reviewers are teachers (students get the documented 403). Half the generated item
