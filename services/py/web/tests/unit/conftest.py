@@ -34,6 +34,7 @@ from edu.web.testing import (
     FakeNotificationsClient,
     FakePaymentsClient,
     FakeSearchClient,
+    FakeTeacherToolsClient,
 )
 
 CSRF_SECRET = "unit-test-csrf-secret-0123456789"
@@ -86,6 +87,11 @@ def messaging(enrollment: FakeEnrollmentClient) -> FakeMessagingClient:
 
 
 @pytest.fixture
+def teacher_tools(identity: FakeIdentityClient) -> FakeTeacherToolsClient:
+    return FakeTeacherToolsClient(verifier=identity.verifier)
+
+
+@pytest.fixture
 def feed() -> FakeFeedReader:
     return FakeFeedReader()
 
@@ -116,6 +122,7 @@ def session_app() -> FastAPI:
         payments=FakePaymentsClient(verifier=identity.verifier),
         search=FakeSearchClient(courses=course),
         messaging=FakeMessagingClient(enrollments=FakeEnrollmentClient(courses=course)),
+        teacher_tools=FakeTeacherToolsClient(verifier=identity.verifier),
         feed=FakeFeedReader(),
     )
 
@@ -133,6 +140,7 @@ def app(
     payments: FakePaymentsClient,
     search: FakeSearchClient,
     messaging: FakeMessagingClient,
+    teacher_tools: FakeTeacherToolsClient,
     feed: FakeFeedReader,
 ) -> FastAPI:
     """The session's app wired to this test's fakes: ``bootstrap`` with the same overrides
@@ -151,6 +159,7 @@ def app(
             payments=payments,
             search=search,
             messaging=messaging,
+            teacher_tools=teacher_tools,
             feed=feed,
         )
     session_app.state.web = bootstrap(
@@ -164,6 +173,7 @@ def app(
         payments=payments,
         search=search,
         messaging=messaging,
+        teacher_tools=teacher_tools,
         feed=feed,
     )
     return session_app

@@ -23,6 +23,7 @@ from edu.web.clients.messaging import HttpMessagingClient, MessagingClient
 from edu.web.clients.notifications import HttpNotificationsClient, NotificationsClient
 from edu.web.clients.payments import HttpPaymentsClient, PaymentsClient
 from edu.web.clients.search import HttpSearchClient, SearchClient
+from edu.web.clients.teacher_tools import HttpTeacherToolsClient, TeacherToolsClient
 from edu.web.clients.transport import ServiceTransport
 from edu.web.csrf import CsrfTokens
 from edu.web.session import SharedRefresh
@@ -46,6 +47,8 @@ class WebContainer:
     search: SearchClient
     # course Q&A (issue 24)
     messaging: MessagingClient
+    # the teacher's per-course dashboard (issue 24)
+    teacher_tools: TeacherToolsClient
     # students' home feeds, read from Redis (edu.web.clients.feed)
     feed: FeedReader
     access_tokens: AccessTokens
@@ -72,6 +75,7 @@ def bootstrap(
     certificate_documents: CertificateDocumentsClient | None = None,
     search: SearchClient | None = None,
     messaging: MessagingClient | None = None,
+    teacher_tools: TeacherToolsClient | None = None,
     feed: FeedReader | None = None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
@@ -115,6 +119,9 @@ def bootstrap(
     messaging = messaging or HttpMessagingClient(
         transport("messaging", settings.messaging_service_url)
     )
+    teacher_tools = teacher_tools or HttpTeacherToolsClient(
+        transport("teacher-tools", settings.teacher_tools_service_url)
+    )
     feed = feed or RedisFeedReader(
         settings.redis_url, prefix=settings.feed_key_prefix, timeout=settings.feed_timeout
     )
@@ -131,6 +138,7 @@ def bootstrap(
         certificate_documents=certificate_documents,
         search=search,
         messaging=messaging,
+        teacher_tools=teacher_tools,
         feed=feed,
         access_tokens=AccessTokens(
             identity,

@@ -25,6 +25,7 @@ class WebSettings(ServiceSettings):
     enrollment_service_url: str = "http://127.0.0.1:8003"
     notifications_service_url: str = "http://127.0.0.1:8004"
     analytics_api_service_url: str = "http://127.0.0.1:8005"
+    teacher_tools_service_url: str = "http://127.0.0.1:8008"
     event_ingestion_service_url: str = "http://127.0.0.1:8010"
     payment_engine_service_url: str = "http://127.0.0.1:8011"
     certificate_generator_service_url: str = "http://127.0.0.1:8006"

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from edu.web.clients.errors import ProblemError
 from edu.web.clients.models import CourseDraft, Price
 from edu.web.forms import FormErrors
-from edu.web.pages import course_analytics
+from edu.web.pages import course_analytics, course_attention
 from edu.web.pages.course_forms import (
     LEVELS,
     TextField,
@@ -30,6 +30,7 @@ from edu.web.pages.rendering import render, see_other
 # Included by the dashboard's router (edu.web.pages.teaching: /teach, its forms checked there).
 router = APIRouter(prefix="/courses/{course_id}")
 router.include_router(course_analytics.router)
+router.include_router(course_attention.router)
 
 
 async def _editor(

@@ -12,6 +12,7 @@ from edu.web.testing.messaging import FakeMessagingClient
 from edu.web.testing.notifications import FakeNotificationsClient
 from edu.web.testing.payments import FakePaymentsClient
 from edu.web.testing.search import FakeSearchClient
+from edu.web.testing.teacher_tools import FakeTeacherToolsClient
 
 __all__ = [
     "FakeAnalyticsClient",
@@ -24,4 +25,5 @@ __all__ = [
     "FakeNotificationsClient",
     "FakePaymentsClient",
     "FakeSearchClient",
+    "FakeTeacherToolsClient",
 ]
