@@ -63,6 +63,8 @@ PROVIDERS = {
     # decides every post messaging shows
     "messaging",
     "moderation",
+    # web's "Needs attention" page reads it (issue 24)
+    "teacher-tools",
 }
 PACTS = Path(__file__).resolve().parents[2] / "pacts"
 # A state's setup; a mapping it returns gives the pact's ``fromProviderState`` expressions

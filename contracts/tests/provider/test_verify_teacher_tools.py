@@ -1,4 +1,5 @@
-"""teacher-tools' pacts verified against its real upstreams on the provider stack (see
+"""teacher-tools as a provider (web's "Needs attention" page) and its pacts verified against
+its real upstreams on the provider stack (see
 conftest.py): course (Python), messaging (Rust: the stack's binary built from this checkout)
 and moderation (Python), each with the session teacher's token.
 
@@ -24,6 +25,7 @@ PUBLISHED = "a signed-in teacher with a published course"
 FIRST_COURSE = "a new teacher with one published course"
 ANSWERED = "a teacher's course with two questions from a student, one answered by the teacher"
 HELD = "a teacher's course whose title moderation holds"
+WAITING = "a teacher's published course with an enrolled student's unanswered question"
 
 
 def eventually(what: str, attempt: Callable[[], T | None], seconds: float = 20) -> T:
@@ -75,6 +77,29 @@ def answered_course(platform: Any) -> dict[str, str]:
     return {"course_id": course_id}
 
 
+def waiting_course(platform: Any) -> dict[str, str]:
+    """The session teacher's course with the session student enrolled and a question of theirs
+    unanswered, once teacher-tools shows both (messaging's history, its enrolments from
+    enrollment.created)."""
+    course, _ = platform.enrollment()
+    course_id, teacher = course["id"], platform.teacher_token
+    # (its own words: moderation holds a student's repeated post, and the other states'
+    # student is the same session student)
+    question = api_calls.ask_question(
+        platform.student_token, course_id, "Is there a video for the setup chapter?"
+    )
+    eventually(f"a question in {course_id}", lambda: platform.api.send(question).json())
+
+    def shown() -> bool | None:
+        board = platform.api.send(api_calls.course_dashboard(teacher, course_id)).json()
+        figures = board["enrolment"]["figures"] or {}
+        waiting = board["unanswered_questions"]["count"]
+        return True if waiting == 1 and figures.get("enrolled") == 1 else None
+
+    eventually(f"teacher-tools showing {course_id}", shown)
+    return {"course_id": course_id}
+
+
 def held_course(platform: Any) -> dict[str, str]:
     teacher = platform.teacher_token
     draft = {"title": f"Python {time.monotonic_ns() % 10**6}, click here", "summary": "Held."}
@@ -88,6 +113,14 @@ def held_course(platform: Any) -> dict[str, str]:
 
     eventually(f"moderation holding {course_id}", held)
     return {"course_id": course_id}
+
+
+class TestTeacherToolsAsAProvider:
+    @pytest.mark.pact_pair("web", "teacher-tools")
+    def test_teacher_tools_honours_web(self, platform: Any, verify_pact: Any) -> None:
+        waiting = waiting_course(platform)
+        states = {WAITING: lambda: waiting}
+        verify_pact("teacher-tools", "web", states=states, token=platform.teacher_token)
 
 
 class TestTeacherToolsUpstreams:
