@@ -64,6 +64,22 @@ class TestPanel:
         assert refused.status_code == 403
         assert "for its enrolled students and its teacher only" in refused.text
 
+    async def test_an_enrolment_messaging_has_not_heard_of_yet_says_the_qa_opens_in_a_moment(
+        self,
+        site: httpx.AsyncClient,
+        submit: Call,
+        sign_in: Call,
+        publish_course: Call,
+        identity: FakeIdentityClient,
+        messaging: FakeMessagingClient,
+    ) -> None:
+        made = await course_with_student(submit, sign_in, publish_course)
+        student = identity.users["student@example.org"][0].id
+        messaging.not_heard_of.add(student)
+        page = await site.get(f"/courses/{made.id}/lessons/{made.lessons[0].id}")
+        assert "open for you in a moment" in page.text
+        assert "Enrol in this course" not in page.text
+
     async def test_messaging_down_is_a_notice_on_the_page_and_a_503_page_for_a_post(
         self,
         site: httpx.AsyncClient,

@@ -193,7 +193,9 @@ async def course_page(
         course=course,
         enrollment=enrollment,
         resume=resume_at(course, enrollment),
-        qa=await qa.panel(wired, who, course, back=f"/courses/{course_id}"),
+        qa=await qa.panel(
+            wired, who, course, back=f"/courses/{course_id}", enrolled=enrollment is not None
+        ),
     )
 
 

@@ -33,7 +33,13 @@ async def lesson_page(
         enrollment=enrollment,
         done=done,
         around=neighbours(course, lesson_id),
-        qa=await qa.panel(wired, who, course, back=f"/courses/{course_id}/lessons/{lesson_id}"),
+        qa=await qa.panel(
+            wired,
+            who,
+            course,
+            back=f"/courses/{course_id}/lessons/{lesson_id}",
+            enrolled=enrollment is not None,
+        ),
     )
 
 

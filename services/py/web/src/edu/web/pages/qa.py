@@ -33,7 +33,8 @@ KNOWN_FIELDS = {"body": "text"}
 @dataclass
 class QaPanel:
     """What the Q&A panel shows. ``state``: open (taking part), signed-out, not-member (neither
-    enrolled nor the teacher) or unavailable (messaging not answering)."""
+    enrolled nor the teacher), joining (enrolled or the teacher, and messaging has not heard of
+    it yet: it learns from events) or unavailable (messaging not answering)."""
 
     course_id: UUID
     teacher_id: UUID
@@ -64,8 +65,10 @@ async def panel(
     *,
     back: str,
     before: int | None = None,
+    enrolled: bool = False,
 ) -> QaPanel:
-    """The panel for ``who`` on a page of ``course``; messaging decides who takes part."""
+    """The panel for ``who`` on a page of ``course``; messaging decides who takes part
+    (``enrolled``: enrollment says the visitor is, so a 403 means messaging has not heard yet)."""
     empty = QaPanel(
         course_id=course.id, teacher_id=course.teacher_id, state="signed-out", back=back
     )
@@ -82,7 +85,8 @@ async def panel(
     except ProblemError as exc:
         if exc.status != 403:
             raise
-        empty.state = "not-member"
+        teaches = member.principal.user_id == course.teacher_id
+        empty.state = "joining" if enrolled or teaches else "not-member"
         return empty
     empty.state = "open"
     empty.threads = threads(page)

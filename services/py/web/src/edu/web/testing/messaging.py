@@ -27,6 +27,8 @@ class FakeMessagingClient:
     rejected_words: tuple[str, ...] = ("spamword",)
     held_words: tuple[str, ...] = ("heldword",)
     stored: list[QaPost] = field(default_factory=list)
+    # users whose enrolment (or course) messaging has not heard of yet: 403 for them
+    not_heard_of: set[UUID] = field(default_factory=set)
     # (course, before, limit) of every page asked
     pages: list[tuple[UUID, int | None, int]] = field(default_factory=list)
 
@@ -79,7 +81,7 @@ class FakeMessagingClient:
             owner == caller and e.course_id == course_id
             for owner, e in self.enrollments.enrollments_by_id.values()
         )
-        if not (teaches or enrolled):
+        if not (teaches or enrolled) or caller in self.not_heard_of:
             raise ProblemError(
                 403,
                 "Forbidden",
