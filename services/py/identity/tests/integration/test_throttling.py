@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from edu.common.clock import FakeClock
 from edu.common.problems import TooManyRequests
-from edu.identity.adapters.redis_throttle import RedisAttemptStore
+from edu.identity.adapters.redis_throttle import RedisAttemptStore, connect
 from edu.identity.service_layer.throttling import LoginThrottle, Reservation
 
 PASSWORD = "violet-kettle-orbit-9"
@@ -110,3 +110,20 @@ class TestThrottlingOverHttp:
         assert refused.headers["content-type"] == "application/problem+json"
         assert refused.headers["retry-after"] == "3600"
         assert refused.json()["type"].endswith("/too-many-requests")
+
+
+class TestAfterRedisRestarts:
+    async def test_a_dead_pooled_connection_is_replaced_not_a_503(
+        self, redis_url: str, redis_client: Redis, redis_namespace: str
+    ) -> None:
+        # What a Redis restart leaves: the connection the pool kept is closed under it.
+        redis = connect(redis_url)
+        try:
+            store = RedisAttemptStore(redis, prefix=f"{redis_namespace}:")
+            await store.reserve(["k"], limit=10, window_seconds=60)
+            pooled = await redis.client_id()
+            assert await redis_client.client_kill_filter(_id=pooled) == 1
+            await store.reserve(["k"], limit=10, window_seconds=60)
+            assert await redis_client.zcard(f"{redis_namespace}:k") == 2
+        finally:
+            await redis.aclose()

@@ -18,6 +18,7 @@ from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
 from edu.identity.adapters.common_passwords import common_passwords
 from edu.identity.adapters.redis_throttle import RedisAttemptStore
+from edu.identity.adapters.redis_throttle import connect as connect_redis
 from edu.identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
 from edu.identity.domain.passwords import PasswordPolicy
 from edu.identity.service_layer.accounts import Accounts
@@ -84,7 +85,7 @@ def bootstrap(
 
     redis = None
     if attempts is None:
-        redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        redis = connect_redis(settings.redis_url)
         attempts = RedisAttemptStore(redis, prefix=settings.redis_key_prefix, clock=clock)
     throttle = LoginThrottle(
         attempts,
