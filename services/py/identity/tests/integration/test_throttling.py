@@ -122,7 +122,7 @@ class TestAfterRedisRestarts:
             store = RedisAttemptStore(redis, prefix=f"{redis_namespace}:")
             await store.reserve(["k"], limit=10, window_seconds=60)
             pooled = await redis.client_id()
-            assert await redis_client.client_kill_filter(_id=pooled) == 1
+            assert await redis_client.client_kill_filter(_id=str(pooled)) == 1
             await store.reserve(["k"], limit=10, window_seconds=60)
             assert await redis_client.zcard(f"{redis_namespace}:k") == 2
         finally:
