@@ -10,7 +10,8 @@ from redis.asyncio import Redis
 
 from edu.common.clock import FakeClock
 from edu.common.problems import TooManyRequests
-from edu.identity.adapters.redis_throttle import RedisAttemptStore, connect
+from edu.common.redis_client import connect_redis
+from edu.identity.adapters.redis_throttle import RedisAttemptStore
 from edu.identity.service_layer.throttling import LoginThrottle, Reservation
 
 PASSWORD = "violet-kettle-orbit-9"
@@ -117,7 +118,7 @@ class TestAfterRedisRestarts:
         self, redis_url: str, redis_client: Redis, redis_namespace: str
     ) -> None:
         # What a Redis restart leaves: the connection the pool kept is closed under it.
-        redis = connect(redis_url)
+        redis = connect_redis(redis_url, timeout=2)
         try:
             store = RedisAttemptStore(redis, prefix=f"{redis_namespace}:")
             await store.reserve(["k"], limit=10, window_seconds=60)

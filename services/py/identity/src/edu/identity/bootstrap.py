@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from edu.auth.keys import SigningKey, jwks_document
 from edu.auth.tokens import TokenIssuer, TokenVerifier
 from edu.common.clock import Clock, SystemClock
+from edu.common.redis_client import connect_redis
 from edu.db.engine import open_sessions
 from edu.db.outbox import EventPublisher, OutboxRelay, service_relay
 from edu.identity.adapters.argon2_hasher import Argon2PasswordHasher
 from edu.identity.adapters.common_passwords import common_passwords
 from edu.identity.adapters.redis_throttle import RedisAttemptStore
-from edu.identity.adapters.redis_throttle import connect as connect_redis
 from edu.identity.adapters.unit_of_work import SqlAlchemyIdentityUnitOfWork
 from edu.identity.domain.passwords import PasswordPolicy
 from edu.identity.service_layer.accounts import Accounts
@@ -85,7 +85,7 @@ def bootstrap(
 
     redis = None
     if attempts is None:
-        redis = connect_redis(settings.redis_url)
+        redis = connect_redis(settings.redis_url, timeout=2)
         attempts = RedisAttemptStore(redis, prefix=settings.redis_key_prefix, clock=clock)
     throttle = LoginThrottle(
         attempts,

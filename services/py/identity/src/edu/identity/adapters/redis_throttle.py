@@ -13,9 +13,6 @@ import uuid
 from collections.abc import Sequence
 
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from edu.common.clock import Clock, SystemClock
@@ -42,20 +39,6 @@ for _, key in ipairs(KEYS) do
 end
 return 0
 """
-
-
-def connect(url: str) -> Redis:
-    """The client the store is given: after Redis restarts, every connection idle in the pool is
-    dead and fails its next command once; one immediate retry on a new connection answers it
-    instead of a 503 (seen in chaos: a sign-up refused after Redis was back). A script whose
-    connection broke after Redis ran it reserves twice: one extra counted attempt, the safe way."""
-    return Redis.from_url(
-        url,
-        socket_timeout=2,
-        socket_connect_timeout=2,
-        retry=Retry(NoBackoff(), 1),
-        retry_on_error=[RedisConnectionError],
-    )
 
 
 class RedisAttemptStore:

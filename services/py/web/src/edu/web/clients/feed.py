@@ -17,8 +17,9 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from edu.common.redis_client import connect_redis
 
 SCHEMA = "edu.feed.v1"
 
@@ -114,9 +115,7 @@ class RedisFeedReader:
 
     def __init__(self, url: str, *, prefix: str, timeout: float) -> None:
         self._prefix = prefix
-        self._redis = Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout, retry_on_timeout=False
-        )
+        self._redis = connect_redis(url, timeout=timeout)
 
     def key(self, student_id: UUID) -> str:
         return f"{self._prefix}feed:v1:{student_id}"
