@@ -137,6 +137,18 @@ def dev_env(
     }
 
 
+# The child sets its SIGINT disposition itself and then execs `edu dev` (an ignored signal stays
+# ignored across exec, a default one stays default). Not a ``preexec_fn``: that runs Python in the
+# forked copy of this test process, where gRPC (loaded by other integration tests) has a poller
+# thread on an epoll descriptor that close_fds then closes under it — the child aborted (SIGABRT,
+# "Epoll1Poller … epoll_wait error: Bad file descriptor") about once in 100 forks, and once in a
+# full run.
+SET_SIGINT_THEN_EXEC = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.Handlers(int(sys.argv[1]))); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[2:]])"
+)
+
+
 class RunningDev:
     """`edu dev` in the background, started without a terminal; its output collected by line.
 
@@ -153,11 +165,8 @@ class RunningDev:
         sigint: signal.Handlers = signal.SIG_DFL,
         own_group: bool = False,
     ) -> None:
-        def disposition() -> None:
-            signal.signal(signal.SIGINT, sigint)
-
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "edu.cli", "dev"],
+            [sys.executable, "-c", SET_SIGINT_THEN_EXEC, str(int(sigint)), "-m", "edu.cli", "dev"],
             cwd=root,
             env=env,
             text=True,
@@ -165,7 +174,6 @@ class RunningDev:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=own_group,
-            preexec_fn=disposition,
         )
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
