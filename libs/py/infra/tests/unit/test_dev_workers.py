@@ -289,3 +289,27 @@ class TestRustWorkers:
         debug = tmp_path / "target" / "debug"
         assert services[0].binary == debug / GATEWAY
         assert workers == [replace(worker, binary=debug / "feed-builder"), mailer]
+
+    def test_a_stack_of_one_service_builds_every_crate_of_the_workspace_with_it(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """One feature set for every stack: a subset would make cargo unify the dependencies'
+        features differently and compile them again for each layer's selection."""
+        ran: list[list[str]] = []
+
+        def fake_run(argv: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+            ran.append(argv)
+            return subprocess.CompletedProcess(argv, 0, "", "")
+
+        monkeypatch.setattr(subprocess, "run", fake_run)
+        rust_worker(tmp_path, "feed-builder")
+        rust_worker(tmp_path, "video-transcoder")
+        gateway = DeclaredService(GATEWAY, tmp_path, 8080, "", None, None, crate=GATEWAY)
+        services, workers = cargo_build.build_rust(tmp_path, [gateway], [])
+        [argv] = ran
+        assert [argv[i + 1] for i, a in enumerate(argv) if a == "--package"] == [
+            GATEWAY,
+            "feed-builder",
+            "video-transcoder",
+        ]
+        assert (len(services), workers) == (1, [])  # built, not started: only what was asked

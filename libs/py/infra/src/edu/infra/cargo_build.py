@@ -6,6 +6,12 @@ window, and ``cargo run`` would re-check the whole workspace first). ``cargo bui
 incremental: after the Rust layers ran it only links the binaries. Concurrent builds (the Rust
 lane beside a stack of the main lane) wait on cargo's own lock of the target folder.
 
+Every stack builds the same packages, every Rust service and worker of the workspace, whichever
+of them it runs: cargo unifies features across the packages of one build, so a stack of three
+services would compile the shared dependencies a second time with other features (measured on a
+fresh clone after the full build: 10.5 s for api-gateway, event-ingestion and search; then
+0.2 s with the full set), and each layer with a different selection paid that again.
+
 Profiles: ``dev`` (the default; the crypto crates are optimised even there, see Cargo.toml) for
 E2E, fuzz and chaos; ``release`` for the figures a load comparison reports.
 """
@@ -18,8 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from edu.infra.dev_services import DeclaredService
-from edu.infra.dev_workers import DeclaredWorker
+from edu.infra.dev_services import DeclaredService, declared_services, rust_service_crates
+from edu.infra.dev_workers import DeclaredWorker, declared_workers, rust_worker_crates
 
 PROFILE_VARIABLE = "EDU_RUST_PROFILE"  # which profile the stacks build, when not told
 
@@ -37,6 +43,14 @@ def target_directory(root: Path) -> Path:
 def profile_folder(profile: str) -> str:
     """The folder a profile's output lands in (``dev`` builds into ``debug``)."""
     return "debug" if profile in ("dev", "test") else profile
+
+
+def workspace_crates(root: Path) -> list[str]:
+    """The package names of every Rust service and worker under ``root`` (one feature set)."""
+    services = declared_services(root, rust_service_crates(root))
+    workers = declared_workers(rust_worker_crates(root))
+    named = [s.crate for s in services] + [w.crate for w in workers]
+    return sorted({crate for crate in named if crate is not None})
 
 
 def build_rust_services(
@@ -60,9 +74,10 @@ def build_rust(
 ) -> tuple[list[DeclaredService], list[DeclaredWorker]]:
     """``services`` and ``workers`` with every Rust one's ``binary`` set, in one ``cargo build``."""
     named = [s.crate for s in services] + [w.crate for w in workers]
-    crates = sorted({crate for crate in named if crate is not None})
-    if not crates:
+    wanted = {crate for crate in named if crate is not None}
+    if not wanted:
         return list(services), list(workers)
+    crates = sorted(wanted | set(workspace_crates(root)))
     profile = profile or os.environ.get(PROFILE_VARIABLE) or "dev"
     packages = [argument for crate in crates for argument in ("--package", crate)]
     say(f"building {', '.join(crates)} ({profile})")
