@@ -60,6 +60,7 @@ impl GatewaySettings {
             ("search", 8013),
             ("messaging", 8020),
             ("teacher-tools", 8008),
+            ("video-processor", 8014),
         ];
         for name in names {
             let port = defaults
@@ -136,7 +137,8 @@ mod tests {
                 "notifications",
                 "payment-engine",
                 "search",
-                "teacher-tools"
+                "teacher-tools",
+                "video-processor"
             ]
         );
         let analytics = &settings.upstreams[0].1;
@@ -151,6 +153,8 @@ mod tests {
         assert_eq!(search, "http://127.0.0.1:8013");
         let teacher_tools = &settings.upstreams[11].1;
         assert_eq!(teacher_tools, "http://127.0.0.1:8008");
+        let videos = &settings.upstreams[12].1;
+        assert_eq!(videos, "http://127.0.0.1:8014");
     }
 
     #[test]

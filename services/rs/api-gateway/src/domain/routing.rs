@@ -13,7 +13,8 @@ pub const DEFAULT_ROUTES: &str = "/auth=identity,/me=identity,/.well-known=ident
 /notifications=notifications,/preferences=notifications,/v1/events=event-ingestion,\
 /analytics=analytics-api,/payments=payment-engine,/ledger=payment-engine,\
 /provider=payment-engine,/certificate-documents=certificate-generator,/search=search,\
-/moderation=moderation,/qa=messaging,/ws=messaging,/teacher=teacher-tools";
+/moderation=moderation,/qa=messaging,/ws=messaging,/teacher=teacher-tools,\
+/videos=video-processor,/play=video-processor";
 
 /// `"/auth=identity,/courses=course"` -> routes, longest prefix first.
 pub fn parse_routes(text: &str) -> Vec<Route> {
@@ -135,5 +136,37 @@ mod tests {
             upstream("/courses/6f1c0d8e-6a4b-4c55-9a57-0e3c2d1b2a10"),
             Some("course")
         );
+    }
+
+    #[test]
+    fn video_uploads_status_and_signed_playback_go_to_the_video_processor() {
+        let routes = parse_routes(DEFAULT_ROUTES);
+        let upstream = |path: &str| route_for(&routes, path).map(|r| r.upstream.clone());
+        let video = "6f1c0d8e-6a4b-4c55-9a57-0e3c2d1b2a10";
+        assert_eq!(upstream("/videos"), Some("video-processor".to_owned()));
+        assert_eq!(
+            upstream(&format!("/videos/{video}")),
+            Some("video-processor".to_owned())
+        );
+        assert_eq!(
+            upstream(&format!("/videos/{video}/content")),
+            Some("video-processor".to_owned())
+        );
+        assert_eq!(
+            upstream(&format!("/videos/{video}/playback")),
+            Some("video-processor".to_owned())
+        );
+        let signed = format!("/play/1765000000/c2lnbmF0dXJl/{video}");
+        assert_eq!(
+            upstream(&format!("{signed}/hls/240p/segment_000.ts")),
+            Some("video-processor".to_owned())
+        );
+        assert_eq!(
+            upstream(&format!("{signed}/original")),
+            Some("video-processor".to_owned())
+        );
+        // Whole segments only: look-alikes are nobody's.
+        assert_eq!(upstream("/videosx"), None);
+        assert_eq!(upstream("/playback"), None);
     }
 }
