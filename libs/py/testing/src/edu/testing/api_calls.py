@@ -225,6 +225,13 @@ def held_items(token: str | None, course_id: str) -> Call:
     return Call("held_items", "moderation", "GET", path, "/moderation/queue", token=token)
 
 
+def decide_held_item(token: str | None, item_id: str, outcome: str) -> Call:
+    """A reviewer's decision on a held item: ``allow`` or ``reject`` (moderation.decided, v2)."""
+    path = f"/moderation/items/{item_id}/decision"
+    name = "/moderation/items/{item_id}/decision"
+    return Call("decide", "moderation", "PUT", path, name, {"outcome": outcome}, token)
+
+
 # messaging (issue 24): course Q&A
 
 

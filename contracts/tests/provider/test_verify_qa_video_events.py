@@ -1,0 +1,204 @@
+"""The event pacts of course Q&A (issue 24) and video (issue 25), verified against their real
+producers (see conftest.py).
+
+moderation <- messaging (a Python consumer of a Rust producer, contracts/tests/consumer/
+test_moderation_messages.py): the states go through messaging's API on the stack — the
+session's student, enrolled in a fresh course, asks; the teacher answers once moderation allowed
+the question — and each message is read back from JetStream, the bytes messaging's outbox relay
+published.
+
+messaging <- moderation (a Rust consumer of a Python producer, services/rs/messaging/tests/
+event_pacts.rs): a post is made through messaging's API and moderation decides it from
+``qa.*`` by its rules (a plain question is allowed, one calling its asker a loser is held, an
+answer calling someone an idiot is rejected), or the course's teacher allows a held question
+through moderation's review API (version 2); the message is the ``moderation.decided`` about
+that post, read back from JetStream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+import nats
+import pytest
+from pact.types import Message
+
+from edu.events import decode
+from edu.testing import api_calls
+from edu.testing.harness_client import UnexpectedStatus
+
+WITHIN = 20.0  # seconds: messaging learns enrolments and moderation decides from events
+
+
+def _until(what: str, attempt: Callable[[], Any]) -> Any:
+    """``attempt()``'s first answer that is not None and did not raise UnexpectedStatus."""
+    deadline = time.monotonic() + WITHIN
+    last = "no answer"
+    while True:
+        try:
+            found = attempt()
+        except UnexpectedStatus as exc:
+            found, last = None, str(exc)
+        if found is not None:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {WITHIN:g} s (last: {last})")
+        time.sleep(0.1)
+
+
+class QaCourse:
+    """A fresh course the session's student is enrolled in, driven through messaging's API."""
+
+    def __init__(self, platform: Any) -> None:
+        self.platform = platform
+        course, _ = platform.enrollment()
+        self.id: str = course["id"]
+        self.tag = self.id[:8]  # words of its own: moderation holds a text repeated
+
+    def post(self, call: api_calls.Call) -> dict[str, Any]:
+        # 403 until messaging knows the enrolment or the teacher; an answer 404 until its
+        # question is visible
+        made: dict[str, Any] = _until(call.op, lambda: self.platform.api.send(call).json())
+        return made
+
+    def ask(self, text: str) -> str:
+        call = api_calls.ask_question(self.platform.student_token, self.id, text)
+        return str(self.post(call)["id"])
+
+    def answer(self, question_id: str, text: str) -> str:
+        token = self.platform.teacher_token
+        return str(self.post(api_calls.answer_question(token, self.id, question_id, text))["id"])
+
+    def allowed_question(self) -> str:
+        """A plain question: moderation allows it and messaging shows it."""
+        return self.ask(f"Why does lesson one of {self.tag} loop forever?")
+
+    def held_question(self) -> str:
+        return self.ask(f"Am I a loser for not getting {self.tag}?")
+
+
+def last_message(
+    platform: Any, subject: str, about: Callable[[Any], bool]
+) -> tuple[bytes, dict[str, Any]]:
+    """The last message on ``subject`` once ``about`` holds for it (relays are async)."""
+
+    async def read() -> tuple[bytes, dict[str, Any]]:
+        client = await nats.connect(platform.nats_url)
+        try:
+            stream = client.jetstream()
+            deadline = time.monotonic() + WITHIN
+            while True:
+                try:
+                    message = await stream.get_last_msg("EVENTS", subject)
+                    if message.data and about(decode(message.data)):
+                        return message.data, {"subject": message.subject}
+                except nats.js.errors.NotFoundError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"no {subject} event as awaited was published")
+                await asyncio.sleep(0.05)
+        finally:
+            await client.close()
+
+    return asyncio.run(read())
+
+
+def as_message(contents: bytes, metadata: dict[str, Any]) -> Message:
+    # pact-python 4 reads `contents` (not `body`) from a message producer.
+    return Message(contents=contents, metadata=metadata, content_type="application/json")
+
+
+def messaging_events(platform: Any) -> dict[str, Any]:
+    """qa.question_posted after the student asked; qa.answer_posted after the teacher answered."""
+    posted: dict[str, str] = {}
+
+    def student_asks() -> None:
+        posted["question"] = QaCourse(platform).held_question()
+
+    def teacher_answers() -> None:
+        course = QaCourse(platform)
+        posted["answer"] = course.answer(course.allowed_question(), "Add a break.")
+
+    def event(subject: str, post: str) -> Callable[[], Message]:
+        return lambda: as_message(*platform.last_event(subject, posted[post]))
+
+    return {
+        "states": {
+            "a student has asked a question in a course they are enrolled in": student_asks,
+            "a teacher has answered a student's question": teacher_answers,
+        },
+        "messages": {
+            "a qa.question_posted event": event("events.qa.question_posted", "question"),
+            "a qa.answer_posted event": event("events.qa.answer_posted", "answer"),
+        },
+    }
+
+
+def moderation_events(platform: Any) -> dict[str, Any]:
+    """moderation.decided about a post of a fresh course: allowed, held, rejected by the rules,
+    or allowed by the course's teacher after the rules held it."""
+    decided: dict[str, tuple[str, int]] = {}  # description -> (post id, envelope version)
+
+    def allowed() -> None:
+        decided["allowing a question"] = (QaCourse(platform).allowed_question(), 1)
+
+    def held() -> None:
+        decided["holding a question"] = (QaCourse(platform).held_question(), 1)
+
+    def rejected() -> None:
+        course = QaCourse(platform)
+        answer = course.answer(course.allowed_question(), f"Only an idiot asks {course.tag}.")
+        decided["rejecting an answer"] = (answer, 1)
+
+    def reviewed() -> None:
+        course = QaCourse(platform)
+        question, token = course.held_question(), platform.teacher_token
+
+        def held_item() -> str | None:
+            items = platform.api.send(api_calls.held_items(token, course.id)).json()["items"]
+            return next((i["id"] for i in items if i["subject_id"] == question), None)
+
+        item = _until(f"{question} in the teacher's review queue", held_item)
+        platform.api.send(api_calls.decide_held_item(token, item, "allow"))
+        decided["a reviewer's allowing a held question"] = (question, 2)
+
+    def event(which: str) -> Callable[[], Message]:
+        def about(found: Any) -> bool:
+            post, version = decided[which]
+            return bool(found.payload.subject_id == post and found.version == version)
+
+        return lambda: as_message(*last_message(platform, "events.moderation.decided", about))
+
+    return {
+        "states": {
+            "moderation's rules have allowed a student's question": allowed,
+            "moderation's rules have held a student's question": held,
+            "moderation's rules have rejected a teacher's answer": rejected,
+            "a teacher has allowed a held question of their course": reviewed,
+        },
+        "messages": {
+            "a moderation.decided event allowing a question": event("allowing a question"),
+            "a moderation.decided event holding a question": event("holding a question"),
+            "a moderation.decided event rejecting an answer": event("rejecting an answer"),
+            "a reviewer's moderation.decided event allowing a held question": event(
+                "a reviewer's allowing a held question"
+            ),
+        },
+    }
+
+
+class TestQaEvents:
+    @pytest.mark.pact_pair("moderation", "messaging")
+    def test_messaging_publishes_what_moderation_reads(
+        self, platform: Any, verify_pact: Any
+    ) -> None:
+        verify_pact("messaging", "moderation", **messaging_events(platform))
+
+    @pytest.mark.pact_pair("messaging", "moderation")
+    def test_moderation_publishes_what_messaging_reads(
+        self, platform: Any, verify_pact: Any
+    ) -> None:
+        verify_pact("moderation", "messaging", **moderation_events(platform))
