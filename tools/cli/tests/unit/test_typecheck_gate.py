@@ -1,4 +1,5 @@
-"""The typecheck gate's cold start: one member first, the others from a copy of its cache."""
+"""The typecheck gate's cold start: from the machine's seed caches when there are some, else one
+member first and the others from a copy of its cache."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from edu.cli.workspace import Workspace
 
 
 def make_workspace(root: Path) -> Workspace:
+    root.mkdir(exist_ok=True)
     (root / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["libs/*"]\n')
     for name, deps in (
         ("small", ["httpx"]),
@@ -48,6 +50,7 @@ class FakeMypy:
 def mypy(monkeypatch: pytest.MonkeyPatch) -> FakeMypy:
     fake = FakeMypy()
     monkeypatch.setattr(gates, "_run", fake)
+    monkeypatch.setenv(gates.SEED_VARIABLE, "")  # no machine seeds unless a test gives some
     return fake
 
 
@@ -79,3 +82,45 @@ def test_only_the_cold_members_are_seeded(tmp_path: Path, mypy: FakeMypy) -> Non
     assert mypy.calls[0][0] == "edu-mid"  # the cold member with most dependencies
     assert found["edu-small"] == {"written-by-edu-mid"}
     assert found["edu-big"] == set()
+
+
+class TestTheMachinesSeedCaches:
+    """A fresh clone starts each member from the cache the last typecheck on this machine left
+    outside any clone; afterwards each newer cache replaces its seed."""
+
+    def test_a_fresh_clone_starts_every_member_from_its_seed(
+        self, tmp_path: Path, mypy: FakeMypy, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        seeds = tmp_path / "seeds"
+        for name in ("edu-big", "edu-mid", "edu-small"):
+            (seeds / name).mkdir(parents=True)
+            (seeds / name / f"seed-of-{name}").write_text("cache")
+        monkeypatch.setenv(gates.SEED_VARIABLE, str(seeds))
+        gates.typecheck(make_workspace(tmp_path / "clone"), jobs=1)
+        assert dict(mypy.calls) == {
+            name: {f"seed-of-{name}"} for name in ("edu-big", "edu-mid", "edu-small")
+        }
+
+    def test_the_runs_caches_become_the_seeds_and_an_older_one_never_replaces_a_newer(
+        self, tmp_path: Path, mypy: FakeMypy, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        seeds = tmp_path / "seeds"
+        monkeypatch.setenv(gates.SEED_VARIABLE, str(seeds))
+        gates.typecheck(make_workspace(tmp_path / "clone"), jobs=1)
+        assert {p.name for p in (seeds / "edu-small").iterdir()} == {
+            "written-by-edu-big",
+            "written-by-edu-small",
+        }
+        newer = seeds / "edu-mid" / "from-a-later-run"
+        newer.write_text("cache")
+        gates.keep_seed(tmp_path / "clone" / ".mypy_cache" / "edu-mid", seeds / "edu-mid")
+        assert newer.is_file()
+        assert not [p.name for p in seeds.iterdir() if p.name.startswith(".")]  # no leftovers
+
+    def test_the_folder_is_the_users_cache_unless_set_and_empty_turns_seeding_off(
+        self, tmp_path: Path
+    ) -> None:
+        xdg = {"XDG_CACHE_HOME": str(tmp_path)}
+        assert gates.mypy_seed_folder(xdg) == tmp_path / "eduplatform" / "mypy"
+        assert gates.mypy_seed_folder({gates.SEED_VARIABLE: "/srv/seeds"}) == Path("/srv/seeds")
+        assert gates.mypy_seed_folder({gates.SEED_VARIABLE: ""}) is None

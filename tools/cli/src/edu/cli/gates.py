@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +86,7 @@ def typecheck(ws: Workspace, jobs: int = 2, files: list[Path] | None = None) -> 
         ]
 
     def cache_of(label: str) -> Path:
-        return ws.root / ".mypy_cache" / label.replace(" ", "-")
+        return ws.root / ".mypy_cache" / _folder_name(label)
 
     def one(target: tuple[str, Path, list[str]]) -> GateOutcome:
         label, cwd, args = target
@@ -107,6 +108,11 @@ def typecheck(ws: Workspace, jobs: int = 2, files: list[Path] | None = None) -> 
         return GateOutcome(f"mypy {label}", outcome.ok, outcome.output)
 
     outcomes: dict[str, GateOutcome] = {}
+    seeds = mypy_seed_folder(os.environ)
+    if seeds is not None:
+        for label, _, _ in targets:
+            if not cache_of(label).is_dir() and (seeds / _folder_name(label)).is_dir():
+                shutil.copytree(seeds / _folder_name(label), cache_of(label))
     cold = [t for t in targets if not cache_of(t[0]).is_dir()]
     if len(cold) > 1:
         # A cold start (a fresh clone in CI): every member would analyse the same third-party
@@ -122,7 +128,59 @@ def typecheck(ws: Workspace, jobs: int = 2, files: list[Path] | None = None) -> 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         rest = [t for t in targets if t[0] not in outcomes]
         outcomes.update(zip([t[0] for t in rest], pool.map(one, rest), strict=True))
+    if seeds is not None:
+        for label, _, _ in targets:
+            keep_seed(cache_of(label), seeds / _folder_name(label))
     return [outcomes[t[0]] for t in targets]
+
+
+SEED_VARIABLE = "EDU_MYPY_SEED_DIR"
+
+
+def mypy_seed_folder(env: Mapping[str, str]) -> Path | None:
+    """Where the last typecheck on this machine left each member's mypy cache, outside any clone.
+
+    A fresh clone (every CI run) has no .mypy_cache and would analyse every member and the
+    third-party packages from nothing (69 s of CPU, beside the Rust lane on our 2 cores); it
+    starts from these copies instead, as cargo starts from the shared target folder. mypy
+    validates every cached module against its source's hash and the options, so a seed from
+    another commit only saves the work that is still valid. ``EDU_MYPY_SEED_DIR`` chooses the
+    folder; set to "" it turns seeding off.
+    """
+    configured = env.get(SEED_VARIABLE)
+    if configured is not None:
+        return Path(configured) if configured else None
+    xdg = env.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "eduplatform" / "mypy"
+
+
+def _folder_name(label: str) -> str:
+    return label.replace(" ", "-")
+
+
+def _newest(folder: Path) -> float:
+    return max((f.stat().st_mtime for f in folder.rglob("*") if f.is_file()), default=0.0)
+
+
+def keep_seed(cache: Path, seed: Path) -> None:
+    """Copy a member's cache to the seed folder when it is newer (whole, then swapped in: a
+    concurrent run reads the old copy or the new one, never half of one)."""
+    if not cache.is_dir() or (seed.is_dir() and _newest(seed) >= _newest(cache)):
+        return
+    seed.parent.mkdir(parents=True, exist_ok=True)
+    fresh = seed.with_name(f".{seed.name}.new-{os.getpid()}")
+    old = seed.with_name(f".{seed.name}.old-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(cache, fresh)
+    try:
+        if seed.is_dir():
+            seed.rename(old)
+        fresh.rename(seed)
+    except OSError:
+        pass  # another run swapped its copy in meanwhile: that one stays
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _dependency_count(ws: Workspace, label: str) -> int:
