@@ -27,6 +27,7 @@ import pytest
 from pact.types import Message
 
 from edu.events import decode
+from edu.proto_gen.events.v1.moderation_events_pb2 import MODERATED_ITEM_KIND_COURSE
 from edu.testing import api_calls
 from edu.testing.harness_client import UnexpectedStatus
 
@@ -79,26 +80,52 @@ class QaCourse:
     def held_question(self) -> str:
         return self.ask(f"Am I a loser for not getting {self.tag}?")
 
+    def shown(self, post_id: str) -> bool | None:
+        """True once ``post_id`` is in the course's history (moderation allowed it)."""
+        call = api_calls.qa_history(self.platform.student_token, self.id)
+        posts = self.platform.api.send(call).json()["posts"]
+        return True if any(p["id"] == post_id for p in posts) else None
 
-def last_message(
-    platform: Any, subject: str, about: Callable[[Any], bool]
+
+def stream_position(platform: Any) -> int:
+    """The sequence number of the last message in the stack's EVENTS stream."""
+
+    async def read() -> int:
+        client = await nats.connect(platform.nats_url)
+        try:
+            info = await client.jetstream().stream_info("EVENTS")
+            return int(info.state.last_seq)
+        finally:
+            await client.close()
+
+    return asyncio.run(read())
+
+
+def next_message(
+    platform: Any, subject: str, after: int, skip: Callable[[bytes], bool]
 ) -> tuple[bytes, dict[str, Any]]:
-    """The last message on ``subject`` once ``about`` holds for it (relays are async)."""
+    """The first message on ``subject`` after stream position ``after`` that ``skip`` does not
+    pass over (relays are async).
+
+    Found by position, not by the fields the pact is about: a producer that renames or drops
+    one is then shown the pact's mismatch, not a timeout."""
 
     async def read() -> tuple[bytes, dict[str, Any]]:
         client = await nats.connect(platform.nats_url)
         try:
             stream = client.jetstream()
-            deadline = time.monotonic() + WITHIN
+            deadline, position = time.monotonic() + WITHIN, after
             while True:
                 try:
-                    message = await stream.get_last_msg("EVENTS", subject)
-                    if message.data and about(decode(message.data)):
-                        return message.data, {"subject": message.subject}
+                    message = await stream.get_msg("EVENTS", position + 1, subject, next=True)
+                    if not skip(message.data or b""):
+                        return message.data or b"", {"subject": message.subject}
+                    position = message.seq
+                    continue
                 except nats.js.errors.NotFoundError:
                     pass
                 if time.monotonic() > deadline:
-                    raise AssertionError(f"no {subject} event as awaited was published")
+                    raise AssertionError(f"no {subject} event after {after} was published")
                 await asyncio.sleep(0.05)
         finally:
             await client.close()
@@ -139,19 +166,28 @@ def messaging_events(platform: Any) -> dict[str, Any]:
 
 def moderation_events(platform: Any) -> dict[str, Any]:
     """moderation.decided about a post of a fresh course: allowed, held, rejected by the rules,
-    or allowed by the course's teacher after the rules held it."""
-    decided: dict[str, tuple[str, int]] = {}  # description -> (post id, envelope version)
+    or allowed by the course's teacher after the rules held it. Each state notes the stream's
+    position just before the post (or the review) whose decision is the next one published:
+    every earlier post of the state was decided already (an answer waits for its question to
+    be shown)."""
+    after: dict[str, int] = {}  # description -> stream position before the decided action
 
     def allowed() -> None:
-        decided["allowing a question"] = (QaCourse(platform).allowed_question(), 1)
+        course = QaCourse(platform)
+        after["allowing a question"] = stream_position(platform)
+        course.allowed_question()
 
     def held() -> None:
-        decided["holding a question"] = (QaCourse(platform).held_question(), 1)
+        course = QaCourse(platform)
+        after["holding a question"] = stream_position(platform)
+        course.held_question()
 
     def rejected() -> None:
         course = QaCourse(platform)
-        answer = course.answer(course.allowed_question(), f"Only an idiot asks {course.tag}.")
-        decided["rejecting an answer"] = (answer, 1)
+        question = course.allowed_question()
+        _until(f"{question} shown", lambda: course.shown(question))
+        after["rejecting an answer"] = stream_position(platform)
+        course.answer(question, f"Only an idiot asks {course.tag}.")
 
     def reviewed() -> None:
         course = QaCourse(platform)
@@ -162,15 +198,18 @@ def moderation_events(platform: Any) -> dict[str, Any]:
             return next((i["id"] for i in items if i["subject_id"] == question), None)
 
         item = _until(f"{question} in the teacher's review queue", held_item)
+        after["a reviewer's allowing a held question"] = stream_position(platform)
         platform.api.send(api_calls.decide_held_item(token, item, "allow"))
-        decided["a reviewer's allowing a held question"] = (question, 2)
+
+    def about_a_course(data: bytes) -> bool:
+        """A course title's decision (each fresh course has one, on its own time)."""
+        return bool(decode(data).payload.kind == MODERATED_ITEM_KIND_COURSE)
 
     def event(which: str) -> Callable[[], Message]:
-        def about(found: Any) -> bool:
-            post, version = decided[which]
-            return bool(found.payload.subject_id == post and found.version == version)
-
-        return lambda: as_message(*last_message(platform, "events.moderation.decided", about))
+        subject = "events.moderation.decided"
+        return lambda: as_message(
+            *next_message(platform, subject, after[which], skip=about_a_course)
+        )
 
     return {
         "states": {
