@@ -35,6 +35,7 @@ from edu.web.testing import (
     FakePaymentsClient,
     FakeSearchClient,
     FakeTeacherToolsClient,
+    FakeVideoClient,
 )
 
 CSRF_SECRET = "unit-test-csrf-secret-0123456789"
@@ -92,6 +93,11 @@ def teacher_tools(identity: FakeIdentityClient) -> FakeTeacherToolsClient:
 
 
 @pytest.fixture
+def videos(enrollment: FakeEnrollmentClient) -> FakeVideoClient:
+    return FakeVideoClient(enrollments=enrollment)
+
+
+@pytest.fixture
 def feed() -> FakeFeedReader:
     return FakeFeedReader()
 
@@ -123,6 +129,7 @@ def session_app() -> FastAPI:
         search=FakeSearchClient(courses=course),
         messaging=FakeMessagingClient(enrollments=FakeEnrollmentClient(courses=course)),
         teacher_tools=FakeTeacherToolsClient(verifier=identity.verifier),
+        videos=FakeVideoClient(enrollments=FakeEnrollmentClient(courses=course)),
         feed=FakeFeedReader(),
     )
 
@@ -141,6 +148,7 @@ def app(
     search: FakeSearchClient,
     messaging: FakeMessagingClient,
     teacher_tools: FakeTeacherToolsClient,
+    videos: FakeVideoClient,
     feed: FakeFeedReader,
 ) -> FastAPI:
     """The session's app wired to this test's fakes: ``bootstrap`` with the same overrides
@@ -160,6 +168,7 @@ def app(
             search=search,
             messaging=messaging,
             teacher_tools=teacher_tools,
+            videos=videos,
             feed=feed,
         )
     session_app.state.web = bootstrap(
@@ -174,6 +183,7 @@ def app(
         search=search,
         messaging=messaging,
         teacher_tools=teacher_tools,
+        videos=videos,
         feed=feed,
     )
     return session_app

@@ -25,6 +25,7 @@ from edu.web.clients.payments import HttpPaymentsClient, PaymentsClient
 from edu.web.clients.search import HttpSearchClient, SearchClient
 from edu.web.clients.teacher_tools import HttpTeacherToolsClient, TeacherToolsClient
 from edu.web.clients.transport import ServiceTransport
+from edu.web.clients.videos import HttpVideoClient, VideoClient
 from edu.web.csrf import CsrfTokens
 from edu.web.session import SharedRefresh
 from edu.web.settings import WebSettings
@@ -49,6 +50,8 @@ class WebContainer:
     messaging: MessagingClient
     # the teacher's per-course dashboard (issue 24)
     teacher_tools: TeacherToolsClient
+    # lesson videos: uploads, transcoding status, playback links (issue 25)
+    videos: VideoClient
     # students' home feeds, read from Redis (edu.web.clients.feed)
     feed: FeedReader
     access_tokens: AccessTokens
@@ -76,6 +79,7 @@ def bootstrap(
     search: SearchClient | None = None,
     messaging: MessagingClient | None = None,
     teacher_tools: TeacherToolsClient | None = None,
+    videos: VideoClient | None = None,
     feed: FeedReader | None = None,
     transports: dict[str, httpx.AsyncBaseTransport] | None = None,
     clock: Clock | None = None,
@@ -122,6 +126,9 @@ def bootstrap(
     teacher_tools = teacher_tools or HttpTeacherToolsClient(
         transport("teacher-tools", settings.teacher_tools_service_url)
     )
+    videos = videos or HttpVideoClient(
+        transport("video-processor", settings.video_processor_service_url)
+    )
     feed = feed or RedisFeedReader(
         settings.redis_url, prefix=settings.feed_key_prefix, timeout=settings.feed_timeout
     )
@@ -139,6 +146,7 @@ def bootstrap(
         search=search,
         messaging=messaging,
         teacher_tools=teacher_tools,
+        videos=videos,
         feed=feed,
         access_tokens=AccessTokens(
             identity,

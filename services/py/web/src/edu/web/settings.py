@@ -31,6 +31,11 @@ class WebSettings(ServiceSettings):
     certificate_generator_service_url: str = "http://127.0.0.1:8006"
     search_service_url: str = "http://127.0.0.1:8013"
     messaging_service_url: str = "http://127.0.0.1:8020"
+    # Lesson videos (issue 25): uploads, status and signed playback links, through the gateway.
+    video_processor_service_url: str = "http://127.0.0.1:8014"
+    # The largest lesson video the upload form takes (web relays it to video-processor in 1 MiB
+    # chunks); every other request keeps EDU_MAX_REQUEST_BODY_BYTES.
+    video_upload_max_bytes: int = Field(default=512 * 1024 * 1024, ge=1024 * 1024)
     # Where browsers open the Q&A's WebSocket (messaging's /ws through the api-gateway), e.g.
     # wss://learn.example.org/ws. Unset: the public site's /ws when EDU_PUBLIC_BASE_URL is set
     # (the gateway in front of web), else messaging's service URL (the gateway's, in every stack).
@@ -85,6 +90,20 @@ class WebSettings(ServiceSettings):
             return self.qa_live_url
         base = self.public_base_url or self.messaging_service_url.rstrip("/")
         return "ws" + base.removeprefix("http") + "/ws"
+
+    @property
+    def video_base_url(self) -> str:
+        """Where browsers fetch a video's signed files (``/play/…`` on the gateway): the public
+        site when EDU_PUBLIC_BASE_URL is set (the gateway in front of web), else
+        video-processor's service URL (the gateway's, in every stack)."""
+        return self.public_base_url or self.video_processor_service_url.rstrip("/")
+
+    @property
+    def video_origin(self) -> str:
+        """scheme://host[:port] of :attr:`video_base_url`: what the pages' CSP lets media
+        and posters come from besides web itself."""
+        scheme, _, rest = self.video_base_url.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
 
     @property
     def qa_websocket_origin(self) -> str:

@@ -38,6 +38,7 @@ class ServiceTransport:
         *,
         token: str | None = None,
         json: Any = None,
+        content: bytes | None = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
@@ -46,7 +47,7 @@ class ServiceTransport:
             headers["Authorization"] = f"Bearer {token}"
         try:
             response = await self._client.request(
-                method, path, json=json, params=params, headers=headers
+                method, path, json=json, content=content, params=params, headers=headers
             )
         except httpx.TransportError as exc:  # refused, reset, timed out
             raise ServiceUnavailable(self.service, type(exc).__name__) from exc

@@ -7,13 +7,13 @@ import re
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from edu.web.clients.errors import ProblemError
 from edu.web.clients.models import CourseDraft, Price
 from edu.web.forms import FormErrors
-from edu.web.pages import course_analytics, course_attention
+from edu.web.pages import course_analytics, course_attention, lesson_videos
 from edu.web.pages.course_forms import (
     LEVELS,
     TextField,
@@ -207,6 +207,7 @@ async def _lesson_form(
     *,
     entered: dict[str, str] | None = None,
     errors: FormErrors | None = None,
+    video_errors: FormErrors | None = None,
 ) -> HTMLResponse:
     course = await wired.course.teaching_course(who.token, course_id)
     found = next((x for x in course.lessons if x.id == lesson_id), None)
@@ -219,12 +220,30 @@ async def _lesson_form(
     return await render(
         request,
         "lesson_editor.html",
-        status_code=422 if errors else 200,
+        status_code=422 if errors or video_errors else 200,
         course=course,
         lesson_id=lesson_id,
         lesson=entered,
         errors=errors or FormErrors(),
+        video=await lesson_videos.status_for(wired, who.token, found.video_url),
+        video_errors=video_errors or FormErrors(),
     )
+
+
+@router.post("/lessons/{lesson_id}/video", response_class=HTMLResponse)
+async def upload_video(
+    request: Request,
+    course_id: UUID,
+    lesson_id: UUID,
+    wired: WebDep,
+    who: TeacherDep,
+    video: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Upload the lesson's video; its edit page then shows the transcoding progress."""
+    refused = await lesson_videos.upload(wired, who, course_id, lesson_id, video)
+    if refused:
+        return await _lesson_form(request, wired, who, course_id, lesson_id, video_errors=refused)
+    return redirect_with(wired, f"/teach/courses/{course_id}/lessons/{lesson_id}", "video-uploaded")
 
 
 @router.post("/lessons/{lesson_id}", response_class=HTMLResponse)

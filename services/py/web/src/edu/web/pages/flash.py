@@ -22,6 +22,7 @@ MESSAGES = {
     "lesson-added": "Lesson added.",
     "lesson-saved": "Lesson saved.",
     "lesson-deleted": "Lesson deleted.",
+    "video-uploaded": "Video uploaded. It is being prepared for playback; the status is below.",
     "read": "Marked as read.",
     "preferences-saved": "Your email preferences are saved.",
     "question-sent": "Your question is sent. Others see it once moderation approves it.",

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from edu.web.pages import qa
+from edu.web.pages import lesson_videos, qa
 from edu.web.pages.deps import SignedInDep, VisitorDep, WebDep, checked_form
 from edu.web.pages.flash import redirect_with
 from edu.web.pages.progress import enrollment_in, neighbours
@@ -20,7 +20,8 @@ router = APIRouter(dependencies=[Depends(checked_form)])
 async def lesson_page(
     request: Request, course_id: UUID, lesson_id: UUID, wired: WebDep, who: VisitorDep
 ) -> HTMLResponse:
-    """The lesson's body; enrolled students can mark it complete; the course's Q&A."""
+    """The lesson's body and its uploaded video; enrolled students can mark it complete; the
+    course's Q&A."""
     course = await wired.course.course(course_id)
     lesson = await wired.course.lesson(course_id, lesson_id)
     enrollment = await enrollment_in(wired, who, course_id)
@@ -32,6 +33,7 @@ async def lesson_page(
         lesson=lesson,
         enrollment=enrollment,
         done=done,
+        player=await lesson_videos.player_for(wired, who, lesson),
         around=neighbours(course, lesson_id),
         qa=await qa.panel(
             wired,

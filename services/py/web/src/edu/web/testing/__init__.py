@@ -13,6 +13,7 @@ from edu.web.testing.notifications import FakeNotificationsClient
 from edu.web.testing.payments import FakePaymentsClient
 from edu.web.testing.search import FakeSearchClient
 from edu.web.testing.teacher_tools import FakeTeacherToolsClient
+from edu.web.testing.videos import FakeVideoClient
 
 __all__ = [
     "FakeAnalyticsClient",
@@ -26,4 +27,5 @@ __all__ = [
     "FakePaymentsClient",
     "FakeSearchClient",
     "FakeTeacherToolsClient",
+    "FakeVideoClient",
 ]

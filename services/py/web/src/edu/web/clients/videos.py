@@ -1,0 +1,126 @@
+"""video-processor's API (Rust, issue 25) through the api-gateway: a teacher's resumable,
+checksummed upload of a lesson video, where it stands (transcoding progress, the failure
+reason), and the signed, expiring playback links a teacher or an enrolled student gets."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import BinaryIO, Protocol
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from edu.web.clients.transport import ServiceTransport
+
+# One chunk per request: under the api-gateway's 2 MiB body cap (EDU_MAX_REQUEST_BODY_BYTES)
+# and video-processor's 8 MiB chunk limit, so every chunk passes both.
+CHUNK_BYTES = 1024 * 1024
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class VideoStatus(_Read):
+    """A video as its teacher sees it: ``uploading``, ``processing``, ``ready`` or ``failed``."""
+
+    id: UUID
+    course_id: UUID
+    lesson_id: UUID
+    status: str
+    size_bytes: int
+    received_bytes: int
+    progress_percent: int
+    failure_reason: str | None = None
+    duration_ms: int | None = None
+
+
+class Playback(_Read):
+    """Signed links (paths on the gateway) that open the video's files until ``expires_at``."""
+
+    video: VideoStatus
+    expires_at: int
+    master_playlist_url: str | None = None
+    poster_url: str | None = None
+    original_url: str
+
+
+class VideoClient(Protocol):
+    async def upload(
+        self, token: str, course_id: UUID, lesson_id: UUID, content_type: str, file: BinaryIO
+    ) -> VideoStatus:
+        """Upload ``file`` (seekable) for the lesson in checksummed chunks and complete it:
+        the video is then ``processing``. ProblemError 413/415 (too large, not a video type),
+        403 (not this course's teacher), 422 (empty; the file changed while it was sent)."""
+        ...
+
+    async def video(self, token: str, video_id: UUID) -> VideoStatus:
+        """Where the teacher's video stands; ProblemError 404 for anyone else's."""
+        ...
+
+    async def playback(self, token: str, video_id: UUID) -> Playback:
+        """Signed links for the teacher or a student enrolled in the course; ProblemError 403
+        for anyone else, 409 while the video is still being uploaded."""
+        ...
+
+
+def file_sha256(file: BinaryIO) -> tuple[str, int]:
+    """The SHA-256 (hex) and size of ``file``, read from its start in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    file.seek(0)
+    for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def chunks_of(file: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(offset, bytes) of ``file`` from its start, :data:`CHUNK_BYTES` at a time."""
+    file.seek(0)
+    offset = 0
+    for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
+        yield offset, chunk
+        offset += len(chunk)
+
+
+class HttpVideoClient:
+    def __init__(self, transport: ServiceTransport) -> None:
+        self._http = transport
+
+    async def upload(
+        self, token: str, course_id: UUID, lesson_id: UUID, content_type: str, file: BinaryIO
+    ) -> VideoStatus:
+        sha256, size = file_sha256(file)
+        declared = {
+            "course_id": str(course_id),
+            "lesson_id": str(lesson_id),
+            "size_bytes": size,
+            "content_type": content_type,
+            "sha256": sha256,
+        }
+        created = await self._http.call("POST", "/videos", token=token, json=declared)
+        video = VideoStatus.model_validate(created.json())
+        for offset, chunk in chunks_of(file):
+            await self._http.call(
+                "PUT",
+                f"/videos/{video.id}/content",
+                token=token,
+                params={"offset": offset},
+                content=chunk,
+                headers={
+                    "Content-Type": "application/octet-stream",
+                    "Chunk-SHA256": hashlib.sha256(chunk).hexdigest(),
+                },
+            )
+        done = await self._http.call("POST", f"/videos/{video.id}/complete", token=token)
+        return VideoStatus.model_validate(done.json())
+
+    async def video(self, token: str, video_id: UUID) -> VideoStatus:
+        response = await self._http.call("GET", f"/videos/{video_id}", token=token)
+        return VideoStatus.model_validate(response.json())
+
+    async def playback(self, token: str, video_id: UUID) -> Playback:
+        response = await self._http.call("GET", f"/videos/{video_id}/playback", token=token)
+        return Playback.model_validate(response.json())

@@ -1,0 +1,97 @@
+"""FakeVideoClient: uploads kept in memory as video-processor keeps them — only a course's teacher
+uploads, only the video's teacher sees its status, and links go to the teacher and the students
+enrolled in the course (anyone else 403, as the service answers). ``transcoded`` / ``failed``
+play the transcoder's verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import BinaryIO
+from uuid import UUID, uuid4
+
+from edu.web.clients.errors import ProblemError
+from edu.web.clients.videos import Playback, VideoStatus, file_sha256
+from edu.web.testing.enrollment import FakeEnrollmentClient
+from edu.web.testing.switch import Switchable, caller_of
+
+TYPES = ("video/mp4", "video/webm", "video/quicktime")
+NO_SUCH_VIDEO = ProblemError(404, "Not found", "No such video.")
+
+
+@dataclass
+class FakeVideoClient(Switchable):
+    enrollments: FakeEnrollmentClient
+    name: str = "video-processor"
+    max_bytes: int = 2 * 1024**3
+    videos: dict[UUID, VideoStatus] = field(default_factory=dict)
+    uploaded: dict[UUID, bytes] = field(default_factory=dict)
+    teachers: dict[UUID, UUID] = field(default_factory=dict)
+
+    def transcoded(self, video_id: UUID) -> None:
+        self._set(video_id, status="ready", progress_percent=100, duration_ms=2000)
+
+    def progressed(self, video_id: UUID, percent: int) -> None:
+        self._set(video_id, progress_percent=percent)
+
+    def failed(self, video_id: UUID, reason: str) -> None:
+        self._set(video_id, status="failed", failure_reason=reason)
+
+    def _set(self, video_id: UUID, **changes: object) -> None:
+        self.videos[video_id] = self.videos[video_id].model_copy(update=changes)
+
+    async def upload(
+        self, token: str, course_id: UUID, lesson_id: UUID, content_type: str, file: BinaryIO
+    ) -> VideoStatus:
+        self.answer()
+        teacher = caller_of(self.enrollments.courses.verifier, token)
+        await self.enrollments.courses.teaching_course(token, course_id)  # 403/404 as course
+        if content_type not in TYPES:
+            detail = f"{content_type} is not a video type this site takes."
+            raise ProblemError(415, "Unsupported Media Type", detail)
+        _, size = file_sha256(file)
+        if size == 0:
+            raise ProblemError(422, "Invalid input", "", {"size_bytes": ("The file is empty.",)})
+        if size > self.max_bytes:
+            raise ProblemError(413, "Payload Too Large", f"At most {self.max_bytes} bytes.")
+        video = VideoStatus(
+            id=uuid4(),
+            course_id=course_id,
+            lesson_id=lesson_id,
+            status="processing",
+            size_bytes=size,
+            received_bytes=size,
+            progress_percent=0,
+        )
+        file.seek(0)
+        self.videos[video.id] = video
+        self.uploaded[video.id] = file.read()
+        self.teachers[video.id] = teacher
+        return video
+
+    async def video(self, token: str, video_id: UUID) -> VideoStatus:
+        self.answer()
+        caller = caller_of(self.enrollments.courses.verifier, token)
+        if video_id not in self.videos or self.teachers.get(video_id) != caller:
+            raise NO_SUCH_VIDEO
+        return self.videos[video_id]
+
+    async def playback(self, token: str, video_id: UUID) -> Playback:
+        self.answer()
+        video = self.videos.get(video_id)
+        if video is None:
+            raise NO_SUCH_VIDEO
+        caller = caller_of(self.enrollments.courses.verifier, token)
+        enrolled = any(
+            e.course_id == video.course_id for e in await self.enrollments.enrollments(token)
+        )
+        if caller != self.teachers[video_id] and not enrolled:
+            raise ProblemError(403, "Forbidden", "Only the course's students may watch.")
+        signed = f"/play/4102444800/c2lnbmVk/{video_id}"
+        ready = video.status == "ready"
+        return Playback(
+            video=video,
+            expires_at=4102444800,
+            master_playlist_url=f"{signed}/hls/master.m3u8" if ready else None,
+            poster_url=f"{signed}/hls/poster.jpg" if ready else None,
+            original_url=f"{signed}/original",
+        )
