@@ -4,7 +4,8 @@ once) through Locust's own client.
 
 Besides the three services the mix started with, the students send learning events to
 event-ingestion, the teachers read analytics-api (issue 21) and the visitors ask the search
-service (issue 23); through the gateway, all six URLs are the gateway's.
+service (issue 23) and the Q&A users post to messaging and hold its WebSockets (issue 24);
+through the gateway, all seven URLs are the gateway's.
 
 `edu load` passes the service URLs the way every stack process gets them
 (``EDU_<SERVICE>_SERVICE_URL``) and the seed manifest's path (``EDU_SEED_MANIFEST``); the
@@ -34,6 +35,7 @@ class Platform:
     event_ingestion: str
     analytics: str
     search: str
+    messaging: str
     password: str
     students: tuple[str, ...]
     teachers: tuple[str, ...]
@@ -53,6 +55,7 @@ class Platform:
             "event-ingestion": self.event_ingestion,
             "analytics-api": self.analytics,
             "search": self.search,
+            "messaging": self.messaging,
         }
 
 
@@ -84,6 +87,7 @@ def platform() -> Platform:
         event_ingestion=_url("event-ingestion"),
         analytics=_url("analytics-api"),
         search=_url("search"),
+        messaging=_url("messaging"),
         password=str(manifest["password"]),
         students=tuple(manifest["students"]),
         teachers=tuple(manifest["teachers"]),

@@ -114,6 +114,22 @@ class TestLoadProfiles:
         assert all(profiles[name].workers > 0 for name in ("ramp", "step", "soak"))
         assert profiles["step"].shape_environment()["EDU_LOAD_SHAPE"] == "step"
 
+    def test_the_q_and_a_users_are_fixed_counts_inside_the_users_and_passed_to_locust(
+        self,
+    ) -> None:
+        profiles = load_profiles(Path(__file__).parents[4] / "load" / "profiles.toml")
+        for profile in (profiles["smoke"], profiles["soak"], profiles["qa"]):
+            env = profile.shape_environment()
+            fixed = int(env["EDU_LOAD_QA_LISTENERS"]) + int(env["EDU_LOAD_QA_POSTERS"])
+            assert 0 < fixed <= profile.users
+        qa = profiles["qa"]
+        assert qa.users == 6  # listeners + posters: no user of the weighted mix
+        assert int(qa.qa["listeners"] * qa.qa["connections"]) == 2000
+        assert qa.calls("WS qa delivery")
+        assert qa.calls("POST /qa/courses/{course_id}/questions")
+        assert not qa.calls("GET /courses")
+        assert profiles["smoke"].calls("GET /courses")  # no list: every endpoint
+
     @pytest.mark.parametrize(
         ("table", "message"),
         [
@@ -121,6 +137,10 @@ class TestLoadProfiles:
             ('description = "x"\nseed = "XL"\nrun_time_s = 10\nusers = 1\n', "seed"),
             ('description = "x"\nseed = "S"\nrun_time_s = 10\nshape = "zigzag"\n', "shape"),
             ('description = "x"\nseed = "S"\nrun_time_s = 10\nusers = 1\nspeed = 3\n', "speed"),
+            (
+                'description = "x"\nseed = "S"\nrun_time_s = 10\nusers = 1\nqa = { sockets = 3 }\n',
+                "qa",
+            ),
         ],
     )
     def test_a_malformed_profile_is_refused(self, tmp_path: Path, table: str, message: str) -> None:

@@ -236,6 +236,29 @@ class TestJudge:
         )
         assert [v.endpoint for v in report.verdicts if not v.ok] == ["GET /other"]
 
+    def test_websocket_messages_are_not_requests_of_the_throughput_floor(
+        self, slo_path: Path
+    ) -> None:
+        """A post read by 40 sockets is 40 WS events in Locust's totals, not 40 requests."""
+        messages = replace(stats("WS qa delivery"), rps=5.0)
+        report = judge(
+            run(stats("GET /courses"), stats("POST /enrollments"), messages, rps=12.0),
+            load_slos(slo_path),
+            "smoke",
+        )
+        assert report.total_rps == 7.0
+        assert not report.throughput_ok
+
+    def test_a_profile_of_one_scenario_must_call_only_its_own_endpoints(
+        self, slo_path: Path
+    ) -> None:
+        book = load_slos(slo_path)
+        courses_only = run(stats("GET /courses"), rps=12.0)
+        assert not judge(courses_only, book, "smoke").ok  # POST /enrollments never called
+        report = judge(courses_only, book, "smoke", lambda name: name.startswith("GET "))
+        assert report.ok
+        assert [v.endpoint for v in report.verdicts] == ["GET /courses"]
+
     def test_throughput_below_the_profile_floor_fails_the_run(self, slo_path: Path) -> None:
         report = judge(
             run(stats("GET /courses"), stats("POST /enrollments"), rps=9.5),

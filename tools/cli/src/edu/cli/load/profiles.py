@@ -9,6 +9,7 @@ from pathlib import Path
 
 SHAPES = ("", "ramp", "step")
 SEED_SIZES = ("S", "M", "L")
+QA_SETTINGS = frozenset({"listeners", "connections", "posters", "post_every_s", "members"})
 
 
 class ProfileFileError(ValueError):
@@ -26,11 +27,24 @@ class Profile:
     workers: int = 0  # 0: Locust in one process; N: a master and N worker processes
     shape: str = ""
     shape_settings: dict[str, int] = field(default_factory=dict)
+    # Course Q&A (load/scenarios/qa.py): listeners (users, each holding `connections`
+    # WebSockets), posters (users posting questions every `post_every_s`); fixed counts, spawned
+    # first and counted in `users`.
+    qa: dict[str, float] = field(default_factory=dict)
+    # The SLO'd endpoints this profile must call, by prefix ("WS ", "POST /qa/"): a profile of
+    # one scenario is not failed for the endpoints of the others; empty: every one.
+    endpoints: list[str] = field(default_factory=list)
 
     def shape_environment(self) -> dict[str, str]:
-        """What load/scenarios/shapes.py reads: EDU_LOAD_SHAPE and EDU_LOAD_<SETTING>."""
+        """What load/scenarios/shapes.py and qa.py read: EDU_LOAD_SHAPE, EDU_LOAD_<SETTING>
+        and EDU_LOAD_QA_<SETTING>."""
         env = {f"EDU_LOAD_{key.upper()}": str(value) for key, value in self.shape_settings.items()}
+        env |= {f"EDU_LOAD_QA_{key.upper()}": f"{value:g}" for key, value in self.qa.items()}
         return {"EDU_LOAD_SHAPE": self.shape, **env} if self.shape else env
+
+    def calls(self, endpoint: str) -> bool:
+        """Whether this profile's run must call ``endpoint`` (see ``endpoints``)."""
+        return not self.endpoints or endpoint.startswith(tuple(self.endpoints))
 
 
 def load_profiles(path: Path) -> dict[str, Profile]:
@@ -58,6 +72,8 @@ def _profile(path: Path, name: str, table: object) -> Profile:
         raise ProfileFileError(f"{where}: seed must be one of {SEED_SIZES}")
     if not profile.shape and profile.users < 1:
         raise ProfileFileError(f"{where}: a profile without a shape needs users >= 1")
+    if set(profile.qa) - QA_SETTINGS:
+        raise ProfileFileError(f"{where}: qa takes {', '.join(sorted(QA_SETTINGS))}")
     if profile.run_time_s < 1 or profile.workers < 0:
         raise ProfileFileError(f"{where}: run_time_s must be >= 1 and workers >= 0")
     return profile

@@ -5,11 +5,14 @@ services the scenarios call and the api-gateway in front of them (ADR 0016), eac
 runs it (one uvicorn worker; the Rust binaries, the gateway's and event-ingestion's, built
 first) but without hot reload; a running `just dev` is left alone. The learning path (issue 21)
 runs too: event-ingestion takes the students' learning events, analytics-aggregator folds them
-into the analytics database and analytics-api serves the teachers' figures. Then `edu seed`
+into the analytics database and analytics-api serves the teachers' figures. Course Q&A (issue
+24) runs too: messaging (its WebSockets and posts) and moderation, which allows the posts before
+messaging shows them. Then `edu seed`
 writes the profile's seed size through the use cases (the learning-event history through the
 aggregator's), the stack waits until the services' relays have published what the seed queued
 and until the aggregator knows every published course's owner (analytics-api answers a teacher
-404 before that), so the load starts on a quiet platform.
+404 before that) and until messaging has learnt every seeded enrolment (it refuses a student
+it has not heard of), so the load starts on a quiet platform.
 
 Locust reaches the services the way a client does, through the gateway
 (``locust_environment()``); ``locust_environment(direct=True)`` gives the services' own ports,
@@ -42,9 +45,13 @@ AGGREGATOR = "analytics-aggregator"
 # The catalogue's search (issue 23): the visitors search through it; it indexes what the
 # course service's relay publishes (the seeded catalogue included).
 SEARCH = "search"
-API_SERVICES = OUTBOX_SERVICES | {EVENT_INGESTION, ANALYTICS_API, SEARCH}
+# Course Q&A (issue 24): the Q&A listeners hold WebSockets on messaging and the posters post
+# through it; a post is shown once moderation allowed it (ADR 0027), so moderation runs too.
+MESSAGING = "messaging"
+MODERATION = "moderation"
+API_SERVICES = OUTBOX_SERVICES | {EVENT_INGESTION, ANALYTICS_API, SEARCH, MESSAGING}
 GATEWAY = "api-gateway"
-LOAD_SERVICES = API_SERVICES | {GATEWAY, AGGREGATOR}
+LOAD_SERVICES = API_SERVICES | {GATEWAY, AGGREGATOR, MODERATION}
 ANALYTICS_DATABASE = "analytics"
 
 
@@ -117,6 +124,10 @@ def load_stack(
             wait_for_course_owners(stack.infrastructure["postgres"])
         )
         say(f"the aggregator knows {known} of {published} published courses after {waited:.1f} s")
+        waited, known, enrolled = asyncio.run(
+            wait_for_messaging_members(stack.infrastructure["postgres"])
+        )
+        say(f"messaging knows {known} of {enrolled} enrolments after {waited:.1f} s")
         yield LoadStack(stack, manifest)
 
 
@@ -172,3 +183,31 @@ async def wait_for_course_owners(server_url: str, patience: float = 30.0) -> tup
         await course.dispose()
         await analytics.dispose()
     return time.monotonic() - started, known, published
+
+
+async def wait_for_messaging_members(
+    server_url: str, patience: float = 30.0
+) -> tuple[float, int, int]:
+    """Until messaging has learnt every seeded enrolment from enrollment's events (it answers
+    403 to a student it has not heard of yet), or ``patience`` s; returns the seconds waited,
+    the enrolments messaging knows and enrollment's."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    started = time.monotonic()
+    enrollment = create_async_engine(with_database(server_url, "enrollment"))
+    messaging = create_async_engine(with_database(server_url, MESSAGING))
+    known = enrolled = 0
+    try:
+        async with enrollment.connect() as conn:
+            enrolled = int(await conn.scalar(text("SELECT count(*) FROM enrollments")) or 0)
+        while time.monotonic() - started < patience:
+            async with messaging.connect() as conn:
+                known = int(await conn.scalar(text("SELECT count(*) FROM enrolments")) or 0)
+            if known >= enrolled:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        await enrollment.dispose()
+        await messaging.dispose()
+    return time.monotonic() - started, known, enrolled
