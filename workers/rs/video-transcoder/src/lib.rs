@@ -9,6 +9,7 @@
 pub mod adapters;
 pub mod app;
 pub mod domain;
+pub mod pact;
 pub mod settings;
 #[cfg(test)]
 pub mod testing;

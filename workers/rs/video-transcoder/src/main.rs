@@ -1,5 +1,7 @@
 //! `video-transcoder`: reads `EDU_*` settings, then runs transcoding jobs off JetStream until
 //! SIGTERM/SIGINT (a job in flight is handed back and starts over elsewhere). No HTTP server.
+//! `video-transcoder pact-messages` prints the results it publishes, for message-pact
+//! verification (`video_transcoder::pact`).
 
 use std::process::ExitCode;
 
@@ -8,6 +10,19 @@ use video_transcoder::settings::TranscoderSettings;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(video_transcoder::pact::MODE) {
+        return match video_transcoder::pact::run(&args[1..]) {
+            Ok(messages) => {
+                println!("{messages}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("video-transcoder pact-messages: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let settings = match TranscoderSettings::from_process() {
         Ok(settings) => settings,
         Err(error) => {

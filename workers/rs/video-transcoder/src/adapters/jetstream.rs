@@ -41,6 +41,13 @@ pub struct JetStreamSettings {
     pub dead_letter_prefix: String,
 }
 
+/// A result's subject (`<prefix>.<type>`) and body, as published (and as `video-transcoder
+/// pact-messages` prints them).
+pub fn outgoing(prefix: &str, envelope: &EventEnvelope) -> Result<(String, Vec<u8>), String> {
+    let body = events::to_json(envelope).map_err(|e| e.to_string())?;
+    Ok((format!("{prefix}.{}", envelope.r#type), body))
+}
+
 #[derive(Debug)]
 pub struct JetStream {
     settings: JetStreamSettings,
@@ -104,9 +111,8 @@ impl JetStream {
     }
 
     async fn publish_(&self, envelope: EventEnvelope) -> Result<(), String> {
-        let body = events::to_json(&envelope).map_err(|e| e.to_string())?;
+        let (subject, body) = outgoing(&self.settings.subject_prefix, &envelope)?;
         let context = self.context().await?;
-        let subject = format!("{}.{}", self.settings.subject_prefix, envelope.r#type);
         let message = PublishMessage::build()
             .payload(body.into())
             .message_id(envelope.id.clone());

@@ -19,8 +19,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use edu_proto_gen::edu::events::v1::event_envelope::Payload;
 use edu_proto_gen::edu::events::v1::{
-    VideoRendition, VideoTranscoded, VideoTranscodingFailed, VideoTranscodingProgressed,
-    VideoUploaded,
+    EventEnvelope, VideoRendition, VideoTranscoded, VideoTranscodingFailed,
+    VideoTranscodingProgressed, VideoUploaded,
 };
 use edu_video::store::{ObjectStore, StoreError};
 use edu_video::{events, keys};
@@ -28,8 +28,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::app::ports::{Bus, Media, MediaError};
-use crate::domain::ladder::{ladder, master_playlist};
+use crate::app::ports::{Bus, Media, MediaError, Probe};
+use crate::domain::ladder::{Rung, ladder, master_playlist};
 use crate::domain::{progress, reasons};
 
 /// The version of the video aggregate the worker's events carry (1 made, 2 uploaded).
@@ -164,28 +164,14 @@ impl Job {
 
     async fn fail(&self, video: Uuid, reason: String) -> Result<Verdict, Settle> {
         tracing::warn!(%video, %reason, "transcoding failed");
-        let payload = Payload::VideoTranscodingFailed(VideoTranscodingFailed {
-            video_id: video.to_string(),
-            reason: reason.clone(),
-        });
-        self.emit(video, payload).await.map_err(Settle::Retry)?;
+        self.emit(video, failed(video, reason.clone()))
+            .await
+            .map_err(Settle::Retry)?;
         Ok(Verdict::Failed(reason))
     }
 
     async fn emit(&self, video: Uuid, payload: Payload) -> Result<(), String> {
-        let kind = events::type_of(&payload).unwrap_or_default();
-        let id = match kind {
-            events::PROGRESSED => Uuid::new_v4(),
-            _ => event_id(kind, &video.to_string()),
-        };
-        let envelope = events::envelope(
-            &id.to_string(),
-            SystemTime::now(),
-            &video.to_string(),
-            RESULT_VERSION,
-            payload,
-        )
-        .map_err(|e| e.to_string())?;
+        let envelope = result_envelope(video, payload, SystemTime::now())?;
         self.bus.publish(envelope).await
     }
 
@@ -239,22 +225,7 @@ impl Job {
                 )));
             }
         }
-        let transcoded = VideoTranscoded {
-            video_id: video.to_string(),
-            renditions: rungs
-                .iter()
-                .map(|r| VideoRendition {
-                    height: r.height,
-                    width: r.width,
-                    bandwidth: r.bandwidth,
-                    playlist_key: keys::rendition_playlist(video, r.height),
-                })
-                .collect(),
-            master_playlist_key: keys::master_playlist(video),
-            poster_key: keys::poster(video),
-            duration_ms: probe.duration_ms,
-            source_height: probe.height,
-        };
+        let transcoded = transcoded(video, &rungs, probe);
         self.store_ladder(video, &out, &transcoded).await?;
         Ok((transcoded, false))
     }
@@ -334,8 +305,8 @@ impl Job {
         &self,
         video: Uuid,
         input: &Path,
-        probe: crate::app::ports::Probe,
-        rungs: &[crate::domain::ladder::Rung],
+        probe: Probe,
+        rungs: &[Rung],
         out: &Path,
     ) -> Result<(), Trouble> {
         let (sender, mut receiver) = watch::channel(0_u32);
@@ -345,10 +316,7 @@ impl Job {
             while receiver.changed().await.is_ok() {
                 let percent = *receiver.borrow_and_update();
                 if progress::due(last, percent, last_at.elapsed(), self.progress_every) {
-                    let payload = Payload::VideoTranscodingProgressed(VideoTranscodingProgressed {
-                        video_id: video.to_string(),
-                        percent,
-                    });
+                    let payload = progressed(video, percent);
                     // A lost progress event is only a hint lost: never fails the job.
                     if let Err(why) = self.emit(video, payload).await {
                         tracing::debug!(%video, %why, "a progress event was not sent");
@@ -361,6 +329,66 @@ impl Job {
         let transcode = self.media.transcode(input, probe, rungs, out, sender);
         let (result, ()) = tokio::join!(transcode, reporter);
         result.map_err(Trouble::from)
+    }
+}
+
+/// The envelope of a result about `video`: a progress under a fresh id, a verdict under the id
+/// derived from the video (the same for every attempt), at [`RESULT_VERSION`]. What the job
+/// publishes and `video-transcoder pact-messages` prints.
+pub fn result_envelope(
+    video: Uuid,
+    payload: Payload,
+    now: SystemTime,
+) -> Result<EventEnvelope, String> {
+    let kind = events::type_of(&payload).unwrap_or_default();
+    let id = match kind {
+        events::PROGRESSED => Uuid::new_v4(),
+        _ => event_id(kind, &video.to_string()),
+    };
+    events::envelope(
+        &id.to_string(),
+        now,
+        &video.to_string(),
+        RESULT_VERSION,
+        payload,
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// `video.transcoding_progressed`: `percent` of the ladder done.
+pub fn progressed(video: Uuid, percent: u32) -> Payload {
+    Payload::VideoTranscodingProgressed(VideoTranscodingProgressed {
+        video_id: video.to_string(),
+        percent,
+    })
+}
+
+/// `video.transcoding_failed` with the reason a teacher reads.
+pub fn failed(video: Uuid, reason: String) -> Payload {
+    Payload::VideoTranscodingFailed(VideoTranscodingFailed {
+        video_id: video.to_string(),
+        reason,
+    })
+}
+
+/// The `video.transcoded` payload of `video`'s ladder of `rungs` made from a source `probe`
+/// read.
+pub fn transcoded(video: Uuid, rungs: &[Rung], probe: Probe) -> VideoTranscoded {
+    VideoTranscoded {
+        video_id: video.to_string(),
+        renditions: rungs
+            .iter()
+            .map(|r| VideoRendition {
+                height: r.height,
+                width: r.width,
+                bandwidth: r.bandwidth,
+                playlist_key: keys::rendition_playlist(video, r.height),
+            })
+            .collect(),
+        master_playlist_key: keys::master_playlist(video),
+        poster_key: keys::poster(video),
+        duration_ms: probe.duration_ms,
+        source_height: probe.height,
     }
 }
 
