@@ -12,6 +12,7 @@ pub mod adapters;
 pub mod app;
 pub mod domain;
 pub mod http;
+pub mod pact;
 pub mod settings;
 #[cfg(test)]
 pub mod testing;

@@ -1,6 +1,8 @@
 //! `video-processor`: reads `EDU_*` settings, serves on `EDU_BIND_ADDRESS`:`EDU_PORT` until
 //! SIGTERM/SIGINT, then drains; the outbox relay and the transcoder-result consumer run beside
-//! it. `video-processor --print-openapi` prints its OpenAPI document.
+//! it. `video-processor --print-openapi` prints its OpenAPI document; `video-processor
+//! pact-messages` the events it publishes, for message-pact verification
+//! (`video_processor::pact`).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -14,6 +16,19 @@ async fn main() -> ExitCode {
     if edu_common::service::asked_for_openapi() {
         print!("{}", video_processor::http::openapi::document());
         return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(video_processor::pact::MODE) {
+        return match video_processor::pact::run(&args[1..]) {
+            Ok(messages) => {
+                println!("{messages}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("video-processor pact-messages: {error}");
+                ExitCode::from(2)
+            }
+        };
     }
     let started = Instant::now();
     let settings = match VideoSettings::from_process() {

@@ -49,6 +49,11 @@ pub fn encode(record: &OutboxRecord) -> Result<Vec<u8>, String> {
     events::to_json(&envelope).map_err(|e| e.to_string())
 }
 
+/// The subject an event type is published on: `<prefix>.<type>` (`events.video.uploaded`).
+pub fn subject(prefix: &str, kind: &str) -> String {
+    format!("{prefix}.{kind}")
+}
+
 #[derive(Debug)]
 struct Connection {
     client: async_nats::Client,
@@ -115,7 +120,7 @@ impl JetStreamBus {
         let publish = PublishMessage::build()
             .payload(body.into())
             .message_id(record.id.to_string());
-        let subject = format!("{}.{}", self.settings.subject_prefix, record.kind);
+        let subject = subject(&self.settings.subject_prefix, &record.kind);
         let ack = connection
             .context
             .send_publish(subject, publish)
