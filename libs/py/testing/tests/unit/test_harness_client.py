@@ -3,6 +3,7 @@ observer, over sync and async httpx (a hand-written fake platform behind httpx.M
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -276,3 +277,44 @@ class TestCalls:
 
     def test_a_call_without_a_token_sends_no_authorization(self) -> None:
         assert api_calls.enrol(None, "c-1").headers == {}
+
+
+class TestVideoUpload:
+    """A teacher's resumable upload: declared with the whole file's size and SHA-256, sent as
+    raw checksummed chunks each at the offset the previous one ended, then completed."""
+
+    def test_the_bytes_go_in_order_as_raw_chunks_with_their_checksums(self) -> None:
+        seen: list[tuple[str, str, dict[str, str], bytes]] = []
+
+        def video_processor(request: httpx.Request) -> httpx.Response:
+            seen.append((request.method, str(request.url), dict(request.headers), request.content))
+            if request.method == "POST" and request.url.path == "/videos":
+                return httpx.Response(201, json={"id": "v-1"})
+            return httpx.Response(200, json={"id": "v-1"})
+
+        data = bytes(range(256)) * 10  # 2,560 bytes: three chunks of at most 1,000
+        urls = {"video-processor": "http://video.test"}
+        with httpx.Client(transport=httpx.MockTransport(video_processor)) as http:
+            video = HarnessClient(urls, http).run(
+                journeys.upload_video("t-1", "c-1", "l-1", data, chunk_bytes=1000)
+            )
+
+        assert video == "v-1"
+        declared = json.loads(seen[0][3])
+        assert declared == {
+            "course_id": "c-1",
+            "lesson_id": "l-1",
+            "size_bytes": 2560,
+            "content_type": "video/mp4",
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        chunks = seen[1:-1]
+        assert [url for _, url, _, _ in chunks] == [
+            f"http://video.test/videos/v-1/content?offset={offset}" for offset in (0, 1000, 2000)
+        ]
+        assert b"".join(body for *_, body in chunks) == data
+        for _, _, headers, body in chunks:
+            assert headers["chunk-sha256"] == hashlib.sha256(body).hexdigest()
+            assert headers["content-type"] == "application/octet-stream"
+            assert headers["authorization"] == "Bearer t-1"
+        assert seen[-1][:2] == ("POST", "http://video.test/videos/v-1/complete")

@@ -31,6 +31,7 @@ class Call:
     token: str | None = None
     expect: tuple[int, ...] = OK
     extra_headers: tuple[tuple[str, str], ...] = ()  # e.g. the payment-engine's Idempotency-Key
+    content: bytes | None = None  # raw bytes sent instead of ``body``'s JSON (a video chunk)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -273,3 +274,64 @@ def course_dashboard(token: str | None, course_id: str) -> Call:
     path = f"/teacher/courses/{course_id}/dashboard"
     name = "/teacher/courses/{course_id}/dashboard"
     return Call("course_dashboard", "teacher-tools", "GET", path, name, token=token)
+
+
+# video-processor (issue 25): a teacher's resumable upload, then its status
+
+
+def declare_video(
+    token: str | None,
+    course_id: str,
+    lesson_id: str,
+    size_bytes: int,
+    sha256: str,
+    content_type: str = "video/mp4",
+) -> Call:
+    """Declares an upload of a lesson's video (its size and SHA-256 before any byte)."""
+    body = {
+        "course_id": course_id,
+        "lesson_id": lesson_id,
+        "size_bytes": size_bytes,
+        "content_type": content_type,
+        "sha256": sha256,
+    }
+    return Call(
+        "declare_video", "video-processor", "POST", "/videos", "/videos", body, token, CREATED
+    )
+
+
+def send_video_chunk(
+    token: str | None, video_id: str, offset: int, chunk: bytes, chunk_sha256: str
+) -> Call:
+    """One chunk of an upload at ``offset`` (where the previous one ended), with its checksum."""
+    headers = (("Chunk-SHA256", chunk_sha256), ("Content-Type", "application/octet-stream"))
+    return Call(
+        "send_video_chunk",
+        "video-processor",
+        "PUT",
+        f"/videos/{video_id}/content?offset={offset}",
+        "/videos/{video_id}/content",
+        token=token,
+        extra_headers=headers,
+        content=chunk,
+    )
+
+
+def complete_video(token: str | None, video_id: str) -> Call:
+    """Ends an upload whose every byte arrived: the whole file's SHA-256 is checked."""
+    path = f"/videos/{video_id}/complete"
+    return Call(
+        "complete_video",
+        "video-processor",
+        "POST",
+        path,
+        "/videos/{video_id}/complete",
+        token=token,
+    )
+
+
+def video(token: str | None, video_id: str) -> Call:
+    """A video as its teacher sees it: status, bytes received, transcoding progress."""
+    return Call(
+        "video", "video-processor", "GET", f"/videos/{video_id}", "/videos/{video_id}", token=token
+    )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -109,9 +109,7 @@ class HarnessClient(_Harness):
     def send(self, call: Call) -> httpx.Response:
         started = self._clock()
         try:
-            response = self.http.request(
-                call.method, call.url(self.urls), json=call.body, headers=call.headers
-            )
+            response = self.http.request(call.method, call.url(self.urls), **_payload(call))
         except httpx.HTTPError as exc:
             self._observed(call, started, None, exc)
             raise
@@ -126,6 +124,13 @@ class HarnessClient(_Harness):
         except StopIteration as finished:
             result: T = finished.value
             return result
+
+
+def _payload(call: Call) -> dict[str, Any]:
+    """What httpx sends: the call's raw bytes when it has some, else its body as JSON."""
+    if call.content is not None:
+        return {"content": call.content, "headers": call.headers}
+    return {"json": call.body, "headers": call.headers}
 
 
 class AsyncHarnessClient(_Harness):
@@ -145,9 +150,7 @@ class AsyncHarnessClient(_Harness):
     async def send(self, call: Call) -> httpx.Response:
         started = self._clock()
         try:
-            response = await self.http.request(
-                call.method, call.url(self.urls), json=call.body, headers=call.headers
-            )
+            response = await self.http.request(call.method, call.url(self.urls), **_payload(call))
         except httpx.HTTPError as exc:
             self._observed(call, started, None, exc)
             raise
