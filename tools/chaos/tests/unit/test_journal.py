@@ -241,6 +241,39 @@ def test_a_course_missing_from_or_repeated_in_the_index_fails(changes: dict[str,
     assert summary["violations"] == ["index: 1 published course never found"]
 
 
+QA = {
+    "ok": True,
+    "violations": [],
+    "posted": 37,
+    "placed": 37,
+    "head": 37,
+    "lost": 0,
+    "duplicated": 0,
+}
+
+
+def with_qa(journal: Journal, **changes: Any) -> Journal:
+    probes = journal["steady_states"]["after"]["probes"]
+    probes.append(probe("every-post-received-once-by-every-client", dict(QA, **changes)))
+    return journal
+
+
+def test_the_q_and_a_ledger_figures_are_summarized() -> None:
+    summary = summarize(with_qa(good_journal()))
+    assert summary["qa"] == {"posted": 37, "placed": 37, "head": 37, "lost": 0, "duplicated": 0}
+    assert passed(summary) is True
+    assert summarize(good_journal())["qa"] is None
+
+
+@pytest.mark.parametrize("changes", [{"lost": 3}, {"duplicated": 1}, {"placed": 36}])
+def test_a_post_lost_repeated_or_never_placed_fails(changes: dict[str, int]) -> None:
+    journal = with_qa(good_journal(), ok=False, violations=["client-0 lost 3 places: [4, 5, 6]"])
+    set_after_output(journal, "every-post-received-once-by-every-client", **changes)
+    summary = summarize(journal)
+    assert passed(summary) is False
+    assert summary["violations"] == ["qa: client-0 lost 3 places: [4, 5, 6]"]
+
+
 def test_an_empty_journal_is_summarized_and_fails() -> None:
     summary = summarize({})
     assert summary["title"] == ""

@@ -29,6 +29,7 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
     verdict = figures.get("the-load-verdict") or {}
     checkouts = figures.get("every-checkout-counted-once") or {}
     index = figures.get("every-published-course-searchable") or {}
+    qa = figures.get("every-post-received-once-by-every-client") or {}
     failed_steps = [s["name"] for s in steps if s["status"] != "succeeded"]
     rollbacks = [r["status"] for r in journal.get("rollbacks") or []]
     return {
@@ -76,13 +77,17 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         "index": {k: index.get(k) for k in ("published", "indexed", "lost", "duplicates")}
         if "published" in index
         else None,
+        "qa": {k: qa.get(k) for k in ("posted", "placed", "head", "lost", "duplicated")}
+        if "posted" in qa
+        else None,
         "ok_during_fault": verdict.get("ok_during_fault"),
         "refused_while_held": verdict.get("refused_while_held"),
         "uncounted_while_held": verdict.get("uncounted_while_held"),
         "violations": verdict.get("violations", [])
         + ([] if ledger.get("ok", True) else [f"ledger: {ledger}"])
         + [f"checkouts: {v}" for v in checkouts.get("violations", [])]
-        + [f"index: {v}" for v in index.get("violations", [])],
+        + [f"index: {v}" for v in index.get("violations", [])]
+        + [f"qa: {v}" for v in qa.get("violations", [])],
     }
 
 
@@ -97,6 +102,17 @@ def passed(summary: Mapping[str, Any]) -> bool:
         and summary["duplicated"] == 0
         and (summary["requests"] or 0) > 0
         and _index_whole(summary.get("index"))
+        and _qa_whole(summary.get("qa"))
+    )
+
+
+def _qa_whole(qa: Mapping[str, Any] | None) -> bool:
+    """No Q&A figures (the experiment has no Q&A clients), or every post placed and received
+    by every client once."""
+    if qa is None:
+        return True
+    return (
+        qa.get("lost") == 0 and qa.get("duplicated") == 0 and qa.get("posted") == qa.get("placed")
     )
 
 

@@ -4,7 +4,9 @@
 PostgreSQL for enrollment only, then the isolated stack (its own embedded PostgreSQL, NATS,
 Redis, mail sink; identity, course, enrollment, notifications, event-ingestion and the api-gateway
 in front of them; analytics-aggregator and analytics-api for the learning path; payment-engine with its chaos
-failpoint and its provider sandbox delivering every webhook three times, issue 22) with enrollment's database URL pointing at the proxy, and writes the stack file the
+failpoint and its provider sandbox delivering every webhook three times, issue 22; messaging, a
+second messaging instance ``messaging-b`` and moderation for course Q&A, issue 24) with
+enrollment's database URL pointing at the proxy, and writes the stack file the
 actions and probes read; the background load calls the APIs through the gateway (``api_urls``).
 On exit it stops what is running *now* (a process an experiment restarted has a new pid), the
 stack, the proxy.
@@ -26,6 +28,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 
 from edu.auth.keys import SigningKey
@@ -34,6 +37,7 @@ from edu.chaos.probes import process_alive
 from edu.chaos.target import Target
 from edu.infra.databases import with_database
 from edu.infra.dev_services import declared_services, rust_service_crates
+from edu.infra.dev_stack import ProcessSpec
 from edu.infra.isolated_stack import IsolatedStack, start_isolated_stack
 from edu.infra.probes import free_ports, port_in_use, wait_until
 
@@ -51,7 +55,19 @@ SANDBOX = "payment-provider-sandbox"
 FAILPOINT_MS = 2000
 # The catalogue's search (issue 23): indexes what course publishes, killed while teachers publish.
 SEARCH = "search"
-SERVICES = frozenset({*APIS, GATEWAY, AGGREGATOR, "analytics-api", SANDBOX, SEARCH})
+# Course Q&A (issue 24): messaging, a second instance of it (MESSAGING_B, started beside the
+# stack from messaging's own start specification on a port of its own, sharing its database,
+# NATS and durable consumer), and moderation, which allows the posts. Experiment 09 kills one
+# instance under connected clients. Unacknowledged events come back after 2 s (30 s outside
+# the chaos stack), so what a killed instance was applying is applied by the other within the
+# experiment.
+MESSAGING = "messaging"
+MESSAGING_B = "messaging-b"
+MODERATION = "moderation"
+MESSAGING_ENV = {"EDU_CONSUMER_ACK_WAIT_MS": "2000"}
+SERVICES = frozenset(
+    {*APIS, GATEWAY, AGGREGATOR, "analytics-api", SANDBOX, SEARCH, MESSAGING, MODERATION}
+)
 PROXIED = "enrollment"  # its connection to PostgreSQL goes through the fault proxy
 PROXY = "enrollment-db"
 JWKS_LIFETIME_S = 2  # the gateway's key cache lifetime here (EDU_JWKS_LIFETIME_SECONDS)
@@ -96,9 +112,11 @@ def chaos_stack(
                     "EDU_DATABASE_CONNECTIONS": "32",
                 },
                 SANDBOX: {"EDU_SANDBOX_DUPLICATES": "3"},
+                MESSAGING: MESSAGING_ENV,
             },
         )
         with stack:
+            second = _start_second_instance(stack, MESSAGING, MESSAGING_B)
             target = _describe(
                 stack,
                 folder / "stack.json",
@@ -107,6 +125,7 @@ def chaos_stack(
                 listen,
                 control,
                 {AGGREGATOR: metrics},
+                second,
             )
             try:
                 yield target
@@ -157,12 +176,15 @@ def _describe(
     listen: int,
     control: int,
     worker_ports: dict[str, int],
+    second: tuple[ProcessSpec, int, int],
 ) -> Target:
-    ports = {**stack.environment.ports, **worker_ports}
+    spec_b, pid_b, port_b = second
+    ports = {**stack.environment.ports, **worker_ports, MESSAGING_B: port_b}
     processes = {}
     for name, child in stack.processes.processes.items():
         spec = stack.processes.specs[name]
         processes[name] = {"pid": child.pid, "spec": spec.to_json()}
+    processes[MESSAGING_B] = {"pid": pid_b, "spec": spec_b.to_json()}
     services = {s.name: s.port for s in stack.processes.services}
     urls = stack.service_urls
     front = urls.get(GATEWAY)
@@ -190,6 +212,25 @@ def _describe(
     }
     path.write_text(json.dumps(data, indent=2))
     return Target(path, data)
+
+
+def _start_second_instance(
+    stack: IsolatedStack, name: str, second: str, timeout_s: float = 30.0
+) -> tuple[ProcessSpec, int, int]:
+    """``name`` once more, as the stack started it but on a free port and with its own log: a
+    second instance (its pid is not the stack's child: the teardown stops it with the
+    processes an experiment started)."""
+    spec = stack.processes.specs[name]
+    [port] = free_ports(1)
+    log = spec.log_path.with_name(f"{second}.log") if spec.log_path else None
+    copy = replace(spec, name=second, env={**spec.env, "EDU_PORT": str(port)}, log_path=log)
+    child = copy.spawn()
+    if not wait_until(lambda: port_in_use(port) or child.poll() is not None, timeout_s) or (
+        child.poll() is not None
+    ):
+        child.kill()
+        raise RuntimeError(f"the second {name} instance did not serve; see {log}")
+    return copy, child.pid, port
 
 
 def _stop_current(target: Target, stack: IsolatedStack) -> None:
