@@ -4,7 +4,8 @@
 //! enrolment events off JetStream ([`adapters::jetstream`] feeding [`app::indexing`]), queried
 //! with typo tolerance, prefix matching, facets and highlights, ranked by a configured blend of
 //! text relevance, popularity and freshness ([`domain::ranking`], [`app::searching`]). The
-//! engine is tantivy behind the [`app::ports::SearchIndex`] port ([`adapters::tantivy_index`]).
+//! engine is tantivy behind the [`app::ports::SearchIndex`] port ([`adapters::tantivy_index`]),
+//! or Meilisearch when `EDU_MEILISEARCH_URL` is set ([`adapters::meilisearch`]).
 
 pub mod adapters;
 pub mod app;
@@ -22,6 +23,7 @@ use edu_common::health::{Check, CheckFuture, FnCheck};
 
 use crate::adapters::course_http::HttpCourseDirectory;
 use crate::adapters::jetstream::EventFeed;
+use crate::adapters::meilisearch::MeilisearchIndex;
 use crate::adapters::tantivy_index::TantivyIndex;
 use crate::app::indexing::Indexer;
 use crate::app::ports::SearchIndex;
@@ -43,8 +45,17 @@ impl Drop for Started {
 
 /// The whole service from its settings: index, course directory, event feed, router.
 pub async fn start(settings: SearchSettings) -> Result<Started, String> {
-    let index =
-        Arc::new(TantivyIndex::open(settings.index_dir.as_deref()).map_err(|e| e.to_string())?);
+    let index: Arc<dyn SearchIndex> = match settings.meilisearch.clone() {
+        Some(config) => Arc::new(
+            tokio::task::spawn_blocking(move || MeilisearchIndex::open(config))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?,
+        ),
+        None => {
+            Arc::new(TantivyIndex::open(settings.index_dir.as_deref()).map_err(|e| e.to_string())?)
+        }
+    };
     let fresh = index.is_fresh().map_err(|e| e.to_string())?;
     let directory = Arc::new(
         HttpCourseDirectory::new(&settings.course_service_url, settings.course_timeout)
@@ -54,11 +65,25 @@ pub async fn start(settings: SearchSettings) -> Result<Started, String> {
     let feed = Arc::new(EventFeed::connect(settings.feed.clone(), fresh).await?);
     let running = feed.clone();
     let task = tokio::spawn(async move { running.run(&indexer).await });
-    let checks: Vec<Box<dyn Check>> =
+    let mut checks: Vec<Box<dyn Check>> =
         vec![Box::new(FnCheck::new("nats", move || -> CheckFuture {
             let feed = feed.clone();
             Box::pin(async move { feed.ready() })
         }))];
+    if let Some(config) = &settings.meilisearch {
+        let http = reqwest::Client::builder()
+            .timeout(config.request_timeout)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let url = config.url.clone();
+        checks.push(Box::new(FnCheck::new(
+            "meilisearch",
+            move || -> CheckFuture {
+                let (http, url) = (http.clone(), url.clone());
+                Box::pin(async move { adapters::meilisearch::health(&http, &url).await })
+            },
+        )));
+    }
     let search = Search::new(index, Arc::new(SystemClock), settings.ranking);
     Ok(Started {
         router: http::router(search, checks),

@@ -15,6 +15,14 @@ use crate::settings::SearchSettings;
 
 /// Rebuilds the index in `settings.index_dir`; what the replay read.
 pub async fn rebuild(settings: &SearchSettings) -> Result<Replayed, String> {
+    if let Some(meilisearch) = &settings.meilisearch {
+        return Err(format!(
+            "EDU_MEILISEARCH_URL is set: `search rebuild` rebuilds the tantivy index only. To \
+             rebuild in Meilisearch, delete its indexes `{0}` and `{0}-marks` and start search: \
+             an empty index is filled from the stream's first event",
+            meilisearch.index
+        ));
+    }
     let Some(live) = settings.index_dir.as_deref() else {
         return Err(
             "EDU_SEARCH_INDEX_DIR is not set: the index lives in memory and every start \

@@ -4,10 +4,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use edu_common::settings::{
-    CommonSettings, SettingsError, SettingsReader, VariableProblem, VariableSource,
+    CommonSettings, Secret, SettingsError, SettingsReader, VariableProblem, VariableSource,
 };
 
 use crate::adapters::jetstream::FeedSettings;
+use crate::adapters::meilisearch::MeilisearchConfig;
 use crate::domain::ranking::RankingWeights;
 
 #[derive(Debug, Clone)]
@@ -17,6 +18,8 @@ pub struct SearchSettings {
     /// `EDU_SEARCH_INDEX_DIR`; unset: the index lives in memory and is filled from the
     /// stream's start at every start (what `just dev` and the test stacks do).
     pub index_dir: Option<PathBuf>,
+    /// `EDU_MEILISEARCH_URL` set: the index is in Meilisearch instead of tantivy (ADR 0025).
+    pub meilisearch: Option<MeilisearchConfig>,
     /// The course service, for the parts of a course its events do not carry.
     pub course_service_url: String,
     pub course_timeout: Duration,
@@ -45,9 +48,21 @@ impl SearchSettings {
             ),
         };
         let index_dir = reader.string("SEARCH_INDEX_DIR", "");
+        let meilisearch_url = reader.string("MEILISEARCH_URL", "");
+        let meilisearch_key = reader.string("MEILISEARCH_API_KEY", "");
+        let meilisearch = MeilisearchConfig {
+            url: meilisearch_url.trim().to_owned(),
+            api_key: (!meilisearch_key.is_empty()).then(|| Secret::new(meilisearch_key)),
+            index: reader.string("MEILISEARCH_INDEX", "courses"),
+            request_timeout: Duration::from_millis(reader.parse("MEILISEARCH_TIMEOUT_MS", 5_000)),
+            task_timeout: Duration::from_millis(
+                reader.parse("MEILISEARCH_TASK_TIMEOUT_MS", 30_000),
+            ),
+        };
         let settings = Self {
             port: reader.parse("PORT", 8013_u16),
             index_dir: (!index_dir.trim().is_empty()).then(|| PathBuf::from(index_dir.trim())),
+            meilisearch: (!meilisearch.url.is_empty()).then_some(meilisearch),
             course_service_url: reader.string("COURSE_SERVICE_URL", "http://127.0.0.1:8002"),
             course_timeout: Duration::from_millis(reader.parse("SEARCH_COURSE_TIMEOUT_MS", 2_000)),
             feed: FeedSettings {
@@ -122,6 +137,7 @@ mod tests {
         let settings = SearchSettings::read(&VariableSource::from_pairs::<&str, &str>([])).unwrap();
         assert_eq!(settings.port, 8013);
         assert_eq!(settings.index_dir, None);
+        assert!(settings.meilisearch.is_none(), "tantivy is the default");
         assert_eq!(settings.feed.stream, "EVENTS");
         assert_eq!(settings.feed.durable, "search");
         assert_eq!(settings.ranking, RankingWeights::default());
@@ -138,6 +154,19 @@ mod tests {
         assert!((settings.ranking.popularity - 0.5).abs() < f64::EPSILON);
         assert!((settings.ranking.freshness_half_life_days - 30.0).abs() < f64::EPSILON);
         assert_eq!(settings.index_dir, Some(PathBuf::from("/var/lib/search")));
+    }
+
+    #[test]
+    fn a_meilisearch_url_selects_meilisearch_with_its_key_and_index() {
+        let source = VariableSource::from_pairs([
+            ("EDU_MEILISEARCH_URL", "http://127.0.0.1:7700"),
+            ("EDU_MEILISEARCH_API_KEY", "a-master-key"),
+            ("EDU_MEILISEARCH_INDEX", "catalogue"),
+        ]);
+        let meilisearch = SearchSettings::read(&source).unwrap().meilisearch.unwrap();
+        assert_eq!(meilisearch.url, "http://127.0.0.1:7700");
+        assert_eq!(meilisearch.index, "catalogue");
+        assert_eq!(meilisearch.api_key.unwrap().expose(), "a-master-key");
     }
 
     #[test]
