@@ -194,6 +194,10 @@ load-gateway *args:
 load-checkout *ARGS:
     {{run}} edu load checkout {{ARGS}}
 
+# Course Q&A at scale (issue 24): 2,000 WebSockets held while 2 posters post, delivery and fan-out p50/p95/p99 judged by load/slo.toml; results in .edu/results/load/qa
+load-qa *ARGS:
+    {{run}} edu load run qa {{ARGS}}
+
 # Search relevance (issue 23): the judged queries against the course service's full-text search on a stack seeded M, nDCG@10 and MRR in .edu/results/search-quality; `--gate` fails below the baseline, `--backend http:<url>` for a search endpoint
 search-quality *ARGS:
     {{run}} edu search-quality {{ARGS}}
@@ -210,8 +214,8 @@ buildbench *ARGS:
 test-contract *ARGS:
     {{run}} edu test contract -- {{ARGS}}
 
-# Rewrite contracts/pacts/ from the consumer tests, Python's and the Rust ones' (gateway, search, feed-builder; review the diff; the providers must still verify)
+# Rewrite contracts/pacts/ from the consumer tests, Python's and the Rust ones' (gateway, search, feed-builder, messaging, video-processor, video-transcoder; review the diff; the providers must still verify)
 pacts:
     {{run}} pytest contracts/tests/consumer --update-pacts -q
     EDU_UPDATE_PACTS=1 cargo test --locked -p api-gateway --test identity_pact
-    EDU_UPDATE_PACTS=1 {{run}} python -m edu.cli.cargo_tests --junit .edu/results/pacts/junit.xml --layer pacts --needs redis -- --locked -p search -p feed-builder --test event_pacts
+    EDU_UPDATE_PACTS=1 {{run}} python -m edu.cli.cargo_tests --junit .edu/results/pacts/junit.xml --layer pacts --needs redis,postgres -- --locked -p search -p feed-builder -p messaging -p video-processor -p video-transcoder --test event_pacts
