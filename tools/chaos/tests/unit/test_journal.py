@@ -274,6 +274,41 @@ def test_a_post_lost_repeated_or_never_placed_fails(changes: dict[str, int]) -> 
     assert summary["violations"] == ["qa: client-0 lost 3 places: [4, 5, 6]"]
 
 
+VIDEOS = {
+    "ok": True,
+    "violations": [],
+    "videos": 1,
+    "ready": 1,
+    "lost": 0,
+    "duplicated": 0,
+    "figures": [{"video": "v-1", "renditions": [240, 480, 720], "segments": 9}],
+}
+
+
+def with_videos(journal: Journal, **changes: Any) -> Journal:
+    probes = journal["steady_states"]["after"]["probes"]
+    probes.append(probe("every-uploaded-video-transcoded-once", dict(VIDEOS, **changes)))
+    return journal
+
+
+def test_the_video_ledger_figures_are_summarized() -> None:
+    summary = summarize(with_videos(good_journal()))
+    assert summary["videos"] == {
+        k: VIDEOS[k] for k in ("videos", "ready", "lost", "duplicated", "figures")
+    }
+    assert passed(summary) is True
+    assert summarize(good_journal())["videos"] is None
+
+
+@pytest.mark.parametrize("changes", [{"lost": 1, "ready": 0}, {"duplicated": 1}, {"ready": 0}])
+def test_a_video_never_ready_or_transcoded_twice_fails(changes: dict[str, int]) -> None:
+    journal = with_videos(good_journal(), ok=False, violations=["v-1: processing, not ready"])
+    set_after_output(journal, "every-uploaded-video-transcoded-once", **changes)
+    summary = summarize(journal)
+    assert passed(summary) is False
+    assert summary["violations"] == ["videos: v-1: processing, not ready"]
+
+
 def test_an_empty_journal_is_summarized_and_fails() -> None:
     summary = summarize({})
     assert summary["title"] == ""

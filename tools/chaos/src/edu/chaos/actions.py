@@ -45,7 +45,7 @@ def kill_process(name: str, sig: str = "SIGKILL") -> dict[str, Any]:
     """Signal a stack process's whole group (default ``kill -9``); proves it is gone and its
     port closed."""
     target = Target.load()
-    pid, port = target.pid(name), target.port(name)
+    pid, port = target.pid(name), target.port_of(name)
     if not process_alive(pid):
         raise InterruptExecution(f"{name} (pid {pid}) is not running: nothing to kill")
     offsets = _log_offsets(target)
@@ -53,7 +53,8 @@ def kill_process(name: str, sig: str = "SIGKILL") -> dict[str, Any]:
     begun = time.time()  # the fault window opens when the fault is sent, not when proven
     os.killpg(pid, signal.Signals[sig])
     gone = wait_until(lambda: not process_alive(pid), 10.0)
-    closed = wait_until(lambda: not port_in_use(port), 10.0)
+    # A worker without a port (video-transcoder) has only its process to prove gone.
+    closed = port is None or wait_until(lambda: not port_in_use(port), 10.0)
     if not (gone and closed):
         raise InterruptExecution(
             f"{sig} to {name} did not take: process gone {gone}, port {port} closed {closed}"
@@ -132,16 +133,25 @@ def _answers_http(port: int, timeout_s: float) -> bool:
 
 
 def start_process(name: str, timeout_s: float = 30.0) -> dict[str, Any]:
-    """Start a stack process again exactly as the stack started it; proves it serves."""
+    """Start a stack process again exactly as the stack started it; proves it serves (its port
+    answers; a worker without a port: its log says ``<name> started`` again)."""
     target = Target.load()
-    spec, port = target.spec(name), target.port(name)
+    spec, port = target.spec(name), target.port_of(name)
     if process_alive(target.pid(name)):
         raise InterruptExecution(f"{name} is still running (pid {target.pid(name)})")
     removing = time.time()
     started = time.monotonic()
+    log = spec.log_path
+    offset = log.stat().st_size if log is not None and log.is_file() else 0
     child = spec.spawn()
     target.set_pid(name, child.pid)
-    serving = wait_until(lambda: port_in_use(port) or child.poll() is not None, timeout_s)
+
+    def up() -> bool:
+        if port is not None:
+            return port_in_use(port)
+        return log is not None and f"{name} started" in _log_since(log, offset)
+
+    serving = wait_until(lambda: up() or child.poll() is not None, timeout_s)
     if not serving or child.poll() is not None:
         raise InterruptExecution(
             f"{name} did not come back within {timeout_s:g} s (exit {child.poll()}); see {spec.log_path}"
@@ -380,6 +390,15 @@ def require_log_line(name: str, text: str, minimum: int = 1) -> dict[str, Any]:
     return mark("log-proof", name=name, text=text, found=found)
 
 
+def _log_since(log: Path, offset: int) -> str:
+    """What a process wrote to its log after ``offset`` (bytes)."""
+    if not log.is_file():
+        return ""
+    with log.open("rb") as fh:
+        fh.seek(offset)
+        return fh.read().decode("utf-8", "replace")
+
+
 def _log_offsets(target: Target) -> dict[str, int]:
     """How far each stack process's log reaches now (bytes)."""
     offsets: dict[str, int] = {}
@@ -398,7 +417,8 @@ def ensure_process(name: str) -> dict[str, Any]:
     if process_alive(target.pid(name)):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(target.pid(name), signal.SIGCONT)  # a paused one runs again
-    if process_alive(target.pid(name)) and port_in_use(target.port(name)):
+    port = target.port_of(name)
+    if process_alive(target.pid(name)) and (port is None or port_in_use(port)):
         return {"already": "running", "name": name}
     if process_alive(target.pid(name)):
         os.killpg(target.pid(name), signal.SIGKILL)  # alive but not serving: start it afresh

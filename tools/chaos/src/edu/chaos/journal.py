@@ -30,6 +30,7 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
     checkouts = figures.get("every-checkout-counted-once") or {}
     index = figures.get("every-published-course-searchable") or {}
     qa = figures.get("every-post-received-once-by-every-client") or {}
+    videos = figures.get("every-uploaded-video-transcoded-once") or {}
     failed_steps = [s["name"] for s in steps if s["status"] != "succeeded"]
     rollbacks = [r["status"] for r in journal.get("rollbacks") or []]
     return {
@@ -80,6 +81,9 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         "qa": {k: qa.get(k) for k in ("posted", "placed", "head", "lost", "duplicated")}
         if "posted" in qa
         else None,
+        "videos": {k: videos.get(k) for k in ("videos", "ready", "lost", "duplicated", "figures")}
+        if "videos" in videos
+        else None,
         "ok_during_fault": verdict.get("ok_during_fault"),
         "refused_while_held": verdict.get("refused_while_held"),
         "uncounted_while_held": verdict.get("uncounted_while_held"),
@@ -87,7 +91,8 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         + ([] if ledger.get("ok", True) else [f"ledger: {ledger}"])
         + [f"checkouts: {v}" for v in checkouts.get("violations", [])]
         + [f"index: {v}" for v in index.get("violations", [])]
-        + [f"qa: {v}" for v in qa.get("violations", [])],
+        + [f"qa: {v}" for v in qa.get("violations", [])]
+        + [f"videos: {v}" for v in videos.get("violations", [])],
     }
 
 
@@ -103,6 +108,18 @@ def passed(summary: Mapping[str, Any]) -> bool:
         and (summary["requests"] or 0) > 0
         and _index_whole(summary.get("index"))
         and _qa_whole(summary.get("qa"))
+        and _videos_whole(summary.get("videos"))
+    )
+
+
+def _videos_whole(videos: Mapping[str, Any] | None) -> bool:
+    """No video figures (the experiment uploads nothing), or every video transcoded once."""
+    if videos is None:
+        return True
+    return (
+        videos.get("lost") == 0
+        and videos.get("duplicated") == 0
+        and videos.get("ready") == videos.get("videos")
     )
 
 

@@ -65,8 +65,25 @@ MESSAGING = "messaging"
 MESSAGING_B = "messaging-b"
 MODERATION = "moderation"
 MESSAGING_ENV = {"EDU_CONSUMER_ACK_WAIT_MS": "2000"}
+# Lesson videos (issue 25): video-processor (uploads through the gateway, which routes /videos)
+# and video-transcoder, killed -9 mid-job by experiment 10. A job the kill interrupted comes
+# back after 2 s here (30 s outside the chaos stack); its work folder is under the stack's.
+PROCESSOR = "video-processor"
+TRANSCODER = "video-transcoder"
+TRANSCODER_ACK_WAIT_S = 2
 SERVICES = frozenset(
-    {*APIS, GATEWAY, AGGREGATOR, "analytics-api", SANDBOX, SEARCH, MESSAGING, MODERATION}
+    {
+        *APIS,
+        GATEWAY,
+        AGGREGATOR,
+        "analytics-api",
+        SANDBOX,
+        SEARCH,
+        MESSAGING,
+        MODERATION,
+        PROCESSOR,
+        TRANSCODER,
+    }
 )
 PROXIED = "enrollment"  # its connection to PostgreSQL goes through the fault proxy
 PROXY = "enrollment-db"
@@ -113,6 +130,10 @@ def chaos_stack(
                 },
                 SANDBOX: {"EDU_SANDBOX_DUPLICATES": "3"},
                 MESSAGING: MESSAGING_ENV,
+                TRANSCODER: {
+                    "EDU_TRANSCODE_ACK_WAIT_SECONDS": str(TRANSCODER_ACK_WAIT_S),
+                    "EDU_VIDEO_WORK_DIR": str(folder.resolve() / "video-work"),
+                },
             },
         )
         with stack:
@@ -194,7 +215,14 @@ def _describe(
         "infrastructure": stack.infrastructure,
         "service_urls": urls,
         # Where a client calls each API: through the gateway when the stack runs it.
-        "api_urls": {name: front or urls[name] for name in APIS if name in urls},
+        "api_urls": {name: front or urls[name] for name in (*APIS, PROCESSOR) if name in urls},
+        # The transcoder's folders and where its verdicts go (edu.chaos.videos counts them).
+        "video": {
+            "store_dir": str(stack.folder / "videos"),
+            "work_dir": str(stack.folder / "video-work"),
+            "stream": "EVENTS",
+            "prefix": "events",
+        },
         "databases": {
             name: with_database(stack.infrastructure["postgres"], db)
             for name, db in database.items()

@@ -95,6 +95,11 @@ class Target:
         """A service's or a server's port."""
         return int(self.data["ports"][name])
 
+    def port_of(self, name: str) -> int | None:
+        """A process's port, or None for a worker that listens on none (video-transcoder)."""
+        port = self.data["ports"].get(name)
+        return None if port is None else int(port)
+
     def proxy(self, name: str) -> dict[str, Any]:
         try:
             return dict(self.data["proxies"][name])
