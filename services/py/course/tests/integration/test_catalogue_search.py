@@ -12,7 +12,9 @@ from edu.course.adapters.catalogue_search import SqlAlchemyCatalogueSearch
 from edu.course.adapters.unit_of_work import SqlAlchemyCourseUnitOfWork
 from edu.course.domain.values import CourseDetails, LessonContent, Level
 from edu.course.service_layer.authoring import CourseAuthoring
+from edu.course.service_layer.catalogue import Catalogue
 from edu.course.service_layer.ports import CatalogueQuery
+from edu.course.testing import FakeSearchRanking
 
 
 class Shelf:
@@ -132,3 +134,50 @@ class TestLeanReadPath:
         search = SqlAlchemyCatalogueSearch(async_sessionmaker(db_engine))
         page = await search.search(CatalogueQuery(teacher_id=uuid4(), page=2))
         assert (page.items, page.total) == ([], 0)
+
+
+class TestRankedBySearch:
+    """The search service's ranked ids read back from PostgreSQL (``published_in_order``) and
+    the catalogue over it, with search played by a fake and its fallback to course's own
+    full-text search."""
+
+    async def test_ids_come_back_in_the_given_order_with_their_lesson_figures(
+        self, shelf: Shelf, search: SqlAlchemyCatalogueSearch
+    ) -> None:
+        first = await shelf.course("Alpha", minutes=(5, 7))
+        second = await shelf.course("Beta")
+        draft = await shelf.course("Gamma", publish=False)
+        found = await search.published_in_order(
+            [second, uuid4(), draft, first], CatalogueQuery(text="ignored words")
+        )
+        assert [course.id for course in found] == [second, first]
+        assert (found[1].lesson_count, found[1].total_minutes) == (2, 12)
+
+    async def test_the_catalogues_filters_apply_to_the_ranked_ids(
+        self, shelf: Shelf, search: SqlAlchemyCatalogueSearch
+    ) -> None:
+        teacher = uuid4()
+        mine = await shelf.course("Mine", teacher=teacher, level=Level.ADVANCED, tags=("rust",))
+        other_level = await shelf.course("Easy", teacher=teacher, tags=("rust",))
+        other_teacher = await shelf.course("Theirs", level=Level.ADVANCED, tags=("rust",))
+        untagged = await shelf.course("Plain", teacher=teacher, level=Level.ADVANCED)
+        query = CatalogueQuery(teacher_id=teacher, level=Level.ADVANCED, tag="rust")
+        ids = [untagged, other_teacher, other_level, mine]
+        assert [c.id for c in await search.published_in_order(ids, query)] == [mine]
+        assert await search.published_in_order([], query) == []
+
+    async def test_the_catalogue_answers_words_in_searchs_order_and_falls_back_to_its_own(
+        self,
+        shelf: Shelf,
+        search: SqlAlchemyCatalogueSearch,
+        sessions: async_sessionmaker[AsyncSession],
+    ) -> None:
+        sql = await shelf.course("Learning SQL", "Queries for beginners")
+        python = await shelf.course("Python", "Queries in pandas")
+        ranking = FakeSearchRanking([python, sql])
+        catalogue = Catalogue(search, lambda: SqlAlchemyCourseUnitOfWork(sessions), ranking)
+        page = await catalogue.browse(CatalogueQuery(text="qeuries"))
+        assert [course.id for course in page.items] == [python, sql], "search's order"
+        ranking.failure = "GET /search answered 503"
+        page = await catalogue.browse(CatalogueQuery(text="learning sql"))
+        assert [course.id for course in page.items] == [sql], "PostgreSQL full-text"

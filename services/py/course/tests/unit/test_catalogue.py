@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
+import logging
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 
 from edu.common.clock import FakeClock
 from edu.common.problems import NotFound
-from edu.course.domain.values import CourseDetails, LessonContent
+from edu.course.domain.values import CourseDetails, LessonContent, Level
 from edu.course.service_layer.authoring import CourseAuthoring
-from edu.course.service_layer.catalogue import Catalogue
+from edu.course.service_layer.catalogue import TEACHER_CANDIDATES, Catalogue
 from edu.course.service_layer.ports import CatalogueQuery
-from edu.course.testing import FakeCatalogueSearch, FakeCourseDatabase
+from edu.course.testing import FakeCatalogueSearch, FakeCourseDatabase, FakeSearchRanking
 
 TEACHER = uuid4()
 
@@ -74,3 +76,102 @@ class TestBrowse:
         page = await catalogue.browse(query)
         assert [c.id for c in page.items] == [open_course.id]
         assert (page.total, search.queries) == (1, [query])
+
+
+class TestWordsRankedBySearch:
+    """With the search service's URL, ``q`` is ranked by search and read back from course."""
+
+    @pytest.fixture
+    def ranking(self) -> FakeSearchRanking:
+        return FakeSearchRanking()
+
+    @pytest.fixture
+    def ranked(self, db: FakeCourseDatabase, ranking: FakeSearchRanking) -> Catalogue:
+        return Catalogue(FakeCatalogueSearch(db), db.unit_of_work, ranking)
+
+    async def published(
+        self, authoring: CourseAuthoring, title: str, teacher: UUID = TEACHER, **details: Any
+    ) -> UUID:
+        course = await authoring.create_course(teacher, CourseDetails(title, **details))
+        await authoring.add_lesson(teacher, course.id, LessonContent("One"))
+        await authoring.publish(teacher, course.id)
+        return course.id
+
+    async def test_courses_come_in_the_search_services_rank_order(
+        self, authoring: CourseAuthoring, ranked: Catalogue, ranking: FakeSearchRanking
+    ) -> None:
+        first, second, third = [await self.published(authoring, t) for t in ("A", "B", "C")]
+        ranking.ranking = [third, first]
+        page = await ranked.browse(CatalogueQuery(text="pyhton"))
+        assert [item.id for item in page.items] == [third, first]
+        assert page.total == 2
+        assert second not in [item.id for item in page.items]
+        assert ranking.asked == [
+            {"text": "pyhton", "level": None, "tag": None, "offset": 0, "limit": 20}
+        ]
+
+    async def test_level_tag_and_the_page_are_asked_of_search(
+        self, authoring: CourseAuthoring, ranked: Catalogue, ranking: FakeSearchRanking
+    ) -> None:
+        ranking.ranking = [
+            await self.published(authoring, t, tags=("python",)) for t in ("A", "B", "C")
+        ]
+        query = CatalogueQuery(text="a", level=Level.BEGINNER, tag="python", page=2, page_size=1)
+        page = await ranked.browse(query)
+        assert [item.id for item in page.items] == [ranking.ranking[1]]
+        assert (page.total, page.page, page.page_size) == (3, 2, 1)
+        assert ranking.asked[0] == {
+            "text": "a",
+            "level": Level.BEGINNER,
+            "tag": "python",
+            "offset": 1,
+            "limit": 1,
+        }
+
+    async def test_ids_search_knows_but_course_does_not_list_are_left_out(
+        self, authoring: CourseAuthoring, ranked: Catalogue, ranking: FakeSearchRanking
+    ) -> None:
+        listed = await self.published(authoring, "Listed")
+        draft = await authoring.create_course(TEACHER, CourseDetails("Draft"))
+        ranking.ranking = [uuid4(), draft.id, listed]
+        page = await ranked.browse(CatalogueQuery(text="listed"))
+        assert [item.id for item in page.items] == [listed]
+
+    async def test_a_teachers_courses_are_filtered_here_among_searchs_candidates(
+        self, authoring: CourseAuthoring, ranked: Catalogue, ranking: FakeSearchRanking
+    ) -> None:
+        other = await self.published(authoring, "Other", teacher=uuid4())
+        mine_one = await self.published(authoring, "Mine one")
+        mine_two = await self.published(authoring, "Mine two")
+        ranking.ranking = [other, mine_two, mine_one]
+        query = CatalogueQuery(text="mine", teacher_id=TEACHER, page=2, page_size=1)
+        page = await ranked.browse(query)
+        assert [item.id for item in page.items] == [mine_one]
+        assert page.total == 2
+        assert ranking.asked[0]["offset"] == 0
+        assert ranking.asked[0]["limit"] == TEACHER_CANDIDATES
+
+    async def test_falls_back_to_its_own_search_and_logs_why_when_search_cannot_answer(
+        self,
+        authoring: CourseAuthoring,
+        ranked: Catalogue,
+        ranking: FakeSearchRanking,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        python = await self.published(authoring, "Python basics")
+        await self.published(authoring, "Rust basics")
+        ranking.ranking = []
+        ranking.failure = "GET /search: ConnectError: connection refused"
+        with caplog.at_level(logging.WARNING, logger="edu.course.catalogue"):
+            page = await ranked.browse(CatalogueQuery(text="python"))
+        assert [item.id for item in page.items] == [python], "course's own word search"
+        assert "searched PostgreSQL itself" in caplog.text
+        assert "connection refused" in caplog.text
+
+    async def test_browsing_without_words_does_not_ask_search(
+        self, authoring: CourseAuthoring, ranked: Catalogue, ranking: FakeSearchRanking
+    ) -> None:
+        await self.published(authoring, "A")
+        page = await ranked.browse(CatalogueQuery(level=Level.BEGINNER))
+        assert page.total == 1
+        assert ranking.asked == []

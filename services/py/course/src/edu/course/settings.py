@@ -32,5 +32,17 @@ class CourseSettings(ServiceSettings):
         "EDU_BIND_ADDRESS (127.0.0.1 unless set); "
         "0 picks a free one (tests).",
     )
+    search_service_url: str | None = Field(
+        default=None,
+        description="The search service (EDU_SEARCH_SERVICE_URL): the catalogue's words are "
+        "ranked by it; unset or unanswering, course searches PostgreSQL itself.",
+    )
+    search_timeout_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=30,
+        description="How long a catalogue search waits for the search service before course "
+        "searches by itself.",
+    )
     token_issuer: str = DEFAULT_ISSUER
     token_audience: str = DEFAULT_AUDIENCE

@@ -13,10 +13,13 @@ from uuid import UUID
 
 from edu.common.problems import Conflict
 from edu.course.domain.course import Course
+from edu.course.domain.values import Level
 from edu.course.service_layer.ports import (
     CataloguePage,
     CatalogueQuery,
     CourseSummary,
+    RankedMatches,
+    SearchUnavailable,
 )
 from edu.db.outbox.event import OutboxEvent
 from edu.db.testing import FakeOutbox, FakeUnitOfWork
@@ -93,6 +96,37 @@ class FakeCatalogueSearch:
         start = (query.page - 1) * query.page_size
         page = [_summary(c) for c in hits[start : start + query.page_size]]
         return CataloguePage(page, len(hits), query.page, query.page_size)
+
+    async def published_in_order(
+        self, course_ids: Sequence[UUID], query: CatalogueQuery
+    ) -> list[CourseSummary]:
+        unfiltered = CatalogueQuery(teacher_id=query.teacher_id, level=query.level, tag=query.tag)
+        courses = [self._db.courses.get(course_id) for course_id in course_ids]
+        return [
+            _summary(c)
+            for c in courses
+            if c is not None and c.is_published and _matches(c, unfiltered)
+        ]
+
+
+class FakeSearchRanking:
+    """The search service's ranking: answers ``ranking`` (ids best first) sliced as asked, or
+    raises ``SearchUnavailable`` while ``failure`` is set; keeps every request in ``asked``."""
+
+    def __init__(self, ranking: Sequence[UUID] = ()) -> None:
+        self.ranking = list(ranking)
+        self.failure: str | None = None
+        self.asked: list[dict[str, object]] = []
+
+    async def ranked(
+        self, text: str, *, level: Level | None, tag: str | None, offset: int, limit: int
+    ) -> RankedMatches:
+        self.asked.append(
+            {"text": text, "level": level, "tag": tag, "offset": offset, "limit": limit}
+        )
+        if self.failure is not None:
+            raise SearchUnavailable(self.failure)
+        return RankedMatches(self.ranking[offset : offset + limit], len(self.ranking))
 
 
 def _matches(course: Course, query: CatalogueQuery) -> bool:

@@ -11,20 +11,23 @@ single read, no per-request statement building (which cost more CPU than Postgre
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
     String,
+    any_,
     bindparam,
     func,
     select,
     true,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -48,19 +51,12 @@ class SqlAlchemyCatalogueSearch:
         self._bind: AsyncEngine | AsyncConnection = bind
 
     async def search(self, query: CatalogueQuery) -> CataloguePage:
-        params: dict[str, object] = {
-            "limit": query.page_size,
-            "offset": (query.page - 1) * query.page_size,
-        }
-        if query.teacher_id is not None:
-            params["teacher_id"] = query.teacher_id
-        if query.level is not None:
-            params["level"] = query.level.value
-        if query.tag is not None:
-            params["tag"] = [query.tag]
+        params = _filter_params(query)
         if query.text:
             params["text"] = query.text
-        filters = frozenset(params) - {"limit", "offset"}
+        filters = frozenset(params)
+        params["limit"] = query.page_size
+        params["offset"] = (query.page - 1) * query.page_size
         rows = await self._fetch(_compiled(_page(filters)), params)
         if rows:
             total = int(rows[0]["total"])
@@ -68,6 +64,19 @@ class SqlAlchemyCatalogueSearch:
             [count] = await self._fetch(_compiled(_count(filters)), params)
             total = int(count[0])
         return CataloguePage([_summary(row) for row in rows], total, query.page, query.page_size)
+
+    async def published_in_order(
+        self, course_ids: Sequence[UUID], query: CatalogueQuery
+    ) -> list[CourseSummary]:
+        """The search service's ranked ids read back with course's filters, in rank order."""
+        if not course_ids:
+            return []
+        params = _filter_params(query)
+        filters = frozenset(params)
+        params["ids"] = list(course_ids)
+        rows = await self._fetch(_compiled(_in_order(filters)), params)
+        position = {course_id: index for index, course_id in enumerate(course_ids)}
+        return sorted((_summary(row) for row in rows), key=lambda found: position[found.id])
 
     async def _fetch(self, query: CompiledQuery, params: Mapping[str, object]) -> list[Any]:
         if isinstance(self._bind, AsyncConnection):
@@ -104,6 +113,17 @@ def _compiled(statement: Select[Any]) -> CompiledQuery:
     )
 
 
+def _filter_params(query: CatalogueQuery) -> dict[str, object]:
+    params: dict[str, object] = {}
+    if query.teacher_id is not None:
+        params["teacher_id"] = query.teacher_id
+    if query.level is not None:
+        params["level"] = query.level.value
+    if query.tag is not None:
+        params["tag"] = [query.tag]
+    return params
+
+
 def _conditions(filters: frozenset[str]) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [courses.c.status == "published"]
     if "teacher_id" in filters:
@@ -123,6 +143,20 @@ def _tsquery() -> ColumnElement[object]:
     return func.websearch_to_tsquery(SEARCH_CONFIG, bindparam("text", type_=String))
 
 
+# What a catalogue entry shows of a course's row.
+_LISTED = (
+    courses.c.id,
+    courses.c.teacher_id,
+    courses.c.title,
+    courses.c.summary,
+    courses.c.level,
+    courses.c.tags,
+    courses.c.published_at,
+    courses.c.price_currency_code,
+    courses.c.price_amount_minor,
+)
+
+
 @functools.cache
 def _count(filters: frozenset[str]) -> Select[int]:
     return select(func.count()).select_from(courses).where(*_conditions(filters))
@@ -138,15 +172,7 @@ def _page(filters: frozenset[str]) -> Select[tuple[object, ...]]:
         order.insert(0, rank.desc())
     page = (
         select(
-            courses.c.id,
-            courses.c.teacher_id,
-            courses.c.title,
-            courses.c.summary,
-            courses.c.level,
-            courses.c.tags,
-            courses.c.published_at,
-            courses.c.price_currency_code,
-            courses.c.price_amount_minor,
+            *_LISTED,
             func.count().over().label("total"),
             *([rank.label("rank")] if rank is not None else []),
         )
@@ -156,14 +182,7 @@ def _page(filters: frozenset[str]) -> Select[tuple[object, ...]]:
         .limit(bindparam("limit", type_=Integer))
         .cte("page")
     )
-    stats = (
-        select(
-            func.count().label("lesson_count"),
-            func.coalesce(func.sum(lessons.c.estimated_minutes), 0).label("total_minutes"),
-        )
-        .where(lessons.c.course_id == page.c.id)
-        .lateral("stats")
-    )
+    stats = _stats(page.c.id)
     page_order = [page.c.published_at.desc(), page.c.id]
     if rank is not None:
         page_order.insert(0, page.c.rank.desc())
@@ -171,6 +190,29 @@ def _page(filters: frozenset[str]) -> Select[tuple[object, ...]]:
         select(page, stats.c.lesson_count, stats.c.total_minutes)
         .select_from(page.outerjoin(stats, true()))
         .order_by(*page_order)
+    )
+
+
+def _stats(course_id: ColumnElement[Any]) -> Any:
+    """Lesson count and minutes of one course, through the lessons' course index."""
+    return (
+        select(
+            func.count().label("lesson_count"),
+            func.coalesce(func.sum(lessons.c.estimated_minutes), 0).label("total_minutes"),
+        )
+        .where(lessons.c.course_id == course_id)
+        .lateral("stats")
+    )
+
+
+@functools.cache
+def _in_order(filters: frozenset[str]) -> Select[tuple[object, ...]]:
+    """The published courses among the bound ``ids`` passing the filters (order: the caller's)."""
+    ids = bindparam("ids", type_=ARRAY(courses.c.id.type))
+    chosen = select(*_LISTED).where(*_conditions(filters), courses.c.id == any_(ids)).cte("chosen")
+    stats = _stats(chosen.c.id)
+    return select(chosen, stats.c.lesson_count, stats.c.total_minutes).select_from(
+        chosen.outerjoin(stats, true())
     )
 
 

@@ -25,7 +25,9 @@ async def browse_catalogue(
         Query(
             max_length=200,
             pattern=NO_NUL,
-            description="Words to search titles and summaries for.",
+            description="Words to search for: ranked by the search service (titles, tags, "
+            "lesson titles and summaries, typos forgiven) when course is given its URL, else "
+            "course's full-text search of titles and summaries.",
         ),
     ] = None,
     teacher_id: Annotated[UUID | None, Query(description="Only this teacher's courses.")] = None,
@@ -36,7 +38,8 @@ async def browse_catalogue(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CataloguePageOut:
-    """Published courses, best text match first when searching, else newest first."""
+    """Published courses, best match first when searching (the search service's ranking, or
+    course's own full-text search while search cannot answer), else newest first."""
     query = CatalogueQuery(
         text=q.strip() or None if q else None,
         teacher_id=teacher_id,

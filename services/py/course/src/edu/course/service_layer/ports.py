@@ -78,3 +78,31 @@ class CatalogueSearch(Protocol):
     async def search(self, query: CatalogueQuery) -> CataloguePage:
         """Published courses matching ``query``: best text match first, else newest first."""
         ...
+
+    async def published_in_order(
+        self, course_ids: Sequence[UUID], query: CatalogueQuery
+    ) -> Sequence[CourseSummary]:
+        """The published courses among ``course_ids`` that pass ``query``'s filters (teacher,
+        level, tag; its text is not looked at), in the order of ``course_ids``."""
+        ...
+
+
+class SearchUnavailable(Exception):
+    """The search service gave no usable answer (down, slow, an error, an odd body)."""
+
+
+@dataclass(frozen=True)
+class RankedMatches:
+    """One slice of the search service's ranking: course ids best first, and how many match."""
+
+    course_ids: Sequence[UUID]
+    total: int
+
+
+class CatalogueRanking(Protocol):
+    async def ranked(
+        self, text: str, *, level: Level | None, tag: str | None, offset: int, limit: int
+    ) -> RankedMatches:
+        """Ids of the published courses matching ``text`` (and ``level``/``tag``), best first,
+        from ``offset``; SearchUnavailable when the search service cannot answer."""
+        ...
