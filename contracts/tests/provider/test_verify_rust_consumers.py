@@ -30,6 +30,8 @@ fresh idempotency key and a payment of the session's student.
 web -> search (contracts/tests/consumer/test_web_search.py) is replayed against the stack's
 search binary; the state publishes a Python course through course's API and waits until search
 has indexed it from course.published, so web's words, facets and highlights find it.
+course -> search (contracts/tests/consumer/test_course_search.py: the catalogue's ``q`` ranked by
+search, only the hits' ids and the total read) is replayed the same way, with the same state.
 
 web -> messaging (contracts/tests/consumer/test_web_messaging.py, issue 24) is replayed against the
 stack's messaging binary with the session student's token; each interaction's state is a fresh
@@ -191,6 +193,11 @@ class TestRustProviders:
     def test_search_honours_web(self, platform: Any, verify_pact: Any) -> None:
         state = "published Python courses for beginners, indexed by search"
         verify_pact("search", "web", states={state: platform.indexed_course})
+
+    @pytest.mark.pact_pair("course", "search")
+    def test_search_honours_course(self, platform: Any, verify_pact: Any) -> None:
+        state = "published Python courses for beginners, indexed by search"
+        verify_pact("search", "course", states={state: platform.indexed_course})
 
     @pytest.mark.pact_pair("web", "messaging")
     def test_messaging_honours_web(self, platform: Any, verify_pact: Any) -> None:
