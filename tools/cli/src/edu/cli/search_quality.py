@@ -172,6 +172,9 @@ def _get(url: str, **params: object) -> dict[str, Any]:
 
 BENCH_SIZE = "L"  # the benchmark catalogue
 BENCH_STACK = frozenset({"identity", COURSE, "enrollment", SEARCH})
+# The bench's ``postgres`` side is course's own full-text search: in a stack with search, course
+# would rank ``q`` through search (ADR 0025), so this course is not told search's URL.
+COURSE_SEARCHES_ITSELF = {COURSE: {"EDU_SEARCH_SERVICE_URL": ""}}
 
 
 def search_bench_command(
@@ -191,7 +194,12 @@ def search_bench_command(
     started = time.monotonic()
     with (
         tempfile.TemporaryDirectory(prefix="edu-search-bench-") as scratch,
-        start_isolated_stack(Path(scratch) / "stack", only=BENCH_STACK, say=typer.echo) as stack,
+        start_isolated_stack(
+            Path(scratch) / "stack",
+            only=BENCH_STACK,
+            own_env=COURSE_SEARCHES_ITSELF,
+            say=typer.echo,
+        ) as stack,
     ):
         typer.echo(f"stack up in {time.monotonic() - started:.1f} s: {stack.service_urls}")
         postgres = stack.infrastructure["postgres"]
