@@ -32,6 +32,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,10 @@ from pact.types import Message
 
 from edu.events import decode
 from edu.infra.cargo_build import PROFILE_VARIABLE, profile_folder, target_directory
-from edu.proto_gen.events.v1.moderation_events_pb2 import MODERATED_ITEM_KIND_COURSE
+from edu.proto_gen.events.v1.moderation_events_pb2 import (
+    MODERATED_ITEM_KIND_COURSE,
+    ModerationDecided,
+)
 from edu.testing import api_calls
 from edu.testing.harness_client import UnexpectedStatus
 
@@ -91,10 +95,11 @@ class QaCourse:
 
     def allowed_question(self) -> str:
         """A plain question: moderation allows it and messaging shows it."""
-        return self.ask(f"Why does lesson one of {self.tag} loop forever?")
+        return self.ask(f"Which editor settings does course {self.tag} recommend?")
 
-    def held_question(self) -> str:
-        return self.ask(f"Am I a loser for not getting {self.tag}?")
+    def held_question(self, words: str = "Would a loser like me pass quiz") -> str:
+        """A question calling its asker a loser: moderation holds it for the teacher."""
+        return self.ask(f"{words} {self.tag}?")
 
     def shown(self, post_id: str) -> bool | None:
         """True once ``post_id`` is in the course's history (moderation allowed it)."""
@@ -118,13 +123,10 @@ def stream_position(platform: Any) -> int:
 
 
 def next_message(
-    platform: Any, subject: str, after: int, skip: Callable[[bytes], bool]
+    platform: Any, subject: str, after: int, wanted: Callable[[bytes], bool]
 ) -> tuple[int, bytes, dict[str, Any]]:
-    """The first message on ``subject`` after stream position ``after`` that ``skip`` does not
-    pass over (relays are async): its position, body and metadata.
-
-    Found by position, not by the fields the pact is about: a producer that renames or drops
-    one is then shown the pact's mismatch, not a timeout."""
+    """The first message on ``subject`` after stream position ``after`` that is ``wanted``
+    (relays are async): its position, body and metadata."""
 
     async def read() -> tuple[int, bytes, dict[str, Any]]:
         client = await nats.connect(platform.nats_url)
@@ -134,14 +136,14 @@ def next_message(
             while True:
                 try:
                     message = await stream.get_msg("EVENTS", position + 1, subject, next=True)
-                    position = message.seq
-                    if not skip(message.data or b""):
+                    position = message.seq or position + 1
+                    if wanted(message.data or b""):
                         return position, message.data or b"", {"subject": message.subject}
                     continue
                 except nats.js.errors.NotFoundError:
                     pass
                 if time.monotonic() > deadline:
-                    raise AssertionError(f"no {subject} event after {after} was published")
+                    raise AssertionError(f"no {subject} event as awaited after {after}")
                 await asyncio.sleep(0.05)
         finally:
             await client.close()
@@ -155,15 +157,16 @@ def as_message(contents: bytes, metadata: dict[str, Any]) -> Message:
 
 
 def messaging_events(platform: Any) -> dict[str, Any]:
-    """qa.question_posted after the student asked; qa.answer_posted after the teacher answered."""
+    """qa.question_posted after the student asked; qa.answer_posted after the teacher answered
+    (in one fresh course)."""
     posted: dict[str, str] = {}
+    course = Lazily(lambda: QaCourse(platform))
 
     def student_asks() -> None:
-        posted["question"] = QaCourse(platform).held_question()
+        posted["question"] = course().held_question()
 
     def teacher_answers() -> None:
-        course = QaCourse(platform)
-        posted["answer"] = course.answer(course.allowed_question(), "Add a break.")
+        posted["answer"] = course().answer(course().allowed_question(), "Add a break.")
 
     def event(subject: str, post: str) -> Callable[[], Message]:
         return lambda: as_message(*platform.last_event(subject, posted[post]))
@@ -180,57 +183,90 @@ def messaging_events(platform: Any) -> dict[str, Any]:
     }
 
 
+class Lazily:
+    """One course for every state of a verification, made by the first state that needs it
+    (a course and an enrolment cost ~0.5 s each)."""
+
+    def __init__(self, make: Callable[[], QaCourse]) -> None:
+        self._make = make
+        self._made: QaCourse | None = None
+
+    def __call__(self) -> QaCourse:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+
 DECIDED = "events.moderation.decided"
 
 
-def about_a_course(data: bytes) -> bool:
-    """A course title's decision (each fresh course has one, on its own time)."""
-    return bool(decode(data).payload.kind == MODERATED_ITEM_KIND_COURSE)
+@dataclass
+class Awaited:
+    """A decision a state caused: about ``post`` of ``course``, after stream position ``after``."""
+
+    course: str
+    after: int
+    post: str = ""
+
+    def __call__(self, data: bytes) -> bool:
+        """Whether ``data`` is that decision: about the post or, when a producer dropped or
+        renamed the post's id, about the course (a fresh course, where no other post is being
+        decided after ``after``); a course title's decision is not one. Either id identifies
+        it, so a producer that drops one is shown the pact's mismatch, not a timeout."""
+        decided = decode(data).payload
+        if not isinstance(decided, ModerationDecided):
+            return False
+        if decided.kind == MODERATED_ITEM_KIND_COURSE:
+            return False
+        return decided.subject_id == self.post or decided.course_id == self.course
 
 
 def moderation_events(platform: Any) -> dict[str, Any]:
-    """moderation.decided about a post of a fresh course: allowed, held, rejected by the rules,
-    or allowed by the course's teacher after the rules held it. Each state notes the stream's
-    position just before the post (or the review) whose decision is the next one published:
-    every earlier post of the state was decided already (an answer waits for its question to
-    be shown)."""
-    after: dict[str, int] = {}  # description -> stream position before the decided action
+    """moderation.decided about a post: allowed, held, rejected by the rules, or allowed by the
+    course's teacher after the rules held it; all in one fresh course. Each state notes the
+    stream's position before the post (or the review) it awaits the decision of: every earlier
+    post was decided already (the verifier fetched its decision; an answer waits for its
+    question to be shown, the review for the rules' hold to be relayed)."""
+    awaited: dict[str, Awaited] = {}  # by the interaction's description
+    course = Lazily(lambda: QaCourse(platform))
 
     def allowed() -> None:
-        course = QaCourse(platform)
-        after["allowing a question"] = stream_position(platform)
-        course.allowed_question()
+        decision = Awaited(course().id, stream_position(platform))
+        decision.post = course().allowed_question()
+        awaited["allowing a question"] = decision
 
     def held() -> None:
-        course = QaCourse(platform)
-        after["holding a question"] = stream_position(platform)
-        course.held_question()
+        decision = Awaited(course().id, stream_position(platform))
+        decision.post = course().held_question()
+        awaited["holding a question"] = decision
 
     def rejected() -> None:
-        course = QaCourse(platform)
-        question = course.allowed_question()
-        _until(f"{question} shown", lambda: course.shown(question))
-        after["rejecting an answer"] = stream_position(platform)
-        course.answer(question, f"Only an idiot asks {course.tag}.")
+        # the allowed question again, if that state came first (the same text twice is a repeat)
+        known = awaited.get("allowing a question")
+        question = known.post if known else course().allowed_question()
+        _until(f"{question} shown", lambda: course().shown(question))
+        decision = Awaited(course().id, stream_position(platform))
+        decision.post = course().answer(question, f"Only an idiot asks that in {course().tag}.")
+        awaited["rejecting an answer"] = decision
 
     def reviewed() -> None:
-        course = QaCourse(platform)
-        asked = stream_position(platform)
-        question, token = course.held_question(), platform.teacher_token
+        hold = Awaited(course().id, stream_position(platform))
+        hold.post = question = course().held_question("Quiz makes me feel like a loser in")
+        token, course_id = platform.teacher_token, course().id
 
         def held_item() -> str | None:
-            items = platform.api.send(api_calls.held_items(token, course.id)).json()["items"]
+            items = platform.api.send(api_calls.held_items(token, course_id)).json()["items"]
             return next((i["id"] for i in items if i["subject_id"] == question), None)
 
         item = _until(f"{question} in the teacher's review queue", held_item)
-        # the rules' hold (version 1) is relayed on its own time: the reviewer's comes after it
-        held_at, _, _ = next_message(platform, DECIDED, asked, skip=about_a_course)
-        after["a reviewer's allowing a held question"] = held_at
+        held_at, _, _ = next_message(platform, DECIDED, hold.after, hold)
+        awaited["a reviewer's allowing a held question"] = Awaited(course_id, held_at, question)
         platform.api.send(api_calls.decide_held_item(token, item, "allow"))
 
     def event(which: str) -> Callable[[], Message]:
         def message() -> Message:
-            _, data, metadata = next_message(platform, DECIDED, after[which], about_a_course)
+            decision = awaited[which]
+            _, data, metadata = next_message(platform, DECIDED, decision.after, decision)
             return as_message(data, metadata)
 
         return message
@@ -265,12 +301,15 @@ def printed_messages(binary: str) -> dict[str, Any]:
 
 
 def printed_events(binary: str, consumer: str) -> dict[str, Any]:
-    """The states (nothing to set up) and messages of ``consumer``'s pact with ``binary``."""
+    """The states (nothing to set up) and messages of ``consumer``'s pact with ``binary``,
+    printed once for the verification."""
     interactions = json.loads((PACTS / f"{consumer}-{binary}.json").read_text())["interactions"]
     states = {s["name"]: dict for i in interactions for s in i.get("providerStates", [])}
+    printed: dict[str, Any] = {}
 
     def message(description: str) -> Message:
-        made = printed_messages(binary)[description]
+        printed.update(printed or printed_messages(binary))
+        made = printed[description]
         return as_message(made["contents"].encode(), made["metadata"])
 
     messages = {i["description"]: lambda d=i["description"]: message(d) for i in interactions}
