@@ -142,12 +142,15 @@ def smoke_command(slo: SloOption = None, env: EnvOption = None) -> None:
 @load_app.command("check")
 def check_command(
     folder: Annotated[Path, typer.Argument(help="A results folder, e.g. .edu/results/load/smoke.")],
-    profile: Annotated[str, typer.Option(help="Whose throughput floor applies.")] = "smoke",
+    profile: Annotated[
+        str, typer.Option(help="Whose throughput floor and endpoints apply.")
+    ] = "smoke",
     slo: SloOption = None,
 ) -> None:
     """Judge an earlier run's Locust CSV against the SLOs (non-zero exit on a breach)."""
     root = repository_root()
-    report = judge(read_stats(folder / "locust"), _slos(root, slo), profile)
+    calls = _profile(root, profile).calls
+    report = judge(read_stats(folder / "locust"), _slos(root, slo), profile, calls)
     typer.echo(write_slo_report(folder, profile, report))
     typer.echo(checks_line(report))
     if not report.ok:
