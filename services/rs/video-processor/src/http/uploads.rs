@@ -28,6 +28,7 @@ pub struct UploadIn {
     pub lesson_id: String,
     /// The file's size in bytes (at most `EDU_VIDEO_MAX_BYTES`, 2 GiB by default).
     #[schema(minimum = 1)]
+    #[serde(deserialize_with = "whole_number")]
     pub size_bytes: u64,
     /// `video/mp4`, `video/webm` or `video/quicktime`.
     #[schema(example = "video/mp4")]
@@ -35,6 +36,22 @@ pub struct UploadIn {
     /// The whole file's SHA-256 (64 hex digits); checked when the upload is completed.
     #[schema(pattern = "^[0-9a-fA-F]{64}$")]
     pub sha256: String,
+}
+
+/// A JSON Schema integer as JSON writes it: `109` and `109.0` alike (the schema says
+/// `integer`, which both are); a fraction or a negative number is refused.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    /// Every whole number up to 2^53 is exact as a double.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let whole = number.as_u64().or_else(|| {
+        let float = number
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && (0.0..=EXACT).contains(f))?;
+        format!("{float:.0}").parse().ok()
+    });
+    whole
+        .ok_or_else(|| serde::de::Error::custom(format!("{number} is not a whole number of bytes")))
 }
 
 /// One rendition of a ready video.
@@ -266,5 +283,31 @@ pub(super) async fn complete(
     match api.videos.complete(&caller, id).await {
         Ok(video) => answer(StatusCode::OK, &video),
         Err(error) => problem(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn declared(size: &str) -> Result<UploadIn, serde_json::Error> {
+        serde_json::from_str(&format!(
+            r#"{{"course_id": "c", "lesson_id": "l", "size_bytes": {size},
+                "content_type": "video/mp4", "sha256": "ab"}}"#
+        ))
+    }
+
+    #[test]
+    fn a_size_written_with_a_decimal_point_is_the_same_whole_number() {
+        assert_eq!(declared("109").unwrap().size_bytes, 109);
+        assert_eq!(declared("109.0").unwrap().size_bytes, 109);
+        assert_eq!(declared("1e3").unwrap().size_bytes, 1000);
+    }
+
+    #[test]
+    fn a_fraction_a_negative_size_or_text_is_refused() {
+        for size in ["109.5", "-1", "-1.0", "\"109\"", "1e300"] {
+            assert!(declared(size).is_err(), "{size} was taken as a size");
+        }
     }
 }

@@ -27,10 +27,6 @@ NOT_FUZZED: dict[str, str] = {
     # the platform's API. What it sends the engine (signed webhooks) is fuzzed through the
     # engine's own POST /provider/webhooks.
     "payment-provider-sandbox": "a test double of the payment provider, not a platform API",
-    # Issue 25: the same for the Rust video-processor (no /videos or /play route in the gateway
-    # yet). Its refusals (413/415 before bytes are stored, 409 offsets, 422 checksums, 403
-    # signatures, 416 ranges) are proven problem+json by its unit and rust-integration tests.
-    "video-processor": "not routed by the api-gateway yet (issue 25: route and plan come together)",
 }
 
 # The front door every fuzzing request goes through (services/rs/api-gateway, ADR 0016).
