@@ -202,6 +202,10 @@ load-qa *ARGS:
 search-quality *ARGS:
     {{run}} edu search-quality {{ARGS}}
 
+# Search relevance of the Rust search service (issue 23): the judged queries against search on a stack seeded M (what the nightly search-quality-search layer runs); fails below baselines/search.json
+search-quality-search:
+    {{run}} edu search-quality --backend search --gate
+
 # Search speed (issue 23): queries/s and p50/p95/p99 of PostgreSQL full-text vs the search service side by side on a stack seeded L, then publish -> searchable freshness under load; .edu/results/search-bench/bench.md
 search-bench *ARGS:
     {{run}} edu search-bench {{ARGS}}
