@@ -7,7 +7,8 @@ messaging has learnt the enrolments, then starts the background process (``pytho
 edu.chaos.qa``): every student holds a WebSocket on instance A (``/ws``, protocol
 ``edu.qa.v1``), acks every post and keeps the places it received; the teacher posts a question
 to instance B every ``pace_s``. When A is killed, each client reconnects to B with
-``after`` = the last place it kept, as a client whose instance went away does.
+``after`` = the last place it kept, as a client whose instance went away does. The action
+returns once every client has received a few posts on A: messages flow when the fault comes.
 ``stop_qa_clients`` stops the posting, waits until messaging gave every post a place, tells the
 clients the last place and waits until they received it (or their patience ran out); each
 client writes what it received.
@@ -131,12 +132,14 @@ async def _setup(target: Target, clients: int) -> dict[str, Any]:
         )
         draft = {"title": f"Chaos Q&A {word}", "summary": "Asked while messaging is under chaos."}
         course = await client.run(journeys.make_course(teacher.access_token, draft, [LESSON]))
-        students = []
-        for n in range(clients):
+
+        async def student(n: int) -> str:
             email = f"chaos-qa-{n}-{word}@chaos.eduplatform.test"
-            student = await client.run(journeys.new_account(email, PASSWORD))
-            await client.run(journeys.enrol(student.access_token, course.id))
-            students.append(student.access_token)
+            account = await client.run(journeys.new_account(email, PASSWORD))
+            await client.run(journeys.enrol(account.access_token, course.id))
+            return account.access_token
+
+        students = list(await asyncio.gather(*(student(n) for n in range(clients))))
         # messaging learns enrolments and teachers from events: 403 until it has heard of them
         deadline = time.monotonic() + 20
         for token in [teacher.access_token, *students]:
@@ -160,9 +163,12 @@ async def _setup(target: Target, clients: int) -> dict[str, Any]:
     }
 
 
-def start_qa_clients(clients: int = 6, pace_s: float = 0.1) -> dict[str, Any]:
+def start_qa_clients(
+    clients: int = 6, pace_s: float = 0.1, flowing: int = 5, timeout_s: float = 20.0
+) -> dict[str, Any]:
     """A course, ``clients`` enrolled students holding WebSockets on instance A, the teacher
-    posting to instance B every ``pace_s`` (edu.chaos.qa in the background)."""
+    posting to instance B every ``pace_s`` (edu.chaos.qa in the background); returns once
+    every client has received ``flowing`` posts on A: messages flow when the fault comes."""
     target = Target.load()
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -170,17 +176,25 @@ def start_qa_clients(clients: int = 6, pace_s: float = 0.1) -> dict[str, Any]:
     (folder / "setup.json").write_text(json.dumps(setup, indent=2))
     with (folder / "clients.log").open("ab") as log:
         child = subprocess.Popen(
-            [sys.executable, "-m", "edu.chaos.qa", "--folder", str(folder), "--pace", str(pace_s)],
+            [
+                *(sys.executable, "-m", "edu.chaos.qa", "--folder", str(folder)),
+                *("--pace", str(pace_s), "--flowing", str(flowing)),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     (folder / "pid").write_text(str(child.pid))
-    ready = wait_until(lambda: (folder / "ready").is_file() or child.poll() is not None, 20.0)
+    ready = wait_until(
+        lambda: (folder / "flowing").is_file() or child.poll() is not None, timeout_s
+    )
     if not ready or child.poll() is not None:
         child.kill()
-        raise InterruptExecution(f"the Q&A clients did not connect; see {folder / 'clients.log'}")
+        raise InterruptExecution(
+            f"the Q&A clients did not connect and receive {flowing} posts on instance A; "
+            f"see {folder / 'clients.log'}"
+        )
     return mark("qa-clients-started", pid=child.pid, clients=clients, course=setup["course_id"])
 
 
@@ -261,6 +275,7 @@ def qa_ledger() -> dict[str, Any]:
         duplicated = len(received) - len(set(received))
         in_order = received == sorted(received)
         on_b = [p for p, at, where in seen["received"] if where == "b" and at > (killed_at or 0)]
+        on_a = [p for p, at, where in seen["received"] if where == "a"]
         row = {
             "client": path.stem,
             "received": len(received),
@@ -268,6 +283,7 @@ def qa_ledger() -> dict[str, Any]:
             "duplicated": duplicated,
             "in_order": in_order,
             "connections": seen["connections"],
+            "received_on_a": len(on_a),
             "received_on_b_after_the_kill": len(on_b),
         }
         clients.append(row)
@@ -283,6 +299,8 @@ def qa_ledger() -> dict[str, Any]:
             for c in seen["connections"]
             if c["instance"] == "a" and "ended" in c and c["at"] >= (killed_at or float("inf"))
         ]
+        if not on_a:
+            violations.append(f"{path.stem} received nothing on instance A before the kill")
         if not cut_off or not on_b:
             violations.append(f"{path.stem} never went from instance A to B after the kill")
     if not clients:
@@ -371,7 +389,9 @@ class Client(threading.Thread):
         path.write_text(json.dumps({"received": self.received, "connections": self.connections}))
 
 
-def _post(setup: dict[str, Any], folder: Path, pace: float) -> None:
+def _post(
+    setup: dict[str, Any], folder: Path, pace: float, clients: list[Client], flowing: int
+) -> None:
     posted: list[str] = []
     refused: list[str] = []
     url = {"messaging": setup["post_url"]}
@@ -391,11 +411,13 @@ def _post(setup: dict[str, Any], folder: Path, pace: float) -> None:
                     posted.append(str(answer.json()["id"]))
                 else:
                     refused.append(f"{answer.status_code} {answer.text[:200]}")
+            if all(len(client.received) >= flowing for client in clients):
+                (folder / "flowing").touch()
             time.sleep(pace)
     (folder / "posted.json").write_text(json.dumps({"posted": posted, "refused": refused}))
 
 
-def main(folder: Path, pace: float) -> None:
+def main(folder: Path, pace: float, flowing: int) -> None:
     setup = json.loads((folder / "setup.json").read_text())
     stop = threading.Event()
     clients = [Client(n, setup, folder, stop) for n in range(len(setup["students"]))]
@@ -403,8 +425,7 @@ def main(folder: Path, pace: float) -> None:
         client.start()
     if not all(client.connected.wait(10) for client in clients):
         raise SystemExit("not every client connected to instance A")
-    (folder / "ready").touch()
-    _post(setup, folder, pace)
+    _post(setup, folder, pace, clients, flowing)
     while not (folder / "head").is_file():
         time.sleep(0.05)
     head = int((folder / "head").read_text())
@@ -422,8 +443,9 @@ def cli() -> None:
     parser = argparse.ArgumentParser(prog="python -m edu.chaos.qa")
     parser.add_argument("--folder", type=Path, required=True)
     parser.add_argument("--pace", type=float, default=0.1)
+    parser.add_argument("--flowing", type=int, default=5)
     args = parser.parse_args()
-    main(args.folder, args.pace)
+    main(args.folder, args.pace, args.flowing)
 
 
 if __name__ == "__main__":
