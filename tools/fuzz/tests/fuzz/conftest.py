@@ -5,6 +5,7 @@ over all of it; every request of the set-up and of the campaign goes through the
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
@@ -240,6 +241,27 @@ def qa_seeds(harness: HarnessClient, accounts: dict[str, Account]) -> dict[str, 
     return {"course_ids": [course.id], "question_ids": [str(asked["id"])]}
 
 
+@pytest.fixture(scope="session")
+def video_seeds(harness: HarnessClient, accounts: dict[str, Account]) -> dict[str, list[str]]:
+    """A course and lesson of the fuzzing teacher and an upload of theirs, completed (issue
+    25): their ids seed half of video-processor's course, lesson and video ids, so declaring
+    (201), reading the video (200) and its playback links (200) run, not only 403s and 404s.
+    The bytes are no video: the transcoder fails it, which changes none of those answers."""
+    teacher = accounts["teacher"].access_token
+    course = seeded_course(harness, teacher, 1)
+    data = b"Seeded by edu-fuzz: not a video."
+    digest = hashlib.sha256(data).hexdigest()
+    declare = api_calls.declare_video(teacher, course.id, course.lesson_ids[0], len(data), digest)
+    video_id = str(harness.send(declare).json()["id"])
+    harness.send(api_calls.send_video_chunk(teacher, video_id, 0, data, digest))
+    harness.send(api_calls.complete_video(teacher, video_id))
+    return {
+        "course_ids": [course.id],
+        "lesson_ids": list(course.lesson_ids),
+        "video_ids": [video_id],
+    }
+
+
 def wanted_runs(items: list[pytest.Item]) -> tuple[list[str], bool]:
     """The services whose tests were collected, and whether the journey's was: `-k notifications`
     (what `edu affected` passes for a notifications change) runs that campaign only."""
@@ -266,6 +288,7 @@ def fuzz_runs(
     searchable_words: list[str],
     held_items: list[str],
     qa_seeds: dict[str, list[str]],
+    video_seeds: dict[str, list[str]],
 ) -> dict[str, FuzzRun]:
     """Every service's run and the journey's, side by side (the tests read their verdicts)."""
     campaign = Campaign(
@@ -278,6 +301,7 @@ def fuzz_runs(
         searchable_words,
         held_items,
         qa_seeds,
+        video_seeds,
     )
     services, journey = wanted_runs(request.session.items)
     return campaign.run_all([s for s in stack.services if s in services], journey=journey)

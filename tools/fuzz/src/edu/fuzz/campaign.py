@@ -49,6 +49,9 @@ class Campaign:
     # messaging: the course the fuzzing student takes part in, and its visible question
     # ("course_ids", "question_ids")
     qa: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # video-processor: the fuzzing teacher's course, its lesson and a completed upload of theirs
+    # ("course_ids", "lesson_ids", "video_ids")
+    videos: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def _config(self, plan: ServicePlan) -> dict[str, object]:
         auth = None
@@ -64,7 +67,13 @@ class Campaign:
         """Every phase over the service's part of the composed document, through the gateway
         (the gateway's own document for the gateway)."""
         plan = service_plan(
-            name, self.published, self.certificates, self.searchable, self.held_items, self.qa
+            name,
+            self.published,
+            self.certificates,
+            self.searchable,
+            self.held_items,
+            self.qa,
+            self.videos,
         )
         config = self._config(plan)
         gateway = self.stack.gateway

@@ -13,6 +13,8 @@ from edu.fuzz.stack import GATEWAY
 from edu.testing.journeys import Course
 
 STUDENTS = ("student", "student-peer")
+# The types video-processor takes (any other is its documented 415): half the declarations use one.
+VIDEO_TYPES = ["video/mp4", "video/webm", "video/quicktime"]
 TEACHERS = ("teacher", "teacher-peer")
 
 EXCLUSIONS: dict[str, tuple[Exclusion, ...]] = {
@@ -138,8 +140,9 @@ EXCLUSIONS: dict[str, tuple[Exclusion, ...]] = {
             "byte is stored (415 and 413, documented on the operation): content_type stays an "
             "open string so a new type is not a breaking change, and EDU_VIDEO_MAX_BYTES is set "
             "per deployment, so a schema-valid declaration of another type or over the limit is "
-            "rightly answered 415 or 413",
-            also_expected=("413", "415"),
+            "rightly answered 415 or 413; and the lesson must be one of the course's, which no "
+            "schema can relate (a seeded course with another lesson id: 422 naming lesson_id)",
+            also_expected=("413", "415", "422"),
         ),
     ),
     # The gateway's own document (health, ready, its OpenAPI documents); every other run goes
@@ -171,6 +174,7 @@ def service_plan(
     searchable: Sequence[str] = (),
     held_items: Sequence[str] = (),
     qa: Mapping[str, Sequence[str]] | None = None,
+    videos: Mapping[str, Sequence[str]] | None = None,
 ) -> ServicePlan:
     if name == GATEWAY:
         # Its own endpoints take no token: no users, so none is sent.
@@ -211,6 +215,22 @@ def service_plan(
             exclusions=EXCLUSIONS[name],
             dictionaries=seeded,
             parameters={"path.item_id": "held_items"} if seeded else {},
+        )
+    if name == "video-processor" and videos:
+        # Half the generated course, lesson and video ids are the fuzzing teacher's own (a
+        # course, its lesson, a completed upload): declaring, reading and links answer 201 and
+        # 200, not only 403 and 404; the peer teacher gets the 403/404 of anyone else.
+        return ServicePlan(
+            name,
+            users=TEACHERS,
+            exclusions=EXCLUSIONS[name],
+            dictionaries={**{k: list(v) for k, v in videos.items()}, "video_types": VIDEO_TYPES},
+            parameters={
+                "body.course_id": "course_ids",
+                "body.lesson_id": "lesson_ids",
+                "body.content_type": "video_types",
+                "path.video_id": "video_ids",
+            },
         )
     if name in ("course", "analytics-api", "teacher-tools", "video-processor"):
         return ServicePlan(name, users=TEACHERS, exclusions=EXCLUSIONS[name])
