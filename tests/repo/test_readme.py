@@ -49,6 +49,7 @@ def test_every_deployable_a_layer_drives_exists() -> None:
     deployables = {p.parent.name for p in ROOT.glob("services/py/*/pyproject.toml")}
     deployables |= {p.parent.name for p in ROOT.glob("workers/py/*/pyproject.toml")}
     deployables |= {p.parent.name for p in ROOT.glob("services/rs/*/Cargo.toml")}
+    deployables |= {p.parent.name for p in ROOT.glob("workers/rs/*/Cargo.toml")}  # feed-builder
     registry = load_registry(ROOT / "layers.toml")
     for layer in registry.layers:
         unknown = set(layer.drives) - deployables
