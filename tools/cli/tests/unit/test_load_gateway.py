@@ -36,6 +36,7 @@ URLS = {
     "analytics-api": "http://127.0.0.1:9005",
     "event-ingestion": "http://127.0.0.1:9010",
     "search": "http://127.0.0.1:9013",
+    "messaging": "http://127.0.0.1:9014",
     "api-gateway": "http://127.0.0.1:9080",
 }
 
@@ -55,6 +56,7 @@ class TestLocustEnvironment:
             "EDU_EVENT_INGESTION_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_ANALYTICS_API_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_SEARCH_SERVICE_URL": "http://127.0.0.1:9080",
+            "EDU_MESSAGING_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_SEED_MANIFEST": "/tmp/seed-manifest.json",
         }
 
@@ -65,6 +67,7 @@ class TestLocustEnvironment:
         assert env["EDU_ENROLLMENT_SERVICE_URL"] == "http://127.0.0.1:9003"
         assert env["EDU_EVENT_INGESTION_SERVICE_URL"] == "http://127.0.0.1:9010"
         assert env["EDU_ANALYTICS_API_SERVICE_URL"] == "http://127.0.0.1:9005"
+        assert env["EDU_MESSAGING_SERVICE_URL"] == "http://127.0.0.1:9014"
         assert not any("GATEWAY" in name for name in env)
 
     def test_the_load_stack_runs_the_gateway(self) -> None:
