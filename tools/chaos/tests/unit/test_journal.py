@@ -309,6 +309,33 @@ def test_a_video_never_ready_or_transcoded_twice_fails(changes: dict[str, int]) 
     assert summary["violations"] == ["videos: v-1: processing, not ready"]
 
 
+FEEDS = {"ok": True, "violations": [], "enrolled": 10, "in_feeds": 10, "lost": 0, "duplicated": 0}
+
+
+def with_feeds(journal: Journal, **changes: Any) -> Journal:
+    probes = journal["steady_states"]["after"]["probes"]
+    probes.append(probe("every-enrolment-in-its-students-feed-once", dict(FEEDS, **changes)))
+    return journal
+
+
+def test_the_feed_ledger_figures_are_summarized() -> None:
+    summary = summarize(with_feeds(good_journal()))
+    assert summary["feeds"] == {"enrolled": 10, "in_feeds": 10, "lost": 0, "duplicated": 0}
+    assert passed(summary) is True
+    assert summarize(good_journal())["feeds"] is None
+
+
+@pytest.mark.parametrize(
+    "changes", [{"lost": 2, "in_feeds": 8}, {"duplicated": 1}, {"in_feeds": 9}]
+)
+def test_an_enrolment_missing_from_or_repeated_in_a_feed_fails(changes: dict[str, int]) -> None:
+    journal = with_feeds(good_journal(), ok=False, violations=["2 enrolments in no feed"])
+    set_after_output(journal, "every-enrolment-in-its-students-feed-once", **changes)
+    summary = summarize(journal)
+    assert passed(summary) is False
+    assert summary["violations"] == ["feeds: 2 enrolments in no feed"]
+
+
 def test_an_empty_journal_is_summarized_and_fails() -> None:
     summary = summarize({})
     assert summary["title"] == ""

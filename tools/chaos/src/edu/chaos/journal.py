@@ -31,6 +31,7 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
     index = figures.get("every-published-course-searchable") or {}
     qa = figures.get("every-post-received-once-by-every-client") or {}
     videos = figures.get("every-uploaded-video-transcoded-once") or {}
+    feeds = figures.get("every-enrolment-in-its-students-feed-once") or {}
     failed_steps = [s["name"] for s in steps if s["status"] != "succeeded"]
     rollbacks = [r["status"] for r in journal.get("rollbacks") or []]
     return {
@@ -84,6 +85,9 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         "videos": {k: videos.get(k) for k in ("videos", "ready", "lost", "duplicated", "figures")}
         if "videos" in videos
         else None,
+        "feeds": {k: feeds.get(k) for k in ("enrolled", "in_feeds", "lost", "duplicated")}
+        if "enrolled" in feeds
+        else None,
         "ok_during_fault": verdict.get("ok_during_fault"),
         "refused_while_held": verdict.get("refused_while_held"),
         "uncounted_while_held": verdict.get("uncounted_while_held"),
@@ -92,7 +96,8 @@ def summarize(journal: Mapping[str, Any]) -> dict[str, Any]:
         + [f"checkouts: {v}" for v in checkouts.get("violations", [])]
         + [f"index: {v}" for v in index.get("violations", [])]
         + [f"qa: {v}" for v in qa.get("violations", [])]
-        + [f"videos: {v}" for v in videos.get("violations", [])],
+        + [f"videos: {v}" for v in videos.get("violations", [])]
+        + [f"feeds: {v}" for v in feeds.get("violations", [])],
     }
 
 
@@ -109,6 +114,19 @@ def passed(summary: Mapping[str, Any]) -> bool:
         and _index_whole(summary.get("index"))
         and _qa_whole(summary.get("qa"))
         and _videos_whole(summary.get("videos"))
+        and _feeds_whole(summary.get("feeds"))
+    )
+
+
+def _feeds_whole(feeds: Mapping[str, Any] | None) -> bool:
+    """No feed figures (the experiment enrols nobody it counts), or every enrolment in its
+    student's feed once."""
+    if feeds is None:
+        return True
+    return (
+        feeds.get("lost") == 0
+        and feeds.get("duplicated") == 0
+        and feeds.get("in_feeds") == feeds.get("enrolled")
     )
 
 

@@ -68,6 +68,10 @@ MESSAGING_ENV = {"EDU_CONSUMER_ACK_WAIT_MS": "2000"}
 # Lesson videos (issue 25): video-processor (uploads through the gateway, which routes /videos)
 # and video-transcoder, killed -9 mid-job by experiment 10. A job the kill interrupted comes
 # back after 2 s here (30 s outside the chaos stack); its work folder is under the stack's.
+# The students' home feeds (issue 23): feed-builder, killed -9 while students enrol by
+# experiment 11; what it left unacknowledged comes back after 2 s here (30 s outside).
+FEED_BUILDER = "feed-builder"
+FEED_PREFIX = "fb:"
 PROCESSOR = "video-processor"
 TRANSCODER = "video-transcoder"
 TRANSCODER_ACK_WAIT_S = 2
@@ -83,6 +87,7 @@ SERVICES = frozenset(
         MODERATION,
         PROCESSOR,
         TRANSCODER,
+        FEED_BUILDER,
     }
 )
 PROXIED = "enrollment"  # its connection to PostgreSQL goes through the fault proxy
@@ -130,6 +135,10 @@ def chaos_stack(
                 },
                 SANDBOX: {"EDU_SANDBOX_DUPLICATES": "3"},
                 MESSAGING: MESSAGING_ENV,
+                FEED_BUILDER: {
+                    "EDU_FEED_EVENTS_ACK_WAIT_SECONDS": "2",
+                    "EDU_FEED_KEY_PREFIX": FEED_PREFIX,
+                },
                 TRANSCODER: {
                     "EDU_TRANSCODE_ACK_WAIT_SECONDS": str(TRANSCODER_ACK_WAIT_S),
                     "EDU_VIDEO_WORK_DIR": str(folder.resolve() / "video-work"),
@@ -216,6 +225,7 @@ def _describe(
         "service_urls": urls,
         # Where a client calls each API: through the gateway when the stack runs it.
         "api_urls": {name: front or urls[name] for name in (*APIS, PROCESSOR) if name in urls},
+        "feeds": {"prefix": FEED_PREFIX},  # where feed-builder keeps feeds (edu.chaos.feeds)
         # The transcoder's folders and where its verdicts go (edu.chaos.videos counts them).
         "video": {
             "store_dir": str(stack.folder / "videos"),
