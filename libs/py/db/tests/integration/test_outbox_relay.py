@@ -247,6 +247,24 @@ class TestRunningInTheBackground:
 
         assert [e.id for e in publisher.published] == [e.id for e in written]
 
+    async def test_an_event_committed_while_the_relay_idles_goes_out_without_waiting_for_a_poll(
+        self, sessions: Sessions
+    ) -> None:
+        """The unit of work wakes the relay (edu.db.outbox.wakeup): with a poll a minute
+        apart, only the wake-up can publish the event within the test's 10 s."""
+        publisher = SignallingPublisher(expected=1)
+        relay = OutboxRelay(sessions, publisher, poll_interval=60.0)
+        stop = asyncio.Event()
+        task = asyncio.create_task(relay.run(stop))
+        await asyncio.sleep(0.2)  # its first batch found nothing: it idles for a minute
+
+        [event] = await write(sessions, [("a", 1)])
+        await asyncio.wait_for(publisher.all_published.wait(), timeout=10)
+        stop.set()
+        await asyncio.wait_for(task, timeout=5)
+
+        assert [e.id for e in publisher.published] == [event.id]
+
     async def test_run_keeps_retrying_while_publishing_fails(self, sessions: Sessions) -> None:
         written = await write(sessions, INTERLEAVED[:2])
         publisher = SignallingPublisher(expected=len(written))

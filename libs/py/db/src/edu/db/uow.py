@@ -18,6 +18,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edu.db.outbox.table import SqlAlchemyOutbox
+from edu.db.outbox.wakeup import WAKEUPS
 
 
 class UnitOfWorkNotStarted(RuntimeError):
@@ -70,10 +71,14 @@ class SqlAlchemyUnitOfWork:
         """Attach repositories bound to ``session``; subclasses override this."""
 
     async def commit(self) -> None:
-        """Write pending outbox events, then commit the change and its events together."""
+        """Write pending outbox events, then commit the change and its events together; the
+        process's relays are woken when there were events (edu.db.outbox.wakeup)."""
+        events = len(self.outbox.pending)
         await self.outbox.flush()
         await self.session.commit()
         self.committed = True
+        if events:
+            WAKEUPS.written()
 
     async def rollback(self) -> None:
         self.outbox.pending.clear()

@@ -16,7 +16,6 @@ Guarantees and how they are kept:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from edu.common.clock import Clock, SystemClock
 from edu.db.outbox.event import OutboxEvent
 from edu.db.outbox.publishers import EventPublisher
 from edu.db.outbox.table import OUTBOX
+from edu.db.outbox.wakeup import WAKEUPS
 from edu.events import EventContractError
 
 logger = logging.getLogger("edu.db.outbox")
@@ -111,23 +111,41 @@ class OutboxRelay:
         await self._publisher.close()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Relay until ``stop`` is set: drain full batches at once, poll when idle, back off
-        exponentially while publishing (or the database) fails."""
+        """Relay until ``stop`` is set: drain full batches at once, relay as soon as this
+        process commits events (edu.db.outbox.wakeup), poll when idle for what others wrote,
+        back off exponentially while publishing (or the database) fails."""
         backoff = self.poll_interval
-        while not stop.is_set():
-            try:
-                outcome = await self.relay_batch()
-            except Exception:
-                logger.exception("outbox: relay batch failed")
-                outcome = BatchOutcome(published=0, failed=True)
-            if outcome.failed:
-                delay, backoff = backoff, min(backoff * 2, self.max_backoff)
-            else:
+        written = WAKEUPS.register()
+        try:
+            while not stop.is_set():
+                written.clear()  # a commit from here on is seen by this batch or wakes the next
+                try:
+                    outcome = await self.relay_batch()
+                except Exception:
+                    logger.exception("outbox: relay batch failed")
+                    outcome = BatchOutcome(published=0, failed=True)
+                if outcome.failed:
+                    delay, backoff = backoff, min(backoff * 2, self.max_backoff)
+                    await _first_of(stop, None, delay)  # a failing bus is not retried sooner
+                    continue
                 backoff = self.poll_interval
-                delay = 0.0 if outcome.published == self.batch_size else self.poll_interval
-            if delay:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=delay)
+                if outcome.published < self.batch_size:
+                    await _first_of(stop, written, self.poll_interval)
+        finally:
+            WAKEUPS.unregister(written)
+
+
+async def _first_of(stop: asyncio.Event, written: asyncio.Event | None, seconds: float) -> None:
+    """Until ``stop`` or ``written`` is set, or ``seconds`` have passed."""
+    waits = [asyncio.ensure_future(stop.wait())]
+    if written is not None:
+        waits.append(asyncio.ensure_future(written.wait()))
+    try:
+        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+        await asyncio.gather(*waits, return_exceptions=True)
 
 
 def _event(values: RowMapping) -> OutboxEvent:
