@@ -95,11 +95,13 @@ pub async fn start_with_clock(
     let hub = Hub::new(settings.socket.limits.buffer);
     let feed = Arc::new(EventFeed::new(client.clone(), settings.feed.clone()));
     let handler = EventHandler::new(store.clone(), live.clone(), clock.clone());
+    let written = postgres.outbox_written();
     let relay = OutboxRelay::new(
         postgres,
         Arc::new(JetStreamBus::new(client, settings.bus.clone())),
         settings.relay,
-    );
+    )
+    .waking_on(written);
     let stopping = Shutdown::new();
     let tasks = vec![
         tokio::spawn({

@@ -249,3 +249,25 @@ async fn an_unreadable_event_is_dead_lettered_and_the_feed_goes_on() {
             .contains("not a readable event envelope")
     );
 }
+
+#[tokio::test]
+async fn a_post_goes_to_the_bus_at_once_not_at_the_next_poll() {
+    // The store wakes the relay after each commit that wrote an outbox row: with polls a minute
+    // apart, only the wake-up can publish the question within the test's 10 s.
+    let world = World::new().await;
+    let instance = world.instance(&[("EDU_OUTBOX_POLL_MS", "60000")]).await;
+    world.announce_members().await;
+    world.wait_for_member(&instance, world.student).await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // the relay idles until its next poll
+    let url = instance.url(&format!("/qa/courses/{}/questions", world.course));
+
+    let (status, question) = post_json(&url, world.student, &json!({"body": "Now?"})).await;
+
+    assert_eq!(status, 201);
+    eventually(WITHIN, "the question is on the bus", || async {
+        world.events("qa.question_posted").await.len() == 1
+    })
+    .await;
+    let events = world.events("qa.question_posted").await;
+    assert_eq!(events[0]["aggregate_id"], question["id"]);
+}

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use edu_common::shutdown::Shutdown;
+use tokio::sync::Notify;
 
 use crate::app::ports::{OutboxRecord, StoreFuture};
 
@@ -102,6 +103,9 @@ pub struct OutboxRelay {
     outbox: Arc<dyn Outbox>,
     bus: Arc<dyn EventBus>,
     settings: RelaySettings,
+    /// Notified when this process committed outbox rows: relay at once instead of waiting for
+    /// the next poll (polling stays for what another instance wrote).
+    written: Arc<Notify>,
 }
 
 impl OutboxRelay {
@@ -110,7 +114,15 @@ impl OutboxRelay {
             outbox,
             bus,
             settings,
+            written: Arc::new(Notify::new()),
         }
+    }
+
+    /// Wakes on `written` (the store's `outbox_written`) besides polling.
+    #[must_use]
+    pub fn waking_on(mut self, written: Arc<Notify>) -> Self {
+        self.written = written;
+        self
     }
 
     /// One batch (tests drive the relay with this).
@@ -136,12 +148,14 @@ impl OutboxRelay {
         let mut backoff = self.settings.poll_interval;
         while !stop.is_triggered() {
             let outcome = self.relay_once().await;
+            let failing = outcome.failed; // a failing bus is not retried sooner
             let (wait, next) = next_wait(outcome, backoff, &self.settings);
             backoff = next;
             if !wait.is_zero() {
                 tokio::select! {
                     () = stop.wait() => {}
                     () = tokio::time::sleep(wait) => {}
+                    () = self.written.notified(), if !failing => {}
                 }
             }
         }

@@ -1,7 +1,9 @@
 //! The store over PostgreSQL; every change in one transaction.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
+use tokio::sync::Notify;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -17,6 +19,8 @@ const POST_COLUMNS: &str = "id, course_id, kind, question_id, author_id, body, s
 #[derive(Debug)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// Told after every commit that wrote an outbox row: the relay sends it at once.
+    written: Arc<Notify>,
 }
 
 pub(super) fn unavailable(error: &tokio_postgres::Error) -> StoreError {
@@ -49,7 +53,15 @@ fn posts(rows: &[Row]) -> Result<Vec<Post>, StoreError> {
 
 impl PostgresStore {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            written: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Notified after each commit that wrote an outbox row (the relay's wake-up).
+    pub fn outbox_written(&self) -> Arc<Notify> {
+        self.written.clone()
     }
 
     pub(super) fn pool(&self) -> &PgPool {
@@ -97,7 +109,9 @@ impl PostgresStore {
         )
         .await
         .map_err(|e| unavailable(&e))?;
-        tx.commit().await.map_err(|e| unavailable(&e))
+        tx.commit().await.map_err(|e| unavailable(&e))?;
+        self.written.notify_one();
+        Ok(())
     }
 
     async fn decide(
