@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import errno
+import hashlib
 import json
 import threading
 import time
@@ -65,6 +66,8 @@ PROVIDERS = {
     "moderation",
     # web's "Needs attention" page reads it (issue 24)
     "teacher-tools",
+    # web's lesson videos (issue 25): uploads and their status; no transcoder runs here
+    "video-processor",
 }
 PACTS = Path(__file__).resolve().parents[2] / "pacts"
 # A state's setup; a mapping it returns gives the pact's ``fromProviderState`` expressions
@@ -102,6 +105,25 @@ class Platform:
         """A teacher's course with one lesson (see ``course``): its id and its lesson's."""
         course = self.course(publish=publish)
         return {"course_id": course["id"], "lesson_id": course["lessons"][0]["id"]}
+
+    def declared_video(self, clip: bytes) -> dict[str, str]:
+        """An upload of ``clip`` the session's teacher declared for a fresh draft course's
+        lesson: the video's id."""
+        ids = self.course_ids(publish=False)
+        token, sha256 = self.teacher_token, hashlib.sha256(clip).hexdigest()
+        declare = api_calls.declare_video(
+            token, ids["course_id"], ids["lesson_id"], len(clip), sha256
+        )
+        return {"video_id": str(self.api.send(declare).json()["id"])}
+
+    def arrived_video(self, clip: bytes) -> dict[str, str]:
+        """A declared upload of ``clip`` whose every byte arrived (not completed yet)."""
+        declared = self.declared_video(clip)
+        digest = hashlib.sha256(clip).hexdigest()
+        self.api.send(
+            api_calls.send_video_chunk(self.teacher_token, declared["video_id"], 0, clip, digest)
+        )
+        return declared
 
     def course(self, *, publish: bool) -> dict[str, Any]:
         """A teacher's course with one lesson, published when asked; its teacher view."""

@@ -97,6 +97,12 @@ DISCUSSED = (
     "a student's course with their question answered by the teacher and another question "
     "moderation holds"
 )
+# web -> video-processor's states (contracts/tests/consumer/test_web_video_processor.py): the
+# five bytes the pact's chunk carries, whose SHA-256 its declaration names.
+LESSON = "a draft course of the teacher with one lesson"
+DECLARED = "an upload of a lesson video the teacher declared"
+ARRIVED = "an upload of a lesson video whose every byte arrived"
+CLIP = b"\x00\x00\x00\x18f"
 
 
 def _until(what: str, attempt: Callable[[], Any], seconds: float = 20) -> Any:
@@ -210,6 +216,15 @@ class TestRustProviders:
         courses = [discussed_course(platform) for _ in range(uses)]
         states = {DISCUSSED: courses.pop}
         verify_pact("messaging", "web", states=states, token=platform.student_token)
+
+    @pytest.mark.pact_pair("web", "video-processor")
+    def test_video_processor_honours_web(self, platform: Any, verify_pact: Any) -> None:
+        states = {
+            LESSON: lambda: platform.course_ids(publish=False),
+            DECLARED: lambda: platform.declared_video(CLIP),
+            ARRIVED: lambda: platform.arrived_video(CLIP),
+        }
+        verify_pact("video-processor", "web", states=states, token=platform.teacher_token)
 
     @pytest.mark.pact_pair("enrollment", "payment-engine")
     def test_payment_engines_messages_honour_enrollment(
