@@ -127,6 +127,10 @@ def chaos_stack(
                     "EDU_METRICS_PORT": str(metrics),
                     "EDU_CONSUMER_ACK_WAIT_SECONDS": "3",
                 },
+                # The same for notifications (experiment 01 kills its consumer): an event it held
+                # when killed came back after the 30 s default, so the after-ledger waited 0 to
+                # ~19 s by luck of timing (seen 18.8 s once the relays woke on commit).
+                "notifications": {"EDU_CONSUMER_ACK_WAIT_SECONDS": "3"},
                 ENGINE: {
                     "EDU_PAYMENT_FAILPOINT": "webhook-before-commit",
                     "EDU_PAYMENT_FAILPOINT_MS": str(FAILPOINT_MS),
