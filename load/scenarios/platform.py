@@ -36,6 +36,8 @@ class Platform:
     analytics: str
     search: str
     messaging: str
+    moderation: str
+    teacher_tools: str
     password: str
     students: tuple[str, ...]
     teachers: tuple[str, ...]
@@ -56,6 +58,8 @@ class Platform:
             "analytics-api": self.analytics,
             "search": self.search,
             "messaging": self.messaging,
+            "moderation": self.moderation,
+            "teacher-tools": self.teacher_tools,
         }
 
 
@@ -88,6 +92,8 @@ def platform() -> Platform:
         analytics=_url("analytics-api"),
         search=_url("search"),
         messaging=_url("messaging"),
+        moderation=_url("moderation"),
+        teacher_tools=_url("teacher-tools"),
         password=str(manifest["password"]),
         students=tuple(manifest["students"]),
         teachers=tuple(manifest["teachers"]),

@@ -1,6 +1,8 @@
 """Teachers: log in, list their courses, write a new course, publish it, keep editing it, and
 look at their courses' analytics (issue 21: analytics-api's figures and daily activity, the two
-calls web's analytics page makes).
+calls web's analytics page makes) and at what needs their attention (issue 24: teacher-tools'
+course list and a course's dashboard, the calls web's "Needs attention" page makes, and
+moderation's queue of their held items).
 
 Each teacher user edits only the course it created itself, so two users that happen to log in
 as the same seeded teacher never race on one course (that would be a legitimate 409, not load).
@@ -39,6 +41,7 @@ class Teacher(FastHttpUser):
         # Every teacher call happens at least once per user, whatever the random task picks.
         self.my_courses()
         self.course_analytics()
+        self.needs_attention()
         self.write_course()
         self.edit_course()
 
@@ -59,6 +62,16 @@ class Teacher(FastHttpUser):
             course_id = random.choice(self.published)  # noqa: S311 - load pattern
             send(self, api_calls.course_figures(self.session.token(), course_id))
             send(self, api_calls.daily_activity(self.session.token(), course_id))
+
+    @task(2)
+    def needs_attention(self) -> None:
+        """web's "Needs attention" page: the teacher's courses with their unanswered questions
+        and held items counted, then one published course's dashboard; and the review queue."""
+        send(self, api_calls.teacher_courses(self.session.token()))
+        if self.published:
+            course_id = random.choice(self.published)  # noqa: S311 - load pattern
+            send(self, api_calls.course_dashboard(self.session.token(), course_id))
+        send(self, api_calls.review_queue(self.session.token()))
 
     @task(1)
     def write_course(self) -> None:

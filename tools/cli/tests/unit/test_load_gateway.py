@@ -37,6 +37,8 @@ URLS = {
     "event-ingestion": "http://127.0.0.1:9010",
     "search": "http://127.0.0.1:9013",
     "messaging": "http://127.0.0.1:9014",
+    "moderation": "http://127.0.0.1:9015",
+    "teacher-tools": "http://127.0.0.1:9016",
     "api-gateway": "http://127.0.0.1:9080",
 }
 
@@ -57,6 +59,8 @@ class TestLocustEnvironment:
             "EDU_ANALYTICS_API_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_SEARCH_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_MESSAGING_SERVICE_URL": "http://127.0.0.1:9080",
+            "EDU_MODERATION_SERVICE_URL": "http://127.0.0.1:9080",
+            "EDU_TEACHER_TOOLS_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_SEED_MANIFEST": "/tmp/seed-manifest.json",
         }
 
@@ -68,6 +72,7 @@ class TestLocustEnvironment:
         assert env["EDU_EVENT_INGESTION_SERVICE_URL"] == "http://127.0.0.1:9010"
         assert env["EDU_ANALYTICS_API_SERVICE_URL"] == "http://127.0.0.1:9005"
         assert env["EDU_MESSAGING_SERVICE_URL"] == "http://127.0.0.1:9014"
+        assert env["EDU_TEACHER_TOOLS_SERVICE_URL"] == "http://127.0.0.1:9016"
         assert not any("GATEWAY" in name for name in env)
 
     def test_the_load_stack_runs_the_gateway(self) -> None:

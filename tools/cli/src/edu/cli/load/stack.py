@@ -49,7 +49,17 @@ SEARCH = "search"
 # through it; a post is shown once moderation allowed it (ADR 0027), so moderation runs too.
 MESSAGING = "messaging"
 MODERATION = "moderation"
-API_SERVICES = OUTBOX_SERVICES | {EVENT_INGESTION, ANALYTICS_API, SEARCH, MESSAGING}
+# The teachers' "Needs attention" page (issue 24): teacher-tools' dashboard, which asks
+# messaging, moderation and its own read model; and moderation's review queue.
+TEACHER_TOOLS = "teacher-tools"
+API_SERVICES = OUTBOX_SERVICES | {
+    EVENT_INGESTION,
+    ANALYTICS_API,
+    SEARCH,
+    MESSAGING,
+    MODERATION,
+    TEACHER_TOOLS,
+}
 GATEWAY = "api-gateway"
 LOAD_SERVICES = API_SERVICES | {GATEWAY, AGGREGATOR, MODERATION}
 ANALYTICS_DATABASE = "analytics"
