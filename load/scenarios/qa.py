@@ -35,7 +35,6 @@ import calendar
 import itertools
 import json
 import os
-import random
 import threading
 import time
 from dataclasses import dataclass
@@ -45,58 +44,13 @@ import websocket
 from locust import FastHttpUser, constant_pacing, task
 
 from edu.testing import api_calls
+from edu.testing.qa import subprotocols, varied_words
 from scenarios.accounts import SignedIn
 from scenarios.platform import platform, send
 
-SUBPROTOCOL = "edu.qa.v1"
 DELIVERY = "qa delivery"
 FAN_OUT = "qa fan-out"
 HANDSHAKE = "/ws"
-# Six of these drawn at random make each post unlike the poster's others: moderation holds or
-# rejects an author's repeated (or nearly repeated) posts (ADR 0027).
-WORDS = [
-    "why",
-    "how",
-    "when",
-    "does",
-    "lesson",
-    "example",
-    "chapter",
-    "proof",
-    "graph",
-    "table",
-    "vector",
-    "matrix",
-    "model",
-    "data",
-    "theory",
-    "practice",
-    "exercise",
-    "answer",
-    "figure",
-    "method",
-    "result",
-    "error",
-    "value",
-    "function",
-    "loop",
-    "array",
-    "string",
-    "class",
-    "module",
-    "test",
-    "index",
-    "query",
-    "cache",
-    "server",
-    "client",
-    "socket",
-    "thread",
-    "process",
-    "memory",
-    "network",
-    "packet",
-]
 RECV_TIMEOUT_S = 1.0
 RECONNECT_PAUSE_S = 0.5
 
@@ -165,7 +119,7 @@ MEMBERS = Members()
 
 
 def _words() -> str:
-    return " ".join(random.sample(WORDS, 6))
+    return varied_words()
 
 
 def _record(user: FastHttpUser, name: str, ms: float, error: Exception | None = None) -> None:
@@ -222,7 +176,7 @@ class QaListener(FastHttpUser):
         started = time.perf_counter()
         try:
             socket = websocket.create_connection(
-                url, timeout=10, subprotocols=[SUBPROTOCOL, f"access_token.{token}"]
+                url, timeout=10, subprotocols=subprotocols(token or "")
             )
             welcome = json.loads(socket.recv())
             if welcome.get("type") != "welcome":

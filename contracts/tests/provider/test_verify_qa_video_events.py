@@ -47,27 +47,11 @@ from edu.proto_gen.events.v1.moderation_events_pb2 import (
     ModerationDecided,
 )
 from edu.testing import api_calls
-from edu.testing.harness_client import UnexpectedStatus
+from edu.testing.harness_client import first_answer
 
 ROOT = Path(__file__).resolve().parents[3]
 PACTS = ROOT / "contracts" / "pacts"
 WITHIN = 20.0  # seconds: messaging learns enrolments and moderation decides from events
-
-
-def _until(what: str, attempt: Callable[[], Any]) -> Any:
-    """``attempt()``'s first answer that is not None and did not raise UnexpectedStatus."""
-    deadline = time.monotonic() + WITHIN
-    last = "no answer"
-    while True:
-        try:
-            found = attempt()
-        except UnexpectedStatus as exc:
-            found, last = None, str(exc)
-        if found is not None:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {WITHIN:g} s (last: {last})")
-        time.sleep(0.1)
 
 
 class QaCourse:
@@ -82,7 +66,9 @@ class QaCourse:
     def post(self, call: api_calls.Call) -> dict[str, Any]:
         # 403 until messaging knows the enrolment or the teacher; an answer 404 until its
         # question is visible
-        made: dict[str, Any] = _until(call.op, lambda: self.platform.api.send(call).json())
+        made: dict[str, Any] = first_answer(
+            call.op, lambda: self.platform.api.send(call).json(), WITHIN
+        )
         return made
 
     def ask(self, text: str) -> str:
@@ -244,7 +230,7 @@ def moderation_events(platform: Any) -> dict[str, Any]:
         # the allowed question again, if that state came first (the same text twice is a repeat)
         known = awaited.get("allowing a question")
         question = known.post if known else course().allowed_question()
-        _until(f"{question} shown", lambda: course().shown(question))
+        first_answer(f"{question} shown", lambda: course().shown(question))
         decision = Awaited(course().id, stream_position(platform))
         decision.post = course().answer(question, f"Only an idiot asks that in {course().tag}.")
         awaited["rejecting an answer"] = decision
@@ -258,7 +244,7 @@ def moderation_events(platform: Any) -> dict[str, Any]:
             items = platform.api.send(api_calls.held_items(token, course_id)).json()["items"]
             return next((i["id"] for i in items if i["subject_id"] == question), None)
 
-        item = _until(f"{question} in the teacher's review queue", held_item)
+        item = first_answer(f"{question} in the teacher's review queue", held_item)
         held_at, _, _ = next_message(platform, DECIDED, hold.after, hold)
         awaited["a reviewer's allowing a held question"] = Awaited(course_id, held_at, question)
         platform.api.send(api_calls.decide_held_item(token, item, "allow"))

@@ -52,8 +52,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +60,7 @@ from pact.types import Message
 
 from edu.infra.cargo_build import PROFILE_VARIABLE, profile_folder, target_directory
 from edu.testing import api_calls
-from edu.testing.harness_client import UnexpectedStatus
+from edu.testing.harness_client import first_answer
 
 ROOT = Path(__file__).resolve().parents[3]
 PACTS = ROOT / "contracts" / "pacts"
@@ -105,22 +103,6 @@ ARRIVED = "an upload of a lesson video whose every byte arrived"
 CLIP = b"\x00\x00\x00\x18f"
 
 
-def _until(what: str, attempt: Callable[[], Any], seconds: float = 20) -> Any:
-    """``attempt()``'s first answer that is not None and did not raise UnexpectedStatus."""
-    deadline = time.monotonic() + seconds
-    last = "no answer"
-    while True:
-        try:
-            found = attempt()
-        except UnexpectedStatus as exc:
-            found, last = None, str(exc)
-        if found is not None:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {seconds:g} s (last: {last})")
-        time.sleep(0.1)
-
-
 def discussed_course(platform: Any) -> dict[str, str]:
     """A fresh course the session's student is enrolled in: their question, the teacher's
     answer (both allowed by moderation), and their second question, which moderation holds."""
@@ -130,7 +112,7 @@ def discussed_course(platform: Any) -> dict[str, str]:
     def post(call: api_calls.Call) -> dict[str, Any]:
         # 403 until messaging has the enrolment or the course; an answer 404 until the
         # question is visible (moderation allowed it)
-        made: dict[str, Any] = _until(call.op, lambda: platform.api.send(call).json())
+        made: dict[str, Any] = first_answer(call.op, lambda: platform.api.send(call).json())
         return made
 
     # Words of this course's own: moderation holds a text its author posted before (repeats),
@@ -145,7 +127,7 @@ def discussed_course(platform: Any) -> dict[str, str]:
         posts = platform.api.send(api_calls.qa_history(student, course_id)).json()["posts"]
         return True if len(posts) == 2 else None
 
-    _until(f"two visible posts in {course_id}", both_visible)
+    first_answer(f"two visible posts in {course_id}", both_visible)
     return {"course_id": course_id, "question_id": first["id"]}
 
 

@@ -17,6 +17,7 @@ from edu.testing.harness_client import (
     Exchange,
     HarnessClient,
     UnexpectedStatus,
+    first_answer,
 )
 
 URLS = {
@@ -318,3 +319,21 @@ class TestVideoUpload:
             assert headers["content-type"] == "application/octet-stream"
             assert headers["authorization"] == "Bearer t-1"
         assert seen[-1][:2] == ("POST", "http://video.test/videos/v-1/complete")
+
+
+class TestFirstAnswer:
+    def test_waits_through_none_and_refusals_for_the_first_answer(self) -> None:
+        refusal = UnexpectedStatus(api_calls.video("t", "v"), "http://x", httpx.Response(404))
+        answers: list[object] = [None, refusal, "found"]
+
+        def attempt() -> str | None:
+            answer = answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return None if answer is None else str(answer)
+
+        assert first_answer("the video", attempt, within=5) == "found"
+
+    def test_names_what_never_came(self) -> None:
+        with pytest.raises(AssertionError, match=r"the video: not within 0\.2 s"):
+            first_answer("the video", lambda: None, within=0.2)

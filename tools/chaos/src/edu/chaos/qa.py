@@ -27,7 +27,6 @@ import asyncio
 import contextlib
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -49,64 +48,10 @@ from edu.chaos.target import Target, mark, run_dir, timeline
 from edu.infra.probes import wait_until
 from edu.testing import api_calls, journeys
 from edu.testing.harness_client import AsyncHarnessClient
+from edu.testing.qa import subprotocols, varied_words
 
 A, B = "messaging", "messaging-b"
-SUBPROTOCOL = "edu.qa.v1"
 LESSON = {"title": "Only lesson", "estimated_minutes": 5, "body_markdown": "Read."}
-# Words for the posts' bodies: six drawn at random make each post unlike the others, so
-# moderation's repeated-post rule (same or nearly the same words by one author) lets them be.
-WORDS = [
-    "why",
-    "how",
-    "when",
-    "does",
-    "lesson",
-    "example",
-    "chapter",
-    "proof",
-    "graph",
-    "table",
-    "vector",
-    "matrix",
-    "model",
-    "data",
-    "theory",
-    "practice",
-    "exercise",
-    "answer",
-    "figure",
-    "method",
-    "result",
-    "error",
-    "value",
-    "function",
-    "loop",
-    "array",
-    "string",
-    "class",
-    "module",
-    "test",
-    "index",
-    "query",
-    "cache",
-    "server",
-    "client",
-    "socket",
-    "thread",
-    "process",
-    "memory",
-    "network",
-    "packet",
-    "signal",
-    "sample",
-    "average",
-    "median",
-    "variance",
-    "gradient",
-    "layer",
-    "weight",
-    "bias",
-]
 
 
 def _folder() -> Path:
@@ -114,7 +59,7 @@ def _folder() -> Path:
 
 
 def _body(n: int) -> str:
-    return f"Question {n}: " + " ".join(random.sample(WORDS, 6)) + "?"
+    return f"Question {n}: " + varied_words() + "?"
 
 
 # --- the actions and the probe (run in chaostoolkit's process) -------------------------------
@@ -358,9 +303,7 @@ class Client(threading.Thread):
     def _connection(self) -> None:
         base = self.setup[self.instance]
         url = f"{base}/ws?course_id={self.setup['course_id']}&after={self.last()}"
-        socket = websocket.create_connection(
-            url, timeout=5, subprotocols=[SUBPROTOCOL, f"access_token.{self.token}"]
-        )
+        socket = websocket.create_connection(url, timeout=5, subprotocols=subprotocols(self.token))
         try:
             welcome = json.loads(socket.recv())
             if welcome.get("type") != "welcome":

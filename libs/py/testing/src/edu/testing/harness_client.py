@@ -165,3 +165,21 @@ class AsyncHarnessClient(_Harness):
         except StopIteration as finished:
             result: T = finished.value
             return result
+
+
+def first_answer(what: str, attempt: Callable[[], T | None], within: float = 20.0) -> T:
+    """``attempt()``'s first result that is not None and did not raise UnexpectedStatus (an
+    asynchronous consumer has not caught up yet); AssertionError naming ``what`` and the last
+    refusal after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    last = "no answer"
+    while True:
+        try:
+            found = attempt()
+        except UnexpectedStatus as exc:
+            found, last = None, str(exc)
+        if found is not None:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {within:g} s (last: {last})")
+        time.sleep(0.1)
