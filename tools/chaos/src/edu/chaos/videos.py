@@ -39,9 +39,8 @@ from chaoslib.exceptions import InterruptExecution
 from edu.chaos.load import PASSWORD
 from edu.chaos.target import Target, mark, run_dir
 from edu.testing import api_calls, journeys
-from edu.testing.harness_client import HarnessClient
+from edu.testing.harness_client import HarnessClient, UnexpectedStatus
 
-PROCESSOR = "video-processor"
 TRANSCODER = "video-transcoder"
 LESSON = {"title": "Watch this", "estimated_minutes": 5, "body_markdown": "Watch."}
 SEGMENT = re.compile(r"^segment_\d+\.ts$")
@@ -101,7 +100,7 @@ def upload_lesson_video(seconds: int = 12, height: int = 720) -> dict[str, Any]:
         clip(path, seconds, height)
         data = path.read_bytes()
     with httpx.Client(timeout=30.0) as http:
-        client = HarnessClient({**target.api_urls, **_processor(target)}, http)
+        client = HarnessClient(target.api_urls, http)
         teacher = client.run(
             journeys.new_account(
                 f"chaos-video-{word}@chaos.eduplatform.test", PASSWORD, teacher=True
@@ -116,11 +115,6 @@ def upload_lesson_video(seconds: int = 12, height: int = 720) -> dict[str, Any]:
         json.dumps([*_recorded(), {"id": video, "token": teacher.access_token}], indent=2)
     )
     return mark("video-uploaded", video=video, bytes=len(data), seconds=seconds, height=height)
-
-
-def _processor(target: Target) -> dict[str, str]:
-    """video-processor's own URL when the gateway routes no videos (else the gateway's)."""
-    return {} if PROCESSOR in target.api_urls else {PROCESSOR: target.service_urls[PROCESSOR]}
 
 
 def _work_dir(target: Target) -> Path:
@@ -202,14 +196,6 @@ def _rendition_set(hls: Path, heights: list[int]) -> list[str]:
     return wrong
 
 
-def _status(target: Target, video: dict[str, str]) -> dict[str, Any]:
-    with httpx.Client(timeout=5.0) as http:
-        client = HarnessClient({**target.api_urls, **_processor(target)}, http)
-        answer = client.send(api_calls.video(video["token"], video["id"]))
-        read: dict[str, Any] = answer.json()
-        return read
-
-
 def videos_transcoded_once(patience_s: float = 40.0) -> dict[str, Any]:
     """Every video this run uploaded is ready with exactly one verdict and one rendition set,
     and no file of an interrupted attempt is left (waits up to ``patience_s`` for the job)."""
@@ -219,17 +205,20 @@ def videos_transcoded_once(patience_s: float = 40.0) -> dict[str, Any]:
     target = Target.load()
     started = time.monotonic()
     statuses: dict[str, str] = {}
-    while True:
-        statuses = {}
-        for video in videos:
-            try:
-                statuses[video["id"]] = str(_status(target, video).get("status"))
-            except httpx.HTTPError as exc:
-                statuses[video["id"]] = f"unreadable ({type(exc).__name__})"
-        settled = all(s in ("ready", "failed") for s in statuses.values())
-        if settled or time.monotonic() - started > patience_s:
-            break
-        time.sleep(0.25)
+    with httpx.Client(timeout=5.0) as http:
+        client = HarnessClient(target.api_urls, http)
+        while True:
+            statuses = {}
+            for video in videos:
+                try:
+                    read = client.send(api_calls.video(video["token"], video["id"])).json()
+                    statuses[video["id"]] = str(read.get("status"))
+                except (httpx.HTTPError, UnexpectedStatus) as exc:
+                    statuses[video["id"]] = f"unreadable ({type(exc).__name__})"
+            settled = all(s in ("ready", "failed") for s in statuses.values())
+            if settled or time.monotonic() - started > patience_s:
+                break
+            time.sleep(0.25)
     video_settings = target.data["video"]
     found = asyncio.run(
         _verdicts(target.infrastructure["nats"], video_settings["stream"], video_settings["prefix"])
