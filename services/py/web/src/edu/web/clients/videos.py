@@ -47,6 +47,33 @@ class Playback(_Read):
 
 
 class VideoClient(Protocol):
+    async def declare(
+        self,
+        token: str,
+        course_id: UUID,
+        lesson_id: UUID,
+        content_type: str,
+        size: int,
+        sha256: str,
+    ) -> VideoStatus:
+        """Declare an upload (nothing stored yet): ProblemError 413/415 before a byte is sent,
+        403 (not this course's teacher), 422 (empty, a malformed checksum)."""
+        ...
+
+    async def put_chunk(
+        self, token: str, video_id: UUID, offset: int, chunk: bytes, sha256: str
+    ) -> VideoStatus:
+        """Send ``chunk`` at ``offset`` with the SHA-256 its sender computed (``Chunk-SHA256``:
+        video-processor checks the bytes it got against it); ProblemError 409 when the upload
+        stands elsewhere (``received_bytes`` of :meth:`video` says where), 422 a checksum
+        the bytes do not match, 413 a chunk over the limit."""
+        ...
+
+    async def complete(self, token: str, video_id: UUID) -> VideoStatus:
+        """Every byte arrived: checked against the declared SHA-256 (ProblemError 422 when the
+        file does not match), then ``processing``."""
+        ...
+
     async def upload(
         self, token: str, course_id: UUID, lesson_id: UUID, content_type: str, file: BinaryIO
     ) -> VideoStatus:
@@ -89,10 +116,15 @@ class HttpVideoClient:
     def __init__(self, transport: ServiceTransport) -> None:
         self._http = transport
 
-    async def upload(
-        self, token: str, course_id: UUID, lesson_id: UUID, content_type: str, file: BinaryIO
+    async def declare(
+        self,
+        token: str,
+        course_id: UUID,
+        lesson_id: UUID,
+        content_type: str,
+        size: int,
+        sha256: str,
     ) -> VideoStatus:
-        sha256, size = file_sha256(file)
         declared = {
             "course_id": str(course_id),
             "lesson_id": str(lesson_id),
@@ -101,21 +133,36 @@ class HttpVideoClient:
             "sha256": sha256,
         }
         created = await self._http.call("POST", "/videos", token=token, json=declared)
-        video = VideoStatus.model_validate(created.json())
-        for offset, chunk in chunks_of(file):
-            await self._http.call(
-                "PUT",
-                f"/videos/{video.id}/content",
-                token=token,
-                params={"offset": offset},
-                content=chunk,
-                headers={
-                    "Content-Type": "application/octet-stream",
-                    "Chunk-SHA256": hashlib.sha256(chunk).hexdigest(),
-                },
-            )
-        done = await self._http.call("POST", f"/videos/{video.id}/complete", token=token)
+        return VideoStatus.model_validate(created.json())
+
+    async def put_chunk(
+        self, token: str, video_id: UUID, offset: int, chunk: bytes, sha256: str
+    ) -> VideoStatus:
+        response = await self._http.call(
+            "PUT",
+            f"/videos/{video_id}/content",
+            token=token,
+            params={"offset": offset},
+            content=chunk,
+            headers={
+                "Content-Type": "application/octet-stream",
+                "Chunk-SHA256": sha256,
+            },
+        )
+        return VideoStatus.model_validate(response.json())
+
+    async def complete(self, token: str, video_id: UUID) -> VideoStatus:
+        done = await self._http.call("POST", f"/videos/{video_id}/complete", token=token)
         return VideoStatus.model_validate(done.json())
+
+    async def upload(
+        self, token: str, course_id: UUID, lesson_id: UUID, content_type: str, file: BinaryIO
+    ) -> VideoStatus:
+        sha256, size = file_sha256(file)
+        video = await self.declare(token, course_id, lesson_id, content_type, size, sha256)
+        for offset, chunk in chunks_of(file):
+            await self.put_chunk(token, video.id, offset, chunk, hashlib.sha256(chunk).hexdigest())
+        return await self.complete(token, video.id)
 
     async def video(self, token: str, video_id: UUID) -> VideoStatus:
         response = await self._http.call("GET", f"/videos/{video_id}", token=token)

@@ -5,6 +5,7 @@ play the transcoder's verdict."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import BinaryIO
 from uuid import UUID, uuid4
@@ -26,6 +27,10 @@ class FakeVideoClient(Switchable):
     videos: dict[UUID, VideoStatus] = field(default_factory=dict)
     uploaded: dict[UUID, bytes] = field(default_factory=dict)
     teachers: dict[UUID, UUID] = field(default_factory=dict)
+    # Declared uploads: the whole file's SHA-256 and the bytes received so far.
+    declared_sha256: dict[UUID, str] = field(default_factory=dict)
+    received: dict[UUID, bytearray] = field(default_factory=dict)
+    chunks: list[tuple[UUID, int, int]] = field(default_factory=list)  # (video, offset, length)
 
     def transcoded(self, video_id: UUID) -> None:
         self._set(video_id, status="ready", progress_percent=100, duration_ms=2000)
@@ -67,6 +72,69 @@ class FakeVideoClient(Switchable):
         self.uploaded[video.id] = file.read()
         self.teachers[video.id] = teacher
         return video
+
+    async def declare(
+        self,
+        token: str,
+        course_id: UUID,
+        lesson_id: UUID,
+        content_type: str,
+        size: int,
+        sha256: str,
+    ) -> VideoStatus:
+        self.answer()
+        teacher = caller_of(self.enrollments.courses.verifier, token)
+        await self.enrollments.courses.teaching_course(token, course_id)
+        if content_type not in TYPES:
+            detail = f"{content_type} is not a video type this site takes."
+            raise ProblemError(415, "Unsupported Media Type", detail)
+        if size <= 0:
+            raise ProblemError(422, "Invalid input", "", {"size_bytes": ("The file is empty.",)})
+        if size > self.max_bytes:
+            raise ProblemError(413, "Payload Too Large", f"At most {self.max_bytes} bytes.")
+        video = VideoStatus(
+            id=uuid4(),
+            course_id=course_id,
+            lesson_id=lesson_id,
+            status="uploading",
+            size_bytes=size,
+            received_bytes=0,
+            progress_percent=0,
+        )
+        self.videos[video.id] = video
+        self.teachers[video.id] = teacher
+        self.declared_sha256[video.id] = sha256
+        self.received[video.id] = bytearray()
+        return video
+
+    async def put_chunk(
+        self, token: str, video_id: UUID, offset: int, chunk: bytes, sha256: str
+    ) -> VideoStatus:
+        video = await self.video(token, video_id)
+        if video.status != "uploading":
+            raise ProblemError(409, "Conflict", "The upload is complete.")
+        if offset != video.received_bytes:
+            detail = f"The next chunk starts at byte {video.received_bytes}, not {offset}."
+            raise ProblemError(409, "Conflict", detail)
+        if hashlib.sha256(chunk).hexdigest() != sha256:
+            raise ProblemError(422, "Invalid input", "The chunk does not match its SHA-256.")
+        if offset + len(chunk) > video.size_bytes:
+            raise ProblemError(413, "Payload Too Large", "The chunk goes past the declared size.")
+        self.chunks.append((video_id, offset, len(chunk)))
+        self.received[video_id] += chunk
+        self._set(video_id, received_bytes=offset + len(chunk))
+        return self.videos[video_id]
+
+    async def complete(self, token: str, video_id: UUID) -> VideoStatus:
+        video = await self.video(token, video_id)
+        data = bytes(self.received[video_id])
+        if video.received_bytes != video.size_bytes:
+            raise ProblemError(409, "Conflict", "Not every byte has arrived.")
+        if hashlib.sha256(data).hexdigest() != self.declared_sha256[video_id]:
+            raise ProblemError(422, "Invalid input", "The file does not match its SHA-256.")
+        self.uploaded[video_id] = data
+        self._set(video_id, status="processing")
+        return self.videos[video_id]
 
     async def video(self, token: str, video_id: UUID) -> VideoStatus:
         self.answer()
