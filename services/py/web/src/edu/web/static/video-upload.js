@@ -66,6 +66,7 @@
   }
 
   function megabytes(bytes) {
+    if (bytes < 1048576) return Math.round(bytes / 1024) + " KB";
     return (bytes / 1048576).toFixed(1) + " MB";
   }
 
