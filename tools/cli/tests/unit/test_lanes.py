@@ -1,4 +1,5 @@
-"""Lanes: the Rust lane beside the static gates, the suites that run alone after it."""
+"""Lanes: the Rust lane beside the static gates, then chaos beside the suites that may run
+beside it, then the suites that run alone."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from edu.cli.registry import Layer
 from edu.cli.results import LayerResult, LayerStatus
 
 
-def layer(name: str, lane: str = "main", concurrent: bool = True) -> Layer:
+def layer(
+    name: str, lane: str = "main", concurrent: bool = True, beside: tuple[str, ...] = ()
+) -> Layer:
     return Layer(
         name=name,
         description=name,
@@ -25,12 +28,15 @@ def layer(name: str, lane: str = "main", concurrent: bool = True) -> Layer:
         needs=(),
         lane=lane,
         concurrent=concurrent,
+        beside=beside,
     )
 
 
 LINT, TYPECHECK = layer("lint"), layer("typecheck")
 UNIT, E2E = layer("unit", concurrent=False), layer("e2e", concurrent=False)
 RUST_LINT, RUST_UNIT = layer("rust-lint", "rust"), layer("rust-unit", "rust")
+CHAOS = layer("chaos", "chaos", concurrent=False)
+INTEGRATION = layer("integration", concurrent=False, beside=("chaos",))
 
 
 def result(name: str) -> LayerResult:
@@ -52,6 +58,20 @@ class TestPlan:
         assert laid_out.foreground_first == [LINT, TYPECHECK]
         assert laid_out.background == {"rust": [RUST_LINT, RUST_UNIT]}
         assert laid_out.foreground_after == [UNIT, E2E]
+
+    def test_chaos_starts_after_the_rust_lane_beside_the_suites_that_allow_it(self) -> None:
+        laid_out = plan([LINT, UNIT, RUST_LINT, INTEGRATION, E2E, CHAOS])
+        assert laid_out.foreground_first == [LINT]
+        assert laid_out.background == {"rust": [RUST_LINT]}
+        assert laid_out.late == {"chaos": [CHAOS]}
+        assert laid_out.foreground_beside == [INTEGRATION]
+        assert laid_out.foreground_after == [UNIT, E2E]
+
+    def test_without_a_late_lane_a_suite_that_allows_one_runs_alone(self) -> None:
+        laid_out = plan([LINT, INTEGRATION, RUST_LINT])
+        assert not laid_out.late
+        assert not laid_out.foreground_beside
+        assert laid_out.foreground_after == [INTEGRATION]
 
     def test_serial_runs_everything_in_the_order_asked(self) -> None:
         layers = [LINT, UNIT, RUST_LINT, E2E]
@@ -99,6 +119,37 @@ class TestRunPlanned:
 
         run_planned([LINT, RUST_LINT], run, lambda _: None)
         assert sorted(finished) == ["lint", "rust-lint"]
+
+    def test_chaos_waits_for_the_rust_lane_and_the_lone_suites_wait_for_chaos(self) -> None:
+        rust_done, chaos_done = threading.Event(), threading.Event()
+        seen: dict[str, tuple[bool, bool]] = {}
+        overlapped = threading.Barrier(2, timeout=10)  # chaos and integration must overlap
+
+        def run(chosen: Layer, echo: bool) -> LayerResult:
+            seen[chosen.name] = (rust_done.is_set(), chaos_done.is_set())
+            if chosen is RUST_LINT:
+                time.sleep(0.05)
+                rust_done.set()
+            if chosen in (CHAOS, INTEGRATION):
+                overlapped.wait()
+            if chosen is CHAOS:
+                time.sleep(0.05)
+                chaos_done.set()
+            return result(chosen.name)
+
+        run_planned([LINT, RUST_LINT, INTEGRATION, UNIT, CHAOS], run, lambda _: None)
+        assert seen["chaos"] == (True, False), "chaos started beside the Rust lane"
+        assert seen["integration"] == (True, False)
+        assert seen["unit"] == (True, True), "a suite that runs alone ran beside chaos"
+
+    def test_an_error_in_a_late_lane_reaches_the_caller(self) -> None:
+        def run(chosen: Layer, echo: bool) -> LayerResult:
+            if chosen is CHAOS:
+                raise ValueError("chaostoolkit is missing")
+            return result(chosen.name)
+
+        with pytest.raises(ValueError, match="chaostoolkit is missing"):
+            run_planned([LINT, CHAOS, INTEGRATION, UNIT], run, lambda _: None)
 
     def test_an_error_in_a_background_lane_reaches_the_caller(self) -> None:
         def run(chosen: Layer, echo: bool) -> LayerResult:

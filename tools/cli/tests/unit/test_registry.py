@@ -30,6 +30,11 @@ def test_reads_a_layer_with_its_budget_and_triggers(tmp_path: Path) -> None:
     assert registry.for_trigger("weekly") == []
 
 
+def test_a_suite_may_name_the_lanes_it_runs_beside(tmp_path: Path) -> None:
+    text = VALID.replace("goal_seconds = 10", 'goal_seconds = 10\nbeside = ["chaos"]')
+    assert load_registry(write(tmp_path, text)).get("unit").beside == ("chaos",)
+
+
 @pytest.mark.parametrize(
     ("change", "complaint"),
     [
@@ -39,6 +44,12 @@ def test_reads_a_layer_with_its_budget_and_triggers(tmp_path: Path) -> None:
         (("goal_seconds = 10", "goal_seconds = 60"), "goal_seconds must be positive and within"),
         (('kind = "pytest"', 'kind = "magic"'), "kind must be one of"),
         (('paths = ["libs/*/tests/unit"]', "flaky = true"), "unknown field"),
+        (("goal_seconds = 10", 'goal_seconds = 10\nbeside = "chaos"'), "beside must be a list"),
+        (("goal_seconds = 10", 'goal_seconds = 10\nbeside = ["main"]'), "beside names other"),
+        (
+            ("goal_seconds = 10", 'goal_seconds = 10\nbeside = ["chaos"]\nconcurrent = true'),
+            "beside is for main-lane suites that are not concurrent",
+        ),
     ],
 )
 def test_rejects_a_malformed_layer_saying_what_is_wrong(

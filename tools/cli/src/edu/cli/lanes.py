@@ -2,15 +2,21 @@
 
 Every layer belongs to a lane (``lane`` in layers.toml, default ``main``). Within a lane layers
 run one after another in registry order; different lanes run at the same time. The main lane
-is the foreground: its output streams live. Another lane (the Rust build and tests, ``rust``)
-runs in a thread with its output kept in each layer's ``output.log`` and a line when each layer
-starts and ends. Layers that are not ``concurrent`` (the test suites whose wall time or timing
-checks a busy CPU would disturb: unit, integration, E2E, load, chaos...) wait until every other
-lane is done, and while other lanes run the main lane takes its concurrent layers (the static
-gates) first. The time table lists the layers in the order they were asked for, as before.
+is the foreground: its output streams live. Another lane runs in a thread with its output kept
+in each layer's ``output.log`` and a line when each layer starts and ends.
 
-On 2 cores the gain is the overlap of the static gates' idle and single-core time with the Rust
-build; `--serial` turns lanes off, so a run can be measured both ways.
+A run has three phases:
+
+1. **Early lanes** (lanes of concurrent layers: the Rust build and tests, ``rust``) start at
+   once; the main lane takes its concurrent layers (the static gates) beside them.
+2. **Late lanes** (lanes of suites that are not concurrent: ``chaos``, which holds each fault
+   for seconds and leaves most of the CPU idle) start once the early lanes are done; the main
+   lane runs beside them only its suites that name the lane in ``beside`` (integration,
+   contract, E2E: their checks are outcomes, not latency objectives).
+3. The suites that run alone (the rest: latency objectives, bursts on both cores — fuzz, load,
+   unit) after every other lane is done.
+
+``--serial`` turns lanes off, so a run can be measured both ways.
 """
 
 from __future__ import annotations
@@ -32,21 +38,29 @@ class LanePlan:
 
     foreground_first: list[Layer] = field(default_factory=list)
     background: dict[str, list[Layer]] = field(default_factory=dict)
+    late: dict[str, list[Layer]] = field(default_factory=dict)
+    foreground_beside: list[Layer] = field(default_factory=list)
     foreground_after: list[Layer] = field(default_factory=list)
 
 
 def plan(layers: Sequence[Layer], serial: bool = False) -> LanePlan:
-    background: dict[str, list[Layer]] = {}
+    lanes: dict[str, list[Layer]] = {}
     for layer in layers:
         if layer.lane != MAIN_LANE:
-            background.setdefault(layer.lane, []).append(layer)
+            lanes.setdefault(layer.lane, []).append(layer)
     main = [layer for layer in layers if layer.lane == MAIN_LANE]
-    if serial or not background or not main:
+    if serial or not lanes or not main:
         return LanePlan(foreground_first=list(layers))
+    early = {name: members for name, members in lanes.items() if all(m.concurrent for m in members)}
+    late = {name: members for name, members in lanes.items() if name not in early}
+    suites = [layer for layer in main if not layer.concurrent]
+    beside = [layer for layer in suites if late and set(late) <= set(layer.beside)]
     return LanePlan(
         foreground_first=[layer for layer in main if layer.concurrent],
-        background=background,
-        foreground_after=[layer for layer in main if not layer.concurrent],
+        background=early,
+        late=late,
+        foreground_beside=beside,
+        foreground_after=[layer for layer in suites if layer not in beside],
     )
 
 
@@ -73,22 +87,35 @@ def run_planned(
             with lock:
                 results[layer.name] = result
 
-    threads = [
-        threading.Thread(target=run_lane, args=(lane, members), name=f"lane-{lane}", daemon=True)
-        for lane, members in lane_plan.background.items()
-    ]
-    for thread in threads:
-        thread.start()
-    for layer in lane_plan.foreground_first:
-        results[layer.name] = run(layer, True)
-    if threads:
+    def start(lanes: dict[str, list[Layer]]) -> list[threading.Thread]:
+        threads = [
+            threading.Thread(
+                target=run_lane, args=(lane, members), name=f"lane-{lane}", daemon=True
+            )
+            for lane, members in lanes.items()
+        ]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def join(threads: list[threading.Thread], before: str) -> None:
         waiting = [t.name.removeprefix("lane-") for t in threads if t.is_alive()]
-        if waiting and lane_plan.foreground_after:
-            announce(f"waiting for lane(s) {', '.join(waiting)} before the suites that run alone")
+        if waiting and before:
+            announce(f"waiting for lane(s) {', '.join(waiting)} before {before}")
         for thread in threads:
             thread.join()
-    if failures:
-        raise failures[0]
+        if failures:
+            raise failures[0]
+
+    early = start(lane_plan.background)
+    for layer in lane_plan.foreground_first:
+        results[layer.name] = run(layer, True)
+    later = "the suites that run alone"
+    join(early, "the late lanes and " + later if lane_plan.late else later)
+    late = start(lane_plan.late)
+    for layer in lane_plan.foreground_beside:
+        results[layer.name] = run(layer, True)
+    join(late, later if lane_plan.foreground_after else "")
     for layer in lane_plan.foreground_after:
         results[layer.name] = run(layer, True)
     return [results[layer.name] for layer in layers]

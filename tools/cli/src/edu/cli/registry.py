@@ -48,6 +48,10 @@ class Layer:
     # May run while another lane is busy (static gates, builds); False for the suites whose
     # wall time or timing-sensitive checks another lane's CPU load would disturb.
     concurrent: bool = True
+    # A suite that is not concurrent may still run beside these lanes: lanes of suites that
+    # wait far more than they compute (chaos holds each fault for seconds), so the CPU they
+    # leave is enough for a suite whose checks are not latency objectives.
+    beside: tuple[str, ...] = ()
 
     def plugin_arguments(self) -> list[str]:
         """``-p NAME`` for each listed plugin (pytest layers)."""
@@ -120,6 +124,7 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         "plugins",
         "lane",
         "concurrent",
+        "beside",
     }
     if unknown:
         raise RegistryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -166,8 +171,16 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
     concurrent = raw.get("concurrent", kind != "pytest")
     if not isinstance(concurrent, bool):
         raise RegistryError(f"{where}: concurrent must be true or false")
-    if lane != MAIN_LANE and not concurrent:
-        raise RegistryError(f"{where}: a layer outside the main lane runs beside it: concurrent")
+    beside = raw.get("beside", [])
+    if not isinstance(beside, list) or not all(isinstance(b, str) and b for b in beside):
+        raise RegistryError(f"{where}: beside must be a list of lane names")
+    if MAIN_LANE in beside or lane in beside:
+        raise RegistryError(f"{where}: beside names other lanes, not {lane!r} or {MAIN_LANE!r}")
+    if beside and (concurrent or lane != MAIN_LANE):
+        raise RegistryError(
+            f"{where}: beside is for main-lane suites that are not concurrent (a concurrent "
+            "layer runs beside any lane already)"
+        )
     if kind == "pytest" and not paths:
         raise RegistryError(f"{where}: a pytest layer needs paths")
     if kind in ("command", "cargo") and not args:
@@ -188,4 +201,5 @@ def _parse_layer(path: Path, name: str, raw: object) -> Layer:
         plugins=tuple(plugins),
         lane=lane,
         concurrent=concurrent,
+        beside=tuple(beside),
     )
