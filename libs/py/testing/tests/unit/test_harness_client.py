@@ -321,6 +321,72 @@ class TestVideoUpload:
         assert seen[-1][:2] == ("POST", "http://video.test/videos/v-1/complete")
 
 
+class TestVideoPlayback:
+    """A student's player: the signed links, the master playlist, a rendition's playlist, one
+    segment and a range of the original, each file named by its kind for statistics."""
+
+    LINK = "/play/1765000000/c2lnbmF0dXJl/v-1"
+
+    def test_signed_files_are_named_by_kind_with_placeholders(self) -> None:
+        names = [
+            api_calls.signed_file(f"{self.LINK}/{file}").name
+            for file in ("hls/master.m3u8", "hls/240p/index.m3u8", "hls/480p/segment_012.ts")
+        ]
+
+        assert names == [
+            "/play/{expires}/{signature}/{video_id}/hls/master.m3u8",
+            "/play/{expires}/{signature}/{video_id}/hls/{rendition}/index.m3u8",
+            "/play/{expires}/{signature}/{video_id}/hls/{rendition}/{segment}",
+        ]
+
+    def test_a_range_of_the_original_asks_for_206(self) -> None:
+        call = api_calls.signed_file(f"{self.LINK}/original", first_byte=0, last_byte=1023)
+
+        assert call.name == "/play/{expires}/{signature}/{video_id}/original"
+        assert call.headers == {"Range": "bytes=0-1023"}
+        assert call.expect == (206,)
+
+    def test_a_path_that_is_not_a_signed_link_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="not a signed playback link"):
+            api_calls.signed_file("/videos/v-1/original")
+
+    def test_the_player_follows_the_playlists_to_one_segment(self) -> None:
+        files = {
+            "/hls/master.m3u8": "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n240p/index.m3u8\n",
+            "/hls/240p/index.m3u8": "#EXTM3U\n#EXTINF:2.0,\nsegment_000.ts\n#EXT-X-ENDLIST\n",
+            "/hls/240p/segment_000.ts": "G" * 188,
+        }
+        seen: list[tuple[str, str | None]] = []
+
+        def video_processor(request: httpx.Request) -> httpx.Response:
+            seen.append((request.url.path, request.headers.get("range")))
+            if request.url.path == "/videos/v-1/playback":
+                assert request.headers["authorization"] == "Bearer t-1"
+                links = {
+                    "master_playlist_url": f"{self.LINK}/hls/master.m3u8",
+                    "original_url": f"{self.LINK}/original",
+                }
+                return httpx.Response(200, json=links)
+            if request.url.path.endswith("/original"):
+                return httpx.Response(206, content=b"o" * 100)
+            return httpx.Response(200, text=files[request.url.path.removeprefix(self.LINK)])
+
+        urls = {"video-processor": "http://video.test"}
+        with httpx.Client(transport=httpx.MockTransport(video_processor)) as http:
+            watched = HarnessClient(urls, http).run(
+                journeys.watch_video("t-1", "v-1", range_bytes=100)
+            )
+
+        assert watched == journeys.Watched((f"{self.LINK}/hls/240p/index.m3u8",), 188, 100)
+        assert seen == [
+            ("/videos/v-1/playback", None),
+            (f"{self.LINK}/hls/master.m3u8", None),
+            (f"{self.LINK}/hls/240p/index.m3u8", None),
+            (f"{self.LINK}/hls/240p/segment_000.ts", None),
+            (f"{self.LINK}/original", "bytes=0-99"),
+        ]
+
+
 class TestFirstAnswer:
     def test_waits_through_none_and_refusals_for_the_first_answer(self) -> None:
         refusal = UnexpectedStatus(api_calls.video("t", "v"), "http://x", httpx.Response(404))

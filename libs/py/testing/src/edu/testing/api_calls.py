@@ -335,3 +335,51 @@ def video(token: str | None, video_id: str) -> Call:
     return Call(
         "video", "video-processor", "GET", f"/videos/{video_id}", "/videos/{video_id}", token=token
     )
+
+
+# video-processor's playback (issue 25): signed links for the teacher or an enrolled student,
+# then the files behind them (no token: the signature in the path is the permission)
+
+PARTIAL = (206,)
+
+
+def playback(token: str | None, video_id: str) -> Call:
+    """Signed, expiring links to a video's files: ``original_url`` once uploaded,
+    ``master_playlist_url`` and ``poster_url`` once ready (paths on video-processor)."""
+    path = f"/videos/{video_id}/playback"
+    return Call(
+        "playback", "video-processor", "GET", path, "/videos/{video_id}/playback", token=token
+    )
+
+
+def signed_file(link: str, *, first_byte: int | None = None, last_byte: int | None = None) -> Call:
+    """One file behind a signed link (``/play/<expires>/<signature>/<video>/original`` or
+    ``…/hls/<file>``, as ``playback`` handed it out or a playlist named it), grouped by its kind
+    of file: the expiry, signature, video, rendition and segment are placeholders in its name.
+    ``first_byte`` asks for a byte range (``Range: bytes=first-last``, answered 206)."""
+    if first_byte is None:
+        return Call("signed_file", "video-processor", "GET", link, signed_file_name(link))
+    last = "" if last_byte is None else str(last_byte)
+    return Call(
+        "signed_file",
+        "video-processor",
+        "GET",
+        link,
+        signed_file_name(link),
+        expect=PARTIAL,
+        extra_headers=(("Range", f"bytes={first_byte}-{last}"),),
+    )
+
+
+def signed_file_name(link: str) -> str:
+    """``/play/{expires}/{signature}/{video_id}/`` and what follows, the rendition
+    (``240p``) and segment (``segment_3.ts``) of an HLS file as placeholders."""
+    parts = link.split("?", 1)[0].split("/")
+    if len(parts) < 6 or parts[1] != "play":
+        raise ValueError(f"not a signed playback link: {link!r}")
+    rest = [
+        "{rendition}" if part.endswith("p") and part[:-1].isdigit() else part for part in parts[5:]
+    ]
+    if rest and rest[-1].startswith("segment_"):
+        rest[-1] = "{segment}"
+    return "/".join(["", "play", "{expires}", "{signature}", "{video_id}", *rest])

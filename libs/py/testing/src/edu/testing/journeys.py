@@ -165,3 +165,40 @@ def upload_video(
         yield api_calls.send_video_chunk(token, video_id, offset, chunk, digest)
     yield api_calls.complete_video(token, video_id)
     return video_id
+
+
+@dataclass(frozen=True)
+class Watched:
+    """What a student's player fetched of a ready video: the ladder's rendition playlists
+    (paths), the first segment's size and the bytes of the original's range."""
+
+    renditions: tuple[str, ...]
+    segment_bytes: int
+    original_range_bytes: int
+
+
+def playlist_entries(playlist: str, path: str) -> list[str]:
+    """The URIs an HLS playlist names (its lines that are not tags), as paths resolved
+    against the playlist's own ``path``, as a player resolves them."""
+    base = path.rsplit("/", 1)[0]
+    return [
+        f"{base}/{line.strip()}"
+        for line in playlist.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def watch_video(token: str, video_id: str, *, range_bytes: int = 64 * 1024) -> Steps[Watched]:
+    """A student (or the teacher) plays a ready video as a player does: the signed links, the
+    master playlist, its first rendition's playlist, that rendition's first segment, and (a
+    player seeking in the original, the fallback without HLS) ``range_bytes`` of the original."""
+    links = (yield api_calls.playback(token, video_id)).json()
+    master = str(links["master_playlist_url"])
+    renditions = playlist_entries((yield api_calls.signed_file(master)).text, master)
+    rendition = renditions[0]
+    segments = playlist_entries((yield api_calls.signed_file(rendition)).text, rendition)
+    segment = yield api_calls.signed_file(segments[0])
+    original = yield api_calls.signed_file(
+        str(links["original_url"]), first_byte=0, last_byte=range_bytes - 1
+    )
+    return Watched(tuple(renditions), len(segment.content), len(original.content))
