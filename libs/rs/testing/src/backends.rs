@@ -11,6 +11,8 @@ pub enum Backend {
     Postgres,
     Nats,
     Redis,
+    /// An S3-compatible server (`moto_server` by default): the video store's S3 adapter.
+    S3,
 }
 
 impl Backend {
@@ -19,6 +21,7 @@ impl Backend {
             Self::Postgres => "EDU_TEST_DATABASE_URL",
             Self::Nats => "EDU_TEST_NATS_URL",
             Self::Redis => "EDU_TEST_REDIS_URL",
+            Self::S3 => "EDU_TEST_S3_URL",
         }
     }
 
@@ -27,6 +30,7 @@ impl Backend {
             Self::Postgres => "PostgreSQL",
             Self::Nats => "NATS",
             Self::Redis => "Redis",
+            Self::S3 => "S3 server",
         }
     }
 }

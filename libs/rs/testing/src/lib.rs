@@ -1,6 +1,6 @@
 //! What Rust tests share, the counterpart of `edu.testing` (pytest plugin) on the Python side.
 //!
-//! - [`backends`]: the PostgreSQL, NATS and Redis of this test run. `edu test rust-integration`
+//! - [`backends`]: the PostgreSQL, NATS, Redis and S3 server of this test run. `edu test rust-integration`
 //!   (`edu.cli.cargo_tests`) starts them the way the pytest plugin does (embedded by default,
 //!   Docker or your own URL otherwise) and passes `EDU_TEST_*_URL`; without one a test fails
 //!   with a message saying how to run it, never skips.

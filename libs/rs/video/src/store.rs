@@ -1,13 +1,14 @@
-//! The object-store port and its filesystem adapter.
+//! The object-store port and its filesystem adapter; [`crate::s3`] is the S3-compatible one,
+//! [`open`] picks between them from [`StoreConfig`].
 //!
 //! Keys are relative `/`-separated names (`videos/<id>/original`). Every whole-object write is
 //! atomic (a temporary file renamed into place), so a reader never sees half an object and a
 //! crash leaves either the old object or the new one. Only an upload's part file is written in
 //! place, chunk by chunk ([`ObjectStore::write_at`]), and its owner (the database row's
-//! `received`) says how much of it counts.
+//! `received`) says how much of it counts. The S3 adapter keeps the same promises per object
+//! (its module docs say where a rename or a part's write is several requests).
 //!
-//! An S3-compatible adapter would implement the same trait (multipart uploads for the part
-//! file); it is not built yet (the crate READMEs list it).
+//! Both adapters pass one behavioural suite, [`crate::conformance`].
 
 use std::fmt::Debug;
 use std::future::Future;
@@ -90,6 +91,52 @@ pub trait ObjectStore: Send + Sync + Debug {
     }
 }
 
+/// Refuses keys with `..`, absolute parts, empty segments, `\\` or the adapter's `reserved`
+/// infix (its temporary files, its chunk objects).
+pub(crate) fn check_key(key: &str, reserved: &str) -> Result<(), StoreError> {
+    let bad = || StoreError::BadKey(key.to_owned());
+    if key.is_empty() || key.contains('\\') || key.contains(reserved) {
+        return Err(bad());
+    }
+    if key.split('/').any(str::is_empty)
+        || !Path::new(key)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// Which adapter: files under a folder (`EDU_VIDEO_STORE_DIR`, the default) or an
+/// S3-compatible server (when `EDU_VIDEO_S3_URL` is set).
+#[derive(Debug, Clone)]
+pub enum StoreConfig {
+    Filesystem(PathBuf),
+    S3(crate::s3::S3Config),
+}
+
+impl StoreConfig {
+    /// What a log line may say about the store (never a secret).
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Filesystem(root) => format!("files under {}", root.display()),
+            Self::S3(config) => format!(
+                "S3 bucket {} at {} ({})",
+                config.bucket, config.endpoint, config.region
+            ),
+        }
+    }
+}
+
+/// The adapter `config` names; an unusable S3 URL is an error naming it.
+pub fn open(config: &StoreConfig) -> Result<std::sync::Arc<dyn ObjectStore>, String> {
+    Ok(match config {
+        StoreConfig::Filesystem(root) => std::sync::Arc::new(FsObjectStore::new(root)),
+        StoreConfig::S3(s3) => std::sync::Arc::new(crate::s3::S3ObjectStore::new(s3.clone())?),
+    })
+}
+
 /// The store as files under a root folder (`EDU_VIDEO_STORE_DIR`); a key is a relative path.
 #[derive(Debug, Clone)]
 pub struct FsObjectStore {
@@ -109,19 +156,8 @@ impl FsObjectStore {
 
     /// The file of `key`; keys with `..`, absolute parts or empty segments are refused.
     pub fn path_of(&self, key: &str) -> Result<PathBuf, StoreError> {
-        let bad = || StoreError::BadKey(key.to_owned());
-        if key.is_empty() || key.contains('\\') || key.contains(TEMPORARY_SUFFIX) {
-            return Err(bad());
-        }
-        let relative = Path::new(key);
-        if key.split('/').any(str::is_empty)
-            || !relative
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
-        {
-            return Err(bad());
-        }
-        Ok(self.root.join(relative))
+        check_key(key, TEMPORARY_SUFFIX)?;
+        Ok(self.root.join(key))
     }
 
     fn io(key: &str) -> impl Fn(io::Error) -> StoreError + '_ {
@@ -374,23 +410,16 @@ impl ObjectStore for FsObjectStore {
 
 #[cfg(test)]
 mod tests {
-    use futures_util::StreamExt;
-
     use super::*;
 
-    fn store() -> (tempfile::TempDir, FsObjectStore) {
+    #[allow(clippy::unused_async)] // the suite awaits every store's maker
+    async fn fs_store() -> (tempfile::TempDir, Box<dyn ObjectStore>) {
         let dir = tempfile::tempdir().unwrap();
         let store = FsObjectStore::new(dir.path());
-        (dir, store)
+        (dir, Box::new(store))
     }
 
-    async fn read_all(mut stream: ByteStream) -> Vec<u8> {
-        let mut all = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            all.extend_from_slice(&chunk.unwrap());
-        }
-        all
-    }
+    crate::object_store_suite!(fs_store);
 
     #[test]
     fn keys_that_leave_the_root_are_refused() {
@@ -416,71 +445,30 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_part_file_written_again_at_an_offset_is_cut_there() {
-        let (_dir, store) = store();
-        store
-            .write_at("u/p", 0, Bytes::from_static(b"hello"))
-            .await
-            .unwrap();
-        store
-            .write_at("u/p", 5, Bytes::from_static(b" world"))
-            .await
-            .unwrap();
-        store
-            .write_at("u/p", 5, Bytes::from_static(b"!"))
-            .await
-            .unwrap();
-
+    #[test]
+    fn the_configured_adapter_is_opened() {
+        let fs = StoreConfig::Filesystem("/srv/videos".into());
+        assert_eq!(fs.describe(), "files under /srv/videos");
+        assert!(open(&fs).unwrap().local_path("a").is_some());
+        let s3 = StoreConfig::S3(crate::s3::S3Config {
+            endpoint: "http://127.0.0.1:9000".into(),
+            bucket: "videos".into(),
+            region: "eu-west-1".into(),
+            credentials: crate::sigv4::Credentials::new("id", "secret-value"),
+            timeout: std::time::Duration::from_secs(5),
+        });
         assert_eq!(
-            store.get("u/p").await.unwrap(),
-            Bytes::from_static(b"hello!")
+            s3.describe(),
+            "S3 bucket videos at http://127.0.0.1:9000 (eu-west-1)"
         );
-        assert_eq!(store.size("u/p").await.unwrap(), Some(6));
-        assert_eq!(store.size("u/none").await.unwrap(), None);
-    }
-
-    #[tokio::test]
-    async fn ranges_hashes_renames_lists_and_deletes() {
-        let (_dir, store) = store();
-        store
-            .put("v/1/a", Bytes::from_static(b"0123456789"))
-            .await
-            .unwrap();
-        store
-            .put("v/1/h/b", Bytes::from_static(b"x"))
-            .await
-            .unwrap();
-
-        let range = read_all(store.read_range("v/1/a", 2, 3).await.unwrap()).await;
-        let digest = store.sha256("v/1/a", 10).await.unwrap();
-        store.rename("v/1/a", "v/1/c").await.unwrap();
-        let listed = store.list("v").await.unwrap();
-        store.delete_prefix("v/1/h").await.unwrap();
-        store.delete("v/1/none").await.unwrap();
-
-        assert_eq!(range, b"234");
-        assert_eq!(
-            digest,
-            "84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882"
-        );
-        assert_eq!(listed, ["v/1/c", "v/1/h/b"]);
-        assert_eq!(store.list("v").await.unwrap(), ["v/1/c"]);
-        assert!(matches!(
-            store.get("v/1/a").await,
-            Err(StoreError::NotFound(_))
-        ));
-    }
-
-    #[tokio::test]
-    async fn a_local_file_goes_in_and_out_whole() {
-        let (dir, store) = store();
-        let local = dir.path().join("local.bin");
-        tokio::fs::write(&local, b"clip").await.unwrap();
-        store.put_file("v/2/original", &local).await.unwrap();
-        let back = dir.path().join("back.bin");
-        store.fetch_to("v/2/original", &back).await.unwrap();
-
-        assert_eq!(tokio::fs::read(&back).await.unwrap(), b"clip");
+        assert!(open(&s3).unwrap().local_path("a").is_none());
+        let broken = StoreConfig::S3(crate::s3::S3Config {
+            endpoint: "not a url".into(),
+            ..match s3 {
+                StoreConfig::S3(c) => c,
+                StoreConfig::Filesystem(_) => unreachable!(),
+            }
+        });
+        assert!(open(&broken).unwrap_err().contains("EDU_VIDEO_S3_URL"));
     }
 }
