@@ -16,9 +16,10 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from edu.testing import journeys
 from edu.testing.harness_client import HarnessClient
@@ -123,3 +124,104 @@ class TestLessonVideo:
         assert played["width"] > 0, played
         assert played["source"].endswith("/hls/master.m3u8"), played  # HLS, not the fallback
         video.screenshot(path=screens / "lesson-video-player.png")
+
+
+CHUNK = 2048  # small chunks for the test (the page's data-chunk-bytes is 1 MiB)
+
+
+class TestResumableLessonVideoUpload:
+    def test_the_browser_uploads_in_chunks_and_resumes_after_a_dropped_request_and_a_reload(
+        self,
+        page: Page,
+        api: HarnessClient,
+        new_account: Callable[..., tuple[str, str]],
+        log_in: Callable[..., None],
+        screens: Path,
+        tmp_path: Path,
+    ) -> None:
+        """static/video-upload.js: a refused file's reason under the field; then the clip in
+        2 KiB checksummed chunks, one chunk request dropped (resumed from the upload's state,
+        nothing before it sent again), later the network gone (the script stops and says how
+        far it got), the page reloaded and the same file chosen: it goes on from where
+        video-processor stands, and the video ends ready with exactly the clip's bytes."""
+        if not Path(FFMPEG).is_file():
+            pytest.fail("no ffmpeg: `apt-get install -y ffmpeg` (Debian's)", pytrace=False)
+        tag = uuid.uuid4().hex[:8]
+        teacher_email, teacher_token = new_account("teacher", teacher=True)
+        draft = {"title": f"Resumed bars {tag}", "summary": "Again.", "tags": ["e2e"]}
+        lesson = {"title": "The bars again", "estimated_minutes": 1, "body_markdown": "Look."}
+        course = api.run(journeys.make_course(teacher_token, draft, [lesson]))
+        clip = colour_bars_clip(tmp_path)
+        size = clip.stat().st_size
+        assert size > 6 * CHUNK, size
+
+        sent: list[int] = []  # the offset of every chunk request the page made
+        state = {"dropped": False, "network": True}
+
+        def chunks(route: Route) -> None:
+            offset = int(route.request.url.rsplit("offset=", 1)[1])
+            sent.append(offset)
+            if offset == 2 * CHUNK and not state["dropped"]:
+                state["dropped"] = True
+                route.abort("connectionreset")
+            elif offset >= 5 * CHUNK and not state["network"]:
+                route.abort("internetdisconnected")
+            else:
+                route.continue_()
+
+        page.route("**/video/uploads/*/content?offset=*", chunks)
+        log_in(page, teacher_email)
+        editor = f"/teach/courses/{course.id}/lessons/{course.lesson_ids[0]}"
+        page.goto(editor)
+        upload = page.get_by_role("region", name="Lesson video")
+        form = upload.locator("form[data-video-upload]")
+        error = upload.locator("#video-upload-error")
+
+        # Refused before a byte is sent: video-processor's 415 detail, said under the field.
+        notes = tmp_path / "notes.txt"
+        notes.write_text("Not a video.")
+        upload.get_by_label("Video file").set_input_files(notes)
+        upload.get_by_role("button", name="Upload video").click()
+        expect(error).to_contain_text('"text/plain" is not a video type we take')
+        upload.screenshot(path=screens / "lesson-video-upload-refused.png")
+        assert sent == []
+
+        # The clip: one chunk request dropped, then the network gone from the sixth chunk on.
+        def small_chunks() -> None:
+            form.evaluate(
+                f"f => {{ f.dataset.chunkBytes = '{CHUNK}'; f.dataset.retries = '2';"
+                " f.dataset.retryMs = '200'; }"
+            )
+
+        small_chunks()
+        state["network"] = False
+        upload.get_by_label("Video file").set_input_files(clip)
+        upload.get_by_role("button", name="Upload video").click()
+        stopped_at = f"interrupted at {round(5 * CHUNK / 1024)} KB of {round(size / 1024)} KB"
+        expect(error).to_contain_text(stopped_at)
+        progress = upload.locator("#video-upload-bar")
+        assert progress.get_attribute("max") == str(size)
+        assert int(progress.evaluate("p => p.value")) == 5 * CHUNK
+        upload.screenshot(path=screens / "lesson-video-upload-interrupted.png")
+        assert sent[:4] == [0, CHUNK, 2 * CHUNK, 2 * CHUNK], sent  # the dropped one, again
+        assert sent[4:6] == [3 * CHUNK, 4 * CHUNK], sent
+        assert sent[6:] == [5 * CHUNK] * 3, sent  # the first try and 2 retries
+
+        # A reload: the page says how far it got; the same file goes on from there.
+        state["network"] = True
+        page.reload()
+        expect(error).to_contain_text("stopped before it finished")
+        before = len(sent)
+        small_chunks()
+        upload.get_by_label("Video file").set_input_files(clip)
+        upload.get_by_role("button", name="Upload video").click()
+        expect(page.get_by_text("Video uploaded.")).to_be_visible()
+        resumed = sent[before:]
+        assert resumed == list(range(5 * CHUNK, size, CHUNK)), resumed
+        assert sent.count(0) == 1, sent  # never started again from the beginning
+
+        wait_until_ready(page, editor)
+        watch = page.locator("input[name=video_url]").input_value()
+        original = page.request.get(urlsplit(watch).path)  # /watch/<id> -> the stored original
+        assert original.ok, original.status
+        assert original.body() == clip.read_bytes()

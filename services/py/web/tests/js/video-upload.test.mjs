@@ -281,6 +281,8 @@ test("after a reload the same file resumes where the upload stopped, without dec
   assert.deepEqual(first.assigned, []);
   assert.match(first.error.textContent, /interrupted at 2 KB of 5 KB/);
   assert.deepEqual(first.pauses, [1000, 2000, 4000], "pauses double between attempts");
+  assert.equal(first.bar.value, 2000);
+  assert.match(first.text.textContent, /^Stopped: 2 KB of 5 KB \(36 %\)$/);
   const stored = server.videos.get("v1");
   assert.equal(stored.bytes.length, 2000);
   assert.equal(storage.items.size, 1, "the upload's id outlives the page");
@@ -327,6 +329,7 @@ test("a refused file shows the service's reason and sends no byte", async () => 
   assert.equal(storage.items.size, 0);
   assert.deepEqual(page.assigned, []);
   assert.equal(page.button.disabled, false, "the form can be used again");
+  assert.equal(page.elements["video-upload-progress"].hidden, true, "no progress for a refused file");
 
   const large = new Server({ maxBytes: 50 });
   const again = load(large, new Storage());

@@ -118,6 +118,8 @@
   function interrupted(received, size) {
     return {
       stop: true,
+      received: received,
+      size: size,
       detail: "The upload was interrupted at " + megabytes(received) + " of " + megabytes(size) +
         ". Press Upload video to continue from there (after a reload, choose the same file again).",
     };
@@ -209,7 +211,11 @@
   }
 
   function failed(problem) {
-    if (problem && problem.stop) return complain(problem.detail);
+    if (problem && problem.stop) {
+      progress(problem.received, problem.size, "Stopped");
+      return complain(problem.detail);
+    }
+    box.hidden = true; // nothing was sent, or nothing more will be: the reason says why
     if (problem && problem.retry) {
       return complain("The upload could not reach the site. Press Upload video to try again.");
     }
