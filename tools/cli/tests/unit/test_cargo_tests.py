@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edu.cli.cargo_tests import RustCase, parse_cargo_test, write_junit
+from edu.cli.cargo_tests import TEST_URL_VARIABLES, RustCase, parse_cargo_test, write_junit
+from edu.cli.registry import load_registry
 from edu.cli.results import read_junit_cases
 
 REPORT = """\
@@ -120,3 +121,13 @@ class TestReruns:
         )
         assert [c.outcome for c in cases] == ["failed"]
         assert [a.attempt for a in attempts] == [1, 2, 3]
+
+
+class TestServersForTheRustTests:
+    def test_every_server_a_cargo_layer_needs_reaches_the_tests_by_a_variable(self) -> None:
+        # A need without a variable would start a server the Rust tests never hear of.
+        registry = load_registry(Path(__file__).parents[4] / "layers.toml")
+        needed = {n for layer in registry.layers if layer.kind == "cargo" for n in layer.needs}
+        assert "s3" in needed
+        assert needed <= TEST_URL_VARIABLES.keys()
+        assert TEST_URL_VARIABLES["s3"] == "EDU_TEST_S3_URL"  # libs/rs/testing's Backend::S3

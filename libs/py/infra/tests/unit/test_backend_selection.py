@@ -5,7 +5,16 @@ from pathlib import Path
 import pytest
 
 from edu.infra.binaries import BinaryFinder
-from edu.infra.components import NATS, POSTGRES, REDIS, SMTP, Backend
+from edu.infra.components import (
+    COMPONENTS,
+    NATS,
+    POSTGRES,
+    REDIS,
+    S3,
+    SMTP,
+    Backend,
+    component_named,
+)
 from edu.infra.selection import NoBackendError, choose_backend
 
 
@@ -114,3 +123,35 @@ class TestWhenNothingCanServe:
             choose_backend(
                 NATS, env, finder_with(tmp_path, env, binaries=True), FakeDockerProbe(False)
             )
+
+
+class TestTheS3ServerForTests:
+    def test_moto_server_next_to_the_interpreter_is_the_embedded_s3(self, tmp_path: Path) -> None:
+        _touch(tmp_path / "scripts" / "moto_server")
+        finder = finder_with(tmp_path, {}, binaries=False)
+        choice = choose_backend(S3, {}, finder, FakeDockerProbe(False))
+        assert (choice.backend, choice.binary) == (
+            Backend.EMBEDDED,
+            tmp_path / "scripts" / "moto_server",
+        )
+
+    def test_an_external_s3_server_is_named_by_edu_s3_url(self, tmp_path: Path) -> None:
+        env = {"EDU_S3_URL": "http://minio.internal:9000"}
+        choice = choose_backend(
+            S3, env, finder_with(tmp_path, env, binaries=False), FakeDockerProbe(True)
+        )
+        assert (choice.backend, choice.external_url) == (Backend.EXTERNAL, env["EDU_S3_URL"])
+
+    def test_without_moto_the_error_says_how_to_get_it(self, tmp_path: Path) -> None:
+        finder = finder_with(tmp_path, {}, binaries=False)
+        with pytest.raises(NoBackendError) as raised:
+            choose_backend(S3, {}, finder, FakeDockerProbe(False))
+        message = str(raised.value)
+        assert "EDU_S3_URL" in message
+        assert str(tmp_path / "scripts" / "moto_server") in message
+        assert "installs moto" in message
+
+    def test_s3_is_found_by_name_but_is_no_dev_environment_component(self) -> None:
+        assert component_named("s3") is S3
+        assert S3 not in COMPONENTS
+        assert S3.url(9000) == "http://127.0.0.1:9000"

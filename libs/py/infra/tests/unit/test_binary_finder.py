@@ -85,3 +85,14 @@ class TestServerExecutables:
             scripts_dir=tmp_path,
         )
         assert finder.nats_server() is None
+
+    def test_edu_moto_server_is_the_only_s3_server_tried_when_set(self, tmp_path: Path) -> None:
+        (tmp_path / "moto_server").touch()
+        finder = BinaryFinder(
+            {"EDU_MOTO_SERVER": str(tmp_path / "elsewhere")},
+            package=lambda _: None,
+            which=lambda _: None,
+            scripts_dir=tmp_path,
+        )
+        assert finder.moto_server() is None
+        assert finder.searched("s3") == f"looked in: {tmp_path / 'elsewhere'}"

@@ -2,8 +2,8 @@
 
 It starts the servers the layer ``needs`` the way the pytest plugin does (an ``EDU_*_URL`` you
 set, a Docker container, or the embedded default: ``edu.testing.run_backends``), hands them to
-the Rust tests as ``EDU_TEST_DATABASE_URL`` / ``EDU_TEST_NATS_URL`` / ``EDU_TEST_REDIS_URL``
-(read by libs/rs/testing), runs ``cargo test``, and turns its report into JUnit XML: one case per
+the Rust tests as ``EDU_TEST_DATABASE_URL`` / ``EDU_TEST_NATS_URL`` / ``EDU_TEST_REDIS_URL`` /
+``EDU_TEST_S3_URL`` (read by libs/rs/testing), runs ``cargo test``, and turns its report into JUnit XML: one case per
 Rust test, failures with their captured output, so Rust results read like every other layer's in
 ``.edu/results`` and ``edu report``. No cargo-nextest: it compiles for minutes on 2 cores and
 stable ``cargo test`` prints everything we need. With ``--reruns N`` (the nightly pipeline) the
@@ -33,6 +33,7 @@ TEST_URL_VARIABLES = {
     "postgres": "EDU_TEST_DATABASE_URL",
     "nats": "EDU_TEST_NATS_URL",
     "redis": "EDU_TEST_REDIS_URL",
+    "s3": "EDU_TEST_S3_URL",
 }
 _RUNNING = re.compile(r"^\s*Running (?:unittests )?(?P<source>\S+)(?: \((?P<binary>[^)]+)\))?")
 _DOCTESTS = re.compile(r"^\s*Doc-tests (?P<crate>\S+)")
@@ -217,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m edu.cli.cargo_tests")
     parser.add_argument("--junit", type=Path, required=True)
     parser.add_argument("--layer", required=True)
-    parser.add_argument("--needs", default="", help="comma-separated: postgres,nats,redis")
+    parser.add_argument("--needs", default="", help="comma-separated: postgres,nats,redis,s3")
     parser.add_argument("--reruns", type=int, default=0, help="rerun failed tests up to N times")
     parser.add_argument("cargo_args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)

@@ -10,7 +10,7 @@ from pathlib import Path
 TRIGGERS = ("pr", "nightly", "weekly", "monthly")
 KINDS = ("pytest", "command", "cargo")
 MAIN_LANE = "main"
-INFRASTRUCTURE = ("postgres", "nats", "redis", "smtp", "browser")
+INFRASTRUCTURE = ("postgres", "nats", "redis", "smtp", "browser", "s3")
 # A layer using more than this of its budget passes with a warning: below 30 % headroom,
 # ordinary noise on a shared 2-core machine could push it over.
 WARN_FRACTION = 0.7

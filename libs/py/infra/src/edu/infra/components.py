@@ -33,6 +33,8 @@ class Component:
             return f"nats://{host}:{port}"
         if self.name == "smtp":
             return f"smtp://{host}:{port}"
+        if self.name == "s3":
+            return f"http://{host}:{port}"
         return f"redis://{host}:{port}/0"
 
 
@@ -94,10 +96,28 @@ SMTP = Component(
 
 COMPONENTS: tuple[Component, ...] = (POSTGRES, NATS, REDIS, SMTP)
 
+# An S3-compatible server for the video object store's S3 adapter (its Rust tests): moto's
+# (`moto_server`, installed by `uv sync`), in memory. Only test layers start it (`needs = ["s3"]`);
+# `edu env` / `just dev` keep the filesystem store, so it is not one of COMPONENTS.
+S3 = Component(
+    name="s3",
+    env_var="EDU_S3_URL",
+    dev_port=19000,
+    docker_image="motoserver/moto:5.1.0",
+    container_port=5000,
+    install_hint=(
+        "`uv sync --all-packages` installs moto (`moto_server`, next to the interpreter); "
+        "or put moto_server on PATH (or EDU_MOTO_SERVER=/path/to/moto_server); or start Docker; "
+        "or set EDU_S3_URL to an S3-compatible server you run (its default credentials and "
+        "a bucket per test are used)"
+    ),
+)
+TEST_ONLY_COMPONENTS: tuple[Component, ...] = (S3,)
+
 
 def component_named(name: str) -> Component:
-    for component in COMPONENTS:
+    for component in (*COMPONENTS, *TEST_ONLY_COMPONENTS):
         if component.name == name:
             return component
-    known = ", ".join(c.name for c in COMPONENTS)
+    known = ", ".join(c.name for c in (*COMPONENTS, *TEST_ONLY_COMPONENTS))
     raise KeyError(f"no component named {name!r}; known: {known}")

@@ -1,4 +1,5 @@
-"""nats-server (with JetStream), redis-server and the mail sink as plain processes on 127.0.0.1."""
+"""nats-server (with JetStream), redis-server, the mail sink and moto's S3 server as plain
+processes on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -6,9 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edu.infra.components import NATS, REDIS, SMTP
+from edu.infra.components import NATS, REDIS, S3, SMTP
 from edu.infra.launched import LaunchedServer, spawn_detached, stop_launched
-from edu.infra.probes import nats_answers, port_in_use, redis_answers, smtp_answers, wait_until
+from edu.infra.probes import (
+    nats_answers,
+    port_in_use,
+    redis_answers,
+    s3_answers,
+    smtp_answers,
+    wait_until,
+)
 
 
 class StartError(RuntimeError):
@@ -151,6 +159,33 @@ class EmbeddedMailSink:
         # The page comes up just after SMTP; callers may open it as soon as we return.
         page_up = not self.page_port or port_in_use(self.page_port)
         return smtp_answers("127.0.0.1", self.port) and page_up
+
+
+@dataclass
+class EmbeddedS3:
+    """moto's S3-compatible server (``moto_server``), everything in memory: for tests only."""
+
+    binary: Path
+    data_dir: Path
+    port: int
+    log_path: Path
+
+    def argv(self) -> list[str]:
+        return [str(self.binary), "-H", "127.0.0.1", "-p", str(self.port)]
+
+    def start(self, timeout: float = 30.0) -> LaunchedServer:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        proc = spawn_detached(self.argv(), self.log_path)
+        server = LaunchedServer(
+            component="s3",
+            backend="embedded",
+            url=S3.url(self.port),
+            pid=proc.pid,
+            pid_started_at=proc.create_time(),
+            data_dir=str(self.data_dir),
+            log_path=str(self.log_path),
+        )
+        return _await_ready(server, lambda: s3_answers("127.0.0.1", self.port), timeout)
 
 
 def _await_ready(

@@ -43,15 +43,24 @@ def smtp_answers(host: str, port: int, timeout: float = 1.0) -> bool:
     return _exchange(host, port, b"", timeout).startswith(b"220")
 
 
+def s3_answers(host: str, port: int, timeout: float = 1.0) -> bool:
+    # Any HTTP answer will do: an S3 server answers a bare request with XML (or an error).
+    return _exchange(host, port, b"GET / HTTP/1.0\r\nHost: s3\r\n\r\n", timeout).startswith(
+        b"HTTP/"
+    )
+
+
 def host_port(url: str) -> tuple[str, int]:
-    """Host and port of a postgresql://, postgresql+asyncpg://, nats://, redis:// or smtp:// URL."""
+    """Host and port of a postgresql://, nats://, redis://, smtp:// or http(s):// URL."""
     if url.startswith("postgres"):
         from sqlalchemy.engine import make_url  # SQLAlchemy's URL rules; imported on use (slow)
 
         parsed = make_url(url)
         return parsed.host or "127.0.0.1", parsed.port or 5432
     split = urlsplit(url)
-    default = {"nats": 4222, "tls": 4222, "smtp": 25}.get(split.scheme, 6379)
+    default = {"nats": 4222, "tls": 4222, "smtp": 25, "http": 80, "https": 443}.get(
+        split.scheme, 6379
+    )
     return split.hostname or "127.0.0.1", split.port or default
 
 
@@ -61,6 +70,7 @@ def url_answers(component: str, url: str, timeout: float = 1.0) -> bool:
         "nats": nats_answers,
         "redis": redis_answers,
         "smtp": smtp_answers,
+        "s3": s3_answers,
     }
     host, port = host_port(url)
     return check[component](host, port, timeout)

@@ -20,8 +20,8 @@ class Choice:
     component: Component
     backend: Backend
     external_url: str | None = None
-    # Embedded only: PostgreSQL's bin folder, the nats-server / redis-server executable, or the
-    # Python interpreter that runs the mail sink.
+    # Embedded only: PostgreSQL's bin folder, the nats-server / redis-server / moto_server
+    # executable, or the Python interpreter that runs the mail sink.
     binary: Path | None = None
 
     def describe(self) -> str:
@@ -39,6 +39,8 @@ def embedded_binary(component: Component, finder: BinaryFinder) -> Path | None:
         return finder.nats_server()
     if component.name == "smtp":
         return finder.mail_sink()
+    if component.name == "s3":
+        return finder.moto_server()
     return finder.redis_server()
 
 

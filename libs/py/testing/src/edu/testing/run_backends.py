@@ -10,7 +10,7 @@ from edu.infra.binaries import BinaryFinder
 from edu.infra.components import Backend, Component
 from edu.infra.docker import engine_answers
 from edu.infra.embedded_postgres import FAST_UNSAFE_SETTINGS, EmbeddedPostgres, default_cache_dir
-from edu.infra.embedded_servers import EmbeddedNats, EmbeddedRedis, StartError
+from edu.infra.embedded_servers import EmbeddedNats, EmbeddedRedis, EmbeddedS3, StartError
 from edu.infra.launched import LaunchedServer
 from edu.infra.probes import free_port
 from edu.infra.runtime_user import postgres_run_as
@@ -62,4 +62,6 @@ def _start_embedded(choice: Choice, workdir: Path, port: int) -> LaunchedServer:
         return EmbeddedNats(
             binary, workdir / "jetstream", port, log, server_name="edu-test"
         ).start()
+    if choice.component.name == "s3":
+        return EmbeddedS3(binary, workdir / "s3", port, log).start()
     return EmbeddedRedis(binary, workdir / "redis", port, log).start()
