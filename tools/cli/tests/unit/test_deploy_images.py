@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,18 @@ class TestSmokeCommand:
         aggregator = images.smoke_argv(_item("analytics-aggregator"), "ctr", 99)
         assert "EDU_METRICS_PORT=99" in aggregator
 
+    def test_a_silent_port_is_given_to_a_client_that_connects_at_start_up(self) -> None:
+        argv = images.smoke_argv(_item("feed-builder"), "ctr", 4321, silent=5555)
+        assert "EDU_REDIS_URL=redis://127.0.0.1:5555/0" in argv
+        assert argv[argv.index("--") + 1 :] == ["/app/service"]
+        assert not any(a.startswith("EDU_PORT=") for a in argv)  # a worker without HTTP
+
+    def test_a_silent_port_accepts_and_never_answers(self) -> None:
+        with images.silent_port() as port, socket.create_connection(("127.0.0.1", port)) as c:
+            c.settimeout(0.2)
+            with pytest.raises(TimeoutError):
+                c.recv(1)
+
     def test_only_a_health_answer_or_a_worker_still_running_passes(self) -> None:
         assert images.smoke_passed("GET /health 200")
         assert images.smoke_passed("no HTTP: still running after 10 s")
@@ -56,15 +70,93 @@ class TestSmokeCommand:
 
 class TestChoosing:
     def test_every_deployable_by_default_and_unknown_names_refused(self) -> None:
-        assert len(images.choose([])) == 12
+        assert len(images.choose([])) == 19
         assert [d.name for d in images.choose(["web"])] == ["web"]
         with pytest.raises(images.BuildError, match="unknown deployable"):
             images.choose(["wbe"])
+
+    def test_every_deployment_in_the_manifests_has_an_image_built_here(self) -> None:
+        root = Path(__file__).resolve().parents[4]
+        manifests = {
+            path.parent.name
+            for path in (root / "deploy/k8s/base").glob("*/deployment.yaml")
+            if f"image: eduplatform/{path.parent.name}:" in path.read_text()
+        }
+        assert "video-transcoder" in manifests
+        assert manifests == {d.name for d in images.DEPLOYABLES}
 
     def test_every_deployable_names_a_file_to_edit_in_its_folder(self) -> None:
         root = Path(__file__).resolve().parents[4]
         for item in images.DEPLOYABLES:
             assert (root / item.folder / item.edited).is_file(), item.name
+
+
+class TestRuntimes:
+    def test_the_transcoder_runs_on_the_ffmpeg_runtime_and_checks_ffmpeg_in_its_image(
+        self,
+    ) -> None:
+        transcoder = _item("video-transcoder")
+        assert transcoder.runtime == "runtime-ffmpeg"
+        checks = [argv for _, argv in transcoder.image_checks]
+        assert ("/usr/bin/ffmpeg", "-hide_banner", "-version") in checks
+        assert ("/usr/bin/ffprobe", "-hide_banner", "-version") in checks
+        assert images.ENCODE_ONE_SECOND in checks
+        # video-processor stores and serves files: no ffmpeg, the distroless runtime
+        assert _item("video-processor").runtime == "runtime"
+
+    def test_the_ffmpeg_runtime_is_built_only_when_a_chosen_image_needs_it(self) -> None:
+        assert images.base_targets(images.choose(["feed-builder", "web"])) == [
+            ("python", "build"),
+            ("python", "runtime"),
+            ("rust", "build"),
+            ("rust", "runtime"),
+        ]
+        assert ("rust", "runtime-ffmpeg") in images.base_targets(
+            images.choose(["video-transcoder"])
+        )
+        assert images.base_tag("rust", "runtime-ffmpeg") == (
+            "localhost/eduplatform/rust-runtime-ffmpeg:bookworm"
+        )
+
+    def test_the_dockerfile_has_the_target_the_builder_asks_for(self) -> None:
+        root = Path(__file__).resolve().parents[4]
+        text = (root / "deploy/docker/rust-base.Dockerfile").read_text()
+        for item in images.DEPLOYABLES:
+            assert f" AS {item.runtime}\n" in text or item.language == "python", item.name
+
+    def test_an_image_check_that_fails_fails_the_smoke(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def missing(tag: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
+            said = f"error: crun: executable file `{argv[0]}` not found\nError: exit status 1"
+            return subprocess.CompletedProcess(argv, 1, "", said)
+
+        monkeypatch.setattr(images, "run_in_image", missing)
+        monkeypatch.setattr(images, "smoke", lambda item, tag: "no HTTP: still running after 10 s")
+        verdict, ok = images.smoke_checks(Path("/nowhere"), _item("video-transcoder"))
+        assert not ok
+        assert "ffmpeg -version: exited 1" in verdict
+        assert "Error: exit status" not in verdict
+
+    def test_image_checks_passing_keep_the_first_words_of_their_output(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def version(tag: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
+            if "-version" not in argv:
+                return subprocess.CompletedProcess(argv, 0, "", "")
+            name = Path(argv[0]).name
+            return subprocess.CompletedProcess(
+                argv, 0, f"{name} version 5.1.6-0+deb12u1 Copyright\n", ""
+            )
+
+        monkeypatch.setattr(images, "run_in_image", version)
+        monkeypatch.setattr(images, "smoke", lambda item, tag: "no HTTP: still running after 10 s")
+        verdict, ok = images.smoke_checks(Path("/nowhere"), _item("video-transcoder"))
+        assert ok
+        assert verdict == (
+            "no HTTP: still running after 10 s; ffmpeg version 5.1.6-0+deb12u1; "
+            "ffprobe version 5.1.6-0+deb12u1; ffmpeg encodes 1 s of test video with libx264"
+        )
 
 
 class TestMeasuredEdit:
@@ -106,6 +198,7 @@ class TestRustSkeleton:
         for crate, files in {
             "libs/rs/common": ["src/lib.rs", "src/settings.rs"],
             "services/rs/api-gateway": ["src/lib.rs", "src/main.rs", "src/bin/bench.rs"],
+            "workers/rs/feed-builder": ["src/lib.rs", "src/main.rs"],
         }.items():
             (root / crate).mkdir(parents=True)
             (root / crate / "Cargo.toml").write_text("[package]\n")
@@ -117,6 +210,8 @@ class TestRustSkeleton:
         assert (skeleton / "services/rs/api-gateway/src/main.rs").read_text() == "fn main() {}\n"
         assert (skeleton / "services/rs/api-gateway/src/bin/bench.rs").exists()
         assert (skeleton / "libs/rs/common/src/lib.rs").read_text() == ""
+        # the workspace's members are all there (Cargo.toml's globs, Cargo.lock's packages)
+        assert (skeleton / "workers/rs/feed-builder/src/main.rs").read_text() == "fn main() {}\n"
         stamps = {path.stat().st_mtime for path in [context, *context.rglob("*")]}
         assert stamps == {images.STAGED_MTIME}  # COPY's cache compares times too
         assert not (skeleton / "libs/rs/common/src/settings.rs").exists()

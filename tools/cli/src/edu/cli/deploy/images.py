@@ -11,7 +11,8 @@ their cargo target in ~/.cache/eduplatform/deploy/cargo-target (never the checko
 Each build is timed with the load average; ``measure`` builds cold (no layer cache, an empty
 cargo target) and again after a one-line change in the staged source. The smoke test starts
 the image's entrypoint with buildah run (chroot isolation, the host's network) on a free
-127.0.0.1 port and asks GET /health (a worker without HTTP must still be running after 10 s).
+127.0.0.1 port and asks GET /health (a worker without HTTP must still be running after 10 s),
+then runs the image's own checks (a service's migrations load, ffmpeg runs where it is needed).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import tarfile
 import time
 import tomllib
 import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -65,8 +68,16 @@ class Deployable:
     health_port_env: str | None = None
     # What its start-up needs to reach GET /health: /health checks no dependency and the
     # engines/clients connect lazily, so an address nothing listens on is enough.
+    # A value's "{silent}" is a 127.0.0.1 port the smoke holds open that accepts and never
+    # answers: for a client that connects eagerly at start-up (feed-builder's Redis).
     smoke_env: tuple[tuple[str, str], ...] = ()
     edited: str = ""  # the file the incremental measurement changes (relative to folder)
+    # The language base's runtime target the image runs on (rust-base.Dockerfile: "runtime",
+    # distroless, or "runtime-ffmpeg" with Debian's ffmpeg).
+    runtime: str = "runtime"
+    # Commands that must exit 0 inside the image after the start-up smoke, each with what it
+    # shows when it prints nothing (ffmpeg -version; an encode to the null muxer).
+    image_checks: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 NOWHERE_DB = "postgresql+asyncpg://smoke@127.0.0.1:9/smoke"  # port 9 (discard): nothing listens
@@ -74,6 +85,16 @@ NOWHERE_DB = "postgresql+asyncpg://smoke@127.0.0.1:9/smoke"  # port 9 (discard):
 
 def _uvicorn(module: str) -> tuple[str, ...]:
     return ("-m", "uvicorn", "--factory", f"{module}:create_app")
+
+
+NOWHERE_NATS = "nats://127.0.0.1:9"
+# What the transcoder asks of ffmpeg (H.264 at a rung of its ladder, scaled), on a second of
+# lavfi's test pattern, to the null muxer: the codec libraries load and work in the image.
+ENCODE_ONE_SECOND = (
+    *("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi"),
+    *("-i", "testsrc=duration=1:size=640x360:rate=25", "-vf", "scale=-2:240"),
+    *("-c:v", "libx264", "-preset", "veryfast", "-f", "null", "-"),
+)
 
 
 def _service(name: str, module: str, asgi: str, **extra: str) -> Deployable:
@@ -100,6 +121,15 @@ DEPLOYABLES = (
     _service("enrollment", "enrollment", "edu.enrollment.entrypoints.asgi"),
     _service("notifications", "notifications", "edu.notifications.entrypoints.asgi"),
     _service("analytics-api", "analytics_api", "edu.analytics_api.entrypoints.asgi"),
+    _service("moderation", "moderation", "edu.moderation.entrypoints.asgi"),
+    _service(
+        "teacher-tools",
+        "teacher_tools",
+        "edu.teacher_tools.entrypoints.asgi",
+        EDU_COURSE_SERVICE_URL="http://127.0.0.1:9",
+        EDU_MESSAGING_SERVICE_URL="http://127.0.0.1:9",
+        EDU_MODERATION_SERVICE_URL="http://127.0.0.1:9",
+    ),
     Deployable(
         "web",
         "python",
@@ -175,6 +205,87 @@ DEPLOYABLES = (
             ("EDU_GRPC_PORT", "0"),
         ),
         edited="src/main.rs",
+    ),
+    Deployable(
+        "search",
+        "rust",
+        "services/rs/search",
+        "search",
+        (),
+        "EDU_PORT",
+        # No EDU_SEARCH_INDEX_DIR: the index in memory, filled from the stream once NATS answers.
+        smoke_env=(
+            ("EDU_NATS_URL", NOWHERE_NATS),
+            ("EDU_COURSE_SERVICE_URL", "http://127.0.0.1:9"),
+        ),
+        edited="src/main.rs",
+    ),
+    Deployable(
+        "messaging",
+        "rust",
+        "services/rs/messaging",
+        "messaging",
+        (),
+        "EDU_PORT",
+        smoke_env=(
+            ("EDU_DATABASE_URL", "postgresql://smoke@127.0.0.1:9/messaging"),
+            ("EDU_NATS_URL", NOWHERE_NATS),
+            ("EDU_IDENTITY_SERVICE_URL", "http://127.0.0.1:9"),
+        ),
+        edited="src/main.rs",
+    ),
+    Deployable(
+        "video-processor",
+        "rust",
+        "services/rs/video-processor",
+        "video-processor",
+        (),
+        "EDU_PORT",
+        # Stores and serves files only: no ffmpeg/ffprobe of its own (the transcoder runs them).
+        smoke_env=(
+            ("EDU_DATABASE_URL", "postgresql://smoke@127.0.0.1:9/video"),
+            ("EDU_NATS_URL", NOWHERE_NATS),
+            ("EDU_IDENTITY_SERVICE_URL", "http://127.0.0.1:9"),
+            ("EDU_COURSE_SERVICE_URL", "http://127.0.0.1:9"),
+            ("EDU_ENROLLMENT_SERVICE_URL", "http://127.0.0.1:9"),
+            ("EDU_VIDEO_STORE_DIR", "/tmp/video-store"),  # noqa: S108 - in the smoke container
+        ),
+        edited="src/main.rs",
+    ),
+    Deployable(
+        "feed-builder",
+        "rust",
+        "workers/rs/feed-builder",
+        "feed-builder",
+        (),
+        # Connects to Redis before anything else and exits when it is refused: a port that
+        # accepts and stays silent, with a long timeout, keeps it starting past the 10 s.
+        smoke_env=(
+            ("EDU_REDIS_URL", "redis://127.0.0.1:{silent}/0"),
+            ("EDU_FEED_REDIS_TIMEOUT_MS", "30000"),
+            ("EDU_NATS_URL", NOWHERE_NATS),
+        ),
+        edited="src/main.rs",
+    ),
+    Deployable(
+        "video-transcoder",
+        "rust",
+        "workers/rs/video-transcoder",
+        "video-transcoder",
+        (),
+        smoke_env=(
+            ("EDU_NATS_URL", NOWHERE_NATS),
+            ("EDU_VIDEO_STORE_DIR", "/tmp/video-store"),  # noqa: S108 - in the smoke container
+            ("EDU_VIDEO_WORK_DIR", "/tmp/video-work"),  # noqa: S108 - in the smoke container
+            ("EDU_FFMPEG", "/usr/bin/ffmpeg"),  # as its ConfigMap sets it
+        ),
+        edited="src/main.rs",
+        runtime="runtime-ffmpeg",
+        image_checks=(
+            ("ffmpeg -version", ("/usr/bin/ffmpeg", "-hide_banner", "-version")),
+            ("ffprobe -version", ("/usr/bin/ffprobe", "-hide_banner", "-version")),
+            ("ffmpeg encodes 1 s of test video with libx264", ENCODE_ONE_SECOND),
+        ),
     ),
 )
 
@@ -302,16 +413,28 @@ def _build(dockerfile: Path, context: Path, tag: str, *extra: str, cold: bool = 
     return seconds
 
 
-def ensure_bases(root: Path, languages: set[str]) -> None:
+def base_tag(language: str, target: str) -> str:
+    """The tag of a language base's target (``{python,rust}-base.Dockerfile``)."""
+    version = "3.11" if language == "python" else ("1.95" if target == "build" else "bookworm")
+    return f"localhost/eduplatform/{language}-{target}:{version}"
+
+
+def base_targets(chosen: Sequence[Deployable]) -> list[tuple[str, str]]:
+    """(language, target) of every base the chosen images need: each language's build and
+    runtime, and another runtime (runtime-ffmpeg) only when a chosen image runs on it."""
+    needed = []
+    for language in sorted({d.language for d in chosen}):
+        extra = sorted({d.runtime for d in chosen if d.language == language} - {"runtime"})
+        needed += [(language, target) for target in ("build", "runtime", *extra)]
+    return needed
+
+
+def ensure_bases(root: Path, chosen: Sequence[Deployable]) -> None:
     ensure_debian()
     docker = root / "deploy" / "docker"
-    for language in sorted(languages):
-        suffix = "3.11" if language == "python" else ""
-        for target in ("build", "runtime"):
-            tag = f"localhost/eduplatform/{language}-{target}:" + (
-                suffix or ("1.95" if target == "build" else "bookworm")
-            )
-            _build(docker / f"{language}-base.Dockerfile", docker, tag, "--target", target)
+    for language, target in base_targets(chosen):
+        tag = base_tag(language, target)
+        _build(docker / f"{language}-base.Dockerfile", docker, tag, "--target", target)
 
 
 def _workspace_members(root: Path) -> dict[str, Path]:
@@ -402,6 +525,9 @@ def declared_migrations(folder: Path) -> str | None:
     return None
 
 
+RUST_MEMBERS = ("libs/rs", "services/rs", "workers/rs")  # the workspace's members (Cargo.toml)
+
+
 def stage_rust(root: Path, item: Deployable) -> Path:
     context = CACHE / "context" / item.name
     skeleton = context / "skeleton"
@@ -410,9 +536,8 @@ def stage_rust(root: Path, item: Deployable) -> Path:
     skeleton.mkdir(parents=True)
     for name in ("Cargo.toml", "Cargo.lock", "rust-toolchain.toml"):
         shutil.copy2(root / name, skeleton / name)
-    for manifest in sorted(
-        [*root.glob("libs/rs/*/Cargo.toml"), *root.glob("services/rs/*/Cargo.toml")]
-    ):
+    manifests = [m for folder in RUST_MEMBERS for m in root.glob(f"{folder}/*/Cargo.toml")]
+    for manifest in sorted(manifests):
         crate = manifest.parent.relative_to(root)
         (skeleton / crate / "src").mkdir(parents=True)
         shutil.copy2(manifest, skeleton / crate / "Cargo.toml")
@@ -454,12 +579,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def smoke_argv(item: Deployable, container: str, port: int) -> list[str]:
+@contextmanager
+def silent_port() -> Iterator[int]:
+    """A 127.0.0.1 port that accepts connections (the kernel's backlog) and never answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        yield int(sock.getsockname()[1])
+
+
+def smoke_argv(item: Deployable, container: str, port: int, silent: int = 9) -> list[str]:
     """``buildah run`` of the image's entrypoint, as the manifest runs it, on 127.0.0.1:port."""
     env = {
         "EDU_ENVIRONMENT": "development",
         "EDU_BIND_ADDRESS": "127.0.0.1",
-        **dict(item.smoke_env),
+        **{key: value.replace("{silent}", str(silent)) for key, value in item.smoke_env},
     }
     if item.health_port_env:
         env[item.health_port_env] = str(port)
@@ -470,16 +604,12 @@ def smoke_argv(item: Deployable, container: str, port: int) -> list[str]:
     return [*argv, container, "--", entry, *(a.replace("{port}", str(port)) for a in item.command)]
 
 
-def migrations_smoke(item: Deployable, tag: str, folder: str) -> str:
-    """``python -m edu.db heads /app/<folder>`` in the image: the migrations are there and load."""
+def run_in_image(tag: str, argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """One command in a fresh container of the image (as its user), bypassing the entrypoint."""
     container = _run(_buildah("from", tag), "buildah from").strip()
     try:
-        done = subprocess.run(
-            [
-                *_buildah("run", "--isolation", "chroot", container, "--"),
-                "/app/.venv/bin/python",
-                *("-m", "edu.db", "heads", f"/app/{folder}"),
-            ],
+        return subprocess.run(
+            [*_buildah("run", "--isolation", "chroot", container, "--"), *argv],
             capture_output=True,
             text=True,
             check=False,
@@ -488,18 +618,39 @@ def migrations_smoke(item: Deployable, tag: str, folder: str) -> str:
         )
     finally:
         subprocess.run(_buildah("rm", container), capture_output=True, check=False)
+
+
+def migrations_smoke(item: Deployable, tag: str, folder: str) -> str:
+    """``python -m edu.db heads /app/<folder>`` in the image: the migrations are there and load."""
+    done = run_in_image(tag, ["/app/.venv/bin/python", "-m", "edu.db", "heads", f"/app/{folder}"])
     if done.returncode != 0:
         return f"{folder}: exited {done.returncode}: {_last_words(done.stdout + done.stderr)}"
     return f"{folder} at {done.stdout.strip()}"
+
+
+def image_check(tag: str, what: str, argv: Sequence[str]) -> tuple[str, bool]:
+    """One of ``Deployable.image_checks``: when it exits 0, the first words of its output
+    (``ffmpeg version 5.1.x-0+deb12u1``) or ``what`` when it printed nothing; else how it
+    failed."""
+    done = run_in_image(tag, argv)
+    if done.returncode != 0:
+        return f"{what}: exited {done.returncode}: {_last_words(done.stdout + done.stderr)}", False
+    lines = done.stdout.strip().splitlines()
+    return (" ".join(lines[0].split()[:3]) if lines else what), True
 
 
 def smoke(item: Deployable, tag: str, wait: float = 30.0) -> str:
     """Start the image's entrypoint and GET /health; a worker without HTTP must stay up."""
     has_http = "{port}" in item.command or item.health_port_env is not None
     port = _free_port()
+    with silent_port() as silent:
+        return _smoke(item, tag, port, silent, has_http, wait)
+
+
+def _smoke(item: Deployable, tag: str, port: int, silent: int, has_http: bool, wait: float) -> str:
     container = _run(_buildah("from", tag), "buildah from").strip()
     process = subprocess.Popen(
-        smoke_argv(item, container, port),
+        smoke_argv(item, container, port, silent),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -567,6 +718,8 @@ def _build_image(root: Path, tree: Path, item: Deployable, *, cold: bool, edit: 
             *("--volume", f"{rust_toolchain(root)}:/usr/local/rust:ro"),
             *("--volume", f"{CARGO_TARGET}:/build/target"),
         ]
+        if item.runtime != "runtime":
+            extra += ["--build-arg", f"RUNTIME_IMAGE={base_tag('rust', item.runtime)}"]
     if edit:
         edit_one_line(item)
     dockerfile = docker / f"{item.language}.Dockerfile"
@@ -647,7 +800,7 @@ def build_all(
 ) -> list[Result]:
     chosen = choose(only)
     tree = checkout(root, source)
-    ensure_bases(root, {d.language for d in chosen})
+    ensure_bases(root, chosen)
     results = []
     for item in chosen:
         try:
@@ -682,6 +835,10 @@ def smoke_checks(root: Path, item: Deployable) -> tuple[str, bool]:
         migrations = migrations_smoke(item, image_tag(item), folder)
         ok = " at " in migrations and "exited" not in migrations
         verdict = f"{verdict}; {migrations}"
+    for what, argv in item.image_checks if ok else ():
+        said, passed = image_check(image_tag(item), what, argv)
+        ok = ok and passed
+        verdict = f"{verdict}; {said}"
     return verdict, ok
 
 
