@@ -4,8 +4,10 @@ once) through Locust's own client.
 
 Besides the three services the mix started with, the students send learning events to
 event-ingestion, the teachers read analytics-api (issue 21) and the visitors ask the search
-service (issue 23) and the Q&A users post to messaging and hold its WebSockets (issue 24);
-through the gateway, all seven URLs are the gateway's.
+service (issue 23), the Q&A users post to messaging and hold its WebSockets, the teachers read
+teacher-tools and moderation (issue 24), and the teachers upload lesson videos to
+video-processor and the students play them from it (issue 25); through the gateway, all ten
+URLs are the gateway's.
 
 `edu load` passes the service URLs the way every stack process gets them
 (``EDU_<SERVICE>_SERVICE_URL``) and the seed manifest's path (``EDU_SEED_MANIFEST``); the
@@ -38,6 +40,7 @@ class Platform:
     messaging: str
     moderation: str
     teacher_tools: str
+    video_processor: str
     password: str
     students: tuple[str, ...]
     teachers: tuple[str, ...]
@@ -60,14 +63,25 @@ class Platform:
             "messaging": self.messaging,
             "moderation": self.moderation,
             "teacher-tools": self.teacher_tools,
+            "video-processor": self.video_processor,
         }
 
 
 def send(user: FastHttpUser, call: Call) -> Any:
     """The call through the user's client, its statistics grouped under the call's name."""
     return user.client.request(
-        call.method, call.url(platform().urls), json=call.body, headers=call.headers, name=call.name
+        call.method,
+        call.url(platform().urls),
+        headers=call.headers,
+        name=call.name,
+        **payload(call),
     )
+
+
+def payload(call: Call) -> dict[str, Any]:
+    """What Locust's client sends: the call's raw bytes when it has some (a video chunk; Locust
+    sends bytes as they are), else its body as JSON."""
+    return {"data": call.content} if call.content is not None else {"json": call.body}
 
 
 def _url(service: str) -> str:
@@ -94,6 +108,7 @@ def platform() -> Platform:
         messaging=_url("messaging"),
         moderation=_url("moderation"),
         teacher_tools=_url("teacher-tools"),
+        video_processor=_url("video-processor"),
         password=str(manifest["password"]),
         students=tuple(manifest["students"]),
         teachers=tuple(manifest["teachers"]),

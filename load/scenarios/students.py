@@ -6,7 +6,8 @@ next lesson of an active enrolment (its page's GET, ``lesson.opened`` sent at on
 sends heartbeats in batches while the student goes on with their other tasks, and the next
 study task finishes it (``lesson.finished`` and the last heartbeat, sent as the page is left),
 marks the lesson complete with enrollment and opens the next one. Every completion is of a
-lesson the course really has.
+lesson the course really has. Students also play the run's ready lesson video
+(scenarios.videos), enrolling in its course first when they are not enrolled yet.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from scenarios.catalogue import CatalogueBrowsing
 from scenarios.learning import send_batch
 from scenarios.lesson_page import LessonPage, user_id_of
 from scenarios.platform import platform, send
+from scenarios.videos import lesson_video, watch
 
 
 class Student(FastHttpUser):
@@ -105,6 +107,23 @@ class Student(FastHttpUser):
             return
         self.page = LessonPage(user_id_of(token), enrollment["id"], course_id, response.json())
         send_batch(self, token, self.page)  # lesson.opened, as the page loads
+
+    @task(2)
+    def watch_video(self) -> None:
+        """The lesson video's page: enrolled in its course (enrolling when not yet), the
+        student's player fetches the signed links, the playlists, a segment, a range."""
+        self.tick()
+        token = self.session.token()
+        if token is None:
+            return
+        course_id = lesson_video().course_id
+        if not any(e["course_id"] == course_id for e in self.enrollments.values()):
+            response = send(self, api_calls.enrol(token, course_id))
+            if response.status_code not in (200, 201):
+                return
+            enrollment = response.json()
+            self.enrollments[enrollment["id"]] = enrollment
+        watch(self, token)
 
     @task(2)
     def browse(self) -> None:

@@ -2,7 +2,8 @@
 look at their courses' analytics (issue 21: analytics-api's figures and daily activity, the two
 calls web's analytics page makes) and at what needs their attention (issue 24: teacher-tools'
 course list and a course's dashboard, the calls web's "Needs attention" page makes, and
-moderation's queue of their held items).
+moderation's queue of their held items), and, rarely, upload a lesson video to a lesson of the
+course they wrote (issue 25, scenarios.videos: resumable, in checksummed chunks).
 
 Each teacher user edits only the course it created itself, so two users that happen to log in
 as the same seeded teacher never race on one course (that would be a legitimate 409, not load).
@@ -21,6 +22,7 @@ from locust import FastHttpUser, between, task
 from edu.testing import api_calls
 from scenarios.accounts import SignedIn
 from scenarios.platform import platform, send
+from scenarios.videos import upload
 
 LESSON = {
     "title": "Getting set up",
@@ -37,6 +39,7 @@ class Teacher(FastHttpUser):
     def on_start(self) -> None:
         self.session = SignedIn(self, platform().any_teacher())
         self.course_id: str | None = None
+        self.lesson_ids: list[str] = []  # the lessons of the course this user wrote
         self.published: list[str] = []  # the seed's published courses of this teacher
         # Every teacher call happens at least once per user, whatever the random task picks.
         self.my_courses()
@@ -44,6 +47,7 @@ class Teacher(FastHttpUser):
         self.needs_attention()
         self.write_course()
         self.edit_course()
+        self.upload_video()
 
     @task(3)
     def my_courses(self) -> None:
@@ -80,13 +84,25 @@ class Teacher(FastHttpUser):
         if created.status_code != 201:
             return
         self.course_id = course_id = str(created.json()["id"])
+        self.lesson_ids = []
         self.add_lesson()
         send(self, api_calls.publish(self.session.token(), course_id))
 
     @task(2)
     def add_lesson(self) -> None:
         if self.course_id:
-            send(self, api_calls.add_lesson(self.session.token(), self.course_id, LESSON))
+            added = send(self, api_calls.add_lesson(self.session.token(), self.course_id, LESSON))
+            if added.status_code == 201:
+                self.lesson_ids.append(str(added.json()["id"]))
+
+    @task(1)
+    def upload_video(self) -> None:
+        """A lesson video for one of the lessons they wrote (the uploads are few: each is
+        transcoded on the machine the calls are measured on)."""
+        token = self.session.token()
+        if self.course_id and self.lesson_ids and token:
+            lesson_id = random.choice(self.lesson_ids)  # noqa: S311 - load pattern
+            upload(self, token, self.course_id, lesson_id)
 
     @task(3)
     def edit_course(self) -> None:

@@ -26,7 +26,7 @@ from edu.cli.load.overhead import (
     cpu_ticks,
     interleaving,
 )
-from edu.cli.load.stack import LOAD_SERVICES, LoadStack
+from edu.cli.load.stack import LOAD_SERVICES, LoadStack, with_transcoder_env
 from edu.infra.isolated_stack import IsolatedStack
 
 URLS = {
@@ -39,13 +39,14 @@ URLS = {
     "messaging": "http://127.0.0.1:9014",
     "moderation": "http://127.0.0.1:9015",
     "teacher-tools": "http://127.0.0.1:9016",
+    "video-processor": "http://127.0.0.1:9017",
     "api-gateway": "http://127.0.0.1:9080",
 }
 
 
 def load_stack_with(urls: dict[str, str]) -> LoadStack:
     stack = cast(IsolatedStack, SimpleNamespace(service_urls=urls))
-    return LoadStack(stack, Path("/tmp/seed-manifest.json"))
+    return LoadStack(stack, Path("/tmp/seed-manifest.json"), Path("/tmp/lesson-video.json"))
 
 
 class TestLocustEnvironment:
@@ -61,7 +62,9 @@ class TestLocustEnvironment:
             "EDU_MESSAGING_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_MODERATION_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_TEACHER_TOOLS_SERVICE_URL": "http://127.0.0.1:9080",
+            "EDU_VIDEO_PROCESSOR_SERVICE_URL": "http://127.0.0.1:9080",
             "EDU_SEED_MANIFEST": "/tmp/seed-manifest.json",
+            "EDU_LOAD_LESSON_VIDEO": "/tmp/lesson-video.json",
         }
 
     def test_direct_gives_each_service_its_own_port(self) -> None:
@@ -87,6 +90,32 @@ class TestLocustEnvironment:
         assert "search" in LOAD_SERVICES
         env = load_stack_with(URLS).locust_environment(direct=True)
         assert env["EDU_SEARCH_SERVICE_URL"] == "http://127.0.0.1:9013"
+
+    def test_the_load_stack_runs_video_processor_and_the_transcoder(self) -> None:
+        """Teachers upload and students play lesson videos; the run's ready video and the
+        uploads need the transcoder."""
+        assert {"video-processor", "video-transcoder"} <= LOAD_SERVICES
+        env = load_stack_with(URLS).locust_environment(direct=True)
+        assert env["EDU_VIDEO_PROCESSOR_SERVICE_URL"] == "http://127.0.0.1:9017"
+
+
+class TestTranscoderSettings:
+    def test_one_ffmpeg_thread_working_under_the_stacks_folder(self) -> None:
+        own = with_transcoder_env(Path("/tmp/stack"), None)
+        assert own == {
+            "video-transcoder": {
+                "EDU_TRANSCODE_THREADS": "1",
+                "EDU_VIDEO_WORK_DIR": "/tmp/stack/video-work",
+            }
+        }
+
+    def test_keeps_the_callers_settings_and_lets_them_win(self) -> None:
+        gateway = {"EDU_RATE_PER_USER_PER_MINUTE": "1000000"}
+        asked = {"api-gateway": gateway, "video-transcoder": {"EDU_TRANSCODE_THREADS": "2"}}
+        own = with_transcoder_env(Path("/tmp/stack"), asked)
+        assert own["api-gateway"] == gateway
+        assert own["video-transcoder"]["EDU_TRANSCODE_THREADS"] == "2"
+        assert own["video-transcoder"]["EDU_VIDEO_WORK_DIR"] == "/tmp/stack/video-work"
 
 
 class TestInterleaving:

@@ -11,6 +11,7 @@ from edu.cli.load.locust_csv import EndpointStats, RunStats
 from edu.cli.load.results import checks_line
 from edu.cli.load.slo import EndpointSlo, SloFileError, load_slos
 from edu.cli.load.verdict import judge, render
+from edu.testing import api_calls
 
 SLO_FILE = """
 [defaults]
@@ -116,6 +117,32 @@ class TestLoadSlos:
             if not any(book.judges(profile, endpoint, field) for profile in ("smoke", "soak"))
         ]
         assert unjudged == []
+
+    def test_every_lesson_video_call_the_scenarios_send_has_its_own_objective(self) -> None:
+        """The names Locust records are the harness calls' (edu.testing.api_calls): a renamed
+        call must not fall back to the defaults unnoticed. The smoke judges the playback's p95
+        (tens of samples a run); the soak every percentile, the few uploads' included."""
+        link = "/play/1765000000/c2ln/v-1"
+        playback = [
+            api_calls.playback("t", "v-1"),
+            api_calls.signed_file(f"{link}/hls/master.m3u8"),
+            api_calls.signed_file(f"{link}/hls/240p/index.m3u8"),
+            api_calls.signed_file(f"{link}/hls/240p/segment_000.ts"),
+            api_calls.signed_file(f"{link}/original", first_byte=0, last_byte=65535),
+        ]
+        upload = [
+            api_calls.declare_video("t", "c-1", "l-1", 22_000, "0" * 64),
+            api_calls.send_video_chunk("t", "v-1", 16_384, b"chunk", "0" * 64),
+            api_calls.complete_video("t", "v-1"),
+            api_calls.video("t", "v-1"),
+        ]
+        book = load_slos(Path(__file__).parents[4] / "load" / "slo.toml")
+        names = [f"{call.method} {call.name}" for call in [*playback, *upload]]
+        assert [name for name in names if name not in book.endpoints] == []
+        smoke = [f"{c.method} {c.name}" for c in playback]
+        assert all(book.judges("smoke", name, "p95_ms") for name in smoke)
+        assert not any(book.judges("smoke", f"{c.method} {c.name}", "p95_ms") for c in upload)
+        assert all(book.judges("soak", name, p) for name in names for p in ("p95_ms", "p99_ms"))
 
     def test_judged_by_names_known_percentiles_only(self, tmp_path: Path) -> None:
         path = tmp_path / "slo.toml"

@@ -22,7 +22,9 @@ for the side-by-side comparison (`edu load gateway`).
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edu.cli.dev import start_isolated_stack
+from edu.cli.env import repository_root
 from edu.cli.seed import seed_argv
 from edu.infra.databases import with_database
 from edu.infra.isolated_stack import IsolatedStack
@@ -52,6 +55,13 @@ MODERATION = "moderation"
 # The teachers' "Needs attention" page (issue 24): teacher-tools' dashboard, which asks
 # messaging, moderation and its own read model; and moderation's review queue.
 TEACHER_TOOLS = "teacher-tools"
+# Lesson videos (issue 25): teachers upload through video-processor, students play a ready
+# video's signed files from it; video-transcoder makes the ladder of the video the stack
+# uploads before the run (load/lesson_video.py) and of the few the teachers upload during it,
+# on one thread (ffmpeg's own), so that it takes at most one of the two cores.
+VIDEO_PROCESSOR = "video-processor"
+TRANSCODER = "video-transcoder"
+TRANSCODER_THREADS = 1
 API_SERVICES = OUTBOX_SERVICES | {
     EVENT_INGESTION,
     ANALYTICS_API,
@@ -59,16 +69,19 @@ API_SERVICES = OUTBOX_SERVICES | {
     MESSAGING,
     MODERATION,
     TEACHER_TOOLS,
+    VIDEO_PROCESSOR,
 }
 GATEWAY = "api-gateway"
-LOAD_SERVICES = API_SERVICES | {GATEWAY, AGGREGATOR, MODERATION}
+LOAD_SERVICES = API_SERVICES | {GATEWAY, AGGREGATOR, MODERATION, TRANSCODER}
 ANALYTICS_DATABASE = "analytics"
+LESSON_VIDEO_VARIABLE = "EDU_LOAD_LESSON_VIDEO"  # what load/scenarios/videos.py reads
 
 
 @dataclass(frozen=True)
 class LoadStack:
     stack: IsolatedStack
     manifest: Path
+    lesson_video: Path  # load/lesson_video.py's description of the ready video
 
     @property
     def postgres(self) -> str:
@@ -95,7 +108,11 @@ class LoadStack:
             f"EDU_{name.upper().replace('-', '_')}_SERVICE_URL": url
             for name, url in self.api_urls(direct=direct).items()
         }
-        return {**env, "EDU_SEED_MANIFEST": str(self.manifest)}
+        return {
+            **env,
+            "EDU_SEED_MANIFEST": str(self.manifest),
+            LESSON_VIDEO_VARIABLE: str(self.lesson_video),
+        }
 
 
 @contextmanager
@@ -112,7 +129,12 @@ def load_stack(
     # the simulated users are all 127.0.0.1 and the load measures the sign-up's cost.
     env = dict(extra_env or {})
     with start_isolated_stack(
-        folder, only=LOAD_SERVICES, reload=False, say=say, extra_env=env, own_env=own_env
+        folder,
+        only=LOAD_SERVICES,
+        reload=False,
+        say=say,
+        extra_env=env,
+        own_env=with_transcoder_env(folder, own_env),
     ) as stack:
         say(f"stack up in {time.monotonic() - started:.1f} s: {stack.service_urls}")
         manifest = folder / "seed-manifest.json"
@@ -138,7 +160,85 @@ def load_stack(
             wait_for_messaging_members(stack.infrastructure["postgres"])
         )
         say(f"messaging knows {known} of {enrolled} enrolments after {waited:.1f} s")
-        yield LoadStack(stack, manifest)
+        lesson_video = prepare_lesson_video(stack, manifest, folder / "lesson-video", say=say)
+        yield LoadStack(stack, manifest, lesson_video)
+
+
+def with_transcoder_env(
+    folder: Path, own_env: Mapping[str, Mapping[str, str]] | None
+) -> dict[str, Mapping[str, str]]:
+    """The caller's per-process settings, and the transcoder's: one ffmpeg thread, its work
+    folder under the stack's (removed with it)."""
+    transcoder = {
+        "EDU_TRANSCODE_THREADS": str(TRANSCODER_THREADS),
+        "EDU_VIDEO_WORK_DIR": str(folder.resolve() / "video-work"),
+    }
+    merged = dict(own_env or {})
+    merged[TRANSCODER] = {**transcoder, **merged.get(TRANSCODER, {})}
+    return merged
+
+
+def prepare_lesson_video(
+    stack: IsolatedStack, manifest: Path, out: Path, *, say: Callable[[str], None]
+) -> Path:
+    """One ready lesson video before the run: load/lesson_video.py has the teacher of the
+    published course with the most enrolments upload a generated clip to its first lesson
+    through the gateway, and waits until it is transcoded; returns its description's path."""
+    started = time.monotonic()
+    course, lesson, teacher = asyncio.run(most_enrolled_course(stack.infrastructure["postgres"]))
+    password = json.loads(manifest.read_text())["password"]
+    script = repository_root() / "load" / "lesson_video.py"
+    argv = [sys.executable, str(script), "--gateway", stack.service_urls[GATEWAY]]
+    argv += ["--teacher", teacher, "--password", str(password), "--course", course]
+    argv += ["--lesson", lesson, "--out", str(out)]
+    done = subprocess.run(
+        argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the lesson video failed:\n{done.stdout}{done.stderr}")
+    described = out / "lesson-video.json"
+    seconds = json.loads(described.read_text())["seconds"]
+    say(
+        f"lesson video ready in {time.monotonic() - started:.1f} s (clip {seconds['clip']} s, "
+        f"upload {seconds['upload']} s, transcoded {seconds['ready']} s)"
+    )
+    return described
+
+
+async def most_enrolled_course(server_url: str) -> tuple[str, str, str]:
+    """The published course with the most enrolments that has a lesson: its id, its first
+    lesson's id and its teacher's email."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    enrollment = create_async_engine(with_database(server_url, "enrollment"))
+    course = create_async_engine(with_database(server_url, "course"))
+    identity = create_async_engine(with_database(server_url, "identity"))
+    try:
+        async with enrollment.connect() as conn:
+            counted = await conn.execute(
+                text("SELECT course_id FROM enrollments GROUP BY course_id ORDER BY count(*) DESC")
+            )
+            ranked = [str(row[0]) for row in counted]
+        async with course.connect() as conn:
+            found = await conn.execute(
+                text(
+                    "SELECT c.id, c.teacher_id, (SELECT l.id FROM lessons l WHERE "
+                    "l.course_id = c.id ORDER BY l.position LIMIT 1) FROM courses c "
+                    "WHERE c.status = 'published'"
+                )
+            )
+            published = {str(row[0]): (str(row[2]), row[1]) for row in found if row[2]}
+        chosen = next((c for c in ranked if c in published), None) or next(iter(published))
+        lesson, teacher_id = published[chosen]
+        async with identity.connect() as conn:
+            email = await conn.scalar(
+                text("SELECT email FROM users WHERE id = :id"), {"id": teacher_id}
+            )
+    finally:
+        for engine in (enrollment, course, identity):
+            await engine.dispose()
+    return chosen, lesson, str(email)
 
 
 async def wait_for_outboxes(server_url: str, patience: float = 60.0) -> float:
