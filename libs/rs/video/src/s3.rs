@@ -76,6 +76,66 @@ pub struct S3Config {
     pub timeout: Duration,
 }
 
+impl S3Config {
+    /// The S3 store's settings from `EDU_VIDEO_S3_*`, read through `get(name without the EDU_
+    /// prefix, default)` (a service's `SettingsReader::string`): `None` without
+    /// `EDU_VIDEO_S3_URL` (the filesystem store), else every problem as (variable, why).
+    /// Bucket `videos` and region `us-east-1` by default; the access key is required.
+    pub fn from_variables(
+        mut get: impl FnMut(&str, &str) -> String,
+    ) -> Result<Option<Self>, Vec<(String, String)>> {
+        let endpoint = get("VIDEO_S3_URL", "").trim().to_owned();
+        if endpoint.is_empty() {
+            return Ok(None);
+        }
+        let bucket = get("VIDEO_S3_BUCKET", "videos").trim().to_owned();
+        let region = get("VIDEO_S3_REGION", "us-east-1").trim().to_owned();
+        let access_key_id = get("VIDEO_S3_ACCESS_KEY_ID", "").trim().to_owned();
+        let secret_access_key = get("VIDEO_S3_SECRET_ACCESS_KEY", "");
+        let session_token = get("VIDEO_S3_SESSION_TOKEN", "");
+        let timeout = get("VIDEO_S3_TIMEOUT_MS", "30000");
+        let mut problems = Vec::new();
+        let mut problem = |variable: &str, why: &str| {
+            problems.push((format!("EDU_{variable}"), why.to_owned()));
+        };
+        match reqwest::Url::parse(&endpoint) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {}
+            _ => problem(
+                "VIDEO_S3_URL",
+                "an http(s):// URL of the S3 server is needed",
+            ),
+        }
+        if bucket.is_empty() {
+            problem("VIDEO_S3_BUCKET", "a bucket name is needed");
+        }
+        if access_key_id.is_empty() || secret_access_key.trim().is_empty() {
+            problem(
+                "VIDEO_S3_ACCESS_KEY_ID / EDU_VIDEO_S3_SECRET_ACCESS_KEY",
+                "both must be set when EDU_VIDEO_S3_URL is",
+            );
+        }
+        let timeout = match timeout.trim().parse::<u64>() {
+            Ok(ms) if ms > 0 => Duration::from_millis(ms),
+            _ => {
+                problem("VIDEO_S3_TIMEOUT_MS", "a positive number of milliseconds");
+                Duration::from_secs(30)
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut credentials = Credentials::new(access_key_id, secret_access_key);
+        credentials.session_token = Some(session_token).filter(|t| !t.trim().is_empty());
+        Ok(Some(Self {
+            endpoint,
+            bucket,
+            region,
+            credentials,
+            timeout,
+        }))
+    }
+}
+
 #[derive(Clone)]
 pub struct S3ObjectStore {
     http: reqwest::Client,
@@ -916,6 +976,49 @@ mod tests {
         assert_eq!(
             describe(&Method::PUT, StatusCode::FORBIDDEN, xml),
             "S3 answered 403 Forbidden to PUT: NoSuchKey a &amp; b"
+        );
+    }
+
+    fn variables(pairs: &[(&str, &str)]) -> Result<Option<S3Config>, Vec<(String, String)>> {
+        S3Config::from_variables(|name, default| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(default, |(_, v)| v)
+                .to_owned()
+        })
+    }
+
+    #[test]
+    fn without_a_url_the_store_is_the_filesystem_and_with_one_its_key_is_required() {
+        assert!(variables(&[]).unwrap().is_none());
+        let config = variables(&[
+            ("VIDEO_S3_URL", "http://127.0.0.1:9000"),
+            ("VIDEO_S3_ACCESS_KEY_ID", "id"),
+            ("VIDEO_S3_SECRET_ACCESS_KEY", "secret"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (config.bucket.as_str(), config.region.as_str()),
+            ("videos", "us-east-1")
+        );
+        assert_eq!(config.credentials.session_token, None);
+        let problems = variables(&[
+            ("VIDEO_S3_URL", "minio:9000"),
+            ("VIDEO_S3_BUCKET", " "),
+            ("VIDEO_S3_TIMEOUT_MS", "0"),
+        ])
+        .unwrap_err();
+        let named: Vec<&str> = problems.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(
+            named,
+            [
+                "EDU_VIDEO_S3_URL",
+                "EDU_VIDEO_S3_BUCKET",
+                "EDU_VIDEO_S3_ACCESS_KEY_ID / EDU_VIDEO_S3_SECRET_ACCESS_KEY",
+                "EDU_VIDEO_S3_TIMEOUT_MS"
+            ]
         );
     }
 

@@ -117,6 +117,19 @@ pub enum StoreConfig {
 }
 
 impl StoreConfig {
+    /// Files under `store_dir`, or the S3 bucket of `EDU_VIDEO_S3_*` when its URL is set
+    /// ([`crate::s3::S3Config::from_variables`]), with every problem found as (variable, why).
+    pub fn from_variables(
+        store_dir: PathBuf,
+        get: impl FnMut(&str, &str) -> String,
+    ) -> (Self, Vec<(String, String)>) {
+        match crate::s3::S3Config::from_variables(get) {
+            Ok(Some(s3)) => (Self::S3(s3), Vec::new()),
+            Ok(None) => (Self::Filesystem(store_dir), Vec::new()),
+            Err(problems) => (Self::Filesystem(store_dir), problems),
+        }
+    }
+
     /// What a log line may say about the store (never a secret).
     pub fn describe(&self) -> String {
         match self {

@@ -4,7 +4,8 @@
 //! transcoder's result changes ([`domain::video`]), playback URLs' HMAC signatures
 //! ([`domain::signing`]), `Range` headers ([`domain::range`]). [`app`] runs the use cases over
 //! ports: the videos' store ([`adapters::postgres`]), the object store
-//! (`edu_video::store::FsObjectStore`, `EDU_VIDEO_STORE_DIR`), who may upload and watch
+//! (`edu_video::store::FsObjectStore` under `EDU_VIDEO_STORE_DIR`, or
+//! `edu_video::s3::S3ObjectStore` when `EDU_VIDEO_S3_URL` is set), who may upload and watch
 //! ([`adapters::access_http`]: course and enrollment). [`app::relay`] moves `video.uploaded`
 //! from the outbox to JetStream; [`adapters::jetstream`] also consumes the transcoder's results.
 
@@ -23,7 +24,7 @@ use std::time::Duration;
 use edu_common::clock::{Clock, SystemClock};
 use edu_common::health::{Check, CheckFuture, FnCheck};
 use edu_jwt::{HttpJwks, KeyCache};
-use edu_video::store::{FsObjectStore, ObjectStore};
+use edu_video::store::ObjectStore;
 
 use crate::adapters::access_http::HttpAccess;
 use crate::adapters::jetstream::{JetStreamBus, ResultConsumer};
@@ -63,7 +64,8 @@ pub fn build_with(
     );
     let postgres = Arc::new(PostgresVideoRepository::new(pool));
     let repo: Arc<dyn VideoRepository> = postgres.clone();
-    let store: Arc<dyn ObjectStore> = Arc::new(FsObjectStore::new(&settings.store_dir));
+    let store: Arc<dyn ObjectStore> =
+        edu_video::store::open(&settings.store).expect("EDU_VIDEO_S3_* checked by the settings");
     let access = access.unwrap_or_else(|| {
         Arc::new(HttpAccess::new(
             &settings.course_url,

@@ -39,6 +39,7 @@ async fn main() -> ExitCode {
         }
     };
     edu_common::telemetry::init(&settings.common);
+    tracing::info!(store = %settings.store.describe(), "video object store");
     let service = video_processor::build(&settings);
     let address = SocketAddr::new(settings.common.bind_address, settings.port);
     let stop = Shutdown::new();

@@ -7,6 +7,8 @@ use edu_common::settings::{
     CommonSettings, Secret, SettingsError, SettingsReader, VariableProblem, VariableSource,
 };
 
+use edu_video::store::StoreConfig;
+
 use crate::adapters::jetstream::{BusSettings, ConsumerSettings};
 use crate::app::relay::RelaySettings;
 use crate::domain::video::Limits;
@@ -29,6 +31,9 @@ pub struct VideoSettings {
     pub access_timeout: Duration,
     /// The object store's root folder (`EDU_VIDEO_STORE_DIR`).
     pub store_dir: PathBuf,
+    /// The object store: those files, or an S3 bucket when `EDU_VIDEO_S3_URL` is set
+    /// (`EDU_VIDEO_S3_BUCKET`, `_REGION`, `_ACCESS_KEY_ID`, `_SECRET_ACCESS_KEY`).
+    pub store: StoreConfig,
     /// `EDU_VIDEO_MAX_BYTES` (2 GiB), `EDU_VIDEO_MAX_CHUNK_BYTES` (8 MiB).
     pub limits: Limits,
     /// Signs playback URLs (`EDU_VIDEO_URL_SECRET`): a placeholder is refused outside
@@ -64,6 +69,10 @@ impl VideoSettings {
         let enrollment_url = reader.string("ENROLLMENT_SERVICE_URL", "http://127.0.0.1:8003");
         let access_timeout = Duration::from_millis(reader.parse("ACCESS_TIMEOUT_MS", 3_000));
         let store_dir = PathBuf::from(reader.string("VIDEO_STORE_DIR", ".edu/video-store"));
+        let (store, store_problems) =
+            StoreConfig::from_variables(store_dir.clone(), |name, default| {
+                reader.string(name, default)
+            });
         let limits = Limits {
             max_bytes: reader.parse("VIDEO_MAX_BYTES", 2_u64 << 30),
             max_chunk_bytes: reader.parse("VIDEO_MAX_CHUNK_BYTES", 8_u64 << 20),
@@ -105,6 +114,11 @@ impl VideoSettings {
                 message: "at least one connection is needed".into(),
             });
         }
+        problems.extend(
+            store_problems
+                .into_iter()
+                .map(|(variable, message)| VariableProblem { variable, message }),
+        );
         if limits.max_bytes == 0 || limits.max_chunk_bytes == 0 {
             problems.push(VariableProblem {
                 variable: "EDU_VIDEO_MAX_BYTES / EDU_VIDEO_MAX_CHUNK_BYTES".into(),
@@ -128,6 +142,7 @@ impl VideoSettings {
             enrollment_url,
             access_timeout,
             store_dir,
+            store,
             limits,
             url_secret,
             url_lifetime,
@@ -179,6 +194,26 @@ mod tests {
             VideoSettings::read(&real).unwrap().url_secret.expose(),
             "9c1f0e6a4b7d"
         );
+    }
+
+    #[test]
+    fn the_store_is_an_s3_bucket_when_its_url_is_set() {
+        let files = VideoSettings::read(&VariableSource::default()).unwrap();
+        assert!(matches!(files.store, StoreConfig::Filesystem(_)));
+        let s3 = VideoSettings::read(&VariableSource::from_pairs([
+            ("EDU_VIDEO_S3_URL", "http://127.0.0.1:9000"),
+            ("EDU_VIDEO_S3_BUCKET", "lesson-videos"),
+            ("EDU_VIDEO_S3_ACCESS_KEY_ID", "id"),
+            ("EDU_VIDEO_S3_SECRET_ACCESS_KEY", "secret"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            s3.store.describe(),
+            "S3 bucket lesson-videos at http://127.0.0.1:9000 (us-east-1)"
+        );
+        let keyless = VariableSource::from_pairs([("EDU_VIDEO_S3_URL", "http://127.0.0.1:9000")]);
+        let error = VideoSettings::read(&keyless).unwrap_err().to_string();
+        assert!(error.contains("EDU_VIDEO_S3_ACCESS_KEY_ID"), "{error}");
     }
 
     #[test]

@@ -16,8 +16,6 @@ pub mod testing;
 
 use std::sync::Arc;
 
-use edu_video::store::FsObjectStore;
-
 use crate::adapters::ffmpeg::Ffmpeg;
 use crate::adapters::jetstream::JetStream;
 use crate::app::job::Job;
@@ -40,7 +38,7 @@ pub fn build(settings: &TranscoderSettings) -> Transcoder {
         preset: settings.preset.clone(),
     });
     let job = Job::new(
-        Arc::new(FsObjectStore::new(&settings.store_dir)),
+        edu_video::store::open(&settings.store).expect("EDU_VIDEO_S3_* checked by the settings"),
         media,
         jetstream.clone(),
         settings.work_dir.clone(),

@@ -37,7 +37,7 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let transcoder = video_transcoder::build(&settings);
-    tracing::info!(store = %settings.store_dir.display(), "video-transcoder started");
+    tracing::info!(store = %settings.store.describe(), "video-transcoder started");
     transcoder.jetstream.run(&transcoder.job, stop).await;
     ExitCode::SUCCESS
 }

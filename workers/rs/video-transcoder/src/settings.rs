@@ -7,6 +7,8 @@ use edu_common::settings::{
     CommonSettings, SettingsError, SettingsReader, VariableProblem, VariableSource,
 };
 
+use edu_video::store::StoreConfig;
+
 use crate::adapters::jetstream::JetStreamSettings;
 
 const WORKER: &str = "video-transcoder";
@@ -17,6 +19,9 @@ pub struct TranscoderSettings {
     pub jetstream: JetStreamSettings,
     /// The object store's root (`EDU_VIDEO_STORE_DIR`): video-processor's.
     pub store_dir: PathBuf,
+    /// Those files, or video-processor's S3 bucket when `EDU_VIDEO_S3_URL` is set (the same
+    /// `EDU_VIDEO_S3_*` variables).
+    pub store: StoreConfig,
     /// Where renditions are made before they go to the store (`EDU_VIDEO_WORK_DIR`).
     pub work_dir: PathBuf,
     pub ffmpeg: PathBuf,
@@ -50,6 +55,10 @@ impl TranscoderSettings {
             dead_letter_prefix: reader.string("DEAD_LETTER_PREFIX", "dlq.video-transcoder"),
         };
         let store_dir = PathBuf::from(reader.string("VIDEO_STORE_DIR", ".edu/video-store"));
+        let (store, store_problems) =
+            StoreConfig::from_variables(store_dir.clone(), |name, default| {
+                reader.string(name, default)
+            });
         let default_work = std::env::temp_dir().join("edu-video-transcoder");
         let work_dir =
             PathBuf::from(reader.string("VIDEO_WORK_DIR", &default_work.display().to_string()));
@@ -60,6 +69,11 @@ impl TranscoderSettings {
         let progress_every = Duration::from_millis(reader.parse("TRANSCODE_PROGRESS_MS", 2_000));
         reader.finish(WORKER)?;
         let mut problems = Vec::new();
+        problems.extend(
+            store_problems
+                .into_iter()
+                .map(|(variable, message)| VariableProblem { variable, message }),
+        );
         if jetstream.max_deliver < 1 {
             problems.push(VariableProblem {
                 variable: "EDU_TRANSCODE_MAX_DELIVER".into(),
@@ -82,6 +96,7 @@ impl TranscoderSettings {
             common,
             jetstream,
             store_dir,
+            store,
             work_dir,
             ffmpeg,
             ffprobe,
@@ -103,6 +118,24 @@ mod tests {
         assert_eq!(settings.jetstream.durable, "video-transcoder");
         assert_eq!(settings.jetstream.max_deliver, 3);
         assert_eq!(settings.preset, "veryfast");
+    }
+
+    #[test]
+    fn the_store_is_the_processors_s3_bucket_when_its_url_is_set() {
+        let source = VariableSource::from_pairs([
+            ("EDU_VIDEO_S3_URL", "https://s3.eu-west-1.amazonaws.com"),
+            ("EDU_VIDEO_S3_REGION", "eu-west-1"),
+            ("EDU_VIDEO_S3_ACCESS_KEY_ID", "id"),
+            ("EDU_VIDEO_S3_SECRET_ACCESS_KEY", "secret"),
+        ]);
+        let settings = TranscoderSettings::read(&source).unwrap();
+        assert_eq!(
+            settings.store.describe(),
+            "S3 bucket videos at https://s3.eu-west-1.amazonaws.com (eu-west-1)"
+        );
+        let broken = VariableSource::from_pairs([("EDU_VIDEO_S3_URL", "s3.internal")]);
+        let error = TranscoderSettings::read(&broken).unwrap_err().to_string();
+        assert!(error.contains("EDU_VIDEO_S3_URL"), "{error}");
     }
 
     #[test]
