@@ -10,12 +10,15 @@ use uuid::Uuid;
 use crate::app::ports::{
     Access, AccessError, AccessFuture, OutboxRecord, RepoFuture, VideoRepository,
 };
+use crate::domain::captions::Caption;
 use crate::domain::video::{Outcome, Status, Video, apply};
 
 #[derive(Debug, Default)]
 pub struct InMemoryVideos {
     pub videos: Mutex<HashMap<Uuid, Video>>,
     pub outbox: Mutex<Vec<OutboxRecord>>,
+    /// (video, language) → track.
+    pub captions: Mutex<std::collections::BTreeMap<(Uuid, String), Caption>>,
 }
 
 impl InMemoryVideos {
@@ -107,6 +110,31 @@ impl VideoRepository for InMemoryVideos {
             true
         });
         Box::pin(async move { Ok(changed) })
+    }
+
+    fn put_caption<'a>(
+        &'a self,
+        id: Uuid,
+        caption: &'a Caption,
+        _now: SystemTime,
+    ) -> RepoFuture<'a, ()> {
+        self.captions
+            .lock()
+            .unwrap()
+            .insert((id, caption.language.clone()), caption.clone());
+        Box::pin(async { Ok(()) })
+    }
+
+    fn captions(&self, id: Uuid) -> RepoFuture<'_, Vec<Caption>> {
+        let found = self
+            .captions
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|((video, _), _)| *video == id)
+            .map(|(_, caption)| caption.clone())
+            .collect();
+        Box::pin(async move { Ok(found) })
     }
 
     fn ready(&self) -> RepoFuture<'_, ()> {

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 use uuid::Uuid;
 
+use crate::domain::captions::Caption;
 use crate::domain::video::{Outcome, Video};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,6 +61,18 @@ pub trait VideoRepository: Send + Sync + std::fmt::Debug {
         outcome: &'a Outcome,
         now: SystemTime,
     ) -> RepoFuture<'a, bool>;
+
+    /// Stores a caption track's row (its file is already in the object store); the same
+    /// language again replaces it.
+    fn put_caption<'a>(
+        &'a self,
+        id: Uuid,
+        caption: &'a Caption,
+        now: SystemTime,
+    ) -> RepoFuture<'a, ()>;
+
+    /// A video's caption tracks, by language.
+    fn captions(&self, id: Uuid) -> RepoFuture<'_, Vec<Caption>>;
 
     /// Whether the store can serve (readiness).
     fn ready(&self) -> RepoFuture<'_, ()>;

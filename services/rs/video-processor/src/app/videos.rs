@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::app::ports::{Access, OutboxRecord, RepoError, VideoRepository};
+use crate::domain::captions::{self, Caption};
 use crate::domain::range::{self, Wanted};
 use crate::domain::signing::{self, Scope, SignatureError};
 use crate::domain::video::{Declared, Limits, Refusal, Status, Video, check_declared};
@@ -90,6 +91,8 @@ pub struct Links {
     pub original: String,
     pub master_playlist: Option<String>,
     pub poster: Option<String>,
+    /// Each caption track with its signed link, by language.
+    pub captions: Vec<(Caption, String)>,
 }
 
 /// A stored file on its way out: the bytes wanted and how to describe them.
@@ -339,12 +342,78 @@ impl Videos {
         let ready = video.status == Status::Ready;
         let hls =
             |file: &str| ready.then(|| signing::url_path(secret, Scope::Hls(id), expires_at, file));
+        let captions = self
+            .repo
+            .captions(id)
+            .await?
+            .into_iter()
+            .map(|caption| {
+                let file = format!("{}.vtt", caption.language);
+                let url = signing::url_path(secret, Scope::Captions(id), expires_at, &file);
+                (caption, url)
+            })
+            .collect();
         Ok(Links {
             original: signing::url_path(secret, Scope::Original(id), expires_at, ""),
             master_playlist: hls("master.m3u8"),
             poster: hls("poster.jpg"),
+            captions,
             expires_at,
             video,
+        })
+    }
+
+    /// The teacher's caption track for `language` (a `WebVTT` file, checked: see
+    /// `domain::captions`), stored under the video's prefix; the video's tracks after it. The
+    /// same language again replaces the track.
+    pub async fn put_captions(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        language: &str,
+        label: Option<&str>,
+        file: Bytes,
+    ) -> Result<Vec<Caption>, VideoError> {
+        self.own(caller, id).await?;
+        let language = captions::normalise_language(language)?;
+        let label = captions::label_for(&language, label)?;
+        captions::check_file(&file)?;
+        let caption = Caption {
+            language,
+            label,
+            size_bytes: file.len() as u64,
+        };
+        self.store
+            .put(&captions::key(id, &caption.language), file)
+            .await?;
+        self.repo
+            .put_caption(id, &caption, self.clock.now())
+            .await?;
+        Ok(self.repo.captions(id).await?)
+    }
+
+    /// A caption track (`<language>.vtt`) under a signed URL.
+    pub async fn captions_file(
+        &self,
+        id: Uuid,
+        expires: u64,
+        signature: &str,
+        file: &str,
+    ) -> Result<Served, VideoError> {
+        self.verify(Scope::Captions(id), expires, signature)?;
+        // Only a file named by its normalised tag: nothing else becomes a key.
+        let language = file
+            .strip_suffix(".vtt")
+            .and_then(|tag| captions::normalise_language(tag).ok())
+            .filter(|tag| format!("{tag}.vtt") == file)
+            .ok_or(VideoError::NotFound)?;
+        let key = captions::key(id, &language);
+        let size = self.store.size(&key).await?.ok_or(VideoError::NotFound)?;
+        Ok(Served {
+            content_type: captions::SERVED_TYPE.into(),
+            size,
+            part: None,
+            body: self.store.read_range(&key, 0, size).await?,
         })
     }
 
@@ -807,6 +876,170 @@ mod tests {
             assert_eq!(after.received_bytes, 0);
             assert!(w.repo.outbox.lock().unwrap().is_empty());
             assert_eq!(w.store.size(&keys::original(video.id)).await.unwrap(), None);
+        }
+    }
+
+    mod captions {
+        use super::*;
+
+        const VTT: &[u8] = b"WEBVTT\n\n00:00.000 --> 00:02.000\nHello.\n";
+
+        fn url_parts(url: &str) -> (u64, String, String) {
+            let mut parts = url.trim_start_matches("/play/").split('/');
+            let expires = parts.next().unwrap().parse().unwrap();
+            let signature = parts.next().unwrap().to_owned();
+            (
+                expires,
+                signature,
+                url.rsplit('/').next().unwrap().to_owned(),
+            )
+        }
+
+        #[tokio::test]
+        async fn the_teachers_track_is_stored_under_the_video_and_linked_for_students() {
+            let w = world();
+            let video = w.uploaded().await;
+            let tracks = w
+                .videos
+                .put_captions(&w.teacher, video.id, "EN", None, Bytes::from_static(VTT))
+                .await
+                .unwrap();
+            let student = caller(2, "student");
+            w.access
+                .enrolled
+                .lock()
+                .unwrap()
+                .push((student.token.clone(), w.course));
+
+            assert_eq!(tracks.len(), 1);
+            assert_eq!(
+                (tracks[0].language.as_str(), tracks[0].label.as_str()),
+                ("en", "English")
+            );
+            assert_eq!(
+                w.store
+                    .get(&format!("videos/{}/captions/en.vtt", video.id))
+                    .await
+                    .unwrap(),
+                VTT
+            );
+            let links = w.videos.links(&student, video.id).await.unwrap();
+            let [(caption, url)] = links.captions.as_slice() else {
+                panic!("{:?}", links.captions);
+            };
+            assert_eq!(caption.language, "en");
+            let (expires, signature, file) = url_parts(url);
+            assert_eq!(file, "en.vtt");
+            let served = w
+                .videos
+                .captions_file(video.id, expires, &signature, &file)
+                .await
+                .unwrap();
+            assert!(served.content_type.starts_with("text/vtt"));
+            assert_eq!(read_all(served).await, VTT);
+        }
+
+        #[tokio::test]
+        async fn the_same_language_again_replaces_the_track() {
+            let w = world();
+            let video = w.uploaded().await;
+            let again = b"WEBVTT\n\n00:00.000 --> 00:01.000\nBonjour.\n";
+            for (file, label) in [(VTT, None), (&again[..], Some("Français (cours)"))] {
+                w.videos
+                    .put_captions(
+                        &w.teacher,
+                        video.id,
+                        "fr",
+                        label,
+                        Bytes::copy_from_slice(file),
+                    )
+                    .await
+                    .unwrap();
+            }
+            let tracks = w.repo.captions(video.id).await.unwrap();
+            assert_eq!(tracks.len(), 1);
+            assert_eq!(tracks[0].label, "Français (cours)");
+            assert_eq!(tracks[0].size_bytes, again.len() as u64);
+        }
+
+        #[tokio::test]
+        async fn a_broken_file_or_language_is_refused_and_nothing_is_stored() {
+            let w = world();
+            let video = w.uploaded().await;
+            for (language, file) in [
+                ("en", &b"1\n00:00:00,000 --> 00:00:01,000\nHi\n"[..]),
+                ("en", b"WEBVTT\n\nCaf\xe9\n"),
+                ("../../x", VTT),
+            ] {
+                let refused = w
+                    .videos
+                    .put_captions(
+                        &w.teacher,
+                        video.id,
+                        language,
+                        None,
+                        Bytes::copy_from_slice(file),
+                    )
+                    .await;
+                assert!(
+                    matches!(refused, Err(VideoError::Refused(Refusal::Invalid(_, _)))),
+                    "{refused:?}"
+                );
+            }
+            assert!(w.repo.captions(video.id).await.unwrap().is_empty());
+            assert_eq!(
+                w.store
+                    .size(&format!("videos/{}/captions/en.vtt", video.id))
+                    .await
+                    .unwrap(),
+                None
+            );
+        }
+
+        #[tokio::test]
+        async fn only_the_videos_teacher_adds_tracks() {
+            let w = world();
+            let video = w.uploaded().await;
+            let other = caller(3, "teacher");
+            let refused = w
+                .videos
+                .put_captions(&other, video.id, "en", None, Bytes::from_static(VTT))
+                .await;
+            assert!(matches!(refused, Err(VideoError::NotFound)));
+        }
+
+        #[tokio::test]
+        async fn a_track_link_opens_only_tracks_until_it_expires() {
+            let w = world();
+            let video = w.uploaded().await;
+            w.videos
+                .put_captions(&w.teacher, video.id, "el", None, Bytes::from_static(VTT))
+                .await
+                .unwrap();
+            let links = w.videos.links(&w.teacher, video.id).await.unwrap();
+            let (expires, signature, _) = url_parts(&links.captions[0].1);
+            for file in ["../original", "EL.vtt", "el.srt", "en.vtt", "el.vtt/x"] {
+                let refused = w
+                    .videos
+                    .captions_file(video.id, expires, &signature, file)
+                    .await;
+                assert!(matches!(refused, Err(VideoError::NotFound)), "{file}");
+            }
+            let original_signature = url_parts(&links.original).1;
+            let wrong_scope = w
+                .videos
+                .captions_file(video.id, expires, &original_signature, "el.vtt")
+                .await;
+            assert!(matches!(wrong_scope, Err(VideoError::BadSignature(_))));
+            w.clock.advance(Duration::from_secs(601));
+            let too_late = w
+                .videos
+                .captions_file(video.id, expires, &signature, "el.vtt")
+                .await;
+            assert!(matches!(
+                too_late,
+                Err(VideoError::BadSignature(SignatureError::Expired))
+            ));
         }
     }
 

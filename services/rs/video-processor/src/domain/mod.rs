@@ -1,7 +1,8 @@
 //! No I/O, times passed in: what an upload may be and what a chunk, a completion or a result
 //! event changes ([`video`]); playback URLs' signatures ([`signing`]); `Range` headers
-//! ([`range`]).
+//! ([`range`]); caption tracks ([`captions`]).
 
+pub mod captions;
 pub mod range;
 pub mod signing;
 pub mod video;

@@ -23,6 +23,8 @@ pub enum Scope {
     Hls(Uuid),
     /// `<video>/original`.
     Original(Uuid),
+    /// Everything under `<video>/captions/` (one `<language>.vtt` per track).
+    Captions(Uuid),
 }
 
 impl Scope {
@@ -30,6 +32,7 @@ impl Scope {
         match self {
             Self::Hls(video) => format!("{video}/hls/"),
             Self::Original(video) => format!("{video}/original"),
+            Self::Captions(video) => format!("{video}/captions/"),
         }
     }
 }

@@ -1,9 +1,10 @@
-//! HTTP: uploads (`/videos…`), playback links and the signed files (`/play/…`), `/health`,
+//! HTTP: uploads (`/videos…`), caption tracks (`/videos/{id}/captions/{language}`), playback links and the signed files (`/play/…`), `/health`,
 //! `/ready`, `/openapi.json`. Every refusal is problem+json: 413/415 before a byte is stored,
 //! 409 a wrong offset (with `Upload-Offset`), 422 a bad checksum, 403 a bad or expired
 //! signature, 416 a range past the end.
 
 pub mod auth;
+pub mod captions;
 pub mod openapi;
 pub mod playback;
 pub mod uploads;
@@ -51,6 +52,14 @@ pub fn router(state: &State, checks: Vec<Box<dyn Check>>) -> Router {
         .route(
             "/videos/{video_id}/playback",
             get(playback::links).fallback(method_not_allowed),
+        )
+        .route(
+            "/videos/{video_id}/captions/{language}",
+            put(captions::put).fallback(method_not_allowed),
+        )
+        .route(
+            "/play/{expires}/{signature}/{video_id}/captions/{file}",
+            get(captions::file).fallback(method_not_allowed),
         )
         .route(
             "/play/{expires}/{signature}/{video_id}/original",

@@ -6,7 +6,8 @@ use edu_common::health::{Liveness, Readiness};
 use edu_common::problem::{FieldProblem, Problem};
 use utoipa::OpenApi;
 
-use crate::http::playback::PlaybackOut;
+use crate::http::captions::{CaptionOut, CaptionsOut};
+use crate::http::playback::{CaptionLinkOut, PlaybackOut};
 use crate::http::uploads::{RenditionOut, UploadIn, VideoOut};
 
 /// Declare an upload.
@@ -146,6 +147,49 @@ fn play_original() {}
 #[allow(dead_code, reason = "documents crate::http's handler")]
 fn play_hls() {}
 
+/// Add or replace a caption track.
+///
+/// The video's teacher sends a `WebVTT` file (`Content-Type: text/vtt`, UTF-8, starting with the
+/// `WEBVTT` line, at most 512 KiB) for one language; the same language again replaces the
+/// track. Students get it, signed like the ladder, in the playback links' `captions`.
+#[utoipa::path(put, path = "/videos/{video_id}/captions/{language}", operation_id = "put_captions", tag = "videos",
+    params(
+        ("video_id" = String, Path, description = "The video's id."),
+        ("language" = String, Path, description = "The track's language tag: `en`, `el`, `pt-BR`.", example = "en"),
+        ("label" = Option<String>, Query, description = "What the player's caption menu shows (at most 100 characters); the language's name when absent."),
+    ),
+    request_body(content = String, content_type = "text/vtt", description = "The WebVTT file.", example = "WEBVTT\n\n00:00.000 --> 00:02.000\nHello.\n"),
+    responses(
+        (status = 200, description = "Stored; the video's tracks.", body = CaptionsOut),
+        (status = 401, description = "No valid access token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such video of the caller's.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 512 KiB.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as `text/vtt`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a language tag, not UTF-8, or not a WebVTT file (no `WEBVTT` first line); `errors` says which.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database or the object store is not answering.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+#[allow(dead_code, reason = "documents crate::http's handler")]
+fn put_captions() {}
+
+/// A caption track, by signed link.
+///
+/// `<language>.vtt` under the playback links' signed captions prefix.
+#[utoipa::path(get, path = "/play/{expires}/{signature}/{video_id}/captions/{file}", operation_id = "play_captions", tag = "playback",
+    params(
+        ("expires" = u64, Path, description = "When the link expires (Unix seconds)."),
+        ("signature" = String, Path, description = "The link's signature."),
+        ("video_id" = String, Path, description = "The video's id."),
+        ("file" = String, Path, description = "`<language>.vtt`."),
+    ),
+    responses(
+        (status = 200, description = "The WebVTT file.", content_type = "text/vtt"),
+        (status = 403, description = "The link expired or does not match its signature.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such track.", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[allow(dead_code, reason = "documents crate::http's handler")]
+fn play_captions() {}
+
 /// Liveness: answers while the process serves requests (no dependency checked).
 #[utoipa::path(get, path = "/health", operation_id = "health", tag = "video-processor",
     responses((status = 200, description = "The process serves requests.", body = Liveness)))]
@@ -185,10 +229,10 @@ impl utoipa::Modify for BearerAuth {
 #[openapi(
     info(
         title = "eduplatform video-processor",
-        description = "Lesson videos: teachers' resumable, checksummed uploads; signed, expiring playback links for the HLS ladder and the original."
+        description = "Lesson videos: teachers' resumable, checksummed uploads and WebVTT caption tracks; signed, expiring playback links for the HLS ladder, the captions and the original."
     ),
-    paths(create_upload, read_video, put_chunk, complete_upload, playback_links, play_original, play_hls, health, ready),
-    components(schemas(UploadIn, VideoOut, RenditionOut, PlaybackOut, Problem, FieldProblem, Liveness, Readiness)),
+    paths(create_upload, read_video, put_chunk, complete_upload, put_captions, playback_links, play_original, play_hls, play_captions, health, ready),
+    components(schemas(UploadIn, VideoOut, RenditionOut, PlaybackOut, CaptionLinkOut, CaptionOut, CaptionsOut, Problem, FieldProblem, Liveness, Readiness)),
     modifiers(&BearerAuth)
 )]
 pub struct VideoProcessorApi;
@@ -223,6 +267,11 @@ mod tests {
         let chunk = &generated["paths"]["/videos/{video_id}/content"]["put"]["responses"];
         for status in ["200", "409", "413", "422"] {
             assert!(chunk[status].is_object(), "{status}");
+        }
+        let captions =
+            &generated["paths"]["/videos/{video_id}/captions/{language}"]["put"]["responses"];
+        for status in ["200", "413", "415", "422"] {
+            assert!(captions[status].is_object(), "{status}");
         }
     }
 }

@@ -25,6 +25,19 @@ pub struct PlaybackOut {
     pub poster_url: Option<String>,
     /// The uploaded original (byte ranges answered 206).
     pub original_url: String,
+    /// The caption tracks (`WebVTT`, `text/vtt`), by language: for `<track kind="captions">`.
+    pub captions: Vec<CaptionLinkOut>,
+}
+
+/// A caption track and its signed link.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaptionLinkOut {
+    /// The language tag (`en`, `el`): the track's `srclang`.
+    pub language: String,
+    /// The track's `label`.
+    pub label: String,
+    /// The `WebVTT` file (same expiry as the other links).
+    pub url: String,
 }
 
 pub(super) async fn links(
@@ -46,13 +59,22 @@ pub(super) async fn links(
             master_playlist_url: links.master_playlist,
             poster_url: links.poster,
             original_url: links.original,
+            captions: links
+                .captions
+                .into_iter()
+                .map(|(caption, url)| CaptionLinkOut {
+                    language: caption.language,
+                    label: caption.label,
+                    url,
+                })
+                .collect(),
         })
         .into_response(),
         Err(error) => problem(error),
     }
 }
 
-fn served(file: Served) -> Response {
+pub(super) fn served(file: Served) -> Response {
     let (status, length) = match file.part {
         Some((_, length)) => (StatusCode::PARTIAL_CONTENT, length),
         None => (StatusCode::OK, file.size),
@@ -82,7 +104,7 @@ fn served(file: Served) -> Response {
 }
 
 /// An expiry that is not a number cannot have been signed.
-fn mismatch() -> Response {
+pub(super) fn mismatch() -> Response {
     problem(VideoError::BadSignature(
         crate::domain::signing::SignatureError::Mismatch,
     ))

@@ -31,9 +31,10 @@ use video_processor::settings::VideoSettings;
 pub(crate) fn migrations() -> Migrations {
     Migrations::new(
         "video",
-        &[include_str!(
-            "../../../../../migrations/video/sql/0001_videos.up.sql"
-        )],
+        &[
+            include_str!("../../../../../migrations/video/sql/0001_videos.up.sql"),
+            include_str!("../../../../../migrations/video/sql/0002_captions.up.sql"),
+        ],
     )
 }
 

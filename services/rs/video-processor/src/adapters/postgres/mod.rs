@@ -12,6 +12,7 @@ use uuid::Uuid;
 pub use pool::PgPool;
 
 use crate::app::ports::{OutboxRecord, RepoError, RepoFuture, VideoRepository};
+use crate::domain::captions::Caption;
 use crate::domain::video::{Outcome, Status, Video, apply};
 
 pub(crate) fn unavailable(error: &tokio_postgres::Error) -> RepoError {
@@ -233,6 +234,57 @@ impl PostgresVideoRepository {
     }
 }
 
+impl PostgresVideoRepository {
+    async fn put_caption_(
+        &self,
+        id: Uuid,
+        caption: &Caption,
+        now: SystemTime,
+    ) -> Result<(), RepoError> {
+        let mut connection = self.pool.get().await?;
+        connection
+            .client()
+            .execute(
+                "INSERT INTO captions (video_id, language, label, size_bytes, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (video_id, language) DO UPDATE \
+                 SET label = EXCLUDED.label, size_bytes = EXCLUDED.size_bytes, \
+                 updated_at = EXCLUDED.updated_at",
+                &[
+                    &id,
+                    &caption.language,
+                    &caption.label,
+                    &signed(caption.size_bytes),
+                    &now,
+                ],
+            )
+            .await
+            .map_err(|e| unavailable(&e))?;
+        Ok(())
+    }
+
+    async fn captions_(&self, id: Uuid) -> Result<Vec<Caption>, RepoError> {
+        let mut connection = self.pool.get().await?;
+        let rows = connection
+            .client()
+            .query(
+                "SELECT language, label, size_bytes FROM captions WHERE video_id = $1 \
+                 ORDER BY language",
+                &[&id],
+            )
+            .await
+            .map_err(|e| unavailable(&e))?;
+        rows.iter()
+            .map(|row| {
+                Ok(Caption {
+                    language: row.get(0),
+                    label: row.get(1),
+                    size_bytes: unsigned(row.get(2), "captions.size_bytes")?,
+                })
+            })
+            .collect()
+    }
+}
+
 impl VideoRepository for PostgresVideoRepository {
     fn insert<'a>(&'a self, video: &'a Video) -> RepoFuture<'a, ()> {
         Box::pin(self.insert_(video))
@@ -266,6 +318,19 @@ impl VideoRepository for PostgresVideoRepository {
         now: SystemTime,
     ) -> RepoFuture<'a, bool> {
         Box::pin(self.apply_outcome_(id, outcome, now))
+    }
+
+    fn put_caption<'a>(
+        &'a self,
+        id: Uuid,
+        caption: &'a Caption,
+        now: SystemTime,
+    ) -> RepoFuture<'a, ()> {
+        Box::pin(self.put_caption_(id, caption, now))
+    }
+
+    fn captions(&self, id: Uuid) -> RepoFuture<'_, Vec<Caption>> {
+        Box::pin(self.captions_(id))
     }
 
     fn ready(&self) -> RepoFuture<'_, ()> {
