@@ -12,6 +12,7 @@ from pathlib import Path
 from edu.cli.dev import start_isolated_stack
 from edu.infra.components import COMPONENTS
 from edu.infra.databases import with_database
+from edu.infra.isolated_stack import stack_folder
 from edu.infra.probes import host_port, port_in_use, wait_until
 from edu.mailsink.store import MailStore
 
@@ -99,7 +100,9 @@ class TestIsolatedStack:
         root = tmp_path / "checkout"
         root.mkdir()
         database = workspace(root, tiny_migrations)
-        with start_isolated_stack(tmp_path / "stack", root=root) as stack:
+        # The stack's state outside pytest's tmp_path: its PostgreSQL runs as its own user, and
+        # a pytest session starting meanwhile would chmod /tmp/pytest-of-root back to 0700.
+        with stack_folder() as folder, start_isolated_stack(folder, root=root) as stack:
             urls = stack.service_urls
             assert set(urls) == {"tiny", "front"}
             assert not {host_port(u)[1] for u in urls.values()} & {8000, 8001}

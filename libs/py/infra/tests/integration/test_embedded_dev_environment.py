@@ -18,6 +18,7 @@ from edu.infra.binaries import BinaryFinder
 from edu.infra.components import COMPONENTS
 from edu.infra.dev_launcher import ProcessLauncher
 from edu.infra.devenv import DevEnvironment
+from edu.infra.isolated_stack import stack_folder
 from edu.infra.probes import free_port, url_answers
 from edu.infra.selection import choose_backend
 
@@ -71,8 +72,15 @@ def gone(pid: int | None) -> bool:
 
 
 class TestEmbeddedEnvironment:
-    def test_up_twice_then_down_leaves_no_process_behind(self, tmp_path: Path) -> None:
-        env = embedded_environment(tmp_path, free_ports())
+    def test_up_twice_then_down_leaves_no_process_behind(self) -> None:
+        # Not under pytest's tmp_path: as root, PostgreSQL runs as its own user and needs the
+        # folder's parents, and any pytest session starting meanwhile (a suite in another lane,
+        # another checkout's run) chmods /tmp/pytest-of-root back to 0700 (stack_folder's doc).
+        with stack_folder("edu-env-test-") as root:
+            self._up_twice_then_down(root)
+
+    def _up_twice_then_down(self, root: Path) -> None:
+        env = embedded_environment(root, free_ports())
         try:
             first = env.up()
             assert [(o.action, o.answers) for o in first] == [("started", True)] * 4, first
