@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 OK = (200,)
 CREATED = (201,)
@@ -334,6 +335,24 @@ def video(token: str | None, video_id: str) -> Call:
     """A video as its teacher sees it: status, bytes received, transcoding progress."""
     return Call(
         "video", "video-processor", "GET", f"/videos/{video_id}", "/videos/{video_id}", token=token
+    )
+
+
+def put_captions(
+    token: str | None, video_id: str, language: str, vtt: bytes, label: str | None = None
+) -> Call:
+    """A WebVTT caption track for one language of the teacher's video (the same language
+    again replaces it); the video's tracks come back."""
+    query = f"?{urlencode({'label': label})}" if label else ""
+    return Call(
+        "put_captions",
+        "video-processor",
+        "PUT",
+        f"/videos/{video_id}/captions/{language}{query}",
+        "/videos/{video_id}/captions/{language}",
+        token=token,
+        extra_headers=(("Content-Type", "text/vtt"),),
+        content=vtt,
     )
 
 

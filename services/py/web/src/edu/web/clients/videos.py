@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from typing import BinaryIO, Protocol
+from urllib.parse import quote
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
@@ -36,6 +37,22 @@ class VideoStatus(_Read):
     duration_ms: int | None = None
 
 
+class CaptionLink(_Read):
+    """A caption track (WebVTT) and its signed link: a ``<track>``'s srclang, label and src."""
+
+    language: str
+    label: str
+    url: str
+
+
+class Caption(_Read):
+    """A stored caption track as its teacher sees it."""
+
+    language: str
+    label: str
+    size_bytes: int
+
+
 class Playback(_Read):
     """Signed links (paths on the gateway) that open the video's files until ``expires_at``."""
 
@@ -44,6 +61,7 @@ class Playback(_Read):
     master_playlist_url: str | None = None
     poster_url: str | None = None
     original_url: str
+    captions: tuple[CaptionLink, ...] = ()
 
 
 class VideoClient(Protocol):
@@ -89,6 +107,19 @@ class VideoClient(Protocol):
     async def playback(self, token: str, video_id: UUID) -> Playback:
         """Signed links for the teacher or a student enrolled in the course; ProblemError 403
         for anyone else, 409 while the video is still being uploaded."""
+        ...
+
+    async def put_captions(
+        self, token: str, video_id: UUID, language: str, label: str | None, vtt: bytes
+    ) -> tuple[Caption, ...]:
+        """The teacher's WebVTT track for ``language`` (the same language replaces it): the
+        video's tracks. ProblemError 415 (not sent as text/vtt), 413 (over 512 KiB), 422 (not
+        a language code, not UTF-8, no ``WEBVTT`` first line), 404 (not the caller's video)."""
+        ...
+
+    async def signed_captions(self, path: str) -> bytes:
+        """The WebVTT file behind a signed captions link (``/play/…/captions/<lang>.vtt``);
+        ProblemError 403 expired or tampered, 404 no such track."""
         ...
 
 
@@ -171,3 +202,20 @@ class HttpVideoClient:
     async def playback(self, token: str, video_id: UUID) -> Playback:
         response = await self._http.call("GET", f"/videos/{video_id}/playback", token=token)
         return Playback.model_validate(response.json())
+
+    async def put_captions(
+        self, token: str, video_id: UUID, language: str, label: str | None, vtt: bytes
+    ) -> tuple[Caption, ...]:
+        response = await self._http.call(
+            "PUT",
+            f"/videos/{video_id}/captions/{quote(language, safe='')}",
+            token=token,
+            params={"label": label} if label else None,
+            content=vtt,
+            headers={"Content-Type": "text/vtt"},
+        )
+        return tuple(Caption.model_validate(c) for c in response.json()["captions"])
+
+    async def signed_captions(self, path: str) -> bytes:
+        response = await self._http.call("GET", path, headers={"Accept": "text/vtt"})
+        return response.content

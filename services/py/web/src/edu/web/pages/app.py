@@ -23,6 +23,7 @@ from edu.web.pages import (
     checkout,
     learning,
     learning_events,
+    lesson_captions,
     lesson_videos,
     lessons,
     qa,
@@ -94,6 +95,7 @@ def make_app(settings: WebSettings, **overrides: Any) -> FastAPI:
         app.include_router(module.router)
     app.include_router(certificate_documents.router)
     app.include_router(lesson_videos.router)
+    app.include_router(lesson_captions.router)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:

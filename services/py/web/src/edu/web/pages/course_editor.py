@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from edu.web.clients.errors import ProblemError
 from edu.web.clients.models import CourseDraft, Price
 from edu.web.forms import FormErrors
-from edu.web.pages import course_analytics, course_attention, lesson_videos
+from edu.web.pages import course_analytics, course_attention, lesson_captions, lesson_videos
 from edu.web.pages.course_forms import (
     LEVELS,
     TextField,
@@ -208,6 +208,8 @@ async def _lesson_form(
     entered: dict[str, str] | None = None,
     errors: FormErrors | None = None,
     video_errors: FormErrors | None = None,
+    captions_errors: FormErrors | None = None,
+    captions_entered: dict[str, str] | None = None,
 ) -> HTMLResponse:
     course = await wired.course.teaching_course(who.token, course_id)
     found = next((x for x in course.lessons if x.id == lesson_id), None)
@@ -220,13 +222,16 @@ async def _lesson_form(
     return await render(
         request,
         "lesson_editor.html",
-        status_code=422 if errors or video_errors else 200,
+        status_code=422 if errors or video_errors or captions_errors else 200,
         course=course,
         lesson_id=lesson_id,
         lesson=entered,
         errors=errors or FormErrors(),
         video=await lesson_videos.status_for(wired, who.token, found.video_url),
         video_errors=video_errors or FormErrors(),
+        captions=await lesson_captions.captions_for(wired, who.token, found.video_url),
+        captions_errors=captions_errors or FormErrors(),
+        captions_entered=captions_entered or {"language": "", "label": ""},
     )
 
 
@@ -244,6 +249,35 @@ async def upload_video(
     if refused:
         return await _lesson_form(request, wired, who, course_id, lesson_id, video_errors=refused)
     return redirect_with(wired, f"/teach/courses/{course_id}/lessons/{lesson_id}", "video-uploaded")
+
+
+@router.post("/lessons/{lesson_id}/video/captions", response_class=HTMLResponse)
+async def add_captions(
+    request: Request,
+    course_id: UUID,
+    lesson_id: UUID,
+    wired: WebDep,
+    who: TeacherDep,
+    language: TextField = "",
+    label: TextField = "",
+    captions: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Add (or replace) a WebVTT caption track of the lesson's video for one language."""
+    refused = await lesson_captions.add_captions(
+        wired, who, course_id, lesson_id, language, label, captions
+    )
+    if refused:
+        entered = {"language": language, "label": label}
+        return await _lesson_form(
+            request,
+            wired,
+            who,
+            course_id,
+            lesson_id,
+            captions_errors=refused,
+            captions_entered=entered,
+        )
+    return redirect_with(wired, f"/teach/courses/{course_id}/lessons/{lesson_id}", "captions-added")
 
 
 @router.post("/lessons/{lesson_id}", response_class=HTMLResponse)

@@ -23,6 +23,7 @@ MESSAGES = {
     "lesson-saved": "Lesson saved.",
     "lesson-deleted": "Lesson deleted.",
     "video-uploaded": "Video uploaded. It is being prepared for playback; the status is below.",
+    "captions-added": "Captions saved: the lesson's video shows them to students.",
     "read": "Marked as read.",
     "preferences-saved": "Your email preferences are saved.",
     "question-sent": "Your question is sent. Others see it once moderation approves it.",

@@ -26,7 +26,7 @@ from edu.common.problems import FieldProblem
 from edu.web.bootstrap import WebContainer
 from edu.web.clients.errors import NotSignedIn, ProblemError, ServiceUnavailable, TooManyAttempts
 from edu.web.clients.models import Lesson, LessonDraft
-from edu.web.clients.videos import CHUNK_BYTES, VideoStatus
+from edu.web.clients.videos import CHUNK_BYTES, CaptionLink, VideoStatus
 from edu.web.csrf import CSRF_COOKIE, CsrfRejected, session_of
 from edu.web.forms import FormErrors
 from edu.web.pages.deps import SignedInDep, VisitorDep, WebDep
@@ -69,6 +69,9 @@ class Player:
     original_url: str | None = None
     poster_url: str | None = None
     progress: int = 0
+    # One <track kind="captions"> each: src is the signed path on the page's origin
+    # (pages.lesson_captions says why)
+    captions: tuple[CaptionLink, ...] = ()
 
 
 async def player_for(wired: WebContainer, who: Visitor, lesson: Lesson) -> Player | None:
@@ -95,6 +98,7 @@ async def player_for(wired: WebContainer, who: Visitor, lesson: Lesson) -> Playe
         hls_url=base + links.master_playlist_url,
         original_url=base + links.original_url,
         poster_url=base + links.poster_url if links.poster_url else None,
+        captions=links.captions,
     )
 
 

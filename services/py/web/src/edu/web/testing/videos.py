@@ -6,12 +6,13 @@ play the transcoder's verdict."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 from uuid import UUID, uuid4
 
 from edu.web.clients.errors import ProblemError
-from edu.web.clients.videos import Playback, VideoStatus, file_sha256
+from edu.web.clients.videos import Caption, CaptionLink, Playback, VideoStatus, file_sha256
 from edu.web.testing.enrollment import FakeEnrollmentClient
 from edu.web.testing.switch import Switchable, caller_of
 
@@ -31,6 +32,8 @@ class FakeVideoClient(Switchable):
     declared_sha256: dict[UUID, str] = field(default_factory=dict)
     received: dict[UUID, bytearray] = field(default_factory=dict)
     chunks: list[tuple[UUID, int, int]] = field(default_factory=list)  # (video, offset, length)
+    # Caption tracks: (video, language) -> (label, the WebVTT file)
+    captions: dict[tuple[UUID, str], tuple[str, bytes]] = field(default_factory=dict)
 
     def transcoded(self, video_id: UUID) -> None:
         self._set(video_id, status="ready", progress_percent=100, duration_ms=2000)
@@ -156,10 +159,54 @@ class FakeVideoClient(Switchable):
             raise ProblemError(403, "Forbidden", "Only the course's students may watch.")
         signed = f"/play/4102444800/c2lnbmVk/{video_id}"
         ready = video.status == "ready"
+        tracks = tuple(
+            CaptionLink(language=language, label=label, url=f"{signed}/captions/{language}.vtt")
+            for (video, language), (label, _) in sorted(self.captions.items())
+            if video == video_id
+        )
         return Playback(
             video=video,
             expires_at=4102444800,
             master_playlist_url=f"{signed}/hls/master.m3u8" if ready else None,
             poster_url=f"{signed}/hls/poster.jpg" if ready else None,
             original_url=f"{signed}/original",
+            captions=tracks,
         )
+
+    async def put_captions(
+        self, token: str, video_id: UUID, language: str, label: str | None, vtt: bytes
+    ) -> tuple[Caption, ...]:
+        """As video-processor checks a track: 422 a language that is no code, a file that is
+        not UTF-8 or does not start with WEBVTT; 413 over 512 KiB."""
+        await self.video(token, video_id)
+        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
+            raise ProblemError(
+                422, "Invalid input", "", {"language": (f"{language!r} is not a language code",)}
+            )
+        if len(vtt) > 512 * 1024:
+            raise ProblemError(413, "Payload Too Large", "The captions file is over 512 KiB.")
+        try:
+            text = vtt.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            raise ProblemError(
+                422, "Invalid input", "", {"body": ("the captions file is not UTF-8 text",)}
+            ) from None
+        if not re.match(r"WEBVTT($|[ \t\r\n])", text):
+            raise ProblemError(
+                422, "Invalid input", "", {"body": ('a WebVTT file starts with "WEBVTT"',)}
+            )
+        language = language.lower()
+        self.captions[(video_id, language)] = (label or language, vtt)
+        return tuple(
+            Caption(language=lang, label=named, size_bytes=len(data))
+            for (video, lang), (named, data) in sorted(self.captions.items())
+            if video == video_id
+        )
+
+    async def signed_captions(self, path: str) -> bytes:
+        self.answer()
+        *_, video, folder, file = path.split("/")
+        found = self.captions.get((UUID(video), file.removesuffix(".vtt")))
+        if folder != "captions" or found is None:
+            raise ProblemError(404, "Not found", "No such track.")
+        return found[1]
