@@ -5,7 +5,8 @@ The clip is made here by Debian's ffmpeg (2 s of colour bars and a tone, 320x240
 never downloaded or committed. web relays it to video-processor through the api-gateway in
 checksummed chunks, the video-transcoder makes the HLS ladder and poster, and the student's
 browser (Debian's Chromium, which plays HLS natively) fetches the signed playlists and segments
-from the gateway. "Plays" is measured, not assumed: ``currentTime`` advances and ``readyState``
+from the gateway; the teacher's WebVTT captions (written here) come as a ``<track>`` whose cue
+the browser loads and shows. "Plays" is measured, not assumed: ``currentTime`` advances and ``readyState``
 reaches HAVE_ENOUGH_DATA. The player's screenshot is kept with the run's screens."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from edu.testing.harness_client import HarnessClient
 
 PASSWORD = "violet-kettle-orbit-9"
 READY_WITHIN_S = 60.0
+CAPTION = "Colour bars and a 440 Hz tone"
 FFMPEG = shutil.which("ffmpeg") or "/usr/bin/ffmpeg"
 
 
@@ -89,6 +91,22 @@ class TestLessonVideo:
         wait_until_ready(page, editor)
         expect(page.get_by_role("status").filter(has_text="The video is ready")).to_be_visible()
 
+        # Captions: a WebVTT track made here, added on the same page (its own form).
+        captions = page.get_by_role("region", name="Captions")
+        srt = tmp_path / "bars.srt.vtt"
+        srt.write_text("1\n00:00:00,000 --> 00:00:02,000\nNot WebVTT\n", encoding="utf-8")
+        captions.get_by_label("Language code").fill("en")
+        captions.get_by_label("Captions file").set_input_files(srt)
+        captions.get_by_role("button", name="Add captions").click()
+        expect(page.locator("#captions-error")).to_contain_text('starts with the line "WEBVTT"')
+        vtt = tmp_path / "bars.vtt"
+        vtt.write_text(f"WEBVTT\n\n00:00.000 --> 00:02.000\n{CAPTION}\n", encoding="utf-8")
+        captions = page.get_by_role("region", name="Captions")
+        captions.get_by_label("Captions file").set_input_files(vtt)
+        captions.get_by_role("button", name="Add captions").click()
+        expect(page.get_by_text("Captions saved")).to_be_visible()
+        expect(captions.get_by_role("listitem")).to_have_text("English (en)")
+
         # Not enrolled yet: video-processor refuses the links, the page offers enrolment.
         student_email, student_token = new_account("student")
         student = new_context().new_page()
@@ -124,6 +142,31 @@ class TestLessonVideo:
         assert played["width"] > 0, played
         assert played["source"].endswith("/hls/master.m3u8"), played  # HLS, not the fallback
         video.screenshot(path=screens / "lesson-video-player.png")
+
+        # The captions track: the signed link, loaded by the browser, its cue shown.
+        track = student.locator("video track[kind=captions]")
+        expect(track).to_have_attribute("srclang", "en")
+        expect(track).to_have_attribute("label", "English")
+        assert "/captions/en.vtt" in (track.get_attribute("src") or "")
+        loaded = video.evaluate(
+            """async (v) => {
+                const t = v.textTracks[0];
+                t.mode = "showing";
+                const started = performance.now();
+                while ((!t.cues || t.cues.length === 0) && performance.now() - started < 10000) {
+                    await new Promise((r) => setTimeout(r, 100));
+                }
+                v.currentTime = 1.0;
+                await new Promise((r) => setTimeout(r, 300));
+                return {cues: t.cues ? t.cues.length : 0, mode: t.mode, language: t.language,
+                        text: t.cues && t.cues.length ? t.cues[0].text : null,
+                        active: t.activeCues ? t.activeCues.length : 0};
+            }"""
+        )
+        assert loaded["cues"] > 0, loaded
+        assert loaded["text"] == CAPTION, loaded
+        assert loaded["active"] == 1, loaded  # at 1 s the cue is on screen
+        video.screenshot(path=screens / "lesson-video-captions.png")
 
 
 CHUNK = 2048  # small chunks for the test (the page's data-chunk-bytes is 1 MiB)
