@@ -7,8 +7,15 @@ problem document. The provider states are made through the providers' APIs befor
 runs (contracts/tests/provider/test_verify_rust_consumers.py): a draft course of the session's
 teacher with one lesson; an upload of it declared; an upload whose every byte arrived. Course,
 lesson and video ids come from the state (``fromProviderState``). The chunk is five bytes whose
-SHA-256 the declaration names, so the provider checks both checksums for real. Playback links
-need a transcoded video (the transcoder and ffmpeg in the contract stack): not pinned yet."""
+SHA-256 the declaration names, so the provider checks both checksums for real.
+
+A ready video's playback, as the lesson page reads it: the signed master playlist, poster and
+original links and each caption track's language, label and signed link (the player's
+``<track>``), and the captions file behind such a link (which web relays as ``text/vtt``). The
+contract stack has no transcoder or ffmpeg, so the provider state "a ready lesson video with
+English captions" is written by the provider's own adapters (``video-processor pact-state
+ready-video``, services/rs/video-processor/src/pact.rs): the video's id and the captions' signed
+path come from it."""
 
 from __future__ import annotations
 
@@ -39,6 +46,17 @@ BEARER = match.regex(f"Bearer {TOKEN}", regex=r"^Bearer \S+$")
 LESSON = "a draft course of the teacher with one lesson"
 DECLARED = "an upload of a lesson video the teacher declared"
 ARRIVED = "an upload of a lesson video whose every byte arrived"
+READY = "a ready lesson video with English captions"
+SIGNED = r"/play/[0-9]+/[A-Za-z0-9_-]+/" + AN_ID
+CAPTIONS_PATH = f"/play/4102444800/c2lnbmVk/{VIDEO_ID}/captions/en.vtt"
+CAPTIONS = "WEBVTT\n\n00:00.000 --> 00:02.000\nHello, captions.\n"
+
+
+def signed_link(example_file: str, pattern: str) -> AbstractMatcher[str]:
+    """A signed link video-processor made: any expiry and signature, the file at its end."""
+    return match.regex(
+        f"/play/4102444800/c2lnbmVk/{VIDEO_ID}/{example_file}", regex=f"^{SIGNED}/{pattern}$"
+    )
 
 
 def from_state(example: str, expression: str, regex: str) -> AbstractMatcher[str]:
@@ -125,6 +143,51 @@ def video_processor_pact() -> Pact:
         .will_respond_with(200)
         .with_body(video("uploading", len(CLIP)), JSON)
     )
+    (
+        pact.upon_receiving("the teacher reads the playback links of a ready video")
+        .given(READY)
+        .with_request("GET", video_path("/playback"))
+        .with_header("Authorization", BEARER)
+        .will_respond_with(200)
+        .with_body(
+            {
+                "video": {
+                    "id": match.uuid(VIDEO_ID),
+                    "course_id": match.uuid(COURSE_ID),
+                    "lesson_id": match.uuid(LESSON_ID),
+                    "status": "ready",
+                    "size_bytes": match.int(2012),
+                    "received_bytes": match.int(2012),
+                    "progress_percent": 100,
+                    "failure_reason": None,
+                    "duration_ms": match.int(2000),
+                },
+                "expires_at": match.int(4102444800),
+                "master_playlist_url": signed_link("hls/master.m3u8", r"hls/master\.m3u8"),
+                "poster_url": signed_link("hls/poster.jpg", r"hls/poster\.jpg"),
+                "original_url": signed_link("original", "original"),
+                "captions": match.each_like(
+                    {
+                        "language": "en",
+                        "label": "English",
+                        "url": signed_link("captions/en.vtt", r"captions/en\.vtt"),
+                    },
+                    min=1,
+                ),
+            },
+            JSON,
+        )
+    )
+    (
+        pact.upon_receiving("the captions file behind a signed link of a ready video")
+        .given(READY)
+        .with_request(
+            "GET",
+            from_state(CAPTIONS_PATH, "${captions_path}", rf"^{SIGNED}/captions/en\.vtt$"),
+        )
+        .will_respond_with(200)
+        .with_body(CAPTIONS, "text/vtt")
+    )
     return pact
 
 
@@ -146,4 +209,11 @@ class TestWebVideoProcessorContract:
             with pytest.raises(ProblemError) as refused:
                 await client.upload(TOKEN, course, lesson, "text/plain", BytesIO(CLIP))
             assert refused.value.status == 415
+            links = await client.playback(TOKEN, UUID(VIDEO_ID))
+            assert links.video.status == "ready"
+            assert str(links.master_playlist_url).endswith("/hls/master.m3u8")
+            assert str(links.poster_url).endswith("/hls/poster.jpg")
+            [track] = links.captions
+            assert (track.language, track.label) == ("en", "English")
+            assert await client.signed_captions(track.url) == CAPTIONS.encode()
         pact_check(pact)

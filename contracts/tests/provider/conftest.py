@@ -17,6 +17,7 @@ import base64
 import errno
 import hashlib
 import json
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -36,6 +37,7 @@ from pact.types import Message
 
 from edu.cli.dev import start_isolated_stack
 from edu.events import decode
+from edu.infra.dev_stack import ProcessSpec
 from edu.infra.isolated_stack import stack_folder
 from edu.testing import api_calls, journeys
 from edu.testing.harness_client import HarnessClient, UnexpectedStatus
@@ -92,6 +94,7 @@ class Platform:
         self.api = HarnessClient(urls, http)
         self.teacher_token = self.signed_in(TEACHER, teacher=True)
         self.student_token = self.signed_in(STUDENT, teacher=False)
+        self.video_processor: ProcessSpec | None = None
 
     def sign_up(self, email: str, *, teacher: bool = False) -> journeys.User | None:
         """The new user; None when the email had signed up before (409)."""
@@ -124,6 +127,23 @@ class Platform:
             api_calls.send_video_chunk(self.teacher_token, declared["video_id"], 0, clip, digest)
         )
         return declared
+
+    def ready_video(self) -> dict[str, str]:
+        """A ready video (240p ladder, poster) of the session's teacher with an English caption
+        track, for a fresh draft course's lesson: written by the provider's own adapters
+        (`video-processor pact-state ready-video`: the contract stack has no transcoder or
+        ffmpeg). Its id and the captions' signed path."""
+        spec = self.video_processor
+        assert spec is not None, "the stack runs no video-processor"
+        params = {**self.course_ids(publish=False), "teacher_id": subject_of(self.teacher_token)}
+        argv = [spec.argv[0], "pact-state", "ready-video", "--state", json.dumps(params)]
+        done = subprocess.run(
+            argv, env=spec.env, capture_output=True, text=True, timeout=30, check=False
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"pact-state ready-video: {done.stderr.strip()}")
+        written: dict[str, str] = json.loads(done.stdout)
+        return written
 
     def course(self, *, publish: bool) -> dict[str, Any]:
         """A teacher's course with one lesson, published when asked; its teacher view."""
@@ -336,7 +356,11 @@ def platform() -> Iterator[Platform]:
         httpx.Client(timeout=10) as http,
     ):
         urls = {**stack.service_urls, **stack.worker_urls}
-        yield Platform(urls, stack.infrastructure["nats"], http, stack.grpc_targets)
+        platform = Platform(urls, stack.infrastructure["nats"], http, stack.grpc_targets)
+        # How the stack runs video-processor (its binary and settings): the provider state of
+        # a ready video is written by that binary (`pact-state ready-video`, its pact.rs)
+        platform.video_processor = stack.processes.specs["video-processor"]
+        yield platform
 
 
 # The producers' events, shared by every message verification of their consumers (Python's in

@@ -100,6 +100,7 @@ DISCUSSED = (
 LESSON = "a draft course of the teacher with one lesson"
 DECLARED = "an upload of a lesson video the teacher declared"
 ARRIVED = "an upload of a lesson video whose every byte arrived"
+READY = "a ready lesson video with English captions"
 CLIP = b"\x00\x00\x00\x18f"
 
 
@@ -205,6 +206,8 @@ class TestRustProviders:
             LESSON: lambda: platform.course_ids(publish=False),
             DECLARED: lambda: platform.declared_video(CLIP),
             ARRIVED: lambda: platform.arrived_video(CLIP),
+            # written by the provider's binary (no transcoder in this stack): conftest.py
+            READY: platform.ready_video,
         }
         verify_pact("video-processor", "web", states=states, token=platform.teacher_token)
 

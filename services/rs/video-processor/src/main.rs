@@ -1,8 +1,8 @@
 //! `video-processor`: reads `EDU_*` settings, serves on `EDU_BIND_ADDRESS`:`EDU_PORT` until
 //! SIGTERM/SIGINT, then drains; the outbox relay and the transcoder-result consumer run beside
 //! it. `video-processor --print-openapi` prints its OpenAPI document; `video-processor
-//! pact-messages` the events it publishes, for message-pact verification
-//! (`video_processor::pact`).
+//! pact-messages` the events it publishes, for message-pact verification, and `video-processor
+//! pact-state ready-video` writes an HTTP pact's provider state (`video_processor::pact`).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -26,6 +26,18 @@ async fn main() -> ExitCode {
             }
             Err(error) => {
                 eprintln!("video-processor pact-messages: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    if args.first().map(String::as_str) == Some(video_processor::pact::STATE_MODE) {
+        return match video_processor::pact::run_state(&args[1..]).await {
+            Ok(written) => {
+                println!("{written}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("video-processor pact-state: {error}");
                 ExitCode::from(2)
             }
         };
