@@ -5,9 +5,10 @@ a seeded teacher uploads it to the first lesson of one of their published course
 api-gateway (``journeys.upload_video``: declared with its size and SHA-256, sent in checksummed
 chunks, completed), and the script waits until video-transcoder has made its HLS ladder
 (video-processor says ``ready``): the students' playback in the timed part needs a ready video,
-and its transcoding must not take CPU from the measured calls. Writes what the scenarios read
-(load/scenarios/videos.py): the video, its course and lesson, and the clip, which the teachers
-upload again, to their own new lessons, during the run.
+and its transcoding must not take CPU from the measured calls. The teacher adds an English
+caption track (WebVTT, written here). Writes what the scenarios read (load/scenarios/videos.py):
+the video, its course and lesson, the clip and the captions, which the teachers upload again,
+to their own new lessons, during the run.
 
     python load/lesson_video.py --gateway URL --teacher EMAIL --password P \\
         --course ID --lesson ID --out FOLDER
@@ -31,6 +32,14 @@ from edu.testing.harness_client import HarnessClient
 SERVICES = ("identity", "video-processor")
 READY_WITHIN_S = 60.0
 FFMPEG = shutil.which("ffmpeg") or "/usr/bin/ffmpeg"
+CAPTIONS = """WEBVTT
+
+00:00:00.000 --> 00:00:01.000
+Colour bars and a tone.
+
+00:00:01.000 --> 00:00:02.000
+The same, a second later.
+"""
 
 
 def colour_bars_clip(path: Path, seconds: int = 2) -> Path:
@@ -81,13 +90,17 @@ def main() -> int:
         )
         uploaded = time.monotonic()
         video = wait_until_ready(client, token, video_id)
-    ready = time.monotonic()
+        ready = time.monotonic()
+        captions = out / "lesson-captions.vtt"
+        captions.write_text(CAPTIONS)
+        client.send(api_calls.put_captions(token, video_id, "en", captions.read_bytes(), "English"))
     described = {
         "video_id": video_id,
         "course_id": args.course,
         "lesson_id": args.lesson,
         "clip": str(clip),
         "clip_bytes": clip.stat().st_size,
+        "captions": str(captions),
         "renditions": video.get("renditions"),
         "seconds": {
             "clip": round(made - started, 2),

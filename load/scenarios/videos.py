@@ -2,18 +2,21 @@
 
 Before Locust starts, `edu load` has a seeded teacher upload a generated 2-second clip to the
 first lesson of the published course with the most enrolments and waits until
-video-transcoder made its HLS ladder (load/lesson_video.py); ``EDU_LOAD_LESSON_VIDEO`` names its
-description (the video, course, lesson and the clip's file).
+video-transcoder made its HLS ladder, and adds an English caption track (load/lesson_video.py);
+``EDU_LOAD_LESSON_VIDEO`` names its description (the video, course, lesson, the clip's file and
+the captions' file).
 
 - A student plays it as web's lesson page makes a browser do: enrolled in its course first (an
   enrolment the student lacks is made, as the page offers "enrol to watch it"), then
   ``journeys.watch_video``: the signed links (``GET /videos/{video_id}/playback``, which asks
-  enrollment whether the caller is enrolled), the master playlist, its first rendition's
-  playlist, that rendition's first segment, and a 64 KiB range of the original (206).
+  enrollment whether the caller is enrolled), the poster, the master playlist, its first
+  rendition's playlist, that rendition's first segment, the caption track, and a 64 KiB range
+  of the original (206).
 - A teacher uploads the same clip to a lesson of the course it wrote during the run
   (``journeys.upload_video``: ``POST /videos``, the bytes in ``UPLOAD_CHUNK_BYTES`` chunks each
-  with its SHA-256 at its offset, ``POST /videos/{video_id}/complete``), then reads the video's
-  status once as the edit page does (``GET /videos/{video_id}``). Uploads are rare in real life
+  with its SHA-256 at its offset, ``POST /videos/{video_id}/complete``), reads the video's
+  status once as the edit page does (``GET /videos/{video_id}``) and adds the English caption
+  track (``PUT /videos/{video_id}/captions/{language}``). Uploads are rare in real life
   and each is transcoded beside the measured calls: the task weighs little.
 
 Every step is one of ``edu.testing.api_calls``' calls sent through Locust's client and judged by
@@ -51,6 +54,7 @@ class LessonVideo:
     course_id: str
     lesson_id: str
     clip: bytes
+    captions: bytes
 
 
 @functools.cache
@@ -64,6 +68,7 @@ def lesson_video() -> LessonVideo:
         course_id=str(described["course_id"]),
         lesson_id=str(described["lesson_id"]),
         clip=Path(described["clip"]).read_bytes(),
+        captions=Path(described["captions"]).read_bytes(),
     )
 
 
@@ -106,10 +111,14 @@ def watch(user: FastHttpUser, token: str) -> journeys.Watched | None:
 
 
 def upload(user: FastHttpUser, token: str, course_id: str, lesson_id: str) -> str | None:
-    """The clip uploaded to the teacher's lesson, then its status read once; the video's id."""
-    clip = lesson_video().clip
-    steps = journeys.upload_video(token, course_id, lesson_id, clip, chunk_bytes=UPLOAD_CHUNK_BYTES)
+    """The clip uploaded to the teacher's lesson, its status read once, its caption track
+    added; the video's id."""
+    video = lesson_video()
+    steps = journeys.upload_video(
+        token, course_id, lesson_id, video.clip, chunk_bytes=UPLOAD_CHUNK_BYTES
+    )
     video_id = run_steps(user, steps)
     if video_id is not None:
         send(user, api_calls.video(token, video_id))
+        send(user, api_calls.put_captions(token, video_id, "en", video.captions, "English"))
     return video_id

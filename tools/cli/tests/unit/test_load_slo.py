@@ -129,12 +129,15 @@ class TestLoadSlos:
             api_calls.signed_file(f"{link}/hls/240p/index.m3u8"),
             api_calls.signed_file(f"{link}/hls/240p/segment_000.ts"),
             api_calls.signed_file(f"{link}/original", first_byte=0, last_byte=65535),
+            api_calls.signed_file(f"{link}/hls/poster.jpg"),
+            api_calls.signed_file(f"{link}/captions/en.vtt"),
         ]
         upload = [
             api_calls.declare_video("t", "c-1", "l-1", 22_000, "0" * 64),
             api_calls.send_video_chunk("t", "v-1", 16_384, b"chunk", "0" * 64),
             api_calls.complete_video("t", "v-1"),
             api_calls.video("t", "v-1"),
+            api_calls.put_captions("t", "v-1", "en", b"WEBVTT\n", "English"),
         ]
         book = load_slos(Path(__file__).parents[4] / "load" / "slo.toml")
         names = [f"{call.method} {call.name}" for call in [*playback, *upload]]

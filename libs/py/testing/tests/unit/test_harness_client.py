@@ -330,13 +330,21 @@ class TestVideoPlayback:
     def test_signed_files_are_named_by_kind_with_placeholders(self) -> None:
         names = [
             api_calls.signed_file(f"{self.LINK}/{file}").name
-            for file in ("hls/master.m3u8", "hls/240p/index.m3u8", "hls/480p/segment_012.ts")
+            for file in (
+                "hls/master.m3u8",
+                "hls/240p/index.m3u8",
+                "hls/480p/segment_012.ts",
+                "hls/poster.jpg",
+                "captions/pt-BR.vtt",
+            )
         ]
 
         assert names == [
             "/play/{expires}/{signature}/{video_id}/hls/master.m3u8",
             "/play/{expires}/{signature}/{video_id}/hls/{rendition}/index.m3u8",
             "/play/{expires}/{signature}/{video_id}/hls/{rendition}/{segment}",
+            "/play/{expires}/{signature}/{video_id}/hls/poster.jpg",
+            "/play/{expires}/{signature}/{video_id}/captions/{language}.vtt",
         ]
 
     def test_a_range_of_the_original_asks_for_206(self) -> None:
@@ -350,12 +358,16 @@ class TestVideoPlayback:
         with pytest.raises(ValueError, match="not a signed playback link"):
             api_calls.signed_file("/videos/v-1/original")
 
-    def test_the_player_follows_the_playlists_to_one_segment(self) -> None:
+    @pytest.mark.parametrize("captioned", [True, False])
+    def test_the_player_follows_the_playlists_to_one_segment(self, captioned: bool) -> None:
         files = {
+            "/hls/poster.jpg": "J" * 50,
             "/hls/master.m3u8": "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n240p/index.m3u8\n",
             "/hls/240p/index.m3u8": "#EXTM3U\n#EXTINF:2.0,\nsegment_000.ts\n#EXT-X-ENDLIST\n",
             "/hls/240p/segment_000.ts": "G" * 188,
+            "/captions/en.vtt": "WEBVTT\n",
         }
+        tracks = [{"language": "en", "label": "English", "url": f"{self.LINK}/captions/en.vtt"}]
         seen: list[tuple[str, str | None]] = []
 
         def video_processor(request: httpx.Request) -> httpx.Response:
@@ -364,7 +376,9 @@ class TestVideoPlayback:
                 assert request.headers["authorization"] == "Bearer t-1"
                 links = {
                     "master_playlist_url": f"{self.LINK}/hls/master.m3u8",
+                    "poster_url": f"{self.LINK}/hls/poster.jpg",
                     "original_url": f"{self.LINK}/original",
+                    "captions": tracks if captioned else [],
                 }
                 return httpx.Response(200, json=links)
             if request.url.path.endswith("/original"):
@@ -377,12 +391,16 @@ class TestVideoPlayback:
                 journeys.watch_video("t-1", "v-1", range_bytes=100)
             )
 
-        assert watched == journeys.Watched((f"{self.LINK}/hls/240p/index.m3u8",), 188, 100)
+        rendition = f"{self.LINK}/hls/240p/index.m3u8"
+        assert watched == journeys.Watched((rendition,), 50, 188, 7 if captioned else 0, 100)
+        track = [(f"{self.LINK}/captions/en.vtt", None)] if captioned else []
         assert seen == [
             ("/videos/v-1/playback", None),
+            (f"{self.LINK}/hls/poster.jpg", None),
             (f"{self.LINK}/hls/master.m3u8", None),
-            (f"{self.LINK}/hls/240p/index.m3u8", None),
+            (rendition, None),
             (f"{self.LINK}/hls/240p/segment_000.ts", None),
+            *track,
             (f"{self.LINK}/original", "bytes=0-99"),
         ]
 

@@ -392,7 +392,8 @@ def signed_file(link: str, *, first_byte: int | None = None, last_byte: int | No
 
 def signed_file_name(link: str) -> str:
     """``/play/{expires}/{signature}/{video_id}/`` and what follows, the rendition
-    (``240p``) and segment (``segment_3.ts``) of an HLS file as placeholders."""
+    (``240p``) and segment (``segment_3.ts``) of an HLS file and a caption track's language
+    (``captions/en.vtt``) as placeholders."""
     parts = link.split("?", 1)[0].split("/")
     if len(parts) < 6 or parts[1] != "play":
         raise ValueError(f"not a signed playback link: {link!r}")
@@ -401,4 +402,6 @@ def signed_file_name(link: str) -> str:
     ]
     if rest and rest[-1].startswith("segment_"):
         rest[-1] = "{segment}"
+    if rest and rest[0] == "captions":
+        rest[-1] = "{language}.vtt"
     return "/".join(["", "play", "{expires}", "{signature}", "{video_id}", *rest])

@@ -170,10 +170,13 @@ def upload_video(
 @dataclass(frozen=True)
 class Watched:
     """What a student's player fetched of a ready video: the ladder's rendition playlists
-    (paths), the first segment's size and the bytes of the original's range."""
+    (paths) and the sizes of the poster, the first segment, the first caption track (0 when
+    the video has none) and the original's range."""
 
     renditions: tuple[str, ...]
+    poster_bytes: int
     segment_bytes: int
+    captions_bytes: int
     original_range_bytes: int
 
 
@@ -189,16 +192,29 @@ def playlist_entries(playlist: str, path: str) -> list[str]:
 
 
 def watch_video(token: str, video_id: str, *, range_bytes: int = 64 * 1024) -> Steps[Watched]:
-    """A student (or the teacher) plays a ready video as a player does: the signed links, the
-    master playlist, its first rendition's playlist, that rendition's first segment, and (a
-    player seeking in the original, the fallback without HLS) ``range_bytes`` of the original."""
+    """A student (or the teacher) plays a ready video as a lesson page's player does: the
+    signed links, the poster (shown before play), the master playlist, its first rendition's
+    playlist, that rendition's first segment, the first caption track (a ``<track>``'s file)
+    when there is one, and ``range_bytes`` of the original (a player seeking in it, the
+    fallback without HLS)."""
     links = (yield api_calls.playback(token, video_id)).json()
+    poster = yield api_calls.signed_file(str(links["poster_url"]))
     master = str(links["master_playlist_url"])
     renditions = playlist_entries((yield api_calls.signed_file(master)).text, master)
     rendition = renditions[0]
     segments = playlist_entries((yield api_calls.signed_file(rendition)).text, rendition)
     segment = yield api_calls.signed_file(segments[0])
+    captions_bytes = 0
+    if links.get("captions"):
+        track = yield api_calls.signed_file(str(links["captions"][0]["url"]))
+        captions_bytes = len(track.content)
     original = yield api_calls.signed_file(
         str(links["original_url"]), first_byte=0, last_byte=range_bytes - 1
     )
-    return Watched(tuple(renditions), len(segment.content), len(original.content))
+    return Watched(
+        tuple(renditions),
+        len(poster.content),
+        len(segment.content),
+        captions_bytes,
+        len(original.content),
+    )
