@@ -155,10 +155,12 @@ fn play_hls() {}
 #[utoipa::path(put, path = "/videos/{video_id}/captions/{language}", operation_id = "put_captions", tag = "videos",
     params(
         ("video_id" = String, Path, description = "The video's id."),
-        ("language" = String, Path, description = "The track's language tag: `en`, `el`, `pt-BR`.", example = "en"),
-        ("label" = Option<String>, Query, description = "What the player's caption menu shows (at most 100 characters); the language's name when absent."),
+        ("language" = String, Path, description = "The track's language tag: `en`, `el`, `pt-BR`.", example = "en",
+            pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", max_length = 35),
+        ("label" = Option<String>, Query, description = "What the player's caption menu shows (at most 100 characters on one line); the language's name when absent.",
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*$", max_length = 100),
     ),
-    request_body(content = String, content_type = "text/vtt", description = "The WebVTT file.", example = "WEBVTT\n\n00:00.000 --> 00:02.000\nHello.\n"),
+    request_body(content = WebVttFile, content_type = "text/vtt", description = "The WebVTT file (UTF-8, at most 512 KiB).", example = "WEBVTT\n\n00:00.000 --> 00:02.000\nHello.\n"),
     responses(
         (status = 200, description = "Stored; the video's tracks.", body = CaptionsOut),
         (status = 401, description = "No valid access token.", body = Problem, content_type = "application/problem+json"),
@@ -189,6 +191,18 @@ fn put_captions() {}
     ))]
 #[allow(dead_code, reason = "documents crate::http's handler")]
 fn play_captions() {}
+
+/// A `WebVTT` file: UTF-8 text whose first line starts with `WEBVTT` (after an optional
+/// byte-order mark), then a space, a tab or a line end. At most 512 KiB: 131 072 characters of
+/// up to four bytes each always fit.
+#[derive(utoipa::ToSchema)]
+#[schema(
+    pattern = r"^\uFEFF?WEBVTT([ \t\r\n][\s\S]*)?$",
+    min_length = 6,
+    max_length = 131_072
+)]
+#[allow(dead_code, reason = "documents the captions body")]
+struct WebVttFile(String);
 
 /// Liveness: answers while the process serves requests (no dependency checked).
 #[utoipa::path(get, path = "/health", operation_id = "health", tag = "video-processor",
@@ -232,7 +246,7 @@ impl utoipa::Modify for BearerAuth {
         description = "Lesson videos: teachers' resumable, checksummed uploads and WebVTT caption tracks; signed, expiring playback links for the HLS ladder, the captions and the original."
     ),
     paths(create_upload, read_video, put_chunk, complete_upload, put_captions, playback_links, play_original, play_hls, play_captions, health, ready),
-    components(schemas(UploadIn, VideoOut, RenditionOut, PlaybackOut, CaptionLinkOut, CaptionOut, CaptionsOut, Problem, FieldProblem, Liveness, Readiness)),
+    components(schemas(UploadIn, VideoOut, RenditionOut, PlaybackOut, CaptionLinkOut, CaptionOut, CaptionsOut, WebVttFile, Problem, FieldProblem, Liveness, Readiness)),
     modifiers(&BearerAuth)
 )]
 pub struct VideoProcessorApi;
