@@ -89,7 +89,7 @@ def run_steps(user: FastHttpUser, journey: Generator[Call, Any, T]) -> T | None:
         ) as response:
             status = int(response.status_code or 0)
             if status not in call.expect:
-                response.failure(f"{status}: {str(response.text)[:200]}")
+                response.failure(f"{status}: {_why(response)}")
                 journey.close()
                 return None
             try:
@@ -102,6 +102,16 @@ def run_steps(user: FastHttpUser, journey: Generator[Call, Any, T]) -> T | None:
                 journey.close()
                 return None
             response.success()
+
+
+def _why(response: Any) -> str:
+    """A refusal's problem+json ``detail`` (its request id left out: Locust groups failures by
+    their text), else the start of the body."""
+    try:
+        detail = response.json().get("detail")
+    except (AttributeError, TypeError, ValueError):
+        detail = None
+    return str(detail) if detail else str(response.text)[:200]
 
 
 def watch(user: FastHttpUser, token: str) -> journeys.Watched | None:
