@@ -421,3 +421,23 @@ class TestFirstAnswer:
     def test_names_what_never_came(self) -> None:
         with pytest.raises(AssertionError, match=r"the video: not within 0\.2 s"):
             first_answer("the video", lambda: None, within=0.2)
+
+
+class TestCaptions:
+    """A teacher's caption track: the raw WebVTT bytes as text/vtt, the label in the query,
+    grouped under the path with its placeholders."""
+
+    def test_the_track_is_sent_raw_as_text_vtt_with_its_label(self) -> None:
+        vtt = b"WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n"
+        call = api_calls.put_captions("t-1", "v-1", "pt-BR", vtt, label="Português (BR)")
+
+        assert (call.method, call.service) == ("PUT", "video-processor")
+        assert call.path == "/videos/v-1/captions/pt-BR?label=Portugu%C3%AAs+%28BR%29"
+        assert call.name == "/videos/{video_id}/captions/{language}"
+        assert call.content == vtt
+        assert call.headers == {"Authorization": "Bearer t-1", "Content-Type": "text/vtt"}
+
+    def test_without_a_label_there_is_no_query(self) -> None:
+        assert (
+            api_calls.put_captions("t-1", "v-1", "en", b"WEBVTT").path == "/videos/v-1/captions/en"
+        )
