@@ -8,6 +8,7 @@
 //!   [`store::open`] picks one. [`conformance`]: the behavioural suite both pass.
 //! - [`keys`]: where a video's original, renditions and poster lie in the store.
 //! - [`hex`]: lower-case hex, for SHA-256 digests.
+//! - [`test_media`]: the test clips ffmpeg generates for the tests and the benchmark.
 
 pub mod conformance;
 pub mod events;
@@ -16,3 +17,4 @@ pub mod keys;
 pub mod s3;
 pub mod sigv4;
 pub mod store;
+pub mod test_media;

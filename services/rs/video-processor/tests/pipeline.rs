@@ -6,37 +6,17 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use edu_common::settings::VariableSource;
 use edu_common::shutdown::Shutdown;
 use edu_testing::backends::{Backend, url};
+use edu_video::test_media::TestClip;
 use serde_json::Value;
 use support::{Service, service};
 use uuid::Uuid;
 use video_transcoder::settings::TranscoderSettings;
-
-fn clip(path: &Path, seconds: u32) {
-    let status = Command::new("ffmpeg")
-        .args(["-hide_banner", "-loglevel", "error", "-y"])
-        .args(["-f", "lavfi", "-i", "testsrc=size=640x480:rate=25"])
-        .args(["-f", "lavfi", "-i", "sine", "-t", &seconds.to_string()])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-        ])
-        .args(["-c:a", "aac"])
-        .arg(path)
-        .status()
-        .expect("ffmpeg runs (Debian's ffmpeg; .ci/run installs it)");
-    assert!(status.success());
-}
 
 /// (height, duration in seconds) of what `url` serves, as ffprobe reads it over HTTP (off the
 /// runtime's threads: the server answering it runs on them; 10 s per read at most).
@@ -114,7 +94,9 @@ async fn an_uploaded_clip_is_transcoded_and_plays_through_the_signed_links() {
     let worker = start_transcoder(&service, &stop);
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("clip.mp4");
-    clip(&file, 3);
+    TestClip::new(640, 480, 3)
+        .write(&file)
+        .expect("ffmpeg makes the clip");
     let bytes = std::fs::read(&file).unwrap();
     let video = service.new_upload(&bytes).await;
     service.send_all(video, &bytes, 64 * 1024).await;
@@ -169,7 +151,9 @@ async fn a_truncated_upload_ends_failed_with_its_reason_on_the_teachers_page() {
     let worker = start_transcoder(&service, &stop);
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("clip.mp4");
-    clip(&file, 3);
+    TestClip::new(640, 480, 3)
+        .write(&file)
+        .expect("ffmpeg makes the clip");
     let bytes = std::fs::read(&file).unwrap();
     let truncated = &bytes[..bytes.len() / 2];
     let video = service.uploaded(truncated).await;

@@ -13,48 +13,12 @@ use edu_proto_gen::edu::events::v1::VideoUploaded;
 use edu_proto_gen::edu::events::v1::event_envelope::Payload;
 use edu_testing::Namespace;
 use edu_testing::backends::{Backend, url};
+use edu_video::test_media::TestClip;
 use edu_video::{events, keys};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use video_transcoder::settings::TranscoderSettings;
-
-/// `seconds` of `width`×`height` test pattern with a 440 Hz tone, as MP4 (H.264/AAC).
-fn clip(path: &Path, width: u32, height: u32, seconds: u32) {
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg(format!("testsrc=size={width}x{height}:rate=25"))
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000",
-            "-t",
-        ])
-        .arg(seconds.to_string())
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-        ])
-        .arg(path)
-        .status()
-        .expect("ffmpeg runs (Debian's ffmpeg; .ci/run installs it)");
-    assert!(status.success());
-}
 
 /// ffprobe's view of a playlist or file: (height of the first video stream, duration seconds).
 fn probe(path: &Path) -> (u64, f64) {
@@ -249,7 +213,9 @@ impl Worker {
 async fn a_3_second_clip_becomes_playable_renditions_at_or_below_its_height_and_a_poster() {
     let worker = worker().await;
     let file = worker.store.path().join("clip.mp4");
-    clip(&file, 640, 480, 3);
+    TestClip::new(640, 480, 3)
+        .write(&file)
+        .expect("ffmpeg makes the clip");
     let video = Uuid::new_v4();
     worker
         .upload(video, &file, &Uuid::new_v4().to_string())
@@ -292,7 +258,9 @@ async fn a_3_second_clip_becomes_playable_renditions_at_or_below_its_height_and_
 async fn a_truncated_upload_ends_as_failed_with_a_reason() {
     let worker = worker().await;
     let file = worker.store.path().join("clip.mp4");
-    clip(&file, 320, 240, 3);
+    TestClip::new(320, 240, 3)
+        .write(&file)
+        .expect("ffmpeg makes the clip");
     let bytes = std::fs::read(&file).unwrap();
     let truncated = worker.store.path().join("truncated.mp4");
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
@@ -324,7 +292,9 @@ async fn a_truncated_upload_ends_as_failed_with_a_reason() {
 async fn a_redelivered_upload_publishes_no_second_result_and_rewrites_nothing() {
     let worker = worker().await;
     let file = worker.store.path().join("clip.mp4");
-    clip(&file, 320, 240, 2);
+    TestClip::new(320, 240, 2)
+        .write(&file)
+        .expect("ffmpeg makes the clip");
     let video = Uuid::new_v4();
     worker.upload(video, &file, "first-delivery").await;
     worker.verdict(video, Duration::from_mins(1)).await;

@@ -5,7 +5,6 @@
 //! bucket. The worker reaches the store only through `EDU_VIDEO_S3_*`, as deployed.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -18,6 +17,7 @@ use edu_testing::backends::{Backend, url};
 use edu_video::s3::{S3Config, S3ObjectStore};
 use edu_video::sigv4::Credentials;
 use edu_video::store::ObjectStore;
+use edu_video::test_media::TestClip;
 use edu_video::{events, keys};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -25,44 +25,6 @@ use uuid::Uuid;
 use video_transcoder::settings::TranscoderSettings;
 
 const CHUNK: usize = 16 * 1024;
-
-/// 2 s of 320×240 test pattern with a tone, as MP4 (H.264/AAC).
-fn clip(path: &Path) -> Vec<u8> {
-    let status = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg("testsrc=size=320x240:rate=25")
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=48000",
-            "-t",
-            "2",
-        ])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-        ])
-        .arg(path)
-        .status()
-        .expect("ffmpeg runs (Debian's ffmpeg; .ci/run installs it)");
-    assert!(status.success());
-    std::fs::read(path).unwrap()
-}
 
 /// A bucket of its own, with `clip` stored as video-processor stores an upload: chunk by chunk
 /// at its offset, then the part renamed into the original.
@@ -180,7 +142,11 @@ async fn uploaded_then_verdict(namespace: &Namespace, video: Uuid, clip: &[u8]) 
 #[tokio::test]
 async fn a_clip_uploaded_in_chunks_to_s3_becomes_a_ladder_in_the_bucket() {
     let work = tempfile::tempdir().unwrap();
-    let clip = clip(&work.path().join("clip.mp4"));
+    let file = work.path().join("clip.mp4");
+    TestClip::new(320, 240, 2)
+        .write(&file)
+        .expect("ffmpeg makes the clip");
+    let clip = std::fs::read(&file).unwrap();
     assert!(clip.len() > 2 * CHUNK, "the clip spans several chunks");
     let video = Uuid::new_v4();
     let store = bucket_with_original(video, &clip).await;

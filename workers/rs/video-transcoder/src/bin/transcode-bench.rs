@@ -4,9 +4,9 @@
 //! whole ladder in one ffmpeg run — and prints the wall time per media minute.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
+use edu_video::test_media::TestClip;
 use tokio::sync::watch;
 use video_transcoder::adapters::ffmpeg::Ffmpeg;
 use video_transcoder::app::ports::Media;
@@ -21,39 +21,18 @@ async fn main() {
     let folder = std::env::temp_dir().join(format!("transcode-bench-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
     let clip = folder.join("clip.mp4");
-    let made = Command::new("ffmpeg")
-        .args([
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-        ])
-        .arg(format!("{source}=size={size}:rate=25"))
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440",
-            "-t",
-            &seconds.to_string(),
-        ])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-        ])
-        .arg(&clip)
-        .status()
-        .expect("ffmpeg runs");
-    assert!(made.success());
+    let (width, height) = size
+        .split_once('x')
+        .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+        .expect("the size is WxH, e.g. 1280x720");
+    TestClip {
+        pattern: &source,
+        width,
+        height,
+        seconds,
+    }
+    .write(&clip)
+    .expect("ffmpeg makes the clip");
     let media = Ffmpeg {
         ffmpeg: "ffmpeg".into(),
         ffprobe: "ffprobe".into(),
