@@ -11,11 +11,13 @@
 //! - [`clock`]: time as a port (tests use a fake clock).
 //! - [`health`]: `GET /health` (liveness, no dependency checked) and `GET /ready` (readiness).
 //! - [`shutdown`]: SIGTERM/SIGINT stop accepting and drain in-flight requests.
+//! - [`pact_messages`]: the `pact-messages` mode of every event producer (arguments, output).
 //! - [`service`]: a service's `main` after its settings: listen, build, serve, drain;
 //!   `--print-openapi` and the committed OpenAPI document's form and freshness check.
 
 pub mod clock;
 pub mod health;
+pub mod pact_messages;
 pub mod problem;
 pub mod request_id;
 pub mod service;

@@ -29,7 +29,7 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::payment::{Outcome, Payment};
 
 /// The first argument that asks for this mode.
-pub const MODE: &str = "pact-messages";
+pub const MODE: &str = edu_common::pact_messages::MODE;
 
 /// The provider state's params (all optional; fixed example values otherwise).
 #[derive(Debug, Default, Deserialize)]
@@ -118,24 +118,9 @@ pub fn messages(state: &State, subject_prefix: &str) -> Result<BTreeMap<String, 
     Ok(out)
 }
 
-/// Reads `--state JSON` and `--subject-prefix P` from `args` (after the mode) and prints the
-/// messages; the exit code's meaning: 0 printed, 2 bad arguments.
+/// The mode's arguments (after `pact-messages`) to its output (`edu_common::pact_messages`).
 pub fn run(args: &[String]) -> Result<String, String> {
-    let mut state = State::default();
-    let mut prefix = "events".to_owned();
-    let mut rest = args.iter();
-    while let Some(flag) = rest.next() {
-        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--state" => {
-                state = serde_json::from_str(value).map_err(|e| format!("--state: {e}"))?;
-            }
-            "--subject-prefix" => prefix.clone_from(value),
-            other => return Err(format!("unknown argument {other}")),
-        }
-    }
-    let messages = messages(&state, &prefix)?;
-    serde_json::to_string_pretty(&messages).map_err(|e| e.to_string())
+    edu_common::pact_messages::run(args, messages)
 }
 
 #[cfg(test)]

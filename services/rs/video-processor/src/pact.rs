@@ -25,6 +25,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
+use edu_common::pact_messages::message;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -39,7 +40,7 @@ use crate::domain::video::{Declared, Outcome, Video, check_declared};
 use crate::settings::VideoSettings;
 
 /// The first argument that asks for this mode.
-pub const MODE: &str = "pact-messages";
+pub const MODE: &str = edu_common::pact_messages::MODE;
 
 /// The provider state's params (all optional; example values otherwise).
 #[derive(Debug, Default, Deserialize)]
@@ -85,28 +86,14 @@ pub fn messages(state: &State, subject_prefix: &str) -> Result<BTreeMap<String, 
     let mut out = BTreeMap::new();
     out.insert(
         "a video.uploaded event".to_owned(),
-        json!({"contents": body, "metadata": {"subject": subject(subject_prefix, &record.kind)}}),
+        message(&body, &subject(subject_prefix, &record.kind)),
     );
     Ok(out)
 }
 
-/// The mode's arguments (after `pact-messages`) to its output.
+/// The mode's arguments (after `pact-messages`) to its output (`edu_common::pact_messages`).
 pub fn run(args: &[String]) -> Result<String, String> {
-    let mut state = State::default();
-    let mut prefix = "events".to_owned();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let value = args.next().ok_or_else(|| format!("{arg} needs a value"))?;
-        match arg.as_str() {
-            "--state" => {
-                state = serde_json::from_str(value).map_err(|e| format!("--state: {e}"))?;
-            }
-            "--subject-prefix" => value.clone_into(&mut prefix),
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    let messages = messages(&state, &prefix)?;
-    serde_json::to_string(&messages).map_err(|e| e.to_string())
+    edu_common::pact_messages::run(args, messages)
 }
 
 /// The first argument that asks for a provider state to be written.
