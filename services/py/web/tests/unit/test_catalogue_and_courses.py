@@ -8,7 +8,13 @@ from typing import Any
 
 import httpx
 
-from edu.web.testing import FakeCourseClient, FakeEnrollmentClient, FakeSearchClient
+from edu.web.session import ACCESS_COOKIE, REFRESH_COOKIE
+from edu.web.testing import (
+    FakeCourseClient,
+    FakeEnrollmentClient,
+    FakeIdentityClient,
+    FakeSearchClient,
+)
 
 Call = Callable[..., Awaitable[Any]]
 
@@ -75,6 +81,35 @@ class TestCoursePage:
         answer = await submit(f"/courses/{made.id}/enrol", {})
         assert answer.status_code == 303
         assert answer.headers["location"] == f"/login?next=%2Fcourses%2F{made.id}"
+
+
+class TestTheCoursesOwnTeacher:
+    async def test_is_offered_the_editor_not_enrol_on_the_course_and_its_lessons(
+        self, site: httpx.AsyncClient, identity: FakeIdentityClient, publish_course: Call
+    ) -> None:
+        made = await publish_course()
+        teacher = identity.tokens_for("t-0@example.org")
+        site.cookies.set(ACCESS_COOKIE, teacher.access_token, domain="web.test")
+        site.cookies.set(REFRESH_COOKIE, teacher.refresh_token, domain="web.test")
+
+        course_page = await site.get(f"/courses/{made.id}")
+        lesson_page = await site.get(f"/courses/{made.id}/lessons/{made.lessons[0].id}")
+
+        assert "You teach this course." in course_page.text
+        assert f'href="/teach/courses/{made.id}">Edit the course</a>' in course_page.text
+        assert ">Enrol</button>" not in course_page.text
+        assert "You teach this course." in lesson_page.text
+        assert f'href="/teach/courses/{made.id}/lessons/{made.lessons[0].id}"' in lesson_page.text
+        assert ">Enrol</button>" not in lesson_page.text
+
+    async def test_another_teacher_is_offered_enrol(
+        self, site: httpx.AsyncClient, sign_in: Call, publish_course: Call
+    ) -> None:
+        made = await publish_course()
+        await sign_in("grace@example.org", teacher=True)
+        page = await site.get(f"/courses/{made.id}")
+        assert ">Enrol</button>" in page.text
+        assert "You teach this course." not in page.text
 
 
 class TestEnrol:

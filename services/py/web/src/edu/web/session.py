@@ -14,6 +14,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from uuid import UUID
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -54,6 +55,10 @@ class Visitor:
     @property
     def is_teacher(self) -> bool:
         return self.principal is not None and self.principal.has_role(TEACHER)
+
+    def teaches(self, teacher_id: UUID) -> bool:
+        """This visitor is the teacher ``teacher_id`` (a course's own teacher: no Enrol for them)."""
+        return self.principal is not None and self.principal.user_id == teacher_id
 
     def member(self) -> Member | None:
         if self.principal is None or self.token is None:

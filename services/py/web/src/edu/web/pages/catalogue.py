@@ -192,6 +192,7 @@ async def course_page(
         "course.html",
         course=course,
         enrollment=enrollment,
+        teaching=who.teaches(course.teacher_id),
         resume=resume_at(course, enrollment),
         qa=await qa.panel(
             wired, who, course, back=f"/courses/{course_id}", enrolled=enrollment is not None

@@ -32,6 +32,7 @@ async def lesson_page(
         course=course,
         lesson=lesson,
         enrollment=enrollment,
+        teaching=who.teaches(course.teacher_id),
         done=done,
         player=await lesson_videos.player_for(wired, who, lesson),
         around=neighbours(course, lesson_id),
