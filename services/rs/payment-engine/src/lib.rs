@@ -95,9 +95,10 @@ pub fn build_with_clock(settings: &PaymentSettings, clock: Arc<dyn Clock>) -> Pa
         keys,
     });
     let bus = Arc::new(JetStreamBus::new(settings.bus.clone()));
+    let written = postgres.outbox_written();
     PaymentEngine {
         router: http::router(&state),
-        relay: OutboxRelay::new(postgres, bus, settings.relay),
+        relay: OutboxRelay::new(postgres, bus, settings.relay).waking_on(written),
         expiry,
         charges,
         payments,

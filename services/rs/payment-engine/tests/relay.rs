@@ -262,3 +262,20 @@ async fn two_relays_on_one_database_publish_each_event_once_and_in_order() {
         .collect();
     assert_eq!(seen, stored, "each event once, in the outbox's order");
 }
+
+#[tokio::test]
+async fn a_decision_goes_to_the_bus_at_once_not_at_the_next_poll() {
+    // The store wakes the relay after each commit that wrote an outbox row: with polls a minute
+    // apart, only the wake-up can publish the payment's event within the test's 10 s.
+    let mut service = service_with(&[("EDU_OUTBOX_POLL_MS", "60000")]).await;
+    service.start_relay();
+    tokio::time::sleep(Duration::from_millis(300)).await; // the relay idles until its next poll
+
+    let payment = service.succeeded(Uuid::new_v4(), 1_900).await;
+
+    let messages = service.wait_for_messages(1, Duration::from_secs(10)).await;
+    assert_eq!(messages.len(), 1, "the event waited for the poll");
+    let envelope = body(&messages[0]);
+    assert_eq!(envelope["type"], "payment.succeeded");
+    assert_eq!(envelope["aggregate_id"], payment.to_string());
+}

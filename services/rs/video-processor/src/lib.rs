@@ -109,9 +109,10 @@ pub fn build_with(
         keys,
     });
     let bus = Arc::new(JetStreamBus::new(settings.bus.clone()));
+    let written = postgres.outbox_written();
     VideoProcessor {
         router: http::router(&state, checks),
-        relay: OutboxRelay::new(postgres, bus, settings.relay),
+        relay: OutboxRelay::new(postgres, bus, settings.relay).waking_on(written),
         consumer,
         results: Results::new(repo, clock),
         videos,

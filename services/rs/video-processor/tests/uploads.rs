@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use edu_video::store::ObjectStore;
 use serde_json::{Value, json};
-use support::{MAX_BYTES, MAX_CHUNK, content, service, sha};
+use support::{MAX_BYTES, MAX_CHUNK, content, service, service_with, sha};
 use uuid::Uuid;
 
 async fn problem(response: reqwest::Response) -> (u16, Value) {
@@ -217,4 +217,24 @@ async fn a_file_that_is_not_the_declared_one_is_refused_and_starts_again() {
         .unwrap()
         .get(0);
     assert_eq!(outbox, 0);
+}
+
+#[tokio::test]
+async fn a_completed_upload_goes_to_the_bus_at_once_not_at_the_next_poll() {
+    // The repository wakes the relay after each commit that wrote an outbox row: with polls a
+    // minute apart, only the wake-up can publish `video.uploaded` within the test's 10 s.
+    let mut service = service_with(&[("EDU_OUTBOX_POLL_MS", "60000")]).await;
+    service.start_background();
+    tokio::time::sleep(Duration::from_millis(300)).await; // the relay idles until its next poll
+    let file = content(300_000);
+    let video = service.new_upload(&file).await;
+    service.send_all(video, &file, 300_000).await;
+
+    assert_eq!(service.complete(video).await.status(), 200);
+
+    let messages = service.wait_for_messages(1, Duration::from_secs(10)).await;
+    assert_eq!(messages.len(), 1, "the event waited for the poll");
+    let envelope: Value = serde_json::from_slice(&messages[0].payload).unwrap();
+    assert_eq!(envelope["type"], "video.uploaded");
+    assert_eq!(envelope["aggregate_id"], video.to_string());
 }

@@ -26,18 +26,8 @@ pub enum StoreError {
 
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// One stored event, as the outbox holds it (payload in the proto's JSON mapping).
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxRecord {
-    pub position: i64,
-    pub id: Uuid,
-    pub kind: String,
-    pub aggregate: String,
-    pub aggregate_id: String,
-    pub version: i32,
-    pub occurred_at: SystemTime,
-    pub payload: serde_json::Value,
-}
+/// One event of the outbox, as stored (the shared relay's, `edu-outbox`).
+pub use edu_outbox::OutboxRecord;
 
 /// A page of a course's feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -98,16 +98,5 @@ pub trait PaymentStore: Send + Sync + std::fmt::Debug {
     fn ready(&self) -> StoreFuture<'_, ()>;
 }
 
-/// One event of the outbox, as stored (`payload` already in the protobuf JSON mapping).
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxRecord {
-    pub position: i64,
-    pub id: Uuid,
-    /// `payment.succeeded`, `payment.failed` or `payment.refunded`.
-    pub kind: String,
-    pub aggregate: String,
-    pub aggregate_id: String,
-    pub version: i32,
-    pub occurred_at: SystemTime,
-    pub payload: serde_json::Value,
-}
+/// One event of the outbox, as stored (the shared relay's, `edu-outbox`).
+pub use edu_outbox::OutboxRecord;

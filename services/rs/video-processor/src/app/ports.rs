@@ -23,18 +23,8 @@ pub enum RepoError {
 
 pub type RepoFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, RepoError>> + Send + 'a>>;
 
-/// One event of the outbox, as stored (`payload` already in the protobuf JSON mapping).
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxRecord {
-    pub position: i64,
-    pub id: Uuid,
-    pub kind: String,
-    pub aggregate: String,
-    pub aggregate_id: String,
-    pub version: i32,
-    pub occurred_at: SystemTime,
-    pub payload: serde_json::Value,
-}
+/// One event of the outbox, as stored (the shared relay's, `edu-outbox`).
+pub use edu_outbox::OutboxRecord;
 
 pub trait VideoRepository: Send + Sync + std::fmt::Debug {
     fn insert<'a>(&'a self, video: &'a Video) -> RepoFuture<'a, ()>;

@@ -1,8 +1,10 @@
 //! The decisions of `domain::decisions` applied in PostgreSQL, one transaction each: nothing is
 //! ever half done, whatever stops between the provider's confirmation and our commit.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use tokio::sync::Notify;
 use tokio_postgres::Transaction;
 use uuid::Uuid;
 
@@ -27,6 +29,8 @@ pub struct PostgresPaymentStore {
     /// The chaos failpoint `webhook-before-commit` (settings): how long an applied webhook's
     /// transaction waits before COMMIT. None everywhere but chaos runs.
     commit_pause: Option<Duration>,
+    /// Notified after each commit that wrote an outbox row (the relay's wake-up).
+    written: Arc<Notify>,
 }
 
 impl PostgresPaymentStore {
@@ -34,7 +38,13 @@ impl PostgresPaymentStore {
         Self {
             pool,
             commit_pause: None,
+            written: Arc::new(Notify::new()),
         }
+    }
+
+    /// Notified after each commit that wrote an outbox row (the relay's wake-up).
+    pub fn outbox_written(&self) -> Arc<Notify> {
+        self.written.clone()
     }
 
     /// The same store holding every applied webhook's transaction open `pause` before COMMIT.
@@ -184,6 +194,9 @@ impl PostgresPaymentStore {
             tokio::time::sleep(pause).await;
         }
         tx.commit().await.map_err(|e| unavailable(&e))?;
+        if matches!(decision, WebhookDecision::Apply { .. }) {
+            self.written.notify_one();
+        }
         Ok(decision)
     }
 }
@@ -402,6 +415,9 @@ impl PaymentStore for PostgresPaymentStore {
                 }
             }
             tx.commit().await.map_err(|e| unavailable(&e))?;
+            if !expired.is_empty() {
+                self.written.notify_one();
+            }
             Ok(expired)
         })
     }
@@ -469,6 +485,9 @@ impl PaymentStore for PostgresPaymentStore {
                 None => false,
             };
             tx.commit().await.map_err(|e| unavailable(&e))?;
+            if failed {
+                self.written.notify_one();
+            }
             Ok(failed)
         })
     }

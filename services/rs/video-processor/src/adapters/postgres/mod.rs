@@ -4,8 +4,10 @@
 mod outbox;
 mod pool;
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
+use tokio::sync::Notify;
 use tokio_postgres::Row;
 use uuid::Uuid;
 
@@ -22,6 +24,8 @@ pub(crate) fn unavailable(error: &tokio_postgres::Error) -> RepoError {
 #[derive(Debug)]
 pub struct PostgresVideoRepository {
     pool: PgPool,
+    /// Notified after each commit that wrote an outbox row (the relay's wake-up).
+    written: Arc<Notify>,
 }
 
 const COLUMNS: &str = "id, course_id, lesson_id, teacher_id, content_type, size_bytes, sha256, \
@@ -64,7 +68,15 @@ fn video_of(row: &Row) -> Result<Video, RepoError> {
 
 impl PostgresVideoRepository {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            written: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Notified after each commit that wrote an outbox row (the relay's wake-up).
+    pub fn outbox_written(&self) -> Arc<Notify> {
+        self.written.clone()
     }
 
     pub(crate) fn pool(&self) -> &PgPool {
@@ -182,6 +194,7 @@ impl PostgresVideoRepository {
         .await
         .map_err(|e| unavailable(&e))?;
         tx.commit().await.map_err(|e| unavailable(&e))?;
+        self.written.notify_one();
         Ok(true)
     }
 

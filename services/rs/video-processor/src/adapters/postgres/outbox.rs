@@ -4,8 +4,8 @@
 
 use super::PostgresVideoRepository;
 use super::unavailable;
-use crate::app::ports::{OutboxRecord, RepoError, RepoFuture};
-use crate::app::relay::{BatchOutcome, EventBus, Outbox, PublishError};
+use crate::app::ports::{OutboxRecord, RepoError};
+use crate::app::relay::{BatchFuture, BatchOutcome, EventBus, Outbox, PublishError};
 
 /// The advisory lock key of "the outbox relay" in a service's database (edu.db's
 /// `RELAY_LOCK_KEY`).
@@ -95,11 +95,7 @@ impl PostgresVideoRepository {
 }
 
 impl Outbox for PostgresVideoRepository {
-    fn relay_batch<'a>(
-        &'a self,
-        limit: usize,
-        bus: &'a dyn EventBus,
-    ) -> RepoFuture<'a, BatchOutcome> {
-        Box::pin(async move { self.relay_in_transaction(limit, bus).await })
+    fn relay_batch<'a>(&'a self, limit: usize, bus: &'a dyn EventBus) -> BatchFuture<'a> {
+        Box::pin(async move { Ok(self.relay_in_transaction(limit, bus).await?) })
     }
 }
