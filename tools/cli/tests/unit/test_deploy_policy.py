@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from edu.cli.deploy import policy
+from edu.infra.dev_services import UVICORN_KEEP_ALIVE_SECONDS
 
 
 def _deployment() -> dict[str, Any]:
@@ -135,3 +136,36 @@ class TestSecretLiterals:
             "data": {"EDU_SMTP_PASSWORD": "x"},
         }
         assert _rules(config) == ["secret-literal"]
+
+
+UVICORN = ["/app/.venv/bin/python", "-m", "uvicorn"]
+
+
+class TestUvicornKeepAlive:
+    """uvicorn must keep idle connections longer than the gateway and the clients pool them."""
+
+    def _served(self, *args: str) -> dict[str, Any]:
+        doc = _deployment()
+        container = _container(doc)
+        container["command"] = UVICORN
+        container["args"] = ["--factory", "edu.course.entrypoints.asgi:create_app", *args]
+        return doc
+
+    def test_a_keep_alive_past_the_callers_pools_passes(self) -> None:
+        seconds = str(UVICORN_KEEP_ALIVE_SECONDS)
+        assert _rules(self._served("--port", "8002", "--timeout-keep-alive", seconds)) == []
+
+    def test_catches_uvicorn_on_its_default_keep_alive(self) -> None:
+        assert _rules(self._served("--port", "8002")) == ["keep-alive"]
+
+    @pytest.mark.parametrize("seconds", ["5", "30", "soon"])
+    def test_catches_a_keep_alive_shorter_than_the_callers_pools(self, seconds: str) -> None:
+        assert _rules(self._served("--timeout-keep-alive", seconds)) == ["keep-alive"]
+
+    def test_a_flag_without_its_value_is_caught(self) -> None:
+        assert _rules(self._served("--timeout-keep-alive")) == ["keep-alive"]
+
+    def test_a_container_without_uvicorn_is_not_asked(self) -> None:
+        doc = _deployment()
+        _container(doc)["command"] = ["/app/.venv/bin/python", "-m", "edu.email_sender"]
+        assert _rules(doc) == []

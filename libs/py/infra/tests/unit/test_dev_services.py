@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from edu.infra.dev_services import (
+    UVICORN_KEEP_ALIVE_SECONDS,
     AlreadyRunning,
     DeclarationError,
     DevLock,
@@ -70,6 +71,18 @@ class TestDeclarations:
         assert command[1:4] == ["-m", "uvicorn", "edu.course.entrypoints.asgi:create_app"]
         assert {"--factory", "--reload"} <= set(command)
         assert command[command.index("--host") + 1] == "127.0.0.1"
+
+    def test_uvicorn_keeps_idle_connections_longer_than_its_callers_pool_them(
+        self, tmp_path: Path
+    ) -> None:
+        service = read_declaration(tmp_path, member(tmp_path, "course", port=8002))
+        assert service is not None
+        for reload in (True, False):
+            command = service.command(reload)
+            assert "--timeout-keep-alive" in command, "uvicorn would close idle connections at 5 s"
+            seconds = int(command[command.index("--timeout-keep-alive") + 1])
+            # the gateway pools for 30 s, reqwest for 90 s: the server must outlast both
+            assert seconds == UVICORN_KEEP_ALIVE_SECONDS > 90
 
     def test_a_member_without_the_table_is_not_a_service(self, tmp_path: Path) -> None:
         plain = member(tmp_path, "common", table='[project]\nname = "edu-common"\n')

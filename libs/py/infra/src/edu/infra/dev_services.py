@@ -38,6 +38,15 @@ from edu.infra.databases import checked_name
 from edu.infra.dev_lock import AlreadyRunning, DevLock
 from edu.infra.process_environment import connection_environment
 
+# How long uvicorn keeps an idle keep-alive connection open (its default is 5 s). The callers
+# pool their connections longer: the api-gateway 30 s, the Rust services' reqwest clients 90 s
+# (its default). A server that closes an idle connection first races the caller's next request
+# on it: sent as the close arrives, it fails unread (the gateway's 502 "could not be read:
+# SendRequest", seen in chaos 06 after the sign-in route was quiet for ~5 s). The server must
+# outlast every caller's pool, so the close is always the caller's. The manifests carry the same
+# figure (`edu deploy check`, rule keep-alive).
+UVICORN_KEEP_ALIVE_SECONDS = 120
+
 __all__ = [  # the lock lived here first; `from edu.infra.dev_services import DevLock` still works
     "AlreadyRunning",
     "DeclarationError",
@@ -110,6 +119,8 @@ class DeclaredService:
             "127.0.0.1",
             "--port",
             str(self.port),
+            "--timeout-keep-alive",
+            str(UVICORN_KEEP_ALIVE_SECONDS),
         ]
 
     def _rust_command(self, reload: bool) -> list[str]:

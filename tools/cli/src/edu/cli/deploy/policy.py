@@ -7,7 +7,11 @@ Rules (each finding names one):
 - ``probes``: long-running containers (Deployment, StatefulSet, DaemonSet) have liveness and
   readiness probes, unless the workload says why not in the annotation ``PROBES_EXEMPT``;
 - ``secret-literal``: no Secret with data in the repository, no secret-looking variable
-  (password, token, key, secret, database URL) given as a literal value or ConfigMap entry.
+  (password, token, key, secret, database URL) given as a literal value or ConfigMap entry;
+- ``keep-alive``: a container serving with uvicorn passes ``--timeout-keep-alive`` of at least
+  ``UVICORN_KEEP_ALIVE_SECONDS``: uvicorn's default (5 s) closes idle connections before the
+  gateway and the services' clients stop pooling them, and a request sent on one as it closes
+  fails unread (edu.infra.dev_services says why).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from edu.cli.deploy.findings import Finding
+from edu.infra.dev_services import UVICORN_KEEP_ALIVE_SECONDS
 
 PROBES_EXEMPT = "eduplatform.dev/probes-exempt"
 LONG_RUNNING = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
@@ -108,3 +113,24 @@ def _check_workload(doc: Manifest, kind: str, where: str) -> Iterator[Finding]:
         for env in container.get("env") or []:
             if SECRET_NAME.search(str(env.get("name", ""))) and "value" in env:
                 yield _f(cname, "secret-literal", f"{env['name']} is a literal: use a secretKeyRef")
+        problem = keep_alive_problem(container)
+        if problem:
+            yield _f(cname, "keep-alive", problem)
+
+
+def keep_alive_problem(container: Mapping[str, Any]) -> str | None:
+    """Why a uvicorn container would close idle connections before its callers do, or None."""
+    words = [
+        str(word) for word in [*(container.get("command") or []), *(container.get("args") or [])]
+    ]
+    if "uvicorn" not in words:
+        return None
+    least = UVICORN_KEEP_ALIVE_SECONDS
+    if "--timeout-keep-alive" not in words[:-1]:
+        return (
+            f"uvicorn without --timeout-keep-alive closes idle connections at 5 s (want >= {least})"
+        )
+    value = words[words.index("--timeout-keep-alive") + 1]
+    if not value.isdigit() or int(value) < least:
+        return f"--timeout-keep-alive {value} is shorter than the callers pool connections (want >= {least})"
+    return None
