@@ -210,6 +210,14 @@ search-quality-search:
 search-bench *ARGS:
     {{run}} edu search-bench {{ARGS}}
 
+# Certificates per second (issue 25): the worker's renderer and fonts, 200 PDFs in one process (Latin, Greek, Cyrillic, a long name), median/p95 ms per PDF; each must be a whole PDF
+pdf-bench *ARGS:
+    {{run}} python -m edu.certificate_generator.bench {{ARGS}}
+
+# Transcode seconds per media minute (issue 25): the transcoder's own media adapter on a clip ffmpeg generates, release build; ARGS: [seconds] [WxH] [lavfi source], default 60 1280x720 testsrc2
+transcode-bench *ARGS:
+    cargo run --release --locked -q -p video-transcoder --bin transcode-bench -- {{ARGS}}
+
 # Benchmark the build tools on this repo, just + edu affected vs Turborepo, Nx and moon (issue 27, ADR 0023): ~45 min on 2 cores, results in .edu/results/buildbench/
 buildbench *ARGS:
     {{run}} python -m edu.buildbench run {{ARGS}}
